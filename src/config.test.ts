@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { ConfigError, envName, loadConfig } from './config.js';
+
+it('has the documented defaults', () => {
+  expect(loadConfig({})).toMatchObject({
+    bind: '0.0.0.0',
+    httpPort: 8080,
+    sccpPort: 2000,
+    sipPort: 5060,
+    tftpPort: 69,
+    dataDir: './data',
+    nodeName: 'cm1',
+  });
+});
+
+it('layers file < environment < flags', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-')), 'openucm.json');
+  fs.writeFileSync(file, JSON.stringify({ httpPort: 9000, sccpPort: 9001, nodeName: 'from-file' }));
+  const config = loadConfig({
+    file,
+    env: { OPENUCM_SCCP_PORT: '9002', OPENUCM_NODE_NAME: 'from-env' },
+    flags: { nodeName: 'from-flag' },
+  });
+  expect(config).toMatchObject({ httpPort: 9000, sccpPort: 9002, nodeName: 'from-flag' });
+});
+
+it('names the flag and the variable of a bad value', () => {
+  expect(() => loadConfig({ env: { OPENUCM_HTTP_PORT: '70000' } })).toThrow(ConfigError);
+  expect(() => loadConfig({ env: { OPENUCM_HTTP_PORT: '70000' } })).toThrow(
+    /--http-port \/ OPENUCM_HTTP_PORT/,
+  );
+  expect(() => loadConfig({ flags: { nodeName: 'bad name!' } })).toThrow(/--node-name/);
+});
+
+it('maps keys to OPENUCM_* variables', () => {
+  expect(envName('provisioningHttpPort')).toBe('OPENUCM_PROVISIONING_HTTP_PORT');
+  expect(envName('databaseUrl')).toBe('OPENUCM_DATABASE_URL');
+});

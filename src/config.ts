@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Everything a node can be configured with; each key has a flag and an OPENUCM_* variable. */
+export const configSchema = z.object({
+  /** Address every listener binds to. */
+  bind: z.string().min(1).default('0.0.0.0'),
+  httpPort: port.default(8080),
+  sccpPort: port.default(2000),
+  sipPort: port.default(5060),
+  tftpPort: port.default(69),
+  provisioningHttpPort: port.default(6970),
+  dataDir: z.string().min(1).default('./data'),
+  /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
+  databaseUrl: z.string().url().optional(),
+  nodeName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." and "-", at most 64 characters')
+    .default('cm1'),
+  /** Address phones are told to register to (config files, ServerRes); defaults to the bind address or the first non-loopback one. */
+  advertiseAddress: z.string().optional(),
+  /** SCCP keepalive interval sent in RegisterAck, seconds. */
+  keepaliveSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Environment variable of each key: httpPort → OPENUCM_HTTP_PORT. */
+export function envName(key: keyof Config): string {
+  return `OPENUCM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+export class ConfigError extends Error {}
+
+/** Builds the config from defaults < file < environment < flags; throws ConfigError naming the bad setting. */
+export function loadConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  flags?: Partial<Record<keyof Config, unknown>>;
+}): Config {
+  const merged: Record<string, unknown> = {};
+  if (options.file) {
+    let text: string;
+    try {
+      text = fs.readFileSync(options.file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read config file ${options.file}: ${(error as Error).message}`);
+    }
+    try {
+      Object.assign(merged, JSON.parse(text));
+    } catch (error) {
+      throw new ConfigError(`config file ${options.file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const env = options.env ?? {};
+  for (const key of Object.keys(configSchema.shape) as (keyof Config)[]) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  for (const [key, value] of Object.entries(options.flags ?? {})) {
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0] ?? '');
+    const flag = key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'configuration';
+    const env = key ? ` / ${envName(key as keyof Config)}` : '';
+    throw new ConfigError(`invalid ${flag}${env}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,61 @@
+/** Signalling protocol a device registers with. */
+export type DeviceProtocol = 'SCCP' | 'SIP';
+export const DEVICE_PROTOCOLS: readonly DeviceProtocol[] = ['SCCP', 'SIP'];
+
+/** Registration status as the administration shows it (CUCM/RisPort wording). */
+export type DeviceStatus = 'registered' | 'unregistered' | 'rejected';
+
+/** A line button of a device, holding one directory number. */
+export interface Line {
+  /** 1-based line instance, as the phone numbers its line buttons. */
+  index: number;
+  dn: string;
+}
+
+/** A phone as the call manager knows it (Device > Phone). */
+export interface Device {
+  /** `SEP` + 12 upper-case hex digits of the MAC. */
+  name: string;
+  /** Marketing model number, e.g. `7940`. */
+  model: string;
+  protocol: DeviceProtocol;
+  description: string;
+  lines: Line[];
+  /** Phone Load Name override; null means "use Device Defaults". */
+  loadId: string | null;
+}
+
+const DEVICE_NAME = /^SEP[0-9A-F]{12}$/;
+
+/** True when `name` is a hardware phone device name: SEP + 12 upper-case hex digits. */
+export function isDeviceName(name: string): boolean {
+  return DEVICE_NAME.test(name);
+}
+
+/**
+ * Explains why `name` is not a device name, or returns null when it is one.
+ * Lower-case hex is refused, not upper-cased: names are never silently rewritten.
+ */
+export function deviceNameProblem(name: string): string | null {
+  if (DEVICE_NAME.test(name)) return null;
+  if (!name.startsWith('SEP'))
+    return `device name "${name}" must start with SEP followed by the 12-digit MAC`;
+  const mac = name.slice(3);
+  if (mac.length !== 12)
+    return `device name "${name}" must have exactly 12 hex digits after SEP (has ${mac.length})`;
+  if (/^[0-9A-Fa-f]{12}$/.test(mac))
+    return `device name "${name}" must use upper-case hex digits (SEP${mac.toUpperCase()})`;
+  return `device name "${name}" has characters that are not hex digits after SEP`;
+}
+
+/** The device name of a MAC given as 12 hex digits in any case, with or without separators. */
+export function deviceNameFromMac(mac: string): string | null {
+  const hex = mac.replace(/[:.-]/g, '');
+  if (!/^[0-9A-Fa-f]{12}$/.test(hex)) return null;
+  return `SEP${hex.toUpperCase()}`;
+}
+
+/** The MAC (12 upper-case hex digits) of a device name. */
+export function macOfDeviceName(name: string): string {
+  return name.slice(3);
+}

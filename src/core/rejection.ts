@@ -1,0 +1,106 @@
+import type { DeviceProtocol } from './device.js';
+
+/** Every reason the call manager can refuse a registration for: one closed list. */
+export type RejectionReason =
+  | 'auto-registration-disabled'
+  | 'auto-registration-protocol-mismatch'
+  | 'dn-range-exhausted'
+  | 'device-protocol-mismatch'
+  | 'unsupported-model'
+  | 'invalid-device-name';
+
+/** What the adapter, the event log and the operator are told about a refusal. */
+export interface Rejection {
+  reason: RejectionReason;
+  /** What happened, for the operator: names the device and the setting involved. */
+  message: string;
+  /** What to change so that the phone registers. */
+  remedy: string;
+  /** Short text for the phone's screen (SCCP RegisterReject carries at most 31 characters). */
+  phoneText: string;
+  /** SIP final response used by the SIP adapter. */
+  sip: { status: number; phrase: string };
+}
+
+/** Facts a rejection message may mention. */
+export interface RejectionContext {
+  deviceName: string;
+  nodeName: string;
+  protocol: DeviceProtocol;
+  /** Current Auto Registration Phone Protocol. */
+  autoRegistrationProtocol?: DeviceProtocol;
+  /** Protocol the existing device is configured for. */
+  configuredProtocol?: DeviceProtocol;
+  range?: { startingDn: string; endingDn: string };
+  /** Device type or model text the phone announced. */
+  announcedModel?: string;
+}
+
+function other(p: DeviceProtocol): DeviceProtocol {
+  return p === 'SCCP' ? 'SIP' : 'SCCP';
+}
+
+type Entry = Omit<Rejection, 'reason'>;
+
+// One exhaustive table (Kamailio's rerrno/reply idea): adding a reason without its texts does not compile.
+const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
+  'auto-registration-disabled': (c) => ({
+    message: `${c.deviceName} is not configured and auto-registration is disabled on node ${c.nodeName}`,
+    remedy:
+      `Add ${c.deviceName} under Device > Phone, or enable auto-registration on ${c.nodeName} ` +
+      '(System > Cisco Unified CM > Auto-registration)',
+    phoneText: 'Auto-registration disabled',
+    sip: { status: 404, phrase: 'Not Found (auto-registration disabled)' },
+  }),
+  'auto-registration-protocol-mismatch': (c) => {
+    const allowed = c.autoRegistrationProtocol ?? other(c.protocol);
+    return {
+      message: `${c.deviceName} tried to auto-register over ${c.protocol}, but the auto-registration protocol is ${allowed}`,
+      remedy:
+        `auto-registration protocol is ${allowed}; set Enterprise Parameter Auto Registration Phone Protocol to ` +
+        `${c.protocol} (applies to the next registration, no restart), or load ${allowed} firmware on the phone`,
+      phoneText: `Auto-reg protocol is ${allowed}`,
+      sip: { status: 403, phrase: `Forbidden (auto-registration protocol is ${allowed})` },
+    };
+  },
+  'dn-range-exhausted': (c) => {
+    const range = c.range ? ` ${c.range.startingDn}–${c.range.endingDn}` : '';
+    return {
+      message: `${c.deviceName} could not auto-register: every DN of node ${c.nodeName}'s range${range} is in use`,
+      remedy: `Widen the auto-registration range of ${c.nodeName}, free unused DNs, or add ${c.deviceName} by hand`,
+      phoneText: 'No free auto-reg DN',
+      sip: { status: 503, phrase: 'Service Unavailable (auto-registration range exhausted)' },
+    };
+  },
+  'device-protocol-mismatch': (c) => {
+    const configured = c.configuredProtocol ?? other(c.protocol);
+    return {
+      message: `${c.deviceName} registered over ${c.protocol}, but it is configured as a ${configured} phone`,
+      remedy:
+        `Load ${configured} firmware on the phone, or migrate the device to ${c.protocol} ` +
+        '(Bulk Administration > Migrate Phones)',
+      phoneText: `Device is configured for ${configured}`,
+      sip: { status: 403, phrase: `Forbidden (device is configured for ${configured})` },
+    };
+  },
+  'unsupported-model': (c) => ({
+    message: `${c.deviceName} announced model ${c.announcedModel ?? 'unknown'}, which openucm does not support for auto-registration`,
+    remedy: `Add ${c.deviceName} by hand under Device > Phone with its model, or report the model to the openucm project`,
+    phoneText: 'Unsupported device type',
+    sip: { status: 403, phrase: 'Forbidden (unsupported device type)' },
+  }),
+  'invalid-device-name': (c) => ({
+    message: `a phone registered with the name "${c.deviceName}", which is not SEP followed by 12 upper-case hex digits`,
+    remedy:
+      'Check the phone: its device name is SEP plus its MAC address; a name in another form cannot register',
+    phoneText: 'Invalid device name',
+    sip: { status: 400, phrase: 'Bad Request (invalid device name)' },
+  }),
+};
+
+export const REJECTION_REASONS = Object.keys(CATALOGUE) as RejectionReason[];
+
+/** The full rejection for `reason` in `context`. */
+export function rejection(reason: RejectionReason, context: RejectionContext): Rejection {
+  return { reason, ...CATALOGUE[reason](context) };
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { autoRegistrationSummary } from '../../core/node.js';
+import type { ConfigurationService } from '../../services/configuration-service.js';
+import type { StoredNode } from '../../store/node-repository.js';
+import { errorSchema, nodePatchSchema, nodeSchema } from '../schemas.js';
+
+export const nodeRoutes =
+  (config: ConfigurationService): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['System > Cisco Unified CM'];
+    const view = async (node: StoredNode) => {
+      const used = await config.usedInRange(node);
+      return {
+        name: node.name,
+        autoRegistration: {
+          ...node.autoRegistration,
+          changedAt: node.autoRegistrationChangedAt,
+          used,
+          summary: autoRegistrationSummary(node, used),
+        },
+      };
+    };
+    app.get('/nodes', {
+      schema: {
+        tags,
+        summary: 'List the nodes and their auto-registration',
+        response: { 200: z.array(nodeSchema) },
+      },
+      handler: async () => Promise.all((await config.listNodes()).map(view)),
+    });
+    app.get('/nodes/:name', {
+      schema: {
+        tags,
+        summary: 'Read one node',
+        params: z.object({ name: z.string() }),
+        response: { 200: nodeSchema, 404: errorSchema },
+      },
+      handler: async (request) => view(await config.getNode(request.params.name)),
+    });
+    app.patch('/nodes/:name', {
+      schema: {
+        tags,
+        summary:
+          'Change auto-registration of a node (enabled, startingDn, endingDn); refused with the rule that a value breaks',
+        params: z.object({ name: z.string() }),
+        body: nodePatchSchema,
+        response: { 200: nodeSchema, 400: errorSchema, 404: errorSchema },
+      },
+      handler: async (request) =>
+        view(await config.updateAutoRegistration(request.params.name, request.body.autoRegistration)),
+    });
+  };

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { StatusWriter } from '../../services/status-writer.js';
+import type { Store } from '../../store/store.js';
+import { registrationEventSchema } from '../schemas.js';
+
+export const registrationEventRoutes =
+  (store: Store, statusWriter: StatusWriter): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get('/registration-events', {
+      schema: {
+        tags: ['Registration events'],
+        summary: 'The registration log, newest first: every attempt with outcome, reason and remedy',
+        querystring: z.strictObject({
+          device: z.string().optional().describe('device name'),
+          outcome: z.enum(['accepted', 'rejected', 'unregistered']).optional(),
+          beforeId: z.coerce.number().int().optional().describe('page backwards: events older than this id'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+        response: { 200: z.object({ items: z.array(registrationEventSchema) }) },
+      },
+      handler: async (request) => {
+        await statusWriter.flush();
+        const { device, outcome, beforeId, limit } = request.query;
+        return { items: await store.events.list({ deviceName: device, outcome, beforeId, limit }) };
+      },
+    });
+  };

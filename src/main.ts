@@ -1,0 +1,81 @@
+import { Command, Option } from 'commander';
+import type { Config } from './config.js';
+import { ConfigError, envName, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startNode } from './server.js';
+import { ADMINISTRATOR } from './services/administrator.js';
+import { VERSION } from './version.js';
+
+const program = new Command();
+program.name('openucm').description('Open-source call manager for Cisco-style IP phones').version(VERSION);
+
+/** Flag → config key; each flag's help names its environment variable. */
+const FLAGS: [keyof Config, string, string][] = [
+  ['bind', '--bind <address>', 'address to listen on (default 0.0.0.0)'],
+  ['httpPort', '--http-port <port>', 'web UI and REST API port (default 8080; 0 picks one)'],
+  ['sccpPort', '--sccp-port <port>', 'SCCP (Skinny) TCP port (default 2000)'],
+  ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],
+  ['tftpPort', '--tftp-port <port>', 'TFTP UDP port (default 69)'],
+  ['provisioningHttpPort', '--provisioning-http-port <port>', 'HTTP provisioning port (default 6970)'],
+  ['dataDir', '--data-dir <dir>', 'directory for the SQLite database and firmware loads (default ./data)'],
+  ['databaseUrl', '--database-url <url>', 'postgres://… to use PostgreSQL (cluster store) instead of SQLite'],
+  ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
+  ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
+  ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
+  ['logLevel', '--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'],
+];
+
+const start = program.command('start').description('start a node');
+start.addOption(
+  new Option('--config <file>', 'JSON file with settings (flags and OPENUCM_* variables win over it)'),
+);
+for (const [key, flag, help] of FLAGS) start.addOption(new Option(flag, `${help} [${envName(key)}]`));
+
+start.action(async (opts: Record<string, unknown>) => {
+  let config: Config;
+  try {
+    const flags = Object.fromEntries(FLAGS.map(([key]) => [key, opts[key]]));
+    config = loadConfig({ file: opts.config as string | undefined, env: process.env, flags });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`openucm: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let node: Awaited<ReturnType<typeof startNode>>;
+  try {
+    node = await startNode(config, { logger, adminPassword: process.env.OPENUCM_ADMIN_PASSWORD });
+  } catch (error) {
+    logger.fatal({ err: error }, `openucm could not start: ${(error as Error).message}`);
+    logger.flush();
+    process.exitCode = 1;
+    return;
+  }
+  if (node.generatedAdminPassword) {
+    logger.warn(
+      { user: ADMINISTRATOR },
+      'first start: created the administrator with a generated password (printed once on stderr; change it after signing in)',
+    );
+    console.error(`\n  ${ADMINISTRATOR} password: ${node.generatedAdminPassword}\n`);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    node.stop().then(
+      () => {
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+});
+
+await program.parseAsync(process.argv);

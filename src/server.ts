@@ -1,0 +1,157 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
+import { buildHttpApp } from './http/app.js';
+import { SccpServer } from './protocols/sccp/server.js';
+import { ensureAdministrator } from './services/administrator.js';
+import type { Clock } from './services/clock.js';
+import { systemClock } from './services/clock.js';
+import { ConfigurationService } from './services/configuration-service.js';
+import { DnAllocator } from './services/dn-allocator.js';
+import { LiveEvents } from './services/live-events.js';
+import { LiveRegistry } from './services/live-registry.js';
+import { RegistrationService } from './services/registration-service.js';
+import { StatusWriter } from './services/status-writer.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+import { VERSION } from './version.js';
+
+export interface NodePorts {
+  http: number;
+  sccp: number;
+}
+
+/** One running node: its listeners, its services, and how to stop it. */
+export interface RunningNode {
+  config: Config;
+  ports: NodePorts;
+  store: Store;
+  registration: RegistrationService;
+  configuration: ConfigurationService;
+  registry: LiveRegistry;
+  live: LiveEvents;
+  statusWriter: StatusWriter;
+  /** The administrator password generated on first start (null if it existed or came from the environment). */
+  generatedAdminPassword: string | null;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** OPENUCM_ADMIN_PASSWORD: the first password of CCMAdministrator. */
+  adminPassword?: string;
+}
+
+/** Composes and starts every service of one node; the only place that wires them together. */
+export async function startNode(config: Config, options: StartOptions): Promise<RunningNode> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const store = await Store.open(database);
+    logger.info({ database: database.flavor, location: database.location }, 'database ready');
+    await store.nodes.ensure(config.nodeName, DEFAULT_AUTO_REGISTRATION, clock());
+    const generatedAdminPassword = await ensureAdministrator(store, clock, options.adminPassword);
+    // No phone can be registered to a node that is just starting.
+    const stale = await store.devices.unregisterAllOn(config.nodeName, clock());
+    if (stale > 0)
+      logger.info({ devices: stale }, 'marked phones left registered by the previous run as unregistered');
+
+    const live = new LiveEvents();
+    const registry = new LiveRegistry();
+    const statusWriter = new StatusWriter(store, logger);
+    const allocator = new DnAllocator();
+    const registration = new RegistrationService({
+      store,
+      nodeName: config.nodeName,
+      clock,
+      allocator,
+      registry,
+      statusWriter,
+      live,
+      logger: logger.child({ component: 'registration' }),
+    });
+    const configuration = new ConfigurationService({
+      store,
+      clock,
+      allocator,
+      registry,
+      statusWriter,
+      live,
+      logger: logger.child({ component: 'configuration' }),
+    });
+
+    const http: FastifyInstance = await buildHttpApp({
+      store,
+      configuration,
+      statusWriter,
+      nodeName: config.nodeName,
+      logger,
+      version: VERSION,
+    });
+    await listenHttp(http, config);
+    started.push({ stop: () => http.close() });
+    const httpPort = addressPort(http.server.address());
+
+    const sccp = new SccpServer({
+      host: config.bind,
+      port: config.sccpPort,
+      keepaliveSeconds: config.keepaliveSeconds,
+      registration,
+      logger: logger.child({ component: 'sccp' }),
+      clock,
+    });
+    const sccpPort = await sccp.start();
+    started.push({ stop: () => sccp.stop() });
+
+    const ports: NodePorts = { http: httpPort, sccp: sccpPort };
+    logger.info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
+
+    let stopping: Promise<void> | null = null;
+    const stop = () => {
+      stopping ??= (async () => {
+        for (const s of started.reverse()) await s.stop();
+        await statusWriter.flush();
+        await store.close();
+        logger.info({ node: config.nodeName }, 'stopped');
+      })();
+      return stopping;
+    };
+    return {
+      config,
+      ports,
+      store,
+      registration,
+      configuration,
+      registry,
+      live,
+      statusWriter,
+      generatedAdminPassword,
+      stop,
+    };
+  } catch (error) {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listenHttp(http: FastifyInstance, config: Config): Promise<void> {
+  try {
+    await http.listen({ host: config.bind, port: config.httpPort });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new Error(
+      `cannot listen for HTTP on ${config.bind}:${config.httpPort} (${code}): choose another port with --http-port / OPENUCM_HTTP_PORT`,
+      { cause: error },
+    );
+  }
+}
+
+function addressPort(address: ReturnType<FastifyInstance['server']['address']>): number {
+  if (address && typeof address === 'object') return address.port;
+  throw new Error('HTTP server has no port');
+}

@@ -1,0 +1,139 @@
+import type { Logger } from 'pino';
+import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
+import type { AutoRegistration, FieldProblem } from '../core/node.js';
+import { autoRegistrationProblems, inRange } from '../core/node.js';
+import type { DeviceRecord, PhoneQuery } from '../store/device-repository.js';
+import type { StoredNode } from '../store/node-repository.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { DnAllocator } from './dn-allocator.js';
+import type { LiveEvents } from './live-events.js';
+import type { LiveRegistry, ResetType } from './live-registry.js';
+import type { StatusWriter } from './status-writer.js';
+
+/** A change refused by a domain rule; the API answers it with 400 {error, field, message}. */
+export class ValidationError extends Error {
+  constructor(readonly problem: FieldProblem) {
+    super(problem.message);
+  }
+}
+
+/** A resource that does not exist; the API answers 404. */
+export class NotFoundError extends Error {}
+
+/** A request that cannot be carried out in the device's current state; the API answers 409. */
+export class ConflictError extends Error {}
+
+export interface ConfigurationServiceDeps {
+  store: Store;
+  clock: Clock;
+  allocator: DnAllocator;
+  registry: LiveRegistry;
+  statusWriter: StatusWriter;
+  live: LiveEvents;
+  logger: Logger;
+}
+
+/** The administration use cases: what the REST API (and so the UI) can read and change. */
+export class ConfigurationService {
+  constructor(private readonly deps: ConfigurationServiceDeps) {}
+
+  getParameters(): Promise<EnterpriseParameters> {
+    return this.deps.store.parameters.get();
+  }
+
+  /** Applies at once: registrations read the parameters each time, so no restart is needed. */
+  async updateParameters(changes: Partial<EnterpriseParameters>): Promise<EnterpriseParameters> {
+    await this.deps.store.parameters.set(changes);
+    const after = await this.deps.store.parameters.get();
+    this.deps.logger.info({ changes }, 'enterprise parameters changed; they apply to the next registration');
+    this.deps.live.emit('configuration-changed', {
+      what: 'enterprise-parameters',
+      name: 'enterprise-parameters',
+    });
+    return after;
+  }
+
+  listNodes(): Promise<StoredNode[]> {
+    return this.deps.store.nodes.list();
+  }
+
+  /** How many DNs of the node's range are held. */
+  async usedInRange(node: StoredNode): Promise<number> {
+    const ar = node.autoRegistration;
+    const dns = await this.deps.store.devices.dnsWithLength(ar.startingDn.length, ar.endingDn.length);
+    return dns.filter((dn) => inRange(ar, dn)).length;
+  }
+
+  async getNode(name: string): Promise<StoredNode> {
+    const node = await this.deps.store.nodes.get(name);
+    if (!node) throw new NotFoundError(`node ${name} does not exist`);
+    return node;
+  }
+
+  /** Changes a node's auto-registration setting after checking every rule of core/node. */
+  async updateAutoRegistration(name: string, changes: Partial<AutoRegistration>): Promise<StoredNode> {
+    const { store, clock, allocator } = this.deps;
+    const node = await this.getNode(name);
+    const proposed: AutoRegistration = { ...node.autoRegistration, ...changes };
+    const others = (await store.nodes.list()).filter((n) => n.name !== name && n.autoRegistration.enabled);
+    const current = node.autoRegistration;
+    const assigned = (
+      await store.devices.dnsWithLength(current.startingDn.length, current.endingDn.length)
+    ).filter((dn) => inRange(current, dn));
+    const problems = autoRegistrationProblems({
+      nodeName: name,
+      proposed,
+      current,
+      otherNodes: proposed.enabled ? others : [],
+      assignedInCurrentRange: assigned,
+    });
+    if (problems.length > 0) throw new ValidationError(problems[0]);
+    await store.nodes.updateAutoRegistration(name, proposed, clock());
+    allocator.invalidate();
+    this.deps.logger.info(
+      { node: name, autoRegistration: proposed },
+      'auto-registration settings changed; they apply to the next registration',
+    );
+    this.deps.live.emit('configuration-changed', { what: 'node', name });
+    return this.getNode(name);
+  }
+
+  async searchPhones(query: PhoneQuery): Promise<{ items: DeviceRecord[]; total: number }> {
+    await this.deps.statusWriter.flush();
+    return this.deps.store.devices.search(query);
+  }
+
+  async getPhone(name: string): Promise<DeviceRecord> {
+    await this.deps.statusWriter.flush();
+    const device = await this.deps.store.devices.find(name);
+    if (!device) throw new NotFoundError(`phone ${name} does not exist`);
+    return device;
+  }
+
+  /** Deletes a phone; a registered one is disconnected first. Its DNs become free again. */
+  async deletePhone(name: string): Promise<void> {
+    const { store, registry, allocator, statusWriter } = this.deps;
+    const device = await this.getPhone(name);
+    registry.get(name)?.close('device-deleted');
+    await statusWriter.flush();
+    const deleted = await store.transaction((tx) => tx.devices.delete(name));
+    if (!deleted) throw new NotFoundError(`phone ${name} does not exist`);
+    for (const line of device.lines) allocator.freed(line.dn);
+    this.deps.logger.info({ device: name }, `phone ${name} deleted`);
+    this.deps.live.emit('configuration-changed', { what: 'device', name });
+  }
+
+  /** Sends Reset (reboot) or Restart (re-register) to a registered phone. */
+  async resetPhone(name: string, type: ResetType): Promise<void> {
+    await this.getPhone(name);
+    const connection = this.deps.registry.get(name);
+    if (!connection) {
+      throw new ConflictError(
+        `phone ${name} is not registered on this node, so it cannot be reached; it will pick up its configuration when it next registers`,
+      );
+    }
+    connection.reset(type);
+    this.deps.logger.info({ device: name, type }, `${type} sent to ${name}`);
+  }
+}

@@ -1,0 +1,28 @@
+import { EventEmitter } from 'node:events';
+import type { DeviceStatus } from '../core/device.js';
+import type { RegistrationEvent } from '../core/registration-event.js';
+
+export interface DeviceStatusChange {
+  name: string;
+  status: DeviceStatus;
+  node: string;
+  ipAddress: string | null;
+  protocol: string;
+  model: string;
+  at: string;
+}
+
+interface LiveEventMap {
+  'registration-event': [RegistrationEvent];
+  'device-status': [DeviceStatusChange];
+  'configuration-changed': [{ what: 'enterprise-parameters' | 'node' | 'device'; name: string }];
+}
+
+/** In-process publish/subscribe of what changed, for the live UI and for tests. */
+export class LiveEvents extends EventEmitter<LiveEventMap> {
+  constructor() {
+    super();
+    // Every open browser tab subscribes; the default warning at 10 listeners is noise here.
+    this.setMaxListeners(0);
+  }
+}

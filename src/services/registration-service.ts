@@ -1,0 +1,259 @@
+import type { Logger } from 'pino';
+import type { Device, DeviceProtocol } from '../core/device.js';
+import type { RegistrationRequest } from '../core/registration.js';
+import { autoRegisteredDevice, decideRegistration } from '../core/registration.js';
+import type { UnregistrationReason } from '../core/registration-event.js';
+import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
+import type { Rejection } from '../core/rejection.js';
+import { rejection } from '../core/rejection.js';
+import type { PhoneModel } from '../core/phone-models.js';
+import type { StoredNode } from '../store/node-repository.js';
+import { isUniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { DnAllocator } from './dn-allocator.js';
+import type { DeviceConnection, LiveRegistry } from './live-registry.js';
+import type { LiveEvents } from './live-events.js';
+import type { StatusWriter } from './status-writer.js';
+
+export type RegistrationResult =
+  { kind: 'accepted'; device: Device; autoRegistered: boolean } | { kind: 'rejected'; rejection: Rejection };
+
+export interface RegistrationServiceDeps {
+  store: Store;
+  nodeName: string;
+  clock: Clock;
+  allocator: DnAllocator;
+  registry: LiveRegistry;
+  statusWriter: StatusWriter;
+  live: LiveEvents;
+  logger: Logger;
+}
+
+const MAX_ALLOCATION_ATTEMPTS = 50;
+
+/** Decides registrations for every protocol adapter and records what happened. */
+export class RegistrationService {
+  constructor(private readonly deps: RegistrationServiceDeps) {}
+
+  get nodeName(): string {
+    return this.deps.nodeName;
+  }
+
+  /**
+   * Registers a phone: accepts a configured device, auto-registers an unknown one, or rejects
+   * with a reason and a remedy. On acceptance `connection` becomes the device's live connection
+   * (a previous connection of the same device is closed).
+   */
+  async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
+    const { store } = this.deps;
+    const node = await this.node();
+    const [device, parameters] = await Promise.all([
+      store.devices.find(request.deviceName),
+      store.parameters.get(),
+    ]);
+    const decision = decideRegistration(request, { device, node, parameters });
+    let result: RegistrationResult;
+    switch (decision.kind) {
+      case 'reject':
+        result = { kind: 'rejected', rejection: decision.rejection };
+        break;
+      case 'accept':
+        result = { kind: 'accepted', device: decision.device, autoRegistered: false };
+        break;
+      case 'auto-register':
+        result = await this.autoRegister(request, node, decision.model);
+        break;
+    }
+    this.record(request, result, connection);
+    return result;
+  }
+
+  private async node(): Promise<StoredNode> {
+    const node = await this.deps.store.nodes.get(this.deps.nodeName);
+    if (!node) throw new Error(`node ${this.deps.nodeName} is missing from the database`);
+    return node;
+  }
+
+  private async autoRegister(
+    request: RegistrationRequest,
+    node: StoredNode,
+    model: PhoneModel,
+  ): Promise<RegistrationResult> {
+    const { store, allocator, clock } = this.deps;
+    const range = node.autoRegistration;
+    for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      const dn = await allocator.propose(range, store.devices);
+      if (dn === null) {
+        return {
+          kind: 'rejected',
+          rejection: rejection('dn-range-exhausted', {
+            deviceName: request.deviceName,
+            nodeName: node.name,
+            protocol: request.protocol,
+            range,
+          }),
+        };
+      }
+      const device = autoRegisteredDevice(request.deviceName, model, request.protocol, dn);
+      try {
+        // One transaction: the DN, the device and its line exist together or not at all.
+        await store.transaction(async (tx) => {
+          const now = clock();
+          await tx.devices.reserveDn(dn, now);
+          await tx.devices.insert(device, now);
+        });
+        allocator.committed(range, dn);
+        return { kind: 'accepted', device, autoRegistered: true };
+      } catch (error) {
+        if (!isUniqueViolation(error)) {
+          allocator.released(range, dn);
+          throw error;
+        }
+        // Either the DN was taken by a concurrent registration, or this device was created by one.
+        const existing = await store.devices.find(request.deviceName);
+        if (existing) {
+          allocator.released(range, dn);
+          if (existing.protocol !== request.protocol) {
+            return {
+              kind: 'rejected',
+              rejection: rejection('device-protocol-mismatch', {
+                deviceName: request.deviceName,
+                nodeName: node.name,
+                protocol: request.protocol,
+                configuredProtocol: existing.protocol,
+              }),
+            };
+          }
+          return { kind: 'accepted', device: existing, autoRegistered: false };
+        }
+        allocator.lost(range, dn);
+      }
+    }
+    throw new Error(
+      `could not allocate a DN for ${request.deviceName} after ${MAX_ALLOCATION_ATTEMPTS} attempts; the directory numbers table is under heavy contention`,
+    );
+  }
+
+  private record(
+    request: RegistrationRequest,
+    result: RegistrationResult,
+    connection: DeviceConnection,
+  ): void {
+    const { clock, nodeName, statusWriter, live, logger, registry } = this.deps;
+    const now = clock();
+    const where = {
+      at: now,
+      deviceName: request.deviceName,
+      protocol: request.protocol,
+      address: request.address,
+      node: nodeName,
+    };
+    if (result.kind === 'rejected') {
+      const event = rejectedEvent(where, result.rejection);
+      statusWriter.event(event);
+      if (result.rejection.reason === 'device-protocol-mismatch') {
+        // A configured device that is refused shows as Rejected on its phone page (CUCM/RisPort wording).
+        statusWriter.status({
+          name: request.deviceName,
+          status: 'rejected',
+          node: nodeName,
+          ipAddress: ipOf(request.address),
+          activeLoadId: request.activeLoadId ?? null,
+          at: now.toISOString(),
+        });
+      }
+      live.emit('registration-event', event);
+      logger.warn(
+        { device: request.deviceName, address: request.address, reason: result.rejection.reason },
+        `registration rejected: ${result.rejection.message}. Remedy: ${result.rejection.remedy}`,
+      );
+      return;
+    }
+    const { device } = result;
+    const previous = registry.claim(device.name, connection);
+    if (previous) previous.close('replaced-by-new-registration');
+    const event = acceptedEvent(
+      where,
+      result.autoRegistered ? 'auto-registered' : 'configured-device',
+      device.lines.map((l) => l.dn),
+    );
+    const ip = ipOf(request.address);
+    statusWriter.event(event);
+    statusWriter.status({
+      name: device.name,
+      status: 'registered',
+      node: nodeName,
+      ipAddress: ip,
+      activeLoadId: request.activeLoadId ?? null,
+      at: now.toISOString(),
+    });
+    live.emit('registration-event', event);
+    live.emit('device-status', {
+      name: device.name,
+      status: 'registered',
+      node: nodeName,
+      ipAddress: ip,
+      protocol: device.protocol,
+      model: device.model,
+      at: now.toISOString(),
+    });
+    logger.info(
+      { device: device.name, address: request.address, dns: device.lines.map((l) => l.dn) },
+      event.message,
+    );
+  }
+
+  /**
+   * The device's connection ended (`reason` says why). Only the connection that holds the
+   * registration changes the status: a replaced connection closing later changes nothing.
+   */
+  unregistered(
+    device: { name: string; protocol: DeviceProtocol; model: string },
+    connection: DeviceConnection,
+    reason: UnregistrationReason,
+  ): void {
+    const { registry, clock, nodeName, statusWriter, live, logger } = this.deps;
+    if (!registry.release(device.name, connection)) return;
+    const now = clock();
+    const event = unregisteredEvent(
+      {
+        at: now,
+        deviceName: device.name,
+        protocol: device.protocol,
+        address: connection.address,
+        node: nodeName,
+      },
+      reason,
+    );
+    statusWriter.event(event);
+    statusWriter.status({
+      name: device.name,
+      status: 'unregistered',
+      node: nodeName,
+      ipAddress: ipOf(connection.address),
+      activeLoadId: null,
+      at: now.toISOString(),
+    });
+    live.emit('registration-event', event);
+    live.emit('device-status', {
+      name: device.name,
+      status: 'unregistered',
+      node: nodeName,
+      ipAddress: ipOf(connection.address),
+      protocol: device.protocol,
+      model: device.model,
+      at: now.toISOString(),
+    });
+    const log = reason === 'keepalive-timeout' ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ device: device.name, address: connection.address, reason }, event.message);
+  }
+}
+
+/** The IP part of `ip:port` (IPv6 in brackets or bare). */
+export function ipOf(address: string): string {
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracket) return bracket[1];
+  const parts = address.split(':');
+  return parts.length === 2 ? parts[0] : address;
+}

@@ -1,0 +1,210 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { decodeMessage, encodeMessage, SccpFrameReader } from '../protocols/sccp/codec/index.js';
+import type {
+  SccpMessage,
+  SccpMessageInput,
+  SccpMessageMap,
+  SccpMessageType,
+} from '../protocols/sccp/codec/index.js';
+
+export interface StationIdentity {
+  deviceName: string;
+  /** SCCP device type (sccp.md §4): 8 = 7940, 7 = 7960, 115 = 7941 … */
+  deviceType: number;
+  /** Max protocol version the phone supports: 11 for 7940/7960 on SCCP 8.x. */
+  protocolVersion?: number;
+  /** Running firmware load, sent in the 124-byte Register of newer phones. */
+  loadInfo?: string;
+  stationIp?: string;
+}
+
+export type RegisterOutcome =
+  | { kind: 'registered'; keepAliveInterval: number; protocolVersion: number }
+  | { kind: 'rejected'; text: string }
+  | { kind: 'closed' };
+
+interface StationEvents {
+  message: [SccpMessage];
+  reset: [number];
+  closed: [];
+}
+
+/**
+ * The Skinny side of a phone: a client of the wire protocol only (it knows nothing of the
+ * server's internals), used by the simulator and by socket-level tests.
+ */
+export class SccpStation extends EventEmitter<StationEvents> {
+  private socket: net.Socket | null = null;
+  private readonly reader = new SccpFrameReader({ maxFrameBytes: 8192 });
+  private keepaliveTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  keepaliveAcks = 0;
+
+  constructor(readonly identity: StationIdentity) {
+    super();
+  }
+
+  /** Opens the TCP connection to the call manager. */
+  connect(host: string, port: number, localAddress?: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port, localAddress, noDelay: true });
+      this.socket = socket;
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        socket.on('error', () => undefined);
+        resolve();
+      });
+      socket.once('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        for (const frame of this.reader.push(chunk)) {
+          const message = decodeMessage(frame);
+          if (message.type === 'KeepAliveAck') this.keepaliveAcks++;
+          if (message.type === 'Reset') this.emit('reset', message.resetType);
+          this.emit('message', message);
+        }
+      });
+      socket.on('close', () => {
+        this.closed = true;
+        this.stopKeepalives();
+        this.emit('closed');
+      });
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(message: SccpMessageInput, headerVersion = 0): void {
+    this.socket?.write(encodeMessage(message, headerVersion));
+  }
+
+  /** Writes raw bytes (for tests of malformed input). */
+  sendRaw(bytes: Buffer): void {
+    this.socket?.write(bytes);
+  }
+
+  /** Resolves with the next message of `type` (or null when the connection closes or time runs out). */
+  next<K extends SccpMessageType>(type: K, timeoutMs = 10_000): Promise<SccpMessageMap[K] | null> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve(null);
+      const done = (value: SccpMessageMap[K] | null) => {
+        clearTimeout(timer);
+        this.off('message', onMessage);
+        this.off('closed', onClosed);
+        resolve(value);
+      };
+      const onMessage = (m: SccpMessage) => {
+        if (m.type === type) done(m as SccpMessageMap[K]);
+      };
+      const onClosed = () => done(null);
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.on('message', onMessage);
+      this.on('closed', onClosed);
+    });
+  }
+
+  /** Sends Register and waits for RegisterAck or RegisterReject. */
+  async register(): Promise<RegisterOutcome> {
+    const { deviceName, deviceType, protocolVersion = 11, loadInfo, stationIp = '127.0.0.1' } = this.identity;
+    const outcome = new Promise<RegisterOutcome>((resolve) => {
+      const onMessage = (m: SccpMessage) => {
+        if (m.type === 'RegisterAck') {
+          finish({
+            kind: 'registered',
+            keepAliveInterval: m.keepAliveInterval,
+            protocolVersion: m.maxProtocolVersion,
+          });
+        } else if (m.type === 'RegisterReject') {
+          finish({ kind: 'rejected', text: m.text });
+        }
+      };
+      const onClosed = () => finish({ kind: 'closed' });
+      const finish = (o: RegisterOutcome) => {
+        this.off('message', onMessage);
+        this.off('closed', onClosed);
+        resolve(o);
+      };
+      this.on('message', onMessage);
+      this.on('closed', onClosed);
+    });
+    // 7940/7960 on SCCP 8.x send the 68-byte body; phones that report a load send the 124-byte one.
+    this.send({
+      type: 'Register',
+      deviceName,
+      stationIpAddr: stationIp,
+      deviceType,
+      instance: 1,
+      maxStreams: 5,
+      protocolVersion,
+      loadInfo,
+      bodySize: loadInfo ? 124 : 68,
+    });
+    return outcome;
+  }
+
+  /**
+   * The startup exchange a 7940 makes after RegisterAck (sccp.md §5): button template, soft
+   * keys, the status of each line button, and the time. Returns the DNs on the line buttons.
+   */
+  async startup(): Promise<{
+    lines: { index: number; dn: string }[];
+    time: SccpMessageMap['DefineTimeDate'] | null;
+  }> {
+    this.send({ type: 'IpPort', rtpMediaPort: 20000 });
+    const templateP = this.next('ButtonTemplate');
+    this.send({ type: 'ButtonTemplateReq' });
+    const template = await templateP;
+    const softKeysP = this.next('SoftKeyTemplateRes');
+    this.send({ type: 'SoftKeyTemplateReq' });
+    await softKeysP;
+    const setsP = this.next('SoftKeySetRes');
+    this.send({ type: 'SoftKeySetReq' });
+    await setsP;
+    const lines: { index: number; dn: string }[] = [];
+    for (const button of template?.buttons ?? []) {
+      if (button.buttonDefinition !== 0x09) continue;
+      const statP = this.next('LineStat');
+      this.send({ type: 'LineStatReq', lineNumber: button.instanceNumber });
+      const stat = await statP;
+      if (stat && stat.lineDirNumber) lines.push({ index: stat.lineNumber, dn: stat.lineDirNumber });
+    }
+    this.send({ type: 'RegisterAvailableLines', maxNumOfAvailLines: 0 });
+    const timeP = this.next('DefineTimeDate');
+    this.send({ type: 'TimeDateReq' });
+    return { lines, time: await timeP };
+  }
+
+  startKeepalives(intervalSeconds: number): void {
+    this.stopKeepalives();
+    this.keepaliveTimer = setInterval(() => this.send({ type: 'KeepAlive' }), intervalSeconds * 1000);
+  }
+
+  stopKeepalives(): void {
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = null;
+  }
+
+  /** Unregister → UnregisterAck, then the server closes the connection. */
+  async unregister(): Promise<number | null> {
+    const ack = this.next('UnregisterAck');
+    this.send({ type: 'Unregister', reason: 0 });
+    return (await ack)?.status ?? null;
+  }
+
+  /** Drops the connection without a word (a phone losing power). */
+  destroy(): void {
+    this.stopKeepalives();
+    this.socket?.destroy();
+  }
+
+  close(): Promise<void> {
+    this.stopKeepalives();
+    if (this.closed || !this.socket) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.once('closed', () => resolve());
+      this.socket?.end();
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.js';
+
+/** Which SQL back end is in use; the few differences are decided from it in one place (migrations, errors). */
+export type Flavor = 'sqlite' | 'postgres';
+
+export interface StoreDatabase {
+  db: Kysely<Schema>;
+  flavor: Flavor;
+  /** Where it lives, for logs (file path, or the URL without its password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Opens SQLite under `dataDir` (WAL) or PostgreSQL at `databaseUrl`. */
+export function openDatabase(options: { dataDir: string; databaseUrl?: string }): StoreDatabase {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  return openSqlite(path.join(options.dataDir, 'openucm.sqlite'));
+}
+
+export function openSqlite(file: string): StoreDatabase {
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode stays crash-safe (a power cut may lose the last commits, never corrupt).
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, flavor: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+export function openPostgres(url: string): StoreDatabase {
+  // pg returns int8 as text; our ids fit a JS number.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, flavor: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
+}

@@ -1,0 +1,263 @@
+import { sql } from 'kysely';
+import type { Device, DeviceProtocol, DeviceStatus, Line } from '../core/device.js';
+import type { Executor } from './executor.js';
+import type { Schema } from './schema.js';
+
+/** A device with its last known registration status. */
+export interface DeviceRecord extends Device {
+  status: DeviceStatus;
+  node: string | null;
+  ipAddress: string | null;
+  activeLoadId: string | null;
+  statusChangedAt: string | null;
+  createdAt: string;
+}
+
+/** A registration status transition to persist. */
+export interface StatusChange {
+  name: string;
+  status: DeviceStatus;
+  node: string;
+  ipAddress: string | null;
+  activeLoadId: string | null;
+  at: string;
+}
+
+export const PHONE_SORT_FIELDS = ['name', 'description', 'model', 'protocol', 'status', 'ipAddress'] as const;
+export type PhoneSortField = (typeof PHONE_SORT_FIELDS)[number];
+
+/** Device > Phone search: each filter is "contains", case-insensitive, except the enumerations. */
+export interface PhoneQuery {
+  name?: string;
+  description?: string;
+  dn?: string;
+  ipAddress?: string;
+  protocol?: DeviceProtocol;
+  model?: string;
+  status?: DeviceStatus;
+  node?: string;
+  sort?: PhoneSortField;
+  order?: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+const SORT_COLUMNS: Record<PhoneSortField, keyof Schema['devices']> = {
+  name: 'name',
+  description: 'description',
+  model: 'model',
+  protocol: 'protocol',
+  status: 'status',
+  ipAddress: 'ip_address',
+};
+
+function toRecord(row: Schema['devices'], lines: Line[]): DeviceRecord {
+  return {
+    name: row.name,
+    model: row.model,
+    protocol: row.protocol as DeviceProtocol,
+    description: row.description,
+    lines,
+    loadId: row.load_id,
+    status: row.status as DeviceStatus,
+    node: row.status_node,
+    ipAddress: row.ip_address,
+    activeLoadId: row.active_load_id,
+    statusChangedAt: row.status_changed_at,
+    createdAt: row.created_at,
+  };
+}
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Devices, their lines and directory numbers. */
+export class DeviceRepository {
+  constructor(private readonly db: Executor) {}
+
+  async find(name: string): Promise<DeviceRecord | null> {
+    const row = await this.db.selectFrom('devices').selectAll().where('name', '=', name).executeTakeFirst();
+    if (!row) return null;
+    const lines = await this.linesOf([name]);
+    return toRecord(row, lines.get(name) ?? []);
+  }
+
+  private async linesOf(names: string[]): Promise<Map<string, Line[]>> {
+    const byDevice = new Map<string, Line[]>();
+    if (names.length === 0) return byDevice;
+    const rows = await this.db
+      .selectFrom('lines')
+      .select(['device_name', 'line_index', 'dn'])
+      .where('device_name', 'in', names)
+      .orderBy('device_name')
+      .orderBy('line_index')
+      .execute();
+    for (const r of rows) {
+      const list = byDevice.get(r.device_name) ?? [];
+      list.push({ index: r.line_index, dn: r.dn });
+      byDevice.set(r.device_name, list);
+    }
+    return byDevice;
+  }
+
+  /**
+   * Reserves `dn` as a directory number. Throws a unique violation when it exists: that is how
+   * concurrent allocations (in one process or across nodes) find out that a number was taken.
+   */
+  async reserveDn(dn: string, now: Date): Promise<void> {
+    await this.db.insertInto('directory_numbers').values({ dn, created_at: now.toISOString() }).execute();
+  }
+
+  /** Inserts a device and its lines; the lines' DNs must exist (see reserveDn). */
+  async insert(device: Device, now: Date): Promise<void> {
+    await this.db
+      .insertInto('devices')
+      .values({
+        name: device.name,
+        model: device.model,
+        protocol: device.protocol,
+        description: device.description,
+        load_id: device.loadId,
+        created_at: now.toISOString(),
+        status: 'unregistered',
+        status_node: null,
+        ip_address: null,
+        active_load_id: null,
+        status_changed_at: null,
+      })
+      .execute();
+    if (device.lines.length > 0) {
+      await this.db
+        .insertInto('lines')
+        .values(device.lines.map((l) => ({ device_name: device.name, line_index: l.index, dn: l.dn })))
+        .execute();
+    }
+  }
+
+  /** Deletes a device and the directory numbers that no other line uses any more. Returns false if absent. */
+  async delete(name: string): Promise<boolean> {
+    const dns = (await this.linesOf([name])).get(name)?.map((l) => l.dn) ?? [];
+    await this.db.deleteFrom('lines').where('device_name', '=', name).execute();
+    const result = await this.db.deleteFrom('devices').where('name', '=', name).executeTakeFirst();
+    if (dns.length > 0) {
+      await this.db
+        .deleteFrom('directory_numbers')
+        .where('dn', 'in', dns)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(selectFrom('lines').select('lines.dn').whereRef('lines.dn', '=', 'directory_numbers.dn')),
+          ),
+        )
+        .execute();
+    }
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Writes a batch of status transitions (the hot path batches them; see StatusWriter). */
+  async applyStatusChanges(changes: StatusChange[]): Promise<void> {
+    for (const c of changes) {
+      await this.db
+        .updateTable('devices')
+        .set({
+          status: c.status,
+          status_node: c.node,
+          ip_address: c.ipAddress,
+          ...(c.activeLoadId !== null ? { active_load_id: c.activeLoadId } : {}),
+          status_changed_at: c.at,
+        })
+        .where('name', '=', c.name)
+        .execute();
+    }
+  }
+
+  /** Marks every device registered on `node` as unregistered (a node that restarts has no sessions). */
+  async unregisterAllOn(node: string, at: Date): Promise<number> {
+    const r = await this.db
+      .updateTable('devices')
+      .set({ status: 'unregistered', status_changed_at: at.toISOString() })
+      .where('status_node', '=', node)
+      .where('status', '=', 'registered')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async search(q: PhoneQuery): Promise<{ items: DeviceRecord[]; total: number }> {
+    let query = this.db.selectFrom('devices');
+    const lower = (col: 'name' | 'description' | 'ip_address') => sql<string>`lower(${sql.ref(col)})`;
+    if (q.name) query = query.where(lower('name'), 'like', likePattern(q.name));
+    if (q.description) query = query.where(lower('description'), 'like', likePattern(q.description));
+    if (q.ipAddress) query = query.where(lower('ip_address'), 'like', likePattern(q.ipAddress));
+    if (q.protocol) query = query.where('protocol', '=', q.protocol);
+    if (q.model) query = query.where('model', '=', q.model);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.node) query = query.where('status_node', '=', q.node);
+    if (q.dn) {
+      const pattern = likePattern(q.dn);
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('lines')
+            .select('lines.dn')
+            .whereRef('lines.device_name', '=', 'devices.name')
+            .where('lines.dn', 'like', pattern),
+        ),
+      );
+    }
+    const countRow = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const column = SORT_COLUMNS[q.sort ?? 'name'];
+    let page = query.selectAll().orderBy(column, q.order ?? 'asc');
+    if (column !== 'name') page = page.orderBy('name', 'asc');
+    const rows = await page
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute();
+    const lines = await this.linesOf(rows.map((r) => r.name));
+    return { items: rows.map((r) => toRecord(r, lines.get(r.name) ?? [])), total: Number(countRow.n) };
+  }
+
+  /** Directory numbers whose length lies between the two bounds (candidates of a numeric range). */
+  async dnsWithLength(minLength: number, maxLength: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('directory_numbers')
+      .select('dn')
+      .where(sql<number>`length(dn)`, '>=', minLength)
+      .where(sql<number>`length(dn)`, '<=', maxLength)
+      .execute();
+    return rows.map((r) => r.dn);
+  }
+
+  /** Directory numbers with the device and line that hold each (Call Routing > Directory Number). */
+  async listDirectoryNumbers(opts: { dn?: string; limit: number; offset: number }): Promise<{
+    items: { dn: string; deviceName: string | null; lineIndex: number | null; description: string | null }[];
+    total: number;
+  }> {
+    let query = this.db
+      .selectFrom('directory_numbers')
+      .leftJoin('lines', 'lines.dn', 'directory_numbers.dn')
+      .leftJoin('devices', 'devices.name', 'lines.device_name');
+    if (opts.dn) query = query.where('directory_numbers.dn', 'like', likePattern(opts.dn));
+    const countRow = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await query
+      .select([
+        'directory_numbers.dn as dn',
+        'lines.device_name as deviceName',
+        'lines.line_index as lineIndex',
+        'devices.description as description',
+      ])
+      .orderBy(sql`length(directory_numbers.dn)`)
+      .orderBy('directory_numbers.dn')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute();
+    return { items: rows, total: Number(countRow.n) };
+  }
+
+  async countByStatus(): Promise<{ protocol: string; status: string; node: string | null; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('devices')
+      .select(['protocol', 'status', 'status_node as node', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['protocol', 'status', 'status_node'])
+      .execute();
+    return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  }
+}

@@ -1,0 +1,67 @@
+import type { AutoRegistration, CallManagerNode } from '../core/node.js';
+import type { Executor } from './executor.js';
+import type { Schema } from './schema.js';
+
+export interface StoredNode extends CallManagerNode {
+  autoRegistrationChangedAt: string;
+}
+
+function toNode(row: Schema['nodes']): StoredNode {
+  return {
+    name: row.name,
+    autoRegistration: {
+      enabled: row.auto_registration_enabled === 1,
+      startingDn: row.starting_dn,
+      endingDn: row.ending_dn,
+    },
+    autoRegistrationChangedAt: row.auto_registration_changed_at,
+  };
+}
+
+/** Call-processing nodes and their auto-registration settings. */
+export class NodeRepository {
+  constructor(private readonly db: Executor) {}
+
+  async list(): Promise<StoredNode[]> {
+    const rows = await this.db.selectFrom('nodes').selectAll().orderBy('name').execute();
+    return rows.map(toNode);
+  }
+
+  async get(name: string): Promise<StoredNode | null> {
+    const row = await this.db.selectFrom('nodes').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toNode(row) : null;
+  }
+
+  /** Creates the node with `defaults` unless it exists; returns it either way. */
+  async ensure(name: string, defaults: AutoRegistration, now: Date): Promise<StoredNode> {
+    await this.db
+      .insertInto('nodes')
+      .values({
+        name,
+        auto_registration_enabled: defaults.enabled ? 1 : 0,
+        starting_dn: defaults.startingDn,
+        ending_dn: defaults.endingDn,
+        auto_registration_changed_at: now.toISOString(),
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const node = await this.get(name);
+    if (!node) throw new Error(`node ${name} vanished right after it was created`);
+    return node;
+  }
+
+  async updateAutoRegistration(name: string, ar: AutoRegistration, now: Date): Promise<void> {
+    const current = await this.get(name);
+    const switched = current !== null && current.autoRegistration.enabled !== ar.enabled;
+    await this.db
+      .updateTable('nodes')
+      .set({
+        auto_registration_enabled: ar.enabled ? 1 : 0,
+        starting_dn: ar.startingDn,
+        ending_dn: ar.endingDn,
+        ...(switched ? { auto_registration_changed_at: now.toISOString() } : {}),
+      })
+      .where('name', '=', name)
+      .execute();
+  }
+}
