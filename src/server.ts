@@ -17,9 +17,13 @@ import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 
+/** The ports a node actually listens on (port 0 in the config picks one). */
 export interface NodePorts {
   http: number;
   sccp: number;
+  sip?: number;
+  tftp?: number;
+  provisioningHttp?: number;
 }
 
 /** One running node: its listeners, its services, and how to stop it. */

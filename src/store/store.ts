@@ -3,7 +3,7 @@ import type { StoreDatabase } from './database.js';
 import { DeviceRepository } from './device-repository.js';
 import { EventRepository } from './event-repository.js';
 import type { Executor } from './executor.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest } from './migrations/index.js';
 import { NodeRepository } from './node-repository.js';
 import { ParameterRepository } from './parameter-repository.js';
 import { UserRepository } from './user-repository.js';

@@ -1,0 +1,27 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { Migrator } from 'kysely';
+import type { Flavor } from '../database.js';
+import type { MigrationContext } from './context.js';
+import { initial } from './0001-initial.js';
+
+// One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
+// Kysely<unknown>: they must not depend on the current schema types.
+const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
+  '0001-initial': initial,
+};
+
+/** Brings the schema to the latest version; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>, flavor: Flavor): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: async () =>
+      Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]) => [name, m({ flavor })])),
+  };
+  // Parallel branches add migrations independently; their order of arrival may differ from their names.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${detail}`);
+  }
+}
