@@ -23,6 +23,8 @@ export const configSchema = z.object({
   advertiseAddress: z.string().optional(),
   /** SCCP keepalive interval sent in RegisterAck, seconds. */
   keepaliveSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+  /** SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to its fd limit of phones. */
+  sccpWorkers: z.coerce.number().int().min(0).max(64).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -22,6 +22,7 @@ const FLAGS: [keyof Config, string, string][] = [
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
+  ['sccpWorkers', '--sccp-workers <n>', 'SCCP worker processes holding the phone connections (default 0: in process)'],
   ['logLevel', '--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'],
 ];
 

@@ -1,14 +1,22 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { buildHttpApp } from './http/app.js';
+import { advertisedAddress } from './network.js';
+import { ProvisioningHttpServer } from './protocols/provisioning-http/server.js';
+import { SccpCluster } from './protocols/sccp/cluster/sccp-cluster.js';
 import { SccpServer } from './protocols/sccp/server.js';
+import { TftpServer } from './protocols/tftp/server.js';
 import { ensureAdministrator } from './services/administrator.js';
 import type { Clock } from './services/clock.js';
 import { systemClock } from './services/clock.js';
 import { ConfigurationService } from './services/configuration-service.js';
 import { DnAllocator } from './services/dn-allocator.js';
+import { FirmwareLoadStore } from './services/firmware-loads.js';
+import { ProvisioningLog } from './services/provisioning-log.js';
+import { ProvisioningService } from './services/provisioning-service.js';
 import { LiveEvents } from './services/live-events.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { RegistrationService } from './services/registration-service.js';
@@ -35,6 +43,8 @@ export interface RunningNode {
   configuration: ConfigurationService;
   registry: LiveRegistry;
   live: LiveEvents;
+  provisioning: ProvisioningService;
+  provisioningLog: ProvisioningLog;
   statusWriter: StatusWriter;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
   generatedAdminPassword: string | null;
@@ -88,10 +98,23 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'configuration' }),
     });
 
+    const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'));
+    const provisioningLog = new ProvisioningLog();
+    const provisioning = new ProvisioningService({
+      store,
+      nodeName: config.nodeName,
+      loads,
+      log: provisioningLog,
+      clock,
+      logger: logger.child({ component: 'provisioning' }),
+    });
+
     const http: FastifyInstance = await buildHttpApp({
       store,
       configuration,
       statusWriter,
+      provisioning,
+      loads,
       nodeName: config.nodeName,
       logger,
       version: VERSION,
@@ -100,18 +123,59 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     started.push({ stop: () => http.close() });
     const httpPort = addressPort(http.server.address());
 
-    const sccp = new SccpServer({
-      host: config.bind,
-      port: config.sccpPort,
-      keepaliveSeconds: config.keepaliveSeconds,
-      registration,
-      logger: logger.child({ component: 'sccp' }),
-      clock,
-    });
+    // --sccp-workers N: N processes own the Skinny sockets; this one decides their registrations.
+    const sccp =
+      config.sccpWorkers > 0
+        ? new SccpCluster({
+            host: config.bind,
+            port: config.sccpPort,
+            keepaliveSeconds: config.keepaliveSeconds,
+            workers: config.sccpWorkers,
+            registration,
+            logger,
+            logLevel: config.logLevel,
+          })
+        : new SccpServer({
+            host: config.bind,
+            port: config.sccpPort,
+            keepaliveSeconds: config.keepaliveSeconds,
+            registration,
+            logger: logger.child({ component: 'sccp' }),
+            clock,
+          });
     const sccpPort = await sccp.start();
     started.push({ stop: () => sccp.stop() });
 
-    const ports: NodePorts = { http: httpPort, sccp: sccpPort };
+    const tftp = new TftpServer({
+      host: config.bind,
+      port: config.tftpPort,
+      files: provisioning,
+      logger: logger.child({ component: 'tftp' }),
+    });
+    const tftpPort = (await tftp.start()).port;
+    started.push({ stop: () => tftp.stop() });
+    const provisioningHttp = new ProvisioningHttpServer({
+      host: config.bind,
+      port: config.provisioningHttpPort,
+      render: (name, address) => provisioning.fetch(name, address, 'http'),
+      files: provisioning,
+      logger: logger.child({ component: 'provisioning-http' }),
+    });
+    const provisioningHttpPort = await provisioningHttp.start();
+    started.push({ stop: () => provisioningHttp.stop() });
+
+    const ports: NodePorts = {
+      http: httpPort,
+      sccp: sccpPort,
+      tftp: tftpPort,
+      provisioningHttp: provisioningHttpPort,
+    };
+    // Config files list every node where it listens: announce this node's address and actual ports.
+    await store.nodes.announce(config.nodeName, {
+      address: advertisedAddress(config),
+      sccpPort,
+      sipPort: ports.sip ?? null,
+    });
     logger.info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
 
     let stopping: Promise<void> | null = null;
@@ -132,6 +196,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       configuration,
       registry,
       live,
+      provisioning,
+      provisioningLog,
       statusWriter,
       generatedAdminPassword,
       stop,

@@ -23,11 +23,19 @@ import { enterpriseParameterRoutes } from './routes/enterprise-parameters.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { phoneRoutes } from './routes/phones.js';
 import { registrationEventRoutes } from './routes/registration-events.js';
+import { deviceDefaultRoutes } from './routes/device-defaults.js';
+import { firmwareLoadRoutes } from './routes/firmware-loads.js';
+import { DeviceDefaultService } from '../services/device-default-service.js';
+import type { FirmwareLoadStore } from '../services/firmware-loads.js';
+import type { ProvisioningService } from '../services/provisioning-service.js';
+import fastifyMultipart from '@fastify/multipart';
 
 export interface HttpDeps {
   store: Store;
   configuration: ConfigurationService;
   statusWriter: StatusWriter;
+  provisioning: ProvisioningService;
+  loads: FirmwareLoadStore;
   nodeName: string;
   logger: Logger;
   version: string;
@@ -97,6 +105,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
+  // Firmware images reach tens of MB (79x1 .sbn components).
+  await app.register(fastifyMultipart, { limits: { fileSize: 256 * 1024 * 1024, files: 32 } });
   const authenticator = new BasicAuthenticator(deps.store.users);
   await app.register(
     async (api) => {
@@ -124,6 +134,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(phoneRoutes(deps.configuration));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
+        await secured.register(deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)));
+        await secured.register(firmwareLoadRoutes(deps.loads));
       });
     },
     { prefix: '/api/v1' },

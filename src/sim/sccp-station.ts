@@ -40,26 +40,49 @@ export class SccpStation extends EventEmitter<StationEvents> {
   private keepaliveTimer: NodeJS.Timeout | null = null;
   private closed = false;
   keepaliveAcks = 0;
+  keepalivesSent = 0;
+  /** Date.now() of the last KeepAliveAck (0: none yet). */
+  lastAckAt = 0;
 
   constructor(readonly identity: StationIdentity) {
     super();
   }
 
-  /** Opens the TCP connection to the call manager. */
-  connect(host: string, port: number, localAddress?: string): Promise<void> {
+  /** Opens the TCP connection to the call manager (gives up after `timeoutMs`). */
+  connect(host: string, port: number, localAddress?: string, timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port, localAddress, noDelay: true });
       this.socket = socket;
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`connection to ${host}:${port} timed out`));
+      }, timeoutMs);
       socket.once('connect', () => {
-        socket.off('error', reject);
+        clearTimeout(timer);
+        socket.off('error', onError);
         socket.on('error', () => undefined);
         resolve();
       });
-      socket.once('error', reject);
+      const onError = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      socket.once('error', onError);
       socket.on('data', (chunk: Buffer) => {
-        for (const frame of this.reader.push(chunk)) {
+        let frames;
+        try {
+          frames = this.reader.push(chunk);
+        } catch {
+          // The server does not speak Skinny: a phone drops such a connection.
+          socket.destroy();
+          return;
+        }
+        for (const frame of frames) {
           const message = decodeMessage(frame);
-          if (message.type === 'KeepAliveAck') this.keepaliveAcks++;
+          if (message.type === 'KeepAliveAck') {
+            this.keepaliveAcks++;
+            this.lastAckAt = Date.now();
+          }
           if (message.type === 'Reset') this.emit('reset', message.resetType);
           this.emit('message', message);
         }
@@ -149,7 +172,7 @@ export class SccpStation extends EventEmitter<StationEvents> {
    * keys, the status of each line button, and the time. Returns the DNs on the line buttons.
    */
   async startup(): Promise<{
-    lines: { index: number; dn: string }[];
+    lines: { index: number; dn: string; label?: string }[];
     time: SccpMessageMap['DefineTimeDate'] | null;
   }> {
     this.send({ type: 'IpPort', rtpMediaPort: 20000 });
@@ -162,7 +185,7 @@ export class SccpStation extends EventEmitter<StationEvents> {
     const setsP = this.next('SoftKeySetRes');
     this.send({ type: 'SoftKeySetReq' });
     await setsP;
-    const lines: { index: number; dn: string }[] = [];
+    const lines: { index: number; dn: string; label?: string }[] = [];
     for (const button of template?.buttons ?? []) {
       if (button.buttonDefinition !== 0x09) continue;
       const statP = this.next('LineStat');
@@ -176,9 +199,24 @@ export class SccpStation extends EventEmitter<StationEvents> {
     return { lines, time: await timeP };
   }
 
-  startKeepalives(intervalSeconds: number): void {
+  /**
+   * Sends KeepAlive every `intervalSeconds` (sccp.md §3.5). `onLost` is called once when the
+   * server has not acknowledged for `lostAfter` intervals: a phone then drops the connection
+   * and fails over.
+   */
+  startKeepalives(intervalSeconds: number, onLost?: () => void, lostAfter = 3): void {
     this.stopKeepalives();
-    this.keepaliveTimer = setInterval(() => this.send({ type: 'KeepAlive' }), intervalSeconds * 1000);
+    const intervalMs = intervalSeconds * 1000;
+    this.lastAckAt = Date.now();
+    this.keepaliveTimer = setInterval(() => {
+      if (onLost && Date.now() - this.lastAckAt > intervalMs * lostAfter) {
+        this.stopKeepalives();
+        onLost();
+        return;
+      }
+      this.keepalivesSent++;
+      this.send({ type: 'KeepAlive' });
+    }, intervalMs);
   }
 
   stopKeepalives(): void {

@@ -2,8 +2,16 @@ import type { AutoRegistration, CallManagerNode } from '../core/node.js';
 import type { Executor } from './executor.js';
 import type { Schema } from './schema.js';
 
+/** Where a node listens, as it announced on start; phones are sent there by their config files. */
+export interface NodeEndpoint {
+  address: string;
+  sccpPort: number;
+  sipPort: number | null;
+}
+
 export interface StoredNode extends CallManagerNode {
   autoRegistrationChangedAt: string;
+  endpoint: NodeEndpoint | null;
 }
 
 function toNode(row: Schema['nodes']): StoredNode {
@@ -15,6 +23,10 @@ function toNode(row: Schema['nodes']): StoredNode {
       endingDn: row.ending_dn,
     },
     autoRegistrationChangedAt: row.auto_registration_changed_at,
+    endpoint:
+      row.address !== null && row.sccp_port !== null
+        ? { address: row.address, sccpPort: row.sccp_port, sipPort: row.sip_port }
+        : null,
   };
 }
 
@@ -48,6 +60,15 @@ export class NodeRepository {
     const node = await this.get(name);
     if (!node) throw new Error(`node ${name} vanished right after it was created`);
     return node;
+  }
+
+  /** Records where the node listens (on every start, since ports may be picked by the system). */
+  async announce(name: string, endpoint: NodeEndpoint): Promise<void> {
+    await this.db
+      .updateTable('nodes')
+      .set({ address: endpoint.address, sccp_port: endpoint.sccpPort, sip_port: endpoint.sipPort })
+      .where('name', '=', name)
+      .execute();
   }
 
   async updateAutoRegistration(name: string, ar: AutoRegistration, now: Date): Promise<void> {

@@ -10,6 +10,10 @@ export interface Schema {
     ending_dn: string;
     /** When auto-registration was last switched on or off (for the "still on after N days" advice). */
     auto_registration_changed_at: string;
+    /** Address and ports the node last announced (config files list them); null until it started once. */
+    address: string | null;
+    sccp_port: number | null;
+    sip_port: number | null;
   };
   devices: {
     name: string;
@@ -38,5 +42,46 @@ export interface Schema {
     message: string;
     remedy: string | null;
   };
-  users: { name: string; password_hash: string; role: string; created_at: string };
+  device_defaults: { model: string; protocol: string; load_id: string | null; device_pool: string };
+  users: {
+    name: string;
+    password_hash: string;
+    role: string;
+    created_at: string;
+    /** Consecutive failed sign-ins since the last success or lock-out. */
+    failed_logins: Generated<number>;
+    /** Sign-in refused until this time (ISO-8601); null when not locked. */
+    locked_until: string | null;
+  };
+  /** Browser sessions; `id` is the SHA-256 (hex) of the token in the cookie. */
+  sessions: {
+    id: string;
+    user_name: string;
+    csrf_token: string;
+    created_at: string;
+    expires_at: string;
+    last_seen_at: string;
+  };
+  /** API keys for scripts; only the SHA-256 (hex) of the secret is kept. */
+  api_keys: {
+    id: string;
+    user_name: string;
+    label: string;
+    secret_hash: string;
+    created_at: string;
+    last_used_at: string | null;
+  };
+  /** Who changed what, when; `changes` is JSON [{field, old, new}]. */
+  audit_log: {
+    id: Generated<number>;
+    at: string;
+    user_name: string;
+    via: string;
+    action: string;
+    target: string;
+    target_name: string;
+    changes: string;
+    summary: string;
+  };
+  admin_settings: { name: string; value: string };
 }

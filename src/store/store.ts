@@ -1,46 +1,76 @@
 import type { Kysely } from 'kysely';
+import { AdminSettingRepository } from './admin-setting-repository.js';
+import { ApiKeyRepository } from './api-key-repository.js';
+import { AuditRepository } from './audit-repository.js';
 import type { StoreDatabase } from './database.js';
+import { DeviceDefaultRepository } from './device-default-repository.js';
 import { DeviceRepository } from './device-repository.js';
 import { EventRepository } from './event-repository.js';
 import type { Executor } from './executor.js';
 import { migrateToLatest } from './migrations/index.js';
 import { NodeRepository } from './node-repository.js';
 import { ParameterRepository } from './parameter-repository.js';
+import { SessionRepository } from './session-repository.js';
+import { StatisticsRepository } from './statistics-repository.js';
 import { UserRepository } from './user-repository.js';
 
 /** The repositories over one executor (the database, or a transaction). */
 export interface Repositories {
   devices: DeviceRepository;
+  deviceDefaults: DeviceDefaultRepository;
   nodes: NodeRepository;
   parameters: ParameterRepository;
   events: EventRepository;
   users: UserRepository;
+  sessions: SessionRepository;
+  apiKeys: ApiKeyRepository;
+  audit: AuditRepository;
+  adminSettings: AdminSettingRepository;
+  statistics: StatisticsRepository;
 }
 
 function repositories(db: Executor): Repositories {
   return {
     devices: new DeviceRepository(db),
+    deviceDefaults: new DeviceDefaultRepository(db),
     nodes: new NodeRepository(db),
     parameters: new ParameterRepository(db),
     events: new EventRepository(db),
     users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+    audit: new AuditRepository(db),
+    adminSettings: new AdminSettingRepository(db),
+    statistics: new StatisticsRepository(db),
   };
 }
 
 /** Persistence for one node: repositories, transactions, and the database's life cycle. */
 export class Store implements Repositories {
   readonly devices: DeviceRepository;
+  readonly deviceDefaults: DeviceDefaultRepository;
   readonly nodes: NodeRepository;
   readonly parameters: ParameterRepository;
   readonly events: EventRepository;
   readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly audit: AuditRepository;
+  readonly adminSettings: AdminSettingRepository;
+  readonly statistics: StatisticsRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db);
+    this.deviceDefaults = new DeviceDefaultRepository(database.db);
     this.nodes = new NodeRepository(database.db);
     this.parameters = new ParameterRepository(database.db);
     this.events = new EventRepository(database.db);
     this.users = new UserRepository(database.db);
+    this.sessions = new SessionRepository(database.db);
+    this.apiKeys = new ApiKeyRepository(database.db);
+    this.audit = new AuditRepository(database.db);
+    this.adminSettings = new AdminSettingRepository(database.db);
+    this.statistics = new StatisticsRepository(database.db);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

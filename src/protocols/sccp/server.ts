@@ -1,14 +1,15 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
-import type { RegistrationService } from '../../services/registration-service.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import type { SccpRegistrar } from './registrar.js';
 import { SccpSession } from './session.js';
 
 export interface SccpServerOptions {
   host: string;
   port: number;
   keepaliveSeconds: number;
-  registration: RegistrationService;
+  /** The in-process RegistrationService, or the IPC proxy in an SCCP worker process. */
+  registration: SccpRegistrar;
   logger: Logger;
   clock: () => Date;
 }

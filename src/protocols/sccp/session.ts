@@ -5,7 +5,6 @@ import type { PhoneModel } from '../../core/phone-models.js';
 import { modelOfSccpDeviceType } from '../../core/phone-models.js';
 import type { UnregistrationReason } from '../../core/registration-event.js';
 import type { DeviceConnection, ResetType } from '../../services/live-registry.js';
-import type { RegistrationService } from '../../services/registration-service.js';
 import { decodeMessage } from './codec/index.js';
 import type { SccpMessage } from './codec/index.js';
 import { encodeFrame, SccpFrameReader, SccpFramingError } from './codec/frame.js';
@@ -28,6 +27,7 @@ import { encodeDefineTimeDate } from './codec/messages/time-date.js';
 import { encodeUnregisterAck } from './codec/messages/unregister.js';
 import { defaultSoftKeySets, defaultSoftKeyTemplate } from './codec/soft-keys.js';
 import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import type { SccpRegistrar } from './registrar.js';
 import {
   agreedProtocolVersion,
   buttonTemplate,
@@ -37,7 +37,8 @@ import {
 } from './station-responses.js';
 
 export interface SessionDeps {
-  registration: RegistrationService;
+  /** The node's registration service, in process or behind the SCCP worker IPC. */
+  registration: SccpRegistrar;
   supervisor: KeepaliveSupervisor;
   keepaliveSeconds: number;
   clock: () => Date;
@@ -148,7 +149,14 @@ export class SccpSession implements DeviceConnection {
     };
     this.deps.registration.register(request, this).then(
       (result) => {
-        if (this.state !== 'registering') return;
+        if (this.state !== 'registering') {
+          // The phone hung up while the node decided: an acceptance must not leave it shown registered.
+          if (result.kind === 'accepted') {
+            const { name, protocol, model } = result.device;
+            this.deps.registration.unregistered({ name, protocol, model }, this, this.closeReason);
+          }
+          return;
+        }
         if (result.kind === 'rejected') {
           this.reject(result.rejection.phoneText);
           return;

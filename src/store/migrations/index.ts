@@ -3,11 +3,15 @@ import { Migrator } from 'kysely';
 import type { Flavor } from '../database.js';
 import type { MigrationContext } from './context.js';
 import { initial } from './0001-initial.js';
+import { provisioning } from './0003-provisioning.js';
+import { admin } from './0004-admin.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
 const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0001-initial': initial,
+  '0003-provisioning': provisioning,
+  '0004-admin': admin,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

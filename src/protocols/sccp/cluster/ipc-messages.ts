@@ -1,0 +1,41 @@
+/**
+ * Messages between the node's primary process and its SCCP worker processes (`--sccp-workers`).
+ * Workers own the Skinny sockets; the primary owns the database and decides registrations.
+ */
+import type { DeviceProtocol } from '../../../core/device.js';
+import type { RegistrationRequest } from '../../../core/registration.js';
+import type { UnregistrationReason } from '../../../core/registration-event.js';
+import type { ResetType } from '../../../services/live-registry.js';
+import type { RegistrationResult } from '../../../services/registration-service.js';
+
+/** What a worker is started with (environment variable OPENUCM_SCCP_WORKER, JSON). */
+export interface WorkerSettings {
+  host: string;
+  port: number;
+  keepaliveSeconds: number;
+  nodeName: string;
+  logLevel: string;
+  /** 1-based worker number, for logs. */
+  index: number;
+}
+
+export const WORKER_SETTINGS_ENV = 'OPENUCM_SCCP_WORKER';
+
+export type WorkerToPrimary =
+  | { type: 'listening'; port: number }
+  | { type: 'register'; id: number; conn: number; request: RegistrationRequest }
+  | {
+      type: 'unregistered';
+      conn: number;
+      device: { name: string; protocol: DeviceProtocol; model: string };
+      reason: UnregistrationReason;
+    }
+  | { type: 'log'; line: string }
+  | { type: 'stopped' };
+
+export type PrimaryToWorker =
+  | { type: 'register-result'; id: number; result: RegistrationResult }
+  | { type: 'register-failed'; id: number; message: string }
+  | { type: 'reset'; conn: number; resetType: ResetType }
+  | { type: 'close'; conn: number; reason: UnregistrationReason }
+  | { type: 'stop' };

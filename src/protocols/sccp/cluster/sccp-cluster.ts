@@ -1,0 +1,223 @@
+import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import { phoneModel } from '../../../core/phone-models.js';
+import type { RegistrationRequest } from '../../../core/registration.js';
+import type { UnregistrationReason } from '../../../core/registration-event.js';
+import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
+import type { SccpRegistrar } from '../registrar.js';
+import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
+import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
+import { workerScript } from './worker-script.js';
+
+export interface SccpClusterOptions {
+  host: string;
+  port: number;
+  keepaliveSeconds: number;
+  workers: number;
+  registration: SccpRegistrar;
+  logger: Logger;
+  logLevel: string;
+}
+
+/** A phone's connection held by a worker process, as the primary's services act on it. */
+class WorkerConnection implements DeviceConnection {
+  readonly protocol = 'SCCP' as const;
+  constructor(
+    readonly address: string,
+    private readonly worker: Worker,
+    readonly conn: number,
+  ) {}
+
+  private post(message: PrimaryToWorker): void {
+    if (this.worker.isConnected()) this.worker.send(message);
+  }
+
+  reset(type: ResetType): void {
+    this.post({ type: 'reset', conn: this.conn, resetType: type });
+  }
+
+  close(reason: UnregistrationReason): void {
+    this.post({ type: 'close', conn: this.conn, reason });
+  }
+}
+
+interface WorkerState {
+  worker: Worker;
+  index: number;
+  connections: Map<number, { connection: WorkerConnection; device?: { name: string; model: string } }>;
+  stopped: Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * SCCP in several processes (`--sccp-workers N`): forks N workers that share the Skinny port
+ * (Node's cluster module hands accepted connections round-robin) and decides their phones'
+ * registrations here, where the database and the services live. One process may hold at most
+ * its file-descriptor limit of sockets; N workers carry N times as many phones.
+ */
+export class SccpCluster {
+  private readonly workers = new Map<number, WorkerState>();
+  private stopping = false;
+  private port = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly options: SccpClusterOptions) {
+    this.log = options.logger.child({ component: 'sccp-cluster' });
+  }
+
+  /** Forks the workers; resolves with the shared port once every worker listens. */
+  async start(): Promise<number> {
+    const { exec, execArgv } = workerScript();
+    cluster.setupPrimary({ exec, execArgv, args: [] });
+    const first = await this.fork(1, this.options.port);
+    this.port = first;
+    // Port 0: the first worker picked one; the others listen on the same (cluster shares it anyway).
+    const rest = [];
+    for (let i = 2; i <= this.options.workers; i++) rest.push(this.fork(i, this.port));
+    await Promise.all(rest);
+    this.log.info({ workers: this.options.workers, port: this.port }, 'SCCP workers listening');
+    return this.port;
+  }
+
+  get workerCount(): number {
+    return this.workers.size;
+  }
+
+  private fork(index: number, port: number): Promise<number> {
+    const settings: WorkerSettings = {
+      host: this.options.host,
+      port,
+      keepaliveSeconds: this.options.keepaliveSeconds,
+      nodeName: this.options.registration.nodeName,
+      logLevel: this.options.logLevel,
+      index,
+    };
+    const worker = cluster.fork({ [WORKER_SETTINGS_ENV]: JSON.stringify(settings) });
+    let stoppedResolve: () => void = () => undefined;
+    const state: WorkerState = {
+      worker,
+      index,
+      connections: new Map(),
+      stopped: new Promise((resolve) => (stoppedResolve = resolve)),
+    };
+    this.workers.set(worker.id, state);
+    return new Promise((resolve, reject) => {
+      let listening = false;
+      worker.on('message', (message: WorkerToPrimary) => {
+        if (message.type === 'listening') {
+          listening = true;
+          resolve(message.port);
+          return;
+        }
+        if (message.type === 'stopped') {
+          stoppedResolve();
+          return;
+        }
+        this.onMessage(state, message);
+      });
+      worker.on('exit', (code, signal) => {
+        stoppedResolve();
+        this.workers.delete(worker.id);
+        this.dropConnections(state, this.stopping ? 'node-shutdown' : 'connection-closed');
+        if (!listening) {
+          reject(new Error(`SCCP worker ${index} exited before listening (code ${code ?? signal})`));
+          return;
+        }
+        if (this.stopping) return;
+        this.log.error(
+          { worker: index, code, signal },
+          `SCCP worker ${index} exited unexpectedly; its phones were unregistered and will re-register. Starting a new worker`,
+        );
+        this.fork(index, this.port).catch((error: unknown) =>
+          this.log.error({ err: error }, `could not restart SCCP worker ${index}`),
+        );
+      });
+    });
+  }
+
+  private onMessage(state: WorkerState, message: WorkerToPrimary): void {
+    switch (message.type) {
+      case 'register':
+        this.onRegister(state, message.id, message.conn, message.request);
+        return;
+      case 'unregistered': {
+        const entry = state.connections.get(message.conn);
+        if (!entry) return;
+        state.connections.delete(message.conn);
+        this.options.registration.unregistered(message.device, entry.connection, message.reason);
+        return;
+      }
+      case 'log':
+        this.relayLog(message.line);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onRegister(state: WorkerState, id: number, conn: number, sent: RegistrationRequest): void {
+    // The model crossed the process boundary as plain data: take the catalogue's own entry.
+    const request = { ...sent, model: sent.model ? phoneModel(sent.model.model) : undefined };
+    let entry = state.connections.get(conn);
+    if (!entry) {
+      entry = { connection: new WorkerConnection(request.address, state.worker, conn) };
+      state.connections.set(conn, entry);
+    }
+    const reply = (message: PrimaryToWorker) => {
+      if (state.worker.isConnected()) state.worker.send(message);
+    };
+    this.options.registration.register(request, entry.connection).then(
+      (result) => {
+        if (result.kind === 'accepted') entry.device = { name: result.device.name, model: result.device.model };
+        else state.connections.delete(conn);
+        reply({ type: 'register-result', id, result });
+      },
+      (error: unknown) => {
+        state.connections.delete(conn);
+        reply({ type: 'register-failed', id, message: (error as Error).message });
+      },
+    );
+  }
+
+  /** A worker is gone: its phones are too. */
+  private dropConnections(state: WorkerState, reason: UnregistrationReason): void {
+    for (const { connection, device } of state.connections.values()) {
+      if (device) {
+        this.options.registration.unregistered(
+          { name: device.name, protocol: 'SCCP', model: device.model },
+          connection,
+          reason,
+        );
+      }
+    }
+    state.connections.clear();
+  }
+
+  private relayLog(line: string): void {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const { level, msg, time: _time, pid: _pid, hostname: _host, ...fields } = record;
+    const name = this.log.levels.labels[Number(level)] ?? 'info';
+    const write = (this.options.logger as unknown as Record<string, (o: object, m?: string) => void>)[name];
+    write?.call(this.options.logger, fields, typeof msg === 'string' ? msg : undefined);
+  }
+
+  /** Stops every worker: each closes its phones (they are unregistered) and exits. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const states = [...this.workers.values()];
+    for (const s of states) if (s.worker.isConnected()) s.worker.send({ type: 'stop' } satisfies PrimaryToWorker);
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+    await Promise.race([Promise.all(states.map((s) => s.stopped)), deadline]);
+    for (const s of states) {
+      this.dropConnections(s, 'node-shutdown');
+      if (!s.worker.isDead()) s.worker.kill();
+    }
+  }
+}

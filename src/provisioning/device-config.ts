@@ -1,0 +1,74 @@
+import type { Device } from '../core/device.js';
+import type { CallManagerEntry } from './call-managers.js';
+import { callManagerGroup } from './call-managers.js';
+import { toXml } from './xml.js';
+
+export interface SipLineCredentials {
+  authName: string;
+  authPassword: string;
+}
+
+export interface DeviceConfigInput {
+  device: Device;
+  callManagers: CallManagerEntry[];
+  loadId: string | null;
+  devicePool: string;
+  /** SIP registration period the phone is asked to use, seconds. */
+  sipRegisterExpires: number;
+  /** Digest credentials of the device's lines, when it has some. */
+  credentials?: SipLineCredentials | null;
+  /** Opaque stamp that changes when the configuration changes (provisioning.md §2.1 versionStamp). */
+  versionStamp: string;
+}
+
+/** SEP<MAC>.cnf.xml (provisioning.md §2.1, §2.2): rendered from the database at request time. */
+export function renderDeviceConfig(input: DeviceConfigInput): string {
+  const { device } = input;
+  const sip = device.protocol === 'SIP';
+  const root: Record<string, unknown> = {
+    fullConfig: 'true',
+    deviceProtocol: device.protocol,
+    devicePool: {
+      name: input.devicePool,
+      dateTimeSetting: { dateTemplate: 'M/D/Y' },
+      callManagerGroup: callManagerGroup(input.devicePool, input.callManagers),
+      connectionMonitorDuration: 120,
+    },
+    loadInformation: input.loadId ?? '',
+    versionStamp: input.versionStamp,
+    deviceSecurityMode: 1,
+  };
+  if (sip) {
+    root.sipProfile = {
+      sipProxies: { registerWithProxy: 'true' },
+      sipStack: {
+        timerRegisterExpires: input.sipRegisterExpires,
+        timerRegisterDelta: 5,
+        timerT1: 500,
+        timerT2: 4000,
+      },
+      phoneLabel: device.lines[0]?.dn ?? device.name,
+      sipLines: {
+        line: device.lines.map((line) => ({
+          '@_button': String(line.index),
+          '@_lineIndex': String(line.index),
+          featureID: 9,
+          featureLabel: line.dn,
+          // USECALLMANAGER: register to the callManager entries above (provisioning.md §2.2).
+          proxy: 'USECALLMANAGER',
+          port: input.callManagers[0]?.sipPort ?? 5060,
+          name: line.dn,
+          displayName: device.description,
+          contact: line.dn,
+          autoAnswer: { autoAnswerEnabled: 2 },
+          callWaiting: 3,
+          authName: input.credentials?.authName ?? '',
+          authPassword: input.credentials?.authPassword ?? '',
+          maxNumCalls: 2,
+          busyTrigger: 2,
+        })),
+      },
+    };
+  }
+  return toXml({ device: root });
+}

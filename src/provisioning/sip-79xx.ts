@@ -1,0 +1,88 @@
+import type { Line } from '../core/device.js';
+import type { SipLineCredentials } from './device-config.js';
+
+/**
+ * `name: "value"` lines of the 7940/7960 SIP text format (provisioning.md §4.1). The format has no
+ * escape for a double quote or a line break: such a value is refused, never silently altered
+ * (credential and label validation upstream keeps them out).
+ */
+function textConfig(entries: [string, string | number][]): string {
+  const lines = entries.map(([k, v]) => {
+    if (typeof v === 'number') return `${k}: ${v}`;
+    if (/["\r\n]/.test(v))
+      throw new Error(
+        `${k} contains a double quote or a line break, which the 7940/7960 SIP format cannot carry`,
+      );
+    return `${k}: "${v}"`;
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** OS79XX.TXT: one line, the image name, no trailing space (bug CSCdv19260), LF ending. */
+export function renderOs79xx(imageName: string): string {
+  return `${imageName.trim()}\n`;
+}
+
+export interface SipDefaultInput {
+  imageVersion: string | null;
+  proxyAddress: string;
+  proxyPort: number;
+  registerExpires: number;
+}
+
+/** SIPDefault.cnf: the settings shared by every 7940/7960 on SIP firmware. */
+export function renderSipDefault(input: SipDefaultInput): string {
+  const entries: [string, string | number][] = [];
+  if (input.imageVersion) entries.push(['image_version', input.imageVersion]);
+  entries.push(
+    ['proxy1_address', input.proxyAddress],
+    ['proxy1_port', input.proxyPort],
+    ['proxy_register', 1],
+    ['timer_register_expires', input.registerExpires],
+    ['tftp_cfg_dir', './'],
+    ['dial_template', 'dialplan'],
+    ['preferred_codec', 'g711ulaw'],
+    ['dtmf_outofband', 'avt'],
+    ['dtmf_avt_payload', 101],
+    ['timer_t1', 500],
+    ['timer_t2', 4000],
+    ['sip_retx', 10],
+    ['sip_invite_retx', 6],
+  );
+  return textConfig(entries);
+}
+
+/**
+ * SIP<MAC>.cnf: a 7940/7960's own lines. An unknown phone gets its device name as line 1, so that
+ * it registers as SEP<MAC> and auto-registration (or a clear refusal) follows.
+ */
+export function renderSipDevice(input: {
+  deviceName: string;
+  label: string;
+  lines: Line[];
+  proxyAddress: string;
+  proxyPort: number;
+  credentials: SipLineCredentials | null;
+}): string {
+  const entries: [string, string | number][] = [['phone_label', input.label.slice(0, 11)]];
+  const lines = input.lines.length > 0 ? input.lines : [{ index: 1, dn: input.deviceName }];
+  for (const line of lines) {
+    const n = line.index;
+    entries.push(
+      [`line${n}_name`, line.dn],
+      [`line${n}_shortname`, line.dn],
+      [`line${n}_displayname`, line.dn],
+      [`line${n}_authname`, input.credentials?.authName ?? line.dn],
+      [`line${n}_password`, input.credentials?.authPassword ?? ''],
+      [`proxy${n}_address`, input.proxyAddress],
+      [`proxy${n}_port`, input.proxyPort],
+    );
+  }
+  return textConfig(entries);
+}
+
+/** dialplan.xml: an empty template silences the phone's missing-file errors (provisioning.md §4.3). */
+export const EMPTY_DIAL_PLAN = '<DIALTEMPLATE>\n</DIALTEMPLATE>\n';
+
+/** RINGLIST.DAT: no custom rings. */
+export const EMPTY_RING_LIST = '';

@@ -1,0 +1,39 @@
+/** 200 phones fetching the same ~3 MB firmware file at once, blksize 1428, all byte-identical. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BIG_NAME, startFixture } from './helpers/fixture.js';
+import type { Fixture } from './helpers/fixture.js';
+import { sha256, tftpGet, waitFor } from './helpers/udp-client.js';
+
+const TRANSFERS = 200;
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await startFixture();
+});
+afterAll(async () => {
+  await fx.stop();
+});
+
+it(`serves ${TRANSFERS} simultaneous transfers of a 3 MB file byte-identical`, async () => {
+  const expected = sha256(fx.files[BIG_NAME]);
+  const started = Date.now();
+  const results = await Promise.all(
+    Array.from({ length: TRANSFERS }, () => tftpGet(fx.port, BIG_NAME, { blksize: 1428, tsize: true })),
+  );
+  const elapsed = Date.now() - started;
+  const serverPorts = new Set<number>();
+  for (const result of results) {
+    expect(result.ok).toBe(true);
+    if (!result.ok) continue;
+    expect(result.oack?.get('tsize')).toBe(String(fx.files[BIG_NAME].length));
+    expect(result.bytes).toBe(fx.files[BIG_NAME].length);
+    expect(result.sha256).toBe(expected);
+    serverPorts.add(result.serverPort);
+  }
+  // Each transfer had its own server port (TID).
+  expect(serverPorts.size).toBe(TRANSFERS);
+  await waitFor(() => fx.server.activeTransfers === 0);
+  expect(fx.events.filter((e) => e.type === 'read-completed')).toHaveLength(TRANSFERS);
+  expect(fx.events.filter((e) => e.type === 'timed-out')).toEqual([]);
+  console.log(`${TRANSFERS} × ${fx.files[BIG_NAME].length} bytes in ${elapsed} ms`);
+});
