@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds web/dist with Vite when it is missing or older than web/src (the UI tests drive it).
+    globalSetup: ['test/ui/support/build-web.ts'],
   },
 });

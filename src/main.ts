@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import type { Config } from './config.js';
 import { ConfigError, envName, loadConfig } from './config.js';
+import { registerDiagnoseCommand } from './cli/diagnose.js';
 import { createLogger } from './logger.js';
 import { startNode } from './server.js';
 import { ADMINISTRATOR } from './services/administrator.js';
+import { registerSimCommand } from './sim/cli.js';
 import { VERSION } from './version.js';
 
 const program = new Command();
@@ -22,7 +24,7 @@ const FLAGS: [keyof Config, string, string][] = [
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
-  ['sccpWorkers', '--sccp-workers <n>', 'SCCP worker processes holding the phone connections (default 0: in process)'],
+  ['sccpWorkers', '--sccp-workers <n>', 'processes holding the SCCP connections (default 0: in process)'],
   ['logLevel', '--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'],
 ];
 
@@ -78,5 +80,9 @@ start.action(async (opts: Record<string, unknown>) => {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 });
+
+registerDiagnoseCommand(program);
+
+registerSimCommand(program);
 
 await program.parseAsync(process.argv);

@@ -8,11 +8,16 @@ import { advertisedAddress } from './network.js';
 import { ProvisioningHttpServer } from './protocols/provisioning-http/server.js';
 import { SccpCluster } from './protocols/sccp/cluster/sccp-cluster.js';
 import { SccpServer } from './protocols/sccp/server.js';
+import { SipServer } from './protocols/sip/sip-server.js';
 import { TftpServer } from './protocols/tftp/server.js';
 import { ensureAdministrator } from './services/administrator.js';
 import type { Clock } from './services/clock.js';
 import { systemClock } from './services/clock.js';
 import { ConfigurationService } from './services/configuration-service.js';
+import { BulkJobService } from './services/bulk/bulk-job-service.js';
+import { createAdministration } from './services/administration.js';
+import { DiagnosisService } from './services/diagnosis-service.js';
+import { PhoneCsv } from './services/phone-csv.js';
 import { DnAllocator } from './services/dn-allocator.js';
 import { FirmwareLoadStore } from './services/firmware-loads.js';
 import { ProvisioningLog } from './services/provisioning-log.js';
@@ -46,6 +51,8 @@ export interface RunningNode {
   provisioning: ProvisioningService;
   provisioningLog: ProvisioningLog;
   statusWriter: StatusWriter;
+  /** Bulk Administration jobs (Migrate Phones). */
+  bulkJobs: BulkJobService;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
   generatedAdminPassword: string | null;
   stop(): Promise<void>;
@@ -109,15 +116,55 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'provisioning' }),
     });
 
+    const bulkJobs = new BulkJobService({
+      store,
+      configuration,
+      registry,
+      statusWriter,
+      live,
+      clock,
+      nodeName: config.nodeName,
+      loads,
+      logger: logger.child({ component: 'bulk' }),
+    });
+    // SIP over WebSocket arrives through the HTTP server: the SIP core exists before HTTP listens.
+    const sip = new SipServer({
+      host: config.bind,
+      port: config.sipPort,
+      registration,
+      credentials: store.credentials,
+      statusWriter,
+      live,
+      logger: logger.child({ component: 'sip' }),
+      clock,
+      nodeName: config.nodeName,
+      version: VERSION,
+      advertiseAddress: config.advertiseAddress,
+      warnAgent: advertisedAddress(config),
+    });
     const http: FastifyInstance = await buildHttpApp({
+      sipWebSocket: sip.acceptWebSocket,
+      bulkJobs,
       store,
       configuration,
       statusWriter,
       provisioning,
       loads,
+      diagnosis: new DiagnosisService(store, provisioningLog, loads, statusWriter),
+      phoneCsv: new PhoneCsv(store, allocator, clock, logger.child({ component: 'csv' })),
       nodeName: config.nodeName,
       logger,
       version: VERSION,
+      live,
+      administration: createAdministration({
+        store,
+        clock,
+        allocator,
+        statusWriter,
+        live,
+        configuration,
+        logger: logger.child({ component: 'administration' }),
+      }),
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });
@@ -145,6 +192,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
           });
     const sccpPort = await sccp.start();
     started.push({ stop: () => sccp.stop() });
+    const sipPort = await sip.start();
+    started.push({ stop: () => sip.stop() });
 
     const tftp = new TftpServer({
       host: config.bind,
@@ -167,6 +216,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const ports: NodePorts = {
       http: httpPort,
       sccp: sccpPort,
+      sip: sipPort,
       tftp: tftpPort,
       provisioningHttp: provisioningHttpPort,
     };
@@ -176,6 +226,9 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       sccpPort,
       sipPort: ports.sip ?? null,
     });
+    // Phones can register now: jobs that were running when the node stopped resume.
+    await bulkJobs.start();
+    started.push({ stop: () => bulkJobs.stop() });
     logger.info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
 
     let stopping: Promise<void> | null = null;
@@ -199,6 +252,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       provisioning,
       provisioningLog,
       statusWriter,
+      bulkJobs,
       generatedAdminPassword,
       stop,
     };

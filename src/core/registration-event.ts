@@ -6,6 +6,7 @@ export type RegistrationOutcome = 'accepted' | 'rejected' | 'unregistered';
 /** Why a device stopped being registered. */
 export type UnregistrationReason =
   | 'keepalive-timeout'
+  | 'registration-expired'
   | 'connection-closed'
   | 'unregister-request'
   | 'replaced-by-new-registration'
@@ -34,6 +35,10 @@ const UNREGISTRATION_TEXT: Record<UnregistrationReason, { message: string; remed
   'keepalive-timeout': {
     message: 'stopped sending keepalives and was unregistered',
     remedy: 'Check power and the network path between the phone and the node (switch port, VLAN, firewall)',
+  },
+  'registration-expired': {
+    message: 'did not refresh its SIP registration before it expired and was unregistered',
+    remedy: 'Check power and the network path between the phone and the node (switch port, VLAN, firewall, NAT timeouts)',
   },
   'connection-closed': { message: 'closed its connection and was unregistered', remedy: null },
   'unregister-request': { message: 'unregistered itself', remedy: null },

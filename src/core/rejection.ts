@@ -7,7 +7,9 @@ export type RejectionReason =
   | 'dn-range-exhausted'
   | 'device-protocol-mismatch'
   | 'unsupported-model'
-  | 'invalid-device-name';
+  | 'invalid-device-name'
+  | 'sip-identity-unknown'
+  | 'sip-authentication-failed';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -34,6 +36,8 @@ export interface RejectionContext {
   range?: { startingDn: string; endingDn: string };
   /** Device type or model text the phone announced. */
   announcedModel?: string;
+  /** SIP digest user name (or AOR user part) the phone registered with. */
+  username?: string;
 }
 
 function other(p: DeviceProtocol): DeviceProtocol {
@@ -95,6 +99,23 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
       'Check the phone: its device name is SEP plus its MAC address; a name in another form cannot register',
     phoneText: 'Invalid device name',
     sip: { status: 400, phrase: 'Bad Request (invalid device name)' },
+  }),
+  // sip-cisco.md §2: CUCM answers 404 when the digest user is not associated with a device.
+  'sip-identity-unknown': (c) => ({
+    message:
+      `a SIP phone registered as user "${c.username ?? c.deviceName}" (${c.announcedModel ?? 'unknown model'}) without a MAC: ` +
+      'no Cisco +sip.instance, no user part SEP<MAC>, and no device has SIP credentials for this user',
+    remedy:
+      'Set the phone\'s SIP user (account user part) to SEP followed by its 12-digit MAC so it can auto-register, ' +
+      'or give the device SIP digest credentials for this user',
+    phoneText: 'Unknown SIP user',
+    sip: { status: 404, phrase: 'Not Found (unknown SIP user)' },
+  }),
+  'sip-authentication-failed': (c) => ({
+    message: `${c.deviceName} failed SIP digest authentication as user "${c.username ?? '?'}" (wrong password or user name)`,
+    remedy: `Set the SIP password on the phone to the one configured for ${c.deviceName}, or change its SIP credentials`,
+    phoneText: 'Authentication failed',
+    sip: { status: 403, phrase: 'Forbidden (authentication failed)' },
   }),
 };
 

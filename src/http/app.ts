@@ -17,7 +17,25 @@ import type { StatusWriter } from '../services/status-writer.js';
 import type { Store } from '../store/store.js';
 import type { ApiErrorBody } from './api-errors.js';
 import { API_ERRORS, ApiError } from './api-errors.js';
-import { BasicAuthenticator } from './auth.js';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { Administration } from '../services/administration.js';
+import { AuthenticationError } from '../services/authentication.js';
+import type { LiveEvents } from '../services/live-events.js';
+import { installAudit } from './audit-hook.js';
+import { Authenticator, SESSION_COOKIE } from './auth.js';
+import { guard } from './guard.js';
+import { installMetrics } from './metrics.js';
+import { auditLogRoutes } from './routes/audit-log.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import type { StreamCloser } from './routes/live-stream.js';
+import { liveStreamRoutes } from './routes/live-stream.js';
+import { loginRoutes, sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { installWebUi } from './web-ui.js';
+import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-route.js';
+import { registerSipWebSocketRoute } from '../protocols/sip/transport/websocket-route.js';
 import { directoryNumberRoutes } from './routes/directory-numbers.js';
 import { enterpriseParameterRoutes } from './routes/enterprise-parameters.js';
 import { nodeRoutes } from './routes/nodes.js';
@@ -25,6 +43,12 @@ import { phoneRoutes } from './routes/phones.js';
 import { registrationEventRoutes } from './routes/registration-events.js';
 import { deviceDefaultRoutes } from './routes/device-defaults.js';
 import { firmwareLoadRoutes } from './routes/firmware-loads.js';
+import { diagnosisRoutes } from './routes/diagnosis.js';
+import { phoneCsvRoutes } from './routes/phone-csv.js';
+import { bulkJobRoutes } from './routes/bulk-jobs.js';
+import type { BulkJobService } from '../services/bulk/bulk-job-service.js';
+import type { PhoneCsv } from '../services/phone-csv.js';
+import type { DiagnosisService } from '../services/diagnosis-service.js';
 import { DeviceDefaultService } from '../services/device-default-service.js';
 import type { FirmwareLoadStore } from '../services/firmware-loads.js';
 import type { ProvisioningService } from '../services/provisioning-service.js';
@@ -36,15 +60,30 @@ export interface HttpDeps {
   statusWriter: StatusWriter;
   provisioning: ProvisioningService;
   loads: FirmwareLoadStore;
+  diagnosis: DiagnosisService;
+  phoneCsv: PhoneCsv;
   nodeName: string;
   logger: Logger;
   version: string;
+  /** What changed, pushed to the browser (server-sent events) and counted in /metrics. */
+  live: LiveEvents;
+  /** Sign-in, users, audit, phone edits, dashboard. */
+  administration: Administration;
+  /** Bulk Administration jobs (Migrate Phones). */
+  bulkJobs?: BulkJobService;
+  /** SIP over WebSocket (RFC 7118) at /sip: the SIP server's acceptor. */
+  sipWebSocket?: SipWebSocketAcceptor;
 }
 
 /** Maps any error a route raises to the API's one error shape. */
 function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
   if (error instanceof ApiError)
     return { status: error.status, body: { error: error.code, field: error.field, message: error.message } };
+  if (error instanceof AuthenticationError) {
+    return error.kind === 'locked'
+      ? { status: 429, body: { error: 'too-many-requests', message: error.message } }
+      : { status: 401, body: { error: 'unauthorized', message: error.message } };
+  }
   if (error instanceof ValidationError) {
     return {
       status: 400,
@@ -86,7 +125,16 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-    if (status === 401) reply.header('www-authenticate', 'Basic realm="openucm", charset="UTF-8"');
+    // The UI (session cookie or its X-Requested-With) gets a Bearer challenge: a Basic one would pop up the browser's own sign-in box.
+    const fromUi =
+      request.headers['x-requested-with'] === 'openucm-ui' || request.cookies?.[SESSION_COOKIE] !== undefined;
+    if (status === 401)
+      reply.header(
+        'www-authenticate',
+        fromUi ? 'Bearer realm="openucm"' : 'Basic realm="openucm", charset="UTF-8"',
+      );
+    if (error instanceof AuthenticationError && error.retryAt)
+      reply.header('retry-after', Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)));
     return reply.code(status).send(body);
   });
 
@@ -94,20 +142,61 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     openapi: {
       info: {
         title: 'openucm REST API',
-        description: 'Administration of an openucm node: the same API the web UI uses. HTTP Basic auth.',
+        description:
+          'Administration of an openucm node: the same API the web UI uses. Authenticate with HTTP Basic, ' +
+          'an API key (Authorization: Bearer <key>), or the UI session cookie plus its CSRF token in ' +
+          'X-CSRF-Token on every change (POST /api/v1/login returns it).',
         version: deps.version,
       },
-      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
-      security: [{ basic: [] }],
+      components: {
+        securitySchemes: {
+          basic: { type: 'http', scheme: 'basic' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an API key from User Management > API Keys',
+          },
+          session: { type: 'apiKey', in: 'cookie', name: 'openucm_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+      security: [{ basic: [] }, { apiKey: [] }, { session: [], csrf: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'frame-ancestors': ["'none'"],
+        'connect-src': ["'self'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    // The node speaks plain HTTP; HSTS belongs to the TLS proxy in front of it, if any.
+    strictTransportSecurity: false,
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await installWebUi(app);
 
   // Firmware images reach tens of MB (79x1 .sbn components).
   await app.register(fastifyMultipart, { limits: { fileSize: 256 * 1024 * 1024, files: 32 } });
-  const authenticator = new BasicAuthenticator(deps.store.users);
+  const admin = deps.administration;
+  const authenticator = new Authenticator(admin.authentication);
+  const streams = new Set<StreamCloser>();
+  // Open event streams would keep close() waiting for ever.
+  app.addHook('preClose', async () => {
+    for (const close of [...streams]) close();
+  });
+  installMetrics(app, {
+    live: deps.live,
+    store: deps.store,
+    statusWriter: deps.statusWriter,
+    nodeName: deps.nodeName,
+    protect: guard(authenticator),
+  });
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
@@ -119,26 +208,38 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           node: deps.nodeName,
         }),
       );
+      await typed.register(loginRoutes(admin.authentication));
       await typed.register(async (secured) => {
-        secured.addHook('onRequest', async (request) => {
-          request.principal = await authenticator.authenticate(request);
-          if (request.method !== 'GET' && request.method !== 'HEAD' && request.principal.role !== 'admin') {
-            throw new ApiError(
-              'forbidden',
-              `user ${request.principal.name} is read-only and cannot change anything`,
-            );
-          }
-        });
+        // Who (401), CSRF and same origin for changes (403), role (403); then every change is audited.
+        secured.addHook('onRequest', guard(authenticator));
+        installAudit(secured, admin.audit);
+        await secured.register(sessionRoutes(admin.authentication, admin.users, authenticator));
+        await secured.register(userRoutes(admin.users, authenticator));
+        await secured.register(auditLogRoutes(deps.store));
+        await secured.register(dashboardRoutes(admin.dashboard, admin.settings));
+        await secured.register(
+          liveStreamRoutes({
+            live: deps.live,
+            audit: admin.audit,
+            authentication: admin.authentication,
+            nodeName: deps.nodeName,
+            streams,
+          }),
+        );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
-        await secured.register(nodeRoutes(deps.configuration));
-        await secured.register(phoneRoutes(deps.configuration));
+        await secured.register(nodeRoutes(deps.configuration, deps.store));
+        await secured.register(phoneRoutes(deps.configuration, admin.phones));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
         await secured.register(deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)));
         await secured.register(firmwareLoadRoutes(deps.loads));
+        await secured.register(diagnosisRoutes(deps.diagnosis));
+        await secured.register(phoneCsvRoutes(deps.phoneCsv));
+        if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
       });
     },
     { prefix: '/api/v1' },
   );
+  if (deps.sipWebSocket) await registerSipWebSocketRoute(app, deps.sipWebSocket);
   return app;
 }

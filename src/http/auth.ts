@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { verifyPassword } from '../services/passwords.js';
-import type { Role, UserRepository } from '../store/user-repository.js';
+import type { AuthenticationService } from '../services/authentication.js';
+import { AuthenticationError } from '../services/authentication.js';
+import type { Role } from '../store/user-repository.js';
 import { ApiError } from './api-errors.js';
+
+/** How a request proved who it is: the UI's session cookie, HTTP Basic, or an API key. */
+export type AuthMethod = 'ui' | 'basic' | 'api-key';
 
 export interface Principal {
   name: string;
   role: Role;
+  via: AuthMethod;
+  /** The session (hash of the cookie token) when `via` is `ui`. */
+  sessionId?: string;
+  /** The CSRF token every change must carry when `via` is `ui`. */
+  csrfToken?: string;
 }
 
 declare module 'fastify' {
@@ -15,25 +24,47 @@ declare module 'fastify' {
   }
 }
 
+/** Name of the session cookie (HttpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'openucm_session';
+
 const CACHE_MS = 60_000;
 
 /**
- * HTTP Basic authentication (for scripts, as CUCM's AXL takes it). Verified credentials are
- * remembered for a minute by their SHA-256, so a script's burst does not pay scrypt per request.
+ * Finds the principal of a request. An Authorization header wins (Basic for scripts, as CUCM's
+ * AXL takes it; `Bearer <API key>`), then `X-API-Key`, then the UI's session cookie. Verified
+ * Basic credentials are remembered for a minute by their SHA-256, so a script's burst does not
+ * pay scrypt per request.
  */
-export class BasicAuthenticator {
+export class Authenticator {
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
-  constructor(private readonly users: UserRepository) {}
+  constructor(private readonly authentication: AuthenticationService) {}
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
-    if (!header || !header.startsWith('Basic ')) {
-      throw new ApiError(
-        'unauthorized',
-        'sign in: send HTTP Basic credentials of an openucm user (e.g. CCMAdministrator)',
-      );
+    if (header?.startsWith('Basic ')) return this.basic(request, header);
+    if (header?.startsWith('Bearer ')) return this.apiKey(header.slice(7).trim());
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string') return this.apiKey(apiKey.trim());
+    if (header)
+      throw new ApiError('unauthorized', 'unsupported Authorization scheme: use Basic or Bearer <API key>');
+    const token = request.cookies?.[SESSION_COOKIE];
+    if (token) {
+      const session = await this.authentication.session(token);
+      if (!session)
+        throw new ApiError(
+          'unauthorized',
+          'your session has ended (signed out or idle too long): sign in again',
+        );
+      return { ...session.user, via: 'ui', sessionId: session.id, csrfToken: session.csrfToken };
     }
+    throw new ApiError(
+      'unauthorized',
+      'sign in: use the web UI, HTTP Basic credentials of an openucm user (e.g. CCMAdministrator), or an API key',
+    );
+  }
+
+  private async basic(request: FastifyRequest, header: string): Promise<Principal> {
     const key = createHash('sha256').update(header).digest('hex');
     const cached = this.verified.get(key);
     const now = Date.now();
@@ -42,17 +73,31 @@ export class BasicAuthenticator {
     const colon = decoded.indexOf(':');
     const name = colon >= 0 ? decoded.slice(0, colon) : decoded;
     const password = colon >= 0 ? decoded.slice(colon + 1) : '';
-    const user = await this.users.find(name);
-    if (!user || !(await verifyPassword(password, user.passwordHash))) {
-      throw new ApiError('unauthorized', 'user name or password is wrong');
+    let identity;
+    try {
+      identity = await this.authentication.verifyPassword(name, password, `basic from ${request.ip}`);
+    } catch (error) {
+      if (error instanceof AuthenticationError && error.kind === 'invalid-credentials')
+        throw new ApiError('unauthorized', error.message);
+      throw error;
     }
-    const principal = { name: user.name, role: user.role };
+    const principal: Principal = { ...identity, via: 'basic' };
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(key, { principal, until: now + CACHE_MS });
     return principal;
   }
 
-  /** Drops remembered credentials (after a password change). */
+  private async apiKey(key: string): Promise<Principal> {
+    const identity = await this.authentication.verifyApiKey(key);
+    if (!identity)
+      throw new ApiError(
+        'unauthorized',
+        'the API key is unknown or was revoked (User Management > API Keys)',
+      );
+    return { ...identity, via: 'api-key' };
+  }
+
+  /** Drops remembered Basic credentials (after a password, role or user change). */
   forget(): void {
     this.verified.clear();
   }

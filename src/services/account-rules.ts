@@ -27,6 +27,9 @@ export function passwordProblem(password: string, userName: string, field = 'pas
 /** Why an API key label is not acceptable, or null. */
 export function apiKeyLabelProblem(label: string): FieldProblem | null {
   if (label.trim().length === 0 || label.length > 100)
-    return { field: 'label', message: 'the label must have 1 to 100 characters (say what script uses the key)' };
+    return {
+      field: 'label',
+      message: 'the label must have 1 to 100 characters (say what script uses the key)',
+    };
   return null;
 }

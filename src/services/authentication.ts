@@ -170,6 +170,12 @@ export class AuthenticationService {
     return new Date(Math.min(idle, absolute)).toISOString();
   }
 
+  /** True while the session `id` exists and has not expired (live streams check it now and then). */
+  async isSessionAlive(id: string): Promise<boolean> {
+    const session = await this.deps.store.sessions.find(id);
+    return session !== null && new Date(session.expiresAt) > this.deps.clock();
+  }
+
   async endSession(id: string): Promise<void> {
     await this.deps.store.sessions.delete(id);
   }

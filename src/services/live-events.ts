@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceStatus } from '../core/device.js';
 import type { RegistrationEvent } from '../core/registration-event.js';
+import type { BulkJobProgressEvent } from './bulk/progress.js';
 
 export interface DeviceStatusChange {
   name: string;
@@ -16,6 +17,7 @@ interface LiveEventMap {
   'registration-event': [RegistrationEvent];
   'device-status': [DeviceStatusChange];
   'configuration-changed': [{ what: 'enterprise-parameters' | 'node' | 'device'; name: string }];
+  'bulk-job-progress': [BulkJobProgressEvent];
 }
 
 /** In-process publish/subscribe of what changed, for the live UI and for tests. */

@@ -3,7 +3,7 @@
  * `XMLDefault.cnf.xml` (root `Default`), provisioning.md §2. Lenient like a phone: unknown
  * elements are ignored, missing ones take the phone's defaults.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** One call manager of the group, in priority order (provisioning.md §2.1 callManagerGroup/members). */
 export interface CallManagerEntry {
@@ -117,7 +117,12 @@ function callManagers(root: unknown): CallManagerEntry[] {
  * `loadInformation<N>` with N the device type (provisioning.md §2.3), or one whose `model`
  * attribute names the model.
  */
-function loadFor(root: Node, kind: DeviceConfig['kind'], deviceType: number, model: string): string | undefined {
+function loadFor(
+  root: Node,
+  kind: DeviceConfig['kind'],
+  deviceType: number,
+  model: string,
+): string | undefined {
   if (kind === 'device') return text(child(root, 'loadInformation')) || undefined;
   const byType = text(child(root, `loadInformation${deviceType}`));
   if (byType !== undefined) return byType || undefined;
@@ -155,16 +160,18 @@ function sipLines(root: unknown): XmlSipLine[] {
 
 /** Parses a SEP<MAC>.cnf.xml or XMLDefault.cnf.xml for a phone of `model` / `deviceType`. */
 export function parseDeviceConfig(xml: string, phone: { model: string; deviceType: number }): DeviceConfig {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true)
+    throw new DeviceConfigError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   let doc: unknown;
   try {
     doc = parser.parse(xml);
   } catch (error) {
     throw new DeviceConfigError(`not well-formed XML: ${(error as Error).message}`);
   }
-  const rootName = isNode(doc)
-    ? Object.keys(doc).find((k) => /^(device|default)$/i.test(k))
-    : undefined;
-  if (!rootName || !isNode(doc)) throw new DeviceConfigError('root element is neither <device> nor <Default>');
+  const rootName = isNode(doc) ? Object.keys(doc).find((k) => /^(device|default)$/i.test(k)) : undefined;
+  if (!rootName || !isNode(doc))
+    throw new DeviceConfigError('root element is neither <device> nor <Default>');
   const root = doc[rootName];
   const node: Node = isNode(root) ? root : {};
   const kind = rootName.toLowerCase() === 'device' ? 'device' : 'default';

@@ -39,6 +39,7 @@ export class SccpStation extends EventEmitter<StationEvents> {
   private readonly reader = new SccpFrameReader({ maxFrameBytes: 8192 });
   private keepaliveTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private corked = false;
   keepaliveAcks = 0;
   keepalivesSent = 0;
   /** Date.now() of the last KeepAliveAck (0: none yet). */
@@ -100,7 +101,18 @@ export class SccpStation extends EventEmitter<StationEvents> {
   }
 
   send(message: SccpMessageInput, headerVersion = 0): void {
-    this.socket?.write(encodeMessage(message, headerVersion));
+    const socket = this.socket;
+    if (!socket) return;
+    // Messages sent in the same tick leave in one TCP segment (one write system call).
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    socket.write(encodeMessage(message, headerVersion));
   }
 
   /** Writes raw bytes (for tests of malformed input). */
@@ -167,35 +179,69 @@ export class SccpStation extends EventEmitter<StationEvents> {
     return outcome;
   }
 
+  /** Resolves with the next `count` messages of `type` (fewer when the connection closes or time runs out). */
+  private collect<K extends SccpMessageType>(
+    type: K,
+    count: number,
+    timeoutMs = 10_000,
+  ): Promise<SccpMessageMap[K][]> {
+    return new Promise((resolve) => {
+      const got: SccpMessageMap[K][] = [];
+      if (this.closed || count === 0) return resolve(got);
+      const done = () => {
+        clearTimeout(timer);
+        this.off('message', onMessage);
+        this.off('closed', done);
+        resolve(got);
+      };
+      const onMessage = (m: SccpMessage) => {
+        if (m.type !== type) return;
+        got.push(m as SccpMessageMap[K]);
+        if (got.length === count) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('message', onMessage);
+      this.on('closed', done);
+    });
+  }
+
   /**
-   * The startup exchange a 7940 makes after RegisterAck (sccp.md §5): button template, soft
-   * keys, the status of each line button, and the time. Returns the DNs on the line buttons.
+   * The startup exchange a 7940 makes after RegisterAck (sccp.md §5): its media port and codecs,
+   * the button template, soft keys, the status of each line button, and the time. Requests that
+   * do not depend on an answer go out together (the server "must answer each request whenever it
+   * arrives", sccp.md §5). Returns the DNs on the line buttons.
    */
   async startup(): Promise<{
-    lines: { index: number; dn: string; label?: string }[];
+    lines: { index: number; dn: string }[];
     time: SccpMessageMap['DefineTimeDate'] | null;
   }> {
-    this.send({ type: 'IpPort', rtpMediaPort: 20000 });
     const templateP = this.next('ButtonTemplate');
-    this.send({ type: 'ButtonTemplateReq' });
-    const template = await templateP;
     const softKeysP = this.next('SoftKeyTemplateRes');
-    this.send({ type: 'SoftKeyTemplateReq' });
-    await softKeysP;
     const setsP = this.next('SoftKeySetRes');
+    this.send({ type: 'IpPort', rtpMediaPort: 20000 });
+    // The answer to the CapabilitiesReq that follows RegisterAck (sccp.md §5 step 5): G.711 µ-law/A-law, G.729.
+    this.send({
+      type: 'CapabilitiesRes',
+      capabilities: [
+        { payloadCapability: 4, maxFramesPerPacket: 40 },
+        { payloadCapability: 2, maxFramesPerPacket: 40 },
+        { payloadCapability: 11, maxFramesPerPacket: 60 },
+      ],
+    });
+    this.send({ type: 'ButtonTemplateReq' });
+    this.send({ type: 'SoftKeyTemplateReq' });
     this.send({ type: 'SoftKeySetReq' });
-    await setsP;
-    const lines: { index: number; dn: string; label?: string }[] = [];
-    for (const button of template?.buttons ?? []) {
-      if (button.buttonDefinition !== 0x09) continue;
-      const statP = this.next('LineStat');
-      this.send({ type: 'LineStatReq', lineNumber: button.instanceNumber });
-      const stat = await statP;
-      if (stat && stat.lineDirNumber) lines.push({ index: stat.lineNumber, dn: stat.lineDirNumber });
-    }
-    this.send({ type: 'RegisterAvailableLines', maxNumOfAvailLines: 0 });
+    const [template] = await Promise.all([templateP, softKeysP, setsP]);
+    const lineButtons = (template?.buttons ?? []).filter((b) => b.buttonDefinition === 0x09);
+    const statsP = this.collect('LineStat', lineButtons.length);
     const timeP = this.next('DefineTimeDate');
+    for (const button of lineButtons) this.send({ type: 'LineStatReq', lineNumber: button.instanceNumber });
+    this.send({ type: 'RegisterAvailableLines', maxNumOfAvailLines: 0 });
     this.send({ type: 'TimeDateReq' });
+    const lines: { index: number; dn: string }[] = [];
+    for (const stat of (await statsP).sort((a, b) => a.lineNumber - b.lineNumber)) {
+      if (stat.lineDirNumber) lines.push({ index: stat.lineNumber, dn: stat.lineDirNumber });
+    }
     return { lines, time: await timeP };
   }
 

@@ -96,6 +96,9 @@ export function sipSettings(values: Map<string, string>): SipPhoneSettings {
 
 /** provisioning.md §4.3: OS79XX.TXT is one line, the image name without extension. */
 export function parseOsImage(text: string): string | undefined {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '');
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
   return line || undefined;
 }

@@ -56,13 +56,19 @@ export function tftpGet(file: string, options: TftpGetOptions): Promise<Buffer> 
     let timer: NodeJS.Timeout | null = null;
     let done = false;
 
+    let finalAck: Buffer | null = null;
     const finish = (error: Error | null, data?: Buffer) => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
-      socket.close();
-      if (error) reject(error);
-      else resolve(data as Buffer);
+      if (error) {
+        socket.close();
+        reject(error);
+        return;
+      }
+      resolve(data as Buffer);
+      // RFC 1350 §6: the host sending the final ACK is "encouraged to dally": a lost final ACK gets the last DATA again.
+      setTimeout(() => socket.close(), Math.min(timeoutMs, 1000)).unref();
     };
     const transmit = (packet: Buffer, port: number) => {
       last = packet;
@@ -89,13 +95,21 @@ export function tftpGet(file: string, options: TftpGetOptions): Promise<Buffer> 
       finish(new TftpFetchError('error', file, `TFTP error reading ${file} from ${where}: ${error.message}`)),
     );
     socket.on('message', (datagram, rinfo) => {
-      if (done || (net.isIP(options.host) !== 0 && rinfo.address !== options.host)) return;
+      if (net.isIP(options.host) !== 0 && rinfo.address !== options.host) return;
+      if (done) {
+        if (finalAck && rinfo.port === serverPort) socket.send(finalAck, rinfo.port, rinfo.address);
+        return;
+      }
       // RFC 1350 §4: the server answers from a new port (its TID); the first answer fixes it.
       if (serverPort === null) serverPort = rinfo.port;
       if (rinfo.port !== serverPort) {
         // RFC 1350 §4: a packet from an unknown TID gets an error 5 and does not disturb the transfer.
         socket.send(
-          encodePacket({ type: 'error', code: TftpErrorCode.unknownTransferId, message: 'Unknown transfer ID' }),
+          encodePacket({
+            type: 'error',
+            code: TftpErrorCode.unknownTransferId,
+            message: 'Unknown transfer ID',
+          }),
           rinfo.port,
           rinfo.address,
         );
@@ -127,7 +141,9 @@ export function tftpGet(file: string, options: TftpGetOptions): Promise<Buffer> 
           if (packet.block !== (expected & MAX_BLOCK)) return;
           received += packet.data.length;
           if (received > maxBytes) {
-            finish(new TftpFetchError('too-large', file, `${file} on ${where} is larger than ${maxBytes} bytes`));
+            finish(
+              new TftpFetchError('too-large', file, `${file} on ${where} is larger than ${maxBytes} bytes`),
+            );
             return;
           }
           chunks.push(Buffer.from(packet.data));
@@ -135,6 +151,7 @@ export function tftpGet(file: string, options: TftpGetOptions): Promise<Buffer> 
           expected++;
           // RFC 1350 §6: "A data packet of less than 512 bytes signals termination of a transfer."
           if (packet.data.length < blockSize) {
+            finalAck = ack;
             socket.send(ack, serverPort, options.host);
             finish(null, Buffer.concat(chunks));
             return;

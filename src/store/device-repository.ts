@@ -135,6 +135,64 @@ export class DeviceRepository {
     }
   }
 
+  /**
+   * Inserts or replaces a device with its lines (CSV import). DNs are created as needed; returns
+   * whether it existed and the DNs it held before, so the caller can free those no longer used.
+   */
+  async upsert(device: Device, now: Date): Promise<{ existed: boolean; previousDns: string[] }> {
+    const previousDns = (await this.linesOf([device.name])).get(device.name)?.map((l) => l.dn) ?? [];
+    const updated = await this.db
+      .updateTable('devices')
+      .set({ model: device.model, protocol: device.protocol, description: device.description, load_id: device.loadId })
+      .where('name', '=', device.name)
+      .executeTakeFirst();
+    const existed = Number(updated.numUpdatedRows) > 0;
+    if (existed) await this.db.deleteFrom('lines').where('device_name', '=', device.name).execute();
+    for (const line of device.lines) {
+      await this.db
+        .insertInto('directory_numbers')
+        .values({ dn: line.dn, created_at: now.toISOString() })
+        .onConflict((oc) => oc.column('dn').doNothing())
+        .execute();
+    }
+    if (existed) {
+      if (device.lines.length > 0) {
+        await this.db
+          .insertInto('lines')
+          .values(device.lines.map((l) => ({ device_name: device.name, line_index: l.index, dn: l.dn })))
+          .execute();
+      }
+    } else {
+      await this.insert(device, now);
+    }
+    return { existed, previousDns };
+  }
+
+  /** Deletes those of `dns` that no line uses any more; returns them. */
+  async deleteUnusedDns(dns: string[]): Promise<string[]> {
+    const freed: string[] = [];
+    for (let i = 0; i < dns.length; i += 500) {
+      const chunk = dns.slice(i, i + 500);
+      const used = new Set(
+        (await this.db.selectFrom('lines').select('dn').where('dn', 'in', chunk).execute()).map((r) => r.dn),
+      );
+      const unused = chunk.filter((dn) => !used.has(dn));
+      if (unused.length > 0) await this.db.deleteFrom('directory_numbers').where('dn', 'in', unused).execute();
+      freed.push(...unused);
+    }
+    return freed;
+  }
+
+  /** All devices with their lines, in name order, a page at a time (CSV export streams through it). */
+  async *all(pageSize = 1000, filter: Omit<PhoneQuery, 'page' | 'pageSize'> = {}): AsyncGenerator<DeviceRecord[]> {
+    for (let page = 1; ; page++) {
+      const { items } = await this.search({ ...filter, page, pageSize });
+      if (items.length === 0) return;
+      yield items;
+      if (items.length < pageSize) return;
+    }
+  }
+
   /** Deletes a device and the directory numbers that no other line uses any more. Returns false if absent. */
   async delete(name: string): Promise<boolean> {
     const dns = (await this.linesOf([name])).get(name)?.map((l) => l.dn) ?? [];
@@ -250,6 +308,18 @@ export class DeviceRepository {
       .offset(opts.offset)
       .execute();
     return { items: rows, total: Number(countRow.n) };
+  }
+
+  /** The lines of other devices than `except` that hold one of `dns` (shared lines, or a conflict). */
+  async holdersOf(dns: string[], except: string): Promise<{ dn: string; deviceName: string }[]> {
+    if (dns.length === 0) return [];
+    return this.db
+      .selectFrom('lines')
+      .select(['dn', 'device_name as deviceName'])
+      .where('dn', 'in', dns)
+      .where('device_name', '!=', except)
+      .orderBy('dn')
+      .execute();
   }
 
   async countByStatus(): Promise<{ protocol: string; status: string; node: string | null; n: number }[]> {

@@ -84,4 +84,41 @@ export interface Schema {
     summary: string;
   };
   admin_settings: { name: string; value: string };
+  /** Bulk Administration jobs (Migrate Phones); `options` and `notes` are JSON. */
+  bulk_jobs: {
+    id: string;
+    kind: string;
+    status: string;
+    node: string;
+    scheduled_at: string | null;
+    created_by: string;
+    options: string;
+    notes: string;
+    message: string | null;
+    created_at: string;
+    started_at: string | null;
+    finished_at: string | null;
+  };
+  /** One phone of a bulk job: the step it reached and its state there; `plan` is JSON. */
+  bulk_job_items: {
+    job_id: string;
+    position: number;
+    device_name: string;
+    step: string;
+    state: string;
+    reason: string | null;
+    plan: string;
+    started_at: string | null;
+    updated_at: string;
+    finished_at: string | null;
+  };
+  /** SIP digest credentials of devices (HA1 values, never passwords). */
+  sip_credentials: {
+    username: string;
+    device_name: string;
+    realm: string;
+    ha1_md5: string;
+    ha1_sha256: string;
+    created_at: string;
+  };
 }

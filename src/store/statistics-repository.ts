@@ -30,7 +30,13 @@ export class StatisticsRepository {
   > {
     const rows = await this.db
       .selectFrom('devices')
-      .select(['status', 'protocol', 'status_node as node', 'model', (eb) => eb.fn.countAll<number>().as('n')])
+      .select([
+        'status',
+        'protocol',
+        'status_node as node',
+        'model',
+        (eb) => eb.fn.countAll<number>().as('n'),
+      ])
       .groupBy(['status', 'protocol', 'status_node', 'model'])
       .execute();
     return rows.map((r) => ({ ...r, n: Number(r.n) }));

@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 import { AdminSettingRepository } from './admin-setting-repository.js';
 import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
+import { BulkJobRepository } from './bulk-job-repository.js';
+import { CredentialRepository } from './credential-repository.js';
 import type { StoreDatabase } from './database.js';
+import { DeviceChangeRepository } from './device-change-repository.js';
 import { DeviceDefaultRepository } from './device-default-repository.js';
 import { DeviceRepository } from './device-repository.js';
 import { EventRepository } from './event-repository.js';
@@ -27,6 +30,9 @@ export interface Repositories {
   audit: AuditRepository;
   adminSettings: AdminSettingRepository;
   statistics: StatisticsRepository;
+  deviceChanges: DeviceChangeRepository;
+  bulkJobs: BulkJobRepository;
+  credentials: CredentialRepository;
 }
 
 function repositories(db: Executor): Repositories {
@@ -42,6 +48,9 @@ function repositories(db: Executor): Repositories {
     audit: new AuditRepository(db),
     adminSettings: new AdminSettingRepository(db),
     statistics: new StatisticsRepository(db),
+    deviceChanges: new DeviceChangeRepository(db),
+    bulkJobs: new BulkJobRepository(db),
+    credentials: new CredentialRepository(db),
   };
 }
 
@@ -58,6 +67,9 @@ export class Store implements Repositories {
   readonly audit: AuditRepository;
   readonly adminSettings: AdminSettingRepository;
   readonly statistics: StatisticsRepository;
+  readonly deviceChanges: DeviceChangeRepository;
+  readonly bulkJobs: BulkJobRepository;
+  readonly credentials: CredentialRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db);
@@ -71,6 +83,9 @@ export class Store implements Repositories {
     this.audit = new AuditRepository(database.db);
     this.adminSettings = new AdminSettingRepository(database.db);
     this.statistics = new StatisticsRepository(database.db);
+    this.deviceChanges = new DeviceChangeRepository(database.db);
+    this.bulkJobs = new BulkJobRepository(database.db);
+    this.credentials = new CredentialRepository(database.db);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

@@ -21,6 +21,17 @@ export const enterpriseParameterRoutes =
         body: enterpriseParametersPatchSchema,
         response: { 200: enterpriseParametersSchema, 400: errorSchema },
       },
-      handler: (request) => config.updateParameters(request.body),
+      handler: async (request) => {
+        const before = await config.getParameters();
+        const after = await config.updateParameters(request.body);
+        await request.audit({
+          action: 'update',
+          target: 'enterprise-parameters',
+          targetName: '',
+          before: { ...before },
+          after: { ...after },
+        });
+        return after;
+      },
     });
   };

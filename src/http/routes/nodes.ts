@@ -2,11 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { autoRegistrationSummary } from '../../core/node.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
+import { freeDns } from '../../services/free-dns.js';
+import type { Store } from '../../store/store.js';
+import { freeDnsSchema } from '../admin-schemas.js';
 import type { StoredNode } from '../../store/node-repository.js';
 import { errorSchema, nodePatchSchema, nodeSchema } from '../schemas.js';
 
 export const nodeRoutes =
-  (config: ConfigurationService): FastifyPluginAsyncZod =>
+  (config: ConfigurationService, store: Store): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['System > Cisco Unified CM'];
     const view = async (node: StoredNode) => {
@@ -47,7 +50,28 @@ export const nodeRoutes =
         body: nodePatchSchema,
         response: { 200: nodeSchema, 400: errorSchema, 404: errorSchema },
       },
+      handler: async (request) => {
+        const before = await config.getNode(request.params.name);
+        const after = await config.updateAutoRegistration(request.params.name, request.body.autoRegistration);
+        await request.audit({
+          action: 'update',
+          target: 'node',
+          targetName: after.name,
+          before: { autoRegistration: { ...before.autoRegistration } },
+          after: { autoRegistration: { ...after.autoRegistration } },
+        });
+        return view(after);
+      },
+    });
+    app.get('/nodes/:name/free-dns', {
+      schema: {
+        tags: ['Call Routing > Directory Number'],
+        summary: 'Free numbers of the node’s auto-registration range: counts and the lowest free DNs',
+        params: z.object({ name: z.string() }),
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(0).max(1000).default(20) }),
+        response: { 200: freeDnsSchema, 404: errorSchema },
+      },
       handler: async (request) =>
-        view(await config.updateAutoRegistration(request.params.name, request.body.autoRegistration)),
+        freeDns(store, await config.getNode(request.params.name), request.query.limit),
     });
   };

@@ -1,10 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConfigurationService } from '../../services/configuration-service.js';
+import type { PhoneEditor } from '../../services/phone-editor.js';
+import type { DeviceRecord } from '../../store/device-repository.js';
+import { phoneCreateSchema, phonePatchSchema } from '../admin-schemas.js';
 import { deviceNameParamSchema, errorSchema, pageOf, phoneQuerySchema, phoneSchema } from '../schemas.js';
 
+/** What the audit log keeps of a phone: its configuration, lines as "index:dn". */
+function audited(p: DeviceRecord) {
+  return {
+    model: p.model,
+    protocol: p.protocol,
+    description: p.description,
+    loadId: p.loadId,
+    lines: p.lines.map((l) => `${l.index}:${l.dn}`).join(', '),
+  };
+}
+
 export const phoneRoutes =
-  (config: ConfigurationService): FastifyPluginAsyncZod =>
+  (config: ConfigurationService, editor: PhoneEditor): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['Device > Phone'];
     app.get('/phones', {
@@ -20,6 +34,25 @@ export const phoneRoutes =
         return { items, total, page: request.query.page, pageSize: request.query.pageSize };
       },
     });
+    app.post('/phones', {
+      schema: {
+        tags,
+        summary: 'Add a phone by hand with its lines (a DN another phone holds becomes a shared line)',
+        body: phoneCreateSchema,
+        response: { 201: phoneSchema, 400: errorSchema, 409: errorSchema },
+      },
+      handler: async (request, reply) => {
+        const phone = await editor.add(request.body);
+        await request.audit({
+          action: 'create',
+          target: 'phone',
+          targetName: phone.name,
+          before: null,
+          after: audited(phone),
+        });
+        return reply.code(201).send(phone);
+      },
+    });
     app.get('/phones/:name', {
       schema: {
         tags,
@@ -29,6 +62,42 @@ export const phoneRoutes =
       },
       handler: (request) => config.getPhone(request.params.name),
     });
+    app.patch('/phones/:name', {
+      schema: {
+        tags,
+        summary:
+          'Change description, Phone Load Name or lines (lines replace all lines; DNs no line uses any more are freed). A registered phone picks the change up when restarted',
+        params: deviceNameParamSchema,
+        body: phonePatchSchema,
+        response: { 200: phoneSchema, 400: errorSchema, 404: errorSchema },
+      },
+      handler: async (request) => {
+        const { before, after } = await editor.update(request.params.name, request.body);
+        await request.audit({
+          action: 'update',
+          target: 'phone',
+          targetName: after.name,
+          before: audited(before),
+          after: audited(after),
+        });
+        return after;
+      },
+    });
+    app.get('/phones/:name/shared-lines', {
+      schema: {
+        tags,
+        summary: 'The other phones that share each DN of this phone’s lines',
+        params: deviceNameParamSchema,
+        response: { 200: z.record(z.string(), z.array(z.string())), 404: errorSchema },
+      },
+      handler: async (request) => {
+        const phone = await config.getPhone(request.params.name);
+        return editor.sharedWith(
+          phone.name,
+          phone.lines.map((l) => l.dn),
+        );
+      },
+    });
     app.delete('/phones/:name', {
       schema: {
         tags,
@@ -37,14 +106,23 @@ export const phoneRoutes =
         response: { 204: z.null(), 404: errorSchema },
       },
       handler: async (request, reply) => {
+        const before = await config.getPhone(request.params.name);
         await config.deletePhone(request.params.name);
+        await request.audit({
+          action: 'delete',
+          target: 'phone',
+          targetName: before.name,
+          before: audited(before),
+          after: null,
+        });
         return reply.code(204).send(null);
       },
     });
     app.post('/phones/:name/reset', {
       schema: {
         tags,
-        summary: 'Reset (reboot) or Restart (re-register) a registered phone',
+        summary:
+          'Reset (reboot) or Restart (re-register) a registered phone: SCCP sends the Reset message, SIP the check-sync NOTIFY. 409 when the phone is not registered',
         params: deviceNameParamSchema,
         body: z
           .strictObject({ type: z.enum(['reset', 'restart']).default('reset') })
@@ -53,6 +131,7 @@ export const phoneRoutes =
       },
       handler: async (request, reply) => {
         await config.resetPhone(request.params.name, request.body.type);
+        await request.audit({ action: request.body.type, target: 'phone', targetName: request.params.name });
         return reply.code(202).send({ message: `${request.body.type} sent to ${request.params.name}` });
       },
     });

@@ -68,6 +68,7 @@ export class SccpSession implements DeviceConnection {
   private headerVersion = 0;
   private agreedVersion = 0;
   private closeReason: UnregistrationReason = 'connection-closed';
+  private corked = false;
   /** Frames that arrived while the registration was being decided; handled in order afterwards. */
   private backlog: SccpFrame[] = [];
   private readonly log: Logger;
@@ -326,6 +327,15 @@ export class SccpSession implements DeviceConnection {
 
   private send(messageId: number, body: Buffer, headerVersion = this.headerVersion): void {
     if (this.socket.destroyed || !this.socket.writable) return;
+    // Answers produced in the same tick (a burst of startup requests) leave in one write system call.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(encodeFrame(messageId, body, headerVersion));
   }
 

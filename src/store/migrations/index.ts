@@ -3,15 +3,19 @@ import { Migrator } from 'kysely';
 import type { Flavor } from '../database.js';
 import type { MigrationContext } from './context.js';
 import { initial } from './0001-initial.js';
+import { sipCredentials } from './0002-sip-credentials.js';
 import { provisioning } from './0003-provisioning.js';
 import { admin } from './0004-admin.js';
+import { bulkJobs } from './0005-bulk-jobs.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
 const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0001-initial': initial,
+  '0002-sip-credentials': sipCredentials,
   '0003-provisioning': provisioning,
   '0004-admin': admin,
+  '0005-bulk-jobs': bulkJobs,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -21,9 +21,12 @@ export interface WorkerSettings {
 
 export const WORKER_SETTINGS_ENV = 'OPENUCM_SCCP_WORKER';
 
+/** A RegistrationRequest with the model named by its catalogue key (the primary looks it up). */
+export type WireRegistrationRequest = Omit<RegistrationRequest, 'model'> & { model?: string };
+
 export type WorkerToPrimary =
   | { type: 'listening'; port: number }
-  | { type: 'register'; id: number; conn: number; request: RegistrationRequest }
+  | { type: 'register'; id: number; conn: number; request: WireRegistrationRequest }
   | {
       type: 'unregistered';
       conn: number;
@@ -39,3 +42,8 @@ export type PrimaryToWorker =
   | { type: 'reset'; conn: number; resetType: ResetType }
   | { type: 'close'; conn: number; reason: UnregistrationReason }
   | { type: 'stop' };
+
+/** What actually crosses the IPC channel: messages of one event-loop turn, in order. */
+export interface IpcEnvelope<T> {
+  batch: T[];
+}

@@ -44,7 +44,7 @@ export class IpcRegistrar implements SccpRegistrar {
     this.connections.set(conn, connection);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, conn });
-      this.send({ type: 'register', id, conn, request });
+      this.send({ type: 'register', id, conn, request: { ...request, model: request.model?.model } });
     });
   }
 

@@ -6,7 +6,14 @@ import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
 import type { SccpRegistrar } from '../registrar.js';
-import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
+import { IpcBatch } from './ipc-batch.js';
+import type {
+  IpcEnvelope,
+  PrimaryToWorker,
+  WireRegistrationRequest,
+  WorkerSettings,
+  WorkerToPrimary,
+} from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 import { workerScript } from './worker-script.js';
 
@@ -25,12 +32,12 @@ class WorkerConnection implements DeviceConnection {
   readonly protocol = 'SCCP' as const;
   constructor(
     readonly address: string,
-    private readonly worker: Worker,
+    private readonly outbox: IpcBatch<PrimaryToWorker>,
     readonly conn: number,
   ) {}
 
   private post(message: PrimaryToWorker): void {
-    if (this.worker.isConnected()) this.worker.send(message);
+    this.outbox.post(message);
   }
 
   reset(type: ResetType): void {
@@ -44,6 +51,7 @@ class WorkerConnection implements DeviceConnection {
 
 interface WorkerState {
   worker: Worker;
+  outbox: IpcBatch<PrimaryToWorker>;
   index: number;
   connections: Map<number, { connection: WorkerConnection; device?: { name: string; model: string } }>;
   stopped: Promise<void>;
@@ -71,12 +79,11 @@ export class SccpCluster {
   async start(): Promise<number> {
     const { exec, execArgv } = workerScript();
     cluster.setupPrimary({ exec, execArgv, args: [] });
-    const first = await this.fork(1, this.options.port);
-    this.port = first;
-    // Port 0: the first worker picked one; the others listen on the same (cluster shares it anyway).
-    const rest = [];
-    for (let i = 2; i <= this.options.workers; i++) rest.push(this.fork(i, this.port));
-    await Promise.all(rest);
+    // Every worker asks for the configured port, even 0: the cluster module shares one listening
+    // socket per (address, port) request, so port 0 gives all of them the same picked port.
+    const ports = [];
+    for (let i = 1; i <= this.options.workers; i++) ports.push(this.fork(i));
+    this.port = (await Promise.all(ports))[0];
     this.log.info({ workers: this.options.workers, port: this.port }, 'SCCP workers listening');
     return this.port;
   }
@@ -85,10 +92,10 @@ export class SccpCluster {
     return this.workers.size;
   }
 
-  private fork(index: number, port: number): Promise<number> {
+  private fork(index: number): Promise<number> {
     const settings: WorkerSettings = {
       host: this.options.host,
-      port,
+      port: this.options.port,
       keepaliveSeconds: this.options.keepaliveSeconds,
       nodeName: this.options.registration.nodeName,
       logLevel: this.options.logLevel,
@@ -98,6 +105,9 @@ export class SccpCluster {
     let stoppedResolve: () => void = () => undefined;
     const state: WorkerState = {
       worker,
+      outbox: new IpcBatch<PrimaryToWorker>((batch) => {
+        if (worker.isConnected()) worker.send({ batch } satisfies IpcEnvelope<PrimaryToWorker>);
+      }),
       index,
       connections: new Map(),
       stopped: new Promise((resolve) => (stoppedResolve = resolve)),
@@ -105,17 +115,17 @@ export class SccpCluster {
     this.workers.set(worker.id, state);
     return new Promise((resolve, reject) => {
       let listening = false;
-      worker.on('message', (message: WorkerToPrimary) => {
-        if (message.type === 'listening') {
-          listening = true;
-          resolve(message.port);
-          return;
+      worker.on('message', (envelope: IpcEnvelope<WorkerToPrimary>) => {
+        for (const message of envelope.batch ?? []) {
+          if (message.type === 'listening') {
+            listening = true;
+            resolve(message.port);
+          } else if (message.type === 'stopped') {
+            stoppedResolve();
+          } else {
+            this.onMessage(state, message);
+          }
         }
-        if (message.type === 'stopped') {
-          stoppedResolve();
-          return;
-        }
-        this.onMessage(state, message);
       });
       worker.on('exit', (code, signal) => {
         stoppedResolve();
@@ -130,7 +140,7 @@ export class SccpCluster {
           { worker: index, code, signal },
           `SCCP worker ${index} exited unexpectedly; its phones were unregistered and will re-register. Starting a new worker`,
         );
-        this.fork(index, this.port).catch((error: unknown) =>
+        this.fork(index).catch((error: unknown) =>
           this.log.error({ err: error }, `could not restart SCCP worker ${index}`),
         );
       });
@@ -157,20 +167,19 @@ export class SccpCluster {
     }
   }
 
-  private onRegister(state: WorkerState, id: number, conn: number, sent: RegistrationRequest): void {
-    // The model crossed the process boundary as plain data: take the catalogue's own entry.
-    const request = { ...sent, model: sent.model ? phoneModel(sent.model.model) : undefined };
+  private onRegister(state: WorkerState, id: number, conn: number, sent: WireRegistrationRequest): void {
+    // The model crossed the process boundary by name: take the catalogue's own entry.
+    const request: RegistrationRequest = { ...sent, model: sent.model ? phoneModel(sent.model) : undefined };
     let entry = state.connections.get(conn);
     if (!entry) {
-      entry = { connection: new WorkerConnection(request.address, state.worker, conn) };
+      entry = { connection: new WorkerConnection(request.address, state.outbox, conn) };
       state.connections.set(conn, entry);
     }
-    const reply = (message: PrimaryToWorker) => {
-      if (state.worker.isConnected()) state.worker.send(message);
-    };
+    const reply = (message: PrimaryToWorker) => state.outbox.post(message);
     this.options.registration.register(request, entry.connection).then(
       (result) => {
-        if (result.kind === 'accepted') entry.device = { name: result.device.name, model: result.device.model };
+        if (result.kind === 'accepted')
+          entry.device = { name: result.device.name, model: result.device.model };
         else state.connections.delete(conn);
         reply({ type: 'register-result', id, result });
       },
@@ -212,12 +221,18 @@ export class SccpCluster {
   async stop(): Promise<void> {
     this.stopping = true;
     const states = [...this.workers.values()];
-    for (const s of states) if (s.worker.isConnected()) s.worker.send({ type: 'stop' } satisfies PrimaryToWorker);
+    for (const s of states) {
+      s.outbox.post({ type: 'stop' });
+      s.outbox.flush();
+    }
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
     await Promise.race([Promise.all(states.map((s) => s.stopped)), deadline]);
     for (const s of states) {
       this.dropConnections(s, 'node-shutdown');
-      if (!s.worker.isDead()) s.worker.kill();
+      if (s.worker.isDead()) continue;
+      // A worker that reported 'stopped' leaves when its channel closes; a stuck one is killed.
+      if (s.worker.isConnected()) s.worker.disconnect();
+      else s.worker.kill();
     }
   }
 }

@@ -7,11 +7,15 @@
 import pino from 'pino';
 import { SccpServer } from '../server.js';
 import { IpcRegistrar } from './ipc-registrar.js';
-import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
+import { IpcBatch } from './ipc-batch.js';
+import type { IpcEnvelope, PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 
+const outbox = new IpcBatch<WorkerToPrimary>((batch) => {
+  if (process.connected) process.send?.({ batch } satisfies IpcEnvelope<WorkerToPrimary>);
+});
 function send(message: WorkerToPrimary): void {
-  if (process.connected) process.send?.(message);
+  outbox.post(message);
 }
 
 const settings = JSON.parse(process.env[WORKER_SETTINGS_ENV] ?? '{}') as WorkerSettings;
@@ -36,18 +40,21 @@ async function stop(): Promise<void> {
   stopping = true;
   await server.stop();
   send({ type: 'stopped' });
-  // Let the IPC channel drain the last messages before leaving.
-  process.disconnect?.();
+  outbox.flush();
+  // The primary disconnects the channel once it has read everything; then this process exits.
 }
 
-process.on('message', (message: PrimaryToWorker) => {
-  if (message.type === 'stop') void stop();
-  else registrar.receive(message);
+process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
+  for (const message of envelope.batch) {
+    if (message.type === 'stop') void stop();
+    else registrar.receive(message);
+  }
 });
 process.on('disconnect', () => {
-  // The primary is gone: no registration can be decided any more; drop every phone so they fail over.
+  // Stopped: the primary has all our messages. Otherwise the primary is gone: no registration can
+  // be decided any more; exiting drops every phone so that they fail over.
   registrar.failPending('the primary process of the node exited');
-  if (!stopping) process.exit(1);
+  process.exit(stopping ? 0 : 1);
 });
 process.on('SIGINT', () => undefined); // the primary decides when workers stop
 process.on('SIGTERM', () => void stop());

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { BulkJobStatus } from './bulk-job.js';
+import { jobTransition } from './bulk-job.js';
+
+const job = (status: BulkJobStatus) => ({ id: 'j1', status });
+
+describe('jobTransition', () => {
+  it('starts queued and scheduled jobs', () => {
+    expect(jobTransition(job('queued'), 'start')).toEqual({ ok: true, status: 'running' });
+    expect(jobTransition(job('scheduled'), 'start')).toEqual({ ok: true, status: 'running' });
+    expect(jobTransition(job('paused'), 'start').ok).toBe(false);
+  });
+
+  it('pauses and resumes; a paused job whose time has not come is scheduled again', () => {
+    expect(jobTransition(job('running'), 'pause')).toEqual({ ok: true, status: 'paused' });
+    expect(jobTransition(job('scheduled'), 'pause')).toEqual({ ok: true, status: 'paused' });
+    expect(jobTransition(job('paused'), 'resume')).toEqual({ ok: true, status: 'running' });
+    expect(jobTransition(job('paused'), 'resume', { scheduledInFuture: true })).toEqual({
+      ok: true,
+      status: 'scheduled',
+    });
+    expect(jobTransition(job('running'), 'resume')).toEqual({
+      ok: false,
+      problem: 'job j1 is running: only a paused job can be resumed',
+    });
+  });
+
+  it('cancels any unfinished job and refuses to touch finished ones', () => {
+    for (const s of ['queued', 'scheduled', 'running', 'paused'] as const) {
+      expect(jobTransition(job(s), 'cancel')).toEqual({ ok: true, status: 'cancelled' });
+    }
+    expect(jobTransition(job('completed'), 'cancel')).toEqual({
+      ok: false,
+      problem: 'job j1 is completed: a finished job cannot be cancelled',
+    });
+    expect(jobTransition(job('cancelled'), 'pause').ok).toBe(false);
+  });
+
+  it('completes and fails only running jobs', () => {
+    expect(jobTransition(job('running'), 'complete')).toEqual({ ok: true, status: 'completed' });
+    expect(jobTransition(job('running'), 'fail')).toEqual({ ok: true, status: 'failed' });
+    expect(jobTransition(job('paused'), 'complete').ok).toBe(false);
+  });
+});

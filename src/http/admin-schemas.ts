@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { protocolSchema, registrationEventSchema } from './schemas.js';
+
+/** Schemas of the administration API (session, users, audit, dashboard, phone edits). */
+
+export const roleSchema = z
+  .enum(['admin', 'read-only'])
+  .describe('admin changes everything; read-only sees everything');
+
+export const userSchema = z
+  .object({
+    name: z.string(),
+    role: roleSchema,
+    createdAt: z.string(),
+    lockedUntil: z.string().nullable().describe('sign-in refused until then, after too many failures'),
+    failedLogins: z.number(),
+  })
+  .meta({ id: 'User' });
+
+export const userCreateSchema = z.strictObject({
+  name: z.string(),
+  role: roleSchema,
+  password: z.string().max(256),
+});
+
+export const userPatchSchema = z.strictObject({
+  role: roleSchema.optional(),
+  password: z.string().max(256).optional().describe('sets a new password; the user’s sessions end'),
+  unlock: z.literal(true).optional().describe('clears a sign-in lock-out'),
+});
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    userName: z.string().describe('the key acts as this user, with the user’s role'),
+    label: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const apiKeyCreatedSchema = apiKeySchema
+  .extend({
+    key: z.string().describe('shown once: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"'),
+  })
+  .meta({ id: 'ApiKeyCreated' });
+
+export const auditEntrySchema = z
+  .object({
+    id: z.number(),
+    at: z.string(),
+    user: z.string(),
+    via: z.string().describe('ui, basic or api-key'),
+    action: z.string(),
+    target: z.string(),
+    targetName: z.string(),
+    changes: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })),
+    summary: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+const counts = { registered: z.number(), unregistered: z.number(), rejected: z.number() };
+
+export const dashboardSchema = z
+  .object({
+    at: z.string(),
+    byProtocol: z.array(z.object({ protocol: z.string(), ...counts })),
+    byNode: z.array(
+      z.object({ node: z.string().nullable().describe('null: phones that never registered'), ...counts }),
+    ),
+    minutes: z.array(z.object({ minute: z.string(), accepted: z.number(), rejected: z.number() })),
+    autoRegistration: z.array(
+      z.object({
+        node: z.string(),
+        enabled: z.boolean(),
+        startingDn: z.string(),
+        endingDn: z.string(),
+        used: z.number(),
+        summary: z.string(),
+        changedAt: z.string(),
+        onForDays: z.number().nullable(),
+        warning: z.string().nullable(),
+      }),
+    ),
+    warningDays: z.number(),
+    lastRejections: z.array(registrationEventSchema),
+  })
+  .meta({ id: 'Dashboard' });
+
+export const adminSettingsSchema = z
+  .object({
+    autoRegistrationWarningDays: z.number(),
+  })
+  .meta({ id: 'AdminSettings' });
+
+export const adminSettingsPatchSchema = z.strictObject({
+  autoRegistrationWarningDays: z.number().int().optional(),
+});
+
+const linesInput = z
+  .array(z.strictObject({ index: z.number().int(), dn: z.string() }))
+  .max(64)
+  .describe('line buttons and their DNs; a DN another phone holds becomes a shared line');
+
+export const phoneCreateSchema = z.strictObject({
+  name: z.string().describe('SEP + 12 upper-case hex digits of the MAC'),
+  model: z.string(),
+  protocol: protocolSchema,
+  description: z.string().default(''),
+  lines: linesInput.default([]),
+  loadId: z.string().nullable().default(null).describe('Phone Load Name; null uses Device Defaults'),
+});
+
+export const phonePatchSchema = z.strictObject({
+  description: z.string().optional(),
+  loadId: z.string().nullable().optional(),
+  lines: linesInput.optional().describe('replaces all lines'),
+  model: z.string().optional().describe('fixed once added: only the current value is accepted'),
+  protocol: protocolSchema.optional().describe('fixed once added: migrate with Bulk Administration'),
+});
+
+export const freeDnsSchema = z
+  .object({
+    node: z.string(),
+    startingDn: z.string(),
+    endingDn: z.string(),
+    enabled: z.boolean(),
+    size: z.number(),
+    used: z.number(),
+    free: z.number(),
+    next: z.array(z.string()).describe('the lowest free numbers, in order'),
+  })
+  .meta({ id: 'FreeDirectoryNumbers' });
+
+export const phoneModelSchema = z
+  .object({
+    model: z.string(),
+    displayName: z.string(),
+    protocols: z.array(protocolSchema),
+    lineButtons: z.number(),
+  })
+  .meta({ id: 'PhoneModel' });

@@ -1,0 +1,109 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RegistrationEvent } from '../core/registration-event.js';
+import type { LiveEvents } from '../services/live-events.js';
+import type { StatusWriter } from '../services/status-writer.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * GET /metrics in the Prometheus text format: devices registered on this node by protocol and
+ * model, registration attempts by outcome and reason (since the node started), HTTP request
+ * latencies by route, and the process's own metrics. One registry per node, so that several
+ * nodes in one process (tests) do not mix.
+ */
+export function installMetrics(
+  app: FastifyInstance,
+  deps: {
+    live: LiveEvents;
+    store: Store;
+    statusWriter: StatusWriter;
+    nodeName: string;
+    protect: preHandlerAsyncHookHandler;
+  },
+): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const { store, statusWriter, nodeName } = deps;
+
+  new Gauge({
+    name: 'openucm_registered_devices',
+    help: 'Devices registered on this node, by protocol and model',
+    labelNames: ['node', 'protocol', 'model'] as const,
+    registers: [registry],
+    async collect() {
+      await statusWriter.flush();
+      const rows = await store.statistics.devicesByState();
+      this.reset();
+      for (const r of rows) {
+        if (r.status === 'registered' && r.node === nodeName)
+          this.set({ node: nodeName, protocol: r.protocol, model: r.model }, r.n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'openucm_devices',
+    help: 'Devices configured in the cluster, by last known status and protocol',
+    labelNames: ['status', 'protocol'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await store.statistics.devicesByState();
+      this.reset();
+      const sums = new Map<string, number>();
+      for (const r of rows)
+        sums.set(`${r.status}\0${r.protocol}`, (sums.get(`${r.status}\0${r.protocol}`) ?? 0) + r.n);
+      for (const [key, n] of sums) {
+        const [status, protocol] = key.split('\0');
+        this.set({ status, protocol }, n);
+      }
+    },
+  });
+  const attempts = new Counter({
+    name: 'openucm_registration_attempts_total',
+    help: 'Registration attempts on this node by protocol, outcome (accepted, rejected) and reason',
+    labelNames: ['protocol', 'outcome', 'reason'] as const,
+    registers: [registry],
+  });
+  const losses = new Counter({
+    name: 'openucm_unregistrations_total',
+    help: 'Registrations that ended on this node, by protocol and reason',
+    labelNames: ['protocol', 'reason'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'openucm_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  const onEvent = (e: RegistrationEvent) => {
+    if (e.outcome === 'unregistered') losses.inc({ protocol: e.protocol, reason: e.reason });
+    else attempts.inc({ protocol: e.protocol, outcome: e.outcome, reason: e.reason });
+  };
+  deps.live.on('registration-event', onEvent);
+  app.addHook('onClose', async () => {
+    deps.live.off('registration-event', onEvent);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    latency.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/metrics', {
+    schema: {
+      tags: ['Monitoring'],
+      summary:
+        'Prometheus metrics (any signed-in user; Prometheus can send Basic auth or an API key as Bearer)',
+      produces: ['text/plain'],
+    },
+    preHandler: deps.protect,
+    handler: async (_request, reply) => {
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    },
+  });
+}

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AuditTrail } from '../../services/audit-trail.js';
+import type { AuthenticationService } from '../../services/authentication.js';
+import type { LiveEvents } from '../../services/live-events.js';
+
+/** Ends every open stream (the node is stopping). */
+export type StreamCloser = () => void;
+
+const HEARTBEAT_MS = 15_000;
+// A client this far behind (a stalled tab during a registration storm) is dropped; it reconnects and reloads.
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/**
+ * GET /api/v1/events: server-sent events (text/event-stream) of registration attempts,
+ * device status changes, configuration changes and audit entries, so that no page needs a
+ * reload. A comment line every 15 s keeps proxies from closing an idle stream; a stream of a
+ * session that ended is closed then.
+ */
+export const liveStreamRoutes =
+  (deps: {
+    live: LiveEvents;
+    audit: AuditTrail;
+    authentication: AuthenticationService;
+    nodeName: string;
+    streams: Set<StreamCloser>;
+  }): FastifyPluginAsync =>
+  async (app) => {
+    app.get('/events', {
+      schema: {
+        tags: ['Monitoring'],
+        summary:
+          'Server-sent events (text/event-stream): registration-event, device-status, configuration-changed, audit. Each data line is JSON',
+        produces: ['text/event-stream'],
+      },
+      handler: (request, reply) => {
+        const { live, audit, authentication } = deps;
+        const principal = request.principal!;
+        reply.hijack();
+        const raw = reply.raw;
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let open = true;
+        const write = (text: string) => {
+          if (!open) return;
+          if (raw.writableLength > MAX_BUFFERED_BYTES) {
+            request.log.warn(
+              { user: principal.name },
+              'live event stream dropped: the client reads too slowly',
+            );
+            close();
+            return;
+          }
+          raw.write(text);
+        };
+        const send = (event: string) => (data: unknown) =>
+          write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        const onRegistration = send('registration-event');
+        const onStatus = send('device-status');
+        const onConfiguration = send('configuration-changed');
+        const onAudit = send('audit');
+        live.on('registration-event', onRegistration);
+        live.on('device-status', onStatus);
+        live.on('configuration-changed', onConfiguration);
+        audit.on('entry', onAudit);
+        const heartbeat = setInterval(() => {
+          write(': ping\n\n');
+          if (principal.sessionId) {
+            authentication.isSessionAlive(principal.sessionId).then(
+              (alive) => {
+                if (!alive) close();
+              },
+              () => undefined,
+            );
+          }
+        }, HEARTBEAT_MS);
+        const close = () => {
+          if (!open) return;
+          open = false;
+          clearInterval(heartbeat);
+          live.off('registration-event', onRegistration);
+          live.off('device-status', onStatus);
+          live.off('configuration-changed', onConfiguration);
+          audit.off('entry', onAudit);
+          deps.streams.delete(close);
+          raw.end();
+        };
+        deps.streams.add(close);
+        request.raw.on('close', close);
+        write(`retry: 3000\n\n`);
+        send('hello')({ node: deps.nodeName, user: principal.name, at: new Date().toISOString() });
+      },
+    });
+  };

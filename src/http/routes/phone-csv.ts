@@ -1,0 +1,80 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { ImportReport, PhoneCsv } from '../../services/phone-csv.js';
+import { ApiError } from '../api-errors.js';
+import { phoneQuerySchema } from '../schemas.js';
+
+const reportSchema = z
+  .object({
+    imported: z.boolean().describe('false: nothing was written'),
+    rows: z.number(),
+    inserted: z.number(),
+    updated: z.number(),
+    errors: z.array(z.object({ line: z.number(), column: z.string(), message: z.string() })),
+    errorCount: z.number(),
+  })
+  .meta({ id: 'ImportReport' });
+
+/** The audit log records what an import did, not the file. */
+async function auditImport(request: FastifyRequest, report: ImportReport): Promise<void> {
+  if (!report.imported) return;
+  await request.audit({
+    action: 'IMPORT',
+    target: '/phones/import',
+    targetName: 'phones',
+    after: { rows: report.rows, inserted: report.inserted, updated: report.updated },
+  });
+}
+
+export const phoneCsvRoutes =
+  (csv: PhoneCsv): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['Bulk Administration'];
+    // The body streams to the importer: 100,000 rows are never buffered as one string.
+    app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+    app.get('/phones/export.csv', {
+      schema: {
+        tags,
+        summary: 'Export phones (same filters as the list) as CSV: Device Name, Description, Model, Protocol, Phone Load Name, Line 1…',
+        querystring: phoneQuerySchema.omit({ page: true, pageSize: true }),
+      },
+      handler: async (request, reply) => {
+        reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="phones.csv"');
+        return reply.send(Readable.from(csv.exportPhones(request.query)));
+      },
+    });
+    app.get('/directory-numbers/export.csv', {
+      schema: { tags, summary: 'Export directory numbers with the device and line holding each, as CSV' },
+      handler: async (_request, reply) => {
+        reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="directory-numbers.csv"');
+        return reply.send(Readable.from(csv.exportDirectoryNumbers()));
+      },
+    });
+    app.post('/phones/import', {
+      schema: {
+        tags,
+        summary:
+          'Import phones from CSV (text/csv): the whole file is validated first and written only if valid, in one transaction. ' +
+          'With Accept: application/x-ndjson the answer streams progress lines, then the report.',
+        consumes: ['text/csv'],
+        response: { 200: reportSchema, 400: reportSchema },
+      },
+      handler: async (request, reply) => {
+        if (!(request.body instanceof Readable)) throw new ApiError('validation', 'send the file as text/csv', 'file');
+        const body = request.body;
+        if (String(request.headers.accept ?? '').includes('application/x-ndjson')) {
+          reply.hijack();
+          reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson' });
+          const report = await csv.importPhones(body, (p) => reply.raw.write(`${JSON.stringify({ progress: p })}\n`));
+          await auditImport(request, report);
+          reply.raw.end(`${JSON.stringify({ report })}\n`);
+          return;
+        }
+        const report = await csv.importPhones(body);
+        await auditImport(request, report);
+        return reply.code(report.imported ? 200 : 400).send(report);
+      },
+    });
+  };

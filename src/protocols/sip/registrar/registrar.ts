@@ -1,0 +1,437 @@
+/**
+ * The SIP registrar (RFC 3261 §10.3): turns REGISTERs into bindings. A refresh of a known
+ * binding is answered from memory at once; anything else (a new binding, a new Call-ID, a
+ * removal, authentication) runs in order per device and asks the registration service only
+ * when a binding is new.
+ */
+import type { Logger } from 'pino';
+import type { RegistrationRequest } from '../../../core/registration.js';
+import type { UnregistrationReason } from '../../../core/registration-event.js';
+import type { Rejection } from '../../../core/rejection.js';
+import { rejection } from '../../../core/rejection.js';
+import type { ResetType } from '../../../services/live-registry.js';
+import type { RegistrationService } from '../../../services/registration-service.js';
+import type { DigestPolicy } from '../auth/digest-policy.js';
+import type { SipRequest } from '../message.js';
+import type { SipFlow } from '../transport/flow.js';
+import { formatAddress } from '../transport/flow.js';
+import type { Binding, DeviceEntry } from './binding-store.js';
+import { BindingStore } from './binding-store.js';
+import { activeLoadOf, announcedModel } from './cisco-info.js';
+import type { CredentialLookup, StoredCredential } from './credentials.js';
+import type { MessageIdentity } from './device-identity.js';
+import { identifyFromMessage } from './device-identity.js';
+import type { ExpiresPolicy, RegisterPlan, RequestedContact } from './register-plan.js';
+import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
+import type { RegistrarReply } from './replies.js';
+import { okReply, rejectionReply, warningHeader } from './replies.js';
+import { SipDeviceConnection } from './sip-device-connection.js';
+
+export type RegistrationPort = Pick<RegistrationService, 'register' | 'unregistered'>;
+
+/** Records refusals decided here rather than by the registration service (identity, authentication). */
+export interface RejectionRecorder {
+  rejected(request: RegistrationRequest, rejection: Rejection): void;
+}
+
+export interface RegistrarOptions {
+  registration: RegistrationPort;
+  credentials: CredentialLookup;
+  digest: DigestPolicy;
+  recorder: RejectionRecorder;
+  /** Sends the NOTIFY that resets or restarts a device. */
+  resetDevice(entry: DeviceEntry, type: ResetType): void;
+  now: () => number;
+  nodeName: string;
+  /** warn-agent of Warning headers (RFC 3261 §20.43: host[:port] or a pseudonym). */
+  warnAgent: string;
+  logger: Logger;
+  policy?: ExpiresPolicy;
+  /** Most bindings one device may hold (each line, each Contact). */
+  maxBindingsPerDevice?: number;
+}
+
+export type ReplyFn = (reply: RegistrarReply) => void;
+
+const INVALID_CSEQ: RegistrarReply = { status: 400, reason: 'Bad Request (CSeq not higher than the stored one)', headers: [] };
+
+export class Registrar {
+  readonly bindings: BindingStore;
+  private readonly policy: ExpiresPolicy;
+  private readonly maxBindings: number;
+  /** Per device (or Call-ID) the tail of its queue of REGISTERs being decided. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly actions = {
+    reset: (c: SipDeviceConnection, type: ResetType) => {
+      const entry = this.bindings.device(c.deviceName);
+      if (entry?.connection === c) this.options.resetDevice(entry, type);
+    },
+    close: (c: SipDeviceConnection, reason: UnregistrationReason) => {
+      const entry = this.bindings.device(c.deviceName);
+      if (entry?.connection === c) this.dropDevice(entry, reason);
+    },
+  };
+
+  constructor(private readonly options: RegistrarOptions) {
+    this.policy = options.policy ?? DEFAULT_EXPIRES_POLICY;
+    this.maxBindings = options.maxBindingsPerDevice ?? 32;
+    this.bindings = new BindingStore(options.now());
+  }
+
+  /** Answers one REGISTER through `reply` (at once for a refresh, later otherwise). */
+  handle(request: SipRequest, flow: SipFlow, reply: ReplyFn): void {
+    const plan = planRegister(request, this.policy);
+    if (plan.kind === 'refuse') {
+      const headers: Array<readonly [string, string]> = [];
+      // RFC 3261 §10.3 step 7: the 423 "MUST contain a Min-Expires header field".
+      if (plan.minExpires !== undefined) headers.push(['Min-Expires', String(plan.minExpires)]);
+      reply({ status: plan.status, reason: plan.reason, headers });
+      return;
+    }
+    const identity = identifyFromMessage(request.to, request.contacts);
+    const aor = identity.user;
+    const name = identity.deviceName;
+    if (plan.kind === 'update' && name !== undefined && !this.queues.has(name)) {
+      const entry = this.bindings.device(name);
+      if (entry !== undefined && this.refresh(entry, aor, plan.contacts, request, flow, reply)) return;
+    }
+    const key = name ?? `call-id:${request.callId}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.decide(request, flow, plan, identity, reply))
+      .catch((error: unknown) => {
+        this.options.logger.error(
+          { err: error, device: name, user: aor },
+          'SIP registration failed inside the node (database?); answered 500, the phone will retry',
+        );
+        reply({ status: 500, reason: 'Server Internal Error (registration failed; retry)', headers: [['Retry-After', '30']] });
+      });
+    this.queues.set(key, next);
+    void next.finally(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+  }
+
+  /**
+   * The hot path: every Contact is an existing binding of this device with the same Call-ID.
+   * RFC 3261 §10.3 step 7: "If the value is higher than that of the existing binding, it MUST update or remove
+   * the binding as above. If not, the update MUST be aborted and the request fails."
+   */
+  private refresh(
+    entry: DeviceEntry,
+    aor: string,
+    contacts: readonly RequestedContact[],
+    request: SipRequest,
+    flow: SipFlow,
+    reply: ReplyFn,
+  ): boolean {
+    const callId = request.callId;
+    const found: Binding[] = [];
+    for (const c of contacts) {
+      if (c.expires === 0 || c.keepAlive) return false;
+      let match: Binding | undefined;
+      for (const b of entry.bindings) {
+        if (b.key === c.key && b.aor === aor) {
+          match = b;
+          break;
+        }
+      }
+      if (match === undefined || match.callId !== callId) return false;
+      found.push(match);
+    }
+    if (entry.credential !== null && this.options.digest.verify(request, entry.credential).kind !== 'ok') return false;
+    const cseq = request.cseq.seq;
+    for (const b of found) {
+      if (cseq <= b.cseq) {
+        reply(INVALID_CSEQ);
+        return true;
+      }
+    }
+    const now = this.options.now();
+    for (let i = 0; i < found.length; i++) {
+      const b = found[i];
+      const c = contacts[i];
+      b.cseq = cseq;
+      b.expiresAt = now + c.expires * 1000;
+      b.uri = c.uri;
+      b.text = c.text;
+      b.q = c.q;
+      this.bindings.setFlow(b, flow);
+      this.bindings.refreshed(b);
+    }
+    reply(okReply(entry.bindings, aor, now, contacts.length === 1 ? contacts[0].expires : undefined));
+    return true;
+  }
+
+  /** Everything but a plain refresh: identify, authenticate, decide, apply (RFC 3261 §10.3 steps 3–8). */
+  private async decide(
+    request: SipRequest,
+    flow: SipFlow,
+    plan: Exclude<RegisterPlan, { kind: 'refuse' }>,
+    identity: MessageIdentity,
+    reply: ReplyFn,
+  ): Promise<void> {
+    const { credentials, digest } = this.options;
+    const aor = identity.user;
+    const callId = request.callId;
+    let deviceName = identity.deviceName;
+    let credential: StoredCredential | null | undefined;
+    if (deviceName === undefined) {
+      // A phone keeps one Call-ID per line across refreshes (sip-cisco.md §1.3): it names the device too.
+      const bound = this.bindings.withCallId(callId);
+      if (bound !== undefined && bound.aor === aor) deviceName = bound.device.name;
+    }
+    if (deviceName === undefined) {
+      // sip-cisco.md §2: a standard SIP phone is identified "by the digest user ID" (a DN or user name).
+      const username = digest.username(request) ?? aor;
+      credential = username === '' ? null : await credentials.byUsername(username);
+      if (credential !== null) deviceName = credential.deviceName;
+    }
+    const removalOnly = plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
+    if (deviceName === undefined) {
+      if (removalOnly) {
+        reply(okReply([], aor, this.options.now()));
+        return;
+      }
+      this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
+      return;
+    }
+    // RFC 3261 §10.3 step 3: "the registrar ... MUST authenticate the UAC" when it has credentials to check.
+    const known = this.bindings.device(deviceName);
+    if (credential === undefined) credential = known !== undefined ? known.credential : await credentials.byDevice(deviceName);
+    if (credential !== null) {
+      const verdict = digest.verify(request, credential);
+      if (verdict.kind === 'missing' || verdict.kind === 'stale' || verdict.kind === 'replay') {
+        // RFC 3261 §22.1: "the server ... SHOULD challenge the originator ... by rejecting the request with a 401".
+        const challenges = digest.challenges(request, verdict.kind === 'stale');
+        reply({ status: 401, reason: 'Unauthorized', headers: challenges.map((c) => ['WWW-Authenticate', c] as const) });
+        return;
+      }
+      if (verdict.kind === 'failed') {
+        this.options.logger.debug({ device: deviceName, detail: verdict.detail }, 'SIP digest authentication failed');
+        this.refuse(request, flow, deviceName, 'sip-authentication-failed', reply);
+        return;
+      }
+    }
+    const now = this.options.now();
+    let entry = this.bindings.device(deviceName);
+    if (plan.kind === 'query') {
+      reply(okReply(entry?.bindings ?? [], aor, now));
+      return;
+    }
+    if (plan.kind === 'remove-all') {
+      this.removeAll(entry, aor, request, reply);
+      return;
+    }
+    const contacts = plan.contacts.filter((c) => !c.keepAlive);
+    if (contacts.length === 0) {
+      // sip-cisco.md §1.2: a keep-alive REGISTER "Must be answered 200 OK without touching the live binding".
+      reply(okReply(entry?.bindings ?? [], aor, now));
+      return;
+    }
+    const isNew = (c: RequestedContact, e: DeviceEntry | undefined) => {
+      const b = e === undefined ? undefined : findBinding(e, aor, c.key);
+      return c.expires > 0 && (b === undefined || b.callId !== callId);
+    };
+    if (contacts.some((c) => isNew(c, entry))) {
+      const connection =
+        entry?.connection ?? new SipDeviceConnection(deviceName, formatAddress(flow.remoteAddress, flow.remotePort), this.actions);
+      const result = await this.options.registration.register(this.registrationRequest(request, flow, deviceName), connection);
+      if (result.kind === 'rejected') {
+        reply(rejectionReply(result.rejection, this.options.warnAgent));
+        return;
+      }
+      entry = this.bindings.device(deviceName);
+      if (entry === undefined || entry.connection !== connection) {
+        if (entry !== undefined) this.dropDevice(entry, 'replaced-by-new-registration');
+        entry = {
+          name: deviceName,
+          model: result.device.model,
+          connection,
+          bindings: [],
+          credential,
+          registerCallId: callId,
+          serverHost: request.requestUri?.host ?? '',
+        };
+        this.bindings.addDevice(entry);
+      } else {
+        entry.model = result.device.model;
+        entry.credential = credential;
+      }
+    } else if (entry === undefined) {
+      // Only removals of bindings that do not exist (RFC 3261 §10.3 step 7 removes nothing).
+      reply(okReply([], aor, now));
+      return;
+    }
+    this.apply(entry, aor, contacts, request, flow, reply);
+  }
+
+  /** Applies the Contacts to the device's bindings, all or nothing, and answers. */
+  private apply(
+    entry: DeviceEntry,
+    aor: string,
+    contacts: readonly RequestedContact[],
+    request: SipRequest,
+    flow: SipFlow,
+    reply: ReplyFn,
+  ): void {
+    const callId = request.callId;
+    const cseq = request.cseq.seq;
+    let added = 0;
+    for (const c of contacts) {
+      const b = findBinding(entry, aor, c.key);
+      // RFC 3261 §10.3 step 7: same Call-ID needs a higher CSeq, "If not, the update MUST be aborted".
+      if (b !== undefined && b.callId === callId && cseq <= b.cseq) {
+        reply(INVALID_CSEQ);
+        return;
+      }
+      if (b === undefined && c.expires > 0) added++;
+    }
+    if (entry.bindings.length + added > this.maxBindings) {
+      reply({
+        status: 403,
+        reason: 'Forbidden (too many bindings)',
+        headers: [
+          warningHeader(
+            this.options.warnAgent,
+            `${entry.name} would hold more than ${this.maxBindings} bindings; unregister unused Contacts (Expires: 0) first`,
+          ),
+        ],
+      });
+      return;
+    }
+    const now = this.options.now();
+    for (const c of contacts) {
+      const b = findBinding(entry, aor, c.key);
+      if (c.expires === 0) {
+        // RFC 3261 §10.3 step 7: "If the binding does exist, the registrar checks the Call-ID value ... [and]
+        // MUST ... remove the binding" when the expiration time is zero.
+        if (b !== undefined) this.bindings.remove(b);
+        continue;
+      }
+      const expiresAt = now + c.expires * 1000;
+      if (b === undefined) {
+        const binding: Binding = {
+          device: entry,
+          aor,
+          aorUri: request.to.uri,
+          key: c.key,
+          uri: c.uri,
+          text: c.text,
+          callId,
+          cseq,
+          expiresAt,
+          q: c.q,
+          instanceId: c.instanceId,
+          regId: c.regId,
+          flow,
+          removed: false,
+        };
+        this.bindings.add(binding);
+        continue;
+      }
+      const previousCallId = b.callId;
+      b.callId = callId;
+      b.cseq = cseq;
+      b.expiresAt = expiresAt;
+      b.uri = c.uri;
+      b.text = c.text;
+      b.q = c.q;
+      b.aorUri = request.to.uri;
+      this.bindings.setFlow(b, flow);
+      this.bindings.updated(b, previousCallId);
+    }
+    entry.registerCallId = callId;
+    entry.serverHost = request.requestUri?.host ?? entry.serverHost;
+    reply(okReply(entry.bindings, aor, now, contacts.length === 1 ? contacts[0].expires : undefined));
+    if (entry.bindings.length === 0) this.dropDevice(entry, 'unregister-request');
+  }
+
+  /**
+   * RFC 3261 §10.3 step 6: `Contact: *` removes the bindings, but "If it does agree [the Call-ID], it MUST remove the
+   * binding only if the CSeq in the request is higher than the value stored for that binding. Otherwise, the
+   * update MUST be aborted and the request fails."
+   */
+  private removeAll(entry: DeviceEntry | undefined, aor: string, request: SipRequest, reply: ReplyFn): void {
+    const now = this.options.now();
+    if (entry === undefined) {
+      reply(okReply([], aor, now));
+      return;
+    }
+    const mine = entry.bindings.filter((b) => b.aor === aor);
+    if (mine.some((b) => b.callId === request.callId && request.cseq.seq <= b.cseq)) {
+      reply(INVALID_CSEQ);
+      return;
+    }
+    for (const b of mine) this.bindings.remove(b);
+    reply(okReply(entry.bindings, aor, now));
+    if (entry.bindings.length === 0) this.dropDevice(entry, 'unregister-request');
+  }
+
+  private registrationRequest(request: SipRequest, flow: SipFlow, deviceName: string): RegistrationRequest {
+    const announced = announcedModel(request.header('user-agent'), request.contacts);
+    return {
+      deviceName,
+      protocol: 'SIP',
+      model: announced.model,
+      announcedModel: announced.announced,
+      address: formatAddress(flow.remoteAddress, flow.remotePort),
+      activeLoadId: activeLoadOf(request),
+    };
+  }
+
+  /** A refusal decided here: recorded as a registration event, answered with its status and remedy. */
+  private refuse(
+    request: SipRequest,
+    flow: SipFlow,
+    deviceName: string,
+    reason: 'sip-identity-unknown' | 'sip-authentication-failed',
+    reply: ReplyFn,
+  ): void {
+    const r = this.registrationRequest(request, flow, deviceName === '' ? '(no user)' : deviceName);
+    const refused = rejection(reason, {
+      deviceName: r.deviceName,
+      nodeName: this.options.nodeName,
+      protocol: 'SIP',
+      announcedModel: r.announcedModel,
+      username: this.options.digest.username(request) ?? request.to.sipUri?.user,
+    });
+    this.options.recorder.rejected(r, refused);
+    reply(rejectionReply(refused, this.options.warnAgent));
+  }
+
+  /** Removes bindings whose expiry has passed (called every second). */
+  expire(): void {
+    for (const b of this.bindings.expired(this.options.now())) {
+      if (b.removed) continue;
+      this.bindings.remove(b);
+      if (b.device.bindings.length === 0) this.dropDevice(b.device, 'registration-expired');
+    }
+  }
+
+  /** A TCP or WebSocket connection closed: its bindings cannot be reached any more (RFC 5626 §5.2 flow failure). */
+  flowClosed(flow: SipFlow): void {
+    const lost = this.bindings.onConnection(flow.connectionId);
+    for (const b of lost) {
+      if (b.removed || b.flow !== flow) continue;
+      this.bindings.remove(b);
+      if (b.device.bindings.length === 0) this.dropDevice(b.device, 'connection-closed');
+    }
+  }
+
+  /** Unregisters every device (the node stops). */
+  shutdown(): void {
+    for (const entry of [...this.bindings.allDevices()]) this.dropDevice(entry, 'node-shutdown');
+  }
+
+  private dropDevice(entry: DeviceEntry, reason: UnregistrationReason): void {
+    for (const b of [...entry.bindings]) this.bindings.remove(b);
+    this.bindings.removeDevice(entry);
+    this.options.registration.unregistered({ name: entry.name, protocol: 'SIP', model: entry.model }, entry.connection, reason);
+  }
+}
+
+function findBinding(entry: DeviceEntry, aor: string, key: string): Binding | undefined {
+  for (const b of entry.bindings) if (b.key === key && b.aor === aor) return b;
+  return undefined;
+}

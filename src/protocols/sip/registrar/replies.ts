@@ -1,0 +1,62 @@
+/** The registrar's answers, as status, reason phrase and extra headers (the SIP server adds the rest). */
+import type { Rejection } from '../../../core/rejection.js';
+import type { Binding } from './binding-store.js';
+
+export interface RegistrarReply {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A quoted-string for a Warning text: quotes and backslashes escaped, line ends and controls dropped. */
+export function warnText(text: string): string {
+  // RFC 3261 §25.1: quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
+  // eslint-disable-next-line no-control-regex
+  return `"${text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** RFC 3261 §20.43: `Warning: 399 <warn-agent> "<warn-text>"`; 399 is "Miscellaneous warning". */
+export function warningHeader(agent: string, text: string): readonly [string, string] {
+  return ['Warning', `399 ${agent} ${warnText(text)}`];
+}
+
+/** A refusal from the registration decision: its SIP status and phrase, and the remedy as a Warning. */
+export function rejectionReply(rejection: Rejection, agent: string): RegistrarReply {
+  return {
+    status: rejection.sip.status,
+    reason: rejection.sip.phrase,
+    headers: [warningHeader(agent, rejection.remedy)],
+  };
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** RFC 3261 §20.17: `Date: Sat, 13 Nov 2010 23:29:00 GMT` (RFC 1123, always GMT); cached per second. */
+export function sipDate(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
+/**
+ * 200 OK with the bindings of the device for the AOR.
+ * RFC 3261 §10.3 step 8: "The response SHOULD contain a Contact header field enumerating all current bindings
+ * ... each ... MUST contain an "expires" parameter indicating its expiration interval"; the Date may be added.
+ * sip-cisco.md §2: like CUCM, a device sees (and changes) only its own bindings of a shared AOR.
+ */
+export function okReply(bindings: readonly Binding[], aor: string, now: number, granted?: number): RegistrarReply {
+  const headers: Array<readonly [string, string]> = [];
+  for (const b of bindings) {
+    if (b.aor !== aor) continue;
+    const left = Math.max(0, Math.round((b.expiresAt - now) / 1000));
+    headers.push(['Contact', `${b.text};expires=${left}`]);
+  }
+  // sip-cisco.md §1.3: CUCM's 200 OK carries an Expires header, which Cisco phones read.
+  if (granted !== undefined) headers.push(['Expires', String(granted)]);
+  headers.push(['Date', sipDate(now)]);
+  return { status: 200, reason: 'OK', headers };
+}

@@ -1,0 +1,171 @@
+/**
+ * The SIP core behind every transport: transactions first, then one handler per method. REGISTER
+ * goes to the registrar, OPTIONS is answered 200, methods without call control get 405, unknown
+ * ones 501 (RFC 3261 §8.2.1). Malformed requests are answered when they can be, else dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SipParseError } from './errors.js';
+import type { SipRequest } from './message.js';
+import type { ParseResult } from './parser.js';
+import type { Registrar } from './registrar/registrar.js';
+import type { RegistrarReply } from './registrar/replies.js';
+import { buildResponse } from './serializer.js';
+import type { ClientTransactionTable } from './transaction/client-transactions.js';
+import type { ServerTransaction, ServerTransactionTable } from './transaction/server-transactions.js';
+import type { SipFlow } from './transport/flow.js';
+import { formatAddress } from './transport/flow.js';
+import type { InboundSink } from './transport/inbound.js';
+
+/** RFC 3261 §8.2.1: methods the UAS knows but does not allow (yet: no call control) get 405 with Allow. */
+const KNOWN_METHODS = new Set([
+  'INVITE',
+  'BYE',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'REFER',
+  'MESSAGE',
+  'INFO',
+  'PRACK',
+  'UPDATE',
+  'PUBLISH',
+]);
+const ALLOW = 'REGISTER, OPTIONS';
+const CRLF = Buffer.from('\r\n');
+
+export interface SipCoreDeps {
+  transactions: ServerTransactionTable;
+  clients: ClientTransactionTable;
+  registrar: Registrar;
+  logger: Logger;
+  /** Server header value, e.g. `openucm/0.1.0`. */
+  serverName: string;
+}
+
+const TAG_BYTES = 6;
+let tagPool = Buffer.alloc(0);
+let tagOffset = 0;
+
+/** RFC 3261 §19.3: a tag "MUST be globally unique and cryptographically random with at least 32 bits of randomness". */
+function nextTag(): string {
+  if (tagOffset + TAG_BYTES > tagPool.length) {
+    tagPool = randomBytes(TAG_BYTES * 2048);
+    tagOffset = 0;
+  }
+  tagOffset += TAG_BYTES;
+  return tagPool.toString('hex', tagOffset - TAG_BYTES, tagOffset);
+}
+
+export class SipCore implements InboundSink {
+  constructor(private readonly deps: SipCoreDeps) {}
+
+  message(result: ParseResult, flow: SipFlow): void {
+    if (!result.ok) {
+      this.refused(result.error, flow);
+      return;
+    }
+    const m = result.message;
+    if (m.kind === 'response') {
+      this.deps.clients.receive(m);
+      return;
+    }
+    const tx = this.deps.transactions.receive(m, flow);
+    if (tx === undefined) return;
+    try {
+      this.route(m, tx);
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, method: m.method, address: formatAddress(flow.remoteAddress, flow.remotePort) },
+        'SIP request failed inside the node; answered 500',
+      );
+      this.respond(tx, { status: 500, reason: 'Server Internal Error', headers: [] });
+    }
+  }
+
+  flowClosed(flow: SipFlow): void {
+    this.deps.registrar.flowClosed(flow);
+  }
+
+  private route(request: SipRequest, tx: ServerTransaction): void {
+    const method = request.method;
+    if (method === 'CANCEL') {
+      // RFC 3261 §9.2: a CANCEL for an INVITE that already has a final response gets 200; with none known, 481.
+      const invite = this.deps.transactions.inviteFor(request);
+      this.respond(tx, invite ? { status: 200, reason: 'OK', headers: [] } : { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] });
+      return;
+    }
+    // RFC 3261 §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request
+    // with a 416 (Unsupported URI Scheme) response."
+    if (request.requestUri === undefined) {
+      this.respond(tx, { status: 416, reason: 'Unsupported URI Scheme', headers: [] });
+      return;
+    }
+    // RFC 3261 §8.2.2.3: "If a UAS does not understand an option-tag listed in a Require header field, it MUST
+    // respond by generating a response with status code 420 (Bad Extension) [and] an Unsupported header field".
+    const required = request.headers('require');
+    if (required.length > 0) {
+      this.respond(tx, { status: 420, reason: 'Bad Extension', headers: [['Unsupported', required.join(', ')]] });
+      return;
+    }
+    switch (method) {
+      case 'REGISTER':
+        this.deps.registrar.handle(request, tx.flow, (reply) => this.respond(tx, reply));
+        return;
+      case 'OPTIONS':
+        // RFC 3261 §11.2: "Allow, Accept, Accept-Encoding, Accept-Language, and Supported header fields SHOULD be present".
+        this.respond(tx, {
+          status: 200,
+          reason: 'OK',
+          headers: [
+            ['Allow', ALLOW],
+            ['Accept', 'application/sdp'],
+            ['Accept-Encoding', 'identity'],
+            ['Accept-Language', 'en'],
+          ],
+        });
+        return;
+      default:
+        if (KNOWN_METHODS.has(method)) {
+          // RFC 3261 §8.2.1: "the UAS MUST generate a 405 (Method Not Allowed) response ... [and] MUST also add an
+          // Allow header field".
+          this.respond(tx, { status: 405, reason: 'Method Not Allowed', headers: [['Allow', ALLOW]] });
+        } else {
+          // RFC 3261 §21.5.2: 501 "is the appropriate response when a UAS does not recognize the request method".
+          this.respond(tx, { status: 501, reason: 'Not Implemented', headers: [['Allow', ALLOW]] });
+        }
+    }
+  }
+
+  private respond(tx: ServerTransaction, reply: RegistrarReply): void {
+    const flow = tx.flow;
+    const headers: Array<readonly [string, string]> = [...reply.headers, ['Server', this.deps.serverName]];
+    const packet = buildResponse(tx.request, reply.status, reply.reason, headers, undefined, {
+      source: { address: flow.remoteAddress, port: flow.remotePort },
+      toTag: nextTag(),
+    });
+    tx.respond(reply.status, packet);
+  }
+
+  /** A message the parser refused: answered statelessly when it is a request with a usable Via. */
+  private refused(error: SipParseError, flow: SipFlow): void {
+    if (error.code === 'keepalive') {
+      // RFC 5626 §3.5.1: a double-CRLF "ping" on a connection is answered with a CRLF "pong".
+      if (flow.reliable) flow.send(CRLF);
+      return;
+    }
+    const where = formatAddress(flow.remoteAddress, flow.remotePort);
+    this.deps.logger.debug({ address: where, transport: flow.transport, code: error.code }, `refused SIP message: ${error.message}`);
+    const request = error.request;
+    // RFC 3261 §17.2.1: an ACK is never answered.
+    if (!error.canRespond || request === undefined || request.method === 'ACK') return;
+    try {
+      const packet = buildResponse(request, error.status, error.reason, [['Server', this.deps.serverName]], undefined, {
+        source: { address: flow.remoteAddress, port: flow.remotePort },
+        toTag: nextTag(),
+      });
+      flow.respond(packet, request.via[0]);
+    } catch {
+      // Not enough of the request to address a response: dropped (RFC 3261 §18.3 drops what it cannot use).
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * SIP over TCP (RFC 3261 §18): each connection is one flow, framed by Content-Length. Keep-alive
+ * pings get their pong (RFC 5626 §3.5.1); a stream that cannot be framed any more is answered
+ * (when it can be) and closed.
+ */
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { buildResponse } from '../serializer.js';
+import { type SipLimits } from '../parser.js';
+import { SipStreamFramer } from '../stream-framer.js';
+import type { SipFlow } from './flow.js';
+import { formatAddress, plainIp } from './flow.js';
+import type { InboundSink } from './inbound.js';
+
+const CRLF = Buffer.from('\r\n');
+
+export interface TcpTransportOptions {
+  host: string;
+  sink: InboundSink;
+  logger: Logger;
+  limits?: Partial<SipLimits>;
+  /** A connection silent for this long is closed (ms): longer than the longest registration. */
+  idleTimeoutMs: number;
+  /** A connection that has not sent a first complete message within this time is closed (ms). */
+  firstMessageTimeoutMs: number;
+  /** Most connections at once (each costs a file descriptor). */
+  maxConnections: number;
+  nextConnectionId(): number;
+}
+
+class TcpFlow implements SipFlow {
+  readonly transport = 'TCP' as const;
+  readonly reliable = true;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+
+  constructor(
+    private readonly socket: net.Socket,
+    readonly connectionId: number,
+  ) {
+    this.remoteAddress = plainIp(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.localAddress = plainIp(socket.localAddress ?? '');
+    this.localPort = socket.localPort ?? 0;
+  }
+
+  send(data: Buffer): boolean {
+    if (!this.isOpen()) return false;
+    this.socket.write(data);
+    return true;
+  }
+
+  /** RFC 3261 §18.2.2: "If the "sent-protocol" is a reliable transport protocol ... the response MUST be sent using the existing connection". */
+  respond(data: Buffer): boolean {
+    return this.send(data);
+  }
+
+  isOpen(): boolean {
+    return !this.socket.destroyed && this.socket.writable;
+  }
+}
+
+export class TcpTransport {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly options: TcpTransportOptions) {
+    this.server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
+    this.server.maxConnections = options.maxConnections;
+    this.server.on('error', (error) => options.logger.error({ err: error }, 'SIP TCP listener error'));
+  }
+
+  /** Listens on `port`; resolves with the actual port. */
+  start(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.server.once('error', onError);
+      this.server.listen({ host: this.options.host, port, backlog: 1024 }, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  private accept(socket: net.Socket): void {
+    const { sink, logger, limits } = this.options;
+    this.sockets.add(socket);
+    const flow = new TcpFlow(socket, this.options.nextConnectionId());
+    const framer = new SipStreamFramer(limits);
+    let quiet = true;
+    socket.setTimeout(this.options.firstMessageTimeoutMs, () => {
+      logger.debug({ address: formatAddress(flow.remoteAddress, flow.remotePort) }, 'closing idle SIP TCP connection');
+      socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      for (const event of framer.push(chunk)) {
+        switch (event.type) {
+          case 'message':
+            if (quiet) {
+              quiet = false;
+              socket.setTimeout(this.options.idleTimeoutMs);
+            }
+            sink.message(event.result, flow);
+            break;
+          case 'ping':
+            // RFC 5626 §4.4.1: the server answers a double-CRLF ping with a single CRLF pong.
+            flow.send(CRLF);
+            break;
+          case 'pong':
+            break;
+          case 'error': {
+            const e = event.error;
+            logger.info(
+              { address: formatAddress(flow.remoteAddress, flow.remotePort), code: e.code },
+              `closing SIP TCP connection: ${e.message}. The peer's byte stream cannot be cut into SIP messages`,
+            );
+            if (e.canRespond && e.request !== undefined) {
+              try {
+                flow.send(buildResponse(e.request, e.status, e.reason));
+              } catch {
+                // The partial request may lack what a response needs: close without one.
+              }
+            }
+            socket.end();
+            setTimeout(() => socket.destroy(), 1000).unref();
+            return;
+          }
+        }
+      }
+    });
+    socket.on('error', (error) => logger.debug({ err: error }, 'SIP TCP socket error'));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      sink.flowClosed(flow);
+    });
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+}

@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BulkJobStatus, ItemState, JobNote, MigrateJobOptions, PhoneSelection } from '../../core/bulk-job.js';
+import { jobTransition } from '../../core/bulk-job.js';
+import { effectiveDeviceDefaults } from '../../core/device-defaults.js';
+import type { MigrationDirection, MigrationSummary, MigrationWarning, PhonePlan } from '../../core/migration.js';
+import {
+  autoRegistrationWarning,
+  fromProtocol,
+  loadsToInstall,
+  missingDevicePlan,
+  missingLoadWarnings,
+  planPhone,
+  summarize,
+} from '../../core/migration.js';
+import type { BulkJobItemRecord, BulkJobRecord } from '../../store/bulk-job-repository.js';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../clock.js';
+import type { ConfigurationService } from '../configuration-service.js';
+import { ConflictError, NotFoundError, ValidationError } from '../configuration-service.js';
+import type { LiveEvents } from '../live-events.js';
+import type { LiveRegistry } from '../live-registry.js';
+import type { StatusWriter } from '../status-writer.js';
+import { BulkJobRunner } from './job-runner.js';
+import type { JobProgress } from './progress.js';
+import { progressOf } from './progress.js';
+import { RegistrationWatch } from './registration-watch.js';
+import { reportCsv } from './report-csv.js';
+import { MAX_JOB_PHONES, selectDevices, selectionProblem } from './selection.js';
+
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+export const DEFAULT_CONCURRENCY = 20;
+
+/** A request to preview or create a Migrate Phones job (the API's body, validated for types). */
+export interface MigrateJobInput {
+  direction: MigrationDirection;
+  selection: PhoneSelection;
+  /** ISO-8601; absent = run now. */
+  scheduledAt?: string;
+  switchAutoRegistrationProtocol?: boolean;
+  stepTimeoutSeconds?: number;
+  concurrency?: number;
+}
+
+export interface MigrationPreviewResult {
+  direction: MigrationDirection;
+  summary: MigrationSummary;
+  warnings: MigrationWarning[];
+  phones: PhonePlan[];
+}
+
+/** A job as the API shows it. */
+export interface BulkJobView {
+  id: string;
+  kind: 'migrate-phones';
+  status: BulkJobStatus;
+  node: string;
+  direction: MigrationDirection;
+  createdBy: string;
+  createdAt: string;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  options: MigrateJobOptions;
+  notes: JobNote[];
+  message: string | null;
+  progress: JobProgress;
+}
+
+export interface BulkJobServiceDeps {
+  store: Store;
+  configuration: ConfigurationService;
+  registry: LiveRegistry;
+  statusWriter: StatusWriter;
+  live: LiveEvents;
+  clock: Clock;
+  nodeName: string;
+  logger: Logger;
+  /** The firmware files on this node's TFTP server, to warn about loads that are missing. */
+  loads?: { provides(loadId: string): Promise<boolean> };
+}
+
+/** Bulk Administration > Migrate Phones: preview, create, follow, pause, resume and cancel jobs. */
+export class BulkJobService {
+  private readonly runner: BulkJobRunner;
+  private readonly watch: RegistrationWatch;
+
+  constructor(private readonly deps: BulkJobServiceDeps) {
+    const logger = deps.logger;
+    this.watch = new RegistrationWatch({
+      live: deps.live,
+      store: deps.store,
+      statusWriter: deps.statusWriter,
+      onError: (error) => logger.error({ err: error }, 'bulk jobs could not read the devices that registered'),
+    });
+    this.runner = new BulkJobRunner({ ...deps, watch: this.watch });
+  }
+
+  /** Resumes this node's unfinished jobs; call once the protocol servers accept phones. */
+  start(): Promise<void> {
+    return this.runner.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.runner.stop();
+    this.watch.dispose();
+  }
+
+  /** What a job would do, phone by phone; changes nothing. */
+  async preview(input: MigrateJobInput): Promise<MigrationPreviewResult> {
+    this.check(input);
+    const { store, statusWriter } = this.deps;
+    await statusWriter.flush();
+    const [storedDefaults, parameters, nodes] = await Promise.all([
+      store.deviceDefaults.listStored(),
+      store.parameters.get(),
+      store.nodes.list(),
+    ]);
+    const defaults = effectiveDeviceDefaults(storedDefaults);
+    const { devices, missing } = await selectDevices(store, input.selection, fromProtocol(input.direction), defaults);
+    if (devices.length + missing.length > MAX_JOB_PHONES) {
+      throw new ValidationError({
+        field: 'selection',
+        message: `the selection matches more than ${MAX_JOB_PHONES} phones; a job takes at most ${MAX_JOB_PHONES}: narrow the query`,
+      });
+    }
+    const plans = [
+      ...devices.map((d) => planPhone(d, input.direction, defaults)),
+      ...missing.map((name) => missingDevicePlan(name, input.direction)),
+    ];
+    const summary = summarize(plans);
+    const warnings: MigrationWarning[] = [];
+    const ar = autoRegistrationWarning({
+      direction: input.direction,
+      parameters,
+      migrating: summary.migrate,
+      autoRegistrationNodes: nodes.filter((n) => n.autoRegistration.enabled).map((n) => n.name),
+    });
+    if (ar) warnings.push(ar);
+    if (this.deps.loads) {
+      const loads = this.deps.loads;
+      const needed = loadsToInstall(plans);
+      const present = await Promise.all(needed.map((l) => loads.provides(l)));
+      warnings.push(...missingLoadWarnings(plans, needed.filter((_, i) => !present[i])));
+    }
+    return { direction: input.direction, summary, warnings, phones: plans };
+  }
+
+  /** Creates a job (queued to run now, or scheduled) from the preview of `input`. */
+  async create(input: MigrateJobInput, createdBy: string): Promise<BulkJobView> {
+    const { store, clock, nodeName, logger } = this.deps;
+    const now = clock();
+    if (input.scheduledAt !== undefined && Date.parse(input.scheduledAt) <= now.getTime()) {
+      throw new ValidationError({
+        field: 'scheduledAt',
+        message: `scheduledAt ${input.scheduledAt} is not in the future (it is ${now.toISOString()} on ${nodeName}); leave it out to run the job now`,
+      });
+    }
+    const preview = await this.preview(input);
+    const migrating = preview.phones.filter((p) => p.outcome === 'migrate');
+    if (migrating.length === 0) {
+      const why = preview.phones.slice(0, 3).map((p) => p.reason).join('; ');
+      throw new ValidationError({
+        field: 'selection',
+        message:
+          preview.phones.length === 0
+            ? `the selection matches no ${fromProtocol(input.direction)} phone`
+            : `none of the ${preview.phones.length} selected phone(s) can be migrated: ${why}`,
+      });
+    }
+    const busy = await store.bulkJobs.busyDevices(migrating.map((p) => p.deviceName));
+    if (busy.length > 0) {
+      const list = busy.slice(0, 5).map((b) => `${b.deviceName} (job ${b.jobId})`).join(', ');
+      throw new ConflictError(
+        `${busy.length} of the selected phone(s) are already in a job that has not finished: ${list}. Wait for that job, or cancel it`,
+      );
+    }
+    const at = now.toISOString();
+    const options: MigrateJobOptions = {
+      direction: input.direction,
+      selection:
+        'deviceNames' in input.selection
+          ? { deviceNameCount: input.selection.deviceNames.length }
+          : { query: input.selection.query },
+      stepTimeoutSeconds: input.stepTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS,
+      concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
+      switchAutoRegistrationProtocol: input.switchAutoRegistrationProtocol ?? false,
+    };
+    const job: BulkJobRecord = {
+      id: randomUUID(),
+      kind: 'migrate-phones',
+      status: input.scheduledAt ? 'scheduled' : 'queued',
+      node: nodeName,
+      scheduledAt: input.scheduledAt ? new Date(input.scheduledAt).toISOString() : null,
+      createdBy,
+      options,
+      notes: preview.warnings
+        .filter((w) => !(w.code === 'auto-registration-protocol' && options.switchAutoRegistrationProtocol))
+        .map((w) => ({ at, message: `warning at creation: ${w.message}; ${w.remedy}` })),
+      message: null,
+      createdAt: at,
+      startedAt: null,
+      finishedAt: null,
+    };
+    const items: BulkJobItemRecord[] = preview.phones.map((plan, position) => ({
+      jobId: job.id,
+      position,
+      deviceName: plan.deviceName,
+      step: plan.steps[0] ?? 'switch-protocol',
+      state: plan.outcome === 'migrate' ? 'pending' : 'skipped',
+      reason: plan.reason,
+      plan,
+      startedAt: null,
+      updatedAt: at,
+      finishedAt: plan.outcome === 'migrate' ? null : at,
+    }));
+    await store.transaction((tx) => tx.bulkJobs.insertJob(job, items));
+    logger.info(
+      { job: job.id, phones: migrating.length, skipped: items.length - migrating.length, by: createdBy },
+      `bulk job ${job.id} created: migrate ${migrating.length} phone(s) ${input.direction}` +
+        (job.scheduledAt ? ` at ${job.scheduledAt}` : ''),
+    );
+    this.runner.admit(job);
+    return this.get(job.id);
+  }
+
+  async get(id: string): Promise<BulkJobView> {
+    const job = await this.find(id);
+    return this.view(job);
+  }
+
+  async list(opts: { status?: BulkJobStatus; page: number; pageSize: number }): Promise<{
+    items: BulkJobView[];
+    total: number;
+  }> {
+    const { items, total } = await this.deps.store.bulkJobs.listJobs({
+      status: opts.status,
+      limit: opts.pageSize,
+      offset: (opts.page - 1) * opts.pageSize,
+    });
+    return { items: await Promise.all(items.map((j) => this.view(j))), total };
+  }
+
+  /** The phones of a job in job order, optionally only those in `state`. */
+  async items(
+    id: string,
+    opts: { state?: ItemState; page: number; pageSize: number },
+  ): Promise<{ items: BulkJobItemRecord[]; total: number }> {
+    await this.find(id);
+    const states = opts.state ? [opts.state] : undefined;
+    const [items, total] = await Promise.all([
+      this.deps.store.bulkJobs.items(id, { states, limit: opts.pageSize, offset: (opts.page - 1) * opts.pageSize }),
+      this.deps.store.bulkJobs.countItems(id, states),
+    ]);
+    return { items, total };
+  }
+
+  /** The final report (or the report so far) as CSV, one row per phone. */
+  async report(id: string): Promise<string> {
+    await this.find(id);
+    return reportCsv(await this.deps.store.bulkJobs.items(id));
+  }
+
+  /** No new phone starts; the phones in progress finish their migration. */
+  async pause(id: string): Promise<BulkJobView> {
+    const job = await this.transition(id, 'pause');
+    this.runner.pause(id);
+    return this.announce(job);
+  }
+
+  async resume(id: string): Promise<BulkJobView> {
+    const job = await this.transition(id, 'resume');
+    this.runner.resume(job);
+    return this.announce(job);
+  }
+
+  /**
+   * Stops the job: phones not started stay as they were; phones in progress stop at their step,
+   * each reported with what it was left as.
+   */
+  async cancel(id: string, by: string): Promise<BulkJobView> {
+    const { store, clock, logger } = this.deps;
+    const job = await this.transition(id, 'cancel', {
+      message: `cancelled by ${by}`,
+      finishedAt: clock().toISOString(),
+    });
+    await this.runner.cancel(id);
+    const at = clock().toISOString();
+    await store.bulkJobs.cancelItems(id, ['pending'], 'job cancelled before this phone was started: nothing was changed', at);
+    await store.bulkJobs.cancelItems(
+      id,
+      ['running', 'waiting'],
+      'job cancelled while this phone was at this step (the node had stopped meanwhile): check it under Device > Phone',
+      at,
+    );
+    logger.info({ job: id, by }, `bulk job ${id} cancelled by ${by}`);
+    return this.announce(job);
+  }
+
+  private check(input: MigrateJobInput): void {
+    const problem = selectionProblem(input.selection);
+    if (problem) throw new ValidationError(problem);
+  }
+
+  private async find(id: string): Promise<BulkJobRecord> {
+    const job = await this.deps.store.bulkJobs.findJob(id);
+    if (!job) throw new NotFoundError(`bulk job ${id} does not exist`);
+    return job;
+  }
+
+  private async transition(
+    id: string,
+    action: 'pause' | 'resume' | 'cancel',
+    extra: { message?: string; finishedAt?: string } = {},
+  ): Promise<BulkJobRecord> {
+    const job = await this.find(id);
+    const scheduledInFuture = job.scheduledAt !== null && Date.parse(job.scheduledAt) > this.deps.clock().getTime();
+    const t = jobTransition(job, action, { scheduledInFuture });
+    if (!t.ok) throw new ConflictError(t.problem);
+    await this.deps.store.bulkJobs.updateJob(id, { status: t.status, ...extra });
+    this.deps.logger.info({ job: id }, `bulk job ${id}: ${job.status} → ${t.status}`);
+    return { ...job, status: t.status, ...extra };
+  }
+
+  private async announce(job: BulkJobRecord): Promise<BulkJobView> {
+    const view = await this.get(job.id);
+    this.deps.live.emit('bulk-job-progress', {
+      jobId: view.id,
+      status: view.status,
+      progress: view.progress,
+      at: this.deps.clock().toISOString(),
+    });
+    return view;
+  }
+
+  private async view(job: BulkJobRecord): Promise<BulkJobView> {
+    const progress = progressOf(await this.deps.store.bulkJobs.progress(job.id));
+    return {
+      id: job.id,
+      kind: job.kind,
+      status: job.status,
+      node: job.node,
+      direction: job.options.direction,
+      createdBy: job.createdBy,
+      createdAt: job.createdAt,
+      scheduledAt: job.scheduledAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      options: job.options,
+      notes: job.notes,
+      message: job.message,
+      progress,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import { autoRegistrationSummary } from '../core/node.js';
+import type { StoredRegistrationEvent } from '../store/event-repository.js';
+import type { Store } from '../store/store.js';
+import type { AdminSettingsService } from './admin-settings.js';
+import type { Clock } from './clock.js';
+import type { ConfigurationService } from './configuration-service.js';
+import type { StatusWriter } from './status-writer.js';
+
+export interface StatusCounts {
+  registered: number;
+  unregistered: number;
+  rejected: number;
+}
+
+export interface AutoRegistrationState {
+  node: string;
+  enabled: boolean;
+  startingDn: string;
+  endingDn: string;
+  used: number;
+  summary: string;
+  changedAt: string;
+  /** Whole days since it was last switched on (null when off). */
+  onForDays: number | null;
+  /** Security advice when it has been on longer than the configured number of days. */
+  warning: string | null;
+}
+
+export interface Dashboard {
+  at: string;
+  byProtocol: (StatusCounts & { protocol: string })[];
+  /** Devices by the node they last registered with; `node` null for phones that never registered. */
+  byNode: (StatusCounts & { node: string | null })[];
+  /** Registration attempts per minute over the last hour, oldest first (60 entries). */
+  minutes: { minute: string; accepted: number; rejected: number }[];
+  autoRegistration: AutoRegistrationState[];
+  warningDays: number;
+  lastRejections: StoredRegistrationEvent[];
+}
+
+const DAY_MS = 86_400_000;
+
+function emptyCounts(): StatusCounts {
+  return { registered: 0, unregistered: 0, rejected: 0 };
+}
+
+/** The numbers on the dashboard, each counted by the database. */
+export class DashboardService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      configuration: ConfigurationService;
+      settings: AdminSettingsService;
+      statusWriter: StatusWriter;
+    },
+  ) {}
+
+  async get(): Promise<Dashboard> {
+    const { store, clock, configuration, settings, statusWriter } = this.deps;
+    await statusWriter.flush();
+    const now = clock();
+    const hourAgo = new Date(now.getTime() - 59 * 60_000);
+    const firstMinute = hourAgo.toISOString().slice(0, 16);
+    const [states, perMinute, nodes, { autoRegistrationWarningDays }, lastRejections] = await Promise.all([
+      store.statistics.devicesByState(),
+      store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
+      configuration.listNodes(),
+      settings.get(),
+      store.events.list({ outcome: 'rejected', limit: 10 }),
+    ]);
+    const protocols = new Map<string, StatusCounts>([
+      ['SCCP', emptyCounts()],
+      ['SIP', emptyCounts()],
+    ]);
+    const byNode = new Map<string | null, StatusCounts>(nodes.map((n) => [n.name, emptyCounts()]));
+    for (const s of states) {
+      const status = s.status as keyof StatusCounts;
+      if (!(status in emptyCounts())) continue;
+      const p = protocols.get(s.protocol) ?? emptyCounts();
+      p[status] += s.n;
+      protocols.set(s.protocol, p);
+      const n = byNode.get(s.node) ?? emptyCounts();
+      n[status] += s.n;
+      byNode.set(s.node, n);
+    }
+    const minutes: Dashboard['minutes'] = [];
+    const index = new Map<string, Dashboard['minutes'][number]>();
+    for (let i = 0; i < 60; i++) {
+      const minute = new Date(hourAgo.getTime() + i * 60_000).toISOString().slice(0, 16);
+      const bucket = { minute, accepted: 0, rejected: 0 };
+      minutes.push(bucket);
+      index.set(minute, bucket);
+    }
+    for (const m of perMinute) {
+      const bucket = index.get(m.minute);
+      if (bucket && (m.outcome === 'accepted' || m.outcome === 'rejected')) bucket[m.outcome] += m.n;
+    }
+    const autoRegistration = await Promise.all(
+      nodes.map(async (node): Promise<AutoRegistrationState> => {
+        const used = await configuration.usedInRange(node);
+        const ar = node.autoRegistration;
+        const onForMs = now.getTime() - new Date(node.autoRegistrationChangedAt).getTime();
+        const onForDays = ar.enabled ? Math.floor(onForMs / DAY_MS) : null;
+        const warning =
+          onForDays !== null && onForMs > autoRegistrationWarningDays * DAY_MS
+            ? `Auto-registration has been ON for ${node.name} for ${onForDays} days. Turn it off once the phones ` +
+              'are rolled out: until then any phone plugged into the network can register and take a DN ' +
+              `(System > Cisco Unified CM > ${node.name}).`
+            : null;
+        return {
+          node: node.name,
+          enabled: ar.enabled,
+          startingDn: ar.startingDn,
+          endingDn: ar.endingDn,
+          used,
+          summary: autoRegistrationSummary(node, used),
+          changedAt: node.autoRegistrationChangedAt,
+          onForDays,
+          warning,
+        };
+      }),
+    );
+    return {
+      at: now.toISOString(),
+      byProtocol: [...protocols].map(([protocol, c]) => ({ protocol, ...c })),
+      byNode: [...byNode].map(([node, c]) => ({ node, ...c })),
+      minutes,
+      autoRegistration,
+      warningDays: autoRegistrationWarningDays,
+      lastRejections,
+    };
+  }
+}

@@ -1,0 +1,169 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
+import type { Logger } from 'pino';
+import type { Device } from '../core/device.js';
+import type { RowError } from '../core/phone-row.js';
+import { LINE_COLUMN, PHONE_CSV_COLUMNS, parsePhoneRow, phoneRow } from '../core/phone-row.js';
+import type { PhoneQuery } from '../store/device-repository.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { DnAllocator } from './dn-allocator.js';
+
+export interface ImportProgress {
+  phase: 'validating' | 'writing';
+  rows: number;
+  total?: number;
+}
+
+export interface ImportReport {
+  /** True when the file was valid and written; false when nothing was written. */
+  imported: boolean;
+  rows: number;
+  inserted: number;
+  updated: number;
+  /** Every refused cell (listing stops at MAX_LISTED_ERRORS; errorCount has them all). */
+  errors: RowError[];
+  errorCount: number;
+}
+
+const MAX_LISTED_ERRORS = 1000;
+const PROGRESS_EVERY = 5000;
+
+/** Bulk Administration CSV: export phones and DNs, and import phones all-or-nothing. */
+export class PhoneCsv {
+  constructor(
+    private readonly store: Store,
+    private readonly allocator: DnAllocator,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The phone CSV, a chunk per page of devices. */
+  async *exportPhones(filter: Omit<PhoneQuery, 'page' | 'pageSize'> = {}): AsyncGenerator<string> {
+    let lineColumns = 1;
+    for await (const page of this.store.devices.all(1000, filter)) {
+      for (const d of page) lineColumns = Math.max(lineColumns, ...d.lines.map((l) => l.index));
+    }
+    const lineHeaders = Array.from({ length: lineColumns }, (_, i) => `Line ${i + 1}`);
+    yield stringify([[...PHONE_CSV_COLUMNS, ...lineHeaders]]);
+    for await (const page of this.store.devices.all(1000, filter)) {
+      yield stringify(page.map((d) => phoneRow(d, lineColumns)));
+    }
+  }
+
+  /** DN, device and line of every directory number. */
+  async *exportDirectoryNumbers(): AsyncGenerator<string> {
+    yield stringify([['Directory Number', 'Device Name', 'Line', 'Description']]);
+    for (let offset = 0; ; offset += 1000) {
+      const { items } = await this.store.devices.listDirectoryNumbers({ limit: 1000, offset });
+      if (items.length === 0) return;
+      yield stringify(items.map((i) => [i.dn, i.deviceName ?? '', i.lineIndex ?? '', i.description ?? '']));
+    }
+  }
+
+  /**
+   * Imports phones: the whole file is validated first (every error with line, column and rule);
+   * only a valid file is written, in one transaction. Existing devices are updated.
+   */
+  async importPhones(csv: Readable, onProgress: (p: ImportProgress) => void = () => undefined): Promise<ImportReport> {
+    const errors: RowError[] = [];
+    let errorCount = 0;
+    const addError = (e: RowError) => {
+      errorCount++;
+      if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+    };
+    const devices: { line: number; device: Device }[] = [];
+    let headerChecked = false;
+    const parser = csv.pipe(
+      parse({ columns: true, bom: true, skip_empty_lines: true, info: true, relax_column_count: true }),
+    );
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; error?: unknown } }>) {
+        if (!headerChecked) {
+          headerChecked = true;
+          for (const column of Object.keys(record)) {
+            if (!(PHONE_CSV_COLUMNS as readonly string[]).includes(column) && !LINE_COLUMN.test(column)) {
+              addError({ line: 1, column, message: `unknown column; expected ${PHONE_CSV_COLUMNS.join(', ')}, Line 1, Line 2, …` });
+            }
+          }
+          for (const required of ['Device Name', 'Model', 'Protocol']) {
+            if (!(required in record)) addError({ line: 1, column: required, message: 'required column is missing' });
+          }
+        }
+        if (info.error) {
+          addError({ line: info.lines, column: '*', message: 'the row has a different number of cells than the header' });
+          continue;
+        }
+        const parsed = parsePhoneRow(info.lines, record);
+        if (parsed.ok) devices.push({ line: info.lines, device: parsed.device });
+        else parsed.errors.forEach(addError);
+        const rows = devices.length + errorCount;
+        if (rows % PROGRESS_EVERY === 0) onProgress({ phase: 'validating', rows });
+      }
+    } catch (error) {
+      const e = error as Error & { lines?: number };
+      addError({ line: e.lines ?? 0, column: '*', message: `the file is not valid CSV: ${e.message}` });
+    }
+    const rows = devices.length;
+    this.crossCheck(devices, addError);
+    await this.checkHeldElsewhere(devices, addError);
+    if (errorCount > 0 || !headerChecked) {
+      if (!headerChecked) addError({ line: 1, column: '*', message: 'the file has no header and no rows' });
+      return { imported: false, rows, inserted: 0, updated: 0, errors, errorCount };
+    }
+    let inserted = 0;
+    let updated = 0;
+    const now = this.clock();
+    await this.store.transaction(async (tx) => {
+      const previous = new Set<string>();
+      for (const [i, { device }] of devices.entries()) {
+        const result = await tx.devices.upsert(device, now);
+        if (result.existed) updated++;
+        else inserted++;
+        result.previousDns.forEach((dn) => previous.add(dn));
+        if ((i + 1) % PROGRESS_EVERY === 0) onProgress({ phase: 'writing', rows: i + 1, total: devices.length });
+      }
+      await tx.devices.deleteUnusedDns([...previous]);
+    });
+    // Imported DNs may lie in an auto-registration range.
+    this.allocator.invalidate();
+    this.logger.info({ rows, inserted, updated }, 'phones imported from CSV');
+    return { imported: true, rows, inserted, updated, errors: [], errorCount: 0 };
+  }
+
+  private crossCheck(devices: { line: number; device: Device }[], addError: (e: RowError) => void): void {
+    const names = new Map<string, number>();
+    const dns = new Map<string, { line: number; name: string }>();
+    for (const { line, device } of devices) {
+      const first = names.get(device.name);
+      if (first !== undefined) addError({ line, column: 'Device Name', message: `${device.name} is also on line ${first}` });
+      else names.set(device.name, line);
+      for (const l of device.lines) {
+        const holder = dns.get(l.dn);
+        if (holder && holder.name !== device.name) {
+          addError({ line, column: `Line ${l.index}`, message: `DN ${l.dn} is also given to ${holder.name} on line ${holder.line}` });
+        } else dns.set(l.dn, { line, name: device.name });
+      }
+    }
+  }
+
+  /** A DN held by a device that the file does not also change is refused: the import would steal it. */
+  private async checkHeldElsewhere(devices: { line: number; device: Device }[], addError: (e: RowError) => void): Promise<void> {
+    const inFile = new Set(devices.map((d) => d.device.name));
+    const wanted = new Map<string, { line: number; index: number }>();
+    for (const { line, device } of devices) for (const l of device.lines) wanted.set(l.dn, { line, index: l.index });
+    const all = [...wanted.keys()];
+    for (let i = 0; i < all.length; i += 500) {
+      for (const h of await this.store.devices.holdersOf(all.slice(i, i + 500), '')) {
+        if (inFile.has(h.deviceName)) continue;
+        const w = wanted.get(h.dn)!;
+        addError({
+          line: w.line,
+          column: `Line ${w.index}`,
+          message: `DN ${h.dn} is held by ${h.deviceName}, which this file does not change; free it there first`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * `openucm sim`: one phone with its screen, or N phones with a live summary. A client of the
+ * call manager's wire protocols only: it works against any call manager.
+ */
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { FleetStats } from './fleet.js';
+import { runFleet } from './fleet-runner.js';
+import type { FleetRun } from './fleet-runner.js';
+import { normalizeMac } from './mac.js';
+import { Phone } from './phone.js';
+import type { PhoneStatus } from './phone.js';
+import { finalReport, summaryLine } from './report.js';
+import type { RunTimes } from './report.js';
+import { renderScreen } from './screen.js';
+import { simModel, simModelNames } from './sim-models.js';
+
+interface SimFlags {
+  server: string;
+  model: string;
+  mac?: string;
+  load?: string;
+  tftp: boolean;
+  tftpPort: string;
+  sccpPort: string;
+  sipPort: string;
+  count?: string;
+  macStart: string;
+  rate: string;
+  processes?: string;
+  localAddress?: string;
+  json?: boolean;
+  duration?: string;
+  untilRegistered?: boolean;
+}
+
+class UsageError extends Error {}
+
+function int(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function num(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number ≥ 0, got "${value}"`);
+  return n;
+}
+
+export function registerSimCommand(program: Command): void {
+  program
+    .command('sim')
+    .description(
+      'simulate Cisco 79xx phones: boot by TFTP, upgrade, register over SCCP or SIP (one phone, or --count N)',
+    )
+    .requiredOption('--server <host>', 'call manager / TFTP server address')
+    .addOption(new Option('--model <model>', `phone model (${simModelNames().join(', ')})`).default('7940'))
+    .option('--mac <mac>', 'MAC of the single phone (12 hex digits); default 0011223344AA')
+    .option(
+      '--load <load>',
+      "load the phone runs at power-on (default: the model's last SCCP load, e.g. P00308010200)",
+    )
+    .option('--no-tftp', 'skip TFTP: register straight to --server on --sccp-port / --sip-port')
+    .option('--tftp-port <port>', 'TFTP port of the server', '69')
+    .option('--sccp-port <port>', 'SCCP port, when the configuration names none (or with --no-tftp)', '2000')
+    .option('--sip-port <port>', 'SIP port, when the configuration names none (or with --no-tftp)', '5060')
+    .option('--count <n>', 'run N phones with consecutive MACs and show a summary')
+    .option('--mac-start <mac>', 'first MAC with --count', '001122000000')
+    .option('--rate <r>', 'phones powered on per second with --count (0: all at once)', '200')
+    .option('--processes <n>', 'worker processes with --count (default: one per 12,000 phones)')
+    .option('--local-address <ips>', 'source address(es) of the phones, comma-separated')
+    .option('--json', 'print each state change (one phone) or each summary (--count) as a JSON line')
+    .option('--duration <s>', 'stop after S seconds and print the report')
+    .option(
+      '--until-registered',
+      'stop as soon as every phone is registered (exit 1 if any was rejected or failed)',
+    )
+    .action(async (flags: SimFlags) => {
+      try {
+        process.exitCode = await runSim(flags);
+      } catch (error) {
+        if (error instanceof UsageError) {
+          console.error(`openucm sim: ${error.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        throw error;
+      }
+    });
+}
+
+async function resolveHost(host: string): Promise<string> {
+  if (net.isIP(host)) return host;
+  try {
+    return (await dns.lookup(host, { family: 4 })).address;
+  } catch {
+    throw new UsageError(`cannot resolve --server ${host}`);
+  }
+}
+
+async function runSim(flags: SimFlags): Promise<number> {
+  const model = simModel(flags.model);
+  if (!model)
+    throw new UsageError(
+      `--model ${flags.model} is not one the simulator plays (${simModelNames().join(', ')})`,
+    );
+  const host = await resolveHost(flags.server);
+  const tftp = flags.tftp ? { host, port: int(flags.tftpPort, '--tftp-port', 1, 65535) } : null;
+  const direct = {
+    host,
+    sccpPort: int(flags.sccpPort, '--sccp-port', 1, 65535),
+    sipPort: int(flags.sipPort, '--sip-port', 1, 65535),
+  };
+  const localAddresses = flags.localAddress
+    ? flags.localAddress
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean)
+    : [];
+  for (const a of localAddresses)
+    if (!net.isIP(a)) throw new UsageError(`--local-address ${a} is not an IP address`);
+  const durationMs = flags.duration !== undefined ? num(flags.duration, '--duration') * 1000 : null;
+  if (flags.count === undefined) {
+    const mac = normalizeMac(flags.mac ?? '0011223344AA');
+    if (!mac) throw new UsageError(`--mac ${flags.mac} is not 12 hex digits`);
+    return runOne({
+      mac,
+      model: model.model,
+      load: flags.load,
+      tftp,
+      direct,
+      localAddress: localAddresses[0],
+      json: !!flags.json,
+      durationMs,
+      untilRegistered: !!flags.untilRegistered,
+    });
+  }
+  const count = int(flags.count, '--count', 1, 1_000_000);
+  const macStart = normalizeMac(flags.macStart);
+  if (!macStart) throw new UsageError(`--mac-start ${flags.macStart} is not 12 hex digits`);
+  const run = runFleet(
+    {
+      macStart,
+      count,
+      model: model.model,
+      load: flags.load,
+      tftp,
+      direct,
+      rate: num(flags.rate, '--rate'),
+      localAddresses,
+    },
+    { processes: flags.processes !== undefined ? int(flags.processes, '--processes', 1, 64) : undefined },
+  );
+  const what = `${count} × ${model.displayName} (${flags.load ?? model.factoryLoad}) against ${flags.server}`;
+  return watchFleet(run, what, { json: !!flags.json, durationMs, untilRegistered: !!flags.untilRegistered });
+}
+
+async function runOne(o: {
+  mac: string;
+  model: string;
+  load?: string;
+  tftp: { host: string; port: number } | null;
+  direct: { host: string; sccpPort: number; sipPort: number };
+  localAddress?: string;
+  json: boolean;
+  durationMs: number | null;
+  untilRegistered: boolean;
+}): Promise<number> {
+  const model = simModel(o.model)!;
+  const phone = new Phone({
+    mac: o.mac,
+    model,
+    load: o.load,
+    tftp: o.tftp,
+    direct: o.direct,
+    localAddress: o.localAddress,
+  });
+  const tty = process.stdout.isTTY && !o.json;
+  const show = (s: PhoneStatus) => {
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...s })}\n`);
+      return;
+    }
+    const screen = renderScreen(s, Date.now(), model.lineButtons);
+    process.stdout.write(tty ? `\x1b[H\x1b[2J${screen}\n` : `${screen}\n`);
+  };
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(clock);
+      phone.stop();
+      resolve(code);
+    };
+    phone.on('change', (s) => {
+      if (s.state === 'stopped') return;
+      show(s);
+      if (o.untilRegistered && s.state === 'registered') finish(0);
+      if (o.untilRegistered && s.state === 'rejected') finish(1);
+    });
+    // The clock on the screen moves.
+    const clock = setInterval(() => tty && show(phone.snapshot), 30_000);
+    if (o.durationMs !== null) setTimeout(() => finish(0), o.durationMs).unref();
+    process.once('SIGINT', () => finish(0));
+    process.once('SIGTERM', () => finish(0));
+    phone.start();
+  });
+}
+
+/** Live summary (progress bar on a terminal, a line every 5 s otherwise) and the final report. */
+export async function watchFleet(
+  run: FleetRun,
+  what: string,
+  o: { json: boolean; durationMs: number | null; untilRegistered: boolean },
+): Promise<number> {
+  const began = Date.now();
+  let allRegisteredMs: number | null = null;
+  let previous = { at: began, registrations: 0, keepalives: 0 };
+  let rates = { registrationsPerSecond: 0, keepalivesPerSecond: 0 };
+  const times = (): RunTimes => ({ elapsedMs: Date.now() - began, allRegisteredMs, ...rates });
+  const tty = process.stderr.isTTY && !o.json;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          format: 'registered [{bar}] {value}/{total} | {summary}',
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const total = run.stats().total;
+  bar?.start(total, 0, { summary: '' });
+  let lastPrint = 0;
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = async () => {
+      if (finished) return;
+      finished = true;
+      clearInterval(ticker);
+      const stats = await run.stop();
+      bar?.stop();
+      const report = finalReport(stats, times(), what);
+      if (o.json) process.stdout.write(`${JSON.stringify({ type: 'report', ...stats, ...times() })}\n`);
+      else process.stdout.write(`${report}\n`);
+      resolve(o.untilRegistered && (stats.byState.rejected > 0 || stats.byState.failed > 0) ? 1 : 0);
+    };
+    const ticker = setInterval(() => {
+      const s: FleetStats = run.stats();
+      const now = Date.now();
+      const dt = (now - previous.at) / 1000;
+      if (dt >= 1) {
+        rates = {
+          registrationsPerSecond: (s.registrations - previous.registrations) / dt,
+          keepalivesPerSecond: (s.keepaliveAcks - previous.keepalives) / dt,
+        };
+        previous = { at: now, registrations: s.registrations, keepalives: s.keepaliveAcks };
+      }
+      if (allRegisteredMs === null && s.byState.registered === s.total) allRegisteredMs = now - began;
+      if (o.json) {
+        if (now - lastPrint >= 1000) {
+          lastPrint = now;
+          process.stdout.write(`${JSON.stringify({ type: 'summary', ...s, ...times() })}\n`);
+        }
+      } else if (bar) {
+        bar.update(s.byState.registered, { summary: summaryLine(s, times()) });
+      } else if (now - lastPrint >= 5000) {
+        lastPrint = now;
+        process.stderr.write(`${summaryLine(s, times())}\n`);
+      }
+      if (o.untilRegistered && allRegisteredMs !== null) void finish();
+      if (
+        o.untilRegistered &&
+        s.byState.rejected + s.byState.failed + s.byState.registered === s.total &&
+        s.byState.registered < s.total
+      )
+        void finish();
+    }, 250);
+    if (o.durationMs !== null) setTimeout(() => void finish(), o.durationMs).unref();
+    process.once('SIGINT', () => void finish());
+    process.once('SIGTERM', () => void finish());
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Runs N simulated phones: in this process when they fit, otherwise split over worker
+ * processes (each bounded by the file-descriptor limit, each with its own loopback source
+ * addresses so that no address runs short of ephemeral ports).
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Fleet, addStats, emptyStats } from './fleet.js';
+import type { FleetSpec, FleetStats } from './fleet.js';
+import type { ParentToWorker, WorkerToParent } from './fleet-worker.js';
+
+export interface FleetRun {
+  /** Stats summed over every process, as of the last report (≤ statsIntervalMs old). */
+  stats(): FleetStats;
+  /** Powers every phone off and ends the worker processes. */
+  stop(): Promise<FleetStats>;
+  /** Worker processes used (0: in this process). */
+  processes: number;
+  /** The in-process fleet when no worker is used. */
+  fleet: Fleet | null;
+}
+
+export interface RunOptions {
+  /** Phones per process at most (default 12,000: a socket each under a 20,000 fd limit, with room to spare). */
+  perProcess?: number;
+  /** Force worker processes even for a small run. */
+  processes?: number;
+  statsIntervalMs?: number;
+}
+
+export const DEFAULT_PHONES_PER_PROCESS = 12_000;
+
+/**
+ * Most phones on one source address. A bind to port 0 takes an even port first (Linux splits the
+ * ephemeral range: even ports for bind, odd for connect), so an address nearing ~14,000 bound
+ * sockets makes every further bind scan the range, in the kernel, on the event loop's thread.
+ */
+export const PHONES_PER_SOURCE_ADDRESS = 2000;
+
+/** Loopback source addresses of worker `worker` for `phones` phones: 127.1.<worker+1>.1, .2, … */
+export function loopbackSources(worker: number, phones: number): string[] {
+  const count = Math.min(254, Math.max(1, Math.ceil(phones / PHONES_PER_SOURCE_ADDRESS)));
+  return Array.from({ length: count }, (_, j) => `127.1.${worker + 1}.${j + 1}`);
+}
+
+function isLoopback(host: string): boolean {
+  return net.isIPv4(host) && host.startsWith('127.');
+}
+
+/** The worker entry: compiled `.js` beside this file, or the `.ts` source through tsx (tests, benches). */
+function workerScript(): { path: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const path = fileURLToPath(
+    new URL(fromSource ? './fleet-worker.ts' : './fleet-worker.js', import.meta.url),
+  );
+  if (!fromSource) return { path, execArgv: [] };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { path, execArgv: ['--import', tsx] };
+}
+
+export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = {}): FleetRun {
+  const perProcess = options.perProcess ?? DEFAULT_PHONES_PER_PROCESS;
+  const processes = options.processes ?? (spec.count > perProcess ? Math.ceil(spec.count / perProcess) : 0);
+  if (processes === 0) {
+    const fleet = new Fleet({ ...spec, offset: 0 });
+    fleet.start();
+    return {
+      stats: () => fleet.stats(),
+      stop: async () => {
+        const stats = fleet.stats();
+        fleet.stop();
+        return stats;
+      },
+      processes: 0,
+      fleet,
+    };
+  }
+  const server = spec.tftp?.host ?? spec.direct?.host ?? '';
+  const autoSources = spec.localAddresses.length === 0 && isLoopback(server);
+  const { path, execArgv } = workerScript();
+  const statsIntervalMs = options.statsIntervalMs ?? 500;
+  const latest: FleetStats[] = [];
+  const children: ChildProcess[] = [];
+  const done: Promise<void>[] = [];
+  let offset = 0;
+  for (let i = 0; i < processes; i++) {
+    const count = Math.floor(spec.count / processes) + (i < spec.count % processes ? 1 : 0);
+    const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    latest.push(emptyStats(count));
+    const index = i;
+    child.on('message', (m: WorkerToParent) => {
+      latest[index] = m.stats;
+    });
+    done.push(new Promise((resolve) => child.once('exit', () => resolve())));
+    const localAddresses = autoSources ? loopbackSources(i, count) : spec.localAddresses;
+    const message: ParentToWorker = {
+      type: 'start',
+      spec: { ...spec, offset, count, rate: spec.rate / processes, localAddresses },
+      statsIntervalMs,
+    };
+    child.send(message);
+    children.push(child);
+    offset += count;
+  }
+  const stats = () => latest.reduce((sum, s) => addStats(sum, s), emptyStats());
+  return {
+    stats,
+    processes,
+    fleet: null,
+    stop: async () => {
+      for (const c of children) if (c.connected) c.send({ type: 'stop' } satisfies ParentToWorker);
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+      await Promise.race([Promise.all(done), timeout]);
+      for (const c of children) if (c.exitCode === null) c.kill();
+      return stats();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Many simulated phones in one process: consecutive MACs, started at a given rate, counted by
+ * state. Several fleets in worker processes make up a large run (fleet-runner.ts).
+ */
+import type { PhoneState, PhoneTiming } from './phone.js';
+import { Phone } from './phone.js';
+import { macAt } from './mac.js';
+import { simModel } from './sim-models.js';
+
+/** Everything a fleet needs; plain data, so that it can be sent to a worker process. */
+export interface FleetSpec {
+  /** First MAC (12 hex digits) and how many phones from there. */
+  macStart: string;
+  offset: number;
+  count: number;
+  model: string;
+  load?: string;
+  tftp: { host: string; port: number } | null;
+  direct?: { host: string; sccpPort: number; sipPort: number };
+  /** Phones powered on per second (0: all at once). */
+  rate: number;
+  /** Source addresses the phones use, round-robin (the phones' IPs). */
+  localAddresses: string[];
+  timing?: Partial<PhoneTiming>;
+}
+
+export const PHONE_STATES: PhoneState[] = [
+  'booting',
+  'upgrading',
+  'registering',
+  'registered',
+  'rejected',
+  'failed',
+  'rebooting',
+  'stopped',
+];
+
+export interface FleetStats {
+  total: number;
+  started: number;
+  byState: Record<PhoneState, number>;
+  /** Registrations completed, cumulative (first ones and re-registrations). */
+  registrations: number;
+  keepaliveAcks: number;
+  /** Status-line texts of rejected / failed phones, counted. */
+  rejectedReasons: Record<string, number>;
+  failedReasons: Record<string, number>;
+}
+
+export function emptyStats(total = 0): FleetStats {
+  return {
+    total,
+    started: 0,
+    byState: Object.fromEntries(PHONE_STATES.map((s) => [s, 0])) as Record<PhoneState, number>,
+    registrations: 0,
+    keepaliveAcks: 0,
+    rejectedReasons: {},
+    failedReasons: {},
+  };
+}
+
+/** Adds `b` into `a`. */
+export function addStats(a: FleetStats, b: FleetStats): FleetStats {
+  a.total += b.total;
+  a.started += b.started;
+  for (const s of PHONE_STATES) a.byState[s] += b.byState[s];
+  a.registrations += b.registrations;
+  a.keepaliveAcks += b.keepaliveAcks;
+  for (const [k, v] of Object.entries(b.rejectedReasons))
+    a.rejectedReasons[k] = (a.rejectedReasons[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(b.failedReasons)) a.failedReasons[k] = (a.failedReasons[k] ?? 0) + v;
+  return a;
+}
+
+export class Fleet {
+  private readonly phones: Phone[] = [];
+  private readonly states: PhoneState[] = [];
+  private readonly counts: Record<PhoneState, number>;
+  private readonly rejectedReasons = new Map<string, number>();
+  private readonly failedReasons = new Map<string, number>();
+  private launcher: NodeJS.Timeout | null = null;
+
+  constructor(private readonly spec: FleetSpec) {
+    const model = simModel(spec.model);
+    if (!model) throw new Error(`unknown phone model ${spec.model}`);
+    this.counts = emptyStats().byState;
+    for (let i = 0; i < spec.count; i++) {
+      const localAddress = spec.localAddresses.length
+        ? spec.localAddresses[i % spec.localAddresses.length]
+        : undefined;
+      const phone = new Phone({
+        mac: macAt(spec.macStart, spec.offset + i),
+        model,
+        load: spec.load,
+        tftp: spec.tftp,
+        direct: spec.direct,
+        localAddress,
+        timing: spec.timing,
+      });
+      this.states.push('stopped');
+      this.counts.stopped++;
+      phone.on('change', (status) => {
+        const before = this.states[i];
+        if (before !== status.state) {
+          this.counts[before]--;
+          this.counts[status.state]++;
+          this.states[i] = status.state;
+        }
+        if (status.state === 'rejected') bump(this.rejectedReasons, status.message);
+        if (status.state === 'failed') bump(this.failedReasons, status.message);
+      });
+      this.phones.push(phone);
+    }
+  }
+
+  /** Powers the phones on at the spec's rate. */
+  start(): void {
+    const { rate } = this.spec;
+    let next = 0;
+    if (rate <= 0) {
+      for (const p of this.phones) p.start();
+      return;
+    }
+    // Start in 10 ms ticks so that a high rate does not need a timer per phone.
+    const began = Date.now();
+    const tick = () => {
+      const due = Math.min(this.phones.length, Math.floor(((Date.now() - began) / 1000) * rate) + 1);
+      while (next < due) this.phones[next++].start();
+      if (next >= this.phones.length && this.launcher) {
+        clearInterval(this.launcher);
+        this.launcher = null;
+      }
+    };
+    this.launcher = setInterval(tick, 10);
+    tick();
+  }
+
+  stop(): void {
+    if (this.launcher) clearInterval(this.launcher);
+    this.launcher = null;
+    for (const p of this.phones) p.stop();
+  }
+
+  stats(): FleetStats {
+    let registrations = 0;
+    let keepaliveAcks = 0;
+    for (const p of this.phones) {
+      registrations += p.registrations;
+      keepaliveAcks += p.keepaliveAcks;
+    }
+    return {
+      total: this.phones.length,
+      started: this.phones.length - this.counts.stopped,
+      byState: { ...this.counts },
+      registrations,
+      keepaliveAcks,
+      rejectedReasons: Object.fromEntries(this.rejectedReasons),
+      failedReasons: Object.fromEntries(this.failedReasons),
+    };
+  }
+
+  /** The phones themselves (in-process fleets only). */
+  get members(): readonly Phone[] {
+    return this.phones;
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}

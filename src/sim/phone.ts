@@ -1,0 +1,572 @@
+/**
+ * One simulated Cisco phone: boots like a 79xx (TFTP configuration, load check and upgrade),
+ * registers over the protocol its load speaks, keeps alive, fails over, and obeys the server's
+ * Reset/Restart/check-sync. Built only on the wire protocols, so it works against any call
+ * manager. Its state is reported as PhoneStatus snapshots ('change' events).
+ */
+import { EventEmitter } from 'node:events';
+import { protocolOfLoad } from '../core/load.js';
+import type { CallManagerEntry, DeviceConfig } from './device-config.js';
+import { DeviceConfigError, parseDeviceConfig } from './device-config.js';
+import { filesNamedIn, manifestOf } from './load-files.js';
+import { SccpStation } from './sccp-station.js';
+import type { SimModel } from './sim-models.js';
+import type { ServerCommand, SipLineIdentity, SipTarget } from './sip-registration.js';
+import { SipRegistration } from './sip-registration.js';
+import { mergeSipText, parseOsImage, parseSipText, sipSettings } from './sip-text-config.js';
+import { TftpFetchError, tftpGet } from './tftp-client.js';
+
+export type PhoneState =
+  'booting' | 'upgrading' | 'registering' | 'registered' | 'rejected' | 'failed' | 'rebooting' | 'stopped';
+
+export interface PhoneStatus {
+  device: string;
+  model: string;
+  state: PhoneState;
+  /** Protocol of the running load. */
+  protocol: 'SCCP' | 'SIP';
+  load: string;
+  /** Call manager being registered to (host:port), if any. */
+  server: string | null;
+  lines: { index: number; dn: string }[];
+  /** The status line, as the phone shows it. */
+  message: string;
+  /** The last error shown (a failed upgrade, a TFTP error), until the next boot clears it. */
+  error: string | null;
+  /** Server clock minus local clock, ms (from DefineTimeDate or the SIP Date header). */
+  clockOffsetMs: number;
+  /** A DisplayNotify text from the server, if any. */
+  notify: string | null;
+}
+
+export interface PhoneTiming {
+  /** Wait before trying the call managers again when none answered (ms, ± 50 % jitter). */
+  retryMs: number;
+  /** Wait after a rejection before the phone resets and tries again (ms). */
+  rejectedRetryMs: number;
+  /** Wait after a lost connection before registering again (ms, 0..this, random). */
+  reconnectJitterMs: number;
+  tftpTimeoutMs: number;
+  tftpRetries: number;
+  connectTimeoutMs: number;
+  /** SIP T1 (ms). */
+  sipT1Ms: number;
+}
+
+export const DEFAULT_TIMING: PhoneTiming = {
+  retryMs: 5000,
+  rejectedRetryMs: 30_000,
+  reconnectJitterMs: 2000,
+  tftpTimeoutMs: 2000,
+  tftpRetries: 4,
+  connectTimeoutMs: 10_000,
+  sipT1Ms: 500,
+};
+
+export interface PhoneOptions {
+  /** 12 hex digits, any case. */
+  mac: string;
+  model: SimModel;
+  /** Load the phone runs when powered on (default: the model's factory SCCP load). */
+  load?: string;
+  /** TFTP server (option 150); null: no TFTP, register straight to `direct` (a phone with its settings cached). */
+  tftp: { host: string; port: number } | null;
+  /** Call manager used without TFTP, or when the configuration names none. */
+  direct?: { host: string; sccpPort: number; sipPort: number };
+  /** The phone's own address (bound as the source of every packet). */
+  localAddress?: string;
+  timing?: Partial<PhoneTiming>;
+}
+
+interface Events {
+  change: [PhoneStatus];
+}
+
+type SipLine = SipLineIdentity & { targets: SipTarget[] };
+
+export class Phone extends EventEmitter<Events> {
+  readonly deviceName: string;
+  private readonly mac: string;
+  private readonly timing: PhoneTiming;
+  private load: string;
+  private generation = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private station: SccpStation | null = null;
+  private sip: SipRegistration | null = null;
+  private status: PhoneStatus;
+  /** Registrations completed (first and again after a loss/restart). */
+  registrations = 0;
+  /** KeepAliveAcks received over every connection (SCCP). */
+  keepaliveAcks = 0;
+
+  constructor(private readonly options: PhoneOptions) {
+    super();
+    this.mac = options.mac.replace(/[:.-]/g, '').toUpperCase();
+    this.deviceName = `SEP${this.mac}`;
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.load = options.load ?? options.model.factoryLoad;
+    this.status = {
+      device: this.deviceName,
+      model: options.model.model,
+      state: 'stopped',
+      protocol: this.protocol,
+      load: this.load,
+      server: null,
+      lines: [],
+      message: 'Off',
+      error: null,
+      clockOffsetMs: 0,
+      notify: null,
+    };
+  }
+
+  /** The protocol the running load speaks (provisioning.md §3.1); an unreadable name counts as SCCP. */
+  get protocol(): 'SCCP' | 'SIP' {
+    return protocolOfLoad(this.load) === 'SIP' ? 'SIP' : 'SCCP';
+  }
+
+  get snapshot(): PhoneStatus {
+    return this.status;
+  }
+
+  /** The load the phone runs now. */
+  get runningLoad(): string {
+    return this.load;
+  }
+
+  /** Powers the phone on. */
+  start(): void {
+    this.restart('Starting', 0);
+  }
+
+  /** Powers it off: closes its connections and timers (no Unregister, like pulling the cable). */
+  stop(): void {
+    this.generation++;
+    this.teardown();
+    this.set({ state: 'stopped', message: 'Off', server: null });
+  }
+
+  private set(change: Partial<PhoneStatus>): void {
+    this.status = { ...this.status, protocol: this.protocol, load: this.load, ...change };
+    this.emit('change', this.status);
+  }
+
+  private after(ms: number, gen: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (gen === this.generation) fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private jitter(ms: number): number {
+    return Math.round(ms * (0.5 + Math.random()));
+  }
+
+  private teardown(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const station = this.station;
+    this.station = null;
+    station?.destroy();
+    this.sip?.close();
+    this.sip = null;
+  }
+
+  /** Reboots: everything starts again from the TFTP configuration. */
+  private restart(reason: string, delayMs: number): void {
+    const gen = ++this.generation;
+    this.teardown();
+    // A rejected or failed phone keeps showing why until it actually resets.
+    this.after(delayMs, gen, () => {
+      this.set({ state: 'rebooting', message: reason, server: null, lines: [], notify: null });
+      void this.boot(gen).catch((e: unknown) => this.crashed(gen, e));
+    });
+  }
+
+  private crashed(gen: number, error: unknown): void {
+    if (gen !== this.generation) return;
+    this.set({ state: 'failed', message: `Simulator error: ${(error as Error).message}` });
+    this.restart('Resetting after an error', this.jitter(this.timing.retryMs));
+  }
+
+  private stale(gen: number): boolean {
+    return gen !== this.generation;
+  }
+
+  private async fetch(file: string): Promise<Buffer> {
+    const tftp = this.options.tftp as { host: string; port: number };
+    return tftpGet(file, {
+      host: tftp.host,
+      port: tftp.port,
+      localAddress: this.options.localAddress,
+      timeoutMs: this.timing.tftpTimeoutMs,
+      retries: this.timing.tftpRetries,
+    });
+  }
+
+  /** Reads a file that may be absent: null for "File not found", other errors thrown. */
+  private async fetchOptional(file: string): Promise<Buffer | null> {
+    try {
+      return await this.fetch(file);
+    } catch (error) {
+      if (error instanceof TftpFetchError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  private async boot(gen: number): Promise<void> {
+    this.set({ state: 'booting', message: 'Requesting configuration', error: null });
+    let config: DeviceConfig | null = null;
+    if (this.options.tftp) {
+      try {
+        config = await this.readDeviceConfig();
+      } catch (error) {
+        if (this.stale(gen)) return;
+        const message =
+          error instanceof TftpFetchError && error.kind === 'timeout'
+            ? `TFTP Timeout: ${error.file}`
+            : error instanceof DeviceConfigError
+              ? `Error parsing configuration: ${error.message}`
+              : `TFTP Error: ${(error as Error).message}`;
+        this.set({ state: 'failed', message, error: message });
+        this.restart('Resetting', this.jitter(this.timing.retryMs));
+        return;
+      }
+      if (this.stale(gen)) return;
+      if (!config) {
+        const message = `No configuration on the TFTP server (neither ${this.deviceName}.cnf.xml nor XMLDefault.cnf.xml)`;
+        this.set({ state: 'failed', message, error: message });
+        this.restart('Resetting', this.jitter(this.timing.retryMs));
+        return;
+      }
+      // provisioning.md §1.2 step 5: "If loadInformation ≠ running image" the phone fetches the load.
+      if (config.loadId && config.loadId !== this.load) {
+        if (await this.upgrade(gen, config.loadId)) return;
+        if (this.stale(gen)) return;
+      }
+    }
+    if (this.protocol === 'SIP') await this.bootSip(gen, config);
+    else await this.registerSccp(gen, config);
+  }
+
+  /** SEP<MAC>.cnf.xml, else XMLDefault.cnf.xml (provisioning.md §1.2 #3–4); null when neither exists. */
+  private async readDeviceConfig(): Promise<DeviceConfig | null> {
+    const phone = { model: this.options.model.model, deviceType: this.options.model.deviceType };
+    const own = await this.fetchOptional(`${this.deviceName}.cnf.xml`);
+    if (own) return parseDeviceConfig(own.toString('utf8'), phone);
+    const fallback = await this.fetchOptional('XMLDefault.cnf.xml');
+    return fallback ? parseDeviceConfig(fallback.toString('utf8'), phone) : null;
+  }
+
+  /**
+   * Fetches `loadId` (its `.loads` manifest, then the files it names), "installs" it and reboots.
+   * Returns false when the load could not be fetched: the phone keeps its load and goes on.
+   */
+  private async upgrade(gen: number, loadId: string): Promise<boolean> {
+    this.set({ state: 'upgrading', message: `Upgrading load ${this.load} → ${loadId}` });
+    const manifest = manifestOf(loadId);
+    let failure: string | null = null;
+    try {
+      const data = await this.fetchOptional(manifest);
+      if (!data) {
+        failure = `load ${loadId} not on the TFTP server`;
+      } else {
+        for (const file of filesNamedIn(data, manifest)) {
+          if (this.stale(gen)) return true;
+          this.set({ state: 'upgrading', message: `Upgrading load ${loadId}: ${file}` });
+          if (!(await this.fetchOptional(file))) {
+            failure = `load ${loadId} incomplete on the TFTP server: ${file} is missing`;
+            break;
+          }
+        }
+      }
+    } catch (error) {
+      failure = `load ${loadId} could not be fetched: ${(error as Error).message}`;
+    }
+    if (this.stale(gen)) return true;
+    if (failure) {
+      // A real phone keeps the image it has and carries on with it.
+      this.set({ state: 'failed', message: `Upgrade failed: ${failure}`, error: failure });
+      return false;
+    }
+    this.load = loadId;
+    this.restart(`Load ${loadId} installed, rebooting`, 0);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- SCCP
+
+  private callManagers(config: DeviceConfig | null): CallManagerEntry[] {
+    const listed = config?.callManagers ?? [];
+    if (listed.length > 0) return listed;
+    const d = this.options.direct;
+    return d ? [{ host: d.host, sccpPort: d.sccpPort, sipPort: d.sipPort, priority: 0 }] : [];
+  }
+
+  private async registerSccp(gen: number, config: DeviceConfig | null): Promise<void> {
+    const cms = this.callManagers(config);
+    if (cms.length === 0) {
+      this.set({ state: 'failed', message: 'No CallManager in the configuration' });
+      this.restart('Resetting', this.jitter(this.timing.retryMs));
+      return;
+    }
+    const model = this.options.model;
+    // sccp.md §5: the phone tries the call managers of its group in priority order.
+    for (const cm of cms) {
+      if (this.stale(gen)) return;
+      const server = `${cm.host}:${cm.sccpPort}`;
+      this.set({ state: 'registering', message: 'Registering', server });
+      const station = new SccpStation({
+        deviceName: this.deviceName,
+        deviceType: model.deviceType,
+        protocolVersion: model.sccpProtocolVersion,
+        // sccp.md §3.1: 7940/7960 on SCCP 8.x send the 68-byte Register (no load); 79x1 the 124-byte one.
+        loadInfo: model.classic ? undefined : this.load,
+        stationIp: this.options.localAddress ?? '127.0.0.1',
+      });
+      try {
+        await station.connect(cm.host, cm.sccpPort, this.options.localAddress, this.timing.connectTimeoutMs);
+      } catch {
+        station.destroy();
+        continue;
+      }
+      if (this.stale(gen)) {
+        station.destroy();
+        return;
+      }
+      this.station = station;
+      const outcome = await station.register();
+      if (this.stale(gen) || this.station !== station) {
+        station.destroy();
+        return;
+      }
+      if (outcome.kind === 'closed') {
+        this.station = null;
+        continue;
+      }
+      if (outcome.kind === 'rejected') {
+        this.station = null;
+        station.destroy();
+        // sccp.md §5: the 79xx shows "Registration Rejected: <text>"; provisioning.md §6: it resets and retries.
+        this.set({ state: 'rejected', message: `Registration Rejected: ${outcome.text}`, server });
+        this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
+        return;
+      }
+      station.on('reset', (type) => this.onSccpReset(gen, station, type));
+      station.on('closed', () => this.onSccpLost(gen, station, config));
+      station.on('message', (m) => {
+        if (m.type === 'KeepAliveAck') this.keepaliveAcks++;
+        else if (m.type === 'DisplayNotify' && this.station === station) this.set({ notify: m.text || null });
+      });
+      const { lines, time } = await station.startup();
+      if (this.stale(gen) || this.station !== station) return;
+      const clockOffsetMs = time ? time.systemTime * 1000 - Date.now() : this.status.clockOffsetMs;
+      station.startKeepalives(outcome.keepAliveInterval, () => station.destroy());
+      this.registrations++;
+      this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs });
+      return;
+    }
+    if (this.stale(gen)) return;
+    this.set({
+      state: 'registering',
+      message: `No CallManager answering (${cms.map((c) => `${c.host}:${c.sccpPort}`).join(', ')})`,
+      server: null,
+    });
+    this.after(this.jitter(this.timing.retryMs), gen, () => void this.registerSccp(gen, config));
+  }
+
+  /** sccp.md §3.15: 1 = reset (reboot), 2 = restart (re-register). */
+  private onSccpReset(gen: number, station: SccpStation, type: number): void {
+    if (this.stale(gen) || this.station !== station) return;
+    if (type === 2) {
+      this.station = null;
+      station.destroy();
+      this.set({ state: 'registering', message: 'Restarting', lines: [] });
+      void this.boot(gen).catch((e: unknown) => this.crashed(gen, e));
+      return;
+    }
+    this.restart('Resetting', 0);
+  }
+
+  private onSccpLost(gen: number, station: SccpStation, config: DeviceConfig | null): void {
+    if (this.stale(gen) || this.station !== station) return;
+    this.station = null;
+    // The call manager went away (restart, failover): register again, primary first.
+    this.set({ state: 'registering', message: 'CM down, registering', lines: [], notify: null });
+    this.after(
+      Math.floor(Math.random() * this.timing.reconnectJitterMs),
+      gen,
+      () => void this.registerSccp(gen, config),
+    );
+  }
+
+  // ---------------------------------------------------------------- SIP
+
+  private async bootSip(gen: number, config: DeviceConfig | null): Promise<void> {
+    const model = this.options.model;
+    const cms = this.callManagers(config);
+    const cmTargets = cms.map((c) => ({ host: c.host, port: c.sipPort }));
+    let lines: SipLine[];
+    let expires = 3600;
+    if (model.classic && this.options.tftp) {
+      // provisioning.md §1.3: 7940/7960 SIP loads read OS79XX.TXT, SIPDefault.cnf, then SIP<MAC>.cnf.
+      let values: Map<string, string>;
+      try {
+        const os = await this.fetchOptional('OS79XX.TXT');
+        if (os) parseOsImage(os.toString('latin1'));
+        const defaults = await this.fetchOptional('SIPDefault.cnf');
+        const own = await this.fetchOptional(`SIP${this.mac}.cnf`);
+        values = mergeSipText(
+          defaults ? parseSipText(defaults.toString('utf8')) : null,
+          own ? parseSipText(own.toString('utf8')) : null,
+        );
+      } catch (error) {
+        if (this.stale(gen)) return;
+        const message = `TFTP Error: ${(error as Error).message}`;
+        this.set({ state: 'failed', message, error: message });
+        this.restart('Resetting', this.jitter(this.timing.retryMs));
+        return;
+      }
+      if (this.stale(gen)) return;
+      const settings = sipSettings(values);
+      // provisioning.md §3.4: image_version in the SIP files also names the load to run.
+      if (settings.imageVersion && settings.imageVersion !== this.load) {
+        if (await this.upgrade(gen, settings.imageVersion)) return;
+        if (this.stale(gen)) return;
+      }
+      expires = settings.registerExpires;
+      const fallbackTargets = settings.callManagers.length
+        ? settings.callManagers.map((c) => ({ host: c.host, port: c.port ?? 5060 }))
+        : cmTargets;
+      lines = settings.lines.map((l) => ({
+        ...l,
+        targets: targetsOf(l.proxy, l.proxyPort, fallbackTargets),
+      }));
+    } else {
+      lines = (config?.sipLines ?? []).map((l) => ({
+        index: l.button,
+        name: l.name,
+        authName: l.authName || l.name,
+        password: l.authPassword,
+        displayName: l.displayName,
+        targets: targetsOf(l.proxy, l.port, cmTargets),
+      }));
+    }
+    if (lines.length === 0) {
+      // A phone without a line configured registers as its device name (what openucm's SIP<MAC>.cnf gives an unknown phone).
+      lines = [{ index: 1, name: this.deviceName, authName: this.deviceName, targets: cmTargets }];
+    }
+    if (lines[0].targets.length === 0) {
+      this.set({ state: 'failed', message: 'No SIP proxy in the configuration' });
+      this.restart('Resetting', this.jitter(this.timing.retryMs));
+      return;
+    }
+    const sip = new SipRegistration({
+      mac: this.mac,
+      modelEnum: model.deviceType,
+      userAgent: model.userAgent(this.load),
+      localAddress: this.options.localAddress,
+      expires,
+      t1Ms: this.timing.sipT1Ms,
+    });
+    await sip.open();
+    if (this.stale(gen)) {
+      sip.close();
+      return;
+    }
+    this.sip = sip;
+    sip.on('command', (command, why) => this.onSipCommand(gen, sip, lines, command, why));
+    await this.registerSip(gen, sip, lines);
+  }
+
+  private onSipCommand(
+    gen: number,
+    sip: SipRegistration,
+    lines: SipLine[],
+    command: ServerCommand,
+    why: string,
+  ): void {
+    if (this.stale(gen) || this.sip !== sip) return;
+    if (command === 'reboot') {
+      this.restart(`Resetting (${why})`, 0);
+      return;
+    }
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.set({ state: 'registering', message: 'Restarting', lines: [] });
+    void this.registerSip(gen, sip, lines);
+  }
+
+  private async registerSip(gen: number, sip: SipRegistration, lines: SipLine[]): Promise<void> {
+    const [primary, ...others] = lines;
+    for (const target of primary.targets) {
+      if (this.stale(gen)) return;
+      const server = `${target.host}:${target.port}`;
+      this.set({ state: 'registering', message: 'Registering', server });
+      const outcome = await sip.register(primary, target);
+      if (this.stale(gen) || this.sip !== sip) return;
+      if (outcome.kind === 'timeout') continue;
+      if (outcome.kind === 'rejected') {
+        this.set({ state: 'rejected', message: `Registration Rejected: ${outcome.reason}`, server });
+        this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
+        return;
+      }
+      const registered = [{ index: primary.index, dn: primary.name }];
+      // sip-cisco.md §1.5: against CUCM each line registers separately.
+      for (const line of others) {
+        const target2 = line.targets[0] ?? target;
+        const o = await sip.register(line, target2);
+        if (this.stale(gen) || this.sip !== sip) return;
+        if (o.kind === 'registered') registered.push({ index: line.index, dn: line.name });
+      }
+      const clockOffsetMs = outcome.date ? outcome.date.getTime() - Date.now() : this.status.clockOffsetMs;
+      this.registrations++;
+      this.set({ state: 'registered', message: 'Registered', server, lines: registered, clockOffsetMs });
+      // sip-cisco.md §1.5: the phone re-registers at expires − delta (Timer Register Delta, default 5 s).
+      const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
+      this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target));
+      return;
+    }
+    if (this.stale(gen)) return;
+    this.set({
+      state: 'registering',
+      message: `No answer from ${primary.targets.map((t) => `${t.host}:${t.port}`).join(', ')}`,
+      server: null,
+    });
+    this.after(this.jitter(this.timing.retryMs), gen, () => void this.registerSip(gen, sip, lines));
+  }
+
+  private async refreshSip(
+    gen: number,
+    sip: SipRegistration,
+    lines: SipLine[],
+    target: SipTarget,
+  ): Promise<void> {
+    const outcome = await sip.register(lines[0], target);
+    if (this.stale(gen) || this.sip !== sip) return;
+    if (outcome.kind === 'registered') {
+      const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
+      this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target));
+      return;
+    }
+    if (outcome.kind === 'rejected') {
+      this.set({ state: 'rejected', message: `Registration Rejected: ${outcome.reason}` });
+      this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
+      return;
+    }
+    // No answer: the registrar is gone; register again, failing over along the list.
+    this.set({ state: 'registering', message: 'Registrar not answering, registering', lines: [] });
+    await this.registerSip(gen, sip, lines);
+  }
+}
+
+/** A line's registrar: its proxy, unless it is USECALLMANAGER (provisioning.md §2.2) or absent. */
+function targetsOf(
+  proxy: string | undefined,
+  port: number | undefined,
+  callManagers: SipTarget[],
+): SipTarget[] {
+  if (proxy && proxy.toUpperCase() !== 'USECALLMANAGER') return [{ host: proxy, port: port ?? 5060 }];
+  return callManagers;
+}

@@ -1,0 +1,37 @@
+/** The phone's display as text: header with the time, the status line, the line keys. */
+import type { PhoneStatus } from './phone.js';
+
+const WIDTH = 44;
+
+function pad(text: string): string {
+  const t = text.length > WIDTH ? `${text.slice(0, WIDTH - 1)}…` : text;
+  return `| ${t.padEnd(WIDTH)} |`;
+}
+
+function clock(status: PhoneStatus, now: number): string {
+  const d = new Date(now + status.clockOffsetMs);
+  const hh = String(d.getHours()).padStart(2, '0');
+  const mm = String(d.getMinutes()).padStart(2, '0');
+  const date = `${d.getMonth() + 1}/${d.getDate()}/${String(d.getFullYear()).slice(2)}`;
+  return `${hh}:${mm} ${date}`;
+}
+
+/** Renders what the phone shows now (`now` = local Date.now()). */
+export function renderScreen(status: PhoneStatus, now: number, lineButtons: number): string {
+  const rule = `+${'-'.repeat(WIDTH + 2)}+`;
+  const time = clock(status, now);
+  const title = `Cisco ${status.model}  ${status.device}`;
+  const rows = [rule, pad(`${title}${time.padStart(WIDTH - title.length)}`), rule];
+  const via = status.server ? ` (${status.protocol} ${status.server})` : ` (${status.protocol})`;
+  rows.push(pad(`${status.message}${status.state === 'registered' ? via : ''}`));
+  if (status.notify) rows.push(pad(`» ${status.notify}`));
+  if (status.error && status.state !== 'failed') rows.push(pad(`! ${status.error}`));
+  rows.push(pad(''));
+  const buttons = Math.max(lineButtons, status.lines.length);
+  for (let i = 1; i <= buttons; i++) {
+    const line = status.lines.find((l) => l.index === i);
+    rows.push(pad(`[${i}] ${line ? line.dn : ''}`));
+  }
+  rows.push(pad(''), pad(`load ${status.load}`), rule);
+  return rows.join('\n');
+}

@@ -1,0 +1,66 @@
+import type { Executor } from './executor.js';
+import type { Schema } from './schema.js';
+
+/** A device's SIP digest credentials (sip_credentials): the digest user and its HA1 values. */
+export interface SipCredential {
+  deviceName: string;
+  username: string;
+  realm: string;
+  ha1Md5: string;
+  ha1Sha256: string;
+}
+
+function toCredential(row: Schema['sip_credentials']): SipCredential {
+  return {
+    deviceName: row.device_name,
+    username: row.username,
+    realm: row.realm,
+    ha1Md5: row.ha1_md5,
+    ha1Sha256: row.ha1_sha256,
+  };
+}
+
+/** SIP digest credentials, one per device; the user name is unique across devices. */
+export class CredentialRepository {
+  constructor(private readonly db: Executor) {}
+
+  async byDevice(deviceName: string): Promise<SipCredential | null> {
+    const row = await this.db
+      .selectFrom('sip_credentials')
+      .selectAll()
+      .where('device_name', '=', deviceName)
+      .executeTakeFirst();
+    return row ? toCredential(row) : null;
+  }
+
+  async byUsername(username: string): Promise<SipCredential | null> {
+    const row = await this.db
+      .selectFrom('sip_credentials')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row ? toCredential(row) : null;
+  }
+
+  /** Sets (or replaces) the credentials of `credential.deviceName`. */
+  async set(credential: SipCredential, now: Date): Promise<void> {
+    await this.db.deleteFrom('sip_credentials').where('device_name', '=', credential.deviceName).execute();
+    await this.db
+      .insertInto('sip_credentials')
+      .values({
+        username: credential.username,
+        device_name: credential.deviceName,
+        realm: credential.realm,
+        ha1_md5: credential.ha1Md5,
+        ha1_sha256: credential.ha1Sha256,
+        created_at: now.toISOString(),
+      })
+      .execute();
+  }
+
+  /** Removes the device's credentials; false when it had none. */
+  async remove(deviceName: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('sip_credentials').where('device_name', '=', deviceName).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * A scripted 7940 for the bulk-job tests: boots on a load, reads its SEP<MAC>.cnf.xml over TFTP
+ * (when its device exists), takes the load the file names if it can install it from the one it
+ * runs (provisioning.md §3.4), and registers over the protocol of its load. A Reset makes it
+ * boot again; a lost connection makes it register again with the same load.
+ *
+ * SCCP is the real wire (SccpStation against the node's SCCP server). SIP goes through the
+ * node's RegistrationService in-process, standing in for the SIP registrar that is not in the
+ * tree yet: swap `sip` for the simulator's SIP client once src/protocols/sip has a registrar.
+ */
+import type { DeviceProtocol } from '../../../src/core/device.js';
+import { protocolOfLoad } from '../../../src/core/load.js';
+import { parseLoadVersion } from '../../../src/core/load-version.js';
+import { phoneModel } from '../../../src/core/phone-models.js';
+import type { DeviceConnection, ResetType } from '../../../src/services/live-registry.js';
+import type { RegistrationService } from '../../../src/services/registration-service.js';
+import { parseDeviceConfig } from '../../../src/sim/device-config.js';
+import { SccpStation } from '../../../src/sim/sccp-station.js';
+import { TftpFetchError, tftpGet } from '../../../src/sim/tftp-client.js';
+
+/** Where the phone finds its node; changed when a test restarts the node on new ports. */
+export interface PhoneTarget {
+  host: string;
+  sccpPort: number;
+  tftpPort: number;
+  /** The SIP stand-in: the node's registration service. */
+  sip: RegistrationService;
+}
+
+export interface ScriptedPhoneOptions {
+  /** 12 upper-case hex digits. */
+  mac: string;
+  /** Load it runs when powered on. */
+  load: string;
+  /** Report the running load when registering (124-byte Register / Reason header). */
+  reportsLoad?: boolean;
+  /** Wait between registration attempts while the node is unreachable or refuses (ms). */
+  retryMs?: number;
+}
+
+/** provisioning.md §3.4: a 7940 on SCCP below 6.x cannot install a SIP 7.x or later load. */
+export function canInstall(running: string, next: string): boolean {
+  const from = parseLoadVersion(running);
+  const to = parseLoadVersion(next);
+  if (!from || !to) return true;
+  if (from.protocol === 'SCCP' && to.protocol === 'SIP') return !(from.major < 6 && to.major >= 7);
+  return true;
+}
+
+const MODEL = phoneModel('7940')!;
+
+export class ScriptedPhone {
+  readonly deviceName: string;
+  load: string;
+  /** Registered right now. */
+  registered = false;
+  /** Resets received. */
+  resets = 0;
+  /** Registrations accepted, with the load they reported. */
+  readonly registrations: { protocol: DeviceProtocol; load: string }[] = [];
+  private station: SccpStation | null = null;
+  private sipConnection: DeviceConnection | null = null;
+  private held: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+  private stopped = false;
+  private booting: Promise<void> | null = null;
+  readonly trace: string[] = [];
+
+  constructor(
+    private readonly options: ScriptedPhoneOptions,
+    public target: PhoneTarget,
+  ) {
+    this.deviceName = `SEP${options.mac}`;
+    this.load = options.load;
+  }
+
+  get protocol(): DeviceProtocol {
+    return protocolOfLoad(this.load) === 'SIP' ? 'SIP' : 'SCCP';
+  }
+
+  /** Powers the phone on: reads its configuration, then registers. */
+  start(): Promise<void> {
+    this.booting = this.boot();
+    return this.booting;
+  }
+
+  /** From now on the phone stays down after a Reset (or a lost connection) until `let go`. */
+  hold(): void {
+    this.held ??= new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
+
+  letGo(): void {
+    this.release?.();
+    this.held = null;
+    this.release = null;
+  }
+
+  /**
+   * The node came back (on `target`): a SIP phone notices at its next REGISTER refresh and
+   * registers again; an SCCP phone already retries on its own since its connection closed.
+   */
+  nodeRestarted(target: PhoneTarget): void {
+    this.target = target;
+    if (this.sipConnection) {
+      this.sipConnection = null;
+      this.registered = false;
+      this.booting = this.registerLoop();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.letGo();
+    this.station?.destroy();
+    this.station = null;
+    if (this.sipConnection) this.dropSip('node-shutdown');
+    await this.booting?.catch(() => undefined);
+  }
+
+  private async boot(): Promise<void> {
+    if (this.held) await this.held;
+    if (this.stopped) return;
+    const config = await this.readConfig();
+    this.trace.push(`config ${config?.protocol} ${config?.loadId} running ${this.load}`);
+    if (config?.loadId && config.loadId !== this.load && canInstall(this.load, config.loadId)) {
+      this.load = config.loadId;
+    }
+    await this.registerLoop();
+  }
+
+  private async readConfig() {
+    // Like a phone, it keeps asking until the TFTP server answers (a busy CI machine may drop some).
+    while (!this.stopped) {
+      try {
+        const file = await tftpGet(`${this.deviceName}.cnf.xml`, {
+          host: this.target.host,
+          port: this.target.tftpPort,
+          timeoutMs: 1000,
+          retries: 4,
+          blockSize: 1400,
+        });
+        return parseDeviceConfig(file.toString('utf8'), { model: '7940', deviceType: MODEL.sccpDeviceType });
+      } catch (error) {
+        if (error instanceof TftpFetchError && error.kind === 'not-found') return null;
+        await this.pause();
+      }
+    }
+    return null;
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((r) => setTimeout(r, this.options.retryMs ?? 100));
+  }
+
+  private async registerLoop(): Promise<void> {
+    while (!this.stopped) {
+      if (this.held) await this.held;
+      if (this.stopped) return;
+      const ok = this.protocol === 'SCCP' ? await this.registerSccp() : await this.registerSip();
+      this.trace.push(`register ${this.protocol} ${this.load} ${ok}`);
+      if (ok) {
+        this.registered = true;
+        this.registrations.push({ protocol: this.protocol, load: this.load });
+        return;
+      }
+      await this.pause();
+    }
+  }
+
+  private async registerSccp(): Promise<boolean> {
+    const station = new SccpStation({
+      deviceName: this.deviceName,
+      deviceType: MODEL.sccpDeviceType,
+      loadInfo: this.options.reportsLoad === false ? undefined : this.load,
+    });
+    try {
+      await station.connect(this.target.host, this.target.sccpPort, undefined, 2000);
+    } catch {
+      return false;
+    }
+    // A Reset may arrive in the same TCP read as the RegisterAck: listen before registering, act after.
+    station.once('reset', () => setImmediate(() => this.onReset(station)));
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      station.register(),
+      new Promise<{ kind: 'timeout' }>((r) => {
+        timer = setTimeout(() => r({ kind: 'timeout' }), 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome.kind !== 'registered') {
+      station.destroy();
+      return false;
+    }
+    this.station = station;
+    station.startKeepalives(outcome.keepAliveInterval);
+    station.once('closed', () => {
+      if (this.station !== station) return;
+      // The node went away: register again, with the same load (no reboot).
+      this.station = null;
+      this.registered = false;
+      if (!this.stopped) this.booting = this.registerLoop();
+    });
+    return true;
+  }
+
+  private onReset(station: SccpStation): void {
+    this.trace.push('reset');
+    this.resets++;
+    this.station = null;
+    this.registered = false;
+    station.destroy();
+    this.booting = this.boot();
+  }
+
+  private async registerSip(): Promise<boolean> {
+    const phone = this;
+    const connection: DeviceConnection = {
+      protocol: 'SIP',
+      address: '127.0.0.1:5060',
+      reset(_type: ResetType) {
+        phone.resets++;
+        phone.dropSip('device-reset');
+        phone.booting = phone.boot();
+      },
+      close() {
+        phone.dropSip('replaced-by-new-registration');
+      },
+    };
+    const result = await this.target.sip.register(
+      {
+        deviceName: this.deviceName,
+        protocol: 'SIP',
+        model: MODEL,
+        announcedModel: 'Cisco-CP7940G/8.12',
+        address: connection.address,
+        activeLoadId: this.options.reportsLoad === false ? undefined : this.load,
+      },
+      connection,
+    );
+    if (result.kind !== 'accepted') return false;
+    this.sipConnection = connection;
+    return true;
+  }
+
+  private dropSip(reason: 'device-reset' | 'node-shutdown' | 'replaced-by-new-registration'): void {
+    const connection = this.sipConnection;
+    if (!connection) return;
+    this.sipConnection = null;
+    this.registered = false;
+    this.target.sip.unregistered({ name: this.deviceName, protocol: 'SIP', model: '7940' }, connection, reason);
+  }
+}

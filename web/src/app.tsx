@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, get, post, setCsrfToken, whenSessionEnds } from './api/client';
+import type { Session } from './api/types';
+import { Layout } from './components/layout';
+import { LiveProvider } from './live';
+import { ApiKeysPage } from './pages/api-keys';
+import { AuditLogPage } from './pages/audit-log';
+import { BulkPage } from './pages/bulk';
+import { ChangePasswordPage } from './pages/change-password';
+import { DashboardPage } from './pages/dashboard';
+import { DirectoryNumbersPage } from './pages/directory-numbers';
+import { EnterpriseParametersPage } from './pages/enterprise-parameters';
+import { LoginPage } from './pages/login';
+import { NodePage, NodesPage } from './pages/nodes';
+import { NewPhonePage } from './pages/phone-new';
+import { PhonePage } from './pages/phone';
+import { PhonesPage } from './pages/phones';
+import { RegistrationEventsPage } from './pages/registration-events';
+import { UsersPage } from './pages/users';
+import { match, useLocation } from './router';
+import { SessionCtx } from './session';
+
+function Routes() {
+  const { path } = useLocation();
+  let params: Record<string, string> | null;
+  if (path === '/') return <DashboardPage />;
+  if (path === '/enterprise-parameters') return <EnterpriseParametersPage />;
+  if (path === '/nodes') return <NodesPage />;
+  if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;
+  if (path === '/phones') return <PhonesPage />;
+  if (path === '/phones/new') return <NewPhonePage />;
+  if ((params = match('/phones/:name', path))) return <PhonePage key={params.name} name={params.name} />;
+  if (path === '/directory-numbers') return <DirectoryNumbersPage />;
+  if (path === '/registration-events') return <RegistrationEventsPage />;
+  if (path === '/audit-log') return <AuditLogPage />;
+  if (path === '/users') return <UsersPage />;
+  if (path === '/api-keys') return <ApiKeysPage />;
+  if (path === '/bulk') return <BulkPage />;
+  if (path === '/password') return <ChangePasswordPage />;
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>There is no page at {path}. Use the menu on the left.</p>
+    </>
+  );
+}
+
+/** Signs in (or finds the session after a reload), then shows the administration pages. */
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [ended, setEnded] = useState<string | null>(null);
+
+  const end = useCallback((message: string | null) => {
+    setCsrfToken(null);
+    setSession(null);
+    setEnded(message);
+  }, []);
+
+  useEffect(() => {
+    whenSessionEnds((message) => end(message));
+    get<Session>('/me').then(
+      (s) => {
+        setCsrfToken(s.csrfToken);
+        setSession(s);
+      },
+      () => setSession(null),
+    );
+  }, [end]);
+
+  const checkSession = useCallback(() => {
+    get<Session>('/me').catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) end(e.message);
+    });
+  }, [end]);
+
+  const signOut = useCallback(() => {
+    post('/logout').finally(() => end('You have signed out.'));
+  }, [end]);
+
+  const context = useMemo(
+    () => (session ? { session, canChange: session.user.role === 'admin', signOut } : null),
+    [session, signOut],
+  );
+
+  if (session === undefined) return <p className="muted boot">Loading…</p>;
+  if (!session || !context)
+    return (
+      <LoginPage
+        message={ended}
+        onSignedIn={(s) => {
+          setCsrfToken(s.csrfToken);
+          setEnded(null);
+          setSession(s);
+        }}
+      />
+    );
+  return (
+    <SessionCtx.Provider value={context}>
+      <LiveProvider onLost={checkSession}>
+        <Layout>
+          <Routes />
+        </Layout>
+      </LiveProvider>
+    </SessionCtx.Provider>
+  );
+}

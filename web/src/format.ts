@@ -1,0 +1,31 @@
+/** Display helpers. */
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+export function number(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function statusLabel(status: string, node?: string | null): string {
+  switch (status) {
+    case 'registered':
+      return node ? `Registered with ${node}` : 'Registered';
+    case 'unregistered':
+      return 'Unregistered';
+    case 'rejected':
+      return 'Rejected';
+    default:
+      return status;
+  }
+}
+
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,0 +1,161 @@
+import { useEffect } from 'react';
+import { get } from '../api/client';
+import type { Dashboard, StatusCounts } from '../api/types';
+import { RegistrationChart } from '../components/registration-chart';
+import { Loading, Notice, PageTitle } from '../components/ui';
+import { dateTime, number } from '../format';
+import { useInterval, useLoad, useThrottle } from '../hooks';
+import { useLiveEvent } from '../live';
+import { Link } from '../router';
+
+function CountsTable({
+  caption,
+  head,
+  rows,
+}: {
+  caption: string;
+  head: string;
+  rows: (StatusCounts & { key: string; label: string })[];
+}) {
+  const total = rows.reduce(
+    (t, r) => ({
+      registered: t.registered + r.registered,
+      unregistered: t.unregistered + r.unregistered,
+      rejected: t.rejected + r.rejected,
+    }),
+    { registered: 0, unregistered: 0, rejected: 0 },
+  );
+  return (
+    <table className="grid-table counts">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{head}</th>
+          <th scope="col">Registered</th>
+          <th scope="col">Unregistered</th>
+          <th scope="col">Rejected</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.label}</th>
+            <td className="num ok">{number(r.registered)}</td>
+            <td className="num">{number(r.unregistered)}</td>
+            <td className={`num${r.rejected > 0 ? ' bad' : ''}`}>{number(r.rejected)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">Total</th>
+          <td className="num">{number(total.registered)}</td>
+          <td className="num">{number(total.unregistered)}</td>
+          <td className="num">{number(total.rejected)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+export function DashboardPage() {
+  const { data, error, loading, reload } = useLoad(() => get<Dashboard>('/dashboard'), 'dashboard');
+  const refresh = useThrottle(reload, 1000);
+  useLiveEvent('registration-event', refresh);
+  useLiveEvent('device-status', refresh);
+  useLiveEvent('configuration-changed', refresh);
+  // The hour slides even when nothing happens.
+  useInterval(reload, 60_000);
+  useEffect(() => {
+    document.title = 'Dashboard — openucm';
+  }, []);
+
+  return (
+    <>
+      <PageTitle>Dashboard</PageTitle>
+      {!data && <Loading error={error} loading={loading} />}
+      {data && (
+        <div className="dashboard">
+          <section aria-labelledby="ar-title" className="panel wide">
+            <h2 id="ar-title">Auto-registration</h2>
+            <ul className="plain">
+              {data.autoRegistration.map((n) => (
+                <li key={n.node}>
+                  <Link href={`/nodes/${encodeURIComponent(n.node)}`}>{n.summary}</Link>
+                  {n.enabled && n.onForDays !== null && (
+                    <span className="muted">
+                      {' '}
+                      — on for {n.onForDays} day{n.onForDays === 1 ? '' : 's'} (since {dateTime(n.changedAt)})
+                    </span>
+                  )}
+                  {n.warning && <Notice kind="warn">{n.warning}</Notice>}
+                </li>
+              ))}
+            </ul>
+            <p className="hint">
+              Warning after {data.warningDays} days on (change it under{' '}
+              <Link href="/enterprise-parameters">System &gt; Enterprise Parameters</Link>).
+            </p>
+          </section>
+          <section aria-labelledby="counts-title" className="panel">
+            <h2 id="counts-title">Phones</h2>
+            <CountsTable
+              caption="By protocol"
+              head="Protocol"
+              rows={data.byProtocol.map((p) => ({ ...p, key: p.protocol, label: p.protocol }))}
+            />
+            <CountsTable
+              caption="By node (where each phone last registered)"
+              head="Node"
+              rows={data.byNode.map((n) => ({
+                ...n,
+                key: n.node ?? '-',
+                label: n.node ?? 'never registered',
+              }))}
+            />
+          </section>
+          <section aria-labelledby="chart-title" className="panel">
+            <h2 id="chart-title">Registrations and rejections, last hour</h2>
+            <RegistrationChart minutes={data.minutes} />
+          </section>
+          <section aria-labelledby="rej-title" className="panel wide">
+            <h2 id="rej-title">Last rejections</h2>
+            {data.lastRejections.length === 0 ? (
+              <p className="muted">No phone has been rejected.</p>
+            ) : (
+              <table className="grid-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Time</th>
+                    <th scope="col">Device</th>
+                    <th scope="col">Protocol</th>
+                    <th scope="col">What happened</th>
+                    <th scope="col">Remedy</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.lastRejections.map((e) => (
+                    <tr key={e.id ?? `${e.at}-${e.deviceName}`}>
+                      <td className="nowrap">{dateTime(e.at)}</td>
+                      <td>
+                        <Link href={`/registration-events?device=${encodeURIComponent(e.deviceName)}`}>
+                          {e.deviceName}
+                        </Link>
+                      </td>
+                      <td>{e.protocol}</td>
+                      <td>{e.message}</td>
+                      <td className="remedy">{e.remedy}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <p>
+              <Link href="/registration-events?outcome=rejected">All rejections…</Link>
+            </p>
+          </section>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,265 @@
+import type { FormEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { ApiError, del, get, patch, post } from '../api/client';
+import type { Phone, PhoneModel, RegistrationEvent } from '../api/types';
+import { LinesEditor, lineErrorOf, linesOf } from '../components/lines-editor';
+import { Field, Loading, Notice, PageTitle, StatusBadge } from '../components/ui';
+import { dateTime } from '../format';
+import { useLoad, useThrottle } from '../hooks';
+import { useLiveEvent } from '../live';
+import { Link, navigate } from '../router';
+import { useSession } from '../session';
+
+interface Diagnosis {
+  verdict: string;
+  checks: { id: string; title: string; status: string; detail: string; fix?: string }[];
+}
+
+type Result = { kind: 'ok' | 'error' | 'info'; text: string; field?: string } | null;
+
+/** Device > Phone > Phone Configuration: status, settings, lines, Reset/Restart, history. */
+export function PhonePage({ name }: { name: string }) {
+  const { canChange } = useSession();
+  const phone = useLoad(() => get<Phone>(`/phones/${encodeURIComponent(name)}`), name);
+  const models = useLoad(() => get<PhoneModel[]>('/phone-models'), 'models');
+  const history = useLoad(
+    () =>
+      get<{ items: RegistrationEvent[] }>(`/registration-events?device=${encodeURIComponent(name)}&limit=20`),
+    `history-${name}`,
+  );
+  const [description, setDescription] = useState('');
+  const [loadId, setLoadId] = useState('');
+  const [dns, setDns] = useState<string[]>([]);
+  const [result, setResult] = useState<Result>(null);
+  const [lineErrors, setLineErrors] = useState<Record<number, string>>({});
+  const [diagnosis, setDiagnosis] = useState<Diagnosis | null>(null);
+
+  useEffect(() => {
+    document.title = `Phone ${name} — openucm`;
+  }, [name]);
+  useEffect(() => {
+    if (!phone.data) return;
+    setDescription(phone.data.description);
+    setLoadId(phone.data.loadId ?? '');
+    const d: string[] = [];
+    for (const l of phone.data.lines) d[l.index - 1] = l.dn;
+    setDns(d);
+  }, [phone.data]);
+
+  const reloadHistory = useThrottle(history.reload, 500);
+  useLiveEvent('device-status', (s) => s.name === name && phone.reload());
+  useLiveEvent('registration-event', (e) => e.deviceName === name && reloadHistory());
+  useLiveEvent('configuration-changed', (c) => c.what === 'device' && c.name === name && phone.reload());
+
+  const model = models.data?.find((m) => m.model === phone.data?.model);
+  const buttons = Math.max(
+    model?.lineButtons ?? 1,
+    phone.data?.lines.reduce((n, l) => Math.max(n, l.index), 0) ?? 0,
+  );
+
+  const failed = (err: unknown, sent: { index: number }[] = []) => {
+    const e = err instanceof ApiError ? err : null;
+    setResult({ kind: 'error', text: e?.message ?? String(err), field: e?.field });
+    setLineErrors(e ? lineErrorOf(e.field, e.message, sent) : {});
+  };
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const lines = linesOf(dns);
+    try {
+      await patch<Phone>(`/phones/${encodeURIComponent(name)}`, {
+        description,
+        loadId: loadId.trim() === '' ? null : loadId.trim(),
+        lines,
+      });
+      setLineErrors({});
+      setResult({
+        kind: 'ok',
+        text:
+          phone.data?.status === 'registered'
+            ? 'Saved. The phone is registered: Restart it to apply line changes.'
+            : 'Saved. The phone gets the new configuration when it next registers.',
+      });
+      phone.reload();
+    } catch (err) {
+      failed(err, lines);
+    }
+  };
+
+  const reset = async (type: 'reset' | 'restart') => {
+    const what = type === 'reset' ? 'Reset (reboot)' : 'Restart (re-register)';
+    if (!window.confirm(`${what} ${name}?`)) return;
+    try {
+      const r = await post<{ message: string }>(`/phones/${encodeURIComponent(name)}/reset`, { type });
+      setResult({ kind: 'ok', text: `${r.message}.` });
+    } catch (err) {
+      failed(err);
+    }
+  };
+
+  const remove = async () => {
+    if (!window.confirm(`Delete ${name}? Its directory numbers become free.`)) return;
+    try {
+      await del(`/phones/${encodeURIComponent(name)}`);
+      navigate('/phones');
+    } catch (err) {
+      failed(err);
+    }
+  };
+
+  const diagnose = async () => {
+    try {
+      setDiagnosis(await get<Diagnosis>(`/phones/${encodeURIComponent(name)}/diagnosis`));
+    } catch (err) {
+      failed(err);
+    }
+  };
+
+  const p = phone.data;
+  return (
+    <>
+      <PageTitle
+        actions={
+          p && (
+            <>
+              <button type="submit" form="phone-form" className="primary" disabled={!canChange}>
+                Save
+              </button>
+              <button type="button" onClick={() => reset('reset')} disabled={!canChange}>
+                Reset
+              </button>
+              <button type="button" onClick={() => reset('restart')} disabled={!canChange}>
+                Restart
+              </button>
+              <button type="button" className="danger" onClick={remove} disabled={!canChange}>
+                Delete
+              </button>
+            </>
+          )
+        }
+      >
+        Phone Configuration: {name}
+      </PageTitle>
+      <p>
+        <Link href="/phones">← Find and List Phones</Link>
+      </p>
+      <Loading error={phone.error} loading={!p && phone.loading} />
+      {result && result.kind !== 'error' && <Notice kind={result.kind}>{result.text}</Notice>}
+      {result?.kind === 'error' && (!result.field || result.field.startsWith('lines')) && (
+        <Notice kind="error">{result.text}</Notice>
+      )}
+      {p && (
+        <>
+          <section className="panel status-panel" aria-labelledby="status-title">
+            <h2 id="status-title">Status</h2>
+            <dl className="facts">
+              <dt>Status</dt>
+              <dd>
+                <StatusBadge status={p.status} node={p.node} />
+                {p.statusChangedAt && <span className="muted"> since {dateTime(p.statusChangedAt)}</span>}
+              </dd>
+              <dt>IP Address</dt>
+              <dd>{p.ipAddress ?? '—'}</dd>
+              <dt>Active Load ID</dt>
+              <dd>{p.activeLoadId ?? '—'}</dd>
+              <dt>Added</dt>
+              <dd>{dateTime(p.createdAt)}</dd>
+            </dl>
+            {p.status !== 'registered' && (
+              <p>
+                <button type="button" onClick={diagnose}>
+                  Why isn&apos;t it registered?
+                </button>
+              </p>
+            )}
+            {diagnosis && (
+              <div className="diagnosis">
+                <p>
+                  <strong>{diagnosis.verdict}</strong>
+                </p>
+                <ul>
+                  {diagnosis.checks.map((c) => (
+                    <li key={c.id} className={`check check-${c.status}`}>
+                      {c.title}: {c.detail}
+                      {c.fix && <em> — {c.fix}</em>}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </section>
+          <form id="phone-form" onSubmit={save} className="form">
+            <fieldset disabled={!canChange}>
+              <legend>Device Information</legend>
+              <Field label="Device Name" value={p.name} readOnly />
+              <Field
+                label="Description"
+                value={description}
+                maxLength={128}
+                onChange={(e) => setDescription(e.target.value)}
+                error={result?.field === 'description' ? result.text : null}
+              />
+              <Field label="Phone Type (model)" value={model?.displayName ?? p.model} readOnly />
+              <Field
+                label="Device Protocol"
+                value={p.protocol}
+                readOnly
+                hint="Fixed once the phone is added: migrate with Bulk Administration > Migrate Phones."
+              />
+              <Field
+                label="Phone Load Name"
+                value={loadId}
+                onChange={(e) => setLoadId(e.target.value)}
+                placeholder="(Device Defaults)"
+                error={result?.field === 'loadId' ? result.text : null}
+                hint="Empty: the load of Device Defaults for this model and protocol."
+              />
+            </fieldset>
+            <fieldset disabled={!canChange} className="plain-fieldset">
+              <LinesEditor buttons={buttons} dns={dns} onChange={setDns} errors={lineErrors} />
+            </fieldset>
+          </form>
+          <section className="panel" aria-labelledby="history-title">
+            <h2 id="history-title">Registration history</h2>
+            {history.data && history.data.items.length === 0 && <p className="muted">No registration yet.</p>}
+            {history.data && history.data.items.length > 0 && (
+              <table className="grid-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Time</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">Protocol</th>
+                    <th scope="col">Address</th>
+                    <th scope="col">Node</th>
+                    <th scope="col">What happened</th>
+                    <th scope="col">Remedy</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {history.data.items.map((e) => (
+                    <tr key={e.id ?? e.at}>
+                      <td className="nowrap">{dateTime(e.at)}</td>
+                      <td>
+                        <span className={`badge badge-${e.outcome}`}>{e.outcome}</span>
+                      </td>
+                      <td>{e.protocol}</td>
+                      <td>{e.address}</td>
+                      <td>{e.node}</td>
+                      <td>{e.message}</td>
+                      <td className="remedy">{e.remedy ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <p>
+              <Link href={`/registration-events?device=${encodeURIComponent(name)}`}>
+                All events of {name}…
+              </Link>
+            </p>
+          </section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+import type { FormEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { get, query } from '../api/client';
+import type { Outcome, RegistrationEvent } from '../api/types';
+import { Loading, PageTitle } from '../components/ui';
+import { dateTime } from '../format';
+import { useLoad } from '../hooks';
+import { useLiveEvent } from '../live';
+import { Link, navigate, useLocation } from '../router';
+
+const MAX_ROWS = 1000;
+
+/** Monitoring > Registration Events: every attempt with outcome, reason and remedy; new ones arrive live. */
+export function RegistrationEventsPage() {
+  const { search } = useLocation();
+  const device = search.get('device') ?? '';
+  const outcome = (search.get('outcome') ?? '') as Outcome | '';
+  const [draftDevice, setDraftDevice] = useState(device);
+  const [draftOutcome, setDraftOutcome] = useState(outcome);
+  useEffect(() => {
+    setDraftDevice(device);
+    setDraftOutcome(outcome);
+  }, [device, outcome]);
+  const list = useLoad(
+    () =>
+      get<{ items: RegistrationEvent[] }>(`/registration-events${query({ device, outcome, limit: 100 })}`),
+    search.toString(),
+  );
+  const [rows, setRows] = useState<RegistrationEvent[]>([]);
+  const [more, setMore] = useState(true);
+  useEffect(() => {
+    setRows(list.data?.items ?? []);
+    setMore((list.data?.items.length ?? 0) >= 100);
+  }, [list.data]);
+  useEffect(() => {
+    document.title = 'Registration Events — openucm';
+  }, []);
+
+  useLiveEvent('registration-event', (e) => {
+    if (device && e.deviceName !== device) return;
+    if (outcome && e.outcome !== outcome) return;
+    setRows((current) => [e, ...current].slice(0, MAX_ROWS));
+  });
+
+  const older = async () => {
+    const ids = rows.map((r) => r.id).filter((id): id is number => id !== undefined);
+    if (ids.length === 0) return;
+    const page = await get<{ items: RegistrationEvent[] }>(
+      `/registration-events${query({ device, outcome, beforeId: Math.min(...ids), limit: 100 })}`,
+    );
+    setRows((current) => [...current, ...page.items]);
+    setMore(page.items.length >= 100);
+  };
+  const find = (e: FormEvent) => {
+    e.preventDefault();
+    navigate(`/registration-events${query({ device: draftDevice.trim(), outcome: draftOutcome })}`);
+  };
+
+  return (
+    <>
+      <PageTitle>Registration Events</PageTitle>
+      <p className="muted">
+        Every registration attempt of every phone, accepted or rejected, and every loss of registration —
+        newest first, live.
+      </p>
+      <form className="filters" onSubmit={find} role="search" aria-label="Filter events">
+        <div className="filter">
+          <label htmlFor="ev-device">Device Name</label>
+          <input
+            id="ev-device"
+            value={draftDevice}
+            onChange={(e) => setDraftDevice(e.target.value)}
+            placeholder="SEP…"
+          />
+        </div>
+        <div className="filter">
+          <label htmlFor="ev-outcome">Outcome</label>
+          <select
+            id="ev-outcome"
+            value={draftOutcome}
+            onChange={(e) => setDraftOutcome(e.target.value as Outcome | '')}
+          >
+            <option value="">Any</option>
+            <option value="accepted">Accepted</option>
+            <option value="rejected">Rejected</option>
+            <option value="unregistered">Unregistered</option>
+          </select>
+        </div>
+        <div className="filter filter-buttons">
+          <button type="submit" className="primary">
+            Find
+          </button>
+          <button type="button" onClick={() => navigate('/registration-events')}>
+            Clear Filter
+          </button>
+        </div>
+      </form>
+      <Loading error={list.error} loading={list.loading && !list.data} />
+      {list.data && (
+        <table className="grid-table events" aria-live="polite" aria-relevant="additions">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Device</th>
+              <th scope="col">Protocol</th>
+              <th scope="col">Address</th>
+              <th scope="col">Node</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Reason</th>
+              <th scope="col">What happened</th>
+              <th scope="col">Remedy</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={9} className="muted">
+                  No event matches.
+                </td>
+              </tr>
+            )}
+            {rows.map((e, i) => (
+              <tr key={e.id ?? `live-${e.at}-${e.deviceName}-${i}`} className={`row-${e.outcome}`}>
+                <td className="nowrap">{dateTime(e.at)}</td>
+                <td>
+                  <Link href={`/phones/${e.deviceName}`}>{e.deviceName}</Link>
+                </td>
+                <td>{e.protocol}</td>
+                <td>{e.address}</td>
+                <td>{e.node}</td>
+                <td>
+                  <span className={`badge badge-${e.outcome}`}>{e.outcome}</span>
+                </td>
+                <td className="nowrap">{e.reason}</td>
+                <td>{e.message}</td>
+                <td className="remedy">{e.remedy ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {more && rows.length > 0 && (
+        <p>
+          <button type="button" onClick={older}>
+            Older events…
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
