@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Config } from './config.js';
 import { ConfigError, envName, loadConfig } from './config.js';
+import { registerBulkCommands } from './cli/bulk.js';
 import { registerDiagnoseCommand } from './cli/diagnose.js';
 import { createLogger } from './logger.js';
 import { startNode } from './server.js';
@@ -84,5 +85,7 @@ start.action(async (opts: Record<string, unknown>) => {
 registerDiagnoseCommand(program);
 
 registerSimCommand(program);
+
+registerBulkCommands(program);
 
 await program.parseAsync(process.argv);

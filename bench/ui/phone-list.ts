@@ -3,7 +3,7 @@
  * phones (one line each, a mix of models, protocols and statuses), starts a real node on it and
  * times the queries the UI makes — first page, sorted by each column, deep pages, each filter.
  *
- *   npx tsx bench/ui/phone-list.ts [--rows 100000] [--runs 15] [--database-url postgres://…]
+ *   npx tsx bench/ui/phone-list.ts [--rows 100000] [--runs 15] [--database-url postgres://…/empty_db]
  *
  * Prints median and p95 per query (milliseconds, over HTTP with Basic auth, as the UI's fetch
  * sees them minus the browser). Not a test: it asserts nothing.
@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config.js';
 import { phoneModels } from '../../src/core/phone-models.js';
 import { startNode } from '../../src/server.js';
 import { openDatabase } from '../../src/store/database.js';
+import type { Schema } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
 
 function arg(name: string, fallback: string): string {
@@ -34,9 +35,9 @@ async function fill(store: Store): Promise<void> {
   const now = new Date().toISOString();
   const BATCH = 2000;
   for (let start = 0; start < ROWS; start += BATCH) {
-    const devices = [];
-    const dns = [];
-    const lines = [];
+    const devices: Schema['devices'][] = [];
+    const dns: Schema['directory_numbers'][] = [];
+    const lines: Schema['lines'][] = [];
     for (let i = start; i < Math.min(ROWS, start + BATCH); i++) {
       const m = models[i % models.length];
       const name = `SEP${(0x001122000000 + i).toString(16).toUpperCase().padStart(12, '0')}`;
@@ -61,9 +62,18 @@ async function fill(store: Store): Promise<void> {
     await store.database.db.transaction().execute(async (tx) => {
       // Chunks keep each statement under the bound-parameter limits of both back ends.
       for (let i = 0; i < devices.length; i += 500) {
-        await tx.insertInto('devices').values(devices.slice(i, i + 500)).execute();
-        await tx.insertInto('directory_numbers').values(dns.slice(i, i + 500)).execute();
-        await tx.insertInto('lines').values(lines.slice(i, i + 500)).execute();
+        await tx
+          .insertInto('devices')
+          .values(devices.slice(i, i + 500))
+          .execute();
+        await tx
+          .insertInto('directory_numbers')
+          .values(dns.slice(i, i + 500))
+          .execute();
+        await tx
+          .insertInto('lines')
+          .values(lines.slice(i, i + 500))
+          .execute();
       }
     });
   }
@@ -97,7 +107,9 @@ async function main(): Promise<void> {
   const store = await Store.open(database);
   const t0 = performance.now();
   await fill(store);
-  console.log(`filled ${ROWS} phones in ${((performance.now() - t0) / 1000).toFixed(1)} s (${database.flavor})`);
+  console.log(
+    `filled ${ROWS} phones in ${((performance.now() - t0) / 1000).toFixed(1)} s (${database.flavor})`,
+  );
   await store.close();
 
   const config = loadConfig({
@@ -116,7 +128,9 @@ async function main(): Promise<void> {
   const auth = `Basic ${Buffer.from(`CCMAdministrator:${PASSWORD}`).toString('base64')}`;
   const base = `http://127.0.0.1:${node.ports.http}/api/v1/phones`;
   try {
-    console.log(`\n${'query'.padEnd(34)} ${'total'.padStart(8)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(8)}`);
+    console.log(
+      `\n${'query'.padEnd(34)} ${'total'.padStart(8)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(8)}`,
+    );
     for (const [label, q] of QUERIES) {
       const times: number[] = [];
       let total = 0;

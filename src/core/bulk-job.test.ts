@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BulkJobStatus } from './bulk-job.js';
-import { jobTransition } from './bulk-job.js';
+import { dnInSelectionRange, jobTransition } from './bulk-job.js';
 
 const job = (status: BulkJobStatus) => ({ id: 'j1', status });
 
@@ -40,5 +40,19 @@ describe('jobTransition', () => {
     expect(jobTransition(job('running'), 'complete')).toEqual({ ok: true, status: 'completed' });
     expect(jobTransition(job('running'), 'fail')).toEqual({ ok: true, status: 'failed' });
     expect(jobTransition(job('paused'), 'complete').ok).toBe(false);
+  });
+});
+
+describe('dnInSelectionRange', () => {
+  it('compares DNs as numbers, bounded by the lengths of the range ends', () => {
+    expect(dnInSelectionRange('1500', '1000', '1999')).toBe(true);
+    expect(dnInSelectionRange('2000', '1000', '1999')).toBe(false);
+    expect(dnInSelectionRange('150', '1000', '1999')).toBe(false);
+    // A leading zero is part of the DN: 0150 is not 150, and not in 1000–1999.
+    expect(dnInSelectionRange('0150', '1000', '1999')).toBe(false);
+    expect(dnInSelectionRange('0150', '0100', '0199')).toBe(true);
+    expect(dnInSelectionRange('99999', '1000', undefined)).toBe(true);
+    expect(dnInSelectionRange('12', undefined, '1999')).toBe(true);
+    expect(dnInSelectionRange('12a', undefined, undefined)).toBe(false);
   });
 });

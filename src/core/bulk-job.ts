@@ -5,7 +5,8 @@
 
 export type BulkJobKind = 'migrate-phones';
 
-export type BulkJobStatus = 'queued' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed' | 'failed';
+export type BulkJobStatus =
+  'queued' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed' | 'failed';
 export const BULK_JOB_STATUSES: readonly BulkJobStatus[] = [
   'queued',
   'scheduled',
@@ -28,7 +29,15 @@ export function isJobFinished(status: BulkJobStatus): boolean {
  * `waiting` (for the phone to register), then one of the final states.
  */
 export type ItemState = 'pending' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped' | 'cancelled';
-export const ITEM_STATES: readonly ItemState[] = ['pending', 'running', 'waiting', 'done', 'failed', 'skipped', 'cancelled'];
+export const ITEM_STATES: readonly ItemState[] = [
+  'pending',
+  'running',
+  'waiting',
+  'done',
+  'failed',
+  'skipped',
+  'cancelled',
+];
 export const FINISHED_ITEM_STATES: readonly ItemState[] = ['done', 'failed', 'skipped', 'cancelled'];
 
 export function isItemFinished(state: ItemState): boolean {
@@ -50,11 +59,16 @@ export function jobTransition(
   context: { scheduledInFuture: boolean } = { scheduledInFuture: false },
 ): JobTransition {
   const to = (status: BulkJobStatus): JobTransition => ({ ok: true, status });
-  const refuse = (why: string): JobTransition => ({ ok: false, problem: `job ${job.id} is ${job.status}: ${why}` });
+  const refuse = (why: string): JobTransition => ({
+    ok: false,
+    problem: `job ${job.id} is ${job.status}: ${why}`,
+  });
   if (isJobFinished(job.status)) return refuse(`a finished job cannot be ${PAST[action]}`);
   switch (action) {
     case 'start':
-      return job.status === 'queued' || job.status === 'scheduled' ? to('running') : refuse('only a queued or scheduled job starts');
+      return job.status === 'queued' || job.status === 'scheduled'
+        ? to('running')
+        : refuse('only a queued or scheduled job starts');
     case 'pause':
       return job.status === 'paused' ? refuse('it is already paused') : to('paused');
     case 'resume':

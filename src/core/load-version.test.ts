@@ -16,7 +16,11 @@ describe('parseLoadVersion', () => {
   });
 
   it('reads 7940/7960 SIP and MGCP loads P0S3-xx-y-zz', () => {
-    expect(parseLoadVersion('P0S3-8-12-00')).toMatchObject({ protocol: 'SIP', parts: [8, 12, 0], display: '8.12(0)' });
+    expect(parseLoadVersion('P0S3-8-12-00')).toMatchObject({
+      protocol: 'SIP',
+      parts: [8, 12, 0],
+      display: '8.12(0)',
+    });
     expect(parseLoadVersion('P0S3-08-11-00')).toMatchObject({ protocol: 'SIP', major: 8 });
     expect(parseLoadVersion('P0M3-07-5-00')).toMatchObject({ protocol: 'MGCP', major: 7 });
   });
@@ -29,7 +33,11 @@ describe('parseLoadVersion', () => {
       parts: [9, 4, 2, 1, 1],
       major: 9,
     });
-    expect(parseLoadVersion('SCCP11.7-2-1-0S')).toMatchObject({ protocol: 'SCCP', modelCode: '11', major: 7 });
+    expect(parseLoadVersion('SCCP11.7-2-1-0S')).toMatchObject({
+      protocol: 'SCCP',
+      modelCode: '11',
+      major: 7,
+    });
   });
 
   it('does not guess at names it does not know', () => {

@@ -38,7 +38,10 @@ export function parseLoadVersion(loadId: string): LoadVersion | null {
   const id = loadId.trim();
   const sccp = P0_SCCP.exec(id);
   if (sccp) {
-    const parts = sccp.slice(1).filter((p) => p !== undefined).map(Number);
+    const parts = sccp
+      .slice(1)
+      .filter((p) => p !== undefined)
+      .map(Number);
     const display = parts.length >= 3 ? `${parts[0]}.${parts[1]}(${parts[2]})` : `${parts[0]}.${parts[1]}`;
     return { loadId: id, family: 'P0', protocol: 'SCCP', modelCode: null, parts, major: parts[0], display };
   }

@@ -59,20 +59,30 @@ describe('planPhone SCCP → SIP', () => {
   });
 
   it('takes the intermediate step when the running load is unknown', () => {
-    const none = defaults.map((d) => (d.model === '7940' && d.protocol === 'SCCP' ? { ...d, loadId: null } : d));
+    const none = defaults.map((d) =>
+      d.model === '7940' && d.protocol === 'SCCP' ? { ...d, loadId: null } : d,
+    );
     const plan = planPhone(phone(), 'SCCP_TO_SIP', none);
     expect(plan.runningLoadSource).toBe('unknown');
     expect(plan.intermediateLoadId).toBe('P00308010200');
   });
 
   it('needs no intermediate step for a SIP load older than 7.x', () => {
-    const old = defaults.map((d) => (d.model === '7940' && d.protocol === 'SIP' ? { ...d, loadId: 'P0S3-06-3-00' } : d));
-    expect(planPhone(phone({ activeLoadId: 'P00305000200' }), 'SCCP_TO_SIP', old).intermediateLoadId).toBeNull();
+    const old = defaults.map((d) =>
+      d.model === '7940' && d.protocol === 'SIP' ? { ...d, loadId: 'P0S3-06-3-00' } : d,
+    );
+    expect(
+      planPhone(phone({ activeLoadId: 'P00305000200' }), 'SCCP_TO_SIP', old).intermediateLoadId,
+    ).toBeNull();
   });
 
   it('never adds an intermediate step for 79x1 and newer', () => {
     const plan = planPhone(phone({ model: '7941', activeLoadId: 'SCCP41.8-3-1S' }), 'SCCP_TO_SIP', defaults);
-    expect(plan).toMatchObject({ intermediateLoadId: null, targetLoadId: 'SIP41.9-4-2SR1-1S', outcome: 'migrate' });
+    expect(plan).toMatchObject({
+      intermediateLoadId: null,
+      targetLoadId: 'SIP41.9-4-2SR1-1S',
+      outcome: 'migrate',
+    });
   });
 
   it('refuses a model without SIP firmware, a missing SIP load, and a load of the wrong protocol', () => {
@@ -81,9 +91,15 @@ describe('planPhone SCCP → SIP', () => {
       reason: 'Cisco 7910 has no SIP firmware: it runs SCCP only',
       steps: [],
     });
-    const noSip = defaults.map((d) => (d.model === '7940' && d.protocol === 'SIP' ? { ...d, loadId: null } : d));
-    expect(planPhone(phone(), 'SCCP_TO_SIP', noSip).reason).toContain('Device Defaults name no SIP load for Cisco 7940');
-    const wrong = defaults.map((d) => (d.model === '7940' && d.protocol === 'SIP' ? { ...d, loadId: 'P00308010200' } : d));
+    const noSip = defaults.map((d) =>
+      d.model === '7940' && d.protocol === 'SIP' ? { ...d, loadId: null } : d,
+    );
+    expect(planPhone(phone(), 'SCCP_TO_SIP', noSip).reason).toContain(
+      'Device Defaults name no SIP load for Cisco 7940',
+    );
+    const wrong = defaults.map((d) =>
+      d.model === '7940' && d.protocol === 'SIP' ? { ...d, loadId: 'P00308010200' } : d,
+    );
     expect(planPhone(phone(), 'SCCP_TO_SIP', wrong).reason).toContain('is a SCCP load, not a SIP load');
     expect(planPhone(phone({ model: 'X1' }), 'SCCP_TO_SIP', defaults).outcome).toBe('cannot-migrate');
   });
@@ -126,7 +142,9 @@ describe('autoRegistrationWarning', () => {
   });
 
   it('is silent when the parameter already matches, nothing migrates, or auto-registration is off', () => {
-    expect(autoRegistrationWarning({ ...base, parameters: { autoRegistrationPhoneProtocol: 'SIP' } })).toBeNull();
+    expect(
+      autoRegistrationWarning({ ...base, parameters: { autoRegistrationPhoneProtocol: 'SIP' } }),
+    ).toBeNull();
     expect(autoRegistrationWarning({ ...base, migrating: 0 })).toBeNull();
     expect(autoRegistrationWarning({ ...base, autoRegistrationNodes: [] })).toBeNull();
   });

@@ -20,7 +20,11 @@ export const MIGRATION_DIRECTIONS: readonly MigrationDirection[] = ['SCCP_TO_SIP
  * phone to register over the new protocol.
  */
 export type MigrationStep = 'upgrade-sccp-load' | 'switch-protocol' | 'await-registration';
-export const MIGRATION_STEPS: readonly MigrationStep[] = ['upgrade-sccp-load', 'switch-protocol', 'await-registration'];
+export const MIGRATION_STEPS: readonly MigrationStep[] = [
+  'upgrade-sccp-load',
+  'switch-protocol',
+  'await-registration',
+];
 
 export function fromProtocol(direction: MigrationDirection): DeviceProtocol {
   return direction === 'SCCP_TO_SIP' ? 'SCCP' : 'SIP';
@@ -121,15 +125,26 @@ export function planPhone(
     reason: null,
     notes: [],
   };
-  const refuse = (outcome: PlanOutcome, reason: string): PhonePlan => ({ ...plan, outcome, reason, steps: [] });
+  const refuse = (outcome: PlanOutcome, reason: string): PhonePlan => ({
+    ...plan,
+    outcome,
+    reason,
+    steps: [],
+  });
 
   if (device.protocol === to) return refuse('skip', `${device.name} is already a ${to} phone`);
   const model = phoneModel(device.model);
   if (!model) {
-    return refuse('cannot-migrate', `model ${device.model} is not in openucm's catalogue, so its ${to} firmware is unknown`);
+    return refuse(
+      'cannot-migrate',
+      `model ${device.model} is not in openucm's catalogue, so its ${to} firmware is unknown`,
+    );
   }
   if (!model.protocols.includes(to)) {
-    return refuse('cannot-migrate', `${model.displayName} has no ${to} firmware: it runs ${model.protocols.join(' and ')} only`);
+    return refuse(
+      'cannot-migrate',
+      `${model.displayName} has no ${to} firmware: it runs ${model.protocols.join(' and ')} only`,
+    );
   }
   const target = defaults.find((d) => d.model === device.model && d.protocol === to)?.loadId ?? null;
   if (!target) {
@@ -176,7 +191,9 @@ function intermediateStep(
   if (sip && sip.major < rule.fromSipMajor) return { load: null, notes: [] };
   const running: LoadVersion | null = plan.runningLoadId ? parseLoadVersion(plan.runningLoadId) : null;
   if (!running || running.family !== 'P0' || running.protocol !== 'SCCP') {
-    const what = plan.runningLoadId ? `its load ${plan.runningLoadId} is not an SCCP load openucm can read` : 'its running load is unknown';
+    const what = plan.runningLoadId
+      ? `its load ${plan.runningLoadId} is not an SCCP load openucm can read`
+      : 'its running load is unknown';
     return {
       load: rule.intermediateSccpLoad,
       notes: [`${what}; it first takes ${rule.intermediateSccpLoad}, from which ${target} installs`],

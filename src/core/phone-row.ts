@@ -4,7 +4,13 @@ import { directoryNumberProblem } from './directory-number.js';
 import { phoneModel } from './phone-models.js';
 
 /** The columns of the phone CSV, in the order an export writes them; `Line N` columns follow. */
-export const PHONE_CSV_COLUMNS = ['Device Name', 'Description', 'Model', 'Protocol', 'Phone Load Name'] as const;
+export const PHONE_CSV_COLUMNS = [
+  'Device Name',
+  'Description',
+  'Model',
+  'Protocol',
+  'Phone Load Name',
+] as const;
 export const LINE_COLUMN = /^Line (\d{1,2})$/;
 
 /** One refused cell: where and which rule. */
@@ -32,16 +38,21 @@ export function parsePhoneRow(
   const nameProblem = deviceNameProblem(name);
   if (nameProblem) err('Device Name', nameProblem);
   const description = row['Description'] ?? '';
-  if (description.length > MAX_DESCRIPTION) err('Description', `at most ${MAX_DESCRIPTION} characters (has ${description.length})`);
-  if (/[\u0000-\u001f]/.test(description)) err('Description', 'must not contain control characters (line breaks, tabs)');
+  if (description.length > MAX_DESCRIPTION)
+    err('Description', `at most ${MAX_DESCRIPTION} characters (has ${description.length})`);
+  if (/[\u0000-\u001f]/.test(description))
+    err('Description', 'must not contain control characters (line breaks, tabs)');
   const modelText = (row['Model'] ?? '').trim();
   const model = phoneModel(modelText);
-  if (!model) err('Model', `unknown model "${modelText}"; use a catalogue model such as 7940, 7960, 7941, 7962`);
+  if (!model)
+    err('Model', `unknown model "${modelText}"; use a catalogue model such as 7940, 7960, 7941, 7962`);
   const protocol = (row['Protocol'] ?? '').trim();
   if (protocol !== 'SCCP' && protocol !== 'SIP') err('Protocol', `"${protocol}" is not SCCP or SIP`);
-  else if (model && !model.protocols.includes(protocol)) err('Protocol', `model ${model.model} has no ${protocol} firmware`);
+  else if (model && !model.protocols.includes(protocol))
+    err('Protocol', `model ${model.model} has no ${protocol} firmware`);
   const load = (row['Phone Load Name'] ?? '').trim();
-  if (load && !LOAD_ID.test(load)) err('Phone Load Name', `"${load}" is not a load id (letters, digits, ".", "_", "-"; at most 64)`);
+  if (load && !LOAD_ID.test(load))
+    err('Phone Load Name', `"${load}" is not a load id (letters, digits, ".", "_", "-"; at most 64)`);
   const lines: Device['lines'] = [];
   for (const [column, value] of Object.entries(row)) {
     const m = LINE_COLUMN.exec(column);
@@ -50,7 +61,8 @@ export function parsePhoneRow(
     const dn = value.trim();
     const problem = directoryNumberProblem(dn);
     if (problem) err(column, problem);
-    else if (model && index > model.lineButtons) err(column, `model ${model.model} has ${model.lineButtons} line button(s)`);
+    else if (model && index > model.lineButtons)
+      err(column, `model ${model.model} has ${model.lineButtons} line button(s)`);
     else lines.push({ index, dn });
   }
   if (errors.length > 0) return { ok: false, errors };

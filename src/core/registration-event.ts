@@ -38,7 +38,8 @@ const UNREGISTRATION_TEXT: Record<UnregistrationReason, { message: string; remed
   },
   'registration-expired': {
     message: 'did not refresh its SIP registration before it expired and was unregistered',
-    remedy: 'Check power and the network path between the phone and the node (switch port, VLAN, firewall, NAT timeouts)',
+    remedy:
+      'Check power and the network path between the phone and the node (switch port, VLAN, firewall, NAT timeouts)',
   },
   'connection-closed': { message: 'closed its connection and was unregistered', remedy: null },
   'unregister-request': { message: 'unregistered itself', remedy: null },

@@ -106,7 +106,7 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
       `a SIP phone registered as user "${c.username ?? c.deviceName}" (${c.announcedModel ?? 'unknown model'}) without a MAC: ` +
       'no Cisco +sip.instance, no user part SEP<MAC>, and no device has SIP credentials for this user',
     remedy:
-      'Set the phone\'s SIP user (account user part) to SEP followed by its 12-digit MAC so it can auto-register, ' +
+      "Set the phone's SIP user (account user part) to SEP followed by its 12-digit MAC so it can auto-register, " +
       'or give the device SIP digest credentials for this user',
     phoneText: 'Unknown SIP user',
     sip: { status: 404, phrase: 'Not Found (unknown SIP user)' },

@@ -144,7 +144,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         title: 'openucm REST API',
         description:
           'Administration of an openucm node: the same API the web UI uses. Authenticate with HTTP Basic, ' +
-          'an API key (Authorization: Bearer <key>), or the UI session cookie plus its CSRF token in ' +
+          'an API key (Authorization: Bearer followed by the key), or the UI session cookie plus its CSRF token in ' +
           'X-CSRF-Token on every change (POST /api/v1/login returns it).',
         version: deps.version,
       },
@@ -202,7 +202,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       const typed = api.withTypeProvider<ZodTypeProvider>();
       typed.get(
         '/health',
-        { schema: { tags: ['Node'], summary: 'Liveness, no authentication' } },
+        { schema: { tags: ['Node'], summary: 'Liveness, no authentication', security: [] } },
         async () => ({
           status: 'ok',
           node: deps.nodeName,
@@ -231,7 +231,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
-        await secured.register(deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)));
+        await secured.register(
+          deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)),
+        );
         await secured.register(firmwareLoadRoutes(deps.loads));
         await secured.register(diagnosisRoutes(deps.diagnosis));
         await secured.register(phoneCsvRoutes(deps.phoneCsv));

@@ -3,9 +3,10 @@ import type { CallManagerEntry } from './call-managers.js';
 import { callManagerGroup } from './call-managers.js';
 import { toXml } from './xml.js';
 
+/** Digest user of a device; the password is only known when one was set in clear (the store keeps HA1). */
 export interface SipLineCredentials {
   authName: string;
-  authPassword: string;
+  authPassword?: string;
 }
 
 export interface DeviceConfigInput {
@@ -63,7 +64,9 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
           autoAnswer: { autoAnswerEnabled: 2 },
           callWaiting: 3,
           authName: input.credentials?.authName ?? '',
-          authPassword: input.credentials?.authPassword ?? '',
+          ...(input.credentials?.authPassword !== undefined
+            ? { authPassword: input.credentials.authPassword }
+            : {}),
           maxNumCalls: 2,
           busyTrigger: 2,
         })),

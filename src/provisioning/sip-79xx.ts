@@ -73,7 +73,9 @@ export function renderSipDevice(input: {
       [`line${n}_shortname`, line.dn],
       [`line${n}_displayname`, line.dn],
       [`line${n}_authname`, input.credentials?.authName ?? line.dn],
-      [`line${n}_password`, input.credentials?.authPassword ?? ''],
+      ...(input.credentials?.authPassword !== undefined
+        ? ([[`line${n}_password`, input.credentials.authPassword]] as [string, string][])
+        : []),
       [`proxy${n}_address`, input.proxyAddress],
       [`proxy${n}_port`, input.proxyPort],
     );

@@ -31,7 +31,7 @@ export interface AuthenticationPolicy {
   /** Consecutive failures that lock an account. */
   maxFailures: number;
   lockMinutes: number;
-  /** A session idle this long ends (CUCM's default web session timeout is 30 minutes). */
+  /** A session idle this long ends (30 minutes: a common web-console default; CUCM's own default was not confirmed). */
   idleMinutes: number;
   /** A session ends this long after sign-in, however active. */
   absoluteHours: number;

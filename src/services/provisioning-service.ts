@@ -160,7 +160,7 @@ export class ProvisioningService implements TftpFileSource {
         loadId,
         devicePool,
         sipRegisterExpires: SIP_REGISTER_EXPIRES,
-        credentials: null,
+        credentials: await this.credentialsOf(device.name),
         versionStamp: stamp,
       }),
     );
@@ -203,9 +203,15 @@ export class ProvisioningService implements TftpFileSource {
         lines: device?.lines ?? [],
         proxyAddress: proxy.address,
         proxyPort: proxy.port,
-        credentials: null,
+        credentials: await this.credentialsOf(deviceName),
       }),
     );
+  }
+
+  /** The digest user of a device (HA1 only is stored, so the password is set on the phone by hand). */
+  private async credentialsOf(deviceName: string): Promise<{ authName: string } | null> {
+    const credential = await this.deps.store.credentials.byDevice(deviceName);
+    return credential ? { authName: credential.username } : null;
   }
 
   /** Whether a load id is available to phones, for warnings when it is configured. */

@@ -49,8 +49,11 @@ export class UserAdministration {
     return this.get(input.name);
   }
 
-  /** Changes role, password or lock-out; the last administrator cannot lose the admin role. */
-  async update(name: string, changes: UserChanges): Promise<UserAccount> {
+  /**
+   * Changes role, password or lock-out; the last administrator cannot lose the admin role. A new
+   * password ends the user's sessions, except `keepSession` (the administrator's own, when it is theirs).
+   */
+  async update(name: string, changes: UserChanges, keepSession?: string): Promise<UserAccount> {
     const { store } = this.deps;
     const account = await this.get(name);
     if (changes.password !== undefined) {
@@ -62,8 +65,7 @@ export class UserAdministration {
     if (changes.role) await store.users.setRole(name, changes.role);
     if (changes.password !== undefined) {
       await store.users.setPassword(name, await hashPassword(changes.password));
-      // A password set by an administrator ends the user's open sessions.
-      await store.sessions.deleteForUser(name);
+      await store.sessions.deleteForUser(name, keepSession);
     }
     if (changes.unlock) await store.users.clearFailedLogins(name);
     return this.get(name);

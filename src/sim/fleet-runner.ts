@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Fleet, addStats, emptyStats } from './fleet.js';
@@ -29,6 +30,11 @@ export interface RunOptions {
   /** Force worker processes even for a small run. */
   processes?: number;
   statsIntervalMs?: number;
+  /**
+   * Scheduling niceness of the worker processes (0..19). On a machine shared with the call
+   * manager under test, a positive value keeps the load generator from taking CPU the node needs.
+   */
+  niceness?: number;
 }
 
 export const DEFAULT_PHONES_PER_PROCESS = 12_000;
@@ -89,6 +95,7 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
   for (let i = 0; i < processes; i++) {
     const count = Math.floor(spec.count / processes) + (i < spec.count % processes ? 1 : 0);
     const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (options.niceness && child.pid !== undefined) os.setPriority(child.pid, options.niceness);
     latest.push(emptyStats(count));
     const index = i;
     child.on('message', (m: WorkerToParent) => {

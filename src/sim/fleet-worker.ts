@@ -32,7 +32,8 @@ process.on('message', (message: ParentToWorker) => {
     fleet?.stop();
     const leave = () => process.exit(0);
     // Leave once the last report is written (disconnecting with a message in flight crashes Node 20).
-    if (stats && process.connected) process.send?.({ type: 'stopped', stats } satisfies WorkerToParent, leave);
+    if (stats && process.connected)
+      process.send?.({ type: 'stopped', stats } satisfies WorkerToParent, leave);
     else leave();
     setTimeout(leave, 2000).unref();
   }

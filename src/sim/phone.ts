@@ -40,8 +40,10 @@ export interface PhoneStatus {
 }
 
 export interface PhoneTiming {
-  /** Wait before trying the call managers again when none answered (ms, ± 50 % jitter). */
+  /** Wait before trying the call managers again when none answered (ms, ± 50 % jitter); doubles on each failed round. */
   retryMs: number;
+  /** Longest wait between rounds (ms, before jitter). */
+  maxRetryMs: number;
   /** Wait after a rejection before the phone resets and tries again (ms). */
   rejectedRetryMs: number;
   /** Wait after a lost connection before registering again (ms, 0..this, random). */
@@ -49,17 +51,25 @@ export interface PhoneTiming {
   tftpTimeoutMs: number;
   tftpRetries: number;
   connectTimeoutMs: number;
+  /**
+   * Wait for RegisterAck/Reject before dropping the connection (ms). Long: during a storm the
+   * answer may queue behind thousands of others, and a phone that gives up too early only adds
+   * a second registration to the queue.
+   */
+  registerTimeoutMs: number;
   /** SIP T1 (ms). */
   sipT1Ms: number;
 }
 
 export const DEFAULT_TIMING: PhoneTiming = {
   retryMs: 5000,
+  maxRetryMs: 30_000,
   rejectedRetryMs: 30_000,
   reconnectJitterMs: 2000,
   tftpTimeoutMs: 2000,
   tftpRetries: 4,
   connectTimeoutMs: 10_000,
+  registerTimeoutMs: 120_000,
   sipT1Ms: 500,
 };
 
@@ -161,6 +171,16 @@ export class Phone extends EventEmitter<Events> {
 
   private jitter(ms: number): number {
     return Math.round(ms * (0.5 + Math.random()));
+  }
+
+  /** Rounds of call managers that did not answer since the last registration. */
+  private failedRounds = 0;
+
+  /** The wait before the next round: retryMs doubling per failed round up to maxRetryMs, jittered. */
+  private backoff(): number {
+    const ms = Math.min(this.timing.retryMs * 2 ** Math.min(this.failedRounds, 16), this.timing.maxRetryMs);
+    this.failedRounds++;
+    return this.jitter(ms);
   }
 
   private teardown(): void {
@@ -336,13 +356,16 @@ export class Phone extends EventEmitter<Events> {
         return;
       }
       this.station = station;
-      const outcome = await station.register();
+      // Listen before registering: a Reset may arrive in the same segment as the RegisterAck.
+      station.on('reset', (type) => this.onSccpReset(gen, station, type));
+      const outcome = await station.register(this.timing.registerTimeoutMs);
       if (this.stale(gen) || this.station !== station) {
         station.destroy();
         return;
       }
-      if (outcome.kind === 'closed') {
+      if (outcome.kind === 'closed' || outcome.kind === 'timeout') {
         this.station = null;
+        station.destroy();
         continue;
       }
       if (outcome.kind === 'rejected') {
@@ -353,7 +376,6 @@ export class Phone extends EventEmitter<Events> {
         this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
         return;
       }
-      station.on('reset', (type) => this.onSccpReset(gen, station, type));
       station.on('closed', () => this.onSccpLost(gen, station, config));
       station.on('message', (m) => {
         if (m.type === 'KeepAliveAck') this.keepaliveAcks++;
@@ -364,6 +386,7 @@ export class Phone extends EventEmitter<Events> {
       const clockOffsetMs = time ? time.systemTime * 1000 - Date.now() : this.status.clockOffsetMs;
       station.startKeepalives(outcome.keepAliveInterval, () => station.destroy());
       this.registrations++;
+      this.failedRounds = 0;
       this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs });
       return;
     }
@@ -373,7 +396,7 @@ export class Phone extends EventEmitter<Events> {
       message: `No CallManager answering (${cms.map((c) => `${c.host}:${c.sccpPort}`).join(', ')})`,
       server: null,
     });
-    this.after(this.jitter(this.timing.retryMs), gen, () => void this.registerSccp(gen, config));
+    this.after(this.backoff(), gen, () => void this.registerSccp(gen, config));
   }
 
   /** sccp.md §3.15: 1 = reset (reboot), 2 = restart (re-register). */
@@ -522,6 +545,7 @@ export class Phone extends EventEmitter<Events> {
       }
       const clockOffsetMs = outcome.date ? outcome.date.getTime() - Date.now() : this.status.clockOffsetMs;
       this.registrations++;
+      this.failedRounds = 0;
       this.set({ state: 'registered', message: 'Registered', server, lines: registered, clockOffsetMs });
       // sip-cisco.md §1.5: the phone re-registers at expires − delta (Timer Register Delta, default 5 s).
       const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
@@ -534,7 +558,7 @@ export class Phone extends EventEmitter<Events> {
       message: `No answer from ${primary.targets.map((t) => `${t.host}:${t.port}`).join(', ')}`,
       server: null,
     });
-    this.after(this.jitter(this.timing.retryMs), gen, () => void this.registerSip(gen, sip, lines));
+    this.after(this.backoff(), gen, () => void this.registerSip(gen, sip, lines));
   }
 
   private async refreshSip(

@@ -22,7 +22,9 @@ export interface StationIdentity {
 export type RegisterOutcome =
   | { kind: 'registered'; keepAliveInterval: number; protocolVersion: number }
   | { kind: 'rejected'; text: string }
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  /** No answer within the wait: the phone drops the connection and tries again. */
+  | { kind: 'timeout' };
 
 interface StationEvents {
   message: [SccpMessage];
@@ -140,8 +142,8 @@ export class SccpStation extends EventEmitter<StationEvents> {
     });
   }
 
-  /** Sends Register and waits for RegisterAck or RegisterReject. */
-  async register(): Promise<RegisterOutcome> {
+  /** Sends Register and waits for RegisterAck or RegisterReject (at most `timeoutMs`, then drops the connection). */
+  async register(timeoutMs = 30_000): Promise<RegisterOutcome> {
     const { deviceName, deviceType, protocolVersion = 11, loadInfo, stationIp = '127.0.0.1' } = this.identity;
     const outcome = new Promise<RegisterOutcome>((resolve) => {
       const onMessage = (m: SccpMessage) => {
@@ -156,7 +158,12 @@ export class SccpStation extends EventEmitter<StationEvents> {
         }
       };
       const onClosed = () => finish({ kind: 'closed' });
+      const timer = setTimeout(() => {
+        finish({ kind: 'timeout' });
+        this.destroy();
+      }, timeoutMs);
       const finish = (o: RegisterOutcome) => {
+        clearTimeout(timer);
         this.off('message', onMessage);
         this.off('closed', onClosed);
         resolve(o);

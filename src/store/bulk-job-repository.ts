@@ -46,7 +46,9 @@ export interface StepStateCount {
   count: number;
 }
 
-export type ItemChange = Partial<Pick<BulkJobItemRecord, 'step' | 'state' | 'reason' | 'plan' | 'startedAt' | 'finishedAt'>> & {
+export type ItemChange = Partial<
+  Pick<BulkJobItemRecord, 'step' | 'state' | 'reason' | 'plan' | 'startedAt' | 'finishedAt'>
+> & {
   updatedAt: string;
 };
 
@@ -236,7 +238,12 @@ export class BulkJobRepository {
   }
 
   /** Marks every item of the job still in `states` as cancelled with `reason`; returns how many. */
-  async cancelItems(jobId: string, states: readonly ItemState[], reason: string, at: string): Promise<number> {
+  async cancelItems(
+    jobId: string,
+    states: readonly ItemState[],
+    reason: string,
+    at: string,
+  ): Promise<number> {
     const r = await this.db
       .updateTable('bulk_job_items')
       .set({ state: 'cancelled', reason, updated_at: at, finished_at: at })
@@ -253,7 +260,11 @@ export class BulkJobRepository {
       .where('job_id', '=', jobId)
       .groupBy(['step', 'state'])
       .execute();
-    return rows.map((r) => ({ step: r.step as MigrationStep, state: r.state as ItemState, count: Number(r.n) }));
+    return rows.map((r) => ({
+      step: r.step as MigrationStep,
+      state: r.state as ItemState,
+      count: Number(r.n),
+    }));
   }
 
   /** Of `names`, those a job that is not finished still has to do, with the job's id. */

@@ -60,7 +60,10 @@ export class CredentialRepository {
 
   /** Removes the device's credentials; false when it had none. */
   async remove(deviceName: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('sip_credentials').where('device_name', '=', deviceName).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('sip_credentials')
+      .where('device_name', '=', deviceName)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 }

@@ -38,8 +38,11 @@ it(`migrates ${PHONES} phones to SIP, a tenth of them through the SCCP upgrade, 
   });
   expect(created.status).toBe(201);
   const job = await finished(t, created.body.id, 300_000);
-  for (const i of await items(t, job.id)) if (i.state !== 'done') console.log(i.deviceName, phones.find((p) => p.deviceName === i.deviceName)?.trace);
-  expect((await items(t, job.id)).filter((i) => i.state !== 'done').map((i) => `${i.deviceName} ${i.step}: ${i.reason}`)).toEqual([]);
+  expect(
+    (await items(t, job.id))
+      .filter((i) => i.state !== 'done')
+      .map((i) => `${i.deviceName} ${i.step}: ${i.reason}`),
+  ).toEqual([]);
   expect(job.progress).toMatchObject({ total: PHONES, percent: 100, counts: { done: PHONES, failed: 0 } });
 
   const after = await dnsByDevice(t);

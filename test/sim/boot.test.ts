@@ -78,7 +78,7 @@ describe('a simulated phone against a real node', () => {
     );
   });
 
-  it('switches to SIP when the configuration names a SIP load: a clear error while the load is missing, the upgrade once it is uploaded', async () => {
+  it('switches to SIP when the configuration names a SIP load: a clear error while the load is missing; once uploaded it upgrades and registers over SIP', async () => {
     await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });
     const p = phone({ mac: '0011223344AE' });
     p.phone.start();
@@ -104,8 +104,21 @@ describe('a simulated phone against a real node', () => {
     const mark = p.states.length;
     p.phone.start();
     await p.reach('upgrading', mark);
-    const sip = await p.reach('registering', mark);
-    expect(sip).toMatchObject({ protocol: 'SIP', load: 'P0S3-8-12-00' });
+    const sip = await p.reach('registered', mark);
+    expect(sip).toMatchObject({
+      protocol: 'SIP',
+      load: 'P0S3-8-12-00',
+      server: `127.0.0.1:${t.node.ports.sip}`,
+    });
+    const api = await t.api.get<ApiPhone>('/phones/SEP0011223344AE');
+    expect(api.body).toMatchObject({ status: 'registered', protocol: 'SIP' });
+    // The phone shows the line its SIP<MAC>.cnf named at boot: the device name, until it reads the file again.
+    expect(sip.lines).toEqual([{ index: 1, dn: 'SEP0011223344AE' }]);
+    // Reset from the node reaches the SIP phone (NOTIFY): it reboots, reads its files again and registers with its DN.
+    const again = p.states.length;
+    expect((await t.api.post('/phones/SEP0011223344AE/reset', { type: 'reset' })).status).toBe(202);
+    await p.reach('rebooting', again);
+    expect((await p.reach('registered', again)).lines).toEqual([{ index: 1, dn: '1000' }]);
   });
 
   it('re-registers after the node restarts', async () => {

@@ -6,11 +6,13 @@ import type { TestNode } from '../support/node.js';
 /** Short waits: tests must not sit through a phone's real retry timers. */
 export const FAST = {
   retryMs: 200,
+  maxRetryMs: 1000,
   rejectedRetryMs: 60_000,
   reconnectJitterMs: 50,
   tftpTimeoutMs: 500,
   tftpRetries: 3,
   connectTimeoutMs: 2000,
+  registerTimeoutMs: 10_000,
   sipT1Ms: 100,
 };
 
@@ -22,7 +24,7 @@ export interface TrackedPhone {
 }
 
 export function trackedPhone(
-  options: Partial<PhoneOptions> & { mac: string; model?: string },
+  options: Omit<Partial<PhoneOptions>, 'model'> & { mac: string; model?: string },
   t?: TestNode,
 ): TrackedPhone {
   const model = simModel(options.model ? String(options.model) : '7940');

@@ -56,13 +56,17 @@ it('refuses unknown SIP phones with 403 and a Warning while the protocol is SCCP
   expect((await t.api.get(`/phones/${fleet[0].user}`)).status).toBe(404);
 
   // The administrator switches the parameter: the next REGISTER is accepted, no restart.
-  expect((await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' })).status).toBe(200);
+  expect((await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' })).status).toBe(
+    200,
+  );
   const accepted = await runSipp({ scenario: 'register', port, phones: fleet, runId: 'b', cseq: 1 });
   expect(accepted.errors).toBe('');
   expect(accepted.code).toBe(0);
   await t.node.statusWriter.flush();
   const registered = await Promise.all(fleet.map((p) => phone(p.user)));
-  expect(registered.map((p) => [p.protocol, p.model, p.status])).toEqual(fleet.map(() => ['SIP', '7960', 'registered']));
+  expect(registered.map((p) => [p.protocol, p.model, p.status])).toEqual(
+    fleet.map(() => ['SIP', '7960', 'registered']),
+  );
   const dns = registered.map((p) => p.lines[0].dn);
   expect(new Set(dns).size).toBe(fleet.length);
   expect([...dns].sort()).toEqual(Array.from({ length: fleet.length }, (_, i) => String(1000 + i)));
@@ -80,7 +84,10 @@ it('refuses unknown SIP phones with 403 and a Warning while the protocol is SCCP
   expect(gone.code).toBe(0);
   await t.node.statusWriter.flush();
   expect((await phone(fleet[0].user)).status).toBe('unregistered');
-  expect((await events(fleet[0].user))[0]).toMatchObject({ outcome: 'unregistered', reason: 'unregister-request' });
+  expect((await events(fleet[0].user))[0]).toMatchObject({
+    outcome: 'unregistered',
+    reason: 'unregister-request',
+  });
 });
 
 it('registers over TCP and unregisters the phones whose connection closes', async () => {
@@ -98,18 +105,27 @@ it('registers over TCP and unregisters the phones whose connection closes', asyn
   expect(run.code).toBe(0);
   // SIPp has exited: its connection is gone, and with it the only way to reach these phones.
   await eventually(async () => (await events(fleet[2].user))[0]?.reason === 'connection-closed');
-  expect((await events(fleet[0].user)).map((e) => e.reason)).toEqual(['connection-closed', 'auto-registered']);
+  expect((await events(fleet[0].user)).map((e) => e.reason)).toEqual([
+    'connection-closed',
+    'auto-registered',
+  ]);
 });
 
 it('lets a registered phone re-register after the node restarts (bindings live in memory)', async () => {
   await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });
   const fleet = phones(2, '00cafe2');
-  expect((await runSipp({ scenario: 'register', port: t.node.ports.sip!, phones: fleet, runId: 'r', cseq: 1 })).code).toBe(0);
+  expect(
+    (await runSipp({ scenario: 'register', port: t.node.ports.sip!, phones: fleet, runId: 'r', cseq: 1 }))
+      .code,
+  ).toBe(0);
   const dn = (await phone(fleet[0].user)).lines[0].dn;
   await t.stop();
   t = await startTestNode({ database: t.database });
   // The phone simply refreshes (same Call-ID, next CSeq) against the new process.
-  expect((await runSipp({ scenario: 'register', port: t.node.ports.sip!, phones: fleet, runId: 'r', cseq: 2 })).code).toBe(0);
+  expect(
+    (await runSipp({ scenario: 'register', port: t.node.ports.sip!, phones: fleet, runId: 'r', cseq: 2 }))
+      .code,
+  ).toBe(0);
   await t.node.statusWriter.flush();
   const after = await phone(fleet[0].user);
   expect(after.status).toBe('registered');

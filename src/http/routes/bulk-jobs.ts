@@ -6,7 +6,9 @@ import type { BulkJobService } from '../../services/bulk/bulk-job-service.js';
 import { MAX_JOB_PHONES } from '../../services/bulk/selection.js';
 import { errorSchema, lineSchema, pageOf, protocolSchema } from '../schemas.js';
 
-const directionSchema = z.enum(MIGRATION_DIRECTIONS as [string, ...string[]]) as z.ZodType<'SCCP_TO_SIP' | 'SIP_TO_SCCP'>;
+const directionSchema = z.enum(MIGRATION_DIRECTIONS as [string, ...string[]]) as z.ZodType<
+  'SCCP_TO_SIP' | 'SIP_TO_SCCP'
+>;
 const stepSchema = z.enum(MIGRATION_STEPS);
 const itemStateSchema = z.enum(ITEM_STATES);
 const jobStatusSchema = z.enum(BULK_JOB_STATUSES);
@@ -33,7 +35,10 @@ const selectionSchema = z.union(
         .describe('device names, e.g. the first column of a CSV file (the client reads the file)'),
     }),
   ],
-  { error: 'selection is either {"query": {model?, description?, dnFrom?, dnTo?, node?, loadId?}} or {"deviceNames": ["SEP…", …]}' },
+  {
+    error:
+      'selection is either {"query": {model?, description?, dnFrom?, dnTo?, node?, loadId?}} or {"deviceNames": ["SEP…", …]}',
+  },
 );
 
 const createSchema = z.strictObject({
@@ -42,14 +47,25 @@ const createSchema = z.strictObject({
   selection: selectionSchema,
   preview: z.boolean().default(false).describe('true: answer what the job would do (200) and create nothing'),
   scheduledAt: z.iso
-    .datetime({ offset: true, error: 'scheduledAt must be an ISO-8601 date and time, e.g. 2026-12-01T22:00:00Z' })
+    .datetime({
+      offset: true,
+      error: 'scheduledAt must be an ISO-8601 date and time, e.g. 2026-12-01T22:00:00Z',
+    })
     .optional()
     .describe('run at this time instead of now'),
   switchAutoRegistrationProtocol: z
     .boolean()
     .optional()
-    .describe('switch Auto Registration Phone Protocol to the target protocol when the job starts (no restart)'),
-  stepTimeoutSeconds: z.number().int().min(1).max(86_400).optional().describe('per step and phone; default 600'),
+    .describe(
+      'switch Auto Registration Phone Protocol to the target protocol when the job starts (no restart)',
+    ),
+  stepTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .optional()
+    .describe('per step and phone; default 600'),
   concurrency: z.number().int().min(1).max(1000).optional().describe('phones migrated at once; default 20'),
 });
 
@@ -95,10 +111,12 @@ const previewSchema = z
   })
   .meta({ id: 'MigrationPreview' });
 
-const countsSchema = z.object(Object.fromEntries(ITEM_STATES.map((s) => [s, z.number()])) as Record<
-  (typeof ITEM_STATES)[number],
-  z.ZodNumber
->);
+const countsSchema = z.object(
+  Object.fromEntries(ITEM_STATES.map((s) => [s, z.number()])) as Record<
+    (typeof ITEM_STATES)[number],
+    z.ZodNumber
+  >,
+);
 
 const jobSchema = z
   .object({
@@ -114,7 +132,10 @@ const jobSchema = z
     finishedAt: z.string().nullable(),
     options: z.object({
       direction: directionSchema,
-      selection: z.union([z.object({ query: selectionQuerySchema }), z.object({ deviceNameCount: z.number() })]),
+      selection: z.union([
+        z.object({ query: selectionQuerySchema }),
+        z.object({ deviceNameCount: z.number() }),
+      ]),
       stepTimeoutSeconds: z.number(),
       concurrency: z.number(),
       switchAutoRegistrationProtocol: z.boolean(),
@@ -166,8 +187,25 @@ export const bulkJobRoutes =
       },
       handler: async (request, reply) => {
         const { preview, kind: _kind, ...input } = request.body;
-        if (preview) return reply.code(200).send(await jobs.preview(input));
-        return reply.code(201).send(await jobs.create(input, request.principal?.name ?? 'unknown'));
+        if (preview) {
+          // A preview changes nothing: nothing to audit.
+          request.audited = true;
+          return reply.code(200).send(await jobs.preview(input));
+        }
+        const job = await jobs.create(input, request.principal?.name ?? 'unknown');
+        await request.audit({
+          action: 'create',
+          target: 'bulk-job',
+          targetName: job.id,
+          before: null,
+          after: {
+            ...job.options,
+            status: job.status,
+            scheduledAt: job.scheduledAt,
+            phones: job.progress.total,
+          },
+        });
+        return reply.code(201).send(job);
       },
     });
     app.get('/bulk-jobs', {
@@ -235,11 +273,23 @@ export const bulkJobRoutes =
           params: idParams,
           response: { 200: jobSchema, 404: errorSchema, 409: errorSchema },
         },
-        handler: (request) => {
+        handler: async (request) => {
           const { id } = request.params;
-          if (name === 'pause') return jobs.pause(id);
-          if (name === 'resume') return jobs.resume(id);
-          return jobs.cancel(id, request.principal?.name ?? 'unknown');
+          const before = (await jobs.get(id)).status;
+          const job =
+            name === 'pause'
+              ? await jobs.pause(id)
+              : name === 'resume'
+                ? await jobs.resume(id)
+                : await jobs.cancel(id, request.principal?.name ?? 'unknown');
+          await request.audit({
+            action: name,
+            target: 'bulk-job',
+            targetName: id,
+            before: { status: before },
+            after: { status: job.status },
+          });
+          return job;
         },
       });
     action('pause', 'Pause a job: no new phone starts; phones in progress finish their migration');

@@ -57,7 +57,9 @@ export const userRoutes =
       },
       handler: async (request) => {
         const before = await users.get(request.params.name);
-        const after = await users.update(request.params.name, request.body);
+        const p = request.principal!;
+        const keep = p.name === request.params.name ? p.sessionId : undefined;
+        const after = await users.update(request.params.name, request.body, keep);
         authenticator.forget();
         await request.audit({
           action: 'update',

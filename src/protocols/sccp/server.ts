@@ -12,6 +12,8 @@ export interface SccpServerOptions {
   registration: SccpRegistrar;
   logger: Logger;
   clock: () => Date;
+  /** Connections held at most; one more is closed at once (the phone retries, on another worker). */
+  maxConnections?: number;
 }
 
 /** The Skinny listener (TCP 2000): owns the socket and the sessions, nothing else. */
@@ -25,6 +27,7 @@ export class SccpServer {
     this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, () =>
       options.clock().getTime(),
     );
+    if (options.maxConnections) this.server.maxConnections = options.maxConnections;
     this.server.on('connection', (socket) => this.accept(socket));
     this.server.on('error', (error) => options.logger.error({ err: error }, 'SCCP listener error'));
   }

@@ -68,6 +68,7 @@ export class SccpSession implements DeviceConnection {
   private headerVersion = 0;
   private agreedVersion = 0;
   private closeReason: UnregistrationReason = 'connection-closed';
+  private pendingReset: ResetType | null = null;
   private corked = false;
   /** Frames that arrived while the registration was being decided; handled in order afterwards. */
   private backlog: SccpFrame[] = [];
@@ -191,6 +192,9 @@ export class SccpSession implements DeviceConnection {
     // chan-sccp asks for capabilities right after the ack (sccp.md §5 step 3).
     this.send(MessageId.CapabilitiesReq, EMPTY);
     this.deps.supervisor.watch(this);
+    const pending = this.pendingReset;
+    this.pendingReset = null;
+    if (pending) this.reset(pending);
     const backlog = this.backlog;
     this.backlog = [];
     for (const frame of backlog) this.handle(frame);
@@ -346,6 +350,11 @@ export class SccpSession implements DeviceConnection {
 
   reset(type: ResetType): void {
     this.closeReason = 'device-reset';
+    // A phone acts on Reset only once registered: one asked for while the ack is on its way waits for it.
+    if (this.state === 'registering') {
+      this.pendingReset = type;
+      return;
+    }
     this.send(MessageId.Reset, encodeReset({ resetType: RESET_TYPE[type] }));
   }
 

@@ -144,33 +144,51 @@ const QVALUE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
 function parseContactValue(element: string): Parsed<ContactValue> {
   const na = parseNameAddr(element);
   if (!na.ok) return na;
-  const params = na.value.params;
-  const expiresRaw = params.get('expires');
-  const qRaw = params.get('q');
-  const instanceRaw = params.get('+sip.instance');
-  const regIdRaw = params.get('reg-id');
+  const v = na.value;
+  const params = v.params;
   let expires: number | undefined;
-  if (expiresRaw !== undefined) {
-    // RFC 3261 §25.1: contact-params-expires = "expires" EQUAL delta-seconds
-    expires = expiresRaw === null ? NaN : parseDeltaSeconds(expiresRaw);
-    if (Number.isNaN(expires)) return fail('invalid expires parameter');
-  }
-  if (qRaw !== undefined && (qRaw === null || !QVALUE.test(qRaw))) return fail('invalid q parameter');
-  // RFC 5626 §4.2: reg-id = "reg-id" EQUAL 1*DIGIT ; 1 to (2^31 - 1)
+  let q: number | undefined;
   let regId: number | undefined;
-  if (regIdRaw !== undefined) {
-    regId = regIdRaw !== null && isDigits(regIdRaw) && regIdRaw.length <= 10 ? Number(regIdRaw) : NaN;
-    if (!(regId >= 1 && regId <= 0x7fffffff)) return fail('invalid reg-id parameter');
+  let instanceId: string | undefined;
+  if (params.size > 0) {
+    const expiresRaw = params.get('expires');
+    if (expiresRaw !== undefined) {
+      // RFC 3261 §25.1: contact-params-expires = "expires" EQUAL delta-seconds
+      expires = expiresRaw === null ? NaN : parseDeltaSeconds(expiresRaw);
+      if (Number.isNaN(expires)) return fail('invalid expires parameter');
+    }
+    const qRaw = params.get('q');
+    if (qRaw !== undefined) {
+      if (qRaw === null || !QVALUE.test(qRaw)) return fail('invalid q parameter');
+      q = Number(qRaw);
+    }
+    const regIdRaw = params.get('reg-id');
+    if (regIdRaw !== undefined) {
+      // RFC 5626 §4.2: reg-id = "reg-id" EQUAL 1*DIGIT ; 1 to (2^31 - 1)
+      regId = regIdRaw !== null && isDigits(regIdRaw) && regIdRaw.length <= 10 ? Number(regIdRaw) : NaN;
+      if (!(regId >= 1 && regId <= 0x7fffffff)) return fail('invalid reg-id parameter');
+    }
+    // RFC 5626 §4.1: instance-id is carried as +sip.instance="<urn:...>"
+    const instanceRaw = params.get('+sip.instance');
+    if (instanceRaw !== undefined && instanceRaw !== null) {
+      const n = instanceRaw.length;
+      instanceId =
+        n >= 2 && instanceRaw.charCodeAt(0) === 0x3c && instanceRaw.charCodeAt(n - 1) === 0x3e
+          ? instanceRaw.slice(1, n - 1)
+          : instanceRaw;
+    }
   }
-  // RFC 5626 §4.1: instance-id is carried as +sip.instance="<urn:...>"
-  const instanceId =
-    instanceRaw === undefined || instanceRaw === null ? undefined : instanceRaw.replace(/^<(.*)>$/, '$1');
   return {
     ok: true,
     value: {
-      ...na.value,
+      displayName: v.displayName,
+      uri: v.uri,
+      sipUri: v.sipUri,
+      params,
+      tag: v.tag,
+      raw: v.raw,
       expires,
-      q: qRaw === undefined || qRaw === null ? undefined : Number(qRaw),
+      q,
       instanceId,
       regId,
     },

@@ -105,6 +105,35 @@ export function splitList(s: string): string[] {
   return out;
 }
 
+/** The number of non-empty elements splitList(s) finds, without building them. */
+export function countList(s: string): number {
+  let n = 0;
+  let nonEmpty = false;
+  let inQuote = false;
+  let inAngle = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inQuote) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inQuote = false;
+    } else if (inAngle) {
+      if (c === 0x3e) inAngle = false;
+    } else if (c === 0x2c) {
+      if (nonEmpty) n++;
+      nonEmpty = false;
+      continue;
+    } else if (c === 0x22) {
+      inQuote = true;
+    } else if (c === 0x3c) {
+      inAngle = true;
+    } else if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+      continue;
+    }
+    nonEmpty = true;
+  }
+  return nonEmpty ? n + 1 : n;
+}
+
 /**
  * Replace folding (`*WSP CRLF 1*WSP`) with one SP and trim the ends.
  * RFC 3261 §7.3.1: "a recipient MAY replace any linear white space with a single SP before
@@ -177,40 +206,49 @@ export function parseParams(s: string, i: number): { params: Params } | { error:
 
 export type HostType = 'ipv4' | 'ipv6' | 'domain';
 
-function isIPv4(h: string): boolean {
-  const parts = h.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => p.length >= 1 && p.length <= 3 && isDigits(p) && Number(p) <= 255);
-}
-
 /**
- * Classify a host, or undefined when it is not one.
+ * Classify a host, or undefined when it is not one. One pass, no allocation: hosts are parsed for
+ * every Via and URI of every message.
  * RFC 3261 §25.1: host = hostname / IPv4address / IPv6reference;
  * toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
  */
 export function hostType(h: string): HostType | undefined {
-  if (h.length === 0 || h.length > 255) return undefined;
+  const len = h.length;
+  if (len === 0 || len > 255) return undefined;
   if (h.charCodeAt(0) === 0x5b) {
-    if (h.charCodeAt(h.length - 1) !== 0x5d) return undefined;
+    if (h.charCodeAt(len - 1) !== 0x5d) return undefined;
     const inner = h.slice(1, -1);
     return inner.includes('%') || !isIPv6(inner) ? undefined : 'ipv6';
   }
-  const labels = h.split('.');
-  if (labels[labels.length - 1] === '' && labels.length > 1) labels.pop();
+  // A trailing dot (an absolute domain name) ends the last label; it does not start an empty one.
+  const end = len > 1 && h.charCodeAt(len - 1) === 0x2e ? len - 1 : len;
   let allNumeric = true;
-  for (const label of labels) {
-    if (label.length === 0 || label.length > 63) return undefined;
-    if (label.charCodeAt(0) === 0x2d || label.charCodeAt(label.length - 1) === 0x2d) return undefined;
-    for (let i = 0; i < label.length; i++) {
-      const c = label.charCodeAt(i);
-      if (!isDigit(c)) {
-        allNumeric = false;
-        if (!isAlpha(c) && c !== 0x2d) return undefined;
-      }
+  let ipv4 = true;
+  let dots = 0;
+  let start = 0;
+  let lastStart = 0;
+  let value = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = i < end ? h.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      const labelLength = i - start;
+      if (labelLength === 0 || labelLength > 63) return undefined;
+      if (h.charCodeAt(start) === 0x2d || h.charCodeAt(i - 1) === 0x2d) return undefined;
+      // RFC 3261 §25.1: IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (each at most 255)
+      if (labelLength > 3 || value > 255) ipv4 = false;
+      if (i < end) dots++;
+      lastStart = start;
+      start = i + 1;
+      value = 0;
+    } else if (isDigit(c)) {
+      value = value * 10 + (c - 0x30);
+    } else {
+      allNumeric = false;
+      if (!isAlpha(c) && c !== 0x2d) return undefined;
     }
   }
-  if (allNumeric) return isIPv4(h) ? 'ipv4' : undefined;
-  return isAlpha(labels[labels.length - 1].charCodeAt(0)) ? 'domain' : undefined;
+  if (allNumeric) return ipv4 && dots === 3 && end === len ? 'ipv4' : undefined;
+  return isAlpha(h.charCodeAt(lastStart)) ? 'domain' : undefined;
 }
 
 /** Parse a port (1*DIGIT, at most 65535). */

@@ -88,11 +88,19 @@ export function canonicalHeaderName(name: string): string {
 
 /** The spelling to put on the wire for a header name given in any case or compact form. */
 export function wireHeaderName(name: string): string {
-  const lower = canonicalHeaderName(name);
-  const special = SPECIAL_SPELLING[lower];
-  if (special !== undefined) return special;
-  return lower.replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  let wire = WIRE_NAMES.get(name);
+  if (wire === undefined) {
+    const lower = canonicalHeaderName(name);
+    wire =
+      SPECIAL_SPELLING[lower] ??
+      lower.replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+    // Responses are built with the same few names over and over; bounded so odd input cannot grow it.
+    if (WIRE_NAMES.size < 1024) WIRE_NAMES.set(name, wire);
+  }
+  return wire;
 }
+
+const WIRE_NAMES = new Map<string, string>();
 
 /** True when the header's value is a comma-separated list (so `headers()` splits it). */
 export function isListHeader(name: string): boolean {

@@ -4,7 +4,7 @@
  */
 import { type ContactValue, type NameAddr, parseContactList, parseNameAddr } from './address.js';
 import { SipHeaderError } from './errors.js';
-import { type Parsed, splitList, unfold } from './grammar.js';
+import { type Parsed, countList, splitList, unfold } from './grammar.js';
 import { canonicalHeaderName, isListHeader } from './header-names.js';
 import {
   type CSeq,
@@ -43,6 +43,8 @@ export interface MessageInit {
   readonly start: number;
   readonly bodyStart: number;
   readonly bodyEnd: number;
+  /** The source decoded once, when it is all ASCII (then latin1 and UTF-8 agree): values are slices of it. */
+  readonly text?: string;
 }
 
 type StructuredParser = (rows: readonly string[]) => Parsed<unknown>;
@@ -74,6 +76,7 @@ abstract class SipMessageBase {
   /** The message body (empty when there is none). */
   readonly body: Buffer;
   readonly #src: Buffer;
+  readonly #text: string | undefined;
   readonly #fields: readonly FieldRef[];
   readonly #index: ReadonlyMap<string, readonly number[]>;
   readonly #values: Array<string | undefined>;
@@ -82,6 +85,7 @@ abstract class SipMessageBase {
 
   protected constructor(init: MessageInit) {
     this.#src = init.src;
+    this.#text = init.text;
     this.#fields = init.fields;
     this.#index = init.index;
     this.#values = new Array<string | undefined>(init.fields.length);
@@ -93,7 +97,10 @@ abstract class SipMessageBase {
     let v = this.#values[i];
     if (v === undefined) {
       const f = this.#fields[i];
-      const text = this.#src.toString('utf8', f.start, f.end);
+      const text =
+        this.#text !== undefined
+          ? this.#text.slice(f.start, f.end)
+          : this.#src.toString('utf8', f.start, f.end);
       v = f.folded ? unfold(text) : text;
       this.#values[i] = v;
     }
@@ -141,6 +148,22 @@ abstract class SipMessageBase {
   /** How many rows of this header the message has. */
   headerRowCount(name: string): number {
     return this.#index.get(canonicalHeaderName(name))?.length ?? 0;
+  }
+
+  /** @internal headerRowCount for a name already in lower-case full form. */
+  rowCount(canonicalName: string): number {
+    return this.#index.get(canonicalName)?.length ?? 0;
+  }
+
+  /** @internal How many values a list header has (what headers(name).length says), without building them. */
+  listLength(canonicalName: string): number {
+    const cached = this.#lists.get(canonicalName);
+    if (cached !== undefined) return cached.length;
+    const idx = this.#index.get(canonicalName);
+    if (idx === undefined) return 0;
+    let n = 0;
+    for (const i of idx) n += countList(this.#value(i));
+    return n;
   }
 
   /** Every header row in order. */
@@ -233,11 +256,12 @@ export class SipRequest extends SipMessageBase {
   readonly uri: string;
   #requestUri: SipUri | null | undefined;
 
-  /** @internal Built by the parser. */
-  constructor(init: MessageInit, method: string, uri: string) {
+  /** @internal Built by the parser, which may pass the Request-URI it already parsed. */
+  constructor(init: MessageInit, method: string, uri: string, parsedUri?: SipUri) {
     super(init);
     this.method = method;
     this.uri = uri;
+    this.#requestUri = parsedUri;
   }
 
   /** The Request-URI parsed, when its scheme is sip or sips (validated by the parser). */

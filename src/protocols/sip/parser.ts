@@ -2,13 +2,14 @@
  * parseMessage: datagram (UDP, WebSocket) parsing with typed errors. Never throws, runs in
  * time linear in the input, and bounds size, header rows and Contact values.
  */
+import { isAscii } from 'node:buffer';
 import { type SipParseError, type SipParseErrorCode, parseError } from './errors.js';
 import { isDigits, isToken } from './grammar.js';
 import type { CSeq } from './header-values.js';
 import { parseContentLength } from './header-values.js';
 import { type MessageInit, STRUCTURED_HEADERS, type SipMessage, SipRequest, SipResponse } from './message.js';
 import { type ScannedHead, scanHead } from './scan.js';
-import { isAbsoluteUri, parseSipUri } from './uri.js';
+import { type SipUri, isAbsoluteUri, parseSipUri } from './uri.js';
 
 export interface SipLimits {
   /** Largest message accepted, in bytes (default 65536). */
@@ -46,7 +47,7 @@ function failure(error: SipParseError): ParseResult {
 }
 
 type StartLine =
-  | { kind: 'request'; method: string; uri: string }
+  | { kind: 'request'; method: string; uri: string; parsedUri?: SipUri }
   | { kind: 'response'; status: number; reason: string }
   | { kind: 'error'; code: SipParseErrorCode; message: string };
 
@@ -99,6 +100,7 @@ function parseStartLine(line: string): StartLine {
     // RFC 3261 §19.1.1 (table 1): headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11, escruri).
     if (r.uri.headers.length > 0)
       return { kind: 'error', code: 'bad-request-uri', message: 'headers in Request-URI' };
+    return { kind: 'request', method, uri, parsedUri: r.uri };
   } else if (!isAbsoluteUri(uri)) {
     return { kind: 'error', code: 'bad-request-uri', message: 'Request-URI is not a URI' };
   }
@@ -115,8 +117,13 @@ export function finishMessage(
   head: ScannedHead,
   transport: 'datagram' | 'stream',
   options: ParseOptions | undefined,
+  text?: string,
 ): ParseResult {
-  const start = parseStartLine(buf.toString('utf8', head.start, head.startLineEnd));
+  const start = parseStartLine(
+    text !== undefined
+      ? text.slice(head.start, head.startLineEnd)
+      : buf.toString('utf8', head.start, head.startLineEnd),
+  );
   if (start.kind === 'error') return failure(parseError(start.code, start.message));
   const clRows = head.index.get('content-length');
   let bodyEnd = buf.length;
@@ -151,10 +158,11 @@ export function finishMessage(
     start: head.start,
     bodyStart: head.bodyStart,
     bodyEnd,
+    text,
   };
   const message =
     start.kind === 'request'
-      ? new SipRequest(init, start.method, start.uri)
+      ? new SipRequest(init, start.method, start.uri, start.parsedUri)
       : new SipResponse(init, start.status, start.reason);
   const request = message.kind === 'request' ? message : undefined;
   const via = message.tryParsed('via');
@@ -168,11 +176,13 @@ export function finishMessage(
 
 type Fail = (code: SipParseErrorCode, text: string, header?: string) => ParseResult;
 
+const REGISTER_CHECKS = ['max-forwards', 'contact', 'expires'];
+const OTHER_CHECKS = ['max-forwards'];
+
 function validate(message: SipMessage, options: ParseOptions | undefined, fail: Fail): ParseResult {
   const maxContacts = options?.maxContacts ?? DEFAULT_LIMITS.maxContacts;
   for (const name of SINGLE_VALUED) {
-    if (message.headerRowCount(name) > 1)
-      return fail('duplicate-header', `more than one ${name} header`, name);
+    if (message.rowCount(name) > 1) return fail('duplicate-header', `more than one ${name} header`, name);
   }
   // RFC 3261 §8.1.1: "A valid SIP request ... MUST, at a minimum, contain ... To, From, CSeq, Call-ID,
   // Max-Forwards, and Via"; Max-Forwards is checked only when present (RFC 2543 peers omit it).
@@ -186,11 +196,12 @@ function validate(message: SipMessage, options: ParseOptions | undefined, fail: 
   if (message.kind === 'request' && cseq.method !== message.method) {
     return fail('cseq-method-mismatch', `CSeq method ${cseq.method} differs from ${message.method}`, 'cseq');
   }
-  if (message.headers('contact').length > maxContacts) {
+  if (message.listLength('contact') > maxContacts) {
     return fail('too-many-contacts', `more than ${maxContacts} Contact values`, 'contact');
   }
-  const extra = cseq.method === 'REGISTER' ? ['max-forwards', 'contact', 'expires'] : ['max-forwards'];
-  for (const name of [...extra, ...(options?.validate ?? [])]) {
+  const extra = cseq.method === 'REGISTER' ? REGISTER_CHECKS : OTHER_CHECKS;
+  const requested = options?.validate;
+  for (const name of requested === undefined ? extra : [...extra, ...requested]) {
     if (!STRUCTURED_HEADERS.includes(name)) continue;
     const r = message.tryParsed(name);
     if (r !== undefined && !r.ok) return fail('invalid-header', `invalid ${name} header: ${r.error}`, name);
@@ -235,7 +246,9 @@ export function parseMessage(buf: Buffer, options?: ParseOptions): ParseResult {
   if (buf.length === 0) return failure(parseError('empty', 'empty datagram'));
   const maxHeaders = options?.maxHeaders ?? DEFAULT_LIMITS.maxHeaders;
   if (buf.length > maxSize) return tooLarge(buf, maxSize, maxHeaders);
-  const head = scanHead(buf, maxHeaders);
+  // Typical messages are ASCII: decode them once and slice, instead of decoding each header on its own.
+  const text = isAscii(buf) ? buf.toString('latin1') : undefined;
+  const head = scanHead(buf, maxHeaders, text);
   switch (head.kind) {
     case 'keepalive':
       return failure(parseError('keepalive', 'keep-alive (only CR/LF/whitespace)'));
@@ -244,6 +257,6 @@ export function parseMessage(buf: Buffer, options?: ParseOptions): ParseResult {
     case 'error':
       return failure(head.error);
     case 'head':
-      return finishMessage(buf, head, 'datagram', options);
+      return finishMessage(buf, head, 'datagram', options, text);
   }
 }

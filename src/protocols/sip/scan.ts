@@ -43,7 +43,7 @@ function error(code: 'bad-header-line' | 'too-many-headers' | 'bad-start-line', 
  * RFC 3261 §7.5: "Implementations processing SIP messages over stream-oriented transports MUST ignore
  * any CRLF appearing before the start-line".
  */
-export function scanHead(buf: Buffer, maxHeaders: number): ScanResult {
+export function scanHead(buf: Buffer, maxHeaders: number, text?: string): ScanResult {
   const end = buf.length;
   let pos = 0;
   while (pos < end && (buf[pos] === CR || buf[pos] === LF)) pos++;
@@ -102,7 +102,7 @@ export function scanHead(buf: Buffer, maxHeaders: number): ScanResult {
           error: parseError('too-many-headers', `more than ${maxHeaders} header rows`),
         };
       }
-      const rawName = buf.toString('latin1', pos, nameEnd);
+      const rawName = text !== undefined ? text.slice(pos, nameEnd) : buf.toString('latin1', pos, nameEnd);
       const name = canonicalHeaderName(rawName);
       const list = index.get(name);
       if (list === undefined) index.set(name, [fields.length]);

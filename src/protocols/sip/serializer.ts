@@ -28,7 +28,7 @@ export interface ResponseOptions {
 const CRLF = '\r\n';
 
 function checkLine(what: string, s: string): string {
-  if (/[\r\n]/.test(s)) throw new RangeError(`${what} must not contain CR or LF`);
+  if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) throw new RangeError(`${what} must not contain CR or LF`);
   return s;
 }
 

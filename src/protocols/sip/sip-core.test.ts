@@ -45,7 +45,9 @@ describe('methods', () => {
     deliver(request('OPTIONS'));
     const text = flow.sent[0].toString();
     expect(text).toMatch(/^SIP\/2\.0 200 OK\r\n/);
-    expect(text).toContain('Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK1;rport=5062;received=127.0.0.1\r\n');
+    expect(text).toContain(
+      'Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK1;rport=5062;received=127.0.0.1\r\n',
+    );
     expect(text).toContain('Allow: REGISTER, OPTIONS\r\n');
     expect(text).toMatch(/To: <sip:b@127\.0\.0\.1>;tag=[0-9a-f]{12}\r\n/);
   });

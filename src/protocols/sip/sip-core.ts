@@ -14,7 +14,7 @@ import { buildResponse } from './serializer.js';
 import type { ClientTransactionTable } from './transaction/client-transactions.js';
 import type { ServerTransaction, ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipFlow } from './transport/flow.js';
-import { formatAddress } from './transport/flow.js';
+import { formatAddress, responsePort } from './transport/flow.js';
 import type { InboundSink } from './transport/inbound.js';
 
 /** RFC 3261 §8.2.1: methods the UAS knows but does not allow (yet: no call control) get 405 with Allow. */
@@ -65,20 +65,27 @@ export class SipCore implements InboundSink {
       return;
     }
     const m = result.message;
-    if (m.kind === 'response') {
-      this.deps.clients.receive(m);
-      return;
-    }
-    const tx = this.deps.transactions.receive(m, flow);
-    if (tx === undefined) return;
+    let tx: ServerTransaction | undefined;
     try {
-      this.route(m, tx);
+      if (m.kind === 'response') {
+        this.deps.clients.receive(m);
+        return;
+      }
+      tx = this.deps.transactions.receive(m, flow);
+      if (tx !== undefined) this.route(m, tx);
     } catch (error) {
+      // Bad input must never take the node down: whatever a message does, the next one is served.
       this.deps.logger.error(
-        { err: error, method: m.method, address: formatAddress(flow.remoteAddress, flow.remotePort) },
-        'SIP request failed inside the node; answered 500',
+        { err: error, address: formatAddress(flow.remoteAddress, flow.remotePort) },
+        'SIP message failed inside the node; answered 500 when it was a request',
       );
-      this.respond(tx, { status: 500, reason: 'Server Internal Error', headers: [] });
+      if (tx !== undefined) {
+        try {
+          this.respond(tx, { status: 500, reason: 'Server Internal Error', headers: [] });
+        } catch {
+          // Nothing left to answer with.
+        }
+      }
     }
   }
 
@@ -91,7 +98,12 @@ export class SipCore implements InboundSink {
     if (method === 'CANCEL') {
       // RFC 3261 §9.2: a CANCEL for an INVITE that already has a final response gets 200; with none known, 481.
       const invite = this.deps.transactions.inviteFor(request);
-      this.respond(tx, invite ? { status: 200, reason: 'OK', headers: [] } : { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] });
+      this.respond(
+        tx,
+        invite
+          ? { status: 200, reason: 'OK', headers: [] }
+          : { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] },
+      );
       return;
     }
     // RFC 3261 §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request
@@ -104,7 +116,11 @@ export class SipCore implements InboundSink {
     // respond by generating a response with status code 420 (Bad Extension) [and] an Unsupported header field".
     const required = request.headers('require');
     if (required.length > 0) {
-      this.respond(tx, { status: 420, reason: 'Bad Extension', headers: [['Unsupported', required.join(', ')]] });
+      this.respond(tx, {
+        status: 420,
+        reason: 'Bad Extension',
+        headers: [['Unsupported', required.join(', ')]],
+      });
       return;
     }
     switch (method) {
@@ -154,16 +170,26 @@ export class SipCore implements InboundSink {
       return;
     }
     const where = formatAddress(flow.remoteAddress, flow.remotePort);
-    this.deps.logger.debug({ address: where, transport: flow.transport, code: error.code }, `refused SIP message: ${error.message}`);
+    this.deps.logger.debug(
+      { address: where, transport: flow.transport, code: error.code },
+      `refused SIP message: ${error.message}`,
+    );
     const request = error.request;
     // RFC 3261 §17.2.1: an ACK is never answered.
     if (!error.canRespond || request === undefined || request.method === 'ACK') return;
     try {
-      const packet = buildResponse(request, error.status, error.reason, [['Server', this.deps.serverName]], undefined, {
-        source: { address: flow.remoteAddress, port: flow.remotePort },
-        toTag: nextTag(),
-      });
-      flow.respond(packet, request.via[0]);
+      const packet = buildResponse(
+        request,
+        error.status,
+        error.reason,
+        [['Server', this.deps.serverName]],
+        undefined,
+        {
+          source: { address: flow.remoteAddress, port: flow.remotePort },
+          toTag: nextTag(),
+        },
+      );
+      flow.respond(packet, responsePort(request.via[0]));
     } catch {
       // Not enough of the request to address a response: dropped (RFC 3261 §18.3 drops what it cannot use).
     }

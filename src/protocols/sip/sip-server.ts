@@ -168,9 +168,17 @@ export class SipServer {
     const target = formatAddress(flow.remoteAddress, flow.remotePort);
     void this.clients.send(notify.branch, notify.packet, flow).then((outcome) => {
       if (outcome.kind === 'response' && outcome.response.status < 300) {
-        logger.info({ device: entry.name, type, status: outcome.response.status }, `${entry.name} accepted the ${type} NOTIFY`);
+        logger.info(
+          { device: entry.name, type, status: outcome.response.status },
+          `${entry.name} accepted the ${type} NOTIFY`,
+        );
       } else {
-        const what = outcome.kind === 'response' ? `answered ${outcome.response.status}` : outcome.kind === 'timeout' ? 'did not answer' : 'is not reachable (connection closed)';
+        const what =
+          outcome.kind === 'response'
+            ? `answered ${outcome.response.status}`
+            : outcome.kind === 'timeout'
+              ? 'did not answer'
+              : 'is not reachable (connection closed)';
         logger.warn(
           { device: entry.name, type, address: target, outcome: outcome.kind },
           `${entry.name} ${what} to the ${type} NOTIFY; reset it at the phone if it does not restart`,

@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { BulkJobStatus, ItemState, JobNote, MigrateJobOptions, PhoneSelection } from '../../core/bulk-job.js';
+import type { BulkJobStatus, ItemState, JobNote, MigrateJobOptions } from '../../core/bulk-job.js';
 import { jobTransition } from '../../core/bulk-job.js';
-import { effectiveDeviceDefaults } from '../../core/device-defaults.js';
-import type { MigrationDirection, MigrationSummary, MigrationWarning, PhonePlan } from '../../core/migration.js';
-import {
-  autoRegistrationWarning,
-  fromProtocol,
-  loadsToInstall,
-  missingDevicePlan,
-  missingLoadWarnings,
-  planPhone,
-  summarize,
-} from '../../core/migration.js';
+import type { MigrationDirection } from '../../core/migration.js';
+import { fromProtocol } from '../../core/migration.js';
 import type { BulkJobItemRecord, BulkJobRecord } from '../../store/bulk-job-repository.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
@@ -22,32 +13,17 @@ import type { LiveEvents } from '../live-events.js';
 import type { LiveRegistry } from '../live-registry.js';
 import type { StatusWriter } from '../status-writer.js';
 import { BulkJobRunner } from './job-runner.js';
+import type { MigrateJobInput, MigrationPreviewResult } from './migration-preview.js';
+import { previewMigration } from './migration-preview.js';
 import type { JobProgress } from './progress.js';
 import { progressOf } from './progress.js';
 import { RegistrationWatch } from './registration-watch.js';
 import { reportCsv } from './report-csv.js';
-import { MAX_JOB_PHONES, selectDevices, selectionProblem } from './selection.js';
+
+export type { MigrateJobInput, MigrationPreviewResult } from './migration-preview.js';
 
 export const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
 export const DEFAULT_CONCURRENCY = 20;
-
-/** A request to preview or create a Migrate Phones job (the API's body, validated for types). */
-export interface MigrateJobInput {
-  direction: MigrationDirection;
-  selection: PhoneSelection;
-  /** ISO-8601; absent = run now. */
-  scheduledAt?: string;
-  switchAutoRegistrationProtocol?: boolean;
-  stepTimeoutSeconds?: number;
-  concurrency?: number;
-}
-
-export interface MigrationPreviewResult {
-  direction: MigrationDirection;
-  summary: MigrationSummary;
-  warnings: MigrationWarning[];
-  phones: PhonePlan[];
-}
 
 /** A job as the API shows it. */
 export interface BulkJobView {
@@ -91,7 +67,8 @@ export class BulkJobService {
       live: deps.live,
       store: deps.store,
       statusWriter: deps.statusWriter,
-      onError: (error) => logger.error({ err: error }, 'bulk jobs could not read the devices that registered'),
+      onError: (error) =>
+        logger.error({ err: error }, 'bulk jobs could not read the devices that registered'),
     });
     this.runner = new BulkJobRunner({ ...deps, watch: this.watch });
   }
@@ -107,43 +84,8 @@ export class BulkJobService {
   }
 
   /** What a job would do, phone by phone; changes nothing. */
-  async preview(input: MigrateJobInput): Promise<MigrationPreviewResult> {
-    this.check(input);
-    const { store, statusWriter } = this.deps;
-    await statusWriter.flush();
-    const [storedDefaults, parameters, nodes] = await Promise.all([
-      store.deviceDefaults.listStored(),
-      store.parameters.get(),
-      store.nodes.list(),
-    ]);
-    const defaults = effectiveDeviceDefaults(storedDefaults);
-    const { devices, missing } = await selectDevices(store, input.selection, fromProtocol(input.direction), defaults);
-    if (devices.length + missing.length > MAX_JOB_PHONES) {
-      throw new ValidationError({
-        field: 'selection',
-        message: `the selection matches more than ${MAX_JOB_PHONES} phones; a job takes at most ${MAX_JOB_PHONES}: narrow the query`,
-      });
-    }
-    const plans = [
-      ...devices.map((d) => planPhone(d, input.direction, defaults)),
-      ...missing.map((name) => missingDevicePlan(name, input.direction)),
-    ];
-    const summary = summarize(plans);
-    const warnings: MigrationWarning[] = [];
-    const ar = autoRegistrationWarning({
-      direction: input.direction,
-      parameters,
-      migrating: summary.migrate,
-      autoRegistrationNodes: nodes.filter((n) => n.autoRegistration.enabled).map((n) => n.name),
-    });
-    if (ar) warnings.push(ar);
-    if (this.deps.loads) {
-      const loads = this.deps.loads;
-      const needed = loadsToInstall(plans);
-      const present = await Promise.all(needed.map((l) => loads.provides(l)));
-      warnings.push(...missingLoadWarnings(plans, needed.filter((_, i) => !present[i])));
-    }
-    return { direction: input.direction, summary, warnings, phones: plans };
+  preview(input: MigrateJobInput): Promise<MigrationPreviewResult> {
+    return previewMigration(this.deps, input);
   }
 
   /** Creates a job (queued to run now, or scheduled) from the preview of `input`. */
@@ -159,7 +101,10 @@ export class BulkJobService {
     const preview = await this.preview(input);
     const migrating = preview.phones.filter((p) => p.outcome === 'migrate');
     if (migrating.length === 0) {
-      const why = preview.phones.slice(0, 3).map((p) => p.reason).join('; ');
+      const why = preview.phones
+        .slice(0, 3)
+        .map((p) => p.reason)
+        .join('; ');
       throw new ValidationError({
         field: 'selection',
         message:
@@ -170,7 +115,10 @@ export class BulkJobService {
     }
     const busy = await store.bulkJobs.busyDevices(migrating.map((p) => p.deviceName));
     if (busy.length > 0) {
-      const list = busy.slice(0, 5).map((b) => `${b.deviceName} (job ${b.jobId})`).join(', ');
+      const list = busy
+        .slice(0, 5)
+        .map((b) => `${b.deviceName} (job ${b.jobId})`)
+        .join(', ');
       throw new ConflictError(
         `${busy.length} of the selected phone(s) are already in a job that has not finished: ${list}. Wait for that job, or cancel it`,
       );
@@ -249,7 +197,11 @@ export class BulkJobService {
     await this.find(id);
     const states = opts.state ? [opts.state] : undefined;
     const [items, total] = await Promise.all([
-      this.deps.store.bulkJobs.items(id, { states, limit: opts.pageSize, offset: (opts.page - 1) * opts.pageSize }),
+      this.deps.store.bulkJobs.items(id, {
+        states,
+        limit: opts.pageSize,
+        offset: (opts.page - 1) * opts.pageSize,
+      }),
       this.deps.store.bulkJobs.countItems(id, states),
     ]);
     return { items, total };
@@ -286,7 +238,12 @@ export class BulkJobService {
     });
     await this.runner.cancel(id);
     const at = clock().toISOString();
-    await store.bulkJobs.cancelItems(id, ['pending'], 'job cancelled before this phone was started: nothing was changed', at);
+    await store.bulkJobs.cancelItems(
+      id,
+      ['pending'],
+      'job cancelled before this phone was started: nothing was changed',
+      at,
+    );
     await store.bulkJobs.cancelItems(
       id,
       ['running', 'waiting'],
@@ -295,11 +252,6 @@ export class BulkJobService {
     );
     logger.info({ job: id, by }, `bulk job ${id} cancelled by ${by}`);
     return this.announce(job);
-  }
-
-  private check(input: MigrateJobInput): void {
-    const problem = selectionProblem(input.selection);
-    if (problem) throw new ValidationError(problem);
   }
 
   private async find(id: string): Promise<BulkJobRecord> {
@@ -314,7 +266,8 @@ export class BulkJobService {
     extra: { message?: string; finishedAt?: string } = {},
   ): Promise<BulkJobRecord> {
     const job = await this.find(id);
-    const scheduledInFuture = job.scheduledAt !== null && Date.parse(job.scheduledAt) > this.deps.clock().getTime();
+    const scheduledInFuture =
+      job.scheduledAt !== null && Date.parse(job.scheduledAt) > this.deps.clock().getTime();
     const t = jobTransition(job, action, { scheduledInFuture });
     if (!t.ok) throw new ConflictError(t.problem);
     await this.deps.store.bulkJobs.updateJob(id, { status: t.status, ...extra });

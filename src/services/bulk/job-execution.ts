@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ItemState } from '../../core/bulk-job.js';
 import { jobTransition } from '../../core/bulk-job.js';
@@ -45,6 +46,8 @@ export class JobExecution {
     private readonly onEnded: () => void,
   ) {
     this.log = deps.logger.child({ job: job.id });
+    // Every phone in progress waits on this signal.
+    setMaxListeners(0, this.abort.signal);
     this.done = this.run().finally(() => {
       this.flushProgress();
       this.onEnded();
@@ -89,7 +92,9 @@ export class JobExecution {
       await this.switchParameterIfAsked();
       // Phones that were in progress when the node stopped first, then the others in order.
       const items = await store.bulkJobs.items(this.job.id, { states: UNFINISHED });
-      items.sort((a, b) => Number(a.state === 'pending') - Number(b.state === 'pending') || a.position - b.position);
+      items.sort(
+        (a, b) => Number(a.state === 'pending') - Number(b.state === 'pending') || a.position - b.position,
+      );
       this.log.info(
         { phones: items.length, concurrency: this.job.options.concurrency },
         `bulk job ${this.job.id} running: ${items.length} phone(s) to migrate ${this.job.options.direction}`,
@@ -157,7 +162,11 @@ export class JobExecution {
   /** Auto Registration Phone Protocol, when the job was asked to switch it (cucm.md §1.3); no restart. */
   private async switchParameterIfAsked(): Promise<void> {
     const { options, notes } = this.job;
-    if (!options.switchAutoRegistrationProtocol || notes.some((n) => n.message.startsWith('Auto Registration'))) return;
+    if (
+      !options.switchAutoRegistrationProtocol ||
+      notes.some((n) => n.message.startsWith('Auto Registration'))
+    )
+      return;
     const to = toProtocol(options.direction);
     const before = (await this.deps.configuration.getParameters()).autoRegistrationPhoneProtocol;
     const message =
@@ -207,15 +216,27 @@ export class JobExecution {
       });
       switch (outcome.kind) {
         case 'done':
-          await update({ state: 'done', reason: outcome.notes.length ? outcome.notes.join('; ') : null, finished: true });
+          await update({
+            state: 'done',
+            reason: outcome.notes.length ? outcome.notes.join('; ') : null,
+            finished: true,
+          });
           return;
         case 'failed':
-          this.log.warn({ device: name, step: outcome.step }, `migration of ${name} failed: ${outcome.reason}`);
+          this.log.warn(
+            { device: name, step: outcome.step },
+            `migration of ${name} failed: ${outcome.reason}`,
+          );
           await update({ step: outcome.step, state: 'failed', reason: outcome.reason, finished: true });
           return;
         case 'aborted':
           if (this.halt === 'cancel') {
-            await update({ step: outcome.step, state: 'cancelled', reason: cancelledReason(name, item, outcome.step, outcome.started), finished: true });
+            await update({
+              step: outcome.step,
+              state: 'cancelled',
+              reason: cancelledReason(name, item, outcome.step, outcome.started),
+              finished: true,
+            });
           }
           return;
       }
@@ -245,7 +266,12 @@ export class JobExecution {
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = null;
     if (!this.tally) return;
-    const status = this.halt === 'cancel' ? 'cancelled' : this.paused && this.job.status === 'running' ? 'paused' : this.job.status;
+    const status =
+      this.halt === 'cancel'
+        ? 'cancelled'
+        : this.paused && this.job.status === 'running'
+          ? 'paused'
+          : this.job.status;
     this.deps.live.emit('bulk-job-progress', {
       jobId: this.job.id,
       status,
@@ -256,9 +282,15 @@ export class JobExecution {
 }
 
 /** What a cancelled phone was left as, from the step it had reached. */
-function cancelledReason(name: string, item: BulkJobItemRecord, step: MigrationStep, started: boolean): string {
+function cancelledReason(
+  name: string,
+  item: BulkJobItemRecord,
+  step: MigrationStep,
+  started: boolean,
+): string {
   const { plan } = item;
-  const upgraded = plan.steps.indexOf(step) > plan.steps.indexOf('upgrade-sccp-load') && plan.intermediateLoadId;
+  const upgraded =
+    plan.steps.indexOf(step) > plan.steps.indexOf('upgrade-sccp-load') && plan.intermediateLoadId;
   switch (step) {
     case 'upgrade-sccp-load':
       return started

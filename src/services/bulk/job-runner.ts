@@ -89,7 +89,8 @@ export class BulkJobRunner {
         this.timers.delete(job.id);
         void this.deps.store.bulkJobs.findJob(job.id).then(
           (current) => current && current.status === 'scheduled' && this.arm(current),
-          (error: unknown) => this.log.error({ err: error, job: job.id }, 'could not read a scheduled bulk job'),
+          (error: unknown) =>
+            this.log.error({ err: error, job: job.id }, 'could not read a scheduled bulk job'),
         );
       },
       Math.min(due, MAX_TIMER_MS),
@@ -112,7 +113,10 @@ export class BulkJobRunner {
       const t = jobTransition(job, 'start');
       if (!t.ok) return;
       const startedAt = this.deps.clock().toISOString();
-      await this.deps.store.bulkJobs.updateJob(id, { status: t.status, startedAt: job.startedAt ?? startedAt });
+      await this.deps.store.bulkJobs.updateJob(id, {
+        status: t.status,
+        startedAt: job.startedAt ?? startedAt,
+      });
       this.launch({ ...job, status: t.status, startedAt: job.startedAt ?? startedAt });
     } catch (error) {
       this.log.error({ err: error, job: id }, `could not start bulk job ${id}`);

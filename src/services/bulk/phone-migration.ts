@@ -98,7 +98,7 @@ function elsewhereReason(deps: PhoneMigrationDeps, name: string, node: string): 
   );
 }
 
-function describe(o: Observation | null): string {
+function lastSeen(o: Observation | null): string {
   if (!o) return 'it was not seen registering';
   switch (o.kind) {
     case 'registered':
@@ -114,7 +114,11 @@ function describe(o: Observation | null): string {
  * provisioning.md §3.4: the phone first takes the newer SCCP load. Sets it as the Phone Load
  * Name, resets the phone, and waits until it registers again over SCCP with that load.
  */
-async function upgradeSccpLoad(deps: PhoneMigrationDeps, run: PhoneRun, _context: StepContext): Promise<StepOutcome> {
+async function upgradeSccpLoad(
+  deps: PhoneMigrationDeps,
+  run: PhoneRun,
+  _context: StepContext,
+): Promise<StepOutcome> {
   const { deviceName: name, plan } = run;
   const load = plan.intermediateLoadId as string;
   const elsewhere = await registeredElsewhere(deps, name);
@@ -154,7 +158,7 @@ async function upgradeSccpLoad(deps: PhoneMigrationDeps, run: PhoneRun, _context
   const what = resetSent
     ? `did not register again within ${seconds(run.stepTimeoutMs)} after the reset to take SCCP load ${load}`
     : `was not registered on ${deps.nodeName} (off or unreachable) and did not register within ${seconds(run.stepTimeoutMs)}`;
-  return failed(`${name} ${what}; ${describe(outcome.last)}. ${left}`);
+  return failed(`${name} ${what}; ${lastSeen(outcome.last)}. ${left}`);
 }
 
 /**
@@ -162,14 +166,19 @@ async function upgradeSccpLoad(deps: PhoneMigrationDeps, run: PhoneRun, _context
  * Load Name so that it takes the new protocol's load of Device Defaults, and resets the phone.
  * The switch and the item's move to the next step commit together.
  */
-async function switchProtocol(deps: PhoneMigrationDeps, run: PhoneRun, context: StepContext): Promise<StepOutcome> {
+async function switchProtocol(
+  deps: PhoneMigrationDeps,
+  run: PhoneRun,
+  context: StepContext,
+): Promise<StepOutcome> {
   const { deviceName: name, plan } = run;
   const elsewhere = await registeredElsewhere(deps, name);
   if (elsewhere) return failed(elsewhereReason(deps, name, elsewhere));
   run.subscription.clear();
   await deps.statusWriter.flush();
   const switched = await deps.store.transaction(async (tx) => {
-    if (!(await tx.bulkJobs.switchDeviceProtocol(name, plan.fromProtocol, plan.toProtocol, null))) return false;
+    if (!(await tx.bulkJobs.switchDeviceProtocol(name, plan.fromProtocol, plan.toProtocol, null)))
+      return false;
     await run.update({ step: 'await-registration', state: 'running' }, tx);
     return true;
   });
@@ -185,7 +194,11 @@ async function switchProtocol(deps: PhoneMigrationDeps, run: PhoneRun, context: 
  * Waits for the phone to register over the new protocol. A phone that comes back over the old
  * protocol did not install the new load: its device is switched back so that it keeps working.
  */
-async function awaitRegistration(deps: PhoneMigrationDeps, run: PhoneRun, context: StepContext): Promise<StepOutcome> {
+async function awaitRegistration(
+  deps: PhoneMigrationDeps,
+  run: PhoneRun,
+  context: StepContext,
+): Promise<StepOutcome> {
   const { deviceName: name, plan } = run;
   const to = plan.toProtocol;
   const from = plan.fromProtocol;
@@ -205,7 +218,8 @@ async function awaitRegistration(deps: PhoneMigrationDeps, run: PhoneRun, contex
   type Seen = { kind: 'registered'; activeLoadId: string | null } | { kind: 'old-protocol' };
   const outcome = await run.subscription.next<Seen>(
     (o) => {
-      if (o.kind === 'registered' && o.protocol === to) return { kind: 'registered', activeLoadId: o.activeLoadId };
+      if (o.kind === 'registered' && o.protocol === to)
+        return { kind: 'registered', activeLoadId: o.activeLoadId };
       // The phone booted the old protocol again and was refused: it did not take the new load.
       if (o.kind === 'rejected' && o.protocol === from && o.reason === 'device-protocol-mismatch') {
         return { kind: 'old-protocol' };
@@ -220,9 +234,11 @@ async function awaitRegistration(deps: PhoneMigrationDeps, run: PhoneRun, contex
     if (outcome.value.kind === 'old-protocol') return rollBack(deps, run);
     return ok(loadNotes(name, to, target, outcome.value.activeLoadId));
   }
-  const after = context.resetSent ? 'after the reset' : `(it was not registered on ${deps.nodeName} when the job reached it)`;
+  const after = context.resetSent
+    ? 'after the reset'
+    : `(it was not registered on ${deps.nodeName} when the job reached it)`;
   return failed(
-    `${name} did not register over ${to} within ${seconds(run.stepTimeoutMs)} ${after}; ${describe(outcome.last)}. ` +
+    `${name} did not register over ${to} within ${seconds(run.stepTimeoutMs)} ${after}; ${lastSeen(outcome.last)}. ` +
       `The device is now a ${to} phone in openucm: it registers when the phone boots with ${to} load ${target ?? '(none)'}; ` +
       `to undo, migrate it back (${to}→${from})`,
   );
@@ -233,7 +249,12 @@ async function rollBack(deps: PhoneMigrationDeps, run: PhoneRun): Promise<StepOu
   const { deviceName: name, plan } = run;
   const load = plan.intermediateLoadId ?? plan.phoneLoadName;
   await deps.statusWriter.flush();
-  const restored = await deps.store.bulkJobs.switchDeviceProtocol(name, plan.toProtocol, plan.fromProtocol, load);
+  const restored = await deps.store.bulkJobs.switchDeviceProtocol(
+    name,
+    plan.toProtocol,
+    plan.fromProtocol,
+    load,
+  );
   if (restored) deps.live.emit('configuration-changed', { what: 'device', name });
   return failed(
     `${name} came back over ${plan.fromProtocol} after the reset instead of ${plan.toProtocol}: it did not install ` +
@@ -245,11 +266,18 @@ async function rollBack(deps: PhoneMigrationDeps, run: PhoneRun): Promise<StepOu
   );
 }
 
-function loadNotes(name: string, protocol: DeviceProtocol, target: string | null, reported: string | null): string[] {
+function loadNotes(
+  name: string,
+  protocol: DeviceProtocol,
+  target: string | null,
+  reported: string | null,
+): string[] {
   if (!target) return [];
   if (reported === null) return [`${name} does not report its load; openucm assumes it runs ${target}`];
   if (reported.toLowerCase() !== target.toLowerCase()) {
-    return [`${name} registered over ${protocol} with load ${reported}, not the Device Defaults load ${target}`];
+    return [
+      `${name} registered over ${protocol} with load ${reported}, not the Device Defaults load ${target}`,
+    ];
   }
   return [];
 }

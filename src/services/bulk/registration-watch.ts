@@ -18,9 +18,7 @@ export type Observation =
   | { kind: 'unregistered'; reason: string };
 
 export type WaitOutcome<T> =
-  | { kind: 'result'; value: T }
-  | { kind: 'timeout'; last: Observation | null }
-  | { kind: 'aborted' };
+  { kind: 'result'; value: T } | { kind: 'timeout'; last: Observation | null } | { kind: 'aborted' };
 
 /**
  * Observations of one device, queued from the moment of subscribing, so that a phone that
@@ -108,7 +106,12 @@ export class RegistrationWatch {
   private readonly onEvent = (e: RegistrationEvent) => this.event(e);
 
   constructor(
-    private readonly deps: { live: LiveEvents; store: Store; statusWriter: StatusWriter; onError(error: unknown): void },
+    private readonly deps: {
+      live: LiveEvents;
+      store: Store;
+      statusWriter: StatusWriter;
+      onError(error: unknown): void;
+    },
   ) {
     deps.live.on('device-status', this.onStatus);
     deps.live.on('registration-event', this.onEvent);
@@ -153,7 +156,12 @@ export class RegistrationWatch {
   private event(e: RegistrationEvent): void {
     if (!this.subscriptions.has(e.deviceName)) return;
     if (e.outcome === 'rejected') {
-      this.deliver(e.deviceName, { kind: 'rejected', protocol: e.protocol, reason: e.reason, message: e.message });
+      this.deliver(e.deviceName, {
+        kind: 'rejected',
+        protocol: e.protocol,
+        reason: e.reason,
+        message: e.message,
+      });
     } else if (e.outcome === 'unregistered') {
       this.deliver(e.deviceName, { kind: 'unregistered', reason: e.reason });
     }

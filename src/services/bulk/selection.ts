@@ -24,7 +24,10 @@ export function selectionProblem(selection: PhoneSelection): FieldProblem | null
       if (problem) return { field, message: `${problem} (item ${i + 1} of the list)` };
       const first = seen.get(name);
       if (first !== undefined) {
-        return { field, message: `device ${name} is listed twice (items ${first + 1} and ${i + 1}); list each phone once` };
+        return {
+          field,
+          message: `device ${name} is listed twice (items ${first + 1} and ${i + 1}); list each phone once`,
+        };
       }
       seen.set(name, i);
     }
@@ -106,7 +109,10 @@ async function byQuery(
 }
 
 function matches(d: DeviceRecord, q: PhoneSelectionQuery, defaults: DeviceDefault[]): boolean {
-  if ((q.dnFrom !== undefined || q.dnTo !== undefined) && !d.lines.some((l) => dnInSelectionRange(l.dn, q.dnFrom, q.dnTo))) {
+  if (
+    (q.dnFrom !== undefined || q.dnTo !== undefined) &&
+    !d.lines.some((l) => dnInSelectionRange(l.dn, q.dnFrom, q.dnTo))
+  ) {
     return false;
   }
   if (q.loadId !== undefined) {

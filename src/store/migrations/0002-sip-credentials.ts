@@ -11,7 +11,9 @@ export function sipCredentials(_context: MigrationContext): Migration {
       await db.schema
         .createTable('sip_credentials')
         .addColumn('username', 'text', (c) => c.primaryKey())
-        .addColumn('device_name', 'text', (c) => c.notNull().unique().references('devices.name').onDelete('cascade'))
+        .addColumn('device_name', 'text', (c) =>
+          c.notNull().unique().references('devices.name').onDelete('cascade'),
+        )
         .addColumn('realm', 'text', (c) => c.notNull())
         .addColumn('ha1_md5', 'text', (c) => c.notNull())
         .addColumn('ha1_sha256', 'text', (c) => c.notNull())

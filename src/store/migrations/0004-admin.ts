@@ -66,7 +66,28 @@ export function admin({ flavor }: MigrationContext): Migration {
 
       // The dashboard's chart reads the last hour of the registration log.
       await db.schema.createIndex('registration_events_at').on('registration_events').column('at').execute();
-      await db.schema.createIndex('devices_status_node').on('devices').column('status_node').execute();
+
+      // Device > Phone pages through 100,000 phones sorted by a column with the name as tie-breaker,
+      // or filtered by one: (column, name) serves both without sorting the table (bench/ui/phone-list.ts).
+      // These replace the single-column indexes of 0001, whose lookups they also serve.
+      for (const column of ['model', 'protocol', 'status', 'ip_address']) {
+        await db.schema.dropIndex(`devices_${column}`).execute();
+        await db.schema
+          .createIndex(`devices_${column}_name`)
+          .on('devices')
+          .columns([column, 'name'])
+          .execute();
+      }
+      await db.schema
+        .createIndex('devices_description_name')
+        .on('devices')
+        .columns(['description', 'name'])
+        .execute();
+      await db.schema
+        .createIndex('devices_node_status_name')
+        .on('devices')
+        .columns(['status_node', 'status', 'name'])
+        .execute();
     },
   };
 }

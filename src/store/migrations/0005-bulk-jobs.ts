@@ -48,7 +48,11 @@ export function bulkJobs(_context: MigrationContext): Migration {
         .on('bulk_job_items')
         .columns(['job_id', 'position'])
         .execute();
-      await db.schema.createIndex('bulk_job_items_device').on('bulk_job_items').column('device_name').execute();
+      await db.schema
+        .createIndex('bulk_job_items_device')
+        .on('bulk_job_items')
+        .column('device_name')
+        .execute();
     },
   };
 }

@@ -8,18 +8,23 @@ export function targetOf(t: TestNode): PhoneTarget {
     host: '127.0.0.1',
     sccpPort: t.node.ports.sccp,
     tftpPort: t.node.ports.tftp as number,
-    sip: t.node.registration,
+    sipPort: t.node.ports.sip as number,
   };
 }
 
 /** Switches auto-registration on for cm1 with the range `from`–`to`. */
 export async function enableAutoRegistration(t: TestNode, from = '1000', to = '1999'): Promise<void> {
-  const r = await t.api.patch('/nodes/cm1', { autoRegistration: { enabled: true, startingDn: from, endingDn: to } });
+  const r = await t.api.patch('/nodes/cm1', {
+    autoRegistration: { enabled: true, startingDn: from, endingDn: to },
+  });
   if (r.status !== 200) throw new Error(`could not enable auto-registration: ${JSON.stringify(r.body)}`);
 }
 
 export function mac(n: number, prefix = '00AA'): string {
-  return `${prefix}${n.toString(16).toUpperCase().padStart(12 - prefix.length, '0')}`;
+  return `${prefix}${n
+    .toString(16)
+    .toUpperCase()
+    .padStart(12 - prefix.length, '0')}`;
 }
 
 /** Powers on `count` phones on `load` and waits until every one is registered. */
@@ -30,10 +35,12 @@ export async function startFleet(
 ): Promise<ScriptedPhone[]> {
   const phones = Array.from(
     { length: count },
-    (_, i) => new ScriptedPhone({ ...options, mac: mac((options.first ?? 1) + i, options.prefix) }, targetOf(t)),
+    (_, i) =>
+      new ScriptedPhone({ ...options, mac: mac((options.first ?? 1) + i, options.prefix) }, targetOf(t)),
   );
   // Power on in waves, as a building does, so that TFTP and SCCP are not hit all at once.
-  for (let i = 0; i < phones.length; i += 100) await Promise.all(phones.slice(i, i + 100).map((p) => p.start()));
+  for (let i = 0; i < phones.length; i += 100)
+    await Promise.all(phones.slice(i, i + 100).map((p) => p.start()));
   await eventually(() => phones.every((p) => p.registered), 30_000);
   return phones;
 }
@@ -72,7 +79,10 @@ export async function dnsOf(t: TestNode, names: string[]): Promise<Map<string, s
   const map = new Map<string, string[]>();
   for (const name of names) {
     const r = await t.api.get<{ lines: { dn: string }[]; protocol: string }>(`/phones/${name}`);
-    map.set(name, r.body.lines.map((l) => l.dn));
+    map.set(
+      name,
+      r.body.lines.map((l) => l.dn),
+    );
   }
   return map;
 }

@@ -1,21 +1,20 @@
 /**
  * A scripted 7940 for the bulk-job tests: boots on a load, reads its SEP<MAC>.cnf.xml over TFTP
  * (when its device exists), takes the load the file names if it can install it from the one it
- * runs (provisioning.md §3.4), and registers over the protocol of its load. A Reset makes it
- * boot again; a lost connection makes it register again with the same load.
+ * runs (provisioning.md §3.4), and registers over the protocol of its load. A Reset (SCCP) or a
+ * NOTIFY check-sync (SIP) makes it boot again; a lost node makes it register again.
  *
- * SCCP is the real wire (SccpStation against the node's SCCP server). SIP goes through the
- * node's RegistrationService in-process, standing in for the SIP registrar that is not in the
- * tree yet: swap `sip` for the simulator's SIP client once src/protocols/sip has a registrar.
+ * Both protocols are the real wire: SccpStation against the node's SCCP server, the simulator's
+ * SipRegistration (UDP) against its SIP registrar. The full simulator (src/sim/phone.ts) does
+ * the same with real load files; this one is scripted so that a test can hold a phone down.
  */
 import type { DeviceProtocol } from '../../../src/core/device.js';
 import { protocolOfLoad } from '../../../src/core/load.js';
 import { parseLoadVersion } from '../../../src/core/load-version.js';
 import { phoneModel } from '../../../src/core/phone-models.js';
-import type { DeviceConnection, ResetType } from '../../../src/services/live-registry.js';
-import type { RegistrationService } from '../../../src/services/registration-service.js';
 import { parseDeviceConfig } from '../../../src/sim/device-config.js';
 import { SccpStation } from '../../../src/sim/sccp-station.js';
+import { SipRegistration } from '../../../src/sim/sip-registration.js';
 import { TftpFetchError, tftpGet } from '../../../src/sim/tftp-client.js';
 
 /** Where the phone finds its node; changed when a test restarts the node on new ports. */
@@ -23,8 +22,7 @@ export interface PhoneTarget {
   host: string;
   sccpPort: number;
   tftpPort: number;
-  /** The SIP stand-in: the node's registration service. */
-  sip: RegistrationService;
+  sipPort: number;
 }
 
 export interface ScriptedPhoneOptions {
@@ -59,12 +57,13 @@ export class ScriptedPhone {
   /** Registrations accepted, with the load they reported. */
   readonly registrations: { protocol: DeviceProtocol; load: string }[] = [];
   private station: SccpStation | null = null;
-  private sipConnection: DeviceConnection | null = null;
+  private sip: SipRegistration | null = null;
+  /** The SIP line name (AOR user) its configuration gives. */
+  private sipLine: string | null = null;
   private held: Promise<void> | null = null;
   private release: (() => void) | null = null;
   private stopped = false;
   private booting: Promise<void> | null = null;
-  readonly trace: string[] = [];
 
   constructor(
     private readonly options: ScriptedPhoneOptions,
@@ -103,8 +102,9 @@ export class ScriptedPhone {
    */
   nodeRestarted(target: PhoneTarget): void {
     this.target = target;
-    if (this.sipConnection) {
-      this.sipConnection = null;
+    if (this.sip) {
+      this.sip.close();
+      this.sip = null;
       this.registered = false;
       this.booting = this.registerLoop();
     }
@@ -115,7 +115,8 @@ export class ScriptedPhone {
     this.letGo();
     this.station?.destroy();
     this.station = null;
-    if (this.sipConnection) this.dropSip('node-shutdown');
+    this.sip?.close();
+    this.sip = null;
     await this.booting?.catch(() => undefined);
   }
 
@@ -123,10 +124,10 @@ export class ScriptedPhone {
     if (this.held) await this.held;
     if (this.stopped) return;
     const config = await this.readConfig();
-    this.trace.push(`config ${config?.protocol} ${config?.loadId} running ${this.load}`);
     if (config?.loadId && config.loadId !== this.load && canInstall(this.load, config.loadId)) {
       this.load = config.loadId;
     }
+    this.sipLine = config?.sipLines[0]?.name ?? null;
     await this.registerLoop();
   }
 
@@ -159,7 +160,6 @@ export class ScriptedPhone {
       if (this.held) await this.held;
       if (this.stopped) return;
       const ok = this.protocol === 'SCCP' ? await this.registerSccp() : await this.registerSip();
-      this.trace.push(`register ${this.protocol} ${this.load} ${ok}`);
       if (ok) {
         this.registered = true;
         this.registrations.push({ protocol: this.protocol, load: this.load });
@@ -186,7 +186,7 @@ export class ScriptedPhone {
     const outcome = await Promise.race([
       station.register(),
       new Promise<{ kind: 'timeout' }>((r) => {
-        timer = setTimeout(() => r({ kind: 'timeout' }), 10_000);
+        timer = setTimeout(() => r({ kind: 'timeout' }), 60_000);
       }),
     ]);
     clearTimeout(timer);
@@ -207,7 +207,6 @@ export class ScriptedPhone {
   }
 
   private onReset(station: SccpStation): void {
-    this.trace.push('reset');
     this.resets++;
     this.station = null;
     this.registered = false;
@@ -216,40 +215,35 @@ export class ScriptedPhone {
   }
 
   private async registerSip(): Promise<boolean> {
-    const phone = this;
-    const connection: DeviceConnection = {
-      protocol: 'SIP',
-      address: '127.0.0.1:5060',
-      reset(_type: ResetType) {
-        phone.resets++;
-        phone.dropSip('device-reset');
-        phone.booting = phone.boot();
-      },
-      close() {
-        phone.dropSip('replaced-by-new-registration');
-      },
-    };
-    const result = await this.target.sip.register(
-      {
-        deviceName: this.deviceName,
-        protocol: 'SIP',
-        model: MODEL,
-        announcedModel: 'Cisco-CP7940G/8.12',
-        address: connection.address,
-        activeLoadId: this.options.reportsLoad === false ? undefined : this.load,
-      },
-      connection,
+    const sip = new SipRegistration({
+      mac: this.options.mac,
+      modelEnum: MODEL.sccpDeviceType,
+      userAgent: 'Cisco-CP7940G/8.12',
+      expires: 3600,
+      t1Ms: 100,
+    });
+    await sip.open();
+    // sip-cisco.md §1.6: a 7940 on SIP 8.x reboots on NOTIFY check-sync (the node's Reset).
+    sip.once('command', () => setImmediate(() => this.onSipReboot(sip)));
+    const name = this.sipLine ?? this.deviceName;
+    const outcome = await sip.register(
+      { index: 1, name, authName: name },
+      { host: this.target.host, port: this.target.sipPort },
     );
-    if (result.kind !== 'accepted') return false;
-    this.sipConnection = connection;
+    if (outcome.kind !== 'registered') {
+      sip.close();
+      return false;
+    }
+    this.sip = sip;
     return true;
   }
 
-  private dropSip(reason: 'device-reset' | 'node-shutdown' | 'replaced-by-new-registration'): void {
-    const connection = this.sipConnection;
-    if (!connection) return;
-    this.sipConnection = null;
+  private onSipReboot(sip: SipRegistration): void {
+    if (this.sip !== sip) return;
+    this.resets++;
+    this.sip = null;
     this.registered = false;
-    this.target.sip.unregistered({ name: this.deviceName, protocol: 'SIP', model: '7940' }, connection, reason);
+    sip.close();
+    this.booting = this.boot();
   }
 }

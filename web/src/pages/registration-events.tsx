@@ -123,7 +123,12 @@ export function RegistrationEventsPage() {
               <tr key={e.id ?? `live-${e.at}-${e.deviceName}-${i}`} className={`row-${e.outcome}`}>
                 <td className="nowrap">{dateTime(e.at)}</td>
                 <td>
-                  <Link href={`/phones/${e.deviceName}`}>{e.deviceName}</Link>
+                  <Link
+                    href={`/registration-events?device=${encodeURIComponent(e.deviceName)}`}
+                    title={`Only the events of ${e.deviceName}`}
+                  >
+                    {e.deviceName}
+                  </Link>
                 </td>
                 <td>{e.protocol}</td>
                 <td>{e.address}</td>
@@ -131,8 +136,8 @@ export function RegistrationEventsPage() {
                 <td>
                   <span className={`badge badge-${e.outcome}`}>{e.outcome}</span>
                 </td>
-                <td className="nowrap">{e.reason}</td>
-                <td>{e.message}</td>
+                <td className="reason">{e.reason}</td>
+                <td className="message">{e.message}</td>
                 <td className="remedy">{e.remedy ?? ''}</td>
               </tr>
             ))}

@@ -61,7 +61,7 @@ const STOP_TIMEOUT_MS = 15_000;
 
 /**
  * SCCP in several processes (`--sccp-workers N`): forks N workers that share the Skinny port
- * (Node's cluster module hands accepted connections round-robin) and decides their phones'
+ * (Node's cluster module; each worker accepts from the shared socket) and decides their phones'
  * registrations here, where the database and the services live. One process may hold at most
  * its file-descriptor limit of sockets; N workers carry N times as many phones.
  */
@@ -78,6 +78,11 @@ export class SccpCluster {
   /** Forks the workers; resolves with the shared port once every worker listens. */
   async start(): Promise<number> {
     const { exec, execArgv } = workerScript();
+    // Workers accept on the shared socket themselves. Round-robin would pass every connection
+    // through this process, one at a time per worker: during a registration storm, on a busy
+    // machine, that hand-off (not the work) limited the rate to a few hundred phones per second.
+    // The kernel's spread is less even, so each worker also caps its connections (worker-main.ts).
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec, execArgv, args: [] });
     // Every worker asks for the configured port, even 0: the cluster module shares one listening
     // socket per (address, port) request, so port 0 gives all of them the same picked port.

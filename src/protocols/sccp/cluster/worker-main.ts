@@ -1,6 +1,6 @@
 /**
  * Entry point of one SCCP worker process (`openucm start --sccp-workers N`): owns a share of the
- * Skinny connections (the listening socket is shared by Node's cluster module, round-robin),
+ * Skinny connections (the listening socket is shared by Node's cluster module; each worker accepts),
  * answers framing, the startup exchange and keepalives in memory, and asks the primary to
  * decide registrations.
  */
@@ -25,6 +25,8 @@ const logger = pino(
   { write: (line: string) => send({ type: 'log', line }) },
 );
 const registrar = new IpcRegistrar(settings.nodeName, send);
+// A socket per phone: stay clear of a 20,000 open-file limit (logs, IPC and the database need a few too).
+const MAX_CONNECTIONS = 18_000;
 const server = new SccpServer({
   host: settings.host,
   port: settings.port,
@@ -32,6 +34,7 @@ const server = new SccpServer({
   registration: registrar,
   logger: logger.child({ component: 'sccp' }),
   clock: () => new Date(),
+  maxConnections: MAX_CONNECTIONS,
 });
 
 let stopping = false;

@@ -4,7 +4,12 @@
  * (`stale=true`) and replay refusal.
  */
 import type { DigestAlgorithm, DigestCredentials } from '../digest.js';
-import { computeHa1, formatDigestChallenge, parseDigestCredentials, verifyDigestCredentials } from '../digest.js';
+import {
+  computeHa1,
+  formatDigestChallenge,
+  parseDigestCredentials,
+  verifyDigestCredentials,
+} from '../digest.js';
 import type { SipRequest } from '../message.js';
 import type { StoredCredential } from '../registrar/credentials.js';
 import { NonceManager } from './nonces.js';
@@ -87,7 +92,10 @@ export class DigestPolicy {
     const ha1 = base === 'MD5' ? credential.ha1Md5 : base === 'SHA-256' ? credential.ha1Sha256 : undefined;
     if (ha1 === undefined) return { kind: 'failed', detail: `algorithm ${cr.algorithm} is not offered` };
     if (!verifyDigestCredentials(cr, { ha1 }, request.method, request.body)) {
-      return { kind: 'failed', detail: `wrong digest response for user "${cr.username}" (password mismatch)` };
+      return {
+        kind: 'failed',
+        detail: `wrong digest response for user "${cr.username}" (password mismatch)`,
+      };
     }
     const nc = cr.nc === undefined ? undefined : parseInt(cr.nc, 16);
     const check = this.nonces.check(cr.nonce, { nc, callId: request.callId, cseq: request.cseq.seq });

@@ -13,8 +13,15 @@ function request(text: string | Buffer): SipRequest {
 
 it('reads the 7975 trace: device from the instance, model 437, load from Reason', () => {
   const r = request(cisco7975Register);
-  expect(identifyFromMessage(r.to, r.contacts)).toEqual({ deviceName: 'SEP0024142DDF24', source: 'instance', user: '5678' });
-  expect(announcedModel(r.header('user-agent'), r.contacts)).toMatchObject({ model: { model: '7975' }, deviceType: 437 });
+  expect(identifyFromMessage(r.to, r.contacts)).toEqual({
+    deviceName: 'SEP0024142DDF24',
+    source: 'instance',
+    user: '5678',
+  });
+  expect(announcedModel(r.header('user-agent'), r.contacts)).toMatchObject({
+    model: { model: '7975' },
+    deviceType: 437,
+  });
   expect(activeLoadOf(r)).toBe('SIP75.9-3-1SR1-1S');
 });
 
@@ -38,7 +45,10 @@ it('falls back to the User-Agent, then to a third-party device', () => {
 it('takes ActiveLoad= and strips .loads', () => {
   const text = (cisco7975Register as Buffer)
     .toString()
-    .replace('Load=SIP75.9-3-1SR1-1S', 'ActiveLoad=SIP75.9-4-2SR1-1S.loads InactiveLoad=SIP75.9-3-1SR1-1S.loads');
+    .replace(
+      'Load=SIP75.9-3-1SR1-1S',
+      'ActiveLoad=SIP75.9-4-2SR1-1S.loads InactiveLoad=SIP75.9-3-1SR1-1S.loads',
+    );
   expect(activeLoadOf(request(text))).toBe('SIP75.9-4-2SR1-1S');
 });
 

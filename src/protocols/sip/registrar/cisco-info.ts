@@ -25,7 +25,10 @@ export interface AnnouncedModel {
  * The catalogue model: sip-cisco.md §1.4's enum (the same numbers as the SCCP device types: 7 = 7960,
  * 8 = 7940, 437 = 7975, 30006 = 7970), else the Cisco User-Agent, else a third-party SIP device.
  */
-export function announcedModel(userAgent: string | undefined, contacts: '*' | readonly ContactValue[]): AnnouncedModel {
+export function announcedModel(
+  userAgent: string | undefined,
+  contacts: '*' | readonly ContactValue[],
+): AnnouncedModel {
   if (contacts !== '*') {
     for (const c of contacts) {
       const raw = c.params.get(MODEL_PARAM);

@@ -7,7 +7,8 @@ const plan = (text: string) => planRegister(parseRequest(text), DEFAULT_EXPIRES_
 it('keys Cisco bindings by instance-id and echoes the Contact without expires', () => {
   const p = plan(
     registerText({
-      contact: '"Line 1" <sip:2006@10.0.0.5:5060>;expires=300;+sip.instance="<urn:uuid:00000000-0000-0000-0000-001795a1b2c3>";q=0.5',
+      contact:
+        '"Line 1" <sip:2006@10.0.0.5:5060>;expires=300;+sip.instance="<urn:uuid:00000000-0000-0000-0000-001795a1b2c3>";q=0.5',
     }),
   );
   expect(p).toEqual({

@@ -44,7 +44,12 @@ export type RegisterPlan =
   /** RFC 3261 §10.2.2: `Contact: *` with `Expires: 0` removes every binding (of this device, here). */
   | { readonly kind: 'remove-all' }
   | { readonly kind: 'update'; readonly contacts: readonly RequestedContact[] }
-  | { readonly kind: 'refuse'; readonly status: 400 | 423; readonly reason: string; readonly minExpires?: number };
+  | {
+      readonly kind: 'refuse';
+      readonly status: 400 | 423;
+      readonly reason: string;
+      readonly minExpires?: number;
+    };
 
 /** The Contact text without its `expires` parameter, in `<uri>;params` form. */
 export function contactText(c: ContactValue): string {
@@ -61,7 +66,8 @@ export function contactText(c: ContactValue): string {
  * otherwise the Contact URI as written (RFC 3261 §10.3 step 7 compares Contact URIs).
  */
 export function bindingKey(c: ContactValue): string {
-  if (c.instanceId !== undefined) return c.regId === undefined ? `i:${c.instanceId}` : `i:${c.instanceId};${c.regId}`;
+  if (c.instanceId !== undefined)
+    return c.regId === undefined ? `i:${c.instanceId}` : `i:${c.instanceId};${c.regId}`;
   return `u:${c.uri}`;
 }
 
@@ -72,7 +78,8 @@ export function planRegister(request: SipRequest, policy: ExpiresPolicy): Regist
   if (contacts === '*') {
     // RFC 3261 §10.3 step 6: "If the request has additional Contact fields or an expiration time other than
     // zero, the request is invalid, and the server MUST return a 400 (Invalid Request)".
-    if (headerExpires !== 0) return { kind: 'refuse', status: 400, reason: 'Bad Request (Contact * needs Expires: 0)' };
+    if (headerExpires !== 0)
+      return { kind: 'refuse', status: 400, reason: 'Bad Request (Contact * needs Expires: 0)' };
     return { kind: 'remove-all' };
   }
   if (contacts.length === 0) return { kind: 'query' };

@@ -35,7 +35,9 @@ export function registerText(i: RegisterInput = {}): string {
   const port = i.port ?? 5062;
   const instance = mac === null ? '' : `;+sip.instance="<urn:uuid:00000000-0000-0000-0000-${mac}>"`;
   const contact =
-    i.contact === undefined ? `<sip:${user}@127.0.0.1:${port};transport=udp>${instance};+u.sip!model.ccm.cisco.com="8"` : i.contact;
+    i.contact === undefined
+      ? `<sip:${user}@127.0.0.1:${port};transport=udp>${instance};+u.sip!model.ccm.cisco.com="8"`
+      : i.contact;
   const lines = [
     'REGISTER sip:127.0.0.1 SIP/2.0',
     `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${Math.random().toString(16).slice(2)}`,
@@ -64,7 +66,14 @@ export function parseRequest(text: string): SipRequest {
 }
 
 export function device(name: string, model = '7940'): Device {
-  return { name, model, protocol: 'SIP', description: 'Auto 1000', lines: [{ index: 1, dn: '1000' }], loadId: null };
+  return {
+    name,
+    model,
+    protocol: 'SIP',
+    description: 'Auto 1000',
+    lines: [{ index: 1, dn: '1000' }],
+    loadId: null,
+  };
 }
 
 export class RegistrarHarness {

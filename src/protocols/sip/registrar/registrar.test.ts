@@ -253,7 +253,9 @@ describe('digest authentication of devices with credentials', () => {
     const h = new RegistrarHarness();
     withCredential(h);
     const challenge = await h.send({ mac: null, cseq: 1 });
-    expect(headerValues(challenge, 'www-authenticate').map((c) => /algorithm=([\w-]+)/.exec(c)?.[1])).toEqual(['MD5']);
+    expect(headerValues(challenge, 'www-authenticate').map((c) => /algorithm=([\w-]+)/.exec(c)?.[1])).toEqual(
+      ['MD5'],
+    );
   });
 
   it('refuses a wrong password with 403 and records it', async () => {
@@ -270,7 +272,9 @@ describe('digest authentication of devices with credentials', () => {
     const h = new RegistrarHarness();
     withCredential(h);
     const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
-    expect((await h.send({ ...thirdParty, cseq: 2, extra: [authorization(challenge, 'secret', 1)] })).status).toBe(200);
+    expect(
+      (await h.send({ ...thirdParty, cseq: 2, extra: [authorization(challenge, 'secret', 1)] })).status,
+    ).toBe(200);
     const replay = await h.send({ ...thirdParty, cseq: 3, extra: [authorization(challenge, 'secret', 1)] });
     expect(replay.status).toBe(401);
     expect(headerValues(replay, 'www-authenticate')[0]).not.toContain('stale=true');

@@ -53,7 +53,11 @@ export interface RegistrarOptions {
 
 export type ReplyFn = (reply: RegistrarReply) => void;
 
-const INVALID_CSEQ: RegistrarReply = { status: 400, reason: 'Bad Request (CSeq not higher than the stored one)', headers: [] };
+const INVALID_CSEQ: RegistrarReply = {
+  status: 400,
+  reason: 'Bad Request (CSeq not higher than the stored one)',
+  headers: [],
+};
 
 export class Registrar {
   readonly bindings: BindingStore;
@@ -104,7 +108,11 @@ export class Registrar {
           { err: error, device: name, user: aor },
           'SIP registration failed inside the node (database?); answered 500, the phone will retry',
         );
-        reply({ status: 500, reason: 'Server Internal Error (registration failed; retry)', headers: [['Retry-After', '30']] });
+        reply({
+          status: 500,
+          reason: 'Server Internal Error (registration failed; retry)',
+          headers: [['Retry-After', '30']],
+        });
       });
     this.queues.set(key, next);
     void next.finally(() => {
@@ -139,7 +147,8 @@ export class Registrar {
       if (match === undefined || match.callId !== callId) return false;
       found.push(match);
     }
-    if (entry.credential !== null && this.options.digest.verify(request, entry.credential).kind !== 'ok') return false;
+    if (entry.credential !== null && this.options.digest.verify(request, entry.credential).kind !== 'ok')
+      return false;
     const cseq = request.cseq.seq;
     for (const b of found) {
       if (cseq <= b.cseq) {
@@ -198,17 +207,25 @@ export class Registrar {
     }
     // RFC 3261 §10.3 step 3: "the registrar ... MUST authenticate the UAC" when it has credentials to check.
     const known = this.bindings.device(deviceName);
-    if (credential === undefined) credential = known !== undefined ? known.credential : await credentials.byDevice(deviceName);
+    if (credential === undefined)
+      credential = known !== undefined ? known.credential : await credentials.byDevice(deviceName);
     if (credential !== null) {
       const verdict = digest.verify(request, credential);
       if (verdict.kind === 'missing' || verdict.kind === 'stale' || verdict.kind === 'replay') {
         // RFC 3261 §22.1: "the server ... SHOULD challenge the originator ... by rejecting the request with a 401".
         const challenges = digest.challenges(request, verdict.kind === 'stale');
-        reply({ status: 401, reason: 'Unauthorized', headers: challenges.map((c) => ['WWW-Authenticate', c] as const) });
+        reply({
+          status: 401,
+          reason: 'Unauthorized',
+          headers: challenges.map((c) => ['WWW-Authenticate', c] as const),
+        });
         return;
       }
       if (verdict.kind === 'failed') {
-        this.options.logger.debug({ device: deviceName, detail: verdict.detail }, 'SIP digest authentication failed');
+        this.options.logger.debug(
+          { device: deviceName, detail: verdict.detail },
+          'SIP digest authentication failed',
+        );
         this.refuse(request, flow, deviceName, 'sip-authentication-failed', reply);
         return;
       }
@@ -235,8 +252,12 @@ export class Registrar {
     };
     if (contacts.some((c) => isNew(c, entry))) {
       const connection =
-        entry?.connection ?? new SipDeviceConnection(deviceName, formatAddress(flow.remoteAddress, flow.remotePort), this.actions);
-      const result = await this.options.registration.register(this.registrationRequest(request, flow, deviceName), connection);
+        entry?.connection ??
+        new SipDeviceConnection(deviceName, formatAddress(flow.remoteAddress, flow.remotePort), this.actions);
+      const result = await this.options.registration.register(
+        this.registrationRequest(request, flow, deviceName),
+        connection,
+      );
       if (result.kind === 'rejected') {
         reply(rejectionReply(result.rejection, this.options.warnAgent));
         return;
@@ -427,7 +448,11 @@ export class Registrar {
   private dropDevice(entry: DeviceEntry, reason: UnregistrationReason): void {
     for (const b of [...entry.bindings]) this.bindings.remove(b);
     this.bindings.removeDevice(entry);
-    this.options.registration.unregistered({ name: entry.name, protocol: 'SIP', model: entry.model }, entry.connection, reason);
+    this.options.registration.unregistered(
+      { name: entry.name, protocol: 'SIP', model: entry.model },
+      entry.connection,
+      reason,
+    );
   }
 }
 

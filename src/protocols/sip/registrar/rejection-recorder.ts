@@ -26,7 +26,13 @@ export class SipRejectionRecorder implements RejectionRecorder {
   rejected(request: RegistrationRequest, r: Rejection): void {
     const { statusWriter, live, logger, nodeName, clock } = this.deps;
     const event = rejectedEvent(
-      { at: clock(), deviceName: request.deviceName, protocol: 'SIP', address: request.address, node: nodeName },
+      {
+        at: clock(),
+        deviceName: request.deviceName,
+        protocol: 'SIP',
+        address: request.address,
+        node: nodeName,
+      },
       r,
     );
     statusWriter.event(event);

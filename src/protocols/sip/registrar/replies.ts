@@ -48,7 +48,12 @@ export function sipDate(now: number): string {
  * ... each ... MUST contain an "expires" parameter indicating its expiration interval"; the Date may be added.
  * sip-cisco.md §2: like CUCM, a device sees (and changes) only its own bindings of a shared AOR.
  */
-export function okReply(bindings: readonly Binding[], aor: string, now: number, granted?: number): RegistrarReply {
+export function okReply(
+  bindings: readonly Binding[],
+  aor: string,
+  now: number,
+  granted?: number,
+): RegistrarReply {
   const headers: Array<readonly [string, string]> = [];
   for (const b of bindings) {
     if (b.aor !== aor) continue;

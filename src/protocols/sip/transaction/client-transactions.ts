@@ -8,7 +8,8 @@ import type { SipFlow } from '../transport/flow.js';
 import type { SipTimers, TimerHost } from './timers.js';
 import { DEFAULT_TIMERS, SYSTEM_TIMERS, timerF } from './timers.js';
 
-export type ClientOutcome = { kind: 'response'; response: SipResponse } | { kind: 'timeout' } | { kind: 'flow-closed' };
+export type ClientOutcome =
+  { kind: 'response'; response: SipResponse } | { kind: 'timeout' } | { kind: 'flow-closed' };
 
 interface Pending {
   flow: SipFlow;

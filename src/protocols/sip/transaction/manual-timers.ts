@@ -29,4 +29,3 @@ export class ManualTimers implements TimerHost {
     this.time = end;
   }
 }
-

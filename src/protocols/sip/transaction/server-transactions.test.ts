@@ -70,7 +70,8 @@ describe('non-INVITE server transactions (RFC 3261 §17.2.2)', () => {
   it('forgets the oldest completed transactions beyond its size limit', () => {
     const table = new ServerTransactionTable({ host: new ManualTimers(), maxEntries: 2 });
     const flow = new MemoryFlow();
-    for (const b of ['z9hG4bKa', 'z9hG4bKb', 'z9hG4bKc']) table.receive(request('OPTIONS', b), flow)!.respond(200, OK);
+    for (const b of ['z9hG4bKa', 'z9hG4bKb', 'z9hG4bKc'])
+      table.receive(request('OPTIONS', b), flow)!.respond(200, OK);
     expect(table.size).toBe(2);
     expect(table.receive(request('OPTIONS', 'z9hG4bKa'), flow)).toBeDefined();
   });

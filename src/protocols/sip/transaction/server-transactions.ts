@@ -6,6 +6,7 @@
  */
 import type { SipRequest } from '../message.js';
 import type { SipFlow } from '../transport/flow.js';
+import { responsePort } from '../transport/flow.js';
 import type { Via } from '../via.js';
 import type { SipTimers, TimerHost } from './timers.js';
 import { DEFAULT_TIMERS, SYSTEM_TIMERS, timerH, timerI, timerJ } from './timers.js';
@@ -30,24 +31,34 @@ export class ServerTransaction {
   private timerG: unknown;
   private timerH: unknown;
   private interval = 0;
+  /** Held until the final response: a completed transaction keeps only what a retransmission needs. */
+  private pending: SipRequest | undefined;
 
   /** @internal Created by the table. */
   constructor(
     private readonly table: ServerTransactionTable,
     readonly key: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     public flow: SipFlow,
-    readonly topVia: Via | undefined,
+    /** Where UDP responses go (RFC 3261 §18.2.2), kept instead of the Via itself. */
+    private readonly sentByPort: number | undefined,
     readonly isInvite: boolean,
   ) {
     this.state = isInvite ? 'proceeding' : 'trying';
+    this.pending = request;
+  }
+
+  /** The request being answered; only until the final response is sent. */
+  get request(): SipRequest {
+    if (this.pending === undefined) throw new Error(`transaction ${this.key} already has its final response`);
+    return this.pending;
   }
 
   /** Sends `response` (status `status`) and moves the state machine on; ignored once a final response went out. */
   respond(status: number, response: Buffer): void {
     if (this.state !== 'trying' && this.state !== 'proceeding') return;
     this.last = response;
-    this.flow.respond(response, this.topVia);
+    this.flow.respond(response, this.sentByPort);
     if (status < 200) {
       this.state = 'proceeding';
       return;
@@ -58,6 +69,7 @@ export class ServerTransaction {
       return;
     }
     this.state = 'completed';
+    this.pending = undefined;
     this.table.completed(this);
     if (this.isInvite) this.startInviteTimers();
   }
@@ -69,7 +81,7 @@ export class ServerTransaction {
     // provisional response MUST be passed to the transport layer"; likewise the final response in "Completed".
     if ((this.state === 'proceeding' || this.state === 'completed') && this.last !== undefined) {
       this.flow = flow;
-      flow.respond(this.last, this.topVia);
+      flow.respond(this.last, this.sentByPort);
     }
   }
 
@@ -93,7 +105,7 @@ export class ServerTransaction {
       this.interval = timers.t1;
       const fire = () => {
         if (this.state !== 'completed' || this.last === undefined) return;
-        this.flow.respond(this.last, this.topVia);
+        this.flow.respond(this.last, this.sentByPort);
         this.interval = Math.min(this.interval * 2, timers.t2);
         this.timerG = host.setTimeout(fire, this.interval);
       };
@@ -108,6 +120,7 @@ export class ServerTransaction {
   terminate(): void {
     if (this.state === 'terminated') return;
     this.state = 'terminated';
+    this.pending = undefined;
     this.table.host.clearTimeout(this.timerG);
     this.table.host.clearTimeout(this.timerH);
     this.table.forget(this);
@@ -159,7 +172,14 @@ export class ServerTransactionTable {
       existing.retransmitted(flow);
       return undefined;
     }
-    const tx = new ServerTransaction(this, key, request, flow, via, request.method === 'INVITE');
+    const tx = new ServerTransaction(
+      this,
+      key,
+      request,
+      flow,
+      responsePort(via),
+      request.method === 'INVITE',
+    );
     this.entries.set(key, tx);
     return tx;
   }

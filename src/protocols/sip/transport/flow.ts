@@ -20,10 +20,27 @@ export interface SipFlow {
   readonly connectionId: number;
   /** Sends to the remote end of the flow; false when the flow is gone. */
   send(data: Buffer): boolean;
-  /** Sends a response to a request received on this flow (RFC 3261 §18.2.2). */
-  respond(data: Buffer, topVia: Via | undefined): boolean;
+  /**
+   * Sends a response to a request received on this flow. `sentByPort` (UDP only) is where RFC 3261
+   * §18.2.2 sends it on the source address; undefined means the source port itself (RFC 3581 rport).
+   */
+  respond(data: Buffer, sentByPort: number | undefined): boolean;
   /** False once a connection has closed (always true for UDP). */
   isOpen(): boolean;
+}
+
+/** RFC 3261 §18.2.2: "using port 5060 if none is specified explicitly". */
+const DEFAULT_SIP_PORT = 5060;
+
+/**
+ * The port a UDP response goes to, from the request's top Via: undefined (the source port) with rport.
+ * RFC 3581 §4: with rport the response goes "to the IP address and port the request was received from";
+ * RFC 3261 §18.2.2: otherwise to the received address (the packet source) "using the port indicated in the
+ * "sent-by" value, or using port 5060 if none is specified explicitly".
+ */
+export function responsePort(via: Via | undefined): number | undefined {
+  if (via === undefined || via.rport !== undefined) return undefined;
+  return via.port ?? DEFAULT_SIP_PORT;
 }
 
 /** `ip:port`, with IPv6 in brackets. */

@@ -96,7 +96,10 @@ export class TcpTransport {
     const framer = new SipStreamFramer(limits);
     let quiet = true;
     socket.setTimeout(this.options.firstMessageTimeoutMs, () => {
-      logger.debug({ address: formatAddress(flow.remoteAddress, flow.remotePort) }, 'closing idle SIP TCP connection');
+      logger.debug(
+        { address: formatAddress(flow.remoteAddress, flow.remotePort) },
+        'closing idle SIP TCP connection',
+      );
       socket.destroy();
     });
     socket.on('data', (chunk: Buffer) => {

@@ -1,14 +1,12 @@
 /** SIP over UDP (RFC 3261 §18): one socket, one parse per datagram, responses per §18.2.2. */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { type SipLimits, parseMessage } from '../parser.js';
-import type { Via } from '../via.js';
 import type { SipFlow } from './flow.js';
 import { plainIp } from './flow.js';
 import type { InboundSink } from './inbound.js';
-
-/** RFC 3261 §18.2.2: "using port 5060 if none is specified explicitly". */
-const DEFAULT_SIP_PORT = 5060;
 
 class UdpFlow implements SipFlow {
   readonly transport = 'UDP' as const;
@@ -28,18 +26,29 @@ class UdpFlow implements SipFlow {
     return true;
   }
 
-  respond(data: Buffer, via: Via | undefined): boolean {
-    // RFC 3581 §4: with rport the response goes "to the IP address and port the request was received from";
-    // RFC 3261 §18.2.2: otherwise to the received address (the packet source) "using the port indicated in the
-    // "sent-by" value, or using port 5060 if none is specified explicitly".
-    const port = via === undefined || via.rport !== undefined ? this.remotePort : (via.port ?? DEFAULT_SIP_PORT);
-    this.socket.send(data, port, this.remoteAddress);
+  /** RFC 3261 §18.2.2: to the source address, at the sent-by port, or the source port with rport (RFC 3581). */
+  respond(data: Buffer, sentByPort: number | undefined): boolean {
+    this.socket.send(data, sentByPort ?? this.remotePort, this.remoteAddress);
     return true;
   }
 
   isOpen(): boolean {
     return true;
   }
+}
+
+/**
+ * Responses go to the packet's source address, always an IP: resolve it on the spot instead of through
+ * dns.lookup, which defers every send by a tick. Names still go to the resolver.
+ */
+function ipLookup(
+  address: string,
+  family: number | dns.LookupOneOptions,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const version = isIP(address);
+  if (version !== 0) callback(null, address, version);
+  else dns.lookup(address, family as dns.LookupOneOptions, callback);
 }
 
 export interface UdpTransportOptions {
@@ -56,7 +65,10 @@ export class UdpTransport {
   private localPort = 0;
 
   constructor(private readonly options: UdpTransportOptions) {
-    this.socket = dgram.createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' });
+    this.socket = dgram.createSocket({
+      type: options.host.includes(':') ? 'udp6' : 'udp4',
+      lookup: ipLookup,
+    });
     this.socket.on('message', (datagram, rinfo) => this.onDatagram(datagram, rinfo));
     this.socket.on('error', (error) => options.logger.warn({ err: error }, 'SIP UDP socket error'));
   }

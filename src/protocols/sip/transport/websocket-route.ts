@@ -14,13 +14,18 @@ export const SIP_WEBSOCKET_PATH = '/sip';
 const MAX_PAYLOAD = 65536 + 1024;
 
 /** Registers `GET /sip` on the HTTP app; WebSocket connections there are handed to `accept`. */
-export async function registerSipWebSocketRoute(app: FastifyInstance, accept: SipWebSocketAcceptor): Promise<void> {
+export async function registerSipWebSocketRoute(
+  app: FastifyInstance,
+  accept: SipWebSocketAcceptor,
+): Promise<void> {
   if (!app.hasDecorator('websocketServer')) {
     await app.register(fastifyWebsocket, {
       options: {
         maxPayload: MAX_PAYLOAD,
         handleProtocols: (protocols: Set<string>) =>
-          protocols.has(SIP_WEBSOCKET_PROTOCOL) ? SIP_WEBSOCKET_PROTOCOL : (protocols.values().next().value ?? false),
+          protocols.has(SIP_WEBSOCKET_PROTOCOL)
+            ? SIP_WEBSOCKET_PROTOCOL
+            : (protocols.values().next().value ?? false),
       },
     });
   }
@@ -31,12 +36,15 @@ export async function registerSipWebSocketRoute(app: FastifyInstance, accept: Si
       schema: { hide: true },
       preValidation: async (request, reply) => {
         if (!request.ws) {
-          return reply.code(426).header('upgrade', 'websocket').send({
-            error: 'validation',
-            message: `${SIP_WEBSOCKET_PATH} is SIP over WebSocket (RFC 7118): open a WebSocket with subprotocol "sip"`,
-          });
+          return reply
+            .code(426)
+            .header('upgrade', 'websocket')
+            .send({
+              error: 'validation',
+              message: `${SIP_WEBSOCKET_PATH} is SIP over WebSocket (RFC 7118): open a WebSocket with subprotocol "sip"`,
+            });
         }
-        // RFC 7118 §4.1: the client "MUST include the value "sip" in the list of protocols"; we refuse without it.
+        // RFC 7118 §4.1 (handshake): the client offers the subprotocol "sip"; without it there is no SIP to speak.
         const offered = String(request.headers['sec-websocket-protocol'] ?? '')
           .split(',')
           .map((p) => p.trim().toLowerCase());
@@ -44,7 +52,8 @@ export async function registerSipWebSocketRoute(app: FastifyInstance, accept: Si
           return reply.code(400).send({
             error: 'validation',
             field: 'Sec-WebSocket-Protocol',
-            message: 'SIP over WebSocket needs the subprotocol "sip" (RFC 7118 §4.1): add it to Sec-WebSocket-Protocol',
+            message:
+              'SIP over WebSocket needs the subprotocol "sip" (RFC 7118 §4.1): add it to Sec-WebSocket-Protocol',
           });
         }
       },

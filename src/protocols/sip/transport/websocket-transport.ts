@@ -9,7 +9,7 @@ import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
 import type { InboundSink } from './inbound.js';
 
-/** RFC 7118 §4.1: "The WebSocket subprotocol ... is "sip"" (Sec-WebSocket-Protocol). */
+/** RFC 7118 §4: the WebSocket subprotocol for SIP is named "sip" (Sec-WebSocket-Protocol). */
 export const SIP_WEBSOCKET_PROTOCOL = 'sip';
 
 class WebSocketFlow implements SipFlow {
@@ -27,12 +27,12 @@ class WebSocketFlow implements SipFlow {
 
   send(data: Buffer): boolean {
     if (!this.isOpen()) return false;
-    // RFC 7118 §5.1: "SIP messages ... MUST be carried in WebSocket text frames or binary frames"; text for UTF-8.
+    // RFC 7118 §4 (SIP encoding): one SIP message per WebSocket message, in a text or a binary frame; text here.
     this.socket.send(data.toString('utf8'));
     return true;
   }
 
-  /** RFC 7118 §5.3: responses go back over the WebSocket connection the request arrived on. */
+  /** RFC 7118 §5: WebSocket is a reliable, connection-oriented SIP transport: responses go back on the connection. */
   respond(data: Buffer): boolean {
     return this.send(data);
   }
@@ -86,7 +86,10 @@ export class WebSocketTransport {
       sink.message(parseMessage(bytes, limits), flow);
     });
     socket.on('error', (error) =>
-      logger.debug({ err: error, address: formatAddress(flow.remoteAddress, flow.remotePort) }, 'SIP WebSocket error'),
+      logger.debug(
+        { err: error, address: formatAddress(flow.remoteAddress, flow.remotePort) },
+        'SIP WebSocket error',
+      ),
     );
     socket.on('close', () => {
       this.sockets.delete(socket);

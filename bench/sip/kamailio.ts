@@ -1,0 +1,65 @@
+/** Kamailio as the reference registrar: registrar + in-memory usrloc, 2 UDP children, loopback. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface KamailioProcess {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The generated configuration: nothing but REGISTER (save to usrloc) and OPTIONS. */
+export function kamailioConfig(port: number, modulesDir: string): string {
+  return `#!KAMAILIO
+# bench:sip reference registrar (generated): usrloc in memory only (db_mode 0), stateless replies.
+debug=0
+log_stderror=yes
+children=2
+auto_aliases=no
+listen=udp:127.0.0.1:${port}
+mpath="${modulesDir}"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+modparam("usrloc", "db_mode", 0)
+modparam("registrar", "min_expires", 60)
+modparam("registrar", "max_expires", 3600)
+request_route {
+  if (is_method("REGISTER")) { save("location"); exit; }
+  if (is_method("OPTIONS")) { sl_send_reply("200", "OK"); exit; }
+  sl_send_reply("501", "Not Implemented");
+}
+`;
+}
+
+const MODULE_DIRS = [
+  '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+  '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+  '/usr/lib/kamailio/modules',
+];
+
+export function startKamailio(dir: string, port: number): KamailioProcess {
+  const modules = MODULE_DIRS.find((d) => fs.existsSync(path.join(d, 'registrar.so')));
+  if (modules === undefined)
+    throw new Error('Kamailio modules not found: install the Debian package kamailio');
+  const cfg = path.join(dir, 'kamailio.cfg');
+  fs.writeFileSync(cfg, kamailioConfig(port, modules));
+  // -DD: stay in the foreground, -E: log to stderr, -m: 512 MB shared memory for 50,000 contacts.
+  const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-m', '512', '-M', '16'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      if (child.exitCode !== 0 && child.signalCode !== 'SIGTERM' && log) process.stderr.write(log);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+function kb(pid: number, file: string, field: string): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Memory of a process tree in MB: RSS and PSS (proportional set size: shared pages divided among the
+ * processes that map them, so Kamailio's shared-memory children are not counted several times).
+ */
+export function treeMemory(pid: number): { rssMb: number; pssMb: number; processes: number } {
+  const pids = [pid, ...childrenOf(pid)];
+  let rss = 0;
+  let pss = 0;
+  for (const p of pids) {
+    rss += kb(p, 'status', 'VmRSS');
+    pss += kb(p, 'smaps_rollup', 'Pss');
+  }
+  return { rssMb: rss / 1024, pssMb: pss / 1024, processes: pids.length };
+}

@@ -1,0 +1,441 @@
+/**
+ * `npm run bench:sip [-- --phones N --in-flight L --sipp K --profile --json]`: the SIP registrar
+ * benchmark, openucm against Kamailio in one run.
+ *
+ * For each server: SIPp registers N distinct unknown 7960s (closed loop, L REGISTERs in flight),
+ * then refreshes them all (same Call-ID, next CSeq). openucm auto-registers each phone (device and
+ * DN written to SQLite); Kamailio (registrar + usrloc in memory, 2 children) only stores contacts.
+ * Prints both rates, the ratios and memory; writes the report to bench/results/.
+ *
+ * Loopback only, unusual fixed ports.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { startKamailio } from './kamailio.js';
+import { treeMemory } from './memory.js';
+import type { SippResult } from './sipp.js';
+import { runSipp } from './sipp.js';
+
+const { values } = parseArgs({
+  options: {
+    phones: { type: 'string', default: '50000' },
+    'in-flight': { type: 'string', default: '200' },
+    /** SIPp processes per phase, each on its own loopback source address (127.0.0.2, …). */
+    sipp: { type: 'string', default: '1' },
+    /** Run openucm with tsx from src/ instead of a tsc build (faster to start, slower to run). */
+    'from-source': { type: 'boolean', default: false },
+    /** Rounds of (openucm, Kamailio) measurements; the report gives each and the medians. */
+    rounds: { type: 'string', default: '1' },
+    /** Skip Kamailio (quick openucm iterations). */
+    'no-kamailio': { type: 'boolean', default: false },
+    /** node --cpu-prof for the openucm process; profiles land in bench/results/prof-sip/. */
+    profile: { type: 'boolean', default: false },
+    /** Seconds to wait after the refresh before the settled memory reading (Timer J is 32 s). */
+    settle: { type: 'string', default: '35' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const PHONES = Number(values.phones);
+const IN_FLIGHT = Number(values['in-flight']);
+const SIPP_PROCESSES = Number(values.sipp);
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const SCENARIO = path.join(import.meta.dirname, 'register.xml');
+const PASSWORD = 'bench-password-1';
+// Unusual fixed ports on loopback (bench only; bench:sccp uses 2xx60-ish ports of its own).
+const PORTS = { http: 28190, sccp: 22110, sip: 25170, tftp: 20179, provisioningHttp: 26990, kamailio: 25960 };
+
+function log(text: string): void {
+  process.stderr.write(`[bench:sip ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+}
+
+function writeCsv(dir: string): string {
+  const file = path.join(dir, 'phones.csv');
+  const lines = ['SEQUENTIAL'];
+  for (let i = 0; i < PHONES; i++) {
+    const mac = `00ab${i.toString(16).padStart(8, '0')}`;
+    lines.push(`SEP${mac.toUpperCase()};${mac};`);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Waits until `port` answers an OPTIONS with 200. */
+async function sipReady(port: number, what: string): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  const local = socket.address().port;
+  let answered = false;
+  socket.on('message', (m) => {
+    if (m.toString().startsWith('SIP/2.0 200')) answered = true;
+  });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (let n = 0; !answered; n++) {
+      if (Date.now() > deadline) throw new Error(`${what} does not answer OPTIONS on 127.0.0.1:${port}`);
+      socket.send(
+        `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKready${n};rport\r\n` +
+          `From: <sip:bench@127.0.0.1>;tag=${n}\r\nTo: <sip:127.0.0.1>\r\nCall-ID: ready${n}@bench\r\nCSeq: 1 OPTIONS\r\n` +
+          'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
+        port,
+        '127.0.0.1',
+      );
+      await sleep(300);
+    }
+  } finally {
+    socket.close();
+  }
+}
+
+/** One phase: K SIPp processes share the phones (K = 1 by default) and the in-flight limit. */
+async function phase(
+  target: string,
+  csvs: string[],
+  dir: string,
+  label: string,
+  cseq: number,
+): Promise<SippResult> {
+  const per = Math.ceil(PHONES / csvs.length);
+  const results = await Promise.all(
+    csvs.map((csv, k) =>
+      runSipp({
+        target,
+        scenario: SCENARIO,
+        csv,
+        calls: Math.min(per, PHONES - k * per),
+        inFlight: Math.ceil(IN_FLIGHT / csvs.length),
+        runId: `p${k}`,
+        cseq,
+        dir,
+        localAddress: `127.0.0.${k + 1}`,
+        label: `${label}-${k}`,
+      }),
+    ),
+  );
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  const successful = results.reduce((s, r) => s + r.successful, 0);
+  const result = {
+    successful,
+    failed: results.reduce((s, r) => s + r.failed, 0),
+    seconds,
+    rate: successful / seconds,
+    sippCpuSeconds: results.reduce((s, r) => s + r.sippCpuSeconds, 0),
+  };
+  log(
+    `${label}: ${result.successful} ok, ${result.failed} failed in ${seconds.toFixed(2)} s = ${Math.round(result.rate)}/s ` +
+      `(SIPp CPU ${result.sippCpuSeconds.toFixed(1)} s)`,
+  );
+  if (result.failed > 0 || result.successful !== PHONES)
+    throw new Error(`${label}: ${result.failed} calls failed, ${result.successful}/${PHONES} succeeded`);
+  return result;
+}
+
+function splitCsv(file: string, dir: string): string[] {
+  if (SIPP_PROCESSES === 1) return [file];
+  const rows = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1);
+  const per = Math.ceil(rows.length / SIPP_PROCESSES);
+  return Array.from({ length: SIPP_PROCESSES }, (_, k) => {
+    const part = path.join(dir, `phones-${k}.csv`);
+    fs.writeFileSync(part, `SEQUENTIAL\n${rows.slice(k * per, (k + 1) * per).join('\n')}\n`);
+    return part;
+  });
+}
+
+async function api(method: string, route: string, body?: unknown): Promise<unknown> {
+  const r = await fetch(`http://127.0.0.1:${PORTS.http}/api/v1${route}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`CCMAdministrator:${PASSWORD}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+const BUILD = path.join(RESULTS, 'sip-build');
+
+/** Builds openucm as `npm run build` does (tsc), into bench/results/sip-build/, so the node runs as shipped. */
+function buildOpenucm(): void {
+  log('building openucm (tsc -p tsconfig.build.json) into bench/results/sip-build/');
+  fs.rmSync(BUILD, { recursive: true, force: true });
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        path.join(BUILD, 'dist'),
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  } catch {
+    // Type errors elsewhere in the tree still emit JavaScript; only a missing entry point is fatal.
+  }
+  if (!fs.existsSync(path.join(BUILD, 'dist', 'main.js')))
+    throw new Error('the build produced no dist/main.js');
+  // src/version.ts reads ../package.json from dist/.
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(BUILD, 'package.json'));
+}
+
+async function startOpenucm(dataDir: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const nodeArgs = values['from-source'] ? ['--import', 'tsx'] : [];
+  if (values.profile) {
+    fs.mkdirSync(path.join(RESULTS, 'prof-sip'), { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS, 'prof-sip')}`);
+  }
+  const args = [
+    ...nodeArgs,
+    values['from-source'] ? 'src/main.ts' : path.join(BUILD, 'dist', 'main.js'),
+    'start',
+    '--bind',
+    '127.0.0.1',
+    '--http-port',
+    String(PORTS.http),
+    '--sccp-port',
+    String(PORTS.sccp),
+    '--sip-port',
+    String(PORTS.sip),
+    '--tftp-port',
+    String(PORTS.tftp),
+    '--provisioning-http-port',
+    String(PORTS.provisioningHttp),
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, OPENUCM_ADMIN_PASSWORD: PASSWORD },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await sipReady(PORTS.sip, 'openucm');
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function bindingHeapBytes(): number {
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'binding-memory.ts'), String(PHONES)],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  return (JSON.parse(out) as { heapBytesPerBinding: number }).heapBytesPerBinding;
+}
+
+function persisted(dataDir: string): { devices: number; dns: number; duplicateDns: number } {
+  const db = new Database(path.join(dataDir, 'openucm.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const n = (q: string) => (db.prepare(q).get() as { n: number }).n;
+    return {
+      devices: n("SELECT COUNT(*) AS n FROM devices WHERE protocol = 'SIP'"),
+      dns: n('SELECT COUNT(*) AS n FROM directory_numbers'),
+      duplicateDns: n('SELECT COUNT(*) AS n FROM (SELECT dn FROM lines GROUP BY dn HAVING COUNT(*) > 1)'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+interface ServerRound {
+  register: SippResult;
+  refresh: SippResult;
+  memory: Record<string, number>;
+}
+
+/** openucm: a fresh node and database; auto-registration of every phone, then the refresh. */
+async function openucmRound(
+  work: string,
+  csvs: string[],
+  round: number,
+  settle: boolean,
+): Promise<ServerRound & { persisted: ReturnType<typeof persisted> }> {
+  const dataDir = path.join(work, `data-${round}`);
+  const node = await startOpenucm(dataDir);
+  let result: ServerRound;
+  try {
+    await api('PATCH', '/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });
+    const endingDn = String(100000 + Math.max(PHONES, 1000) - 1);
+    await api('PATCH', '/nodes/cm1', { autoRegistration: { enabled: true, startingDn: '100000', endingDn } });
+    const idle = treeMemory(node.child.pid as number);
+    const register = await phase(`127.0.0.1:${PORTS.sip}`, csvs, work, `openucm-register-${round}`, 1);
+    const refresh = await phase(`127.0.0.1:${PORTS.sip}`, csvs, work, `openucm-refresh-${round}`, 2);
+    const loaded = treeMemory(node.child.pid as number);
+    const memory: Record<string, number> = {
+      idleRssMb: Math.round(idle.rssMb),
+      afterRefreshRssMb: Math.round(loaded.rssMb),
+    };
+    if (settle) {
+      log(
+        `openucm: waiting ${values.settle} s for the transactions to expire (Timer J) before the memory reading`,
+      );
+      await sleep(Number(values.settle) * 1000);
+      const settled = treeMemory(node.child.pid as number);
+      memory.settledRssMb = Math.round(settled.rssMb);
+      memory.rssBytesPerPhone = Math.round(((settled.rssMb - idle.rssMb) * 1024 * 1024) / PHONES);
+    }
+    result = { register, refresh, memory };
+  } finally {
+    await node.stop();
+  }
+  const stored = persisted(dataDir);
+  log(
+    `openucm persisted ${stored.devices} SIP devices, ${stored.dns} DNs, ${stored.duplicateDns} duplicate DNs`,
+  );
+  if (stored.devices !== PHONES || stored.duplicateDns !== 0)
+    throw new Error('auto-registration did not persist every phone once');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return { ...result, persisted: stored };
+}
+
+/** Kamailio: a fresh process (empty usrloc); first registration of every phone, then the refresh. */
+async function kamailioRound(work: string, csvs: string[], round: number): Promise<ServerRound> {
+  const kamailio = startKamailio(work, PORTS.kamailio);
+  try {
+    await sipReady(PORTS.kamailio, 'Kamailio');
+    const idle = treeMemory(kamailio.child.pid as number);
+    const register = await phase(`127.0.0.1:${PORTS.kamailio}`, csvs, work, `kamailio-register-${round}`, 1);
+    const refresh = await phase(`127.0.0.1:${PORTS.kamailio}`, csvs, work, `kamailio-refresh-${round}`, 2);
+    const loaded = treeMemory(kamailio.child.pid as number);
+    return {
+      register,
+      refresh,
+      memory: {
+        idlePssMb: Math.round(idle.pssMb),
+        afterRefreshPssMb: Math.round(loaded.pssMb),
+        pssBytesPerPhone: Math.round(((loaded.pssMb - idle.pssMb) * 1024 * 1024) / PHONES),
+      },
+    };
+  } finally {
+    await kamailio.stop();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(values.rounds);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-bench-sip-'));
+  const csvs = splitCsv(writeCsv(work), work);
+  if (!values['from-source']) buildOpenucm();
+  log(
+    `${PHONES} phones, ${IN_FLIGHT} REGISTERs in flight, ${SIPP_PROCESSES} SIPp process(es), ${rounds} round(s); load ${loadAverage()}`,
+  );
+  const openucm: ServerRound[] = [];
+  const kamailio: ServerRound[] = [];
+  let stored: ReturnType<typeof persisted> | undefined;
+  for (let round = 1; round <= rounds; round++) {
+    // The last round waits for Timer J and takes the settled memory reading.
+    const o = await openucmRound(work, csvs, round, round === rounds);
+    stored = o.persisted;
+    openucm.push(o);
+    if (!values['no-kamailio']) kamailio.push(await kamailioRound(work, csvs, round));
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  const heapPerBinding = bindingHeapBytes();
+
+  const rate = (rs: ServerRound[], p: 'register' | 'refresh') => Math.round(median(rs.map((r) => r[p].rate)));
+  const o = { register: rate(openucm, 'register'), refresh: rate(openucm, 'refresh') };
+  const k =
+    kamailio.length > 0
+      ? { register: rate(kamailio, 'register'), refresh: rate(kamailio, 'refresh') }
+      : undefined;
+  const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : '—');
+  const each = (rs: ServerRound[], p: 'register' | 'refresh') =>
+    rs.map((r) => Math.round(r[p].rate)).join(', ');
+  const table = [
+    `| phase (median of ${rounds}) | openucm REGISTER/s | Kamailio REGISTER/s | openucm ÷ Kamailio |`,
+    '|---|---:|---:|---:|',
+    `| first registration — openucm: auto-registration, device + DN in SQLite; Kamailio: usrloc in memory | ${o.register} | ${k?.register ?? '—'} | ${ratio(o.register, k?.register)} |`,
+    `| refresh (same Call-ID, next CSeq) | ${o.refresh} | ${k?.refresh ?? '—'} | ${ratio(o.refresh, k?.refresh)} |`,
+  ].join('\n');
+  const om = openucm[openucm.length - 1].memory;
+  const km = kamailio[kamailio.length - 1]?.memory;
+  const notes = [
+    `rounds — openucm register: ${each(openucm, 'register')}; refresh: ${each(openucm, 'refresh')}` +
+      (k ? `; Kamailio register: ${each(kamailio, 'register')}; refresh: ${each(kamailio, 'refresh')}` : ''),
+    `openucm RSS: idle ${om.idleRssMb} MB, after refresh ${om.afterRefreshRssMb} MB, settled ${om.settledRssMb} MB → ` +
+      `${om.rssBytesPerPhone} bytes per registered phone (bindings, devices, caches); registrar heap alone ${heapPerBinding} bytes per binding`,
+    km
+      ? `Kamailio PSS (all processes): idle ${km.idlePssMb} MB, after refresh ${km.afterRefreshPssMb} MB → ${km.pssBytesPerPhone} bytes per contact`
+      : '',
+    `SIPp CPU per phase (s): openucm ${openucm.map((r) => `${r.register.sippCpuSeconds.toFixed(1)}/${r.refresh.sippCpuSeconds.toFixed(1)}`).join(', ')}` +
+      (k
+        ? `; Kamailio ${kamailio.map((r) => `${r.register.sippCpuSeconds.toFixed(1)}/${r.refresh.sippCpuSeconds.toFixed(1)}`).join(', ')}`
+        : ''),
+    `load average at the end: ${loadAverage()}`,
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
+  const report = {
+    date: new Date().toISOString(),
+    command: `npm run bench:sip -- ${process.argv.slice(2).join(' ')}`.trim(),
+    phones: PHONES,
+    inFlight: IN_FLIGHT,
+    sippProcesses: SIPP_PROCESSES,
+    rounds,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    kamailioVersion: k ? execFileSync('kamailio', ['-v'], { encoding: 'utf8' }).split('\n')[0] : undefined,
+    openucm,
+    kamailio,
+    persisted: stored,
+    registrarHeapBytesPerBinding: heapPerBinding,
+    medians: { openucm: o, kamailio: k },
+    table,
+    notes,
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`\n${table}\n\n${notes}\n\n`);
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const stamp = report.date.replace(/[:.]/g, '-');
+  fs.writeFileSync(path.join(RESULTS, `sip-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(RESULTS, `sip-${stamp}.md`),
+    `${report.command} (${report.date})\n\n${table}\n\n${notes}\n`,
+  );
+  log(`report written to bench/results/sip-${stamp}.{json,md}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:sip failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

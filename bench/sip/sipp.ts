@@ -1,0 +1,96 @@
+/** Runs SIPp closed-loop and reads its statistics file. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface SippResult {
+  successful: number;
+  failed: number;
+  seconds: number;
+  /** Successful calls per second over the run. */
+  rate: number;
+  /** CPU seconds SIPp used (user + system): tells whether SIPp itself was the bottleneck. */
+  sippCpuSeconds: number;
+}
+
+/** Elapsed-time fields of SIPp's stat CSV look like `2026-11-25\t09:12:42.348597\t1795597962.348597`. */
+function epoch(field: string): number {
+  return Number(field.slice(field.lastIndexOf('\t') + 1));
+}
+
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat (index 11, 12 after the command).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+export async function runSipp(options: {
+  target: string;
+  scenario: string;
+  csv: string;
+  calls: number;
+  inFlight: number;
+  runId: string;
+  cseq: number;
+  dir: string;
+  localAddress: string;
+  label: string;
+}): Promise<SippResult> {
+  const stat = path.join(options.dir, `${options.label}.csv`);
+  const args = [
+    options.target,
+    '-sf',
+    options.scenario,
+    '-inf',
+    options.csv,
+    '-m',
+    String(options.calls),
+    '-l',
+    String(options.inFlight),
+    '-r',
+    '100000',
+    '-i',
+    options.localAddress,
+    '-cid_str',
+    `%u-${options.runId}@bench`,
+    '-key',
+    'reg_cseq',
+    String(options.cseq),
+    '-nostdin',
+    '-trace_stat',
+    '-stf',
+    stat,
+    '-fd',
+    '1',
+    '-trace_err',
+    '-error_file',
+    path.join(options.dir, `${options.label}-errors.log`),
+    '-timeout',
+    '600s',
+  ];
+  const child = spawn('sipp', args, { cwd: options.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let cpu = 0;
+  // SIPp's CPU time, sampled until it exits (a zombie's /proc/<pid>/stat is gone once reaped).
+  const sampler = setInterval(() => {
+    if (child.pid !== undefined) cpu = Math.max(cpu, cpuSeconds(child.pid));
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearInterval(sampler);
+  if (!fs.existsSync(stat))
+    throw new Error(`SIPp wrote no statistics (exit ${code}): ${stderr.slice(0, 500)}`);
+  const lines = fs.readFileSync(stat, 'utf8').trim().split('\n');
+  const header = lines[0].split(';');
+  const last = lines[lines.length - 1].split(';');
+  const field = (name: string) => last[header.indexOf(name)];
+  const successful = Number(field('SuccessfulCall(C)'));
+  const failed = Number(field('FailedCall(C)'));
+  const seconds = epoch(field('CurrentTime')) - epoch(field('StartTime'));
+  return { successful, failed, seconds, rate: successful / seconds, sippCpuSeconds: cpu };
+}
