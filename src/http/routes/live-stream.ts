@@ -62,7 +62,9 @@ export const liveStreamRoutes =
         const onStatus = send('device-status');
         const onConfiguration = send('configuration-changed');
         const onAudit = send('audit');
+        const onBulkJob = send('bulk-job-progress');
         live.on('registration-event', onRegistration);
+        live.on('bulk-job-progress', onBulkJob);
         live.on('device-status', onStatus);
         live.on('configuration-changed', onConfiguration);
         audit.on('entry', onAudit);
@@ -82,6 +84,7 @@ export const liveStreamRoutes =
           open = false;
           clearInterval(heartbeat);
           live.off('registration-event', onRegistration);
+          live.off('bulk-job-progress', onBulkJob);
           live.off('device-status', onStatus);
           live.off('configuration-changed', onConfiguration);
           audit.off('entry', onAudit);
