@@ -11,9 +11,19 @@ export interface ApiTarget {
 /** Adds --url, --user and --password (with their OPENUCM_* variables) to a command. */
 export function withApiOptions(command: Command): Command {
   return command
-    .addOption(new Option('--url <url>', 'node HTTP address [OPENUCM_URL]').default(process.env.OPENUCM_URL ?? 'http://127.0.0.1:8080'))
-    .addOption(new Option('--user <name>', 'API user [OPENUCM_USER]').default(process.env.OPENUCM_USER ?? 'CCMAdministrator'))
-    .addOption(new Option('--password <password>', 'API password [OPENUCM_PASSWORD or OPENUCM_ADMIN_PASSWORD]'));
+    .addOption(
+      new Option('--url <url>', 'node HTTP address [OPENUCM_URL]').default(
+        process.env.OPENUCM_URL ?? 'http://127.0.0.1:8080',
+      ),
+    )
+    .addOption(
+      new Option('--user <name>', 'API user [OPENUCM_USER]').default(
+        process.env.OPENUCM_USER ?? 'CCMAdministrator',
+      ),
+    )
+    .addOption(
+      new Option('--password <password>', 'API password [OPENUCM_PASSWORD or OPENUCM_ADMIN_PASSWORD]'),
+    );
 }
 
 export function apiTarget(opts: { url: string; user: string; password?: string }): ApiTarget {
@@ -32,7 +42,12 @@ export class ApiCallError extends Error {
 }
 
 /** Calls /api/v1`path`; throws ApiCallError with the API's own message on an error answer. */
-export async function callApi<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+export async function callApi<T>(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${target.url}/api/v1${path}`, {
@@ -44,7 +59,10 @@ export async function callApi<T>(target: ApiTarget, method: string, path: string
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (error) {
-    throw new ApiCallError(0, `cannot reach ${target.url}: ${(error as Error).message}; is the node running (openucm start)?`);
+    throw new ApiCallError(
+      0,
+      `cannot reach ${target.url}: ${(error as Error).message}; is the node running (openucm start)?`,
+    );
   }
   const text = await response.text();
   if (!response.ok) {

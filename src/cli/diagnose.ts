@@ -22,7 +22,7 @@ export function registerDiagnoseCommand(program: Command): void {
     program
       .command('diagnose')
       .argument('<device>', 'device name (SEP + 12 hex digits) or MAC address')
-      .description("walk the registration chain of a phone and name the first broken link with its fix")
+      .description('walk the registration chain of a phone and name the first broken link with its fix')
       .option('--json', 'print the diagnosis as JSON'),
   ).action(async (device: string, opts: { url: string; user: string; password?: string; json?: boolean }) => {
     const target = apiTarget(opts);

@@ -22,7 +22,12 @@ const facts = (over: Partial<DiagnosisFacts> = {}): DiagnosisFacts => ({
   ...over,
 });
 const rejectedEvent = (reason: RejectionReason, protocol: 'SCCP' | 'SIP' = 'SCCP') => {
-  const r = rejection(reason, { deviceName: name, nodeName: 'cm1', protocol, autoRegistrationProtocol: 'SIP' });
+  const r = rejection(reason, {
+    deviceName: name,
+    nodeName: 'cm1',
+    protocol,
+    autoRegistrationProtocol: 'SIP',
+  });
   return {
     at: '2026-11-25T10:00:01.000Z',
     deviceName: name,
@@ -77,7 +82,10 @@ it('names the parameter when an unknown SIP phone is refused while the protocol 
 
 it('says the cause looks fixed once the parameter was switched', () => {
   const d = diagnose(
-    facts({ parameters: { autoRegistrationPhoneProtocol: 'SIP' }, events: [rejectedEvent('auto-registration-protocol-mismatch', 'SIP')] }),
+    facts({
+      parameters: { autoRegistrationPhoneProtocol: 'SIP' },
+      events: [rejectedEvent('auto-registration-protocol-mismatch', 'SIP')],
+    }),
   );
   expect(d.firstProblem).toBeNull();
   expect(d.checks.find((c) => c.id === 'registration')?.detail).toContain('the cause looks fixed');
@@ -105,7 +113,9 @@ it('flags a configured load that is not on the TFTP server, and a phone that nev
     }),
   );
   expect(d.firstProblem).toMatchObject({ id: 'load' });
-  expect(d.firstProblem?.detail).toContain('P00308010200, which is not on the TFTP server; the phone runs P00305000200');
+  expect(d.firstProblem?.detail).toContain(
+    'P00308010200, which is not on the TFTP server; the phone runs P00305000200',
+  );
   expect(d.checks.find((c) => c.id === 'provisioning')?.status).toBe('warning');
   expect(d.checks.find((c) => c.id === 'dn-conflict')?.detail).toContain('SEP0011223344BB');
 });

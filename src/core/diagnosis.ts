@@ -35,7 +35,12 @@ export interface Check {
 export interface DiagnosisFacts {
   deviceName: string;
   device:
-    | (Device & { status: DeviceStatus; node: string | null; ipAddress: string | null; activeLoadId: string | null })
+    | (Device & {
+        status: DeviceStatus;
+        node: string | null;
+        ipAddress: string | null;
+        activeLoadId: string | null;
+      })
     | null;
   /** Every node with how many DNs of its range are held. */
   nodes: { node: CallManagerNode; used: number }[];
@@ -96,10 +101,15 @@ function isRejection(reason: string): reason is RejectionReason {
 /** The protocol the phone itself speaks, as far as its traffic tells. */
 function phoneProtocol(f: DiagnosisFacts): { protocol: DeviceProtocol; why: string } | null {
   const attempt = f.events.find((e) => e.outcome !== 'unregistered');
-  if (attempt) return { protocol: attempt.protocol, why: `its last registration attempt (${attempt.at}) came over ${attempt.protocol}` };
+  if (attempt)
+    return {
+      protocol: attempt.protocol,
+      why: `its last registration attempt (${attempt.at}) came over ${attempt.protocol}`,
+    };
   const load = f.device?.activeLoadId;
   const byLoad = load ? protocolOfLoad(load) : null;
-  if (load && (byLoad === 'SCCP' || byLoad === 'SIP')) return { protocol: byLoad, why: `it runs load ${load}` };
+  if (load && (byLoad === 'SCCP' || byLoad === 'SIP'))
+    return { protocol: byLoad, why: `it runs load ${load}` };
   if (f.fetches.some((x) => /^SIP[0-9A-F]{12}\.cnf$/i.test(x.file))) {
     return { protocol: 'SIP', why: 'it fetched SIP<MAC>.cnf, which only SIP firmware asks for' };
   }
@@ -111,13 +121,25 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
   const checks: Check[] = [];
   const add = (c: Check) => checks.push(c);
   const lastAttempt = f.events.find((e) => e.outcome !== 'unregistered') ?? null;
-  const lastRejection = lastAttempt?.outcome === 'rejected' && isRejection(lastAttempt.reason) ? lastAttempt : null;
+  const lastRejection =
+    lastAttempt?.outcome === 'rejected' && isRejection(lastAttempt.reason) ? lastAttempt : null;
 
   const nameProblem = deviceNameProblem(f.deviceName);
   add(
     nameProblem
-      ? { id: 'device-name', title: 'Device name', status: 'problem', detail: nameProblem, fix: 'A phone registers as SEP plus its MAC in upper-case hex' }
-      : { id: 'device-name', title: 'Device name', status: 'ok', detail: `${f.deviceName} is a valid device name` },
+      ? {
+          id: 'device-name',
+          title: 'Device name',
+          status: 'problem',
+          detail: nameProblem,
+          fix: 'A phone registers as SEP plus its MAC in upper-case hex',
+        }
+      : {
+          id: 'device-name',
+          title: 'Device name',
+          status: 'ok',
+          detail: `${f.deviceName} is a valid device name`,
+        },
   );
 
   if (f.fetches.length === 0) {
@@ -141,12 +163,27 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
   const { device } = f;
   const enabled = f.nodes.filter((n) => n.node.autoRegistration.enabled);
   if (device) {
-    add({ id: 'device', title: 'Device record', status: 'ok', detail: `${device.name} is configured: ${device.model}, ${device.protocol}, "${device.description}"` });
+    add({
+      id: 'device',
+      title: 'Device record',
+      status: 'ok',
+      detail: `${device.name} is configured: ${device.model}, ${device.protocol}, "${device.description}"`,
+    });
   } else {
-    add({ id: 'device', title: 'Device record', status: 'info', detail: `${f.deviceName} is not configured: it can only register through auto-registration` });
+    add({
+      id: 'device',
+      title: 'Device record',
+      status: 'info',
+      detail: `${f.deviceName} is not configured: it can only register through auto-registration`,
+    });
     add(
       enabled.length > 0
-        ? { id: 'auto-registration', title: 'Auto-registration', status: 'ok', detail: `enabled on ${enabled.map((n) => n.node.name).join(', ')}` }
+        ? {
+            id: 'auto-registration',
+            title: 'Auto-registration',
+            status: 'ok',
+            detail: `enabled on ${enabled.map((n) => n.node.name).join(', ')}`,
+          }
         : {
             id: 'auto-registration',
             title: 'Auto-registration',
@@ -167,7 +204,12 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
               detail: `all ${size} DNs of ${ar.startingDn}–${ar.endingDn} are in use`,
               fix: `Widen the range of ${node.name}, free unused DNs, or add the phone by hand`,
             }
-          : { id: 'dn-range', title: `DN range of ${node.name}`, status: 'ok', detail: `${size - used} of ${size} DNs free in ${ar.startingDn}–${ar.endingDn}` },
+          : {
+              id: 'dn-range',
+              title: `DN range of ${node.name}`,
+              status: 'ok',
+              detail: `${size - used} of ${size} DNs free in ${ar.startingDn}–${ar.endingDn}`,
+            },
       );
     }
   }
@@ -175,7 +217,12 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
   const spoken = phoneProtocol(f);
   const allowed = f.parameters.autoRegistrationPhoneProtocol;
   if (!spoken) {
-    add({ id: 'protocol', title: 'Protocol', status: 'info', detail: 'the phone has not tried to register yet, so its protocol is not known' });
+    add({
+      id: 'protocol',
+      title: 'Protocol',
+      status: 'info',
+      detail: 'the phone has not tried to register yet, so its protocol is not known',
+    });
   } else if (device && device.protocol !== spoken.protocol) {
     add({
       id: 'protocol',
@@ -193,7 +240,12 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
       fix: `Set Enterprise Parameter Auto Registration Phone Protocol to ${spoken.protocol} (no restart needed), or load ${allowed} firmware on the phone`,
     });
   } else {
-    add({ id: 'protocol', title: 'Protocol', status: 'ok', detail: `the phone speaks ${spoken.protocol} (${spoken.why}), as expected` });
+    add({
+      id: 'protocol',
+      title: 'Protocol',
+      status: 'ok',
+      detail: `the phone speaks ${spoken.protocol} (${spoken.why}), as expected`,
+    });
   }
 
   if (f.configuredLoad) {
@@ -215,7 +267,12 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
         fix: `Reset ${f.deviceName} to make it fetch ${f.configuredLoad} now`,
       });
     } else {
-      add({ id: 'load', title: 'Firmware load', status: 'ok', detail: `configured load ${f.configuredLoad}${running ? `, running ${running}` : ''}` });
+      add({
+        id: 'load',
+        title: 'Firmware load',
+        status: 'ok',
+        detail: `configured load ${f.configuredLoad}${running ? `, running ${running}` : ''}`,
+      });
     }
   }
 
@@ -231,7 +288,12 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
 
   const timeouts = f.events.filter((e) => LOST_CONTACT.has(e.reason)).length;
   if (device?.status === 'registered') {
-    add({ id: 'registration', title: 'Registration', status: 'ok', detail: `registered on ${device.node} from ${device.ipAddress}` });
+    add({
+      id: 'registration',
+      title: 'Registration',
+      status: 'ok',
+      detail: `registered on ${device.node} from ${device.ipAddress}`,
+    });
   } else if (lastRejection) {
     const check = REJECTION_CHECK[lastRejection.reason as RejectionReason];
     // The cause is gone only when the link it points at now checks out.
@@ -249,7 +311,9 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
       title: 'Registration',
       status: device ? 'warning' : 'info',
       detail: device ? `${device.name} is ${device.status}` : 'no registration attempt seen',
-      fix: device ? 'Check that the phone is powered and reaches this node (SCCP TCP 2000 / SIP 5060)' : undefined,
+      fix: device
+        ? 'Check that the phone is powered and reaches this node (SCCP TCP 2000 / SIP 5060)'
+        : undefined,
     });
   }
   if (timeouts > 0) {
@@ -272,7 +336,9 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
       const at = checks.findIndex((c) => c.id === 'registration');
       checks.splice(at, 0, { id, title: CHECK_TITLES[id], detail: lastRejection.message, ...rejected });
     } else if (linked.status !== 'problem') {
-      Object.assign(linked, rejected, { detail: `${linked.detail}; but the last attempt was rejected: ${lastRejection.message}` });
+      Object.assign(linked, rejected, {
+        detail: `${linked.detail}; but the last attempt was rejected: ${lastRejection.message}`,
+      });
     }
   }
 

@@ -40,7 +40,7 @@ export function parsePhoneRow(
   const description = row['Description'] ?? '';
   if (description.length > MAX_DESCRIPTION)
     err('Description', `at most ${MAX_DESCRIPTION} characters (has ${description.length})`);
-  if (/[\u0000-\u001f]/.test(description))
+  if ([...description].some((c) => c.charCodeAt(0) < 0x20))
     err('Description', 'must not contain control characters (line breaks, tabs)');
   const modelText = (row['Model'] ?? '').trim();
   const model = phoneModel(modelText);

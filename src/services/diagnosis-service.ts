@@ -34,7 +34,12 @@ export class DiagnosisService {
       }),
     );
     const configuredLoad = device ? loadForDevice(device, effectiveDeviceDefaults(stored)) : null;
-    const holders = device ? await store.devices.holdersOf(device.lines.map((l) => l.dn), device.name) : [];
+    const holders = device
+      ? await store.devices.holdersOf(
+          device.lines.map((l) => l.dn),
+          device.name,
+        )
+      : [];
     const sharedDns = [...new Set(holders.map((h) => h.dn))].map((dn) => ({
       dn,
       devices: holders.filter((h) => h.dn === dn).map((h) => h.deviceName),

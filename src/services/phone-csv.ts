@@ -66,7 +66,10 @@ export class PhoneCsv {
    * Imports phones: the whole file is validated first (every error with line, column and rule);
    * only a valid file is written, in one transaction. Existing devices are updated.
    */
-  async importPhones(csv: Readable, onProgress: (p: ImportProgress) => void = () => undefined): Promise<ImportReport> {
+  async importPhones(
+    csv: Readable,
+    onProgress: (p: ImportProgress) => void = () => undefined,
+  ): Promise<ImportReport> {
     const errors: RowError[] = [];
     let errorCount = 0;
     const addError = (e: RowError) => {
@@ -79,20 +82,32 @@ export class PhoneCsv {
       parse({ columns: true, bom: true, skip_empty_lines: true, info: true, relax_column_count: true }),
     );
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; error?: unknown } }>) {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: Record<string, string>;
+        info: { lines: number; error?: unknown };
+      }>) {
         if (!headerChecked) {
           headerChecked = true;
           for (const column of Object.keys(record)) {
             if (!(PHONE_CSV_COLUMNS as readonly string[]).includes(column) && !LINE_COLUMN.test(column)) {
-              addError({ line: 1, column, message: `unknown column; expected ${PHONE_CSV_COLUMNS.join(', ')}, Line 1, Line 2, …` });
+              addError({
+                line: 1,
+                column,
+                message: `unknown column; expected ${PHONE_CSV_COLUMNS.join(', ')}, Line 1, Line 2, …`,
+              });
             }
           }
           for (const required of ['Device Name', 'Model', 'Protocol']) {
-            if (!(required in record)) addError({ line: 1, column: required, message: 'required column is missing' });
+            if (!(required in record))
+              addError({ line: 1, column: required, message: 'required column is missing' });
           }
         }
         if (info.error) {
-          addError({ line: info.lines, column: '*', message: 'the row has a different number of cells than the header' });
+          addError({
+            line: info.lines,
+            column: '*',
+            message: 'the row has a different number of cells than the header',
+          });
           continue;
         }
         const parsed = parsePhoneRow(info.lines, record);
@@ -122,7 +137,8 @@ export class PhoneCsv {
         if (result.existed) updated++;
         else inserted++;
         result.previousDns.forEach((dn) => previous.add(dn));
-        if ((i + 1) % PROGRESS_EVERY === 0) onProgress({ phase: 'writing', rows: i + 1, total: devices.length });
+        if ((i + 1) % PROGRESS_EVERY === 0)
+          onProgress({ phase: 'writing', rows: i + 1, total: devices.length });
       }
       await tx.devices.deleteUnusedDns([...previous]);
     });
@@ -137,22 +153,31 @@ export class PhoneCsv {
     const dns = new Map<string, { line: number; name: string }>();
     for (const { line, device } of devices) {
       const first = names.get(device.name);
-      if (first !== undefined) addError({ line, column: 'Device Name', message: `${device.name} is also on line ${first}` });
+      if (first !== undefined)
+        addError({ line, column: 'Device Name', message: `${device.name} is also on line ${first}` });
       else names.set(device.name, line);
       for (const l of device.lines) {
         const holder = dns.get(l.dn);
         if (holder && holder.name !== device.name) {
-          addError({ line, column: `Line ${l.index}`, message: `DN ${l.dn} is also given to ${holder.name} on line ${holder.line}` });
+          addError({
+            line,
+            column: `Line ${l.index}`,
+            message: `DN ${l.dn} is also given to ${holder.name} on line ${holder.line}`,
+          });
         } else dns.set(l.dn, { line, name: device.name });
       }
     }
   }
 
   /** A DN held by a device that the file does not also change is refused: the import would steal it. */
-  private async checkHeldElsewhere(devices: { line: number; device: Device }[], addError: (e: RowError) => void): Promise<void> {
+  private async checkHeldElsewhere(
+    devices: { line: number; device: Device }[],
+    addError: (e: RowError) => void,
+  ): Promise<void> {
     const inFile = new Set(devices.map((d) => d.device.name));
     const wanted = new Map<string, { line: number; index: number }>();
-    for (const { line, device } of devices) for (const l of device.lines) wanted.set(l.dn, { line, index: l.index });
+    for (const { line, device } of devices)
+      for (const l of device.lines) wanted.set(l.dn, { line, index: l.index });
     const all = [...wanted.keys()];
     for (let i = 0; i < all.length; i += 500) {
       for (const h of await this.store.devices.holdersOf(all.slice(i, i + 500), '')) {

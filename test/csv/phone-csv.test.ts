@@ -16,7 +16,10 @@ let t: TestNode;
 const auth = `Basic ${Buffer.from(`CCMAdministrator:${ADMIN_PASSWORD}`).toString('base64')}`;
 const url = (path: string) => `http://127.0.0.1:${t.node.ports.http}/api/v1${path}`;
 
-async function importCsv(csv: string, accept = 'application/json'): Promise<{ status: number; text: string }> {
+async function importCsv(
+  csv: string,
+  accept = 'application/json',
+): Promise<{ status: number; text: string }> {
   const r = await fetch(url('/phones/import'), {
     method: 'POST',
     headers: { authorization: auth, 'content-type': 'text/csv', accept },
@@ -39,8 +42,12 @@ afterAll(async () => {
 
 it('exports phones and DNs with the columns an administrator edits', async () => {
   const phones = await (await fetch(url('/phones/export.csv'), { headers: { authorization: auth } })).text();
-  expect(phones).toBe('Device Name,Description,Model,Protocol,Phone Load Name,Line 1\nSEP00CE00000001,Auto 1000,7940,SCCP,,1000\n');
-  const dns = await (await fetch(url('/directory-numbers/export.csv'), { headers: { authorization: auth } })).text();
+  expect(phones).toBe(
+    'Device Name,Description,Model,Protocol,Phone Load Name,Line 1\nSEP00CE00000001,Auto 1000,7940,SCCP,,1000\n',
+  );
+  const dns = await (
+    await fetch(url('/directory-numbers/export.csv'), { headers: { authorization: auth } })
+  ).text();
   expect(dns).toBe('Directory Number,Device Name,Line,Description\n1000,SEP00CE00000001,1,Auto 1000\n');
 });
 
@@ -63,7 +70,16 @@ it('refuses a file with errors, listing every one with line, column and rule, an
   expect(report.imported).toBe(false);
   const summary = report.errors.map((e) => `${e.line}:${e.column}`);
   expect(summary).toEqual(
-    expect.arrayContaining(['1:Colour', '3:Device Name', '4:Model', '5:Line 1', '6:Device Name', '7:Line 1', '8:Line 2', '9:*']),
+    expect.arrayContaining([
+      '1:Colour',
+      '3:Device Name',
+      '4:Model',
+      '5:Line 1',
+      '6:Device Name',
+      '7:Line 1',
+      '8:Line 2',
+      '9:*',
+    ]),
   );
   expect(report.errors.find((e) => e.line === 3)?.message).toContain('upper-case');
   expect(report.errors.find((e) => e.line === 7)?.message).toContain('held by SEP00CE00000001');
@@ -82,9 +98,20 @@ it('inserts and updates phones from a valid file, and a re-import of an export c
   const { status, text } = await importCsv(csv);
   expect(status).toBe(200);
   expect(JSON.parse(text)).toMatchObject({ imported: true, rows: 2, inserted: 1, updated: 1, errors: [] });
-  const phone = await t.api.get<{ description: string; loadId: string; lines: unknown[] }>('/phones/SEP00CE00000001');
-  expect(phone.body).toMatchObject({ description: 'Reception', loadId: 'P00308010200', lines: [{ index: 1, dn: '1000' }, { index: 2, dn: '1001' }] });
-  const exported = await (await fetch(url('/phones/export.csv'), { headers: { authorization: auth } })).text();
+  const phone = await t.api.get<{ description: string; loadId: string; lines: unknown[] }>(
+    '/phones/SEP00CE00000001',
+  );
+  expect(phone.body).toMatchObject({
+    description: 'Reception',
+    loadId: 'P00308010200',
+    lines: [
+      { index: 1, dn: '1000' },
+      { index: 2, dn: '1001' },
+    ],
+  });
+  const exported = await (
+    await fetch(url('/phones/export.csv'), { headers: { authorization: auth } })
+  ).text();
   const again = JSON.parse((await importCsv(exported)).text) as Report;
   expect(again).toMatchObject({ imported: true, inserted: 0, updated: 2 });
 });
@@ -96,7 +123,10 @@ it('streams a 12,000-row import with progress lines', async () => {
   }
   const { status, text } = await importCsv(rows.join('\n'), 'application/x-ndjson');
   expect(status).toBe(200);
-  const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { progress?: { phase: string }; report?: Report });
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { progress?: { phase: string }; report?: Report });
   expect(lines.filter((l) => l.progress?.phase === 'validating').length).toBeGreaterThanOrEqual(2);
   expect(lines.filter((l) => l.progress?.phase === 'writing').length).toBeGreaterThanOrEqual(2);
   expect(lines.at(-1)?.report).toMatchObject({ imported: true, inserted: 12_000 });

@@ -33,7 +33,9 @@ it('names the protocol parameter for a phone refused while the parameter is SIP,
   const { status, body } = await t.api.get<Diagnosis>('/diagnosis?mac=00:da:00:00:00:01');
   expect(status).toBe(200);
   expect(body.firstProblem?.id).toBe('protocol');
-  expect(body.firstProblem?.fix).toContain('Set Enterprise Parameter Auto Registration Phone Protocol to SCCP');
+  expect(body.firstProblem?.fix).toContain(
+    'Set Enterprise Parameter Auto Registration Phone Protocol to SCCP',
+  );
   await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SCCP' });
   const after = await t.api.get<Diagnosis>('/diagnosis?mac=00DA00000001');
   expect(after.body.firstProblem).toBeNull();
@@ -64,7 +66,17 @@ it('openucm diagnose prints the chain and exits 1 when a link is broken', async 
   const root = path.resolve(import.meta.dirname, '../..');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', 'diagnose', 'SEP00DA00000004', '--url', `http://127.0.0.1:${t.node.ports.http}`, '--password', ADMIN_PASSWORD],
+    [
+      '--import',
+      'tsx',
+      'src/main.ts',
+      'diagnose',
+      'SEP00DA00000004',
+      '--url',
+      `http://127.0.0.1:${t.node.ports.http}`,
+      '--password',
+      ADMIN_PASSWORD,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

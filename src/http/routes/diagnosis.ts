@@ -28,7 +28,8 @@ export const diagnosisRoutes =
     app.get('/phones/:name/diagnosis', {
       schema: {
         tags,
-        summary: "Why isn't this phone registering? Walks the chain and names the first broken link with its fix",
+        summary:
+          "Why isn't this phone registering? Walks the chain and names the first broken link with its fix",
         params: z.object({ name: z.string() }),
         response: { 200: diagnosisSchema },
       },
@@ -38,7 +39,9 @@ export const diagnosisRoutes =
       schema: {
         tags,
         summary: 'Diagnosis by MAC address, for a phone the system has never accepted',
-        querystring: z.strictObject({ mac: z.string().describe('12 hex digits, with or without separators') }),
+        querystring: z.strictObject({
+          mac: z.string().describe('12 hex digits, with or without separators'),
+        }),
         response: { 200: diagnosisSchema, 400: errorSchema },
       },
       handler: (request) => {

@@ -37,18 +37,23 @@ export const phoneCsvRoutes =
     app.get('/phones/export.csv', {
       schema: {
         tags,
-        summary: 'Export phones (same filters as the list) as CSV: Device Name, Description, Model, Protocol, Phone Load Name, Line 1…',
+        summary:
+          'Export phones (same filters as the list) as CSV: Device Name, Description, Model, Protocol, Phone Load Name, Line 1…',
         querystring: phoneQuerySchema.omit({ page: true, pageSize: true }),
       },
       handler: async (request, reply) => {
-        reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="phones.csv"');
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="phones.csv"');
         return reply.send(Readable.from(csv.exportPhones(request.query)));
       },
     });
     app.get('/directory-numbers/export.csv', {
       schema: { tags, summary: 'Export directory numbers with the device and line holding each, as CSV' },
       handler: async (_request, reply) => {
-        reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="directory-numbers.csv"');
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="directory-numbers.csv"');
         return reply.send(Readable.from(csv.exportDirectoryNumbers()));
       },
     });
@@ -62,12 +67,15 @@ export const phoneCsvRoutes =
         response: { 200: reportSchema, 400: reportSchema },
       },
       handler: async (request, reply) => {
-        if (!(request.body instanceof Readable)) throw new ApiError('validation', 'send the file as text/csv', 'file');
+        if (!(request.body instanceof Readable))
+          throw new ApiError('validation', 'send the file as text/csv', 'file');
         const body = request.body;
         if (String(request.headers.accept ?? '').includes('application/x-ndjson')) {
           reply.hijack();
           reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson' });
-          const report = await csv.importPhones(body, (p) => reply.raw.write(`${JSON.stringify({ progress: p })}\n`));
+          const report = await csv.importPhones(body, (p) =>
+            reply.raw.write(`${JSON.stringify({ progress: p })}\n`),
+          );
           await auditImport(request, report);
           reply.raw.end(`${JSON.stringify({ report })}\n`);
           return;
