@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Device, DeviceProtocol } from '../core/device.js';
+import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import type { RegistrationRequest } from '../core/registration.js';
 import { autoRegisteredDevice, decideRegistration } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
@@ -31,10 +32,17 @@ export interface RegistrationServiceDeps {
 }
 
 const MAX_ALLOCATION_ATTEMPTS = 50;
+const SETTINGS_TTL_MS = 1000;
 
 /** Decides registrations for every protocol adapter and records what happened. */
 export class RegistrationService {
-  constructor(private readonly deps: RegistrationServiceDeps) {}
+  private cached: { node: StoredNode; parameters: EnterpriseParameters; at: number } | null = null;
+
+  constructor(private readonly deps: RegistrationServiceDeps) {
+    deps.live.on('configuration-changed', (change) => {
+      if (change.what !== 'device') this.cached = null;
+    });
+  }
 
   get nodeName(): string {
     return this.deps.nodeName;
@@ -46,11 +54,9 @@ export class RegistrationService {
    * (a previous connection of the same device is closed).
    */
   async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
-    const { store } = this.deps;
-    const node = await this.node();
-    const [device, parameters] = await Promise.all([
-      store.devices.find(request.deviceName),
-      store.parameters.get(),
+    const [device, { node, parameters }] = await Promise.all([
+      this.deps.store.devices.find(request.deviceName),
+      this.settings(),
     ]);
     const decision = decideRegistration(request, { device, node, parameters });
     let result: RegistrationResult;
@@ -69,10 +75,22 @@ export class RegistrationService {
     return result;
   }
 
-  private async node(): Promise<StoredNode> {
-    const node = await this.deps.store.nodes.get(this.deps.nodeName);
+  /**
+   * The node and the enterprise parameters, read once per second at most (a registration storm
+   * would otherwise read them for every phone). A change made through this node drops the copy at
+   * once, so it applies to the very next registration; one made on another node of a cluster
+   * applies within a second.
+   */
+  private async settings(): Promise<{ node: StoredNode; parameters: EnterpriseParameters }> {
+    const now = this.deps.clock().getTime();
+    if (this.cached && now - this.cached.at < SETTINGS_TTL_MS) return this.cached;
+    const [node, parameters] = await Promise.all([
+      this.deps.store.nodes.get(this.deps.nodeName),
+      this.deps.store.parameters.get(),
+    ]);
     if (!node) throw new Error(`node ${this.deps.nodeName} is missing from the database`);
-    return node;
+    this.cached = { node, parameters, at: now };
+    return this.cached;
   }
 
   private async autoRegister(
