@@ -69,7 +69,15 @@ export interface StartOptions {
 export async function startNode(config: Config, options: StartOptions): Promise<RunningNode> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const database = openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const database = openDatabase({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    onConnectionError: (error) =>
+      logger.warn(
+        { err: error },
+        'lost a PostgreSQL connection; it is reopened on the next query. If this repeats, check the database server',
+      ),
+  });
   const started: { stop(): Promise<void> }[] = [];
   try {
     const store = await Store.open(database);

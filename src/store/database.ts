@@ -17,8 +17,13 @@ export interface StoreDatabase {
 }
 
 /** Opens SQLite under `dataDir` (WAL) or PostgreSQL at `databaseUrl`. */
-export function openDatabase(options: { dataDir: string; databaseUrl?: string }): StoreDatabase {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+export function openDatabase(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Told about connection errors that no query is waiting for (a restarted or unreachable PostgreSQL). */
+  onConnectionError?: (error: Error) => void;
+}): StoreDatabase {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onConnectionError);
   fs.mkdirSync(options.dataDir, { recursive: true });
   return openSqlite(path.join(options.dataDir, 'openucm.sqlite'));
 }
@@ -34,10 +39,19 @@ export function openSqlite(file: string): StoreDatabase {
   return { db, flavor: 'sqlite', location: file, close: () => db.destroy() };
 }
 
-export function openPostgres(url: string): StoreDatabase {
+export function openPostgres(
+  url: string,
+  onConnectionError: (error: Error) => void = (error) =>
+    console.warn(
+      `openucm: PostgreSQL connection lost (${error.message}); the pool reconnects on the next query`,
+    ),
+): StoreDatabase {
   // pg returns int8 as text; our ids fit a JS number.
   pg.types.setTypeParser(20, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client whose server connection dies emits 'error' on the pool; unhandled, it would
+  // end the process. The pool drops that client and opens a new one when a query needs it.
+  pool.on('error', onConnectionError);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, flavor: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
