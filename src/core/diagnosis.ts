@@ -254,7 +254,8 @@ export function diagnose(f: DiagnosisFacts): Diagnosis {
       add({
         id: 'load',
         title: 'Firmware load',
-        status: 'problem',
+        // A registered phone keeps working on its load: then it is a warning, not the broken link.
+        status: device?.status === 'registered' ? 'warning' : 'problem',
         detail: `the configuration names load ${f.configuredLoad}, which is not on the TFTP server${running ? `; the phone runs ${running}` : ''}`,
         fix: `Upload ${f.configuredLoad} (Device > Firmware Loads), or set a load that is uploaded`,
       });

@@ -6,16 +6,21 @@ import { LiveProvider } from './live';
 import { ApiKeysPage } from './pages/api-keys';
 import { AuditLogPage } from './pages/audit-log';
 import { BulkPage } from './pages/bulk';
+import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
 import { ChangePasswordPage } from './pages/change-password';
 import { DashboardPage } from './pages/dashboard';
+import { DeviceDefaultsPage } from './pages/device-defaults';
 import { DirectoryNumbersPage } from './pages/directory-numbers';
 import { EnterpriseParametersPage } from './pages/enterprise-parameters';
+import { FirmwareLoadsPage } from './pages/firmware-loads';
 import { LoginPage } from './pages/login';
+import { MigratePhonesPage } from './pages/migrate-phones';
 import { NodePage, NodesPage } from './pages/nodes';
 import { NewPhonePage } from './pages/phone-new';
 import { PhonePage } from './pages/phone';
 import { PhonesPage } from './pages/phones';
 import { RegistrationEventsPage } from './pages/registration-events';
+import { TroubleshootPage } from './pages/troubleshoot';
 import { UsersPage } from './pages/users';
 import { match, useLocation } from './router';
 import { SessionCtx } from './session';
@@ -36,6 +41,12 @@ function Routes() {
   if (path === '/users') return <UsersPage />;
   if (path === '/api-keys') return <ApiKeysPage />;
   if (path === '/bulk') return <BulkPage />;
+  if (path === '/device-defaults') return <DeviceDefaultsPage />;
+  if (path === '/firmware-loads') return <FirmwareLoadsPage />;
+  if (path === '/troubleshoot') return <TroubleshootPage />;
+  if (path === '/migrate-phones') return <MigratePhonesPage />;
+  if (path === '/bulk-jobs') return <BulkJobsPage />;
+  if ((params = match('/bulk-jobs/:id', path))) return <BulkJobPage key={params.id} id={params.id} />;
   if (path === '/password') return <ChangePasswordPage />;
   return (
     <>

@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import type { AuditEntry, ConfigurationChange, DeviceStatusChange, RegistrationEvent } from './api/types';
+import type {
+  AuditEntry,
+  BulkJobProgressEvent,
+  ConfigurationChange,
+  DeviceStatusChange,
+  RegistrationEvent,
+} from './api/types';
 
 /** What the node pushes over GET /api/v1/events (server-sent events). */
 export interface LiveEventMap {
@@ -8,6 +14,7 @@ export interface LiveEventMap {
   'device-status': DeviceStatusChange;
   'configuration-changed': ConfigurationChange;
   audit: AuditEntry;
+  'bulk-job-progress': BulkJobProgressEvent;
 }
 type Name = keyof LiveEventMap;
 type Handler<K extends Name> = (data: LiveEventMap[K]) => void;
@@ -36,7 +43,14 @@ export function LiveProvider({ children, onLost }: { children: ReactNode; onLost
       // The browser retries by itself; a stream that failed may mean the session ended.
       lost.current();
     };
-    for (const name of ['registration-event', 'device-status', 'configuration-changed', 'audit'] as Name[]) {
+    const names: Name[] = [
+      'registration-event',
+      'device-status',
+      'configuration-changed',
+      'audit',
+      'bulk-job-progress',
+    ];
+    for (const name of names) {
       source.addEventListener(name, (e) => {
         const data: unknown = JSON.parse((e as MessageEvent<string>).data);
         handlers.current.get(name)?.forEach((h) => h(data));

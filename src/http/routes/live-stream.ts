@@ -29,7 +29,7 @@ export const liveStreamRoutes =
       schema: {
         tags: ['Monitoring'],
         summary:
-          'Server-sent events (text/event-stream): registration-event, device-status, configuration-changed, audit. Each data line is JSON',
+          'Server-sent events (text/event-stream): hello, registration-event, device-status, configuration-changed, audit, bulk-job-progress. Each data line is JSON',
         produces: ['text/event-stream'],
       },
       handler: (request, reply) => {

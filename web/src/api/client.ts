@@ -77,3 +77,52 @@ export function query(params: Record<string, string | number | undefined | null>
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/**
+ * POSTs files as multipart/form-data (one `field` part per file), reporting the bytes sent:
+ * XMLHttpRequest, because fetch has no upload progress.
+ */
+export function uploadFiles<T>(
+  path: string,
+  files: File[],
+  onProgress: (sent: number, total: number) => void,
+  field = 'file',
+): Promise<T> {
+  const form = new FormData();
+  for (const f of files) form.append(field, f, f.name);
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1${path}`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('x-requested-with', 'openucm-ui');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    };
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network', 'the upload was interrupted: check that the node is running'));
+    xhr.onload = () => {
+      let parsed: unknown;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        parsed = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as T);
+        return;
+      }
+      const e = (parsed ?? {}) as { error?: string; message?: string; field?: string };
+      const error = new ApiError(
+        xhr.status,
+        e.error ?? 'error',
+        e.message ?? `the node answered ${xhr.status} ${xhr.statusText}`,
+        e.field,
+      );
+      if (xhr.status === 401) onSessionEnded(error.message);
+      reject(error);
+    };
+    xhr.send(form);
+  });
+}

@@ -165,3 +165,150 @@ export interface ConfigurationChange {
   what: 'enterprise-parameters' | 'node' | 'device';
   name: string;
 }
+
+/** GET /phones/{name}/diagnosis and GET /diagnosis?mac=… ("Why isn't this phone registering?"). */
+export type CheckStatus = 'ok' | 'problem' | 'warning' | 'info';
+
+export interface DiagnosisCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+export interface Diagnosis {
+  deviceName: string;
+  verdict: string;
+  firstProblem: DiagnosisCheck | null;
+  checks: DiagnosisCheck[];
+}
+
+/** Device > Device Settings > Device Defaults. */
+export interface DeviceDefault {
+  model: string;
+  protocol: Protocol;
+  loadId: string | null;
+  devicePool: string;
+  loadAvailable: boolean;
+}
+
+export interface DeviceDefaultSaved {
+  deviceDefault: DeviceDefault;
+  warnings: string[];
+}
+
+/** Device > Firmware Loads. */
+export interface FirmwareFile {
+  file: string;
+  size: number;
+  modifiedAt: string;
+}
+
+export interface FirmwareLoad {
+  loadId: string;
+  files: FirmwareFile[];
+}
+
+/** Bulk Administration > Migrate Phones (POST /bulk-jobs and the jobs it creates). */
+export type MigrationDirection = 'SCCP_TO_SIP' | 'SIP_TO_SCCP';
+export type MigrationStep = 'upgrade-sccp-load' | 'switch-protocol' | 'await-registration';
+export type ItemState = 'pending' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped' | 'cancelled';
+export type BulkJobStatus =
+  'queued' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed' | 'failed';
+
+export interface PhoneSelectionQuery {
+  model?: string;
+  description?: string;
+  dnFrom?: string;
+  dnTo?: string;
+  node?: string;
+  loadId?: string;
+}
+
+export type PhoneSelection = { query: PhoneSelectionQuery } | { deviceNames: string[] };
+
+export interface MigrationPlan {
+  deviceName: string;
+  model: string;
+  description: string;
+  lines: Line[];
+  fromProtocol: Protocol;
+  toProtocol: Protocol;
+  phoneLoadName: string | null;
+  runningLoadId: string | null;
+  runningLoadSource: 'reported' | 'configured' | 'unknown';
+  intermediateLoadId: string | null;
+  targetLoadId: string | null;
+  steps: MigrationStep[];
+  outcome: 'migrate' | 'skip' | 'cannot-migrate';
+  reason: string | null;
+  notes: string[];
+}
+
+export interface MigrationWarning {
+  code: 'auto-registration-protocol' | 'load-not-installed';
+  message: string;
+  remedy: string;
+  switchTo?: Protocol;
+}
+
+export interface MigrationPreview {
+  direction: MigrationDirection;
+  summary: { total: number; migrate: number; withUpgrade: number; skip: number; cannotMigrate: number };
+  warnings: MigrationWarning[];
+  phones: MigrationPlan[];
+}
+
+export type StateCounts = Record<ItemState, number>;
+
+export interface JobProgress {
+  total: number;
+  finished: number;
+  percent: number;
+  counts: StateCounts;
+  steps: { step: MigrationStep; counts: StateCounts }[];
+}
+
+export interface BulkJob {
+  id: string;
+  kind: 'migrate-phones';
+  status: BulkJobStatus;
+  node: string;
+  direction: MigrationDirection;
+  createdBy: string;
+  createdAt: string;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  options: {
+    direction: MigrationDirection;
+    selection: { query: PhoneSelectionQuery } | { deviceNameCount: number };
+    stepTimeoutSeconds: number;
+    concurrency: number;
+    switchAutoRegistrationProtocol: boolean;
+  };
+  notes: { at: string; message: string }[];
+  message: string | null;
+  progress: JobProgress;
+}
+
+export interface BulkJobItem {
+  position: number;
+  deviceName: string;
+  step: MigrationStep;
+  state: ItemState;
+  reason: string | null;
+  plan: MigrationPlan;
+  startedAt: string | null;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** Pushed as 'bulk-job-progress' on GET /events while a job changes. */
+export interface BulkJobProgressEvent {
+  jobId: string;
+  status: BulkJobStatus;
+  progress: JobProgress;
+  at: string;
+}

@@ -18,13 +18,28 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
       { label: 'Cisco Unified CM', href: '/nodes' },
     ],
   },
-  { group: 'Device', items: [{ label: 'Phone', href: '/phones' }] },
+  {
+    group: 'Device',
+    items: [
+      { label: 'Phone', href: '/phones' },
+      { label: 'Device Defaults', href: '/device-defaults' },
+      { label: 'Firmware Loads', href: '/firmware-loads' },
+    ],
+  },
   { group: 'Call Routing', items: [{ label: 'Directory Number', href: '/directory-numbers' }] },
-  { group: 'Bulk Administration', items: [{ label: 'Import/Export Phones', href: '/bulk' }] },
+  {
+    group: 'Bulk Administration',
+    items: [
+      { label: 'Import/Export Phones', href: '/bulk' },
+      { label: 'Migrate Phones', href: '/migrate-phones' },
+      { label: 'Job Scheduler', href: '/bulk-jobs' },
+    ],
+  },
   {
     group: 'Monitoring',
     items: [
       { label: 'Registration Events', href: '/registration-events' },
+      { label: "Why isn't this phone registering?", href: '/troubleshoot' },
       { label: 'Audit Log', href: '/audit-log' },
     ],
   },

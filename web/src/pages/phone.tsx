@@ -10,11 +10,6 @@ import { useLiveEvent } from '../live';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
-interface Diagnosis {
-  verdict: string;
-  checks: { id: string; title: string; status: string; detail: string; fix?: string }[];
-}
-
 type Result = { kind: 'ok' | 'error' | 'info'; text: string; field?: string } | null;
 
 /** Device > Phone > Phone Configuration: status, settings, lines, Reset/Restart, history. */
@@ -32,7 +27,6 @@ export function PhonePage({ name }: { name: string }) {
   const [dns, setDns] = useState<string[]>([]);
   const [result, setResult] = useState<Result>(null);
   const [lineErrors, setLineErrors] = useState<Record<number, string>>({});
-  const [diagnosis, setDiagnosis] = useState<Diagnosis | null>(null);
 
   useEffect(() => {
     document.title = `Phone ${name} — openucm`;
@@ -107,14 +101,6 @@ export function PhonePage({ name }: { name: string }) {
     }
   };
 
-  const diagnose = async () => {
-    try {
-      setDiagnosis(await get<Diagnosis>(`/phones/${encodeURIComponent(name)}/diagnosis`));
-    } catch (err) {
-      failed(err);
-    }
-  };
-
   const p = phone.data;
   return (
     <>
@@ -167,25 +153,10 @@ export function PhonePage({ name }: { name: string }) {
             </dl>
             {p.status !== 'registered' && (
               <p>
-                <button type="button" onClick={diagnose}>
+                <Link href={`/troubleshoot?device=${encodeURIComponent(name)}`} className="button">
                   Why isn&apos;t it registered?
-                </button>
+                </Link>
               </p>
-            )}
-            {diagnosis && (
-              <div className="diagnosis">
-                <p>
-                  <strong>{diagnosis.verdict}</strong>
-                </p>
-                <ul>
-                  {diagnosis.checks.map((c) => (
-                    <li key={c.id} className={`check check-${c.status}`}>
-                      {c.title}: {c.detail}
-                      {c.fix && <em> — {c.fix}</em>}
-                    </li>
-                  ))}
-                </ul>
-              </div>
             )}
           </section>
           <form id="phone-form" onSubmit={save} className="form">
