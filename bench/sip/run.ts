@@ -68,6 +68,24 @@ function writeCsv(dir: string): string {
   return file;
 }
 
+/** Refuses to measure whatever already listens on `port` (a leftover server would answer for the new one). */
+async function ensurePortFree(port: number, what: string): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    throw new Error(
+      `UDP 127.0.0.1:${port} for ${what} is already in use (${(error as NodeJS.ErrnoException).code}): stop the process holding it (ss -ulpn | grep ${port})`,
+      { cause: error },
+    );
+  } finally {
+    socket.close();
+  }
+}
+
 /** Waits until `port` answers an OPTIONS with 200. */
 async function sipReady(port: number, what: string): Promise<void> {
   const socket = dgram.createSocket('udp4');
@@ -219,6 +237,7 @@ async function startOpenucm(dataDir: string): Promise<{ child: ChildProcess; sto
     '--log-level',
     'warn',
   ];
+  await ensurePortFree(PORTS.sip, 'openucm');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, OPENUCM_ADMIN_PASSWORD: PASSWORD },
@@ -226,6 +245,7 @@ async function startOpenucm(dataDir: string): Promise<{ child: ChildProcess; sto
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await sipReady(PORTS.sip, 'openucm');
+  if (child.exitCode !== null) throw new Error(`openucm exited at start (code ${child.exitCode})`);
   return {
     child,
     stop: async () => {
@@ -318,9 +338,12 @@ async function openucmRound(
 
 /** Kamailio: a fresh process (empty usrloc); first registration of every phone, then the refresh. */
 async function kamailioRound(work: string, csvs: string[], round: number): Promise<ServerRound> {
+  await ensurePortFree(PORTS.kamailio, 'Kamailio');
   const kamailio = startKamailio(work, PORTS.kamailio);
   try {
     await sipReady(PORTS.kamailio, 'Kamailio');
+    if (kamailio.child.exitCode !== null)
+      throw new Error(`Kamailio exited at start (code ${kamailio.child.exitCode})`);
     const idle = treeMemory(kamailio.child.pid as number);
     const register = await phase(`127.0.0.1:${PORTS.kamailio}`, csvs, work, `kamailio-register-${round}`, 1);
     const refresh = await phase(`127.0.0.1:${PORTS.kamailio}`, csvs, work, `kamailio-refresh-${round}`, 2);
@@ -354,6 +377,7 @@ function loadAverage(): string {
 
 async function main(): Promise<void> {
   const rounds = Number(values.rounds);
+  const loadAtStart = loadAverage();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-bench-sip-'));
   const csvs = splitCsv(writeCsv(work), work);
   if (!values['from-source']) buildOpenucm();
@@ -402,7 +426,7 @@ async function main(): Promise<void> {
       (k
         ? `; Kamailio ${kamailio.map((r) => `${r.register.sippCpuSeconds.toFixed(1)}/${r.refresh.sippCpuSeconds.toFixed(1)}`).join(', ')}`
         : ''),
-    `load average at the end: ${loadAverage()}`,
+    `load average (1/5/15 min) at the start: ${loadAtStart}; at the end: ${loadAverage()}`,
   ]
     .filter((l) => l !== '')
     .join('\n');

@@ -162,8 +162,8 @@ export class Registrar {
       const c = contacts[i];
       b.cseq = cseq;
       b.expiresAt = now + c.expires * 1000;
-      b.uri = c.uri;
-      b.text = c.text;
+      if (b.uri !== c.uri) b.uri = flat(c.uri);
+      if (b.text !== c.text) b.text = flat(c.text);
       b.q = c.q;
       this.bindings.setFlow(b, flow);
       this.bindings.refreshed(b);
@@ -271,8 +271,8 @@ export class Registrar {
           connection,
           bindings: [],
           credential,
-          registerCallId: callId,
-          serverHost: request.requestUri?.host ?? '',
+          registerCallId: flat(callId),
+          serverHost: flat(request.requestUri?.host ?? ''),
         };
         this.bindings.addDevice(entry);
       } else {
@@ -334,16 +334,16 @@ export class Registrar {
       if (b === undefined) {
         const binding: Binding = {
           device: entry,
-          aor,
-          aorUri: request.to.uri,
-          key: c.key,
-          uri: c.uri,
-          text: c.text,
-          callId,
+          aor: flat(aor),
+          aorUri: flat(request.to.uri),
+          key: flat(c.key),
+          uri: flat(c.uri),
+          text: flat(c.text),
+          callId: flat(callId),
           cseq,
           expiresAt,
           q: c.q,
-          instanceId: c.instanceId,
+          instanceId: c.instanceId === undefined ? undefined : flat(c.instanceId),
           regId: c.regId,
           flow,
           removed: false,
@@ -352,18 +352,19 @@ export class Registrar {
         continue;
       }
       const previousCallId = b.callId;
-      b.callId = callId;
+      if (b.callId !== callId) b.callId = flat(callId);
       b.cseq = cseq;
       b.expiresAt = expiresAt;
-      b.uri = c.uri;
-      b.text = c.text;
+      if (b.uri !== c.uri) b.uri = flat(c.uri);
+      if (b.text !== c.text) b.text = flat(c.text);
       b.q = c.q;
-      b.aorUri = request.to.uri;
+      if (b.aorUri !== request.to.uri) b.aorUri = flat(request.to.uri);
       this.bindings.setFlow(b, flow);
       this.bindings.updated(b, previousCallId);
     }
-    entry.registerCallId = callId;
-    entry.serverHost = request.requestUri?.host ?? entry.serverHost;
+    if (entry.registerCallId !== callId) entry.registerCallId = flat(callId);
+    const host = request.requestUri?.host;
+    if (host !== undefined && host !== entry.serverHost) entry.serverHost = flat(host);
     reply(okReply(entry.bindings, aor, now, contacts.length === 1 ? contacts[0].expires : undefined));
     if (entry.bindings.length === 0) this.dropDevice(entry, 'unregister-request');
   }
@@ -454,6 +455,14 @@ export class Registrar {
       reason,
     );
   }
+}
+
+/**
+ * A copy of `s` that holds only its own characters. Header values are slices of the whole message's
+ * text; a binding that kept such a slice would keep the entire REGISTER alive for as long as it lives.
+ */
+function flat(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function findBinding(entry: DeviceEntry, aor: string, key: string): Binding | undefined {
