@@ -59,3 +59,16 @@ export function deviceNameFromMac(mac: string): string | null {
 export function macOfDeviceName(name: string): string {
   return name.slice(3);
 }
+
+export const MAX_DESCRIPTION_LENGTH = 128;
+
+/** Why `description` cannot describe a device, or null when it can. */
+export function descriptionProblem(description: string): string | null {
+  if (description.length > MAX_DESCRIPTION_LENGTH) {
+    return `the description has at most ${MAX_DESCRIPTION_LENGTH} characters (has ${description.length})`;
+  }
+  if ([...description].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    return 'the description cannot contain control characters (tabs, line breaks)';
+  }
+  return null;
+}

@@ -41,3 +41,13 @@ export function protocolOfLoad(loadId: string): LoadProtocol | null {
 export function isUniversalLoader(loadId: string): boolean {
   return UNIVERSAL_LOADER.test(loadId.trim());
 }
+
+// A load id is a firmware file's base name, as phones ask for it over TFTP (provisioning.md §3.1).
+const LOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Why `loadId` cannot be a load id, or null when it can. */
+export function loadIdProblem(loadId: string): string | null {
+  return LOAD_ID.test(loadId)
+    ? null
+    : `load id "${loadId}" must be 1–64 letters, digits, ".", "_" or "-" (the firmware file name without its extension, e.g. P00308010200)`;
+}

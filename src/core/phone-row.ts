@@ -1,5 +1,6 @@
 import type { Device, DeviceProtocol } from './device.js';
-import { deviceNameProblem } from './device.js';
+import { descriptionProblem, deviceNameProblem } from './device.js';
+import { loadIdProblem } from './load.js';
 import { directoryNumberProblem } from './directory-number.js';
 import { phoneModel } from './phone-models.js';
 
@@ -21,9 +22,6 @@ export interface RowError {
   message: string;
 }
 
-const LOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const MAX_DESCRIPTION = 128;
-
 /**
  * Validates one CSV row into a device, or lists every problem of the row. Pure: checks across
  * rows (duplicates, DNs held elsewhere) are the importer's.
@@ -38,10 +36,8 @@ export function parsePhoneRow(
   const nameProblem = deviceNameProblem(name);
   if (nameProblem) err('Device Name', nameProblem);
   const description = row['Description'] ?? '';
-  if (description.length > MAX_DESCRIPTION)
-    err('Description', `at most ${MAX_DESCRIPTION} characters (has ${description.length})`);
-  if ([...description].some((c) => c.charCodeAt(0) < 0x20))
-    err('Description', 'must not contain control characters (line breaks, tabs)');
+  const descriptionRule = descriptionProblem(description);
+  if (descriptionRule) err('Description', descriptionRule);
   const modelText = (row['Model'] ?? '').trim();
   const model = phoneModel(modelText);
   if (!model)
@@ -51,8 +47,8 @@ export function parsePhoneRow(
   else if (model && !model.protocols.includes(protocol))
     err('Protocol', `model ${model.model} has no ${protocol} firmware`);
   const load = (row['Phone Load Name'] ?? '').trim();
-  if (load && !LOAD_ID.test(load))
-    err('Phone Load Name', `"${load}" is not a load id (letters, digits, ".", "_", "-"; at most 64)`);
+  const loadRule = load ? loadIdProblem(load) : null;
+  if (loadRule) err('Phone Load Name', loadRule);
   const lines: Device['lines'] = [];
   for (const [column, value] of Object.entries(row)) {
     const m = LINE_COLUMN.exec(column);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DeviceDefault } from '../core/device-defaults.js';
 import { effectiveDeviceDefaults } from '../core/device-defaults.js';
 import type { DeviceProtocol } from '../core/device.js';
+import { loadIdProblem } from '../core/load.js';
 import { phoneModel } from '../core/phone-models.js';
 import type { Store } from '../store/store.js';
 import { NotFoundError, ValidationError } from './configuration-service.js';
@@ -10,15 +11,6 @@ import type { FirmwareLoadStore } from './firmware-loads.js';
 export interface DeviceDefaultView extends DeviceDefault {
   /** True when an uploaded firmware load provides loadId. */
   loadAvailable: boolean;
-}
-
-const LOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Why `loadId` cannot be a load id (a file base name phones ask for), or null. */
-export function loadIdProblem(loadId: string): string | null {
-  return LOAD_ID.test(loadId)
-    ? null
-    : `load id "${loadId}" must be 1–64 letters, digits, ".", "_" or "-" (the firmware file name without its extension, e.g. P00308010200)`;
 }
 
 /** The warning CUCM does not give: a load that is not on the TFTP server leaves phones on their old load. */

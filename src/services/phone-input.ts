@@ -1,11 +1,9 @@
 import type { DeviceProtocol, Line } from '../core/device.js';
-import { deviceNameProblem } from '../core/device.js';
+import { descriptionProblem, deviceNameProblem } from '../core/device.js';
+import { loadIdProblem } from '../core/load.js';
 import { directoryNumberProblem } from '../core/directory-number.js';
 import type { FieldProblem } from '../core/node.js';
 import { phoneModel, phoneModels } from '../core/phone-models.js';
-
-export const MAX_DESCRIPTION_LENGTH = 128;
-const LOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A phone added by hand (Device > Phone > Add New). */
 export interface NewPhone {
@@ -26,27 +24,16 @@ export interface PhoneChanges {
   protocol?: DeviceProtocol;
 }
 
-function descriptionProblem(description: string): FieldProblem | null {
-  if (description.length > MAX_DESCRIPTION_LENGTH)
-    return {
-      field: 'description',
-      message: `the description has at most ${MAX_DESCRIPTION_LENGTH} characters`,
-    };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(description))
-    return {
-      field: 'description',
-      message: 'the description cannot contain control characters (tabs, line breaks)',
-    };
-  return null;
+function descriptionFieldProblem(description: string): FieldProblem | null {
+  const problem = descriptionProblem(description);
+  return problem ? { field: 'description', message: problem } : null;
 }
 
-function loadIdProblem(loadId: string | null): FieldProblem | null {
-  if (loadId === null || LOAD_ID.test(loadId)) return null;
-  return {
-    field: 'loadId',
-    message: `Phone Load Name "${loadId}" must be 1–64 letters, digits, ".", "_" or "-" (e.g. SCCP41.9-4-2SR1-1S); send null to use Device Defaults`,
-  };
+function loadFieldProblem(loadId: string | null): FieldProblem | null {
+  const problem = loadId === null ? null : loadIdProblem(loadId);
+  return problem
+    ? { field: 'loadId', message: `Phone Load Name: ${problem}; send null to use Device Defaults` }
+    : null;
 }
 
 function linesProblem(lines: Line[], model: string): FieldProblem | null {
@@ -85,7 +72,9 @@ export function newPhoneProblem(p: NewPhone): FieldProblem | null {
       message: `the ${model.displayName} runs ${model.protocols.join(' and ')} only, not ${p.protocol}`,
     };
   }
-  return descriptionProblem(p.description) ?? loadIdProblem(p.loadId) ?? linesProblem(p.lines, p.model);
+  return (
+    descriptionFieldProblem(p.description) ?? loadFieldProblem(p.loadId) ?? linesProblem(p.lines, p.model)
+  );
 }
 
 /** The first rule a change of an existing phone breaks, or null. */
@@ -108,11 +97,11 @@ export function phoneChangeProblem(
     };
   }
   if (c.description !== undefined) {
-    const p = descriptionProblem(c.description);
+    const p = descriptionFieldProblem(c.description);
     if (p) return p;
   }
   if (c.loadId !== undefined) {
-    const p = loadIdProblem(c.loadId);
+    const p = loadFieldProblem(c.loadId);
     if (p) return p;
   }
   return c.lines ? linesProblem(c.lines, current.model) : null;
