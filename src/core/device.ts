@@ -27,11 +27,6 @@ export interface Device {
 
 const DEVICE_NAME = /^SEP[0-9A-F]{12}$/;
 
-/** True when `name` is a hardware phone device name: SEP + 12 upper-case hex digits. */
-export function isDeviceName(name: string): boolean {
-  return DEVICE_NAME.test(name);
-}
-
 /**
  * Explains why `name` is not a device name, or returns null when it is one.
  * Lower-case hex is refused, not upper-cased: names are never silently rewritten.
@@ -53,11 +48,6 @@ export function deviceNameFromMac(mac: string): string | null {
   const hex = mac.replace(/[:.-]/g, '');
   if (!/^[0-9A-Fa-f]{12}$/.test(hex)) return null;
   return `SEP${hex.toUpperCase()}`;
-}
-
-/** The MAC (12 upper-case hex digits) of a device name. */
-export function macOfDeviceName(name: string): string {
-  return name.slice(3);
 }
 
 export const MAX_DESCRIPTION_LENGTH = 128;

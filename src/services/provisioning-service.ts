@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DeviceDefault } from '../core/device-defaults.js';
 import { effectiveDeviceDefaults, loadForDevice } from '../core/device-defaults.js';
 import type { DeviceProtocol } from '../core/device.js';
-import { phoneModel, phoneModels } from '../core/phone-models.js';
+import { phoneModels } from '../core/phone-models.js';
 import type { CallManagerEntry } from '../provisioning/call-managers.js';
 import { renderDeviceConfig } from '../provisioning/device-config.js';
 import { classifyRequest, macOfRequest } from '../provisioning/file-names.js';
@@ -212,16 +212,6 @@ export class ProvisioningService implements TftpFileSource {
   private async credentialsOf(deviceName: string): Promise<{ authName: string } | null> {
     const credential = await this.deps.store.credentials.byDevice(deviceName);
     return credential ? { authName: credential.username } : null;
-  }
-
-  /** Whether a load id is available to phones, for warnings when it is configured. */
-  loadAvailable(loadId: string): Promise<boolean> {
-    return this.deps.loads.provides(loadId);
-  }
-
-  /** The catalogue entry of a model, for the API. */
-  modelKnown(model: string): boolean {
-    return phoneModel(model) !== undefined;
   }
 }
 

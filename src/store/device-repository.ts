@@ -326,13 +326,4 @@ export class DeviceRepository {
       .orderBy('dn')
       .execute();
   }
-
-  async countByStatus(): Promise<{ protocol: string; status: string; node: string | null; n: number }[]> {
-    const rows = await this.db
-      .selectFrom('devices')
-      .select(['protocol', 'status', 'status_node as node', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(['protocol', 'status', 'status_node'])
-      .execute();
-    return rows.map((r) => ({ ...r, n: Number(r.n) }));
-  }
 }

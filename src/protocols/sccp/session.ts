@@ -12,7 +12,6 @@ import type { SccpFrame } from './codec/frame.js';
 import { MessageId, messageName } from './codec/message-id.js';
 import { encodeButtonTemplate } from './codec/messages/button-template.js';
 import { encodeConfigStat } from './codec/messages/config-stat.js';
-import { encodeDisplayNotify } from './codec/messages/display-notify.js';
 import { encodeFeatureStat } from './codec/messages/feature-stat.js';
 import { encodeForwardStat } from './codec/messages/forward-stat.js';
 import { encodeLineStat } from './codec/messages/line-stat.js';
@@ -341,11 +340,6 @@ export class SccpSession implements DeviceConnection {
       });
     }
     this.socket.write(encodeFrame(messageId, body, headerVersion));
-  }
-
-  /** Shows a short notice on the phone's status line (sccp.md §2, DisplayNotify). */
-  notify(text: string, seconds = 5): void {
-    this.send(MessageId.DisplayNotify, encodeDisplayNotify({ displayTimeout: seconds, text }));
   }
 
   reset(type: ResetType): void {
