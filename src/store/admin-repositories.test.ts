@@ -1,27 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/support/databases.js';
-import type { TestDatabase } from '../../test/support/databases.js';
-import { openDatabase } from './database.js';
-import { Store } from './store.js';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useTestStore } from '../../test/support/databases.js';
+import type { Store } from './store.js';
 
 const now = new Date('2026-11-25T10:00:00Z');
 
 describe.each(DATABASES)('administration tables on $flavor', ({ create, available }) => {
-  let database: TestDatabase | null = null;
   let store: Store;
 
-  beforeEach(async (ctx) => {
-    if (!(await available())) ctx.skip();
-    database = await create();
-    store = await Store.open(openDatabase(database));
+  useTestStore({ create, available }, async (opened) => {
+    store = opened;
     await store.users.createIfAbsent({ name: 'alice', passwordHash: 'x', role: 'admin' }, now);
-  });
-
-  afterEach(async () => {
-    if (!database) return;
-    await store.close();
-    await database.drop();
-    database = null;
   });
 
   it('counts failed sign-ins atomically, locks, and clears', async () => {

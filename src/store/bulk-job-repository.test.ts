@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/support/databases.js';
-import type { TestDatabase } from '../../test/support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useTestStore } from '../../test/support/databases.js';
 import { effectiveDeviceDefaults } from '../core/device-defaults.js';
 import { planPhone } from '../core/migration.js';
 import type { BulkJobItemRecord, BulkJobRecord } from './bulk-job-repository.js';
-import { openDatabase } from './database.js';
-import { Store } from './store.js';
+import type { Store } from './store.js';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const at = now.toISOString();
@@ -64,20 +62,10 @@ function item(jobId: string, name: string, position: number): BulkJobItemRecord 
 }
 
 describe.each(DATABASES)('bulk job repository on $flavor', ({ create, available }) => {
-  let database: TestDatabase | null = null;
   let store: Store;
 
-  beforeEach(async (ctx) => {
-    if (!(await available())) ctx.skip();
-    database = await create();
-    store = await Store.open(openDatabase(database));
-  });
-
-  afterEach(async () => {
-    if (!database) return;
-    await store.close();
-    await database.drop();
-    database = null;
+  useTestStore({ create, available }, (opened) => {
+    store = opened;
   });
 
   it('stores a job with its items, counts them per step and state, and finds busy devices', async () => {

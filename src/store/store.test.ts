@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useTestStore } from '../../test/support/databases.js';
 import type { TestDatabase } from '../../test/support/databases.js';
 import { DEFAULT_AUTO_REGISTRATION } from '../core/node.js';
 import { openDatabase } from './database.js';
@@ -12,17 +12,9 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
   let database: TestDatabase | null = null;
   let store: Store;
 
-  beforeEach(async (ctx) => {
-    if (!(await available())) ctx.skip();
-    database = await create();
-    store = await Store.open(openDatabase(database));
-  });
-
-  afterEach(async () => {
-    if (!database) return;
-    await store.close();
-    await database.drop();
-    database = null;
+  useTestStore({ create, available }, (opened, db) => {
+    store = opened;
+    database = db;
   });
 
   it('migrates an empty database and opening again is a no-op', async () => {

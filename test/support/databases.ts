@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
 
 /** Where the test PostgreSQL lives; CI starts the machine's local server. */
 export const TEST_POSTGRES_URL =
@@ -78,3 +81,28 @@ export const DATABASES = [
   { flavor: 'sqlite' as const, create: createSqliteDatabase, available: async () => true },
   { flavor: 'postgres' as const, create: createPostgresDatabase, available: postgresAvailable },
 ];
+
+/**
+ * Opens a fresh, migrated store of `backend` before each test and drops it after; `opened`
+ * receives it. PostgreSQL tests are skipped outside CI when the server is unreachable.
+ */
+export function useTestStore(
+  backend: Pick<(typeof DATABASES)[number], 'create' | 'available'>,
+  opened: (store: Store, database: TestDatabase) => void | Promise<void>,
+): void {
+  let database: TestDatabase | null = null;
+  let store: Store | null = null;
+  beforeEach(async (ctx) => {
+    if (!(await backend.available())) ctx.skip();
+    database = await backend.create();
+    store = await Store.open(openDatabase(database));
+    await opened(store, database);
+  });
+  afterEach(async () => {
+    if (!database) return;
+    await store?.close();
+    await database.drop();
+    database = null;
+    store = null;
+  });
+}
