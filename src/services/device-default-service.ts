@@ -41,7 +41,8 @@ export class DeviceDefaultService {
     if (!m) throw new NotFoundError(`model ${model} is not in the phone model catalogue`);
     if (!m.protocols.includes(protocol))
       throw new NotFoundError(`model ${model} has no ${protocol} firmware`);
-    if (changes.loadId) {
+    if (changes.loadId !== undefined && changes.loadId !== null) {
+      // An empty string is refused rather than read as "no load": send null for that.
       const problem = loadIdProblem(changes.loadId);
       if (problem) throw new ValidationError({ field: 'loadId', message: problem });
     }
@@ -52,7 +53,7 @@ export class DeviceDefaultService {
     const next: DeviceDefault = {
       model,
       protocol,
-      loadId: changes.loadId === undefined ? current.loadId : changes.loadId || null,
+      loadId: changes.loadId === undefined ? current.loadId : changes.loadId,
       devicePool: changes.devicePool ?? current.devicePool,
     };
     await this.store.deviceDefaults.save(next);

@@ -194,6 +194,9 @@ describe('firmware loads and device defaults', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('loadId');
+    const empty = await t.api.patch<{ field: string }>('/device-defaults/7940/SCCP', { loadId: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.field).toBe('loadId');
     expect((await t.api.patch('/device-defaults/9999/SCCP', { loadId: 'X' })).status).toBe(404);
     expect((await t.api.patch('/device-defaults/7910/SIP', { loadId: 'X' })).status).toBe(404);
   });
