@@ -7,8 +7,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { entryScript } from '../runtime/entry-script.js';
 import { Fleet, addStats, emptyStats } from './fleet.js';
 import type { FleetSpec, FleetStats } from './fleet.js';
 import type { ParentToWorker, WorkerToParent } from './fleet-worker.js';
@@ -56,17 +55,6 @@ function isLoopback(host: string): boolean {
   return net.isIPv4(host) && host.startsWith('127.');
 }
 
-/** The worker entry: compiled `.js` beside this file, or the `.ts` source through tsx (tests, benches). */
-function workerScript(): { path: string; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const path = fileURLToPath(
-    new URL(fromSource ? './fleet-worker.ts' : './fleet-worker.js', import.meta.url),
-  );
-  if (!fromSource) return { path, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { path, execArgv: ['--import', tsx] };
-}
-
 export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = {}): FleetRun {
   const perProcess = options.perProcess ?? DEFAULT_PHONES_PER_PROCESS;
   const processes = options.processes ?? (spec.count > perProcess ? Math.ceil(spec.count / perProcess) : 0);
@@ -86,7 +74,7 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
   }
   const server = spec.tftp?.host ?? spec.direct?.host ?? '';
   const autoSources = spec.localAddresses.length === 0 && isLoopback(server);
-  const { path, execArgv } = workerScript();
+  const { path, execArgv } = entryScript(import.meta.url, 'fleet-worker');
   const statsIntervalMs = options.statsIntervalMs ?? 500;
   const latest: FleetStats[] = [];
   const children: ChildProcess[] = [];

@@ -15,7 +15,7 @@ import type {
   WorkerToPrimary,
 } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
-import { workerScript } from './worker-script.js';
+import { entryScript } from '../../../runtime/entry-script.js';
 
 export interface SccpClusterOptions {
   host: string;
@@ -77,7 +77,7 @@ export class SccpCluster {
 
   /** Forks the workers; resolves with the shared port once every worker listens. */
   async start(): Promise<number> {
-    const { exec, execArgv } = workerScript();
+    const { path: exec, execArgv } = entryScript(import.meta.url, 'worker-main');
     // Workers accept on the shared socket themselves. Round-robin would pass every connection
     // through this process, one at a time per worker: during a registration storm, on a busy
     // machine, that hand-off (not the work) limited the rate to a few hundred phones per second.
