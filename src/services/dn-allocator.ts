@@ -11,6 +11,11 @@ interface RangeState {
   pending: Set<string>;
   /** No DN below this is free, as far as this node knows. */
   cursor: string;
+  /**
+   * No DN below this is free or pending: where the next proposal starts looking, so that a
+   * storm's hundreds of pending proposals are not scanned again for each new one.
+   */
+  proposeFrom: string;
 }
 
 /**
@@ -34,6 +39,7 @@ export class DnAllocator {
         taken: new Set(used.filter((dn) => inRange(range, dn))),
         pending: new Set(),
         cursor: range.startingDn,
+        proposeFrom: range.startingDn,
       };
       this.ranges.set(key, s);
     }
@@ -43,9 +49,11 @@ export class DnAllocator {
   /** The lowest DN not known to be in use, reserved for the caller until commit/release; null if exhausted. */
   async propose(range: Range, devices: DeviceRepository): Promise<string | null> {
     const s = await this.state(range, devices);
-    const dn = lowestFreeDn(range, (d) => s.taken.has(d) || s.pending.has(d), s.cursor);
+    const from = BigInt(s.proposeFrom) > BigInt(s.cursor) ? s.proposeFrom : s.cursor;
+    const dn = lowestFreeDn(range, (d) => s.taken.has(d) || s.pending.has(d), from);
     if (dn === null) return null;
     s.pending.add(dn);
+    s.proposeFrom = dn;
     return dn;
   }
 
@@ -63,9 +71,12 @@ export class DnAllocator {
     this.committed(range, dn);
   }
 
-  /** The proposal was not used (the transaction failed for another reason). */
+  /** The proposal was not used (the transaction failed for another reason): it is free again. */
   released(range: Range, dn: string): void {
-    this.ranges.get(this.key(range))?.pending.delete(dn);
+    const s = this.ranges.get(this.key(range));
+    if (!s) return;
+    s.pending.delete(dn);
+    if (BigInt(dn) < BigInt(s.proposeFrom)) s.proposeFrom = dn;
   }
 
   /** A DN was freed (its device deleted): it becomes the lowest candidate again if it is lower. */
@@ -75,6 +86,7 @@ export class DnAllocator {
       const range = { startingDn, endingDn };
       if (!inRange(range, dn) || !s.taken.delete(dn)) continue;
       if (BigInt(dn) < BigInt(s.cursor)) s.cursor = dn;
+      if (BigInt(dn) < BigInt(s.proposeFrom)) s.proposeFrom = dn;
     }
   }
 

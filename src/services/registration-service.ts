@@ -2,15 +2,13 @@ import type { Logger } from 'pino';
 import type { Device, DeviceProtocol } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import type { RegistrationRequest } from '../core/registration.js';
-import { autoRegisteredDevice, decideRegistration } from '../core/registration.js';
+import { decideRegistration } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
 import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
-import { rejection } from '../core/rejection.js';
-import type { PhoneModel } from '../core/phone-models.js';
 import type { StoredNode } from '../store/node-repository.js';
-import { isUniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/store.js';
+import { AutoRegistrar } from './auto-registrar.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import type { DeviceConnection, LiveRegistry } from './live-registry.js';
@@ -31,14 +29,15 @@ export interface RegistrationServiceDeps {
   logger: Logger;
 }
 
-const MAX_ALLOCATION_ATTEMPTS = 50;
 const SETTINGS_TTL_MS = 1000;
 
 /** Decides registrations for every protocol adapter and records what happened. */
 export class RegistrationService {
   private cached: { node: StoredNode; parameters: EnterpriseParameters; at: number } | null = null;
+  private readonly autoRegistrar: AutoRegistrar;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
+    this.autoRegistrar = new AutoRegistrar(deps);
     deps.live.on('configuration-changed', (change) => {
       if (change.what !== 'device') this.cached = null;
     });
@@ -68,7 +67,12 @@ export class RegistrationService {
         result = { kind: 'accepted', device: decision.device, autoRegistered: false };
         break;
       case 'auto-register':
-        result = await this.autoRegister(request, node, decision.model);
+        result = await this.autoRegistrar.register({
+          request,
+          nodeName: node.name,
+          range: node.autoRegistration,
+          model: decision.model,
+        });
         break;
     }
     this.record(request, result, connection);
@@ -91,66 +95,6 @@ export class RegistrationService {
     if (!node) throw new Error(`node ${this.deps.nodeName} is missing from the database`);
     this.cached = { node, parameters, at: now };
     return this.cached;
-  }
-
-  private async autoRegister(
-    request: RegistrationRequest,
-    node: StoredNode,
-    model: PhoneModel,
-  ): Promise<RegistrationResult> {
-    const { store, allocator, clock } = this.deps;
-    const range = node.autoRegistration;
-    for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
-      const dn = await allocator.propose(range, store.devices);
-      if (dn === null) {
-        return {
-          kind: 'rejected',
-          rejection: rejection('dn-range-exhausted', {
-            deviceName: request.deviceName,
-            nodeName: node.name,
-            protocol: request.protocol,
-            range,
-          }),
-        };
-      }
-      const device = autoRegisteredDevice(request.deviceName, model, request.protocol, dn);
-      try {
-        // One transaction: the DN, the device and its line exist together or not at all.
-        await store.transaction(async (tx) => {
-          const now = clock();
-          await tx.devices.reserveDn(dn, now);
-          await tx.devices.insert(device, now);
-        });
-        allocator.committed(range, dn);
-        return { kind: 'accepted', device, autoRegistered: true };
-      } catch (error) {
-        if (!isUniqueViolation(error)) {
-          allocator.released(range, dn);
-          throw error;
-        }
-        // Either the DN was taken by a concurrent registration, or this device was created by one.
-        const existing = await store.devices.find(request.deviceName);
-        if (existing) {
-          allocator.released(range, dn);
-          if (existing.protocol !== request.protocol) {
-            return {
-              kind: 'rejected',
-              rejection: rejection('device-protocol-mismatch', {
-                deviceName: request.deviceName,
-                nodeName: node.name,
-                protocol: request.protocol,
-                configuredProtocol: existing.protocol,
-              }),
-            };
-          }
-          return { kind: 'accepted', device: existing, autoRegistered: false };
-        }
-        allocator.lost(range, dn);
-      }
-    }
-    throw new Error(
-      `could not allocate a DN for ${request.deviceName} after ${MAX_ALLOCATION_ATTEMPTS} attempts; the directory numbers table is under heavy contention`,
-    );
   }
 
   private record(

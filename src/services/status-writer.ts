@@ -54,7 +54,7 @@ export class StatusWriter {
     const write = async () => {
       if (statuses.length === 0 && events.length === 0) return;
       try {
-        await this.store.transaction(async (tx) => {
+        await this.store.writeBatch(async (tx) => {
           await tx.devices.applyStatusChanges(statuses);
           await tx.events.insertMany(events);
         });

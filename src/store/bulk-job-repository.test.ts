@@ -132,7 +132,7 @@ describe.each(DATABASES)('bulk job repository on $flavor', ({ create, available 
   it('switches a device protocol only from the expected one, keeping its lines', async () => {
     await store.nodes.ensure('cm1', { enabled: true, startingDn: '1000', endingDn: '1999' }, now);
     await store.transaction(async (tx) => {
-      await tx.devices.reserveDn('1000', now);
+      await tx.devices.reserveDns(['1000'], now);
       await tx.devices.insert(
         {
           name: 'SEP00AA00000001',

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
+import { sqliteThreadDialect } from './sqlite-thread/driver.js';
 
 /** Which SQL back end is in use; the few differences are decided from it in one place (migrations, errors). */
 export type Flavor = 'sqlite' | 'postgres';
@@ -13,6 +14,8 @@ export interface StoreDatabase {
   flavor: Flavor;
   /** Where it lives, for logs (file path, or the URL without its password). */
   location: string;
+  /** Runs `queries` in order as one transaction (see Store.writeBatch). */
+  runBatch(queries: readonly CompiledQuery[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,42 +31,17 @@ export function openDatabase(options: {
   return openSqlite(path.join(options.dataDir, 'openucm.sqlite'));
 }
 
+/** SQLite in WAL mode, its writing connection in a thread of its own (see sqlite-thread/). */
 export function openSqlite(file: string): StoreDatabase {
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode stays crash-safe (a power cut may lose the last commits, never corrupt).
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, flavor: 'sqlite', location: file, close: () => db.destroy() };
-}
-
-const MAX_CACHED_STATEMENTS = 500;
-
-/**
- * Kysely prepares every statement anew; on a registration storm that was a seventh of the CPU.
- * The same SQL text gets the same prepared statement. Safe because Kysely runs one query at a
- * time on its single SQLite connection and openucm never streams SQLite results.
- */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  const prepare = (sql: string) => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = sqlite.prepare(sql);
-      // IN (…) lists of varying length make endless texts: keep only a bounded set.
-      if (statements.size < MAX_CACHED_STATEMENTS) statements.set(sql, statement);
-    }
-    return statement;
+  const dialect = sqliteThreadDialect(file);
+  const db = new Kysely<Schema>({ dialect });
+  return {
+    db,
+    flavor: 'sqlite',
+    location: file,
+    runBatch: (queries) => dialect.runBatch(queries),
+    close: () => db.destroy(),
   };
-  return new Proxy(sqlite, {
-    get(target, property) {
-      if (property === 'prepare') return prepare;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 export function openPostgres(
@@ -80,7 +58,16 @@ export function openPostgres(
   // end the process. The pool drops that client and opens a new one when a query needs it.
   pool.on('error', onConnectionError);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, flavor: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+  return {
+    db,
+    flavor: 'postgres',
+    location: redactUrl(url),
+    runBatch: (queries) =>
+      db.transaction().execute(async (tx) => {
+        for (const query of queries) await tx.executeQuery(query);
+      }),
+    close: () => db.destroy(),
+  };
 }
 
 function redactUrl(url: string): string {

@@ -42,6 +42,9 @@ export interface PhoneQuery {
   pageSize: number;
 }
 
+/** Rows per multi-row INSERT: 11 columns × 500 stays far under SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_INSERT = 500;
+
 const SORT_COLUMNS: Record<PhoneSortField, keyof Schema['devices']> = {
   name: 'name',
   description: 'description',
@@ -102,36 +105,56 @@ export class DeviceRepository {
   }
 
   /**
-   * Reserves `dn` as a directory number. Throws a unique violation when it exists: that is how
+   * Reserves `dns` as directory numbers. Throws a unique violation when one exists: that is how
    * concurrent allocations (in one process or across nodes) find out that a number was taken.
    */
-  async reserveDn(dn: string, now: Date): Promise<void> {
-    await this.db.insertInto('directory_numbers').values({ dn, created_at: now.toISOString() }).execute();
+  async reserveDns(dns: readonly string[], now: Date): Promise<void> {
+    const createdAt = now.toISOString();
+    for (let i = 0; i < dns.length; i += ROWS_PER_INSERT) {
+      await this.db
+        .insertInto('directory_numbers')
+        .values(dns.slice(i, i + ROWS_PER_INSERT).map((dn) => ({ dn, created_at: createdAt })))
+        .execute();
+    }
   }
 
-  /** Inserts a device and its lines; the lines' DNs must exist (see reserveDn). */
+  /** Inserts a device and its lines; the lines' DNs must exist (see reserveDns). */
   async insert(device: Device, now: Date): Promise<void> {
-    await this.db
-      .insertInto('devices')
-      .values({
-        name: device.name,
-        model: device.model,
-        protocol: device.protocol,
-        description: device.description,
-        load_id: device.loadId,
-        created_at: now.toISOString(),
-        status: 'unregistered',
-        status_node: null,
-        ip_address: null,
-        active_load_id: null,
-        status_changed_at: null,
-      })
-      .execute();
-    if (device.lines.length > 0) {
+    await this.insertAll([device], now);
+  }
+
+  /** Inserts devices and their lines in as few statements as the parameter limits allow. */
+  async insertAll(devices: readonly Device[], now: Date): Promise<void> {
+    const createdAt = now.toISOString();
+    for (let i = 0; i < devices.length; i += ROWS_PER_INSERT) {
+      const chunk = devices.slice(i, i + ROWS_PER_INSERT);
       await this.db
-        .insertInto('lines')
-        .values(device.lines.map((l) => ({ device_name: device.name, line_index: l.index, dn: l.dn })))
+        .insertInto('devices')
+        .values(
+          chunk.map((device) => ({
+            name: device.name,
+            model: device.model,
+            protocol: device.protocol,
+            description: device.description,
+            load_id: device.loadId,
+            created_at: createdAt,
+            status: 'unregistered' as const,
+            status_node: null,
+            ip_address: null,
+            active_load_id: null,
+            status_changed_at: null,
+          })),
+        )
         .execute();
+      const lines = chunk.flatMap((device) =>
+        device.lines.map((l) => ({ device_name: device.name, line_index: l.index, dn: l.dn })),
+      );
+      for (let j = 0; j < lines.length; j += ROWS_PER_INSERT) {
+        await this.db
+          .insertInto('lines')
+          .values(lines.slice(j, j + ROWS_PER_INSERT))
+          .execute();
+      }
     }
   }
 
@@ -221,20 +244,26 @@ export class DeviceRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Writes a batch of status transitions (the hot path batches them; see StatusWriter). */
-  async applyStatusChanges(changes: StatusChange[]): Promise<void> {
-    for (const c of changes) {
-      await this.db
-        .updateTable('devices')
-        .set({
-          status: c.status,
-          status_node: c.node,
-          ip_address: c.ipAddress,
-          ...(c.activeLoadId !== null ? { active_load_id: c.activeLoadId } : {}),
-          status_changed_at: c.at,
-        })
-        .where('name', '=', c.name)
-        .execute();
+  /**
+   * Writes a batch of status transitions (the hot path batches them; see StatusWriter), one
+   * UPDATE … FROM (VALUES …) per chunk. `changes` names each device once. VALUES columns are
+   * column1…column6 in both SQLite and PostgreSQL. A change without an active load keeps the one
+   * the phone reported before.
+   */
+  async applyStatusChanges(changes: readonly StatusChange[]): Promise<void> {
+    for (let i = 0; i < changes.length; i += ROWS_PER_INSERT) {
+      const rows = changes
+        .slice(i, i + ROWS_PER_INSERT)
+        .map((c) => sql`(${c.name}, ${c.status}, ${c.node}, ${c.ipAddress}, ${c.activeLoadId}, ${c.at})`);
+      await sql`
+        UPDATE devices SET
+          status = v.column2,
+          status_node = v.column3,
+          ip_address = v.column4,
+          active_load_id = COALESCE(v.column5, devices.active_load_id),
+          status_changed_at = v.column6
+        FROM (VALUES ${sql.join(rows)}) AS v
+        WHERE devices.name = v.column1`.execute(this.db);
     }
   }
 

@@ -46,19 +46,43 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
   });
 
   it('refuses a DN twice: the guarantee behind distinct auto-registered numbers', async () => {
-    await store.devices.reserveDn('1000', now);
-    const error = await store.devices.reserveDn('1000', now).catch((e: unknown) => e);
+    await store.devices.reserveDns(['1000'], now);
+    const error = await store.devices.reserveDns(['1000'], now).catch((e: unknown) => e);
     expect(isUniqueViolation(error)).toBe(true);
   });
 
   it('rolls back a transaction as a whole', async () => {
     await store
       .transaction(async (tx) => {
-        await tx.devices.reserveDn('1500', now);
-        await tx.devices.reserveDn('1500', now);
+        await tx.devices.reserveDns(['1500'], now);
+        await tx.devices.reserveDns(['1500'], now);
       })
       .catch(() => undefined);
     expect(await store.devices.dnsWithLength(4, 4)).toEqual([]);
+  });
+
+  it('stores a batch of devices larger than one INSERT, and refuses the whole batch when one DN is taken', async () => {
+    const dns = Array.from({ length: 1201 }, (_, i) => String(10000 + i));
+    const devices = dns.map((dn, i) => ({
+      name: `SEP00AA${i.toString(16).toUpperCase().padStart(8, '0')}`,
+      model: '7960',
+      protocol: 'SIP' as const,
+      description: `Auto ${dn}`,
+      lines: [{ index: 1, dn }],
+      loadId: null,
+    }));
+    await store.transaction(async (tx) => {
+      await tx.devices.reserveDns(dns, now);
+      await tx.devices.insertAll(devices, now);
+    });
+    expect(await store.devices.dnsWithLength(5, 5)).toHaveLength(1201);
+    expect((await store.devices.find(devices[1200].name))?.lines).toEqual([{ index: 1, dn: '11200' }]);
+
+    const error = await store
+      .transaction((tx) => tx.devices.reserveDns(['20000', '20001', '11200'], now))
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect((await store.devices.dnsWithLength(5, 5)).filter((dn) => dn.startsWith('2'))).toEqual([]);
   });
 
   it('stores devices with lines, searches, pages and deletes them freeing their DNs', async () => {
@@ -66,7 +90,7 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
       const dn = String(1000 + i);
       const name = `SEP0011223344${i.toString(16).toUpperCase().padStart(2, '0')}`;
       await store.transaction(async (tx) => {
-        await tx.devices.reserveDn(dn, now);
+        await tx.devices.reserveDns([dn], now);
         await tx.devices.insert(
           {
             name,
@@ -105,6 +129,39 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
     });
     expect(registered.items.map((d) => [d.name, d.status, d.node, d.activeLoadId])).toEqual([
       ['SEP001122334400', 'registered', 'cm1', 'P00308010200'],
+    ]);
+    // One batch for several devices; a change without a load keeps the load the phone reported.
+    await store.devices.applyStatusChanges([
+      {
+        name: 'SEP001122334400',
+        status: 'unregistered',
+        node: 'cm1',
+        ipAddress: '10.1.2.3',
+        activeLoadId: null,
+        at: now.toISOString(),
+      },
+      {
+        name: 'SEP001122334401',
+        status: 'rejected',
+        node: 'cm2',
+        ipAddress: null,
+        activeLoadId: null,
+        at: now.toISOString(),
+      },
+    ]);
+    expect((await store.devices.find('SEP001122334400'))?.activeLoadId).toBe('P00308010200');
+    expect((await store.devices.find('SEP001122334400'))?.status).toBe('unregistered');
+    expect((await store.devices.find('SEP001122334401'))?.status).toBe('rejected');
+    expect((await store.devices.find('SEP001122334401'))?.node).toBe('cm2');
+    await store.devices.applyStatusChanges([
+      {
+        name: 'SEP001122334400',
+        status: 'registered',
+        node: 'cm1',
+        ipAddress: '10.1.2.3',
+        activeLoadId: null,
+        at: now.toISOString(),
+      },
     ]);
     const descending = await store.devices.search({ page: 1, pageSize: 1, sort: 'name', order: 'desc' });
     expect(descending.items[0].name).toBe('SEP00112233441D');

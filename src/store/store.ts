@@ -16,6 +16,7 @@ import { ParameterRepository } from './parameter-repository.js';
 import { SessionRepository } from './session-repository.js';
 import { StatisticsRepository } from './statistics-repository.js';
 import { UserRepository } from './user-repository.js';
+import { recordingDatabase } from './write-batch.js';
 
 /** The repositories over one executor (the database, or a transaction). */
 export interface Repositories {
@@ -97,6 +98,18 @@ export class Store implements Repositories {
   /** Runs `work` in one transaction; all its repository calls commit or roll back together. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     return this.database.db.transaction().execute((tx) => work(repositories(tx)));
+  }
+
+  /**
+   * Runs write-only `work` as one transaction sent to the database in one piece: its statements
+   * are collected first, then committed together or not at all. On a registration storm this
+   * keeps a group's commit from waiting for a round trip per statement. Reads inside `work` are
+   * refused (there is nothing to read yet); use `transaction` when a step depends on a result.
+   */
+  async writeBatch(work: (tx: Repositories) => Promise<void>): Promise<void> {
+    const { db, recorded } = recordingDatabase(this.database.flavor);
+    await work(repositories(db));
+    if (recorded.length > 0) await this.database.runBatch(recorded);
   }
 
   close(): Promise<void> {

@@ -107,7 +107,7 @@ describe('SEP<MAC>.cnf.xml', () => {
   it('carries the lines, proxy and registration settings of a SIP device, and its own load', async () => {
     const now = new Date();
     await t.node.store.transaction(async (tx) => {
-      await tx.devices.reserveDn('4000', now);
+      await tx.devices.reserveDns(['4000'], now);
       await tx.devices.insert(
         {
           name: 'SEP00AB00000002',

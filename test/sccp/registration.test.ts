@@ -130,7 +130,7 @@ describe('SCCP registration and auto-registration', () => {
   it('rejects a device configured for SIP that registers over SCCP, and marks it rejected', async () => {
     const now = new Date();
     await t.node.store.transaction(async (tx) => {
-      await tx.devices.reserveDn('3000', now);
+      await tx.devices.reserveDns(['3000'], now);
       await tx.devices.insert(
         {
           name: mac(9),

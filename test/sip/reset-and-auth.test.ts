@@ -78,7 +78,7 @@ it('challenges a device that has SIP credentials and registers it with the right
   const name = 'SEP00C0FFEE0001';
   const now = new Date();
   await t.node.store.transaction(async (tx) => {
-    await tx.devices.reserveDn('4001', now);
+    await tx.devices.reserveDns(['4001'], now);
     await tx.devices.insert(
       {
         name,

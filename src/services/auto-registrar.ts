@@ -1,0 +1,188 @@
+import type { Device } from '../core/device.js';
+import type { AutoRegistration } from '../core/node.js';
+import type { PhoneModel } from '../core/phone-models.js';
+import type { RegistrationRequest } from '../core/registration.js';
+import { autoRegisteredDevice } from '../core/registration.js';
+import { rejection } from '../core/rejection.js';
+import { isUniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { DnAllocator } from './dn-allocator.js';
+import type { RegistrationResult } from './registration-service.js';
+
+/** What the auto-registration of one unknown phone needs to know. */
+export interface AutoRegistrationRequest {
+  request: RegistrationRequest;
+  nodeName: string;
+  range: AutoRegistration;
+  model: PhoneModel;
+}
+
+interface Waiting extends AutoRegistrationRequest {
+  done: Array<{ resolve: (result: RegistrationResult) => void; reject: (error: unknown) => void }>;
+}
+
+/** Phones committed in one transaction at most; bounds the time other writers wait for the database. */
+const MAX_BATCH = 500;
+const MAX_ALLOCATION_ATTEMPTS = 50;
+
+/**
+ * Creates unknown phones as auto-registered devices, each with the next free DN of its node's
+ * range. Phones that arrive together (a registration storm, a batch from an SCCP worker) are
+ * committed together: one transaction for the group instead of one per phone, which is what a
+ * database commit costs most. If anything in a group collides (a DN taken by another node, a
+ * device created meanwhile), the group's phones are retried one by one, so one collision never
+ * costs another phone its registration. The primary key on directory_numbers decides in the end.
+ */
+export class AutoRegistrar {
+  private queue: Waiting[] = [];
+  private readonly byDevice = new Map<string, Waiting>();
+  private draining = false;
+
+  constructor(private readonly deps: { store: Store; allocator: DnAllocator; clock: Clock }) {}
+
+  register(item: AutoRegistrationRequest): Promise<RegistrationResult> {
+    return new Promise((resolve, reject) => {
+      // The same phone twice in one group (a retry on a new connection) shares one outcome.
+      const queued = this.byDevice.get(item.request.deviceName);
+      if (queued) {
+        queued.done.push({ resolve, reject });
+        return;
+      }
+      const waiting: Waiting = { ...item, done: [{ resolve, reject }] };
+      this.queue.push(waiting);
+      this.byDevice.set(item.request.deviceName, waiting);
+      if (!this.draining) {
+        this.draining = true;
+        // One turn of the event loop gathers the phones that arrived together.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, MAX_BATCH);
+      for (const w of group) this.byDevice.delete(w.request.deviceName);
+      try {
+        await this.commitGroup(group);
+      } catch (error) {
+        for (const w of group) for (const d of w.done) d.reject(error);
+      }
+    }
+    this.draining = false;
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    const { store, allocator, clock } = this.deps;
+    const proposed: Array<{ waiting: Waiting; device: Device; dn: string }> = [];
+    for (const waiting of group) {
+      const dn = await allocator.propose(waiting.range, store.devices);
+      if (dn === null) {
+        settle(waiting, exhausted(waiting));
+        continue;
+      }
+      const device = autoRegisteredDevice(
+        waiting.request.deviceName,
+        waiting.model,
+        waiting.request.protocol,
+        dn,
+      );
+      proposed.push({ waiting, device, dn });
+    }
+    if (proposed.length === 0) return;
+    try {
+      // One transaction: the DNs, the devices and their lines exist together or not at all.
+      await store.writeBatch(async (tx) => {
+        const now = clock();
+        await tx.devices.reserveDns(
+          proposed.map((p) => p.dn),
+          now,
+        );
+        await tx.devices.insertAll(
+          proposed.map((p) => p.device),
+          now,
+        );
+      });
+    } catch (error) {
+      for (const p of proposed) allocator.released(p.waiting.range, p.dn);
+      if (!isUniqueViolation(error)) throw error;
+      await Promise.all(
+        proposed.map(async (p) => {
+          try {
+            settle(p.waiting, await this.registerOne(p.waiting));
+          } catch (oneError) {
+            for (const d of p.waiting.done) d.reject(oneError);
+          }
+        }),
+      );
+      return;
+    }
+    for (const p of proposed) {
+      allocator.committed(p.waiting.range, p.dn);
+      settle(p.waiting, { kind: 'accepted', device: p.device, autoRegistered: true });
+    }
+  }
+
+  /** One phone in its own transaction, retrying with the next DN while others take them first. */
+  private async registerOne(item: AutoRegistrationRequest): Promise<RegistrationResult> {
+    const { store, allocator, clock } = this.deps;
+    const { request, range } = item;
+    for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      const dn = await allocator.propose(range, store.devices);
+      if (dn === null) return exhausted(item);
+      const device = autoRegisteredDevice(request.deviceName, item.model, request.protocol, dn);
+      try {
+        await store.writeBatch(async (tx) => {
+          const now = clock();
+          await tx.devices.reserveDns([dn], now);
+          await tx.devices.insert(device, now);
+        });
+        allocator.committed(range, dn);
+        return { kind: 'accepted', device, autoRegistered: true };
+      } catch (error) {
+        if (!isUniqueViolation(error)) {
+          allocator.released(range, dn);
+          throw error;
+        }
+        // Either the DN was taken by a concurrent registration, or this device was created by one.
+        const existing = await store.devices.find(request.deviceName);
+        if (existing) {
+          allocator.released(range, dn);
+          if (existing.protocol !== request.protocol) {
+            return {
+              kind: 'rejected',
+              rejection: rejection('device-protocol-mismatch', {
+                deviceName: request.deviceName,
+                nodeName: item.nodeName,
+                protocol: request.protocol,
+                configuredProtocol: existing.protocol,
+              }),
+            };
+          }
+          return { kind: 'accepted', device: existing, autoRegistered: false };
+        }
+        allocator.lost(range, dn);
+      }
+    }
+    throw new Error(
+      `could not allocate a DN for ${request.deviceName} after ${MAX_ALLOCATION_ATTEMPTS} attempts; the directory numbers table is under heavy contention`,
+    );
+  }
+}
+
+function settle(waiting: Waiting, result: RegistrationResult): void {
+  for (const d of waiting.done) d.resolve(result);
+}
+
+function exhausted(item: AutoRegistrationRequest): RegistrationResult {
+  return {
+    kind: 'rejected',
+    rejection: rejection('dn-range-exhausted', {
+      deviceName: item.request.deviceName,
+      nodeName: item.nodeName,
+      protocol: item.request.protocol,
+      range: item.range,
+    }),
+  };
+}

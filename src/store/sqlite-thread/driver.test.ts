@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { DATABASES, createSqliteDatabase, useTestStore } from '../../../test/support/databases.js';
+import { isUniqueViolation } from '../errors.js';
+import type { Store } from '../store.js';
+
+const now = new Date('2026-11-25T12:00:00Z');
+
+describe('SQLite with its writer in a thread', () => {
+  let store: Store;
+  useTestStore({ create: createSqliteDatabase, available: async () => true }, (opened) => {
+    store = opened;
+  });
+
+  it('answers a lookup during another transaction with the last committed state, without waiting for it', async () => {
+    await store.devices.reserveDns(['1000'], now);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = store.transaction(async (tx) => {
+      await tx.devices.reserveDns(['1001'], now);
+      await held; // the transaction stays open until the lookup below has answered
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['1000']);
+    release();
+    await transaction;
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['1000', '1001']);
+  });
+
+  it('holds a write from outside until the open transaction ends, so it never joins it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const rolledBack = store
+      .transaction(async (tx) => {
+        await tx.devices.reserveDns(['2000'], now);
+        await held;
+        throw new Error('changed my mind');
+      })
+      .catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outside = store.devices.reserveDns(['2001'], now);
+    release();
+    expect(await rolledBack).toBeInstanceOf(Error);
+    await outside;
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['2001']);
+  });
+});
+
+describe.each(DATABASES)('write batches on $flavor', ({ create, available }) => {
+  let store: Store;
+  useTestStore({ create, available }, (opened) => {
+    store = opened;
+  });
+
+  it('commits a batch as a whole, and nothing of it when one statement fails (with the error code)', async () => {
+    await store.writeBatch(async (tx) => tx.devices.reserveDns(['3000', '3001'], now));
+    const error = await store
+      .writeBatch(async (tx) => {
+        await tx.devices.reserveDns(['3002'], now);
+        await tx.devices.reserveDns(['3001'], now);
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['3000', '3001']);
+  });
+
+  it('refuses a read inside a batch, before anything is written', async () => {
+    const error = await store
+      .writeBatch(async (tx) => {
+        await tx.devices.reserveDns(['4000'], now);
+        await tx.devices.find('SEP001122334455');
+      })
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/a write batch cannot read/);
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual([]);
+  });
+});

@@ -1,0 +1,220 @@
+import type { Worker } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import type { DatabaseConnection, Dialect, Driver, QueryResult } from 'kysely';
+import {
+  CompiledQuery,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { startThread } from '../../runtime/entry-script.js';
+import type { FromSqliteThread, OpenRequest, Statement, ToSqliteThread } from './messages.js';
+import { StatementRunner } from './statements.js';
+
+/**
+ * Kysely's SQLite dialect with the writing connection in a worker thread (see thread-main.ts),
+ * and `runBatch` for statements that commit together in one message to that thread.
+ */
+export function sqliteThreadDialect(
+  file: string,
+): Dialect & { runBatch(queries: readonly CompiledQuery[]): Promise<void> } {
+  const driver = new SqliteThreadDriver(file);
+  return {
+    runBatch: (queries) => driver.runBatch(queries),
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => driver,
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}
+
+/**
+ * SQLite on two connections. The writer, in a worker thread, runs every write and every
+ * transaction; a transaction has it to itself from BEGIN to COMMIT or ROLLBACK, and other writes
+ * wait until it ends. Writes are sent without waiting for the previous answer; the thread runs
+ * them in order. SELECTs from outside a transaction run at once on the reader, a read-only
+ * connection on this thread: a point lookup costs less than a message to another thread, and it
+ * sees the last committed state (WAL), as on PostgreSQL, so a registration's lookup never waits
+ * behind another phone's commit.
+ */
+class SqliteThreadDriver implements Driver {
+  private writer: SqliteThread | null = null;
+  private reader: StatementRunner | null = null;
+  private transactionOwner: object | null = null;
+  private opened: Promise<void> | null = null;
+  private waitingForTransaction: Array<() => void> = [];
+
+  constructor(private readonly file: string) {}
+
+  init(): Promise<void> {
+    this.opened ??= this.open();
+    return this.opened;
+  }
+
+  private async open(): Promise<void> {
+    // The writer first: it puts the database in WAL mode before the reader opens it.
+    this.writer = await SqliteThread.start(this.file);
+    const reader = new SqliteDatabase(this.file);
+    reader.pragma('query_only = ON');
+    reader.pragma('busy_timeout = 5000');
+    this.reader = new StatementRunner(reader);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new ThreadConnection(this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const owner = connection as ThreadConnection;
+    while (this.transactionOwner !== null) await this.transactionEnded();
+    this.transactionOwner = owner;
+    await this.run(owner, CompiledQuery.raw('begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    // Kysely rolls back when COMMIT fails, so only success ends the transaction here.
+    await this.run(connection as ThreadConnection, CompiledQuery.raw('commit'));
+    this.endTransaction();
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.run(connection as ThreadConnection, CompiledQuery.raw('rollback'));
+    } finally {
+      this.endTransaction();
+    }
+  }
+
+  /** Runs `queries` as one transaction: one message to the writer thread, one answer. */
+  async runBatch(queries: readonly CompiledQuery[]): Promise<void> {
+    await this.init();
+    const batch = {};
+    while (this.transactionOwner !== null) await this.transactionEnded();
+    this.transactionOwner = batch;
+    try {
+      if (!this.writer) throw this.closed();
+      await this.writer.send({ batch: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
+    } finally {
+      this.endTransaction();
+    }
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {
+    const { reader, writer } = this;
+    this.reader = this.writer = null;
+    reader?.connection.close();
+    await writer?.close();
+  }
+
+  async run(connection: ThreadConnection, query: CompiledQuery): Promise<QueryResult<unknown>> {
+    const inTransaction = this.transactionOwner === connection;
+    if (!inTransaction && SelectQueryNode.is(query.query)) {
+      if (!this.reader) throw this.closed();
+      return this.reader.run(query.sql, query.parameters);
+    }
+    while (this.transactionOwner !== null && this.transactionOwner !== connection)
+      await this.transactionEnded();
+    if (!this.writer) throw this.closed();
+    return this.writer.send({ sql: query.sql, parameters: query.parameters });
+  }
+
+  private closed(): Error {
+    return new Error(`the SQLite database ${this.file} is closed`);
+  }
+
+  private transactionEnded(): Promise<void> {
+    return new Promise((resolve) => this.waitingForTransaction.push(resolve));
+  }
+
+  private endTransaction(): void {
+    this.transactionOwner = null;
+    const waiting = this.waitingForTransaction;
+    this.waitingForTransaction = [];
+    for (const wake of waiting) wake();
+  }
+}
+
+type Pending = { resolve: (result: QueryResult<unknown>) => void; reject: (error: Error) => void };
+
+/** One connection in one worker thread, answering statements in the order they were sent. */
+class SqliteThread {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly worker: Worker) {
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (message: FromSqliteThread) => this.answer(message));
+    worker.on('error', (error: Error) => this.failAll(error));
+    worker.on('exit', (code) => this.failAll(new Error(`the SQLite thread ended (exit code ${code})`)));
+    // Idle, the thread must not keep the process alive (a store nobody closed); busy, it must.
+    worker.unref();
+  }
+
+  static async start(file: string): Promise<SqliteThread> {
+    const worker = startThread(import.meta.url, 'thread-main', {
+      workerData: { file } satisfies OpenRequest,
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: FromSqliteThread) => {
+        worker.off('error', reject);
+        if ('failed' in message) reject(new Error(`cannot open SQLite database ${file}: ${message.failed}`));
+        else resolve();
+      });
+    });
+    return new SqliteThread(worker);
+  }
+
+  send(work: Statement | { batch: readonly Statement[] }): Promise<QueryResult<unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...work } satisfies ToSqliteThread);
+    });
+  }
+
+  async close(): Promise<void> {
+    // Keeps the process alive until the thread has closed the database.
+    this.worker.ref();
+    this.worker.postMessage({ close: true } satisfies ToSqliteThread);
+    await this.exited;
+  }
+
+  private answer(message: FromSqliteThread): void {
+    if (!('id' in message)) return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if ('error' in message) {
+      // The code (SQLITE_CONSTRAINT_PRIMARYKEY, …) is what callers test, as with better-sqlite3 itself.
+      pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+    } else {
+      const { id: _, ...result } = message;
+      pending.resolve(result);
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
+
+class ThreadConnection implements DatabaseConnection {
+  constructor(private readonly driver: SqliteThreadDriver) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.run(this, query) as Promise<QueryResult<R>>;
+  }
+
+  // eslint-disable-next-line require-yield -- openucm never streams SQLite results
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming SQLite results is not supported');
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The SQLite writer thread: owns the connection that runs transactions and every write, so that
+ * SQLite's work for them (B-tree updates, commits, WAL writes) runs beside the event loop that
+ * serves phones instead of on it. See driver.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import type { FromSqliteThread, OpenRequest, ToSqliteThread } from './messages.js';
+import { StatementRunner } from './statements.js';
+
+const port = parentPort;
+if (!port) throw new Error('thread-main.ts runs as a worker thread of the store');
+const reply = (message: FromSqliteThread) => port.postMessage(message);
+
+let runner: StatementRunner;
+try {
+  const db = new SqliteDatabase((workerData as OpenRequest).file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode stays crash-safe (a power cut may lose the last commits, never corrupt).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  runner = new StatementRunner(db);
+  reply({ ready: true });
+} catch (error) {
+  reply({ failed: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}
+
+port.on('message', (message: ToSqliteThread) => {
+  if ('close' in message) {
+    runner.connection.close();
+    port.close();
+    return;
+  }
+  const { id } = message;
+  try {
+    if ('batch' in message) {
+      runner.connection.transaction(() => {
+        for (const statement of message.batch) runner.run(statement.sql, statement.parameters);
+      })();
+      return reply({ id, rows: [] });
+    }
+    const { sql, parameters } = message;
+    // A failed COMMIT has already ended the transaction; the ROLLBACK that follows is a no-op.
+    if (sql === 'rollback' && !runner.connection.inTransaction) return reply({ id, rows: [] });
+    reply({ id, ...runner.run(sql, parameters) });
+  } catch (error) {
+    const e = error as { message?: string; code?: string };
+    reply({ id, error: { message: e.message ?? String(error), code: e.code } });
+  }
+});
