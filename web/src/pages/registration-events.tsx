@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { Outcome, RegistrationEvent } from '../api/types';
 import { Loading, PageTitle } from '../components/ui';
@@ -9,6 +9,9 @@ import { useLiveEvent } from '../live';
 import { Link, navigate, useLocation } from '../router';
 
 const MAX_ROWS = 1000;
+
+/** Identifies an event whether it came live (no id yet) or from the list. */
+const eventKey = (e: RegistrationEvent) => `${e.at}|${e.deviceName}|${e.outcome}|${e.reason}`;
 
 /** Monitoring > Registration Events: every attempt with outcome, reason and remedy; new ones arrive live. */
 export function RegistrationEventsPage() {
@@ -28,9 +31,18 @@ export function RegistrationEventsPage() {
   );
   const [rows, setRows] = useState<RegistrationEvent[]>([]);
   const [more, setMore] = useState(true);
+  // Events pushed while the list was loading may be newer than what the list read from the
+  // database (events are written in batches): keep them when the list arrives.
+  const live = useRef<RegistrationEvent[]>([]);
+  const queryKey = search.toString();
   useEffect(() => {
-    setRows(list.data?.items ?? []);
-    setMore((list.data?.items.length ?? 0) >= 100);
+    live.current = [];
+  }, [queryKey]);
+  useEffect(() => {
+    const items = list.data?.items ?? [];
+    const listed = new Set(items.map(eventKey));
+    setRows([...live.current.filter((e) => !listed.has(eventKey(e))), ...items].slice(0, MAX_ROWS));
+    setMore(items.length >= 100);
   }, [list.data]);
   useEffect(() => {
     document.title = 'Registration Events — openucm';
@@ -39,6 +51,7 @@ export function RegistrationEventsPage() {
   useLiveEvent('registration-event', (e) => {
     if (device && e.deviceName !== device) return;
     if (outcome && e.outcome !== outcome) return;
+    live.current = [e, ...live.current].slice(0, MAX_ROWS);
     setRows((current) => [e, ...current].slice(0, MAX_ROWS));
   });
 
