@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, createSqliteDatabase, useTestStore } from '../../../test/support/databases.js';
 import { isUniqueViolation } from '../errors.js';
 import type { Store } from '../store.js';
+import { SqliteThread } from './driver.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -42,6 +46,22 @@ describe('SQLite with its writer in a thread', () => {
     expect(await rolledBack).toBeInstanceOf(Error);
     await outside;
     expect(await store.devices.dnsWithLength(4, 4)).toEqual(['2001']);
+  });
+});
+
+describe('the SQLite thread', () => {
+  it('refuses a statement sent after it ended, at once and saying so, instead of leaving it unanswered', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-thread-'));
+    try {
+      const thread = await SqliteThread.start(path.join(dir, 'openucm.sqlite'));
+      expect((await thread.send({ sql: 'select 1 as one', parameters: [] })).rows).toEqual([{ one: 1 }]);
+      await thread.close();
+      await expect(thread.send({ sql: 'select 1 as one', parameters: [] })).rejects.toThrow(
+        /SQLite thread of .*openucm\.sqlite ended \(exit code 0\); the node cannot use its database until it is restarted/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -140,16 +140,21 @@ class SqliteThreadDriver implements Driver {
 type Pending = { resolve: (result: QueryResult<unknown>) => void; reject: (error: Error) => void };
 
 /** One connection in one worker thread, answering statements in the order they were sent. */
-class SqliteThread {
+export class SqliteThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly exited: Promise<void>;
+  /** Why the thread is gone; a statement sent after that would wait for an answer forever. */
+  private ended: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly file: string,
+    private readonly worker: Worker,
+  ) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (message: FromSqliteThread) => this.answer(message));
-    worker.on('error', (error: Error) => this.failAll(error));
-    worker.on('exit', (code) => this.failAll(new Error(`the SQLite thread ended (exit code ${code})`)));
+    worker.on('error', (error: Error) => this.end(`failed: ${error.message}`));
+    worker.on('exit', (code) => this.end(`ended (exit code ${code})`));
     // Idle, the thread must not keep the process alive (a store nobody closed); busy, it must.
     worker.unref();
   }
@@ -166,10 +171,11 @@ class SqliteThread {
         else resolve();
       });
     });
-    return new SqliteThread(worker);
+    return new SqliteThread(file, worker);
   }
 
   send(work: Statement | { batch: readonly Statement[] }): Promise<QueryResult<unknown>> {
+    if (this.ended) return Promise.reject(this.ended);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
@@ -179,6 +185,7 @@ class SqliteThread {
   }
 
   async close(): Promise<void> {
+    if (this.ended) return;
     // Keeps the process alive until the thread has closed the database.
     this.worker.ref();
     this.worker.postMessage({ close: true } satisfies ToSqliteThread);
@@ -200,8 +207,11 @@ class SqliteThread {
     }
   }
 
-  private failAll(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
+  private end(what: string): void {
+    this.ended ??= new Error(
+      `the SQLite thread of ${this.file} ${what}; the node cannot use its database until it is restarted`,
+    );
+    for (const p of this.pending.values()) p.reject(this.ended);
     this.pending.clear();
   }
 }
