@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startKamailio } from './kamailio.js';
-import { treeMemory } from './memory.js';
+import { treeCpuSeconds, treeMemory } from './proc.js';
 import type { SippResult } from './sipp.js';
 import { runSipp } from './sipp.js';
 
@@ -113,14 +113,25 @@ async function sipReady(port: number, what: string): Promise<void> {
   }
 }
 
+/** What one phase measured: SIPp's figures and the CPU time the server (all its threads and processes) used. */
+interface PhaseResult extends SippResult {
+  serverCpuSeconds: number;
+}
+
+function microsPerRegister(r: PhaseResult): number {
+  return Math.round((r.serverCpuSeconds * 1e6) / r.successful);
+}
+
 /** One phase: K SIPp processes share the phones (K = 1 by default) and the in-flight limit. */
 async function phase(
   target: string,
+  serverPid: number,
   csvs: string[],
   dir: string,
   label: string,
   cseq: number,
-): Promise<SippResult> {
+): Promise<PhaseResult> {
+  const serverCpuBefore = treeCpuSeconds(serverPid);
   const per = Math.ceil(PHONES / csvs.length);
   const results = await Promise.all(
     csvs.map((csv, k) =>
@@ -146,10 +157,11 @@ async function phase(
     seconds,
     rate: successful / seconds,
     sippCpuSeconds: results.reduce((s, r) => s + r.sippCpuSeconds, 0),
+    serverCpuSeconds: treeCpuSeconds(serverPid) - serverCpuBefore,
   };
   log(
     `${label}: ${result.successful} ok, ${result.failed} failed in ${seconds.toFixed(2)} s = ${Math.round(result.rate)}/s ` +
-      `(SIPp CPU ${result.sippCpuSeconds.toFixed(1)} s)`,
+      `(server CPU ${result.serverCpuSeconds.toFixed(1)} s = ${microsPerRegister(result)} µs per REGISTER; SIPp CPU ${result.sippCpuSeconds.toFixed(1)} s)`,
   );
   if (result.failed > 0 || result.successful !== PHONES)
     throw new Error(`${label}: ${result.failed} calls failed, ${result.successful}/${PHONES} succeeded`);
@@ -286,8 +298,8 @@ async function sleep(ms: number): Promise<void> {
 }
 
 interface ServerRound {
-  register: SippResult;
-  refresh: SippResult;
+  register: PhaseResult;
+  refresh: PhaseResult;
   memory: Record<string, number>;
 }
 
@@ -306,8 +318,22 @@ async function openucmRound(
     const endingDn = String(100000 + Math.max(PHONES, 1000) - 1);
     await api('PATCH', '/nodes/cm1', { autoRegistration: { enabled: true, startingDn: '100000', endingDn } });
     const idle = treeMemory(node.child.pid as number);
-    const register = await phase(`127.0.0.1:${PORTS.sip}`, csvs, work, `openucm-register-${round}`, 1);
-    const refresh = await phase(`127.0.0.1:${PORTS.sip}`, csvs, work, `openucm-refresh-${round}`, 2);
+    const register = await phase(
+      `127.0.0.1:${PORTS.sip}`,
+      node.child.pid as number,
+      csvs,
+      work,
+      `openucm-register-${round}`,
+      1,
+    );
+    const refresh = await phase(
+      `127.0.0.1:${PORTS.sip}`,
+      node.child.pid as number,
+      csvs,
+      work,
+      `openucm-refresh-${round}`,
+      2,
+    );
     const loaded = treeMemory(node.child.pid as number);
     const memory: Record<string, number> = {
       idleRssMb: Math.round(idle.rssMb),
@@ -345,8 +371,22 @@ async function kamailioRound(work: string, csvs: string[], round: number): Promi
     if (kamailio.child.exitCode !== null)
       throw new Error(`Kamailio exited at start (code ${kamailio.child.exitCode})`);
     const idle = treeMemory(kamailio.child.pid as number);
-    const register = await phase(`127.0.0.1:${PORTS.kamailio}`, csvs, work, `kamailio-register-${round}`, 1);
-    const refresh = await phase(`127.0.0.1:${PORTS.kamailio}`, csvs, work, `kamailio-refresh-${round}`, 2);
+    const register = await phase(
+      `127.0.0.1:${PORTS.kamailio}`,
+      kamailio.child.pid as number,
+      csvs,
+      work,
+      `kamailio-register-${round}`,
+      1,
+    );
+    const refresh = await phase(
+      `127.0.0.1:${PORTS.kamailio}`,
+      kamailio.child.pid as number,
+      csvs,
+      work,
+      `kamailio-refresh-${round}`,
+      2,
+    );
     const loaded = treeMemory(kamailio.child.pid as number);
     return {
       register,
@@ -422,6 +462,10 @@ async function main(): Promise<void> {
     km
       ? `Kamailio PSS (all processes): idle ${km.idlePssMb} MB, after refresh ${km.afterRefreshPssMb} MB → ${km.pssBytesPerPhone} bytes per contact`
       : '',
+    `server CPU per REGISTER (µs, register/refresh, all threads and processes): openucm ${openucm.map((r) => `${microsPerRegister(r.register)}/${microsPerRegister(r.refresh)}`).join(', ')}` +
+      (k
+        ? `; Kamailio ${kamailio.map((r) => `${microsPerRegister(r.register)}/${microsPerRegister(r.refresh)}`).join(', ')}`
+        : ''),
     `SIPp CPU per phase (s): openucm ${openucm.map((r) => `${r.register.sippCpuSeconds.toFixed(1)}/${r.refresh.sippCpuSeconds.toFixed(1)}`).join(', ')}` +
       (k
         ? `; Kamailio ${kamailio.map((r) => `${r.register.sippCpuSeconds.toFixed(1)}/${r.refresh.sippCpuSeconds.toFixed(1)}`).join(', ')}`

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cpuSeconds } from './proc.js';
 
 export interface SippResult {
   successful: number;
@@ -16,17 +17,6 @@ export interface SippResult {
 /** Elapsed-time fields of SIPp's stat CSV look like `2026-11-25\t09:12:42.348597\t1795597962.348597`. */
 function epoch(field: string): number {
   return Number(field.slice(field.lastIndexOf('\t') + 1));
-}
-
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of /proc/<pid>/stat (index 11, 12 after the command).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 export async function runSipp(options: {

@@ -1,3 +1,4 @@
+/** Readings of a process tree from /proc: memory and CPU time. */
 import { readFileSync, readdirSync } from 'node:fs';
 
 function childrenOf(pid: number): number[] {
@@ -36,4 +37,21 @@ export function treeMemory(pid: number): { rssMb: number; pssMb: number; process
     pss += kb(p, 'smaps_rollup', 'Pss');
   }
   return { rssMb: rss / 1024, pssMb: pss / 1024, processes: pids.length };
+}
+
+/** User + system CPU seconds a process has used (all its threads), 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat (index 11, 12 after the command).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of a process and its children (Kamailio's workers, openucm's SCCP workers). */
+export function treeCpuSeconds(pid: number): number {
+  return [pid, ...childrenOf(pid)].reduce((sum, p) => sum + cpuSeconds(p), 0);
 }
