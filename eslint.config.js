@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'data/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'web/dist/**',
+      'data/**',
+      'coverage/**',
+      'bench/results/**',
+      '.probe/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

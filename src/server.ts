@@ -24,6 +24,7 @@ import { ProvisioningLog } from './services/provisioning-log.js';
 import { ProvisioningService } from './services/provisioning-service.js';
 import { LiveEvents } from './services/live-events.js';
 import { LiveRegistry } from './services/live-registry.js';
+import { BatchedLookup } from './services/batched-lookup.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
 import { openDatabase } from './store/database.js';
@@ -72,11 +73,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
   const database = openDatabase({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
-    onConnectionError: (error) =>
-      logger.warn(
-        { err: error },
-        'lost a PostgreSQL connection; it is reopened on the next query. If this repeats, check the database server',
-      ),
+    onBackgroundError: (error) => logger.warn({ err: error }, error.message),
   });
   const started: { stop(): Promise<void> }[] = [];
   try {
@@ -135,12 +132,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       loads,
       logger: logger.child({ component: 'bulk' }),
     });
+    const credentialsOfDevices = new BatchedLookup((names) => store.credentials.byDevices(names));
     // SIP over WebSocket arrives through the HTTP server: the SIP core exists before HTTP listens.
     const sip = new SipServer({
       host: config.bind,
       port: config.sipPort,
       registration,
-      credentials: store.credentials,
+      credentials: {
+        byDevice: (name) => credentialsOfDevices.get(name),
+        byUsername: (username) => store.credentials.byUsername(username),
+      },
       statusWriter,
       live,
       logger: logger.child({ component: 'sip' }),

@@ -3,6 +3,7 @@ import { DATABASES, useTestStore } from '../../test/support/databases.js';
 import type { DeviceProtocol } from '../core/device.js';
 import type { AutoRegistration } from '../core/node.js';
 import { phoneModel } from '../core/phone-models.js';
+import type { StatusChange } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import { AutoRegistrar } from './auto-registrar.js';
 import { DnAllocator } from './dn-allocator.js';
@@ -33,8 +34,18 @@ describe.each(DATABASES)('auto-registration on $flavor', ({ create, available })
     registrar = new AutoRegistrar({ store, allocator, clock: () => now });
   });
 
-  const register = (i: number, r: AutoRegistration = range, protocol: DeviceProtocol = 'SIP') =>
-    registrar.register({ request: phone(i, protocol), nodeName: 'cm1', range: r, model });
+  const register = (i: number, r: AutoRegistration = range, protocol: DeviceProtocol = 'SIP') => {
+    const request = phone(i, protocol);
+    const status: StatusChange = {
+      name: request.deviceName,
+      status: 'registered',
+      node: 'cm1',
+      ipAddress: '127.0.0.1',
+      activeLoadId: 'SIP41.8-4-2S',
+      at: now.toISOString(),
+    };
+    return registrar.register({ request, nodeName: 'cm1', range: r, model, status });
+  };
 
   it('gives phones that arrive together the lowest distinct DNs, each stored with its line', async () => {
     const wide: AutoRegistration = { enabled: true, startingDn: '10000', endingDn: '19999' };
@@ -45,6 +56,9 @@ describe.each(DATABASES)('auto-registration on $flavor', ({ create, available })
     const stored = await store.devices.find(phone(7).deviceName);
     expect(stored?.lines).toEqual([{ index: 1, dn: dns[7] }]);
     expect(stored?.protocol).toBe('SIP');
+    // Stored registered at once: no status update has to follow each new phone.
+    expect(stored).toMatchObject({ status: 'registered', node: 'cm1', ipAddress: '127.0.0.1' });
+    expect(stored?.activeLoadId).toBe('SIP41.8-4-2S');
   });
 
   it('still registers the whole group when one DN was taken behind its back (another node)', async () => {
@@ -54,6 +68,8 @@ describe.each(DATABASES)('auto-registration on $flavor', ({ create, available })
     const dns = results.map((r) => (r.kind === 'accepted' ? r.device.lines[0].dn : 'rejected'));
     expect([...dns].sort()).toEqual(['1002', '1004', '1005', '1006']);
     expect(results.every((r) => r.kind === 'accepted' && r.autoRegistered)).toBe(true);
+    // Retried one by one, each is still stored registered.
+    expect((await store.devices.find(phone(3).deviceName))?.status).toBe('registered');
   });
 
   it('gives the same phone twice in one group one device and one DN', async () => {

@@ -5,6 +5,7 @@ import type { RegistrationRequest } from '../core/registration.js';
 import { autoRegisteredDevice } from '../core/registration.js';
 import { rejection } from '../core/rejection.js';
 import { isUniqueViolation } from '../store/errors.js';
+import type { StatusChange } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
@@ -16,6 +17,8 @@ export interface AutoRegistrationRequest {
   nodeName: string;
   range: AutoRegistration;
   model: PhoneModel;
+  /** The status the new device is stored with (registered on this node), so none has to follow. */
+  status: StatusChange;
 }
 
 interface Waiting extends AutoRegistrationRequest {
@@ -24,6 +27,8 @@ interface Waiting extends AutoRegistrationRequest {
 
 /** Phones committed in one transaction at most; bounds the time other writers wait for the database. */
 const MAX_BATCH = 500;
+/** Groups being committed at once: enough to keep the database busy while the next one gathers. */
+const MAX_GROUPS_IN_FLIGHT = 3;
 const MAX_ALLOCATION_ATTEMPTS = 50;
 
 /**
@@ -37,7 +42,8 @@ const MAX_ALLOCATION_ATTEMPTS = 50;
 export class AutoRegistrar {
   private queue: Waiting[] = [];
   private readonly byDevice = new Map<string, Waiting>();
-  private draining = false;
+  private scheduled = false;
+  private groupsInFlight = 0;
 
   constructor(private readonly deps: { store: Store; allocator: DnAllocator; clock: Clock }) {}
 
@@ -52,25 +58,40 @@ export class AutoRegistrar {
       const waiting: Waiting = { ...item, done: [{ resolve, reject }] };
       this.queue.push(waiting);
       this.byDevice.set(item.request.deviceName, waiting);
-      if (!this.draining) {
-        this.draining = true;
-        // One turn of the event loop gathers the phones that arrived together.
-        setImmediate(() => void this.drain());
-      }
+      this.schedule();
     });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.groupsInFlight >= MAX_GROUPS_IN_FLIGHT) return;
+    this.scheduled = true;
+    // Phones arrive here together, from the answer to one batched device lookup (or one batch from
+    // an SCCP worker): a tick, which runs once their promise continuations are all done, gathers them
+    // without waiting for the next turn of the event loop.
+    process.nextTick(() => {
+      this.scheduled = false;
+      this.startGroups();
+    });
+  }
+
+  /**
+   * Starts the queued groups without waiting for the one being committed: the database commits one
+   * while the next is prepared, and neither this thread nor the database's waits for the other.
+   */
+  private startGroups(): void {
+    while (this.queue.length > 0 && this.groupsInFlight < MAX_GROUPS_IN_FLIGHT) {
       const group = this.queue.splice(0, MAX_BATCH);
       for (const w of group) this.byDevice.delete(w.request.deviceName);
-      try {
-        await this.commitGroup(group);
-      } catch (error) {
-        for (const w of group) for (const d of w.done) d.reject(error);
-      }
+      this.groupsInFlight++;
+      this.commitGroup(group)
+        .catch((error: unknown) => {
+          for (const w of group) for (const d of w.done) d.reject(error);
+        })
+        .finally(() => {
+          this.groupsInFlight--;
+          this.schedule();
+        });
     }
-    this.draining = false;
   }
 
   private async commitGroup(group: Waiting[]): Promise<void> {
@@ -102,6 +123,7 @@ export class AutoRegistrar {
         await tx.devices.insertAll(
           proposed.map((p) => p.device),
           now,
+          new Map(proposed.map((p) => [p.device.name, p.waiting.status])),
         );
       });
     } catch (error) {
@@ -136,7 +158,7 @@ export class AutoRegistrar {
         await store.writeBatch(async (tx) => {
           const now = clock();
           await tx.devices.reserveDns([dn], now);
-          await tx.devices.insert(device, now);
+          await tx.devices.insertAll([device], now, new Map([[device.name, item.status]]));
         });
         allocator.committed(range, dn);
         return { kind: 'accepted', device, autoRegistered: true };

@@ -6,9 +6,11 @@ import { decideRegistration } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
 import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
+import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
 import { AutoRegistrar } from './auto-registrar.js';
+import { BatchedLookup } from './batched-lookup.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import type { DeviceConnection, LiveRegistry } from './live-registry.js';
@@ -35,9 +37,11 @@ const SETTINGS_TTL_MS = 1000;
 export class RegistrationService {
   private cached: { node: StoredNode; parameters: EnterpriseParameters; at: number } | null = null;
   private readonly autoRegistrar: AutoRegistrar;
+  private readonly devices: BatchedLookup<DeviceRecord>;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.autoRegistrar = new AutoRegistrar(deps);
+    this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names), 'cascade');
     deps.live.on('configuration-changed', (change) => {
       if (change.what !== 'device') this.cached = null;
     });
@@ -54,7 +58,7 @@ export class RegistrationService {
    */
   async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
     const [device, { node, parameters }] = await Promise.all([
-      this.deps.store.devices.find(request.deviceName),
+      this.devices.get(request.deviceName),
       this.settings(),
     ]);
     const decision = decideRegistration(request, { device, node, parameters });
@@ -72,6 +76,7 @@ export class RegistrationService {
           nodeName: node.name,
           range: node.autoRegistration,
           model: decision.model,
+          status: this.registeredStatus(request, this.deps.clock()),
         });
         break;
     }
@@ -142,14 +147,9 @@ export class RegistrationService {
     );
     const ip = ipOf(request.address);
     statusWriter.event(event);
-    statusWriter.status({
-      name: device.name,
-      status: 'registered',
-      node: nodeName,
-      ipAddress: ip,
-      activeLoadId: request.activeLoadId ?? null,
-      at: now.toISOString(),
-    });
+    // An auto-registered device was stored registered already (see AutoRegistrar).
+    if (result.autoRegistered) statusWriter.alreadyStored(device.name);
+    else statusWriter.status(this.registeredStatus(request, now));
     live.emit('registration-event', event);
     live.emit('device-status', {
       name: device.name,
@@ -164,6 +164,17 @@ export class RegistrationService {
       { device: device.name, address: request.address, dns: device.lines.map((l) => l.dn) },
       event.message,
     );
+  }
+
+  private registeredStatus(request: RegistrationRequest, at: Date): StatusChange {
+    return {
+      name: request.deviceName,
+      status: 'registered',
+      node: this.deps.nodeName,
+      ipAddress: ipOf(request.address),
+      activeLoadId: request.activeLoadId ?? null,
+      at: at.toISOString(),
+    };
   }
 
   /**

@@ -27,6 +27,14 @@ export class StatusWriter {
     this.schedule();
   }
 
+  /**
+   * The device's newest status is in the database already (written with the device itself): a
+   * change still queued for it is older and must not overwrite it.
+   */
+  alreadyStored(name: string): void {
+    this.statuses.delete(name);
+  }
+
   event(event: RegistrationEvent): void {
     this.events.push(event);
     this.schedule();

@@ -1,4 +1,5 @@
 import type { Executor } from './executor.js';
+import { paddedInList } from './in-list.js';
 import type { Schema } from './schema.js';
 
 /** A device's SIP digest credentials (sip_credentials): the digest user and its HA1 values. */
@@ -31,6 +32,19 @@ export class CredentialRepository {
       .where('device_name', '=', deviceName)
       .executeTakeFirst();
     return row ? toCredential(row) : null;
+  }
+
+  /** The credentials of those of `deviceNames` (at most a few hundred) that have some, by device name. */
+  async byDevices(deviceNames: readonly string[]): Promise<Map<string, SipCredential>> {
+    const found = new Map<string, SipCredential>();
+    if (deviceNames.length === 0) return found;
+    const rows = await this.db
+      .selectFrom('sip_credentials')
+      .selectAll()
+      .where('device_name', 'in', paddedInList(deviceNames))
+      .execute();
+    for (const row of rows) found.set(row.device_name, toCredential(row));
+    return found;
   }
 
   async byUsername(username: string): Promise<SipCredential | null> {

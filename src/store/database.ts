@@ -23,17 +23,29 @@ export interface StoreDatabase {
 export function openDatabase(options: {
   dataDir: string;
   databaseUrl?: string;
-  /** Told about connection errors that no query is waiting for (a restarted or unreachable PostgreSQL). */
-  onConnectionError?: (error: Error) => void;
+  /**
+   * Told about errors that no query is waiting for: a lost PostgreSQL connection (restarted or
+   * unreachable server), a failed SQLite checkpoint.
+   */
+  onBackgroundError?: (error: Error) => void;
 }): StoreDatabase {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onConnectionError);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onBackgroundError);
   fs.mkdirSync(options.dataDir, { recursive: true });
-  return openSqlite(path.join(options.dataDir, 'openucm.sqlite'));
+  return openSqlite(path.join(options.dataDir, 'openucm.sqlite'), options.onBackgroundError);
 }
 
 /** SQLite in WAL mode, its writing connection in a thread of its own (see sqlite-thread/). */
-export function openSqlite(file: string): StoreDatabase {
-  const dialect = sqliteThreadDialect(file);
+export function openSqlite(
+  file: string,
+  onBackgroundError: (error: Error) => void = warnOnConsole,
+): StoreDatabase {
+  const dialect = sqliteThreadDialect(file, (message) =>
+    onBackgroundError(
+      new Error(
+        `a WAL checkpoint of ${file} failed (${message}); nothing is lost, the writer checkpoints the WAL itself when it passes 40 MB. Check the disk (space, permissions) if this repeats`,
+      ),
+    ),
+  );
   const db = new Kysely<Schema>({ dialect });
   return {
     db,
@@ -46,17 +58,21 @@ export function openSqlite(file: string): StoreDatabase {
 
 export function openPostgres(
   url: string,
-  onConnectionError: (error: Error) => void = (error) =>
-    console.warn(
-      `openucm: PostgreSQL connection lost (${error.message}); the pool reconnects on the next query`,
-    ),
+  onBackgroundError: (error: Error) => void = warnOnConsole,
 ): StoreDatabase {
   // pg returns int8 as text; our ids fit a JS number.
   pg.types.setTypeParser(20, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client whose server connection dies emits 'error' on the pool; unhandled, it would
   // end the process. The pool drops that client and opens a new one when a query needs it.
-  pool.on('error', onConnectionError);
+  pool.on('error', (error) =>
+    onBackgroundError(
+      new Error(
+        `lost a PostgreSQL connection (${error.message}); it is reopened on the next query. If this repeats, check the database server`,
+        { cause: error },
+      ),
+    ),
+  );
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -68,6 +84,10 @@ export function openPostgres(
       }),
     close: () => db.destroy(),
   };
+}
+
+function warnOnConsole(error: Error): void {
+  console.warn(`openucm: ${error.message}`);
 }
 
 function redactUrl(url: string): string {

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Device, DeviceProtocol, DeviceStatus, Line } from '../core/device.js';
+import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
+import { JsonRows } from './json-rows.js';
+import { paddedInList } from './in-list.js';
 import type { Schema } from './schema.js';
 
 /** A device with its last known registration status. */
@@ -42,9 +45,6 @@ export interface PhoneQuery {
   pageSize: number;
 }
 
-/** Rows per multi-row INSERT: 11 columns × 500 stays far under SQLite's and PostgreSQL's parameter limits. */
-const ROWS_PER_INSERT = 500;
-
 const SORT_COLUMNS: Record<PhoneSortField, keyof Schema['devices']> = {
   name: 'name',
   description: 'description',
@@ -75,15 +75,74 @@ function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+const NEW_DEVICES = new JsonRows<{ device: Device; createdAt: string; status: StatusChange | undefined }>(
+  {
+    name: 'text',
+    model: 'text',
+    protocol: 'text',
+    description: 'text',
+    load_id: 'text',
+    created_at: 'text',
+    status: 'text',
+    status_node: 'text',
+    ip_address: 'text',
+    active_load_id: 'text',
+    status_changed_at: 'text',
+  },
+  ({ device, createdAt, status }) => [
+    device.name,
+    device.model,
+    device.protocol,
+    device.description,
+    device.loadId,
+    createdAt,
+    status?.status ?? 'unregistered',
+    status?.node ?? null,
+    status?.ipAddress ?? null,
+    status?.activeLoadId ?? null,
+    status?.at ?? null,
+  ],
+);
+const NEW_LINES = new JsonRows<{ deviceName: string; line: Line }>(
+  { device_name: 'text', line_index: 'integer', dn: 'text' },
+  ({ deviceName, line }) => [deviceName, line.index, line.dn],
+);
+const NEW_DNS = new JsonRows<{ dn: string; createdAt: string }>(
+  { dn: 'text', created_at: 'text' },
+  ({ dn, createdAt }) => [dn, createdAt],
+);
+const STATUS_CHANGES = new JsonRows<StatusChange>(
+  { name: 'text', status: 'text', node: 'text', ip_address: 'text', active_load_id: 'text', at: 'text' },
+  (c) => [c.name, c.status, c.node, c.ipAddress, c.activeLoadId, c.at],
+);
+
 /** Devices, their lines and directory numbers. */
 export class DeviceRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly flavor: Flavor,
+  ) {}
 
   async find(name: string): Promise<DeviceRecord | null> {
     const row = await this.db.selectFrom('devices').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) return null;
     const lines = await this.linesOf([name]);
     return toRecord(row, lines.get(name) ?? []);
+  }
+
+  /** The devices among `names` (at most a few hundred), by name; names without a device are absent. */
+  async findMany(names: readonly string[]): Promise<Map<string, DeviceRecord>> {
+    const found = new Map<string, DeviceRecord>();
+    if (names.length === 0) return found;
+    const rows = await this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('name', 'in', paddedInList(names))
+      .execute();
+    if (rows.length === 0) return found;
+    const lines = await this.linesOf(rows.map((r) => r.name));
+    for (const row of rows) found.set(row.name, toRecord(row, lines.get(row.name) ?? []));
+    return found;
   }
 
   private async linesOf(names: string[]): Promise<Map<string, Line[]>> {
@@ -109,13 +168,13 @@ export class DeviceRepository {
    * concurrent allocations (in one process or across nodes) find out that a number was taken.
    */
   async reserveDns(dns: readonly string[], now: Date): Promise<void> {
+    if (dns.length === 0) return;
     const createdAt = now.toISOString();
-    for (let i = 0; i < dns.length; i += ROWS_PER_INSERT) {
-      await this.db
-        .insertInto('directory_numbers')
-        .values(dns.slice(i, i + ROWS_PER_INSERT).map((dn) => ({ dn, created_at: createdAt })))
-        .execute();
-    }
+    const rows = NEW_DNS.source(
+      this.flavor,
+      dns.map((dn) => ({ dn, createdAt })),
+    );
+    await sql`INSERT INTO directory_numbers (dn, created_at) ${rows}`.execute(this.db);
   }
 
   /** Inserts a device and its lines; the lines' DNs must exist (see reserveDns). */
@@ -123,39 +182,32 @@ export class DeviceRepository {
     await this.insertAll([device], now);
   }
 
-  /** Inserts devices and their lines in as few statements as the parameter limits allow. */
-  async insertAll(devices: readonly Device[], now: Date): Promise<void> {
+  /**
+   * Inserts devices and their lines: two statements, whatever the number of devices. A device
+   * named in `statuses` is stored with that registration status (an auto-registered phone is
+   * registered from the start), the others as Unregistered.
+   */
+  async insertAll(
+    devices: readonly Device[],
+    now: Date,
+    statuses?: ReadonlyMap<string, StatusChange>,
+  ): Promise<void> {
+    if (devices.length === 0) return;
     const createdAt = now.toISOString();
-    for (let i = 0; i < devices.length; i += ROWS_PER_INSERT) {
-      const chunk = devices.slice(i, i + ROWS_PER_INSERT);
-      await this.db
-        .insertInto('devices')
-        .values(
-          chunk.map((device) => ({
-            name: device.name,
-            model: device.model,
-            protocol: device.protocol,
-            description: device.description,
-            load_id: device.loadId,
-            created_at: createdAt,
-            status: 'unregistered' as const,
-            status_node: null,
-            ip_address: null,
-            active_load_id: null,
-            status_changed_at: null,
-          })),
-        )
-        .execute();
-      const lines = chunk.flatMap((device) =>
-        device.lines.map((l) => ({ device_name: device.name, line_index: l.index, dn: l.dn })),
-      );
-      for (let j = 0; j < lines.length; j += ROWS_PER_INSERT) {
-        await this.db
-          .insertInto('lines')
-          .values(lines.slice(j, j + ROWS_PER_INSERT))
-          .execute();
-      }
-    }
+    const rows = NEW_DEVICES.source(
+      this.flavor,
+      devices.map((device) => ({ device, createdAt, status: statuses?.get(device.name) })),
+    );
+    await sql`INSERT INTO devices
+      (name, model, protocol, description, load_id, created_at, status, status_node, ip_address, active_load_id, status_changed_at)
+      ${rows}`.execute(this.db);
+    const lines = devices.flatMap((device) =>
+      device.lines.map((line) => ({ deviceName: device.name, line })),
+    );
+    if (lines.length === 0) return;
+    await sql`INSERT INTO lines (device_name, line_index, dn) ${NEW_LINES.source(this.flavor, lines)}`.execute(
+      this.db,
+    );
   }
 
   /**
@@ -245,26 +297,21 @@ export class DeviceRepository {
   }
 
   /**
-   * Writes a batch of status transitions (the hot path batches them; see StatusWriter), one
-   * UPDATE … FROM (VALUES …) per chunk. `changes` names each device once. VALUES columns are
-   * column1…column6 in both SQLite and PostgreSQL. A change without an active load keeps the one
-   * the phone reported before.
+   * Writes a batch of status transitions (the hot path batches them; see StatusWriter) in one
+   * UPDATE … FROM (the changes as JSON rows). `changes` names each device once. A change without an
+   * active load keeps the one the phone reported before.
    */
   async applyStatusChanges(changes: readonly StatusChange[]): Promise<void> {
-    for (let i = 0; i < changes.length; i += ROWS_PER_INSERT) {
-      const rows = changes
-        .slice(i, i + ROWS_PER_INSERT)
-        .map((c) => sql`(${c.name}, ${c.status}, ${c.node}, ${c.ipAddress}, ${c.activeLoadId}, ${c.at})`);
-      await sql`
-        UPDATE devices SET
-          status = v.column2,
-          status_node = v.column3,
-          ip_address = v.column4,
-          active_load_id = COALESCE(v.column5, devices.active_load_id),
-          status_changed_at = v.column6
-        FROM (VALUES ${sql.join(rows)}) AS v
-        WHERE devices.name = v.column1`.execute(this.db);
-    }
+    if (changes.length === 0) return;
+    await sql`
+      UPDATE devices SET
+        status = v.status,
+        status_node = v.node,
+        ip_address = v.ip_address,
+        active_load_id = COALESCE(v.active_load_id, devices.active_load_id),
+        status_changed_at = v.at
+      FROM (${STATUS_CHANGES.source(this.flavor, changes)}) AS v
+      WHERE devices.name = v.name`.execute(this.db);
   }
 
   /** Marks every device registered on `node` as unregistered (a node that restarts has no sessions). */

@@ -1,6 +1,9 @@
 import type { RegistrationEvent, RegistrationOutcome } from '../core/registration-event.js';
 import type { DeviceProtocol } from '../core/device.js';
+import { sql } from 'kysely';
+import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
+import { JsonRows } from './json-rows.js';
 
 export interface StoredRegistrationEvent extends RegistrationEvent {
   id: number;
@@ -14,31 +17,32 @@ export interface EventQuery {
   limit: number;
 }
 
+const NEW_EVENTS = new JsonRows<RegistrationEvent>(
+  {
+    at: 'text',
+    device_name: 'text',
+    protocol: 'text',
+    address: 'text',
+    node: 'text',
+    outcome: 'text',
+    reason: 'text',
+    message: 'text',
+    remedy: 'text',
+  },
+  (e) => [e.at, e.deviceName, e.protocol, e.address, e.node, e.outcome, e.reason, e.message, e.remedy],
+);
+
 /** The registration log, newest first. */
 export class EventRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly flavor: Flavor,
+  ) {}
 
-  async insertMany(events: RegistrationEvent[]): Promise<void> {
+  async insertMany(events: readonly RegistrationEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // Chunks keep each statement under SQLite's bound-parameter limit.
-    for (let i = 0; i < events.length; i += 500) {
-      await this.db
-        .insertInto('registration_events')
-        .values(
-          events.slice(i, i + 500).map((e) => ({
-            at: e.at,
-            device_name: e.deviceName,
-            protocol: e.protocol,
-            address: e.address,
-            node: e.node,
-            outcome: e.outcome,
-            reason: e.reason,
-            message: e.message,
-            remedy: e.remedy,
-          })),
-        )
-        .execute();
-    }
+    await sql`INSERT INTO registration_events (at, device_name, protocol, address, node, outcome, reason, message, remedy)
+      ${NEW_EVENTS.source(this.flavor, events)}`.execute(this.db);
   }
 
   async list(q: EventQuery): Promise<StoredRegistrationEvent[]> {

@@ -4,7 +4,7 @@ import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { BulkJobRepository } from './bulk-job-repository.js';
 import { CredentialRepository } from './credential-repository.js';
-import type { StoreDatabase } from './database.js';
+import type { Flavor, StoreDatabase } from './database.js';
 import { DeviceChangeRepository } from './device-change-repository.js';
 import { DeviceDefaultRepository } from './device-default-repository.js';
 import { DeviceRepository } from './device-repository.js';
@@ -36,13 +36,13 @@ export interface Repositories {
   credentials: CredentialRepository;
 }
 
-function repositories(db: Executor): Repositories {
+function repositories(db: Executor, flavor: Flavor): Repositories {
   return {
-    devices: new DeviceRepository(db),
+    devices: new DeviceRepository(db, flavor),
     deviceDefaults: new DeviceDefaultRepository(db),
     nodes: new NodeRepository(db),
     parameters: new ParameterRepository(db),
-    events: new EventRepository(db),
+    events: new EventRepository(db, flavor),
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
     apiKeys: new ApiKeyRepository(db),
@@ -73,11 +73,11 @@ export class Store implements Repositories {
   readonly credentials: CredentialRepository;
 
   constructor(readonly database: StoreDatabase) {
-    this.devices = new DeviceRepository(database.db);
+    this.devices = new DeviceRepository(database.db, database.flavor);
     this.deviceDefaults = new DeviceDefaultRepository(database.db);
     this.nodes = new NodeRepository(database.db);
     this.parameters = new ParameterRepository(database.db);
-    this.events = new EventRepository(database.db);
+    this.events = new EventRepository(database.db, database.flavor);
     this.users = new UserRepository(database.db);
     this.sessions = new SessionRepository(database.db);
     this.apiKeys = new ApiKeyRepository(database.db);
@@ -97,7 +97,7 @@ export class Store implements Repositories {
 
   /** Runs `work` in one transaction; all its repository calls commit or roll back together. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.database.db.transaction().execute((tx) => work(repositories(tx)));
+    return this.database.db.transaction().execute((tx) => work(repositories(tx, this.database.flavor)));
   }
 
   /**
@@ -108,7 +108,7 @@ export class Store implements Repositories {
    */
   async writeBatch(work: (tx: Repositories) => Promise<void>): Promise<void> {
     const { db, recorded } = recordingDatabase(this.database.flavor);
-    await work(repositories(db));
+    await work(repositories(db, this.database.flavor));
     if (recorded.length > 0) await this.database.runBatch(recorded);
   }
 

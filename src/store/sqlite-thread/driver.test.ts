@@ -49,6 +49,40 @@ describe('SQLite with its writer in a thread', () => {
   });
 });
 
+describe('the SQLite checkpointer', () => {
+  let store: Store;
+  useTestStore({ create: createSqliteDatabase, available: async () => true }, (opened) => {
+    store = opened;
+  });
+
+  it('copies the WAL into the database beside the writer, so the WAL stays small while writes go on', async () => {
+    const message = 'x'.repeat(2000);
+    const file = store.database.location;
+    let largest = 0;
+    // About 20 MB of registration events in 20 commits, as a storm writes them.
+    for (let batch = 0; batch < 20; batch++) {
+      const events = Array.from({ length: 500 }, (_, i) => ({
+        at: now.toISOString(),
+        deviceName: `SEP${String(batch * 500 + i).padStart(12, '0')}`,
+        protocol: 'SIP' as const,
+        address: '127.0.0.1:5060',
+        node: 'cm1',
+        outcome: 'accepted' as const,
+        reason: 'auto-registered' as const,
+        message,
+        remedy: null,
+      }));
+      await store.events.insertMany(events);
+      largest = Math.max(largest, fs.statSync(`${file}-wal`).size);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The writer alone would checkpoint only at 10,000 pages (40 MB): the WAL would hold all 20 MB.
+    expect(largest).toBeLessThan(10 * 1024 * 1024);
+    const stored = await store.events.list({ limit: 1 });
+    expect(stored).toHaveLength(1);
+  });
+});
+
 describe('the SQLite thread', () => {
   it('refuses a statement sent after it ended, at once and saying so, instead of leaving it unanswered', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-thread-'));

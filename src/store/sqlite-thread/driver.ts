@@ -9,6 +9,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { startThread } from '../../runtime/entry-script.js';
+import { Checkpointer } from './checkpointer.js';
 import type { FromSqliteThread, OpenRequest, Statement, ToSqliteThread } from './messages.js';
 import { StatementRunner } from './statements.js';
 
@@ -18,8 +19,9 @@ import { StatementRunner } from './statements.js';
  */
 export function sqliteThreadDialect(
   file: string,
+  onCheckpointFailure: (message: string) => void,
 ): Dialect & { runBatch(queries: readonly CompiledQuery[]): Promise<void> } {
-  const driver = new SqliteThreadDriver(file);
+  const driver = new SqliteThreadDriver(file, onCheckpointFailure);
   return {
     runBatch: (queries) => driver.runBatch(queries),
     createAdapter: () => new SqliteAdapter(),
@@ -40,12 +42,16 @@ export function sqliteThreadDialect(
  */
 class SqliteThreadDriver implements Driver {
   private writer: SqliteThread | null = null;
+  private checkpointer: Checkpointer | null = null;
   private reader: StatementRunner | null = null;
   private transactionOwner: object | null = null;
   private opened: Promise<void> | null = null;
   private waitingForTransaction: Array<() => void> = [];
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly onCheckpointFailure: (message: string) => void,
+  ) {}
 
   init(): Promise<void> {
     this.opened ??= this.open();
@@ -55,6 +61,7 @@ class SqliteThreadDriver implements Driver {
   private async open(): Promise<void> {
     // The writer first: it puts the database in WAL mode before the reader opens it.
     this.writer = await SqliteThread.start(this.file);
+    this.checkpointer = await Checkpointer.start(this.file, this.onCheckpointFailure);
     const reader = new SqliteDatabase(this.file);
     reader.pragma('query_only = ON');
     reader.pragma('busy_timeout = 5000');
@@ -86,26 +93,26 @@ class SqliteThreadDriver implements Driver {
     }
   }
 
-  /** Runs `queries` as one transaction: one message to the writer thread, one answer. */
+  /**
+   * Runs `queries` as one transaction: one message to the writer thread, one answer. Batches do not
+   * wait for each other: the thread commits each before it reads the next message. They wait only
+   * for an open transaction, which would otherwise take them in.
+   */
   async runBatch(queries: readonly CompiledQuery[]): Promise<void> {
     await this.init();
-    const batch = {};
     while (this.transactionOwner !== null) await this.transactionEnded();
-    this.transactionOwner = batch;
-    try {
-      if (!this.writer) throw this.closed();
-      await this.writer.send({ batch: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
-    } finally {
-      this.endTransaction();
-    }
+    if (!this.writer) throw this.closed();
+    await this.writer.send({ batch: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
   }
 
   async releaseConnection(): Promise<void> {}
 
   async destroy(): Promise<void> {
-    const { reader, writer } = this;
+    const { reader, writer, checkpointer } = this;
     this.reader = this.writer = null;
+    this.checkpointer = null;
     reader?.connection.close();
+    await checkpointer?.close();
     await writer?.close();
   }
 

@@ -20,3 +20,7 @@ export type FromSqliteThread =
   | { failed: string }
   | { id: number; rows: unknown[]; numAffectedRows?: bigint; insertId?: bigint }
   | { id: number; error: { message: string; code: string | undefined } };
+
+export type ToCheckpointer = { close: true };
+
+export type FromCheckpointer = { ready: true } | { failed: string };
