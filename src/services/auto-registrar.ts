@@ -9,6 +9,7 @@ import type { StatusChange } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
+import { whenGathered } from './gather.js';
 import type { RegistrationResult } from './registration-service.js';
 
 /** What the auto-registration of one unknown phone needs to know. */
@@ -29,6 +30,8 @@ interface Waiting extends AutoRegistrationRequest {
 const MAX_BATCH = 500;
 /** Groups being committed at once: enough to keep the database busy while the next one gathers. */
 const MAX_GROUPS_IN_FLIGHT = 3;
+/** Phones gathered by the end of a cascade that are committed without waiting for the turn to end. */
+const WORTH_A_GROUP = 16;
 const MAX_ALLOCATION_ATTEMPTS = 50;
 
 /**
@@ -65,13 +68,13 @@ export class AutoRegistrar {
   private schedule(): void {
     if (this.scheduled || this.queue.length === 0 || this.groupsInFlight >= MAX_GROUPS_IN_FLIGHT) return;
     this.scheduled = true;
-    // Phones arrive here together, from the answer to one batched device lookup (or one batch from
-    // an SCCP worker): a tick, which runs once their promise continuations are all done, gathers them
-    // without waiting for the next turn of the event loop.
-    process.nextTick(() => {
-      this.scheduled = false;
-      this.startGroups();
-    });
+    whenGathered(
+      () => this.queue.length >= WORTH_A_GROUP,
+      () => {
+        this.scheduled = false;
+        this.startGroups();
+      },
+    );
   }
 
   /**

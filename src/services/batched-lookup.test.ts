@@ -23,7 +23,7 @@ describe('batched lookups', () => {
         asked.push(keys);
         return new Map(keys.map((k) => [k, k.toUpperCase()]));
       },
-      'turn',
+      16,
       2,
     );
     const answers = await Promise.all(['x', 'y', 'z'].map((k) => lookup.get(k)));
@@ -43,15 +43,15 @@ describe('batched lookups', () => {
     expect(await lookup.get('a')).toBe('a');
   });
 
-  it('with cascade gathering, batches the lookups made in answer to one earlier answer, without waiting for the turn to end', async () => {
+  it('sends the lookups made in answer to one earlier answer at once when there are enough of them', async () => {
     const asked: string[][] = [];
     const lookup = new BatchedLookup<string>(async (keys) => {
       asked.push(keys);
       return new Map(keys.map((k) => [k, k]));
-    }, 'cascade');
+    }, 3);
     let turnEnded = false;
     setImmediate(() => (turnEnded = true));
-    // Each phone first waits for an earlier answer (here one shared promise), as after a batched credential lookup.
+    // Each phone first waits for an earlier answer (one shared promise), as after a batched credential lookup.
     const earlier = Promise.resolve();
     const answers = await Promise.all(
       ['p1', 'p2', 'p3'].map(async (k) => {
@@ -62,5 +62,19 @@ describe('batched lookups', () => {
     expect(answers).toEqual(['p1', 'p2', 'p3']);
     expect(asked).toEqual([['p1', 'p2', 'p3']]);
     expect(turnEnded).toBe(false);
+  });
+
+  it('keeps a smaller batch open until the end of the turn, so later lookups of the turn join it', async () => {
+    const asked: string[][] = [];
+    const lookup = new BatchedLookup<string>(async (keys) => {
+      asked.push(keys);
+      return new Map(keys.map((k) => [k, k]));
+    }, 3);
+    const a = lookup.get('a');
+    const b = new Promise((resolve) =>
+      process.nextTick(() => process.nextTick(() => resolve(lookup.get('b')))),
+    );
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    expect(asked).toEqual([['a', 'b']]);
   });
 });

@@ -1,5 +1,7 @@
+import { whenGathered } from './gather.js';
+
 /**
- * Point lookups made during one event-loop turn, answered by one query at the end of it.
+ * Point lookups made together, answered by one query (see whenGathered for when it is sent).
  *
  * In a registration storm every unknown phone looks itself up. On SQLite each lookup that follows a
  * commit of the writer starts from an empty page cache (WAL), so one query for the turn's phones
@@ -13,14 +15,12 @@ export class BatchedLookup<V> {
   private scheduled = false;
 
   /**
-   * `fetch` answers a batch of distinct keys; a key it leaves out is not found. `gather` says how
-   * long a batch stays open: for the rest of the event-loop turn (`turn`, for lookups made as
-   * packets arrive), or only until the promise continuations running now are done (`cascade`, for
-   * lookups made together in answer to an earlier batch; it saves a turn).
+   * `fetch` answers a batch of distinct keys; a key it leaves out is not found. A batch of
+   * `worthABatch` keys goes without waiting for the end of the turn; one of `maxBatch` at once.
    */
   constructor(
     private readonly fetch: (keys: string[]) => Promise<ReadonlyMap<string, V>>,
-    private readonly gather: 'turn' | 'cascade' = 'turn',
+    private readonly worthABatch = 16,
     private readonly maxBatch = 256,
   ) {}
 
@@ -32,13 +32,13 @@ export class BatchedLookup<V> {
       if (this.pending.size >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        const flush = () => {
-          this.scheduled = false;
-          this.flush();
-        };
-        // A turn ends after the poll phase: every datagram or segment read in it has asked by then.
-        if (this.gather === 'turn') setImmediate(flush);
-        else process.nextTick(flush);
+        whenGathered(
+          () => this.pending.size >= this.worthABatch,
+          () => {
+            this.scheduled = false;
+            this.flush();
+          },
+        );
       }
     });
   }

@@ -41,7 +41,7 @@ export class RegistrationService {
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.autoRegistrar = new AutoRegistrar(deps);
-    this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names), 'cascade');
+    this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names));
     deps.live.on('configuration-changed', (change) => {
       if (change.what !== 'device') this.cached = null;
     });
