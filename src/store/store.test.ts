@@ -19,8 +19,13 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
 
   it('migrates an empty database and opening again is a no-op', async () => {
     await store.close();
-    store = await Store.open(openDatabase(database!));
-    expect(await store.nodes.list()).toEqual([]);
+    const reopened = await Store.open(openDatabase(database!));
+    try {
+      expect(await reopened.nodes.list()).toEqual([]);
+    } finally {
+      // useTestStore closes only the store it opened; left open, this one's threads would outlive the files.
+      await reopened.close();
+    }
   });
 
   it('reads default enterprise parameters and stores changes', async () => {
