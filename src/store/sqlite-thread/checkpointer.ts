@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../../runtime/entry-script.js';
-import type { FromCheckpointer, OpenRequest, ToCheckpointer } from './messages.js';
+import type { FromCheckpointer, ToCheckpointer } from './messages.js';
+import { openDatabaseThread } from './open-thread.js';
 
 /** The checkpointer thread of one database (see checkpointer-main.ts). */
 export class Checkpointer {
@@ -14,17 +14,7 @@ export class Checkpointer {
 
   /** Starts it once the writer has put the database in WAL mode; `onFailure` hears why a checkpoint failed. */
   static async start(file: string, onFailure: (message: string) => void): Promise<Checkpointer> {
-    const worker = startThread(import.meta.url, 'checkpointer-main', {
-      workerData: { file } satisfies OpenRequest,
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', (message: FromCheckpointer) => {
-        worker.off('error', reject);
-        if ('failed' in message) reject(new Error(`cannot open SQLite database ${file}: ${message.failed}`));
-        else resolve();
-      });
-    });
+    const worker = await openDatabaseThread('checkpointer-main', file);
     worker.on('message', (message: FromCheckpointer) => {
       if ('failed' in message) onFailure(message.failed);
     });

@@ -8,9 +8,9 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { startThread } from '../../runtime/entry-script.js';
 import { Checkpointer } from './checkpointer.js';
-import type { FromSqliteThread, OpenRequest, Statement, ToSqliteThread } from './messages.js';
+import type { FromSqliteThread, Statement, ToSqliteThread } from './messages.js';
+import { openDatabaseThread } from './open-thread.js';
 import { StatementRunner } from './statements.js';
 
 /**
@@ -167,18 +167,7 @@ export class SqliteThread {
   }
 
   static async start(file: string): Promise<SqliteThread> {
-    const worker = startThread(import.meta.url, 'thread-main', {
-      workerData: { file } satisfies OpenRequest,
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', (message: FromSqliteThread) => {
-        worker.off('error', reject);
-        if ('failed' in message) reject(new Error(`cannot open SQLite database ${file}: ${message.failed}`));
-        else resolve();
-      });
-    });
-    return new SqliteThread(file, worker);
+    return new SqliteThread(file, await openDatabaseThread('thread-main', file));
   }
 
   send(work: Statement | { batch: readonly Statement[] }): Promise<QueryResult<unknown>> {

@@ -15,12 +15,15 @@ export type ToSqliteThread =
   | { id: number; batch: readonly Statement[] }
   | { close: true };
 
+/** A thread's first message: it opened the database, or why it could not. */
+export type OpenReply = { ready: true } | { failed: string };
+
 export type FromSqliteThread =
-  | { ready: true }
-  | { failed: string }
+  | OpenReply
   | { id: number; rows: unknown[]; numAffectedRows?: bigint; insertId?: bigint }
   | { id: number; error: { message: string; code: string | undefined } };
 
 export type ToCheckpointer = { close: true };
 
-export type FromCheckpointer = { ready: true } | { failed: string };
+/** After the OpenReply, `failed` tells why a checkpoint failed. */
+export type FromCheckpointer = OpenReply;
