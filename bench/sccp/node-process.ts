@@ -1,7 +1,7 @@
 /** Starts and stops an openucm node as a separate process, and measures its memory. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { childrenOf, kb } from '../proc.js';
 
 export interface NodeSpec {
   dataDir: string;
@@ -81,34 +81,9 @@ export function basic(password: string): string {
   return `Basic ${Buffer.from(`CCMAdministrator:${password}`).toString('base64')}`;
 }
 
-function childrenOf(pid: number): number[] {
-  const result: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 4 (after the command in parentheses) is the parent pid.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) result.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return result;
-}
-
-function rssKb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 /** Resident memory of the node: its primary process plus every child (SCCP workers, helpers), in MB. */
 export function nodeRssMb(pid: number): { totalMb: number; processes: { pid: number; mb: number }[] } {
   const pids = [pid, ...childrenOf(pid)];
-  const processes = pids.map((p) => ({ pid: p, mb: rssKb(p) / 1024 }));
+  const processes = pids.map((p) => ({ pid: p, mb: kb(p, 'status', 'VmRSS') / 1024 }));
   return { totalMb: processes.reduce((s, p) => s + p.mb, 0), processes };
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startKamailio } from './kamailio.js';
-import { treeCpuSeconds, treeMemory } from './proc.js';
+import { treeCpuSeconds, treeMemory } from '../proc.js';
 import type { SippResult } from './sipp.js';
 import { runSipp } from './sipp.js';
 

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cpuSeconds } from './proc.js';
+import { cpuSeconds } from '../proc.js';
 
 export interface SippResult {
   successful: number;

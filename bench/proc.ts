@@ -1,7 +1,8 @@
 /** Readings of a process tree from /proc: memory and CPU time. */
 import { readFileSync, readdirSync } from 'node:fs';
 
-function childrenOf(pid: number): number[] {
+/** The processes whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -15,7 +16,8 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-function kb(pid: number, file: string, field: string): number {
+/** A `field: N kB` line of /proc/<pid>/<file> (status, smaps_rollup), 0 once the process is gone. */
+export function kb(pid: number, file: string, field: string): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
     return m ? Number(m[1]) : 0;
