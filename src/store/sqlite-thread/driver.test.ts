@@ -47,6 +47,28 @@ describe('SQLite with its writer in a thread', () => {
     await outside;
     expect(await store.devices.dnsWithLength(4, 4)).toEqual(['2001']);
   });
+
+  it('holds a write batch until the open transaction ends, so a rollback never takes it along', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const rolledBack = store
+      .transaction(async (tx) => {
+        await tx.devices.reserveDns(['3000'], now);
+        await held;
+        throw new Error('changed my mind');
+      })
+      .catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const batches = Promise.all([
+      store.writeBatch((tx) => tx.devices.reserveDns(['3001'], now)),
+      store.writeBatch((tx) => tx.devices.reserveDns(['3002'], now)),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the batches are ready to go by now
+    release();
+    expect(await rolledBack).toBeInstanceOf(Error);
+    await batches;
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['3001', '3002']);
+  });
 });
 
 describe('the SQLite checkpointer', () => {
