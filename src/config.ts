@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { flagOf, limitShape } from './limits/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -26,6 +27,8 @@ export const configSchema = z.object({
   /** SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to its fd limit of phones. */
   sccpWorkers: z.coerce.number().int().min(0).max(64).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Every per-client and overall resource bound (src/limits/). */
+  ...limitShape(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -70,7 +73,7 @@ export function loadConfig(options: {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue.path[0] ?? '');
-    const flag = key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'configuration';
+    const flag = key ? flagOf(key) : 'configuration';
     const env = key ? ` / ${envName(key as keyof Config)}` : '';
     throw new ConfigError(`invalid ${flag}${env}: ${issue.message}`);
   }

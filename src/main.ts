@@ -3,7 +3,9 @@ import type { Config } from './config.js';
 import { ConfigError, envName, loadConfig } from './config.js';
 import { registerBulkCommands } from './cli/bulk.js';
 import { registerDiagnoseCommand } from './cli/diagnose.js';
+import { flagOf, LIMITS } from './limits/index.js';
 import { createLogger } from './logger.js';
+import { installProcessGuard } from './runtime/process-guard.js';
 import { startNode } from './server.js';
 import { ADMINISTRATOR } from './services/administrator.js';
 import { registerSimCommand } from './sim/cli.js';
@@ -27,6 +29,12 @@ const FLAGS: [keyof Config, string, string][] = [
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
   ['sccpWorkers', '--sccp-workers <n>', 'processes holding the SCCP connections (default 0: in process)'],
   ['logLevel', '--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'],
+  // Limits: one flag each, named after the setting (README: Security and limits).
+  ...Object.entries(LIMITS).map(([key, spec]): [keyof Config, string, string] => [
+    key as keyof Config,
+    `${flagOf(key)} <n>`,
+    `${spec.help} (default ${spec.default})`,
+  ]),
 ];
 
 const start = program.command('start').description('start a node');
@@ -48,6 +56,7 @@ start.action(async (opts: Record<string, unknown>) => {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  installProcessGuard(logger);
   let node: Awaited<ReturnType<typeof startNode>>;
   try {
     node = await startNode(config, { logger, adminPassword: process.env.OPENUCM_ADMIN_PASSWORD });

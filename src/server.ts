@@ -23,6 +23,7 @@ import { FirmwareLoadStore } from './services/firmware-loads.js';
 import { ProvisioningLog } from './services/provisioning-log.js';
 import { ProvisioningService } from './services/provisioning-service.js';
 import { LiveEvents } from './services/live-events.js';
+import { LimitLog } from './services/limit-log.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RegistrationService } from './services/registration-service.js';
@@ -52,6 +53,8 @@ export interface RunningNode {
   provisioning: ProvisioningService;
   provisioningLog: ProvisioningLog;
   statusWriter: StatusWriter;
+  /** Refusals at a limit, counted and logged (README: Security and limits). */
+  limits: LimitLog;
   /** Bulk Administration jobs (Migrate Phones). */
   bulkJobs: BulkJobService;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
@@ -87,6 +90,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger.info({ devices: stale }, 'marked phones left registered by the previous run as unregistered');
 
     const live = new LiveEvents();
+    const limits = new LimitLog(logger.child({ component: 'limits' }), () => clock().getTime());
     const registry = new LiveRegistry();
     const statusWriter = new StatusWriter(store, logger);
     const allocator = new DnAllocator();
@@ -165,6 +169,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger,
       version: VERSION,
       live,
+      limits,
       administration: createAdministration({
         store,
         clock,
@@ -261,6 +266,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       provisioning,
       provisioningLog,
       statusWriter,
+      limits,
       bulkJobs,
       generatedAdminPassword,
       stop,

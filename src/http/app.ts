@@ -23,6 +23,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { Administration } from '../services/administration.js';
 import { AuthenticationError } from '../services/authentication.js';
 import type { LiveEvents } from '../services/live-events.js';
+import type { LimitLog } from '../services/limit-log.js';
 import { installAudit } from './audit-hook.js';
 import { Authenticator, SESSION_COOKIE } from './auth.js';
 import { guard } from './guard.js';
@@ -67,6 +68,8 @@ export interface HttpDeps {
   version: string;
   /** What changed, pushed to the browser (server-sent events) and counted in /metrics. */
   live: LiveEvents;
+  /** Refusals at a limit, for /metrics. */
+  limits: LimitLog;
   /** Sign-in, users, audit, phone edits, dashboard. */
   administration: Administration;
   /** Bulk Administration jobs (Migrate Phones). */
@@ -192,6 +195,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   installMetrics(app, {
     live: deps.live,
+    limits: deps.limits,
     store: deps.store,
     statusWriter: deps.statusWriter,
     nodeName: deps.nodeName,

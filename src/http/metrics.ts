@@ -2,6 +2,8 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RegistrationEvent } from '../core/registration-event.js';
 import type { LiveEvents } from '../services/live-events.js';
+import type { LimitLog } from '../services/limit-log.js';
+import { unexpectedErrorCount } from '../runtime/process-guard.js';
 import type { StatusWriter } from '../services/status-writer.js';
 import type { Store } from '../store/store.js';
 
@@ -15,6 +17,7 @@ export function installMetrics(
   app: FastifyInstance,
   deps: {
     live: LiveEvents;
+    limits: LimitLog;
     store: Store;
     statusWriter: StatusWriter;
     nodeName: string;
@@ -77,6 +80,25 @@ export function installMetrics(
     registers: [registry],
   });
 
+  new Counter({
+    name: 'openucm_limit_refusals_total',
+    help: 'Clients refused at a limit on this node, by limit (README: Security and limits)',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [limit, n] of deps.limits.totals()) this.inc({ limit }, n);
+    },
+  });
+  new Counter({
+    name: 'openucm_unexpected_errors_total',
+    help: 'Errors that no handler caught, logged by the process guard (each one is a bug to report)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(unexpectedErrorCount());
+    },
+  });
   const onEvent = (e: RegistrationEvent) => {
     if (e.outcome === 'unregistered') losses.inc({ protocol: e.protocol, reason: e.reason });
     else attempts.inc({ protocol: e.protocol, outcome: e.outcome, reason: e.reason });

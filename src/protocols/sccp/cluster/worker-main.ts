@@ -5,6 +5,7 @@
  * decide registrations.
  */
 import pino from 'pino';
+import { installProcessGuard } from '../../../runtime/process-guard.js';
 import { SccpServer } from '../server.js';
 import { IpcRegistrar } from './ipc-registrar.js';
 import { IpcBatch } from './ipc-batch.js';
@@ -24,6 +25,7 @@ const logger = pino(
   { level: settings.logLevel ?? 'info', base: { sccpWorker: settings.index } },
   { write: (line: string) => send({ type: 'log', line }) },
 );
+installProcessGuard(logger);
 const registrar = new IpcRegistrar(settings.nodeName, send);
 // A socket per phone: stay clear of a 20,000 open-file limit (logs, IPC and the database need a few too).
 const MAX_CONNECTIONS = 18_000;

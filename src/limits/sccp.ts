@@ -1,0 +1,29 @@
+import type { LimitSpec } from './limit.js';
+
+/** Limits of the Skinny listener (TCP 2000) and its worker processes. */
+export const sccpLimits = {
+  sccpRegisterTimeoutSeconds: {
+    default: 30,
+    min: 1,
+    max: 600,
+    help: 'seconds a new SCCP connection has to send Register before it is closed',
+  },
+  sccpMaxConnectionsPerAddress: {
+    default: 1000,
+    min: 0,
+    max: 1_000_000,
+    help: 'SCCP connections one source address may hold at once (0: no limit)',
+  },
+  sccpMaxPendingFrames: {
+    default: 64,
+    min: 1,
+    max: 100_000,
+    help: 'Skinny frames queued per connection while its registration is being decided; more closes the connection',
+  },
+  sccpMaxQueuedBytes: {
+    default: 256 * 1024,
+    min: 4096,
+    max: 64 * 1024 * 1024,
+    help: 'bytes waiting to be sent to one phone that does not read; more closes the connection',
+  },
+} satisfies Record<string, LimitSpec>;

@@ -1,0 +1,35 @@
+import type { LimitSpec } from './limit.js';
+
+/** Limits of the SIP listeners (UDP/TCP 5060, WebSocket /sip) and the registrar. */
+export const sipLimits = {
+  sipFirstMessageTimeoutSeconds: {
+    default: 30,
+    min: 1,
+    max: 600,
+    help: 'seconds a new SIP TCP or WebSocket connection has to send a first complete request before it is closed',
+  },
+  sipMaxTcpConnections: {
+    default: 10_000,
+    min: 1,
+    max: 1_000_000,
+    help: 'SIP TCP connections held at once in all',
+  },
+  sipMaxWebSocketConnections: {
+    default: 1000,
+    min: 1,
+    max: 1_000_000,
+    help: 'SIP WebSocket connections (/sip) held at once in all',
+  },
+  sipMaxConnectionsPerAddress: {
+    default: 1000,
+    min: 0,
+    max: 1_000_000,
+    help: 'SIP TCP plus WebSocket connections one source address may hold at once (0: no limit)',
+  },
+  sipMaxQueuedBytes: {
+    default: 256 * 1024,
+    min: 4096,
+    max: 64 * 1024 * 1024,
+    help: 'bytes waiting to be sent on one SIP TCP or WebSocket connection whose peer does not read; more closes it',
+  },
+} satisfies Record<string, LimitSpec>;
