@@ -24,6 +24,7 @@ import { ProvisioningLog } from './services/provisioning-log.js';
 import { ProvisioningService } from './services/provisioning-service.js';
 import { LiveEvents } from './services/live-events.js';
 import { LimitLog } from './services/limit-log.js';
+import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RegistrationService } from './services/registration-service.js';
@@ -55,6 +56,8 @@ export interface RunningNode {
   statusWriter: StatusWriter;
   /** Refusals at a limit, counted and logged (README: Security and limits). */
   limits: LimitLog;
+  /** Failed authentications per source address, shared by HTTP and SIP. */
+  authThrottle: AuthThrottle;
   /** Bulk Administration jobs (Migrate Phones). */
   bulkJobs: BulkJobService;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
@@ -91,6 +94,12 @@ export async function startNode(config: Config, options: StartOptions): Promise<
 
     const live = new LiveEvents();
     const limits = new LimitLog(logger.child({ component: 'limits' }), () => clock().getTime());
+    // One count of failed authentications per source address, whichever door (HTTP or SIP digest).
+    const authThrottle = new AuthThrottle({
+      clock,
+      limits,
+      failuresPerAddress: config.authFailuresPerAddress,
+    });
     const registry = new LiveRegistry();
     const statusWriter = new StatusWriter(store, logger);
     const allocator = new DnAllocator();
@@ -267,6 +276,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       provisioningLog,
       statusWriter,
       limits,
+      authThrottle,
       bulkJobs,
       generatedAdminPassword,
       stop,

@@ -18,6 +18,11 @@ export interface RegistrationRequest {
   address: string;
   /** Firmware load the phone reports running, when it says. */
   activeLoadId?: string;
+  /**
+   * The phone proved who it is (SIP digest verified). Only such a phone may move a live
+   * registration of the same device to another address.
+   */
+  authenticated?: boolean;
 }
 
 /** What to do with a registration request. */

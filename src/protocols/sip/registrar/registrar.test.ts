@@ -21,6 +21,7 @@ describe('first registration and refresh', () => {
         announcedModel: 'model 8 (Cisco-CP7940G/8.0)',
         address: '127.0.0.1:5062',
         activeLoadId: 'P0S3-8-12-00',
+        authenticated: false,
       },
     ]);
     h.time += 100_000;

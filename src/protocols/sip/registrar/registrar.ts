@@ -255,7 +255,7 @@ export class Registrar {
         entry?.connection ??
         new SipDeviceConnection(deviceName, formatAddress(flow.remoteAddress, flow.remotePort), this.actions);
       const result = await this.options.registration.register(
-        this.registrationRequest(request, flow, deviceName),
+        this.registrationRequest(request, flow, deviceName, credential !== null),
         connection,
       );
       if (result.kind === 'rejected') {
@@ -390,7 +390,12 @@ export class Registrar {
     if (entry.bindings.length === 0) this.dropDevice(entry, 'unregister-request');
   }
 
-  private registrationRequest(request: SipRequest, flow: SipFlow, deviceName: string): RegistrationRequest {
+  private registrationRequest(
+    request: SipRequest,
+    flow: SipFlow,
+    deviceName: string,
+    authenticated = false,
+  ): RegistrationRequest {
     const announced = announcedModel(request.header('user-agent'), request.contacts);
     return {
       deviceName,
@@ -399,6 +404,7 @@ export class Registrar {
       announcedModel: announced.announced,
       address: formatAddress(flow.remoteAddress, flow.remotePort),
       activeLoadId: activeLoadOf(request),
+      authenticated,
     };
   }
 
