@@ -27,6 +27,7 @@ import { TcpTransport } from './transport/tcp-transport.js';
 import { UdpTransport } from './transport/udp-transport.js';
 import type { WebSocketPeer } from './transport/websocket-transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
+import { SendFailures } from './transport/send-failures.js';
 
 export interface SipServerOptions {
   host: string;
@@ -66,12 +67,15 @@ export class SipServer {
   private connections = 0;
   private readonly serverName: string;
   private readonly digest: DigestPolicy;
+  /** Sends that could not go (logged at debug): a bad port in a Via, a connection gone. */
+  readonly sendFailures: SendFailures;
 
   constructor(private readonly options: SipServerOptions) {
     // The hot path reads the time on every REGISTER: skip the Date object when the clock is the system's.
     const now = options.clock === systemClock ? Date.now : () => options.clock().getTime();
     const logger = options.logger;
     this.serverName = `openucm/${options.version}`;
+    this.sendFailures = new SendFailures(logger);
     this.transactions = new ServerTransactionTable({ timers: options.timers });
     this.clients = new ClientTransactionTable({ timers: options.timers });
     this.digest = new DigestPolicy({ realm: options.realm, now });
@@ -100,7 +104,12 @@ export class SipServer {
       logger,
       serverName: this.serverName,
     });
-    this.ws = new WebSocketTransport({ sink: this.core, logger, nextConnectionId: () => ++this.connections });
+    this.ws = new WebSocketTransport({
+      sink: this.core,
+      logger,
+      failures: this.sendFailures,
+      nextConnectionId: () => ++this.connections,
+    });
   }
 
   /** Hands an upgraded WebSocket (`GET /sip`, subprotocol `sip`) to the SIP core. */
@@ -112,11 +121,12 @@ export class SipServer {
     const maxExpires = (this.options.policy ?? DEFAULT_EXPIRES_POLICY).max;
     let lastError: unknown;
     for (let attempt = 0; attempt < (port === 0 ? PORT_ATTEMPTS : 1); attempt++) {
-      const udp = new UdpTransport({ host, port, sink: this.core, logger });
+      const udp = new UdpTransport({ host, port, sink: this.core, logger, failures: this.sendFailures });
       const tcp = new TcpTransport({
         host,
         sink: this.core,
         logger,
+        failures: this.sendFailures,
         idleTimeoutMs: (maxExpires + 300) * 1000,
         firstMessageTimeoutMs: 30_000,
         maxConnections: this.options.maxTcpConnections ?? 10_000,
@@ -146,8 +156,15 @@ export class SipServer {
     this.transactions.start();
     let ticks = 0;
     this.ticker = setInterval(() => {
-      this.registrar.expire();
-      if (++ticks % 60 === 0) this.digest.prune();
+      try {
+        this.registrar.expire();
+        if (++ticks % 60 === 0) this.digest.prune();
+      } catch (error) {
+        this.options.logger.error(
+          { err: error },
+          'SIP housekeeping (binding expiry, nonce pruning) failed inside the node; it runs again in a second',
+        );
+      }
     }, 1000);
     this.ticker.unref();
   }
@@ -158,6 +175,17 @@ export class SipServer {
 
   /** Sends the reset/restart NOTIFY to the device's first binding and logs how the phone answered. */
   private resetDevice(entry: DeviceEntry, type: ResetType): void {
+    try {
+      this.sendNotify(entry, type);
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, device: entry.name, type },
+        `could not send the ${type} NOTIFY to ${entry.name}; reset it at the phone`,
+      );
+    }
+  }
+
+  private sendNotify(entry: DeviceEntry, type: ResetType): void {
     const binding = entry.bindings[0];
     if (binding === undefined) return;
     const { logger, nodeName, advertiseAddress } = this.options;

@@ -90,6 +90,8 @@ export class RegistrarHarness {
     device: device(r.deviceName),
     autoRegistered: true,
   });
+  /** Called when the registrar tells the service a device is gone (a test may make it fail). */
+  onUnregistered: () => void = () => undefined;
   readonly digest: DigestPolicy;
   readonly registrar: Registrar;
   readonly flow = new MemoryFlow('UDP');
@@ -105,6 +107,7 @@ export class RegistrarHarness {
           return this.decide(request);
         },
         unregistered: (d, _connection, reason) => {
+          this.onUnregistered();
           this.unregistered.push({ name: d.name, reason });
         },
       },

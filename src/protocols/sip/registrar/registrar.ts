@@ -51,6 +51,7 @@ export interface RegistrarOptions {
   maxBindingsPerDevice?: number;
 }
 
+/** Answers a REGISTER. Must never throw: it is called from promise handlers, where a throw would be lost. */
 export type ReplyFn = (reply: RegistrarReply) => void;
 
 const INVALID_CSEQ: RegistrarReply = {

@@ -48,6 +48,11 @@ export class ServerTransaction {
     this.pending = request;
   }
 
+  /** True once the final response went out (the request is no longer held). */
+  get answered(): boolean {
+    return this.pending === undefined;
+  }
+
   /** The request being answered; only until the final response is sent. */
   get request(): SipRequest {
     if (this.pending === undefined) throw new Error(`transaction ${this.key} already has its final response`);

@@ -11,6 +11,7 @@ import { SipStreamFramer } from '../stream-framer.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
 import type { InboundSink } from './inbound.js';
+import type { SendFailures } from './send-failures.js';
 
 const CRLF = Buffer.from('\r\n');
 
@@ -18,6 +19,7 @@ export interface TcpTransportOptions {
   host: string;
   sink: InboundSink;
   logger: Logger;
+  failures: SendFailures;
   limits?: Partial<SipLimits>;
   /** A connection silent for this long is closed (ms): longer than the longest registration. */
   idleTimeoutMs: number;
@@ -39,6 +41,7 @@ class TcpFlow implements SipFlow {
   constructor(
     private readonly socket: net.Socket,
     readonly connectionId: number,
+    private readonly failures: SendFailures,
   ) {
     this.remoteAddress = plainIp(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
@@ -46,10 +49,19 @@ class TcpFlow implements SipFlow {
     this.localPort = socket.localPort ?? 0;
   }
 
+  /** Never throws: a connection that is gone is counted as a failed send. */
   send(data: Buffer): boolean {
-    if (!this.isOpen()) return false;
-    this.socket.write(data);
-    return true;
+    if (!this.isOpen()) {
+      this.failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
+      return false;
+    }
+    try {
+      this.socket.write(data);
+      return true;
+    } catch (error) {
+      this.failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), error);
+      return false;
+    }
   }
 
   /** RFC 3261 §18.2.2: "If the "sent-protocol" is a reliable transport protocol ... the response MUST be sent using the existing connection". */
@@ -92,7 +104,7 @@ export class TcpTransport {
   private accept(socket: net.Socket): void {
     const { sink, logger, limits } = this.options;
     this.sockets.add(socket);
-    const flow = new TcpFlow(socket, this.options.nextConnectionId());
+    const flow = new TcpFlow(socket, this.options.nextConnectionId(), this.options.failures);
     const framer = new SipStreamFramer(limits);
     let quiet = true;
     socket.setTimeout(this.options.firstMessageTimeoutMs, () => {

@@ -8,6 +8,7 @@ import { type SipLimits, parseMessage } from '../parser.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
 import type { InboundSink } from './inbound.js';
+import type { SendFailures } from './send-failures.js';
 
 /** RFC 7118 §4: the WebSocket subprotocol for SIP is named "sip" (Sec-WebSocket-Protocol). */
 export const SIP_WEBSOCKET_PROTOCOL = 'sip';
@@ -18,6 +19,7 @@ class WebSocketFlow implements SipFlow {
 
   constructor(
     private readonly socket: WebSocket,
+    private readonly failures: SendFailures,
     readonly connectionId: number,
     readonly remoteAddress: string,
     readonly remotePort: number,
@@ -25,11 +27,21 @@ class WebSocketFlow implements SipFlow {
     readonly localPort: number,
   ) {}
 
+  /** Never throws: a connection that is gone is counted as a failed send. */
   send(data: Buffer): boolean {
-    if (!this.isOpen()) return false;
-    // RFC 7118 §4 (SIP encoding): one SIP message per WebSocket message, in a text or a binary frame; text here.
-    this.socket.send(data.toString('utf8'));
-    return true;
+    const where = formatAddress(this.remoteAddress, this.remotePort);
+    if (!this.isOpen()) {
+      this.failures.failed('WS', where, 'connection closed');
+      return false;
+    }
+    try {
+      // RFC 7118 §4 (SIP encoding): one SIP message per WebSocket message, in a text or a binary frame; text here.
+      this.socket.send(data.toString('utf8'));
+      return true;
+    } catch (error) {
+      this.failures.failed('WS', where, error);
+      return false;
+    }
   }
 
   /** RFC 7118 §5: WebSocket is a reliable, connection-oriented SIP transport: responses go back on the connection. */
@@ -56,6 +68,7 @@ export class WebSocketTransport {
     private readonly options: {
       sink: InboundSink;
       logger: Logger;
+      failures: SendFailures;
       limits?: Partial<SipLimits>;
       nextConnectionId(): number;
     },
@@ -70,6 +83,7 @@ export class WebSocketTransport {
     const { sink, logger, limits } = this.options;
     const flow = new WebSocketFlow(
       socket,
+      this.options.failures,
       this.options.nextConnectionId(),
       plainIp(peer.remoteAddress),
       peer.remotePort,
