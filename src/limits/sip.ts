@@ -33,3 +33,14 @@ export const sipLimits = {
     help: 'bytes waiting to be sent on one SIP TCP or WebSocket connection whose peer does not read; more closes it',
   },
 } satisfies Record<string, LimitSpec>;
+
+/** The values of the SIP limits, as a node's config holds them. */
+export type SipLimitSettings = { [K in keyof typeof sipLimits]: number };
+
+/** The defaults, for a SIP server built outside a node (tests). */
+export function defaultSipLimits(): SipLimitSettings {
+  const out = {} as SipLimitSettings;
+  for (const [name, spec] of Object.entries(sipLimits) as [keyof SipLimitSettings, LimitSpec][])
+    out[name] = spec.default;
+  return out;
+}

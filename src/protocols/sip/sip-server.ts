@@ -3,7 +3,6 @@
  * core behind them (transactions, registrar, digest). Owns sockets and timers, nothing else.
  */
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
 import type { Clock } from '../../services/clock.js';
 import { systemClock } from '../../services/clock.js';
 import type { LiveEvents } from '../../services/live-events.js';
@@ -22,12 +21,17 @@ import { SipCore } from './sip-core.js';
 import { ClientTransactionTable } from './transaction/client-transactions.js';
 import { ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipTimers } from './transaction/timers.js';
-import { formatAddress } from './transport/flow.js';
+import { formatAddress, plainIp } from './transport/flow.js';
 import { TcpTransport } from './transport/tcp-transport.js';
 import { UdpTransport } from './transport/udp-transport.js';
-import type { WebSocketPeer } from './transport/websocket-transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
 import { SendFailures } from './transport/send-failures.js';
+import type { LimitReporter } from '../../services/limit-log.js';
+import type { SipLimitSettings } from '../../limits/sip.js';
+import { defaultSipLimits } from '../../limits/sip.js';
+import { ConnectionLimits } from './transport/connection-limits.js';
+import type { SipWebSocketAcceptor } from './transport/websocket-route.js';
+import { WebSocketOrigins } from './transport/websocket-origins.js';
 
 export interface SipServerOptions {
   host: string;
@@ -49,8 +53,12 @@ export interface SipServerOptions {
   realm?: string;
   policy?: ExpiresPolicy;
   timers?: SipTimers;
-  /** Most TCP connections at once (default 10,000; each costs a file descriptor). */
-  maxTcpConnections?: number;
+  /** The SIP limits (README: Security and limits); the defaults for those not given. */
+  settings?: Partial<SipLimitSettings>;
+  /** Where every refusal at a limit is counted and logged. */
+  reporter: LimitReporter;
+  /** Origins (besides the node's own) whose pages may open SIP over WebSocket; `*` for any. */
+  webSocketOrigins?: readonly string[];
 }
 
 const PORT_ATTEMPTS = 5;
@@ -69,6 +77,9 @@ export class SipServer {
   private readonly digest: DigestPolicy;
   /** Sends that could not go (logged at debug): a bad port in a Via, a connection gone. */
   readonly sendFailures: SendFailures;
+  private readonly settings: SipLimitSettings;
+  private readonly connectionLimits: ConnectionLimits;
+  private readonly origins: WebSocketOrigins;
 
   constructor(private readonly options: SipServerOptions) {
     // The hot path reads the time on every REGISTER: skip the Date object when the clock is the system's.
@@ -76,6 +87,11 @@ export class SipServer {
     const logger = options.logger;
     this.serverName = `openucm/${options.version}`;
     this.sendFailures = new SendFailures(logger);
+    this.settings = defaultSipLimits();
+    for (const name of Object.keys(this.settings) as (keyof SipLimitSettings)[])
+      this.settings[name] = options.settings?.[name] ?? this.settings[name];
+    this.connectionLimits = new ConnectionLimits(this.settings, options.reporter);
+    this.origins = new WebSocketOrigins(options.webSocketOrigins ?? []);
     this.transactions = new ServerTransactionTable({ timers: options.timers });
     this.clients = new ClientTransactionTable({ timers: options.timers });
     this.digest = new DigestPolicy({ realm: options.realm, now });
@@ -105,31 +121,61 @@ export class SipServer {
       serverName: this.serverName,
     });
     this.ws = new WebSocketTransport({
-      sink: this.core,
-      logger,
-      failures: this.sendFailures,
+      ...this.connectionOptions(),
       nextConnectionId: () => ++this.connections,
     });
   }
 
-  /** Hands an upgraded WebSocket (`GET /sip`, subprotocol `sip`) to the SIP core. */
-  readonly acceptWebSocket = (socket: WebSocket, peer: WebSocketPeer): void => this.ws.accept(socket, peer);
+  /** What TCP and WebSocket connections share: the core, the caps, the timeouts, the queue limit. */
+  private connectionOptions() {
+    const maxExpires = (this.options.policy ?? DEFAULT_EXPIRES_POLICY).max;
+    return {
+      sink: this.core,
+      logger: this.options.logger,
+      failures: this.sendFailures,
+      connections: this.connectionLimits,
+      reporter: this.options.reporter,
+      idleTimeoutMs: (maxExpires + 300) * 1000,
+      firstMessageTimeoutMs: this.settings.sipFirstMessageTimeoutSeconds * 1000,
+      maxQueuedBytes: this.settings.sipMaxQueuedBytes,
+    };
+  }
+
+  /** `GET /sip` (subprotocol `sip`): who may upgrade, and the upgraded WebSockets, handed to the SIP core. */
+  readonly webSocket: SipWebSocketAcceptor = {
+    refusal: (peer, origin) => {
+      const address = plainIp(peer.remoteAddress);
+      if (!this.origins.allows(origin, { address: peer.localAddress, port: peer.localPort })) {
+        this.options.reporter.reached(
+          'sipWebSocketOrigins',
+          { address },
+          `refused SIP over WebSocket from ${address} for a page of ${JSON.stringify(origin)}: not one of the node's own origins; add it to --sip-web-socket-origins if that softphone is yours`,
+        );
+        return {
+          status: 403,
+          message: `SIP over WebSocket is not open to pages of ${origin}: the administrator can add that origin to the setting sipWebSocketOrigins`,
+        };
+      }
+      if (!this.connectionLimits.allows('WS', address)) {
+        return {
+          status: 503,
+          message: 'the node holds as many SIP WebSocket connections as it may; try again later',
+        };
+      }
+      return null;
+    },
+    accept: (socket, peer) => this.ws.accept(socket, peer),
+  };
 
   /** Listens on UDP and TCP; resolves with the port. */
   async start(): Promise<number> {
     const { host, port, logger } = this.options;
-    const maxExpires = (this.options.policy ?? DEFAULT_EXPIRES_POLICY).max;
     let lastError: unknown;
     for (let attempt = 0; attempt < (port === 0 ? PORT_ATTEMPTS : 1); attempt++) {
       const udp = new UdpTransport({ host, port, sink: this.core, logger, failures: this.sendFailures });
       const tcp = new TcpTransport({
         host,
-        sink: this.core,
-        logger,
-        failures: this.sendFailures,
-        idleTimeoutMs: (maxExpires + 300) * 1000,
-        firstMessageTimeoutMs: 30_000,
-        maxConnections: this.options.maxTcpConnections ?? 10_000,
+        ...this.connectionOptions(),
         nextConnectionId: () => ++this.connections,
       });
       try {

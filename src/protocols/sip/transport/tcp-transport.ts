@@ -10,6 +10,8 @@ import { type SipLimits } from '../parser.js';
 import { SipStreamFramer } from '../stream-framer.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
+import type { LimitReporter } from '../../../services/limit-log.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import type { InboundSink } from './inbound.js';
 import type { SendFailures } from './send-failures.js';
 
@@ -20,13 +22,16 @@ export interface TcpTransportOptions {
   sink: InboundSink;
   logger: Logger;
   failures: SendFailures;
+  /** Caps on connections in all and per source address, shared with WebSocket. */
+  connections: ConnectionLimits;
+  reporter: LimitReporter;
   limits?: Partial<SipLimits>;
   /** A connection silent for this long is closed (ms): longer than the longest registration. */
   idleTimeoutMs: number;
-  /** A connection that has not sent a first complete message within this time is closed (ms). */
+  /** A connection has this long to send its first complete message, and each message this long to complete (ms). */
   firstMessageTimeoutMs: number;
-  /** Most connections at once (each costs a file descriptor). */
-  maxConnections: number;
+  /** Bytes waiting to be sent to a peer that does not read before the connection is closed. */
+  maxQueuedBytes: number;
   nextConnectionId(): number;
 }
 
@@ -41,7 +46,7 @@ class TcpFlow implements SipFlow {
   constructor(
     private readonly socket: net.Socket,
     readonly connectionId: number,
-    private readonly failures: SendFailures,
+    private readonly options: TcpTransportOptions,
   ) {
     this.remoteAddress = plainIp(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
@@ -51,17 +56,18 @@ class TcpFlow implements SipFlow {
 
   /** Never throws: a connection that is gone is counted as a failed send. */
   send(data: Buffer): boolean {
+    const { failures } = this.options;
     if (!this.isOpen()) {
-      this.failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
+      failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
       return false;
     }
     try {
       this.socket.write(data);
-      return true;
     } catch (error) {
-      this.failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), error);
+      failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), error);
       return false;
     }
+    return true;
   }
 
   /** RFC 3261 §18.2.2: "If the "sent-protocol" is a reliable transport protocol ... the response MUST be sent using the existing connection". */
@@ -80,7 +86,6 @@ export class TcpTransport {
 
   constructor(private readonly options: TcpTransportOptions) {
     this.server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
-    this.server.maxConnections = options.maxConnections;
     this.server.on('error', (error) => options.logger.error({ err: error }, 'SIP TCP listener error'));
   }
 
@@ -102,26 +107,52 @@ export class TcpTransport {
   }
 
   private accept(socket: net.Socket): void {
-    const { sink, logger, limits } = this.options;
+    const { sink, logger, limits, connections, reporter } = this.options;
+    socket.on('error', (error) => logger.debug({ err: error }, 'SIP TCP socket error'));
+    const address = plainIp(socket.remoteAddress ?? '');
+    // A connection over a cap is closed at once: it never costs a buffer or a timer.
+    if (!connections.admit('TCP', address)) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    const flow = new TcpFlow(socket, this.options.nextConnectionId(), this.options.failures);
+    const flow = new TcpFlow(socket, this.options.nextConnectionId(), this.options);
     const framer = new SipStreamFramer(limits);
+    const waitMs = this.options.firstMessageTimeoutMs;
     let quiet = true;
-    socket.setTimeout(this.options.firstMessageTimeoutMs, () => {
-      logger.debug(
-        { address: formatAddress(flow.remoteAddress, flow.remotePort) },
-        'closing idle SIP TCP connection',
+    // The first message, and every message once begun, must be complete within waitMs, however slowly its
+    // bytes trickle in: a peer cannot hold the connection open with a byte now and then.
+    const overdue = () => {
+      const where = formatAddress(flow.remoteAddress, flow.remotePort);
+      reporter.reached(
+        'sipFirstMessageTimeoutSeconds',
+        { address },
+        quiet
+          ? `closed the SIP TCP connection from ${where}: no complete SIP request within ${waitMs / 1000} s of connecting (--sip-first-message-timeout-seconds)`
+          : `closed the SIP TCP connection from ${where}: a SIP message took longer than ${waitMs / 1000} s to arrive (--sip-first-message-timeout-seconds)`,
       );
       socket.destroy();
-    });
+    };
+    let deadline: NodeJS.Timeout | undefined = setTimeout(overdue, waitMs);
     socket.on('data', (chunk: Buffer) => {
       for (const event of framer.push(chunk)) {
+        // A message may close the connection (a peer that does not read): the rest is not served.
+        if (socket.destroyed) return;
         switch (event.type) {
           case 'message':
             if (quiet) {
               quiet = false;
-              socket.setTimeout(this.options.idleTimeoutMs);
+              // Silence after the first message is a registered phone between refreshes: only idleness ends it.
+              socket.setTimeout(this.options.idleTimeoutMs, () => {
+                logger.debug(
+                  { address: formatAddress(flow.remoteAddress, flow.remotePort) },
+                  'closing idle SIP TCP connection',
+                );
+                socket.destroy();
+              });
             }
+            clearTimeout(deadline);
+            deadline = undefined;
             sink.message(event.result, flow);
             break;
           case 'ping':
@@ -149,10 +180,13 @@ export class TcpTransport {
           }
         }
       }
+      if (deadline === undefined && framer.bufferedBytes > 0 && !socket.destroyed)
+        deadline = setTimeout(overdue, waitMs);
     });
-    socket.on('error', (error) => logger.debug({ err: error }, 'SIP TCP socket error'));
     socket.on('close', () => {
+      clearTimeout(deadline);
       this.sockets.delete(socket);
+      connections.release('TCP', address);
       sink.flowClosed(flow);
     });
   }

@@ -7,6 +7,8 @@ import type { WebSocket } from 'ws';
 import { type SipLimits, parseMessage } from '../parser.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
+import type { LimitReporter } from '../../../services/limit-log.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import type { InboundSink } from './inbound.js';
 import type { SendFailures } from './send-failures.js';
 
@@ -19,7 +21,7 @@ class WebSocketFlow implements SipFlow {
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly failures: SendFailures,
+    private readonly options: WebSocketTransportOptions,
     readonly connectionId: number,
     readonly remoteAddress: string,
     readonly remotePort: number,
@@ -29,19 +31,20 @@ class WebSocketFlow implements SipFlow {
 
   /** Never throws: a connection that is gone is counted as a failed send. */
   send(data: Buffer): boolean {
+    const { failures } = this.options;
     const where = formatAddress(this.remoteAddress, this.remotePort);
     if (!this.isOpen()) {
-      this.failures.failed('WS', where, 'connection closed');
+      failures.failed('WS', where, 'connection closed');
       return false;
     }
     try {
       // RFC 7118 §4 (SIP encoding): one SIP message per WebSocket message, in a text or a binary frame; text here.
       this.socket.send(data.toString('utf8'));
-      return true;
     } catch (error) {
-      this.failures.failed('WS', where, error);
+      failures.failed('WS', where, error);
       return false;
     }
+    return true;
   }
 
   /** RFC 7118 §5: WebSocket is a reliable, connection-oriented SIP transport: responses go back on the connection. */
@@ -61,18 +64,30 @@ export interface WebSocketPeer {
   localPort: number;
 }
 
+export interface WebSocketTransportOptions {
+  sink: InboundSink;
+  logger: Logger;
+  failures: SendFailures;
+  /** Caps on connections in all and per source address, shared with TCP. */
+  connections: ConnectionLimits;
+  reporter: LimitReporter;
+  limits?: Partial<SipLimits>;
+  /** A connection silent for this long is closed (ms): longer than the longest registration. */
+  idleTimeoutMs: number;
+  /** A connection has this long to send its first message (ms). */
+  firstMessageTimeoutMs: number;
+  /** Bytes waiting to be sent to a peer that does not read before the connection is closed. */
+  maxQueuedBytes: number;
+  nextConnectionId(): number;
+}
+
+/** RFC 6455 §7.4.1: 1013 "Try Again Later" (IANA registry): the server is at a limit. */
+const TRY_AGAIN_LATER = 1013;
+
 export class WebSocketTransport {
   private readonly sockets = new Set<WebSocket>();
 
-  constructor(
-    private readonly options: {
-      sink: InboundSink;
-      logger: Logger;
-      failures: SendFailures;
-      limits?: Partial<SipLimits>;
-      nextConnectionId(): number;
-    },
-  ) {}
+  constructor(private readonly options: WebSocketTransportOptions) {}
 
   get connectionCount(): number {
     return this.sockets.size;
@@ -80,18 +95,51 @@ export class WebSocketTransport {
 
   /** Takes over an upgraded connection that agreed on the `sip` subprotocol. */
   accept(socket: WebSocket, peer: WebSocketPeer): void {
-    const { sink, logger, limits } = this.options;
+    const { sink, logger, limits, connections, reporter } = this.options;
+    const address = plainIp(peer.remoteAddress);
+    socket.on('error', (error) =>
+      logger.debug({ err: error, address: formatAddress(address, peer.remotePort) }, 'SIP WebSocket error'),
+    );
+    // Checked before the upgrade too; two upgrades at once may both have passed that check.
+    if (!connections.admit('WS', address)) {
+      socket.close(TRY_AGAIN_LATER, 'connection limit reached');
+      setTimeout(() => socket.terminate(), 1000).unref();
+      return;
+    }
     const flow = new WebSocketFlow(
       socket,
-      this.options.failures,
+      this.options,
       this.options.nextConnectionId(),
-      plainIp(peer.remoteAddress),
+      address,
       peer.remotePort,
       plainIp(peer.localAddress),
       peer.localPort,
     );
     this.sockets.add(socket);
+    const waitMs = this.options.firstMessageTimeoutMs;
+    const where = formatAddress(address, peer.remotePort);
+    // Until its first message the connection has waitMs (a byte now and then does not extend it); then
+    // only idleness closes it, as for a registered phone between refreshes.
+    let timer = setTimeout(() => {
+      reporter.reached(
+        'sipFirstMessageTimeoutSeconds',
+        { address },
+        `closed the SIP WebSocket connection from ${where}: no SIP message within ${waitMs / 1000} s of connecting (--sip-first-message-timeout-seconds)`,
+      );
+      socket.terminate();
+    }, waitMs);
+    let quiet = true;
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      if (quiet) {
+        quiet = false;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          logger.debug({ address: where }, 'closing idle SIP WebSocket connection');
+          socket.terminate();
+        }, this.options.idleTimeoutMs);
+      } else {
+        timer.refresh();
+      }
       const bytes = Buffer.isBuffer(data)
         ? data
         : Array.isArray(data)
@@ -99,14 +147,10 @@ export class WebSocketTransport {
           : Buffer.from(data);
       sink.message(parseMessage(bytes, limits), flow);
     });
-    socket.on('error', (error) =>
-      logger.debug(
-        { err: error, address: formatAddress(flow.remoteAddress, flow.remotePort) },
-        'SIP WebSocket error',
-      ),
-    );
     socket.on('close', () => {
+      clearTimeout(timer);
       this.sockets.delete(socket);
+      connections.release('WS', address);
       sink.flowClosed(flow);
     });
   }
