@@ -54,9 +54,12 @@ class TcpFlow implements SipFlow {
     this.localPort = socket.localPort ?? 0;
   }
 
-  /** Never throws: a connection that is gone is counted as a failed send. */
+  /**
+   * Never throws: a connection that is gone is counted as a failed send. A peer that does not read
+   * while its unsent bytes pass the limit is disconnected: the node never buffers without bound.
+   */
   send(data: Buffer): boolean {
-    const { failures } = this.options;
+    const { failures, maxQueuedBytes, reporter } = this.options;
     if (!this.isOpen()) {
       failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
       return false;
@@ -66,6 +69,15 @@ class TcpFlow implements SipFlow {
     } catch (error) {
       failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), error);
       return false;
+    }
+    if (this.socket.writableLength > maxQueuedBytes) {
+      const where = formatAddress(this.remoteAddress, this.remotePort);
+      reporter.reached(
+        'sipMaxQueuedBytes',
+        { address: this.remoteAddress },
+        `closed the SIP TCP connection from ${where}: it does not read what the node sends (${this.socket.writableLength} bytes waiting, --sip-max-queued-bytes ${maxQueuedBytes})`,
+      );
+      this.socket.destroy();
     }
     return true;
   }

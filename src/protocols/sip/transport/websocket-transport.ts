@@ -29,9 +29,12 @@ class WebSocketFlow implements SipFlow {
     readonly localPort: number,
   ) {}
 
-  /** Never throws: a connection that is gone is counted as a failed send. */
+  /**
+   * Never throws: a connection that is gone is counted as a failed send. A peer that does not read
+   * while its unsent bytes pass the limit is disconnected: the node never buffers without bound.
+   */
   send(data: Buffer): boolean {
-    const { failures } = this.options;
+    const { failures, maxQueuedBytes, reporter } = this.options;
     const where = formatAddress(this.remoteAddress, this.remotePort);
     if (!this.isOpen()) {
       failures.failed('WS', where, 'connection closed');
@@ -43,6 +46,14 @@ class WebSocketFlow implements SipFlow {
     } catch (error) {
       failures.failed('WS', where, error);
       return false;
+    }
+    if (this.socket.bufferedAmount > maxQueuedBytes) {
+      reporter.reached(
+        'sipMaxQueuedBytes',
+        { address: this.remoteAddress },
+        `closed the SIP WebSocket connection from ${where}: it does not read what the node sends (${this.socket.bufferedAmount} bytes waiting, --sip-max-queued-bytes ${maxQueuedBytes})`,
+      );
+      this.socket.terminate();
     }
     return true;
   }
