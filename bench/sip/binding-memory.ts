@@ -47,6 +47,7 @@ const registrar = new Registrar({
   credentials: { byDevice: async () => null, byUsername: async () => null },
   digest: new DigestPolicy({ now }),
   recorder: { rejected: () => undefined },
+  reporter: { reached: () => undefined },
   resetDevice: () => undefined,
   now,
   nodeName: 'cm1',

@@ -32,6 +32,24 @@ export const sipLimits = {
     max: 64 * 1024 * 1024,
     help: 'bytes waiting to be sent on one SIP TCP or WebSocket connection whose peer does not read; more closes it',
   },
+  sipMaxQueuedRegistersPerDevice: {
+    default: 4,
+    min: 1,
+    max: 1000,
+    help: 'REGISTERs for one device waiting in line while one of them is decided; more are answered 503 with Retry-After',
+  },
+  sipMaxPendingRegisters: {
+    default: 10_000,
+    min: 1,
+    max: 1_000_000,
+    help: 'REGISTERs waiting in the SIP registrar for a decision (credentials, the registration service) at once in all; more are answered 503 with Retry-After',
+  },
+  sipMaxBindingsPerDevice: {
+    default: 32,
+    min: 1,
+    max: 1000,
+    help: 'Contacts one SIP device may have registered at once (each line, each Contact); more are refused with 403',
+  },
 } satisfies Record<string, LimitSpec>;
 
 /** The values of the SIP limits, as a node's config holds them. */

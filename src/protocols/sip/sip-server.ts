@@ -112,6 +112,8 @@ export class SipServer {
       warnAgent: options.warnAgent ?? options.advertiseAddress ?? options.nodeName,
       logger,
       policy: options.policy ?? DEFAULT_EXPIRES_POLICY,
+      reporter: options.reporter,
+      settings: this.settings,
     });
     this.core = new SipCore({
       transactions: this.transactions,

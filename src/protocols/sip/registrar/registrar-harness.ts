@@ -12,6 +12,7 @@ import { parseMessage } from '../parser.js';
 import { MemoryFlow } from '../transport/memory-flow.js';
 import type { DeviceEntry } from './binding-store.js';
 import type { StoredCredential } from './credentials.js';
+import type { RegistrarOptions } from './registrar.js';
 import { Registrar } from './registrar.js';
 import type { RegistrarReply } from './replies.js';
 
@@ -83,6 +84,8 @@ export class RegistrarHarness {
   readonly unregistered: { name: string; reason: UnregistrationReason }[] = [];
   readonly recorded: Rejection[] = [];
   readonly resets: { device: string; type: ResetType }[] = [];
+  /** Refusals at a limit, by limit name. */
+  readonly refusals: { limit: string; message: string }[] = [];
   readonly credentials = new Map<string, StoredCredential>();
   /** What the registration service answers; default: accept. */
   decide: (request: RegistrationRequest) => Promise<RegistrationResult> | RegistrationResult = (r) => ({
@@ -96,7 +99,7 @@ export class RegistrarHarness {
   readonly registrar: Registrar;
   readonly flow = new MemoryFlow('UDP');
 
-  constructor() {
+  constructor(settings: RegistrarOptions['settings'] = {}) {
     const now = () => this.time;
     this.digest = new DigestPolicy({ now });
     this.registrar = new Registrar({
@@ -117,6 +120,8 @@ export class RegistrarHarness {
       },
       digest: this.digest,
       recorder: { rejected: (_request, r) => this.recorded.push(r) },
+      reporter: { reached: (limit, _context, message) => this.refusals.push({ limit, message }) },
+      settings,
       resetDevice: (entry: DeviceEntry, type) => this.resets.push({ device: entry.name, type }),
       now,
       nodeName: 'cm1',

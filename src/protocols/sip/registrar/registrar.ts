@@ -26,6 +26,10 @@ import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
 import type { RegistrarReply } from './replies.js';
 import { okReply, rejectionReply, warningHeader } from './replies.js';
 import { SipDeviceConnection } from './sip-device-connection.js';
+import { RegisterQueues } from './register-queues.js';
+import type { LimitReporter } from '../../../services/limit-log.js';
+import type { SipLimitSettings } from '../../../limits/sip.js';
+import { defaultSipLimits } from '../../../limits/sip.js';
 
 export type RegistrationPort = Pick<RegistrationService, 'register' | 'unregistered'>;
 
@@ -47,12 +51,27 @@ export interface RegistrarOptions {
   warnAgent: string;
   logger: Logger;
   policy?: ExpiresPolicy;
-  /** Most bindings one device may hold (each line, each Contact). */
-  maxBindingsPerDevice?: number;
+  /** Where a refusal at a limit is counted and logged. */
+  reporter: LimitReporter;
+  /** The registrar's bounds (default: the limits' defaults). */
+  settings?: Partial<
+    Pick<
+      SipLimitSettings,
+      'sipMaxQueuedRegistersPerDevice' | 'sipMaxPendingRegisters' | 'sipMaxBindingsPerDevice'
+    >
+  >;
 }
 
 /** Answers a REGISTER. Must never throw: it is called from promise handlers, where a throw would be lost. */
 export type ReplyFn = (reply: RegistrarReply) => void;
+
+/** Seconds a phone whose device has REGISTERs waiting should wait: the queue drains in a moment. */
+const RETRY_AFTER_DEVICE_BUSY = 5;
+
+/** Seconds a phone should wait when the whole registrar is busy: 10 to 30, so that a storm of retries is spread. */
+function retryAfterNodeBusy(): number {
+  return 10 + Math.floor(Math.random() * 21);
+}
 
 const INVALID_CSEQ: RegistrarReply = {
   status: 400,
@@ -64,8 +83,8 @@ export class Registrar {
   readonly bindings: BindingStore;
   private readonly policy: ExpiresPolicy;
   private readonly maxBindings: number;
-  /** Per device (or Call-ID) the tail of its queue of REGISTERs being decided. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** REGISTERs being decided, in line per device (or Call-ID). */
+  private readonly queues: RegisterQueues;
   private readonly actions = {
     reset: (c: SipDeviceConnection, type: ResetType) => {
       const entry = this.bindings.device(c.deviceName);
@@ -79,7 +98,12 @@ export class Registrar {
 
   constructor(private readonly options: RegistrarOptions) {
     this.policy = options.policy ?? DEFAULT_EXPIRES_POLICY;
-    this.maxBindings = options.maxBindingsPerDevice ?? 32;
+    const defaults = defaultSipLimits();
+    this.maxBindings = options.settings?.sipMaxBindingsPerDevice ?? defaults.sipMaxBindingsPerDevice;
+    this.queues = new RegisterQueues({
+      perLine: options.settings?.sipMaxQueuedRegistersPerDevice ?? defaults.sipMaxQueuedRegistersPerDevice,
+      total: options.settings?.sipMaxPendingRegisters ?? defaults.sipMaxPendingRegisters,
+    });
     this.bindings = new BindingStore(options.now());
   }
 
@@ -96,15 +120,13 @@ export class Registrar {
     const identity = identifyFromMessage(request.to, request.contacts);
     const aor = identity.user;
     const name = identity.deviceName;
-    if (plan.kind === 'update' && name !== undefined && !this.queues.has(name)) {
+    if (plan.kind === 'update' && name !== undefined && !this.queues.busy(name)) {
       const entry = this.bindings.device(name);
       if (entry !== undefined && this.refresh(entry, aor, plan.contacts, request, flow, reply)) return;
     }
     const key = name ?? `call-id:${request.callId}`;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.decide(request, flow, plan, identity, reply))
-      .catch((error: unknown) => {
+    const verdict = this.queues.enqueue(key, () =>
+      this.decide(request, flow, plan, identity, reply).catch((error: unknown) => {
         this.options.logger.error(
           { err: error, device: name, user: aor },
           'SIP registration failed inside the node (database?); answered 500, the phone will retry',
@@ -114,10 +136,42 @@ export class Registrar {
           reason: 'Server Internal Error (registration failed; retry)',
           headers: [['Retry-After', '30']],
         });
-      });
-    this.queues.set(key, next);
-    void next.finally(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
+      }),
+    );
+    if (verdict !== 'queued') this.busy(verdict, name ?? aor, flow, reply);
+  }
+
+  /**
+   * A REGISTER no queue has room for. RFC 3261 §21.5.4: 503 "The server is temporarily unable to process the
+   * request due to a temporary overloading ... The server MAY indicate when the client should retry the request
+   * in a Retry-After header field."
+   */
+  private busy(verdict: 'line-full' | 'full', who: string, flow: SipFlow, reply: ReplyFn): void {
+    const address = flow.remoteAddress;
+    const settings = this.queues.limits;
+    let text: string;
+    if (verdict === 'line-full') {
+      text = `${settings.perLine} REGISTERs for ${who} are already waiting to be decided; this one is refused, retry later`;
+      this.options.reporter.reached(
+        'sipMaxQueuedRegistersPerDevice',
+        { address, device: who },
+        `answered 503 to a REGISTER for ${who} from ${address}: ${settings.perLine} REGISTERs for it are already waiting (--sip-max-queued-registers-per-device); a phone sends one at a time, so this is a flood`,
+      );
+    } else {
+      text = `${settings.total} REGISTERs are waiting to be decided on this node; retry later`;
+      this.options.reporter.reached(
+        'sipMaxPendingRegisters',
+        { address, device: who },
+        `answered 503 to a REGISTER for ${who} from ${address}: ${settings.total} REGISTERs are waiting for a decision (--sip-max-pending-registers); the database may be slow, or this is a flood`,
+      );
+    }
+    reply({
+      status: 503,
+      reason: 'Service Unavailable',
+      headers: [
+        ['Retry-After', String(verdict === 'line-full' ? RETRY_AFTER_DEVICE_BUSY : retryAfterNodeBusy())],
+        warningHeader(this.options.warnAgent, text),
+      ],
     });
   }
 
@@ -310,6 +364,11 @@ export class Registrar {
       if (b === undefined && c.expires > 0) added++;
     }
     if (entry.bindings.length + added > this.maxBindings) {
+      this.options.reporter.reached(
+        'sipMaxBindingsPerDevice',
+        { address: flow.remoteAddress, device: entry.name },
+        `refused a REGISTER of ${entry.name} from ${flow.remoteAddress}: it would hold more than ${this.maxBindings} Contacts (--sip-max-bindings-per-device)`,
+      );
       reply({
         status: 403,
         reason: 'Forbidden (too many bindings)',

@@ -1,0 +1,66 @@
+/**
+ * Floods of REGISTERs over real UDP stay cheap: a burst for one device waits in a short line and
+ * the excess is told to retry later; the node keeps serving other phones.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestNode } from '../support/node.js';
+import type { TestNode } from '../support/node.js';
+import { UdpPeer, register } from './helpers/raw-client.js';
+
+let t: TestNode;
+let sip: number;
+
+beforeAll(async () => {
+  t = await startTestNode();
+  await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });
+  sip = t.node.ports.sip!;
+});
+
+afterAll(async () => {
+  await t.destroy();
+});
+
+function refusals(limit: string): number {
+  return t.node.limits.totals().get(limit as never) ?? 0;
+}
+
+/** Waits until `peer` has `n` datagrams (or 5 s), and returns them as text. */
+async function replies(peer: UdpPeer, n: number): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  while (peer.received.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return peer.received.map((b) => b.toString());
+}
+
+it('answers a burst of REGISTERs for one device from its short line, the rest 503 with Retry-After', async () => {
+  const peer = await new UdpPeer().open();
+  // 40 REGISTERs for one device, each a new registration (its own Call-ID), in one burst.
+  for (let i = 0; i < 40; i++)
+    peer.send(
+      register(peer.port, i + 1, { mac: '00f100d00001' }).replace(/Call-ID: [^\r]+/, `Call-ID: burst-${i}@x`),
+      sip,
+    );
+  const answers = await replies(peer, 40);
+  expect(answers).toHaveLength(40);
+  const busy = answers.filter((a) => a.startsWith('SIP/2.0 503 '));
+  expect(busy.length).toBeGreaterThan(0);
+  expect(busy.length).toBeLessThanOrEqual(40 - 4);
+  for (const a of busy) {
+    expect(a).toMatch(/\r\nRetry-After: 5\r\n/);
+    expect(a).toContain('REGISTERs for SEP00F100D00001 are already waiting');
+  }
+  expect(answers.filter((a) => a.startsWith('SIP/2.0 200 OK'))).toHaveLength(40 - busy.length);
+  expect(refusals('sipMaxQueuedRegistersPerDevice')).toBe(busy.length);
+  // Refusals for a full line are counted, not recorded: one registration event per decided REGISTER.
+  await t.node.statusWriter.flush();
+  const events = await t.api.get<{ items: unknown[] }>(
+    '/registration-events?device=SEP00F100D00001&limit=100',
+  );
+  expect(events.body.items.length).toBe(40 - busy.length);
+  // Another phone is served at once.
+  const other = await new UdpPeer().open();
+  expect(await other.exchange(register(other.port, 1, { mac: '00f100d00002' }), sip)).toMatch(
+    /^SIP\/2\.0 200 OK/,
+  );
+  peer.close();
+  other.close();
+});
