@@ -165,6 +165,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       warnAgent: advertisedAddress(config),
       settings: config,
       reporter: limits,
+      authThrottle,
       webSocketOrigins: config.sipWebSocketOrigins,
     });
     const http: FastifyInstance = await buildHttpApp({

@@ -48,6 +48,8 @@ const registrar = new Registrar({
   digest: new DigestPolicy({ now }),
   recorder: { rejected: () => undefined },
   reporter: { reached: () => undefined },
+  // No device here has credentials: nothing to throttle.
+  authThrottle: { check: () => null, failed: () => undefined, succeeded: () => undefined },
   resetDevice: () => undefined,
   now,
   nodeName: 'cm1',

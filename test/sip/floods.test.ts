@@ -1,8 +1,11 @@
 /**
  * Floods of REGISTERs over real UDP stay cheap: a burst for one device waits in a short line and
- * the excess is told to retry later; the node keeps serving other phones.
+ * the excess is told to retry later; a password guesser is throttled by its address and costs a
+ * counter, not an event per guess; the node keeps serving other phones.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { credentialHashes } from '../../src/protocols/sip/auth/digest-policy.js';
+import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { UdpPeer, register } from './helpers/raw-client.js';
@@ -63,4 +66,75 @@ it('answers a burst of REGISTERs for one device from its short line, the rest 50
   );
   peer.close();
   other.close();
+});
+
+it('throttles a password guesser by its address; the right password from another address registers at once', async () => {
+  const name = 'SEP00C0FFEE0066';
+  const now = new Date();
+  await t.node.store.transaction(async (tx) => {
+    await tx.devices.reserveDns(['4066'], now);
+    await tx.devices.insert(
+      {
+        name,
+        model: '7940',
+        protocol: 'SIP',
+        description: 'guessed',
+        lines: [{ index: 1, dn: '4066' }],
+        loadId: null,
+      },
+      now,
+    );
+  });
+  await t.node.store.credentials.set(
+    {
+      deviceName: name,
+      username: '4066',
+      realm: 'ccmsipline',
+      ...credentialHashes('4066', 'ccmsipline', 'r1ght'),
+    },
+    now,
+  );
+  const phone = (localAddress: string) =>
+    new SipRegistration({
+      mac: '00c0ffee0066',
+      modelEnum: 8,
+      userAgent: 'Cisco-CP7940G/8.0',
+      expires: 3600,
+      localAddress,
+    });
+  const target = { host: '127.0.0.1', port: sip };
+  // A scripted guesser on 127.0.0.2: 40 passwords as fast as the node answers.
+  const guesser = phone('127.0.0.2');
+  await guesser.open();
+  const outcomes: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const r = await guesser.register(
+      { index: 1, name: '4066', authName: '4066', password: `guess${i}` },
+      target,
+    );
+    outcomes.push(r.kind === 'rejected' ? `${r.status} ${r.reason}` : r.kind);
+  }
+  guesser.close();
+  const throttled = outcomes.filter((o) => o.includes('too many failed authentications from 127.0.0.2'));
+  expect(outcomes.every((o) => o.startsWith('403 '))).toBe(true);
+  expect(throttled.length).toBeGreaterThan(20);
+  expect(refusals('authFailuresPerAddress')).toBe(throttled.length);
+  // Only the guesses that were checked became registration events.
+  await t.node.statusWriter.flush();
+  const events = await t.api.get<{ items: { reason: string }[] }>(
+    `/registration-events?device=${name}&limit=100`,
+  );
+  expect(events.body.items.map((e) => e.reason)).toEqual(
+    Array(40 - throttled.length).fill('sip-authentication-failed'),
+  );
+
+  // The phone itself, on another address, registers with its password at once.
+  const real = phone('127.0.0.1');
+  await real.open();
+  expect(
+    await real.register({ index: 1, name: '4066', authName: '4066', password: 'r1ght' }, target),
+  ).toMatchObject({
+    kind: 'registered',
+  });
+  real.close();
 });

@@ -13,7 +13,7 @@ import type { DeviceEntry } from './registrar/binding-store.js';
 import type { CredentialLookup } from './registrar/credentials.js';
 import type { ExpiresPolicy } from './registrar/register-plan.js';
 import { DEFAULT_EXPIRES_POLICY } from './registrar/register-plan.js';
-import type { RegistrationPort } from './registrar/registrar.js';
+import type { AuthGate, RegistrationPort } from './registrar/registrar.js';
 import { Registrar } from './registrar/registrar.js';
 import { SipRejectionRecorder } from './registrar/rejection-recorder.js';
 import { serviceControlNotify } from './registrar/service-control.js';
@@ -57,6 +57,8 @@ export interface SipServerOptions {
   settings?: Partial<SipLimitSettings>;
   /** Where every refusal at a limit is counted and logged. */
   reporter: LimitReporter;
+  /** The node's one count of failed authentications per source address (HTTP and SIP digest). */
+  authThrottle: AuthGate;
   /** Origins (besides the node's own) whose pages may open SIP over WebSocket; `*` for any. */
   webSocketOrigins?: readonly string[];
 }
@@ -113,6 +115,7 @@ export class SipServer {
       logger,
       policy: options.policy ?? DEFAULT_EXPIRES_POLICY,
       reporter: options.reporter,
+      authThrottle: options.authThrottle,
       settings: this.settings,
     });
     this.core = new SipCore({

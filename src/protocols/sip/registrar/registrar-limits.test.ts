@@ -1,7 +1,9 @@
-/** The registrar's bounds: REGISTERs waiting per device and in all, Contacts per device. */
+/** The registrar's bounds: REGISTERs waiting per device and in all, Contacts per device, failed digests per address. */
 import { describe, expect, it } from 'vitest';
+import { credentialHashes } from '../auth/digest-policy.js';
+import { MemoryFlow } from '../transport/memory-flow.js';
 import type { RegistrarReply } from './replies.js';
-import { RegistrarHarness, headerValues } from './registrar-harness.js';
+import { RegistrarHarness, authorizationHeader, headerValues } from './registrar-harness.js';
 
 /** A harness whose registration service waits until `release()`. */
 function held(settings: ConstructorParameters<typeof RegistrarHarness>[0]) {
@@ -75,4 +77,80 @@ it('refuses more Contacts than a device may hold, and reports it', async () => {
   expect(third.status).toBe(403);
   expect(h.refusals.map((r) => r.limit)).toEqual(['sipMaxBindingsPerDevice']);
   expect(h.registrar.bindings.size).toBe(2);
+});
+
+describe('failed digest authentication', () => {
+  const thirdParty = { mac: null, userAgent: 'baresip v1.0.0' } as const;
+  const guesser = new MemoryFlow('UDP', '10.0.0.66', 5060);
+  const phone = new MemoryFlow('UDP', '10.0.0.5', 5060);
+
+  function withCredential(): RegistrarHarness {
+    const h = new RegistrarHarness();
+    h.credentials.set('2006', {
+      deviceName: 'SEP0011AABBCCDD',
+      username: '2006',
+      realm: 'ccmsipline',
+      ...credentialHashes('2006', 'ccmsipline', 'secret'),
+    });
+    return h;
+  }
+
+  /** One attempt: the challenge, then the answer with `password`. */
+  async function attempt(h: RegistrarHarness, from: MemoryFlow, password: string, cseq: number) {
+    const challenge = headerValues(await h.send({ ...thirdParty, cseq }, from), 'www-authenticate')[0];
+    return h.send(
+      { ...thirdParty, cseq: cseq + 1, extra: [authorizationHeader(challenge, password, 1)] },
+      from,
+    );
+  }
+
+  it('refuses an address that keeps failing before looking anything up, with when to retry', async () => {
+    const h = withCredential();
+    for (let i = 0; i < 11; i++) expect((await attempt(h, guesser, `guess${i}`, 2 * i + 1)).status).toBe(403);
+    expect(h.recorded).toHaveLength(11);
+    // A REGISTER without credentials is still challenged (that costs no hash)…
+    const challenge = headerValues(
+      await h.send({ ...thirdParty, cseq: 100 }, guesser),
+      'www-authenticate',
+    )[0];
+    expect(challenge).toBeDefined();
+    const lookups = h.usernameLookups;
+    // …but its answer is refused unchecked.
+    const throttled = await h.send(
+      { ...thirdParty, cseq: 101, extra: [authorizationHeader(challenge, 'guess11', 1)] },
+      guesser,
+    );
+    expect(throttled.status).toBe(403);
+    expect(throttled.reason).toBe('Forbidden (too many failed authentications)');
+    expect(headerValues(throttled, 'retry-after')).toEqual(['1']);
+    expect(headerValues(throttled, 'warning')[0]).toContain('too many failed authentications from 10.0.0.66');
+    // Not looked up, not hashed, not recorded as a registration event: counted as a refusal at the limit.
+    expect(h.usernameLookups).toBe(lookups);
+    expect(h.recorded).toHaveLength(11);
+    expect(h.refusals.map((r) => r.limit)).toEqual(['authFailuresPerAddress']);
+    // Even the right password waits: the address is throttled, not the device.
+    expect((await attempt(h, guesser, 'secret', 102)).status).toBe(403);
+    // The phone's own address registers at once.
+    expect((await attempt(h, phone, 'secret', 104)).status).toBe(200);
+    // Once the wait is over the guesser is heard again (and its next failure doubles the wait).
+    h.time += 1000;
+    expect((await attempt(h, guesser, 'guess12', 106)).reason).not.toContain('too many');
+    h.time += 1000;
+    expect(headerValues(await attempt(h, guesser, 'guess13', 108), 'retry-after')).toEqual(['1']);
+  });
+
+  it('counts credentials for a user that does not exist as a failure', async () => {
+    const h = withCredential();
+    for (let i = 0; i < 11; i++) {
+      const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
+      const reply = await h.send(
+        { ...thirdParty, user: `u${i}`, cseq: 2, extra: [authorizationHeader(challenge, 'x', 1, `u${i}`)] },
+        guesser,
+      );
+      expect(reply.status).toBe(404);
+    }
+    expect((await attempt(h, guesser, 'secret', 1)).reason).toBe(
+      'Forbidden (too many failed authentications)',
+    );
+  });
 });

@@ -24,9 +24,10 @@ import { identifyFromMessage } from './device-identity.js';
 import type { ExpiresPolicy, RegisterPlan, RequestedContact } from './register-plan.js';
 import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
 import type { RegistrarReply } from './replies.js';
-import { okReply, rejectionReply, warningHeader } from './replies.js';
+import { okReply, rejectionReply, throttledReply, warningHeader } from './replies.js';
 import { SipDeviceConnection } from './sip-device-connection.js';
 import { RegisterQueues } from './register-queues.js';
+import type { AuthThrottle } from '../../../services/auth-throttle.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
 import type { SipLimitSettings } from '../../../limits/sip.js';
 import { defaultSipLimits } from '../../../limits/sip.js';
@@ -53,6 +54,8 @@ export interface RegistrarOptions {
   policy?: ExpiresPolicy;
   /** Where a refusal at a limit is counted and logged. */
   reporter: LimitReporter;
+  /** The node's count of failed authentications per source address, asked before any digest is hashed. */
+  authThrottle: AuthGate;
   /** The registrar's bounds (default: the limits' defaults). */
   settings?: Partial<
     Pick<
@@ -63,6 +66,9 @@ export interface RegistrarOptions {
 }
 
 /** Answers a REGISTER. Must never throw: it is called from promise handlers, where a throw would be lost. */
+/** What the registrar uses of the node's AuthThrottle (services/auth-throttle.ts). */
+export type AuthGate = Pick<AuthThrottle, 'check' | 'failed' | 'succeeded'>;
+
 export type ReplyFn = (reply: RegistrarReply) => void;
 
 /** Seconds a phone whose device has REGISTERs waiting should wait: the queue drains in a moment. */
@@ -202,8 +208,16 @@ export class Registrar {
       if (match === undefined || match.callId !== callId) return false;
       found.push(match);
     }
-    if (entry.credential !== null && this.options.digest.verify(request, entry.credential).kind !== 'ok')
-      return false;
+    if (entry.credential !== null) {
+      // The hot path hashes too: an address that keeps failing is refused before it (and not counted twice).
+      const until = this.options.authThrottle.check(flow.remoteAddress, 'sip-digest');
+      if (until !== null) {
+        reply(throttledReply(until, flow.remoteAddress, this.options.now(), this.options.warnAgent));
+        return true;
+      }
+      if (this.options.digest.verify(request, entry.credential).kind !== 'ok') return false;
+      this.options.authThrottle.succeeded(flow.remoteAddress);
+    }
     const cseq = request.cseq.seq;
     for (const b of found) {
       if (cseq <= b.cseq) {
@@ -235,9 +249,20 @@ export class Registrar {
     identity: MessageIdentity,
     reply: ReplyFn,
   ): Promise<void> {
-    const { credentials, digest } = this.options;
+    const { credentials, digest, authThrottle } = this.options;
     const aor = identity.user;
     const callId = request.callId;
+    const address = flow.remoteAddress;
+    // README (Security and limits): an address that keeps failing is refused before any lookup or hashing; a
+    // REGISTER without credentials is still challenged (a 401 costs no hash).
+    const digestUser = digest.username(request);
+    if (digestUser !== undefined) {
+      const until = authThrottle.check(address, 'sip-digest');
+      if (until !== null) {
+        reply(throttledReply(until, address, this.options.now(), this.options.warnAgent));
+        return;
+      }
+    }
     let deviceName = identity.deviceName;
     let credential: StoredCredential | null | undefined;
     if (deviceName === undefined) {
@@ -247,9 +272,11 @@ export class Registrar {
     }
     if (deviceName === undefined) {
       // sip-cisco.md §2: a standard SIP phone is identified "by the digest user ID" (a DN or user name).
-      const username = digest.username(request) ?? aor;
+      const username = digestUser ?? aor;
       credential = username === '' ? null : await credentials.byUsername(username);
       if (credential !== null) deviceName = credential.deviceName;
+      // Credentials for a user that does not exist are a failed authentication too (a guesser of user names).
+      else if (digestUser !== undefined) authThrottle.failed(address);
     }
     const removalOnly = plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
     if (deviceName === undefined) {
@@ -281,9 +308,11 @@ export class Registrar {
           { device: deviceName, detail: verdict.detail },
           'SIP digest authentication failed',
         );
+        authThrottle.failed(address);
         this.refuse(request, flow, deviceName, 'sip-authentication-failed', reply);
         return;
       }
+      authThrottle.succeeded(address);
     }
     const now = this.options.now();
     let entry = this.bindings.device(deviceName);
