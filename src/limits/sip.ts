@@ -50,6 +50,12 @@ export const sipLimits = {
     max: 1000,
     help: 'Contacts one SIP device may have registered at once (each line, each Contact); more are refused with 403',
   },
+  sipMaxIdentityLength: {
+    default: 128,
+    min: 15,
+    max: 1024,
+    help: 'characters of the user name a REGISTER identifies itself with (To user, digest user): device names have 15 (SEP + MAC), CUCM user IDs at most 128; a longer one, or one with control characters, is refused with 404 before anything is looked up or recorded',
+  },
 } satisfies Record<string, LimitSpec>;
 
 /** The values of the SIP limits, as a node's config holds them. */

@@ -138,3 +138,27 @@ it('throttles a password guesser by its address; the right password from another
   });
   real.close();
 });
+
+it('refuses 2,000 REGISTERs naming 2 KB "devices" with 404, recording none of them', async () => {
+  const peer = await new UdpPeer().open();
+  const before = (await t.api.get<{ items: unknown[] }>('/registration-events?limit=1000')).body.items.length;
+  for (let i = 0; i < 2000; i++) {
+    const name = `SEP${i.toString(16).padStart(4, '0')}${'F'.repeat(2044)}`;
+    peer.send(
+      register(peer.port, 10_000 + i, { mac: '00f100d0000f' })
+        .replace(/To: <sip:2000@/, `To: <sip:${name}@`)
+        .replace(/;\+sip\.instance="[^"]+"/, '')
+        .replace(/Call-ID: [^\r]+/, `Call-ID: long-${i}@x`),
+      sip,
+    );
+    if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
+  }
+  const answers = await replies(peer, 2000);
+  expect(answers).toHaveLength(2000);
+  expect(answers.every((a) => a.startsWith('SIP/2.0 404 Not Found (not a device or user name)'))).toBe(true);
+  expect(refusals('sipMaxIdentityLength')).toBe(2000);
+  await t.node.statusWriter.flush();
+  const after = (await t.api.get<{ items: unknown[] }>('/registration-events?limit=1000')).body.items.length;
+  expect(after).toBe(before);
+  peer.close();
+});

@@ -154,3 +154,44 @@ describe('failed digest authentication', () => {
     );
   });
 });
+
+describe('names that cannot be device or user names', () => {
+  it('refuses a 2 KB or a control-character To user with 404 before anything is looked up or recorded', async () => {
+    const h = new RegistrarHarness();
+    for (const user of [
+      'SEP' + 'A'.repeat(2048),
+      'u'.repeat(129),
+      'SEP00AABB%00CCDDEE',
+      'bob%0d%0aX-Injected:%20yes',
+    ]) {
+      const reply = await h.send({ user, mac: null, contact: `<sip:x@127.0.0.1:5062>` });
+      expect(reply.status, user.slice(0, 20)).toBe(404);
+      expect(headerValues(reply, 'warning')[0]).toContain('names no device or user that can exist');
+    }
+    expect(h.recorded).toEqual([]);
+    expect(h.requests).toEqual([]);
+    expect(h.usernameLookups).toBe(0);
+    expect(h.refusals.map((r) => r.limit)).toEqual(Array(4).fill('sipMaxIdentityLength'));
+    expect(h.refusals[0].message).toMatch(
+      /naming "SEPA{37}…" without recording it: it is 2051 characters long/,
+    );
+  });
+
+  it('refuses an over-long digest user the same way, and still decides a name of the longest allowed length', async () => {
+    const h = new RegistrarHarness();
+    const long = 'd'.repeat(2000);
+    const reply = await h.send({
+      mac: null,
+      userAgent: 'baresip',
+      extra: [
+        `Authorization: Digest username="${long}", realm="ccmsipline", nonce="n", uri="sip:x", response="0"`,
+      ],
+    });
+    expect(reply.status).toBe(404);
+    expect(h.usernameLookups).toBe(0);
+    // 128 characters: a user name that may exist; unknown here, so refused and recorded as such.
+    const longest = await h.send({ user: 'u'.repeat(128), mac: null, userAgent: 'baresip' });
+    expect(longest.status).toBe(404);
+    expect(h.recorded.map((r) => r.reason)).toEqual(['sip-identity-unknown']);
+  });
+});

@@ -20,7 +20,7 @@ import { BindingStore } from './binding-store.js';
 import { activeLoadOf, announcedModel } from './cisco-info.js';
 import type { CredentialLookup, StoredCredential } from './credentials.js';
 import type { MessageIdentity } from './device-identity.js';
-import { identifyFromMessage } from './device-identity.js';
+import { identifyFromMessage, identityProblem, nameForLog } from './device-identity.js';
 import type { ExpiresPolicy, RegisterPlan, RequestedContact } from './register-plan.js';
 import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
 import type { RegistrarReply } from './replies.js';
@@ -60,7 +60,10 @@ export interface RegistrarOptions {
   settings?: Partial<
     Pick<
       SipLimitSettings,
-      'sipMaxQueuedRegistersPerDevice' | 'sipMaxPendingRegisters' | 'sipMaxBindingsPerDevice'
+      | 'sipMaxQueuedRegistersPerDevice'
+      | 'sipMaxPendingRegisters'
+      | 'sipMaxBindingsPerDevice'
+      | 'sipMaxIdentityLength'
     >
   >;
 }
@@ -89,6 +92,7 @@ export class Registrar {
   readonly bindings: BindingStore;
   private readonly policy: ExpiresPolicy;
   private readonly maxBindings: number;
+  private readonly maxIdentityLength: number;
   /** REGISTERs being decided, in line per device (or Call-ID). */
   private readonly queues: RegisterQueues;
   private readonly actions = {
@@ -106,6 +110,7 @@ export class Registrar {
     this.policy = options.policy ?? DEFAULT_EXPIRES_POLICY;
     const defaults = defaultSipLimits();
     this.maxBindings = options.settings?.sipMaxBindingsPerDevice ?? defaults.sipMaxBindingsPerDevice;
+    this.maxIdentityLength = options.settings?.sipMaxIdentityLength ?? defaults.sipMaxIdentityLength;
     this.queues = new RegisterQueues({
       perLine: options.settings?.sipMaxQueuedRegistersPerDevice ?? defaults.sipMaxQueuedRegistersPerDevice,
       total: options.settings?.sipMaxPendingRegisters ?? defaults.sipMaxPendingRegisters,
@@ -126,6 +131,8 @@ export class Registrar {
     const identity = identifyFromMessage(request.to, request.contacts);
     const aor = identity.user;
     const name = identity.deviceName;
+    // Refused before anything is queued, looked up or recorded: a flood of such names costs a counter.
+    if (this.unnameable(aor, flow, reply)) return;
     if (plan.kind === 'update' && name !== undefined && !this.queues.busy(name)) {
       const entry = this.bindings.device(name);
       if (entry !== undefined && this.refresh(entry, aor, plan.contacts, request, flow, reply)) return;
@@ -145,6 +152,29 @@ export class Registrar {
       }),
     );
     if (verdict !== 'queued') this.busy(verdict, name ?? aor, flow, reply);
+  }
+
+  /** Refuses (404, reported) a REGISTER whose identity cannot be a device or user name; false when it can. */
+  private unnameable(name: string, flow: SipFlow, reply: ReplyFn): boolean {
+    const problem = identityProblem(name, this.maxIdentityLength);
+    if (problem === null) return false;
+    const address = flow.remoteAddress;
+    this.options.reporter.reached(
+      'sipMaxIdentityLength',
+      { address },
+      `refused a REGISTER from ${address} naming "${nameForLog(name)}" without recording it: ${problem} (--sip-max-identity-length)`,
+    );
+    reply({
+      status: 404,
+      reason: 'Not Found (not a device or user name)',
+      headers: [
+        warningHeader(
+          this.options.warnAgent,
+          `the REGISTER names no device or user that can exist: ${problem}. A phone names itself SEP followed by its 12-digit MAC, or by its digest user name`,
+        ),
+      ],
+    });
+    return true;
   }
 
   /**
@@ -256,6 +286,7 @@ export class Registrar {
     // README (Security and limits): an address that keeps failing is refused before any lookup or hashing; a
     // REGISTER without credentials is still challenged (a 401 costs no hash).
     const digestUser = digest.username(request);
+    if (digestUser !== undefined && this.unnameable(digestUser, flow, reply)) return;
     if (digestUser !== undefined) {
       const until = authThrottle.check(address, 'sip-digest');
       if (until !== null) {
