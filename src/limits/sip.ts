@@ -56,6 +56,12 @@ export const sipLimits = {
     max: 1024,
     help: 'characters of the user name a REGISTER identifies itself with (To user, digest user): device names have 15 (SEP + MAC), CUCM user IDs at most 128; a longer one, or one with control characters, is refused with 404 before anything is looked up or recorded',
   },
+  sipMaxTransactions: {
+    default: 100_000,
+    min: 1000,
+    max: 10_000_000,
+    help: 'SIP server transactions remembered at once (each keeps its last response for retransmissions, up to 32 s); beyond it the oldest answered ones are forgotten early',
+  },
 } satisfies Record<string, LimitSpec>;
 
 /** The values of the SIP limits, as a node's config holds them. */

@@ -94,7 +94,17 @@ export class SipServer {
       this.settings[name] = options.settings?.[name] ?? this.settings[name];
     this.connectionLimits = new ConnectionLimits(this.settings, options.reporter);
     this.origins = new WebSocketOrigins(options.webSocketOrigins ?? []);
-    this.transactions = new ServerTransactionTable({ timers: options.timers });
+    const maxTransactions = this.settings.sipMaxTransactions;
+    this.transactions = new ServerTransactionTable({
+      timers: options.timers,
+      maxEntries: maxTransactions,
+      onEvict: () =>
+        options.reporter.reached(
+          'sipMaxTransactions',
+          {},
+          `forgot answered SIP transactions before their timers: ${maxTransactions} are held (--sip-max-transactions); a request retransmitted after this is answered again rather than from memory`,
+        ),
+    });
     this.clients = new ClientTransactionTable({ timers: options.timers });
     this.digest = new DigestPolicy({ realm: options.realm, now });
     this.registrar = new Registrar({
