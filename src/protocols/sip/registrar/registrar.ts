@@ -18,17 +18,19 @@ import { formatAddress } from '../transport/flow.js';
 import type { Binding, DeviceEntry } from './binding-store.js';
 import { BindingStore } from './binding-store.js';
 import { activeLoadOf, announcedModel } from './cisco-info.js';
-import type { CredentialLookup, StoredCredential } from './credentials.js';
+import type { CredentialLookup } from './credentials.js';
 import type { MessageIdentity } from './device-identity.js';
-import { identifyFromMessage, identityProblem, nameForLog } from './device-identity.js';
+import { identifyFromMessage } from './device-identity.js';
 import type { ExpiresPolicy, RegisterPlan, RequestedContact } from './register-plan.js';
 import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
 import type { RegistrarReply } from './replies.js';
-import { okReply, rejectionReply, throttledReply, warningHeader } from './replies.js';
+import { okReply, rejectionReply, warningHeader } from './replies.js';
+import { RegistrarGuards } from './registrar-guards.js';
+import { DeviceAuthenticator } from './device-authentication.js';
 import { SipDeviceConnection } from './sip-device-connection.js';
 import { RegisterQueues } from './register-queues.js';
-import type { AuthThrottle } from '../../../services/auth-throttle.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
+import type { AuthGate } from './registrar-guards.js';
 import type { SipLimitSettings } from '../../../limits/sip.js';
 import { defaultSipLimits } from '../../../limits/sip.js';
 
@@ -69,18 +71,7 @@ export interface RegistrarOptions {
 }
 
 /** Answers a REGISTER. Must never throw: it is called from promise handlers, where a throw would be lost. */
-/** What the registrar uses of the node's AuthThrottle (services/auth-throttle.ts). */
-export type AuthGate = Pick<AuthThrottle, 'check' | 'failed' | 'succeeded'>;
-
 export type ReplyFn = (reply: RegistrarReply) => void;
-
-/** Seconds a phone whose device has REGISTERs waiting should wait: the queue drains in a moment. */
-const RETRY_AFTER_DEVICE_BUSY = 5;
-
-/** Seconds a phone should wait when the whole registrar is busy: 10 to 30, so that a storm of retries is spread. */
-function retryAfterNodeBusy(): number {
-  return 10 + Math.floor(Math.random() * 21);
-}
 
 const INVALID_CSEQ: RegistrarReply = {
   status: 400,
@@ -92,7 +83,9 @@ export class Registrar {
   readonly bindings: BindingStore;
   private readonly policy: ExpiresPolicy;
   private readonly maxBindings: number;
-  private readonly maxIdentityLength: number;
+  /** The refusals at the registrar's limits. */
+  private readonly guards: RegistrarGuards;
+  private readonly authenticator: DeviceAuthenticator;
   /** REGISTERs being decided, in line per device (or Call-ID). */
   private readonly queues: RegisterQueues;
   private readonly actions = {
@@ -108,14 +101,29 @@ export class Registrar {
 
   constructor(private readonly options: RegistrarOptions) {
     this.policy = options.policy ?? DEFAULT_EXPIRES_POLICY;
+    this.bindings = new BindingStore(options.now());
     const defaults = defaultSipLimits();
     this.maxBindings = options.settings?.sipMaxBindingsPerDevice ?? defaults.sipMaxBindingsPerDevice;
-    this.maxIdentityLength = options.settings?.sipMaxIdentityLength ?? defaults.sipMaxIdentityLength;
     this.queues = new RegisterQueues({
       perLine: options.settings?.sipMaxQueuedRegistersPerDevice ?? defaults.sipMaxQueuedRegistersPerDevice,
       total: options.settings?.sipMaxPendingRegisters ?? defaults.sipMaxPendingRegisters,
     });
-    this.bindings = new BindingStore(options.now());
+    this.guards = new RegistrarGuards({
+      reporter: options.reporter,
+      authThrottle: options.authThrottle,
+      warnAgent: options.warnAgent,
+      now: options.now,
+      maxIdentityLength: options.settings?.sipMaxIdentityLength ?? defaults.sipMaxIdentityLength,
+      queues: this.queues.limits,
+    });
+    this.authenticator = new DeviceAuthenticator({
+      bindings: this.bindings,
+      credentials: options.credentials,
+      digest: options.digest,
+      guards: this.guards,
+      authThrottle: options.authThrottle,
+      logger: options.logger,
+    });
   }
 
   /** Answers one REGISTER through `reply` (at once for a refresh, later otherwise). */
@@ -132,7 +140,11 @@ export class Registrar {
     const aor = identity.user;
     const name = identity.deviceName;
     // Refused before anything is queued, looked up or recorded: a flood of such names costs a counter.
-    if (this.unnameable(aor, flow, reply)) return;
+    const unnameable = this.guards.unnameable(aor, flow.remoteAddress);
+    if (unnameable !== null) {
+      reply(unnameable);
+      return;
+    }
     if (plan.kind === 'update' && name !== undefined && !this.queues.busy(name)) {
       const entry = this.bindings.device(name);
       if (entry !== undefined && this.refresh(entry, aor, plan.contacts, request, flow, reply)) return;
@@ -151,64 +163,7 @@ export class Registrar {
         });
       }),
     );
-    if (verdict !== 'queued') this.busy(verdict, name ?? aor, flow, reply);
-  }
-
-  /** Refuses (404, reported) a REGISTER whose identity cannot be a device or user name; false when it can. */
-  private unnameable(name: string, flow: SipFlow, reply: ReplyFn): boolean {
-    const problem = identityProblem(name, this.maxIdentityLength);
-    if (problem === null) return false;
-    const address = flow.remoteAddress;
-    this.options.reporter.reached(
-      'sipMaxIdentityLength',
-      { address },
-      `refused a REGISTER from ${address} naming "${nameForLog(name)}" without recording it: ${problem} (--sip-max-identity-length)`,
-    );
-    reply({
-      status: 404,
-      reason: 'Not Found (not a device or user name)',
-      headers: [
-        warningHeader(
-          this.options.warnAgent,
-          `the REGISTER names no device or user that can exist: ${problem}. A phone names itself SEP followed by its 12-digit MAC, or by its digest user name`,
-        ),
-      ],
-    });
-    return true;
-  }
-
-  /**
-   * A REGISTER no queue has room for. RFC 3261 §21.5.4: 503 "The server is temporarily unable to process the
-   * request due to a temporary overloading ... The server MAY indicate when the client should retry the request
-   * in a Retry-After header field."
-   */
-  private busy(verdict: 'line-full' | 'full', who: string, flow: SipFlow, reply: ReplyFn): void {
-    const address = flow.remoteAddress;
-    const settings = this.queues.limits;
-    let text: string;
-    if (verdict === 'line-full') {
-      text = `${settings.perLine} REGISTERs for ${who} are already waiting to be decided; this one is refused, retry later`;
-      this.options.reporter.reached(
-        'sipMaxQueuedRegistersPerDevice',
-        { address, device: who },
-        `answered 503 to a REGISTER for ${who} from ${address}: ${settings.perLine} REGISTERs for it are already waiting (--sip-max-queued-registers-per-device); a phone sends one at a time, so this is a flood`,
-      );
-    } else {
-      text = `${settings.total} REGISTERs are waiting to be decided on this node; retry later`;
-      this.options.reporter.reached(
-        'sipMaxPendingRegisters',
-        { address, device: who },
-        `answered 503 to a REGISTER for ${who} from ${address}: ${settings.total} REGISTERs are waiting for a decision (--sip-max-pending-registers); the database may be slow, or this is a flood`,
-      );
-    }
-    reply({
-      status: 503,
-      reason: 'Service Unavailable',
-      headers: [
-        ['Retry-After', String(verdict === 'line-full' ? RETRY_AFTER_DEVICE_BUSY : retryAfterNodeBusy())],
-        warningHeader(this.options.warnAgent, text),
-      ],
-    });
+    if (verdict !== 'queued') reply(this.guards.busy(verdict, name ?? aor, flow.remoteAddress));
   }
 
   /**
@@ -240,9 +195,9 @@ export class Registrar {
     }
     if (entry.credential !== null) {
       // The hot path hashes too: an address that keeps failing is refused before it (and not counted twice).
-      const until = this.options.authThrottle.check(flow.remoteAddress, 'sip-digest');
-      if (until !== null) {
-        reply(throttledReply(until, flow.remoteAddress, this.options.now(), this.options.warnAgent));
+      const throttled = this.guards.throttled(flow.remoteAddress);
+      if (throttled !== null) {
+        reply(throttled);
         return true;
       }
       if (this.options.digest.verify(request, entry.credential).kind !== 'ok') return false;
@@ -279,72 +234,25 @@ export class Registrar {
     identity: MessageIdentity,
     reply: ReplyFn,
   ): Promise<void> {
-    const { credentials, digest, authThrottle } = this.options;
     const aor = identity.user;
     const callId = request.callId;
-    const address = flow.remoteAddress;
-    // README (Security and limits): an address that keeps failing is refused before any lookup or hashing; a
-    // REGISTER without credentials is still challenged (a 401 costs no hash).
-    const digestUser = digest.username(request);
-    if (digestUser !== undefined && this.unnameable(digestUser, flow, reply)) return;
-    if (digestUser !== undefined) {
-      const until = authThrottle.check(address, 'sip-digest');
-      if (until !== null) {
-        reply(throttledReply(until, address, this.options.now(), this.options.warnAgent));
-        return;
-      }
-    }
-    let deviceName = identity.deviceName;
-    let credential: StoredCredential | null | undefined;
-    if (deviceName === undefined) {
-      // A phone keeps one Call-ID per line across refreshes (sip-cisco.md §1.3): it names the device too.
-      const bound = this.bindings.withCallId(callId);
-      if (bound !== undefined && bound.aor === aor) deviceName = bound.device.name;
-    }
-    if (deviceName === undefined) {
-      // sip-cisco.md §2: a standard SIP phone is identified "by the digest user ID" (a DN or user name).
-      const username = digestUser ?? aor;
-      credential = username === '' ? null : await credentials.byUsername(username);
-      if (credential !== null) deviceName = credential.deviceName;
-      // Credentials for a user that does not exist are a failed authentication too (a guesser of user names).
-      else if (digestUser !== undefined) authThrottle.failed(address);
-    }
-    const removalOnly = plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
-    if (deviceName === undefined) {
-      if (removalOnly) {
-        reply(okReply([], aor, this.options.now()));
-        return;
-      }
-      this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
+    const auth = await this.authenticator.authenticate(request, flow.remoteAddress, identity);
+    if (auth.kind === 'reply') {
+      reply(auth.reply);
       return;
     }
-    // RFC 3261 §10.3 step 3: "the registrar ... MUST authenticate the UAC" when it has credentials to check.
-    const known = this.bindings.device(deviceName);
-    if (credential === undefined)
-      credential = known !== undefined ? known.credential : await credentials.byDevice(deviceName);
-    if (credential !== null) {
-      const verdict = digest.verify(request, credential);
-      if (verdict.kind === 'missing' || verdict.kind === 'stale' || verdict.kind === 'replay') {
-        // RFC 3261 §22.1: "the server ... SHOULD challenge the originator ... by rejecting the request with a 401".
-        const challenges = digest.challenges(request, verdict.kind === 'stale');
-        reply({
-          status: 401,
-          reason: 'Unauthorized',
-          headers: challenges.map((c) => ['WWW-Authenticate', c] as const),
-        });
-        return;
-      }
-      if (verdict.kind === 'failed') {
-        this.options.logger.debug(
-          { device: deviceName, detail: verdict.detail },
-          'SIP digest authentication failed',
-        );
-        authThrottle.failed(address);
-        this.refuse(request, flow, deviceName, 'sip-authentication-failed', reply);
-        return;
-      }
-      authThrottle.succeeded(address);
+    if (auth.kind === 'unknown') {
+      const removalOnly =
+        plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
+      if (removalOnly) reply(okReply([], aor, this.options.now()));
+      else this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
+      return;
     }
+    if (auth.kind === 'failed') {
+      this.refuse(request, flow, auth.deviceName, 'sip-authentication-failed', reply);
+      return;
+    }
+    const { deviceName, credential } = auth;
     const now = this.options.now();
     let entry = this.bindings.device(deviceName);
     if (plan.kind === 'query') {
