@@ -108,13 +108,7 @@ describe('bad input', () => {
 
 it('absorbs a retransmitted REGISTER while the registration is decided and resends the 200 afterwards', async () => {
   const { h, flow, deliver } = setup();
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => (release = r));
-  const accept = h.decide;
-  h.decide = async (r) => {
-    await gate;
-    return accept(r);
-  };
+  const release = h.hold();
   const text = registerText({ cseq: 1 }).replace(/branch=[^\r]+/, 'branch=z9hG4bKreg');
   deliver(text);
   deliver(text);

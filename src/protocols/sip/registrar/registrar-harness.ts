@@ -156,6 +156,18 @@ export class RegistrarHarness {
     return new Promise((resolve) => this.registrar.handle(request, flow, resolve));
   }
 
+  /** Makes the registration service wait with its decisions until the function returned is called. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const decide = this.decide;
+    this.decide = async (r) => {
+      await gate;
+      return decide(r);
+    };
+    return release;
+  }
+
   /** Moves the clock on and runs the expiry sweep. */
   advance(seconds: number): void {
     this.time += seconds * 1000;

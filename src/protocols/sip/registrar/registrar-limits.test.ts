@@ -8,14 +8,7 @@ import { RegistrarHarness, authorizationHeader, headerValues } from './registrar
 /** A harness whose registration service waits until `release()`. */
 function held(settings: ConstructorParameters<typeof RegistrarHarness>[0]) {
   const h = new RegistrarHarness(settings);
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => (release = r));
-  const accept = h.decide;
-  h.decide = async (r) => {
-    await gate;
-    return accept(r);
-  };
-  return { h, release };
+  return { h, release: h.hold() };
 }
 
 /** Collects replies as they come (sync ones at once). */

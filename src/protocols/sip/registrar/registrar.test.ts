@@ -186,13 +186,7 @@ describe('refusals', () => {
 
   it('processes REGISTERs of one device in arrival order while the service decides', async () => {
     const h = new RegistrarHarness();
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    const base = h.decide;
-    h.decide = async (r) => {
-      await gate;
-      return base(r);
-    };
+    const release = h.hold();
     const first = h.send({ cseq: 1 });
     const second = h.send({ cseq: 2 });
     release();

@@ -4,35 +4,16 @@
  * (when it can be) and closed.
  */
 import net from 'node:net';
-import type { Logger } from 'pino';
 import { buildResponse } from '../serializer.js';
-import { type SipLimits } from '../parser.js';
 import { SipStreamFramer } from '../stream-framer.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
-import type { LimitReporter } from '../../../services/limit-log.js';
-import type { ConnectionLimits } from './connection-limits.js';
-import type { InboundSink } from './inbound.js';
-import type { SendFailures } from './send-failures.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 const CRLF = Buffer.from('\r\n');
 
-export interface TcpTransportOptions {
+export interface TcpTransportOptions extends ConnectionOptions {
   host: string;
-  sink: InboundSink;
-  logger: Logger;
-  failures: SendFailures;
-  /** Caps on connections in all and per source address, shared with WebSocket. */
-  connections: ConnectionLimits;
-  reporter: LimitReporter;
-  limits?: Partial<SipLimits>;
-  /** A connection silent for this long is closed (ms): longer than the longest registration. */
-  idleTimeoutMs: number;
-  /** A connection has this long to send its first complete message, and each message this long to complete (ms). */
-  firstMessageTimeoutMs: number;
-  /** Bytes waiting to be sent to a peer that does not read before the connection is closed. */
-  maxQueuedBytes: number;
-  nextConnectionId(): number;
 }
 
 class TcpFlow implements SipFlow {

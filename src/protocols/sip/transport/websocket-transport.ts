@@ -2,15 +2,11 @@
  * SIP over WebSocket (RFC 7118): one SIP message per WebSocket message, answered on the same
  * connection, for browser softphones (JsSIP, SIP.js).
  */
-import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { type SipLimits, parseMessage } from '../parser.js';
+import { parseMessage } from '../parser.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
-import type { LimitReporter } from '../../../services/limit-log.js';
-import type { ConnectionLimits } from './connection-limits.js';
-import type { InboundSink } from './inbound.js';
-import type { SendFailures } from './send-failures.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 /** RFC 7118 §4: the WebSocket subprotocol for SIP is named "sip" (Sec-WebSocket-Protocol). */
 export const SIP_WEBSOCKET_PROTOCOL = 'sip';
@@ -75,22 +71,7 @@ export interface WebSocketPeer {
   localPort: number;
 }
 
-export interface WebSocketTransportOptions {
-  sink: InboundSink;
-  logger: Logger;
-  failures: SendFailures;
-  /** Caps on connections in all and per source address, shared with TCP. */
-  connections: ConnectionLimits;
-  reporter: LimitReporter;
-  limits?: Partial<SipLimits>;
-  /** A connection silent for this long is closed (ms): longer than the longest registration. */
-  idleTimeoutMs: number;
-  /** A connection has this long to send its first message (ms). */
-  firstMessageTimeoutMs: number;
-  /** Bytes waiting to be sent to a peer that does not read before the connection is closed. */
-  maxQueuedBytes: number;
-  nextConnectionId(): number;
-}
+export type WebSocketTransportOptions = ConnectionOptions;
 
 /** RFC 6455 §7.4.1: 1013 "Try Again Later" (IANA registry): the server is at a limit. */
 const TRY_AGAIN_LATER = 1013;
