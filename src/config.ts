@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { flagOf, limitShape } from './limits/index.js';
+import { parseOriginList } from './protocols/sip/transport/websocket-origins.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -27,6 +28,18 @@ export const configSchema = z.object({
   /** SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to its fd limit of phones. */
   sccpWorkers: z.coerce.number().int().min(0).max(64).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Origins (scheme://host[:port], comma-separated; `*` for any) whose pages may open SIP over WebSocket besides the node's own. */
+  sipWebSocketOrigins: z
+    .union([z.string(), z.array(z.string())])
+    .default([])
+    .transform((value, ctx) => {
+      try {
+        return parseOriginList(value);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Every per-client and overall resource bound (src/limits/). */
   ...limitShape(),
 });

@@ -29,6 +29,11 @@ const FLAGS: [keyof Config, string, string][] = [
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
   ['sccpWorkers', '--sccp-workers <n>', 'processes holding the SCCP connections (default 0: in process)'],
   ['logLevel', '--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'],
+  [
+    'sipWebSocketOrigins',
+    '--sip-web-socket-origins <origins>',
+    "comma-separated origins (https://host[:port]) whose web pages may open SIP over WebSocket at /sip besides the node's own; * for any",
+  ],
   // Limits: one flag each, named after the setting (README: Security and limits).
   ...Object.entries(LIMITS).map(([key, spec]): [keyof Config, string, string] => [
     key as keyof Config,

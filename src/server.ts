@@ -163,9 +163,13 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       version: VERSION,
       advertiseAddress: config.advertiseAddress,
       warnAgent: advertisedAddress(config),
+      settings: config,
+      reporter: limits,
+      authThrottle,
+      webSocketOrigins: config.sipWebSocketOrigins,
     });
     const http: FastifyInstance = await buildHttpApp({
-      sipWebSocket: sip.acceptWebSocket,
+      sipWebSocket: sip.webSocket,
       bulkJobs,
       store,
       configuration,

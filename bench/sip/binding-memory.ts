@@ -47,6 +47,9 @@ const registrar = new Registrar({
   credentials: { byDevice: async () => null, byUsername: async () => null },
   digest: new DigestPolicy({ now }),
   recorder: { rejected: () => undefined },
+  reporter: { reached: () => undefined },
+  // No device here has credentials: nothing to throttle.
+  authThrottle: { check: () => null, failed: () => undefined, succeeded: () => undefined },
   resetDevice: () => undefined,
   now,
   nodeName: 'cm1',

@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import type { LimitName } from '../limits/index.js';
+import type { Config } from '../config.js';
+
+/**
+ * What refused a client: a limit of src/limits/ or another setting that decides a refusal (e.g. the
+ * origins allowed to open SIP over WebSocket), named as in the config.
+ */
+export type RefusalSetting = keyof Config;
 
 /** Where a limit was reached: the client's source address and, when known, the device or user. */
 export interface LimitContext {
@@ -15,7 +21,7 @@ export interface LimitContext {
  */
 export interface LimitReporter {
   /** `message` says to an operator what was refused and what to change. */
-  reached(limit: LimitName, context: LimitContext, message: string): void;
+  reached(limit: RefusalSetting, context: LimitContext, message: string): void;
 }
 
 /** One log line per limit and source address per interval; a flood costs a counter, not a log. */
@@ -24,7 +30,7 @@ const LOG_INTERVAL_MS = 10_000;
 const MAX_SOURCES = 10_000;
 
 export class LimitLog implements LimitReporter {
-  private readonly counts = new Map<LimitName, number>();
+  private readonly counts = new Map<RefusalSetting, number>();
   private readonly lastLogged = new Map<string, { at: number; suppressed: number }>();
 
   constructor(
@@ -32,7 +38,7 @@ export class LimitLog implements LimitReporter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  reached(limit: LimitName, context: LimitContext, message: string): void {
+  reached(limit: RefusalSetting, context: LimitContext, message: string): void {
     this.counts.set(limit, (this.counts.get(limit) ?? 0) + 1);
     const key = `${limit}|${context.address ?? ''}`;
     const now = this.now();
@@ -51,7 +57,7 @@ export class LimitLog implements LimitReporter {
   }
 
   /** Refusals per limit since the node started. */
-  totals(): ReadonlyMap<LimitName, number> {
+  totals(): ReadonlyMap<RefusalSetting, number> {
     return this.counts;
   }
 }

@@ -4,11 +4,11 @@
  * authentication of a device that has credentials.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { credentialHashes } from '../../src/protocols/sip/auth/digest-policy.js';
 import type { ServerCommand } from '../../src/sim/sip-registration.js';
 import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { addDigestDevice } from './helpers/digest-device.js';
 
 let t: TestNode;
 
@@ -76,30 +76,7 @@ it('drops the bindings of a phone deleted while registered', async () => {
 
 it('challenges a device that has SIP credentials and registers it with the right password only', async () => {
   const name = 'SEP00C0FFEE0001';
-  const now = new Date();
-  await t.node.store.transaction(async (tx) => {
-    await tx.devices.reserveDns(['4001'], now);
-    await tx.devices.insert(
-      {
-        name,
-        model: '7940',
-        protocol: 'SIP',
-        description: 'digest phone',
-        lines: [{ index: 1, dn: '4001' }],
-        loadId: null,
-      },
-      now,
-    );
-  });
-  await t.node.store.credentials.set(
-    {
-      deviceName: name,
-      username: '4001',
-      realm: 'ccmsipline',
-      ...credentialHashes('4001', 'ccmsipline', 's3cret'),
-    },
-    now,
-  );
+  await addDigestDevice(t.node, { name, dn: '4001', password: 's3cret' });
   const wrong = await phone('00c0ffee0001', 8, 'Cisco-CP7940G/8.0');
   const right = await phone('00c0ffee0001', 8, 'Cisco-CP7940G/8.0');
   try {

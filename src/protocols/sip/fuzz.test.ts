@@ -9,10 +9,11 @@ import * as invalid from '../../../test/sip/fixtures/rfc4475-invalid.js';
 import * as valid from '../../../test/sip/fixtures/rfc4475.js';
 import { parseDigestChallenge, parseDigestCredentials } from './digest.js';
 import { SipHeaderError } from './errors.js';
-import type { SipMessage } from './message.js';
+import type { SipMessage, SipRequest } from './message.js';
 import { parseMessage } from './parser.js';
 import { buildResponse } from './serializer.js';
 import { SipStreamFramer } from './stream-framer.js';
+import { isSendablePort, responsePort } from './transport/flow.js';
 
 const corpus: Buffer[] = [...Object.values(valid), ...Object.values(invalid), ...Object.values(cisco)].filter(
   (v): v is Buffer => Buffer.isBuffer(v),
@@ -31,10 +32,37 @@ function prng(seed: number): () => number {
 
 const SPECIAL = Buffer.from(':;,"<>\r\n \t%\\@=/?[]\0\xff*');
 
+/** sent-by values that decide where a response goes: port 0 (the one-datagram crash), edges, IPv6 forms. */
+const SENT_BY = [
+  '1.2.3.4:0',
+  '1.2.3.4:00000',
+  '1.2.3.4:65535',
+  '1.2.3.4:65536',
+  '1.2.3.4:99999',
+  '[::1]:0',
+  '[::ffff:1.2.3.4]:0',
+  '[::1]',
+  '[fe80::1%25eth0]:5060',
+  'host.invalid:0',
+  '0.0.0.0:0',
+  '255.255.255.255',
+];
+const VIA_PARAMS = [
+  '',
+  ';rport',
+  ';rport=0',
+  ';maddr=255.255.255.255',
+  ';received=0.0.0.0',
+  ';received=::1',
+  ';ttl=0',
+];
+const VIA_SENT_BY =
+  /^((?:Via|v)[ \t]*:[ \t]*SIP[ \t]*\/[ \t]*2\.0[ \t]*\/[ \t]*[A-Za-z]+[ \t]+)[^;,\r\n]+([^,\r\n]*)/im;
+
 function mutate(rand: () => number): Buffer {
   const pick = (n: number) => Math.floor(rand() * n);
   const base = Buffer.from(corpus[pick(corpus.length)]);
-  switch (pick(8)) {
+  switch (pick(9)) {
     case 0:
       return base.subarray(0, pick(base.length + 1));
     case 1: {
@@ -66,6 +94,14 @@ function mutate(rand: () => number): Buffer {
     }
     case 6:
       return Buffer.from(Array.from({ length: pick(600) }, () => pick(256)));
+    case 7: {
+      // The top Via's sent-by and parameters, which decide where a UDP response is sent (RFC 3261 §18.2.2).
+      const text = base.toString('latin1').replace(VIA_SENT_BY, (_m, head: string, params: string) => {
+        const kept = params.replace(/;\s*rport(=\d*)?/gi, '');
+        return `${head}${SENT_BY[pick(SENT_BY.length)]}${kept}${VIA_PARAMS[pick(VIA_PARAMS.length)]}`;
+      });
+      return Buffer.from(text, 'latin1');
+    }
     default: {
       const lines = base.toString('latin1').split('\r\n');
       const i = pick(lines.length);
@@ -102,13 +138,30 @@ function touch(m: SipMessage): void {
   }
 }
 
+/** Where a UDP response to `request` goes must be a port a datagram can be sent to (dgram throws otherwise). */
+function checkResponsePort(request: SipRequest): void {
+  let port: number | undefined;
+  try {
+    port = responsePort(request.via[0]);
+  } catch (e) {
+    // A refused request whose Via does not parse is dropped, not answered (SipCore.refused).
+    if (e instanceof SipHeaderError) return;
+    throw e;
+  }
+  if (port !== undefined && !isSendablePort(port)) throw new Error(`a response would go to port ${port}`);
+}
+
 function exercise(buf: Buffer): void {
   const r = parseMessage(buf);
   if (r.ok) {
     touch(r.message);
-    if (r.message.kind === 'request') buildResponse(r.message, 200);
+    if (r.message.kind === 'request') {
+      buildResponse(r.message, 200);
+      checkResponsePort(r.message);
+    }
   } else if (r.error.canRespond && r.error.request !== undefined) {
     buildResponse(r.error.request, r.error.status, r.error.reason);
+    checkResponsePort(r.error.request);
   }
 }
 
@@ -116,16 +169,27 @@ describe('fuzz', () => {
   it('survives 5000 mutated datagrams', () => {
     const rand = prng(0x5eed);
     let parsed = 0;
+    let portZero = 0;
     for (let i = 0; i < 5000; i++) {
       const buf = mutate(rand);
       expect(
         () => exercise(buf),
         `case ${i}: ${JSON.stringify(buf.toString('latin1').slice(0, 200))}`,
       ).not.toThrow();
-      if (parseMessage(buf).ok) parsed++;
+      const r = parseMessage(buf);
+      if (r.ok) parsed++;
+      if (
+        r.ok &&
+        r.message.kind === 'request' &&
+        r.message.via[0]?.port === 0 &&
+        r.message.via[0].rport === undefined
+      )
+        portZero++;
     }
     // The mutations keep a fair share of messages valid, so the accessors were exercised.
     expect(parsed).toBeGreaterThan(200);
+    // …and their Vias named port 0 often enough (the one-datagram crash of issue 12).
+    expect(portZero).toBeGreaterThan(20);
   });
 
   it('survives the same inputs as a TCP stream in random chunks', () => {

@@ -108,13 +108,7 @@ describe('bad input', () => {
 
 it('absorbs a retransmitted REGISTER while the registration is decided and resends the 200 afterwards', async () => {
   const { h, flow, deliver } = setup();
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => (release = r));
-  const accept = h.decide;
-  h.decide = async (r) => {
-    await gate;
-    return accept(r);
-  };
+  const release = h.hold();
   const text = registerText({ cseq: 1 }).replace(/branch=[^\r]+/, 'branch=z9hG4bKreg');
   deliver(text);
   deliver(text);
@@ -126,4 +120,23 @@ it('absorbs a retransmitted REGISTER while the registration is decided and resen
   expect(flow.startLines).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
   expect(flow.sent[1]).toBe(flow.sent[0]);
   expect(h.requests).toHaveLength(1);
+});
+
+it('answers once when the service fails after the reply went out, and serves the next REGISTER', async () => {
+  const { h, flow, deliver } = setup();
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  deliver(registerText({ cseq: 1 }));
+  await settle();
+  // Removing the last binding answers 200, then tells the service, which fails: the registrar's error
+  // handler answers again, into a transaction that already has its final response.
+  h.onUnregistered = () => {
+    throw new Error('database gone');
+  };
+  deliver(registerText({ cseq: 2, expires: 0 }));
+  await settle();
+  h.onUnregistered = () => undefined;
+  deliver(registerText({ cseq: 3 }));
+  await settle();
+  expect(flow.startLines).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
+  expect(h.registrar.bindings.size).toBe(1);
 });

@@ -60,13 +60,13 @@ export class SipCore implements InboundSink {
   constructor(private readonly deps: SipCoreDeps) {}
 
   message(result: ParseResult, flow: SipFlow): void {
-    if (!result.ok) {
-      this.refused(result.error, flow);
-      return;
-    }
-    const m = result.message;
     let tx: ServerTransaction | undefined;
     try {
+      if (!result.ok) {
+        this.refused(result.error, flow);
+        return;
+      }
+      const m = result.message;
       if (m.kind === 'response') {
         this.deps.clients.receive(m);
         return;
@@ -79,18 +79,19 @@ export class SipCore implements InboundSink {
         { err: error, address: formatAddress(flow.remoteAddress, flow.remotePort) },
         'SIP message failed inside the node; answered 500 when it was a request',
       );
-      if (tx !== undefined) {
-        try {
-          this.respond(tx, { status: 500, reason: 'Server Internal Error', headers: [] });
-        } catch {
-          // Nothing left to answer with.
-        }
-      }
+      if (tx !== undefined) this.respond(tx, { status: 500, reason: 'Server Internal Error', headers: [] });
     }
   }
 
   flowClosed(flow: SipFlow): void {
-    this.deps.registrar.flowClosed(flow);
+    try {
+      this.deps.registrar.flowClosed(flow);
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, address: formatAddress(flow.remoteAddress, flow.remotePort) },
+        'unregistering the phones of a closed SIP connection failed inside the node; they expire on their own',
+      );
+    }
   }
 
   private route(request: SipRequest, tx: ServerTransaction): void {
@@ -152,14 +153,27 @@ export class SipCore implements InboundSink {
     }
   }
 
+  /**
+   * Answers `tx`; never throws (the registrar replies from promise handlers, where a throw would be lost). A
+   * transaction that already has its final response ignores a second one; a response that cannot be built
+   * is logged and the request is left unanswered (the client's Timer F ends it).
+   */
   private respond(tx: ServerTransaction, reply: RegistrarReply): void {
+    if (tx.answered) return;
     const flow = tx.flow;
-    const headers: Array<readonly [string, string]> = [...reply.headers, ['Server', this.deps.serverName]];
-    const packet = buildResponse(tx.request, reply.status, reply.reason, headers, undefined, {
-      source: { address: flow.remoteAddress, port: flow.remotePort },
-      toTag: nextTag(),
-    });
-    tx.respond(reply.status, packet);
+    try {
+      const headers: Array<readonly [string, string]> = [...reply.headers, ['Server', this.deps.serverName]];
+      const packet = buildResponse(tx.request, reply.status, reply.reason, headers, undefined, {
+        source: { address: flow.remoteAddress, port: flow.remotePort },
+        toTag: nextTag(),
+      });
+      tx.respond(reply.status, packet);
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, address: formatAddress(flow.remoteAddress, flow.remotePort), status: reply.status },
+        `could not build the SIP ${reply.status} response; the request stays unanswered`,
+      );
+    }
   }
 
   /** A message the parser refused: answered statelessly when it is a request with a usable Via. */

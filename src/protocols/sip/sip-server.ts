@@ -3,7 +3,6 @@
  * core behind them (transactions, registrar, digest). Owns sockets and timers, nothing else.
  */
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
 import type { Clock } from '../../services/clock.js';
 import { systemClock } from '../../services/clock.js';
 import type { LiveEvents } from '../../services/live-events.js';
@@ -15,6 +14,7 @@ import type { CredentialLookup } from './registrar/credentials.js';
 import type { ExpiresPolicy } from './registrar/register-plan.js';
 import { DEFAULT_EXPIRES_POLICY } from './registrar/register-plan.js';
 import type { RegistrationPort } from './registrar/registrar.js';
+import type { AuthGate } from './registrar/registrar-guards.js';
 import { Registrar } from './registrar/registrar.js';
 import { SipRejectionRecorder } from './registrar/rejection-recorder.js';
 import { serviceControlNotify } from './registrar/service-control.js';
@@ -22,11 +22,17 @@ import { SipCore } from './sip-core.js';
 import { ClientTransactionTable } from './transaction/client-transactions.js';
 import { ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipTimers } from './transaction/timers.js';
-import { formatAddress } from './transport/flow.js';
+import { formatAddress, plainIp } from './transport/flow.js';
 import { TcpTransport } from './transport/tcp-transport.js';
 import { UdpTransport } from './transport/udp-transport.js';
-import type { WebSocketPeer } from './transport/websocket-transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
+import { SendFailures } from './transport/send-failures.js';
+import type { LimitReporter } from '../../services/limit-log.js';
+import type { SipLimitSettings } from '../../limits/sip.js';
+import { defaultSipLimits } from '../../limits/sip.js';
+import { ConnectionLimits } from './transport/connection-limits.js';
+import type { SipWebSocketAcceptor } from './transport/websocket-route.js';
+import { WebSocketOrigins } from './transport/websocket-origins.js';
 
 export interface SipServerOptions {
   host: string;
@@ -48,8 +54,14 @@ export interface SipServerOptions {
   realm?: string;
   policy?: ExpiresPolicy;
   timers?: SipTimers;
-  /** Most TCP connections at once (default 10,000; each costs a file descriptor). */
-  maxTcpConnections?: number;
+  /** The SIP limits (README: Security and limits); the defaults for those not given. */
+  settings?: Partial<SipLimitSettings>;
+  /** Where every refusal at a limit is counted and logged. */
+  reporter: LimitReporter;
+  /** The node's one count of failed authentications per source address (HTTP and SIP digest). */
+  authThrottle: AuthGate;
+  /** Origins (besides the node's own) whose pages may open SIP over WebSocket; `*` for any. */
+  webSocketOrigins?: readonly string[];
 }
 
 const PORT_ATTEMPTS = 5;
@@ -66,13 +78,34 @@ export class SipServer {
   private connections = 0;
   private readonly serverName: string;
   private readonly digest: DigestPolicy;
+  /** Sends that could not go (logged at debug): a bad port in a Via, a connection gone. */
+  readonly sendFailures: SendFailures;
+  private readonly settings: SipLimitSettings;
+  private readonly connectionLimits: ConnectionLimits;
+  private readonly origins: WebSocketOrigins;
 
   constructor(private readonly options: SipServerOptions) {
     // The hot path reads the time on every REGISTER: skip the Date object when the clock is the system's.
     const now = options.clock === systemClock ? Date.now : () => options.clock().getTime();
     const logger = options.logger;
     this.serverName = `openucm/${options.version}`;
-    this.transactions = new ServerTransactionTable({ timers: options.timers });
+    this.sendFailures = new SendFailures(logger);
+    this.settings = defaultSipLimits();
+    for (const name of Object.keys(this.settings) as (keyof SipLimitSettings)[])
+      this.settings[name] = options.settings?.[name] ?? this.settings[name];
+    this.connectionLimits = new ConnectionLimits(this.settings, options.reporter);
+    this.origins = new WebSocketOrigins(options.webSocketOrigins ?? []);
+    const maxTransactions = this.settings.sipMaxTransactions;
+    this.transactions = new ServerTransactionTable({
+      timers: options.timers,
+      maxEntries: maxTransactions,
+      onEvict: () =>
+        options.reporter.reached(
+          'sipMaxTransactions',
+          {},
+          `forgot answered SIP transactions before their timers: ${maxTransactions} are held (--sip-max-transactions); a request retransmitted after this is answered again rather than from memory`,
+        ),
+    });
     this.clients = new ClientTransactionTable({ timers: options.timers });
     this.digest = new DigestPolicy({ realm: options.realm, now });
     this.registrar = new Registrar({
@@ -92,6 +125,9 @@ export class SipServer {
       warnAgent: options.warnAgent ?? options.advertiseAddress ?? options.nodeName,
       logger,
       policy: options.policy ?? DEFAULT_EXPIRES_POLICY,
+      reporter: options.reporter,
+      authThrottle: options.authThrottle,
+      settings: this.settings,
     });
     this.core = new SipCore({
       transactions: this.transactions,
@@ -100,26 +136,62 @@ export class SipServer {
       logger,
       serverName: this.serverName,
     });
-    this.ws = new WebSocketTransport({ sink: this.core, logger, nextConnectionId: () => ++this.connections });
+    this.ws = new WebSocketTransport({
+      ...this.connectionOptions(),
+      nextConnectionId: () => ++this.connections,
+    });
   }
 
-  /** Hands an upgraded WebSocket (`GET /sip`, subprotocol `sip`) to the SIP core. */
-  readonly acceptWebSocket = (socket: WebSocket, peer: WebSocketPeer): void => this.ws.accept(socket, peer);
+  /** What TCP and WebSocket connections share: the core, the caps, the timeouts, the queue limit. */
+  private connectionOptions() {
+    const maxExpires = (this.options.policy ?? DEFAULT_EXPIRES_POLICY).max;
+    return {
+      sink: this.core,
+      logger: this.options.logger,
+      failures: this.sendFailures,
+      connections: this.connectionLimits,
+      reporter: this.options.reporter,
+      idleTimeoutMs: (maxExpires + 300) * 1000,
+      firstMessageTimeoutMs: this.settings.sipFirstMessageTimeoutSeconds * 1000,
+      maxQueuedBytes: this.settings.sipMaxQueuedBytes,
+    };
+  }
+
+  /** `GET /sip` (subprotocol `sip`): who may upgrade, and the upgraded WebSockets, handed to the SIP core. */
+  readonly webSocket: SipWebSocketAcceptor = {
+    refusal: (peer, origin) => {
+      const address = plainIp(peer.remoteAddress);
+      if (!this.origins.allows(origin, { address: peer.localAddress, port: peer.localPort })) {
+        this.options.reporter.reached(
+          'sipWebSocketOrigins',
+          { address },
+          `refused SIP over WebSocket from ${address} for a page of ${JSON.stringify(origin)}: not one of the node's own origins; add it to --sip-web-socket-origins if that softphone is yours`,
+        );
+        return {
+          status: 403,
+          message: `SIP over WebSocket is not open to pages of ${origin}: the administrator can add that origin to the setting sipWebSocketOrigins`,
+        };
+      }
+      if (!this.connectionLimits.allows('WS', address)) {
+        return {
+          status: 503,
+          message: 'the node holds as many SIP WebSocket connections as it may; try again later',
+        };
+      }
+      return null;
+    },
+    accept: (socket, peer) => this.ws.accept(socket, peer),
+  };
 
   /** Listens on UDP and TCP; resolves with the port. */
   async start(): Promise<number> {
     const { host, port, logger } = this.options;
-    const maxExpires = (this.options.policy ?? DEFAULT_EXPIRES_POLICY).max;
     let lastError: unknown;
     for (let attempt = 0; attempt < (port === 0 ? PORT_ATTEMPTS : 1); attempt++) {
-      const udp = new UdpTransport({ host, port, sink: this.core, logger });
+      const udp = new UdpTransport({ host, port, sink: this.core, logger, failures: this.sendFailures });
       const tcp = new TcpTransport({
         host,
-        sink: this.core,
-        logger,
-        idleTimeoutMs: (maxExpires + 300) * 1000,
-        firstMessageTimeoutMs: 30_000,
-        maxConnections: this.options.maxTcpConnections ?? 10_000,
+        ...this.connectionOptions(),
         nextConnectionId: () => ++this.connections,
       });
       try {
@@ -146,8 +218,15 @@ export class SipServer {
     this.transactions.start();
     let ticks = 0;
     this.ticker = setInterval(() => {
-      this.registrar.expire();
-      if (++ticks % 60 === 0) this.digest.prune();
+      try {
+        this.registrar.expire();
+        if (++ticks % 60 === 0) this.digest.prune();
+      } catch (error) {
+        this.options.logger.error(
+          { err: error },
+          'SIP housekeeping (binding expiry, nonce pruning) failed inside the node; it runs again in a second',
+        );
+      }
     }, 1000);
     this.ticker.unref();
   }
@@ -158,6 +237,17 @@ export class SipServer {
 
   /** Sends the reset/restart NOTIFY to the device's first binding and logs how the phone answered. */
   private resetDevice(entry: DeviceEntry, type: ResetType): void {
+    try {
+      this.sendNotify(entry, type);
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, device: entry.name, type },
+        `could not send the ${type} NOTIFY to ${entry.name}; reset it at the phone`,
+      );
+    }
+  }
+
+  private sendNotify(entry: DeviceEntry, type: ResetType): void {
     const binding = entry.bindings[0];
     if (binding === undefined) return;
     const { logger, nodeName, advertiseAddress } = this.options;

@@ -10,6 +10,12 @@ export class UdpPeer {
   async open(): Promise<this> {
     this.socket.on('message', (m) => this.received.push(m));
     await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
+    try {
+      // Bursts of answers come faster than a test reads them; the kernel may cap the size (rmem_max).
+      this.socket.setRecvBufferSize(4 * 1024 * 1024);
+    } catch {
+      // The default buffer still works for small exchanges.
+    }
     return this;
   }
 

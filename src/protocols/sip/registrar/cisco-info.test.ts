@@ -56,3 +56,16 @@ it('accepts only the Cisco instance form as a MAC', () => {
   expect(deviceNameOfInstance('urn:uuid:00000000-0000-0000-0000-0024142ddf24')).toBe('SEP0024142DDF24');
   expect(deviceNameOfInstance('urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toBeUndefined();
 });
+
+it('quotes at most 128 characters of what a phone says of itself, and takes no load name of 64 or more', () => {
+  const ua = `Cisco-CP9999/${'x'.repeat(60_000)}`;
+  expect(announcedModel(ua, []).announced).toBe(`${ua.slice(0, 128)}…`);
+  expect(announcedModel(`Other/${'y'.repeat(500)}`, []).announced).toHaveLength(129);
+  const text = (cisco7975Register as Buffer).toString();
+  expect(
+    activeLoadOf(request(text.replace('Load=SIP75.9-3-1SR1-1S', `Load=${'L'.repeat(65)}`))),
+  ).toBeUndefined();
+  expect(activeLoadOf(request(text.replace('Load=SIP75.9-3-1SR1-1S', `Load=${'L'.repeat(64)}`)))).toBe(
+    'L'.repeat(64),
+  );
+});

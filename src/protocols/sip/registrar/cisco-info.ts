@@ -10,8 +10,15 @@ import { modelOfSccpDeviceType, phoneModel } from '../../../core/phone-models.js
 const MODEL_PARAM = '+u.sip!model.ccm.cisco.com';
 // sip-cisco.md §1.3: User-Agent `Cisco-CP<model>[G][-GE]/<ver>`, e.g. Cisco-CP7940G/8.0, Cisco-CP7941G-GE/8.0.
 const CISCO_USER_AGENT = /^Cisco-CP(\d{4})G?(-GE)?\//i;
-// sip-cisco.md §1.3: Reason text `… Name=SEP… Load=SIP70.8-4-2-30S …`; newer firmware `ActiveLoad=`.
-const LOAD = /(?:^|[\s"])(?:Active)?Load=([^\s"]+)/;
+// sip-cisco.md §1.3: Reason text `… Name=SEP… Load=SIP70.8-4-2-30S …`; newer firmware `ActiveLoad=`. Load names
+// have about 20 characters: a value over 64 is no load name and is not taken (it would be stored with the device).
+const LOAD = /(?:^|[\s"])(?:Active)?Load=([^\s"]{1,64})(?=[\s"]|$)/;
+/** What a phone says of itself is quoted in messages and events up to this many characters, then cut with "…". */
+const MAX_ANNOUNCED = 128;
+
+function announcedText(text: string): string {
+  return text.length > MAX_ANNOUNCED ? `${text.slice(0, MAX_ANNOUNCED)}…` : text;
+}
 
 export interface AnnouncedModel {
   readonly model: PhoneModel | undefined;
@@ -35,7 +42,7 @@ export function announcedModel(
       if (raw === undefined || raw === null || !/^\d{1,6}$/.test(raw)) continue;
       const deviceType = Number(raw);
       const model = modelOfSccpDeviceType(deviceType);
-      const ua = userAgent === undefined ? '' : ` (${userAgent})`;
+      const ua = userAgent === undefined ? '' : ` (${announcedText(userAgent)})`;
       return { model, announced: `model ${raw}${ua}`, deviceType };
     }
   }
@@ -43,12 +50,15 @@ export function announcedModel(
     const m = CISCO_USER_AGENT.exec(userAgent);
     if (m !== null) {
       const model = (m[2] !== undefined ? phoneModel(`${m[1]}GE`) : undefined) ?? phoneModel(m[1]);
-      return { model, announced: userAgent };
+      return { model, announced: announcedText(userAgent) };
     }
     // A Cisco phone whose model the catalogue lacks is not a third-party device.
-    if (/^Cisco/i.test(userAgent)) return { model: undefined, announced: userAgent };
+    if (/^Cisco/i.test(userAgent)) return { model: undefined, announced: announcedText(userAgent) };
   }
-  return { model: phoneModel('ThirdPartySIP'), announced: userAgent ?? 'SIP device without User-Agent' };
+  return {
+    model: phoneModel('ThirdPartySIP'),
+    announced: userAgent === undefined ? 'SIP device without User-Agent' : announcedText(userAgent),
+  };
 }
 
 /** The active firmware load from a Cisco `Reason: SIP;cause=200;text="… Load=… "` header (`.loads` stripped). */

@@ -41,3 +41,23 @@ export function identifyFromMessage(to: NameAddr, contacts: '*' | readonly Conta
   if (SEP_USER.test(user)) return { deviceName: user, source: 'user', user };
   return { user };
 }
+
+/**
+ * Why `name` (a To user part, %-unescaped, or a digest user name) cannot be a device or user name, or null.
+ * core/device.ts: a device name is SEP + 12 hex digits (15 characters); a digest user is a CUCM user ID (at
+ * most `maxLength`, 128 by default). Names are printable: no control characters.
+ */
+export function identityProblem(name: string, maxLength: number): string | null {
+  if (name.length > maxLength)
+    return `it is ${name.length} characters long; a device name has 15 (SEP and the MAC), a user name at most ${maxLength}`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds control characters';
+  return null;
+}
+
+/** The start of a name too long or too odd to print whole in a log line. */
+export function nameForLog(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const printable = name.slice(0, 40).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return name.length > 40 ? `${printable}…` : printable;
+}

@@ -6,12 +6,17 @@ import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { Rejection } from '../../../core/rejection.js';
 import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
 import type { RegistrationResult } from '../../../services/registration-service.js';
+import { defaultLimits } from '../../../limits/index.js';
+import { AuthThrottle } from '../../../services/auth-throttle.js';
 import { DigestPolicy } from '../auth/digest-policy.js';
 import type { SipRequest } from '../message.js';
 import { parseMessage } from '../parser.js';
+import { computeDigestResponse, parseDigestChallenge } from '../digest.js';
+import type { SipFlow } from '../transport/flow.js';
 import { MemoryFlow } from '../transport/memory-flow.js';
 import type { DeviceEntry } from './binding-store.js';
 import type { StoredCredential } from './credentials.js';
+import type { RegistrarOptions } from './registrar.js';
 import { Registrar } from './registrar.js';
 import type { RegistrarReply } from './replies.js';
 
@@ -83,20 +88,36 @@ export class RegistrarHarness {
   readonly unregistered: { name: string; reason: UnregistrationReason }[] = [];
   readonly recorded: Rejection[] = [];
   readonly resets: { device: string; type: ResetType }[] = [];
+  /** Refusals at a limit, by limit name. */
+  readonly refusals: { limit: string; message: string }[] = [];
   readonly credentials = new Map<string, StoredCredential>();
+  /** Credentials looked up by digest user name (a database read in a node). */
+  usernameLookups = 0;
   /** What the registration service answers; default: accept. */
   decide: (request: RegistrationRequest) => Promise<RegistrationResult> | RegistrationResult = (r) => ({
     kind: 'accepted',
     device: device(r.deviceName),
     autoRegistered: true,
   });
+  /** Called when the registrar tells the service a device is gone (a test may make it fail). */
+  onUnregistered: () => void = () => undefined;
   readonly digest: DigestPolicy;
+  /** The node's throttle of failed authentications, on the harness's clock. */
+  readonly authThrottle: AuthThrottle;
   readonly registrar: Registrar;
   readonly flow = new MemoryFlow('UDP');
 
-  constructor() {
+  constructor(settings: RegistrarOptions['settings'] = {}) {
     const now = () => this.time;
     this.digest = new DigestPolicy({ now });
+    const reporter = {
+      reached: (limit: string, _context: unknown, message: string) => this.refusals.push({ limit, message }),
+    };
+    this.authThrottle = new AuthThrottle({
+      clock: () => new Date(this.time),
+      limits: reporter,
+      failuresPerAddress: defaultLimits().authFailuresPerAddress,
+    });
     this.registrar = new Registrar({
       registration: {
         register: async (request, connection) => {
@@ -105,15 +126,22 @@ export class RegistrarHarness {
           return this.decide(request);
         },
         unregistered: (d, _connection, reason) => {
+          this.onUnregistered();
           this.unregistered.push({ name: d.name, reason });
         },
       },
       credentials: {
         byDevice: async (name) => [...this.credentials.values()].find((c) => c.deviceName === name) ?? null,
-        byUsername: async (username) => this.credentials.get(username) ?? null,
+        byUsername: async (username) => {
+          this.usernameLookups++;
+          return this.credentials.get(username) ?? null;
+        },
       },
       digest: this.digest,
       recorder: { rejected: (_request, r) => this.recorded.push(r) },
+      reporter,
+      authThrottle: this.authThrottle,
+      settings,
       resetDevice: (entry: DeviceEntry, type) => this.resets.push({ device: entry.name, type }),
       now,
       nodeName: 'cm1',
@@ -122,10 +150,22 @@ export class RegistrarHarness {
     });
   }
 
-  /** Handles one REGISTER and resolves with the reply. */
-  send(input: RegisterInput | string): Promise<RegistrarReply> {
+  /** Handles one REGISTER (from `flow`, by default the harness's) and resolves with the reply. */
+  send(input: RegisterInput | string, flow: SipFlow = this.flow): Promise<RegistrarReply> {
     const request = parseRequest(typeof input === 'string' ? input : registerText(input));
-    return new Promise((resolve) => this.registrar.handle(request, this.flow, resolve));
+    return new Promise((resolve) => this.registrar.handle(request, flow, resolve));
+  }
+
+  /** Makes the registration service wait with its decisions until the function returned is called. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const decide = this.decide;
+    this.decide = async (r) => {
+      await gate;
+      return decide(r);
+    };
+    return release;
   }
 
   /** Moves the clock on and runs the expiry sweep. */
@@ -138,4 +178,27 @@ export class RegistrarHarness {
 /** The values of one header in a reply. */
 export function headerValues(reply: RegistrarReply, name: string): string[] {
   return reply.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+}
+
+/** `Authorization:` answering `challenge` (a WWW-Authenticate value) for `user` with `password`, nonce-count `nc`. */
+export function authorizationHeader(challenge: string, password: string, nc: number, user = '2006'): string {
+  const realm = 'ccmsipline';
+  const ch = parseDigestChallenge(challenge);
+  if (!ch.ok) throw new Error(ch.error);
+  const { nonce, algorithm } = ch.value;
+  const cnonce = 'c0ffee';
+  const response = computeDigestResponse({
+    algorithm,
+    username: user,
+    realm,
+    password,
+    nonce,
+    method: 'REGISTER',
+    uri: 'sip:127.0.0.1',
+    qop: 'auth',
+    nc,
+    cnonce,
+  });
+  const ncText = nc.toString(16).padStart(8, '0');
+  return `Authorization: Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="sip:127.0.0.1", response="${response}", algorithm=${algorithm}, qop=auth, nc=${ncText}, cnonce="${cnonce}"`;
 }

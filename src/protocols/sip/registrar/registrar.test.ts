@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rejection } from '../../../core/rejection.js';
-import { computeDigestResponse, parseDigestChallenge } from '../digest.js';
 import { credentialHashes } from '../auth/digest-policy.js';
-import { RegistrarHarness, headerValues, registerText } from './registrar-harness.js';
+import { RegistrarHarness, authorizationHeader, headerValues, registerText } from './registrar-harness.js';
 
 describe('first registration and refresh', () => {
   it('asks the registration service once, then refreshes in memory', async () => {
@@ -187,13 +186,7 @@ describe('refusals', () => {
 
   it('processes REGISTERs of one device in arrival order while the service decides', async () => {
     const h = new RegistrarHarness();
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    const base = h.decide;
-    h.decide = async (r) => {
-      await gate;
-      return base(r);
-    };
+    const release = h.hold();
     const first = h.send({ cseq: 1 });
     const second = h.send({ cseq: 2 });
     release();
@@ -213,26 +206,8 @@ describe('digest authentication of devices with credentials', () => {
       ...credentialHashes(username, realm, password),
     });
   }
-  function authorization(challenge: string, password: string, nc: number, user = '2006'): string {
-    const ch = parseDigestChallenge(challenge);
-    if (!ch.ok) throw new Error(ch.error);
-    const { nonce, algorithm } = ch.value;
-    const cnonce = 'c0ffee';
-    const response = computeDigestResponse({
-      algorithm,
-      username: user,
-      realm,
-      password,
-      nonce,
-      method: 'REGISTER',
-      uri: 'sip:127.0.0.1',
-      qop: 'auth',
-      nc,
-      cnonce,
-    });
-    const ncText = nc.toString(16).padStart(8, '0');
-    return `Authorization: Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="sip:127.0.0.1", response="${response}", algorithm=${algorithm}, qop=auth, nc=${ncText}, cnonce="${cnonce}"`;
-  }
+  const authorization = (challenge: string, password: string, nc: number, user = '2006') =>
+    authorizationHeader(challenge, password, nc, user);
   const thirdParty = { mac: null, userAgent: 'baresip v1.0.0' } as const;
 
   it('challenges, accepts the right password (SHA-256 first), and refreshes with the next nonce-count', async () => {

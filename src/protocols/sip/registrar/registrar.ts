@@ -18,14 +18,21 @@ import { formatAddress } from '../transport/flow.js';
 import type { Binding, DeviceEntry } from './binding-store.js';
 import { BindingStore } from './binding-store.js';
 import { activeLoadOf, announcedModel } from './cisco-info.js';
-import type { CredentialLookup, StoredCredential } from './credentials.js';
+import type { CredentialLookup } from './credentials.js';
 import type { MessageIdentity } from './device-identity.js';
 import { identifyFromMessage } from './device-identity.js';
 import type { ExpiresPolicy, RegisterPlan, RequestedContact } from './register-plan.js';
 import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
 import type { RegistrarReply } from './replies.js';
 import { okReply, rejectionReply, warningHeader } from './replies.js';
+import { RegistrarGuards } from './registrar-guards.js';
+import { DeviceAuthenticator } from './device-authentication.js';
 import { SipDeviceConnection } from './sip-device-connection.js';
+import { RegisterQueues } from './register-queues.js';
+import type { LimitReporter } from '../../../services/limit-log.js';
+import type { AuthGate } from './registrar-guards.js';
+import type { SipLimitSettings } from '../../../limits/sip.js';
+import { defaultSipLimits } from '../../../limits/sip.js';
 
 export type RegistrationPort = Pick<RegistrationService, 'register' | 'unregistered'>;
 
@@ -47,10 +54,23 @@ export interface RegistrarOptions {
   warnAgent: string;
   logger: Logger;
   policy?: ExpiresPolicy;
-  /** Most bindings one device may hold (each line, each Contact). */
-  maxBindingsPerDevice?: number;
+  /** Where a refusal at a limit is counted and logged. */
+  reporter: LimitReporter;
+  /** The node's count of failed authentications per source address, asked before any digest is hashed. */
+  authThrottle: AuthGate;
+  /** The registrar's bounds (default: the limits' defaults). */
+  settings?: Partial<
+    Pick<
+      SipLimitSettings,
+      | 'sipMaxQueuedRegistersPerDevice'
+      | 'sipMaxPendingRegisters'
+      | 'sipMaxBindingsPerDevice'
+      | 'sipMaxIdentityLength'
+    >
+  >;
 }
 
+/** Answers a REGISTER. Must never throw: it is called from promise handlers, where a throw would be lost. */
 export type ReplyFn = (reply: RegistrarReply) => void;
 
 const INVALID_CSEQ: RegistrarReply = {
@@ -63,8 +83,11 @@ export class Registrar {
   readonly bindings: BindingStore;
   private readonly policy: ExpiresPolicy;
   private readonly maxBindings: number;
-  /** Per device (or Call-ID) the tail of its queue of REGISTERs being decided. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** The refusals at the registrar's limits. */
+  private readonly guards: RegistrarGuards;
+  private readonly authenticator: DeviceAuthenticator;
+  /** REGISTERs being decided, in line per device (or Call-ID). */
+  private readonly queues: RegisterQueues;
   private readonly actions = {
     reset: (c: SipDeviceConnection, type: ResetType) => {
       const entry = this.bindings.device(c.deviceName);
@@ -78,8 +101,29 @@ export class Registrar {
 
   constructor(private readonly options: RegistrarOptions) {
     this.policy = options.policy ?? DEFAULT_EXPIRES_POLICY;
-    this.maxBindings = options.maxBindingsPerDevice ?? 32;
     this.bindings = new BindingStore(options.now());
+    const defaults = defaultSipLimits();
+    this.maxBindings = options.settings?.sipMaxBindingsPerDevice ?? defaults.sipMaxBindingsPerDevice;
+    this.queues = new RegisterQueues({
+      perLine: options.settings?.sipMaxQueuedRegistersPerDevice ?? defaults.sipMaxQueuedRegistersPerDevice,
+      total: options.settings?.sipMaxPendingRegisters ?? defaults.sipMaxPendingRegisters,
+    });
+    this.guards = new RegistrarGuards({
+      reporter: options.reporter,
+      authThrottle: options.authThrottle,
+      warnAgent: options.warnAgent,
+      now: options.now,
+      maxIdentityLength: options.settings?.sipMaxIdentityLength ?? defaults.sipMaxIdentityLength,
+      queues: this.queues.limits,
+    });
+    this.authenticator = new DeviceAuthenticator({
+      bindings: this.bindings,
+      credentials: options.credentials,
+      digest: options.digest,
+      guards: this.guards,
+      authThrottle: options.authThrottle,
+      logger: options.logger,
+    });
   }
 
   /** Answers one REGISTER through `reply` (at once for a refresh, later otherwise). */
@@ -95,15 +139,19 @@ export class Registrar {
     const identity = identifyFromMessage(request.to, request.contacts);
     const aor = identity.user;
     const name = identity.deviceName;
-    if (plan.kind === 'update' && name !== undefined && !this.queues.has(name)) {
+    // Refused before anything is queued, looked up or recorded: a flood of such names costs a counter.
+    const unnameable = this.guards.unnameable(aor, flow.remoteAddress);
+    if (unnameable !== null) {
+      reply(unnameable);
+      return;
+    }
+    if (plan.kind === 'update' && name !== undefined && !this.queues.busy(name)) {
       const entry = this.bindings.device(name);
       if (entry !== undefined && this.refresh(entry, aor, plan.contacts, request, flow, reply)) return;
     }
     const key = name ?? `call-id:${request.callId}`;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.decide(request, flow, plan, identity, reply))
-      .catch((error: unknown) => {
+    const verdict = this.queues.enqueue(key, () =>
+      this.decide(request, flow, plan, identity, reply).catch((error: unknown) => {
         this.options.logger.error(
           { err: error, device: name, user: aor },
           'SIP registration failed inside the node (database?); answered 500, the phone will retry',
@@ -113,11 +161,9 @@ export class Registrar {
           reason: 'Server Internal Error (registration failed; retry)',
           headers: [['Retry-After', '30']],
         });
-      });
-    this.queues.set(key, next);
-    void next.finally(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
-    });
+      }),
+    );
+    if (verdict !== 'queued') reply(this.guards.busy(verdict, name ?? aor, flow.remoteAddress));
   }
 
   /**
@@ -147,8 +193,16 @@ export class Registrar {
       if (match === undefined || match.callId !== callId) return false;
       found.push(match);
     }
-    if (entry.credential !== null && this.options.digest.verify(request, entry.credential).kind !== 'ok')
-      return false;
+    if (entry.credential !== null) {
+      // The hot path hashes too: an address that keeps failing is refused before it (and not counted twice).
+      const throttled = this.guards.throttled(flow.remoteAddress);
+      if (throttled !== null) {
+        reply(throttled);
+        return true;
+      }
+      if (this.options.digest.verify(request, entry.credential).kind !== 'ok') return false;
+      this.options.authThrottle.succeeded(flow.remoteAddress);
+    }
     const cseq = request.cseq.seq;
     for (const b of found) {
       if (cseq <= b.cseq) {
@@ -180,56 +234,25 @@ export class Registrar {
     identity: MessageIdentity,
     reply: ReplyFn,
   ): Promise<void> {
-    const { credentials, digest } = this.options;
     const aor = identity.user;
     const callId = request.callId;
-    let deviceName = identity.deviceName;
-    let credential: StoredCredential | null | undefined;
-    if (deviceName === undefined) {
-      // A phone keeps one Call-ID per line across refreshes (sip-cisco.md §1.3): it names the device too.
-      const bound = this.bindings.withCallId(callId);
-      if (bound !== undefined && bound.aor === aor) deviceName = bound.device.name;
-    }
-    if (deviceName === undefined) {
-      // sip-cisco.md §2: a standard SIP phone is identified "by the digest user ID" (a DN or user name).
-      const username = digest.username(request) ?? aor;
-      credential = username === '' ? null : await credentials.byUsername(username);
-      if (credential !== null) deviceName = credential.deviceName;
-    }
-    const removalOnly = plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
-    if (deviceName === undefined) {
-      if (removalOnly) {
-        reply(okReply([], aor, this.options.now()));
-        return;
-      }
-      this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
+    const auth = await this.authenticator.authenticate(request, flow.remoteAddress, identity);
+    if (auth.kind === 'reply') {
+      reply(auth.reply);
       return;
     }
-    // RFC 3261 §10.3 step 3: "the registrar ... MUST authenticate the UAC" when it has credentials to check.
-    const known = this.bindings.device(deviceName);
-    if (credential === undefined)
-      credential = known !== undefined ? known.credential : await credentials.byDevice(deviceName);
-    if (credential !== null) {
-      const verdict = digest.verify(request, credential);
-      if (verdict.kind === 'missing' || verdict.kind === 'stale' || verdict.kind === 'replay') {
-        // RFC 3261 §22.1: "the server ... SHOULD challenge the originator ... by rejecting the request with a 401".
-        const challenges = digest.challenges(request, verdict.kind === 'stale');
-        reply({
-          status: 401,
-          reason: 'Unauthorized',
-          headers: challenges.map((c) => ['WWW-Authenticate', c] as const),
-        });
-        return;
-      }
-      if (verdict.kind === 'failed') {
-        this.options.logger.debug(
-          { device: deviceName, detail: verdict.detail },
-          'SIP digest authentication failed',
-        );
-        this.refuse(request, flow, deviceName, 'sip-authentication-failed', reply);
-        return;
-      }
+    if (auth.kind === 'unknown') {
+      const removalOnly =
+        plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
+      if (removalOnly) reply(okReply([], aor, this.options.now()));
+      else this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
+      return;
     }
+    if (auth.kind === 'failed') {
+      this.refuse(request, flow, auth.deviceName, 'sip-authentication-failed', reply);
+      return;
+    }
+    const { deviceName, credential } = auth;
     const now = this.options.now();
     let entry = this.bindings.device(deviceName);
     if (plan.kind === 'query') {
@@ -309,6 +332,11 @@ export class Registrar {
       if (b === undefined && c.expires > 0) added++;
     }
     if (entry.bindings.length + added > this.maxBindings) {
+      this.options.reporter.reached(
+        'sipMaxBindingsPerDevice',
+        { address: flow.remoteAddress, device: entry.name },
+        `refused a REGISTER of ${entry.name} from ${flow.remoteAddress}: it would hold more than ${this.maxBindings} Contacts (--sip-max-bindings-per-device)`,
+      );
       reply({
         status: 403,
         reason: 'Forbidden (too many bindings)',

@@ -65,3 +65,23 @@ export function okReply(
   headers.push(['Date', sipDate(now)]);
   return { status: 200, reason: 'OK', headers };
 }
+
+/**
+ * A REGISTER with credentials from an address that failed too often: refused before any hashing, with
+ * when to try again. RFC 3261 §21.4.4: 403 "Authorization will not help, and the request SHOULD NOT be
+ * repeated"; the Retry-After (§20.33 lists it for other statuses) and the Warning tell the operator when.
+ */
+export function throttledReply(until: Date, address: string, now: number, agent: string): RegistrarReply {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now) / 1000));
+  return {
+    status: 403,
+    reason: 'Forbidden (too many failed authentications)',
+    headers: [
+      ['Retry-After', String(seconds)],
+      warningHeader(
+        agent,
+        `too many failed authentications from ${address}; not checked, try again after ${until.toISOString()} (in ${seconds} s). If this is the phone, set its SIP password to the one configured for it`,
+      ),
+    ],
+  };
+}

@@ -67,6 +67,21 @@ describe('non-INVITE server transactions (RFC 3261 §17.2.2)', () => {
     expect(flow.sent).toHaveLength(2);
   });
 
+  it('forgets the oldest completed INVITE transactions too, and says each time it has to', () => {
+    let evictions = 0;
+    const timers = new ManualTimers();
+    const table = new ServerTransactionTable({ host: timers, maxEntries: 3, onEvict: () => evictions++ });
+    const flow = new MemoryFlow();
+    for (const b of ['z9hG4bKi1', 'z9hG4bKi2', 'z9hG4bKi3', 'z9hG4bKi4', 'z9hG4bKi5'])
+      table.receive(request('INVITE', b), flow)!.respond(405, NOT_ALLOWED);
+    expect(table.size).toBe(3);
+    expect(evictions).toBe(2);
+    // The forgotten ones retransmit no more: only the three kept do, on Timer G.
+    const sent = flow.sent.length;
+    timers.advance(500);
+    expect(flow.sent.length - sent).toBe(3);
+  });
+
   it('forgets the oldest completed transactions beyond its size limit', () => {
     const table = new ServerTransactionTable({ host: new ManualTimers(), maxEntries: 2 });
     const flow = new MemoryFlow();

@@ -22,6 +22,8 @@ export interface ServerTransactionOptions {
   host?: TimerHost;
   /** Most transactions kept; beyond it the oldest completed ones are forgotten early. */
   maxEntries?: number;
+  /** Told when a completed transaction is forgotten before its timer because the table is full. */
+  onEvict?: () => void;
 }
 
 /** One request being answered. */
@@ -46,6 +48,11 @@ export class ServerTransaction {
   ) {
     this.state = isInvite ? 'proceeding' : 'trying';
     this.pending = request;
+  }
+
+  /** True once the final response went out (the request is no longer held). */
+  get answered(): boolean {
+    return this.pending === undefined;
   }
 
   /** The request being answered; only until the final response is sent. */
@@ -135,6 +142,7 @@ export class ServerTransactionTable {
   readonly timers: SipTimers;
   readonly host: TimerHost;
   private readonly maxEntries: number;
+  private readonly onEvict: () => void;
   private readonly entries = new Map<string, ServerTransaction>();
   private fifoTx: ServerTransaction[] = [];
   private fifoAt: number[] = [];
@@ -145,6 +153,7 @@ export class ServerTransactionTable {
     this.timers = options.timers ?? DEFAULT_TIMERS;
     this.host = options.host ?? SYSTEM_TIMERS;
     this.maxEntries = options.maxEntries ?? 1_000_000;
+    this.onEvict = options.onEvict ?? (() => undefined);
   }
 
   /** Transactions currently held. */
@@ -208,18 +217,24 @@ export class ServerTransactionTable {
     this.head = 0;
   }
 
-  /** @internal A final response went out. */
+  /**
+   * @internal A final response went out. Completed transactions of both kinds are kept in arrival order, so
+   * that a full table forgets the oldest first: INVITE ones end by their own timers (ACK, I, H), the others at
+   * Timer J from here.
+   */
   completed(tx: ServerTransaction): void {
-    if (tx.isInvite) return;
-    const j = timerJ(this.timers, tx.flow.reliable);
-    if (j === 0) {
+    const reliable = tx.flow.reliable;
+    if (!tx.isInvite && timerJ(this.timers, reliable) === 0) {
       // RFC 3261 §17.2.2: Timer J is zero for reliable transports: the transaction ends at once.
       tx.terminate();
       return;
     }
     this.fifoTx.push(tx);
-    this.fifoAt.push(this.host.now() + j);
-    if (this.entries.size > this.maxEntries) this.evictOldest();
+    this.fifoAt.push(this.host.now() + (tx.isInvite ? timerH(this.timers) : timerJ(this.timers, reliable)));
+    if (this.entries.size > this.maxEntries) {
+      this.evictOldest();
+      this.onEvict();
+    }
   }
 
   /** @internal */
@@ -235,8 +250,9 @@ export class ServerTransactionTable {
     this.compact();
   }
 
+  /** Forgets the oldest completed transactions until the table is within its size (some may have ended already). */
   private evictOldest(): void {
-    if (this.head < this.fifoTx.length) this.popHead();
+    while (this.entries.size > this.maxEntries && this.head < this.fifoTx.length) this.popHead();
     this.compact();
   }
 

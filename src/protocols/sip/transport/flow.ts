@@ -36,11 +36,18 @@ const DEFAULT_SIP_PORT = 5060;
  * The port a UDP response goes to, from the request's top Via: undefined (the source port) with rport.
  * RFC 3581 §4: with rport the response goes "to the IP address and port the request was received from";
  * RFC 3261 §18.2.2: otherwise to the received address (the packet source) "using the port indicated in the
- * "sent-by" value, or using port 5060 if none is specified explicitly".
+ * "sent-by" value, or using port 5060 if none is specified explicitly". A sent-by port 0 names no port a
+ * datagram can go to: it counts as absent. `maddr` is not followed: a response goes only where the request
+ * came from, never to an address a packet names (no reflection to third parties).
  */
 export function responsePort(via: Via | undefined): number | undefined {
   if (via === undefined || via.rport !== undefined) return undefined;
-  return via.port ?? DEFAULT_SIP_PORT;
+  return via.port === undefined || via.port === 0 ? DEFAULT_SIP_PORT : via.port;
+}
+
+/** A port a datagram can be sent to (dgram throws on anything else). */
+export function isSendablePort(port: number): boolean {
+  return Number.isInteger(port) && port > 0 && port < 65536;
 }
 
 /** `ip:port`, with IPv6 in brackets. */

@@ -4,28 +4,16 @@
  * (when it can be) and closed.
  */
 import net from 'node:net';
-import type { Logger } from 'pino';
 import { buildResponse } from '../serializer.js';
-import { type SipLimits } from '../parser.js';
 import { SipStreamFramer } from '../stream-framer.js';
 import type { SipFlow } from './flow.js';
 import { formatAddress, plainIp } from './flow.js';
-import type { InboundSink } from './inbound.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 const CRLF = Buffer.from('\r\n');
 
-export interface TcpTransportOptions {
+export interface TcpTransportOptions extends ConnectionOptions {
   host: string;
-  sink: InboundSink;
-  logger: Logger;
-  limits?: Partial<SipLimits>;
-  /** A connection silent for this long is closed (ms): longer than the longest registration. */
-  idleTimeoutMs: number;
-  /** A connection that has not sent a first complete message within this time is closed (ms). */
-  firstMessageTimeoutMs: number;
-  /** Most connections at once (each costs a file descriptor). */
-  maxConnections: number;
-  nextConnectionId(): number;
 }
 
 class TcpFlow implements SipFlow {
@@ -39,6 +27,7 @@ class TcpFlow implements SipFlow {
   constructor(
     private readonly socket: net.Socket,
     readonly connectionId: number,
+    private readonly options: TcpTransportOptions,
   ) {
     this.remoteAddress = plainIp(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
@@ -46,9 +35,31 @@ class TcpFlow implements SipFlow {
     this.localPort = socket.localPort ?? 0;
   }
 
+  /**
+   * Never throws: a connection that is gone is counted as a failed send. A peer that does not read
+   * while its unsent bytes pass the limit is disconnected: the node never buffers without bound.
+   */
   send(data: Buffer): boolean {
-    if (!this.isOpen()) return false;
-    this.socket.write(data);
+    const { failures, maxQueuedBytes, reporter } = this.options;
+    if (!this.isOpen()) {
+      failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
+      return false;
+    }
+    try {
+      this.socket.write(data);
+    } catch (error) {
+      failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), error);
+      return false;
+    }
+    if (this.socket.writableLength > maxQueuedBytes) {
+      const where = formatAddress(this.remoteAddress, this.remotePort);
+      reporter.reached(
+        'sipMaxQueuedBytes',
+        { address: this.remoteAddress },
+        `closed the SIP TCP connection from ${where}: it does not read what the node sends (${this.socket.writableLength} bytes waiting, --sip-max-queued-bytes ${maxQueuedBytes})`,
+      );
+      this.socket.destroy();
+    }
     return true;
   }
 
@@ -68,7 +79,6 @@ export class TcpTransport {
 
   constructor(private readonly options: TcpTransportOptions) {
     this.server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
-    this.server.maxConnections = options.maxConnections;
     this.server.on('error', (error) => options.logger.error({ err: error }, 'SIP TCP listener error'));
   }
 
@@ -90,26 +100,52 @@ export class TcpTransport {
   }
 
   private accept(socket: net.Socket): void {
-    const { sink, logger, limits } = this.options;
+    const { sink, logger, limits, connections, reporter } = this.options;
+    socket.on('error', (error) => logger.debug({ err: error }, 'SIP TCP socket error'));
+    const address = plainIp(socket.remoteAddress ?? '');
+    // A connection over a cap is closed at once: it never costs a buffer or a timer.
+    if (!connections.admit('TCP', address)) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    const flow = new TcpFlow(socket, this.options.nextConnectionId());
+    const flow = new TcpFlow(socket, this.options.nextConnectionId(), this.options);
     const framer = new SipStreamFramer(limits);
+    const waitMs = this.options.firstMessageTimeoutMs;
     let quiet = true;
-    socket.setTimeout(this.options.firstMessageTimeoutMs, () => {
-      logger.debug(
-        { address: formatAddress(flow.remoteAddress, flow.remotePort) },
-        'closing idle SIP TCP connection',
+    // The first message, and every message once begun, must be complete within waitMs, however slowly its
+    // bytes trickle in: a peer cannot hold the connection open with a byte now and then.
+    const overdue = () => {
+      const where = formatAddress(flow.remoteAddress, flow.remotePort);
+      reporter.reached(
+        'sipFirstMessageTimeoutSeconds',
+        { address },
+        quiet
+          ? `closed the SIP TCP connection from ${where}: no complete SIP request within ${waitMs / 1000} s of connecting (--sip-first-message-timeout-seconds)`
+          : `closed the SIP TCP connection from ${where}: a SIP message took longer than ${waitMs / 1000} s to arrive (--sip-first-message-timeout-seconds)`,
       );
       socket.destroy();
-    });
+    };
+    let deadline: NodeJS.Timeout | undefined = setTimeout(overdue, waitMs);
     socket.on('data', (chunk: Buffer) => {
       for (const event of framer.push(chunk)) {
+        // A message may close the connection (a peer that does not read): the rest is not served.
+        if (socket.destroyed) return;
         switch (event.type) {
           case 'message':
             if (quiet) {
               quiet = false;
-              socket.setTimeout(this.options.idleTimeoutMs);
+              // Silence after the first message is a registered phone between refreshes: only idleness ends it.
+              socket.setTimeout(this.options.idleTimeoutMs, () => {
+                logger.debug(
+                  { address: formatAddress(flow.remoteAddress, flow.remotePort) },
+                  'closing idle SIP TCP connection',
+                );
+                socket.destroy();
+              });
             }
+            clearTimeout(deadline);
+            deadline = undefined;
             sink.message(event.result, flow);
             break;
           case 'ping':
@@ -137,10 +173,13 @@ export class TcpTransport {
           }
         }
       }
+      if (deadline === undefined && framer.bufferedBytes > 0 && !socket.destroyed)
+        deadline = setTimeout(overdue, waitMs);
     });
-    socket.on('error', (error) => logger.debug({ err: error }, 'SIP TCP socket error'));
     socket.on('close', () => {
+      clearTimeout(deadline);
       this.sockets.delete(socket);
+      connections.release('TCP', address);
       sink.flowClosed(flow);
     });
   }

@@ -5,8 +5,9 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { type SipLimits, parseMessage } from '../parser.js';
 import type { SipFlow } from './flow.js';
-import { plainIp } from './flow.js';
+import { formatAddress, isSendablePort, plainIp } from './flow.js';
 import type { InboundSink } from './inbound.js';
+import type { SendFailures } from './send-failures.js';
 
 class UdpFlow implements SipFlow {
   readonly transport = 'UDP' as const;
@@ -14,22 +15,26 @@ class UdpFlow implements SipFlow {
   readonly connectionId = 0;
 
   constructor(
-    private readonly socket: dgram.Socket,
+    private readonly owner: UdpTransport,
     readonly remoteAddress: string,
     readonly remotePort: number,
-    readonly localAddress: string,
-    readonly localPort: number,
   ) {}
 
+  get localAddress(): string {
+    return this.owner.localAddress;
+  }
+
+  get localPort(): number {
+    return this.owner.port;
+  }
+
   send(data: Buffer): boolean {
-    this.socket.send(data, this.remotePort, this.remoteAddress);
-    return true;
+    return this.owner.sendTo(data, this.remotePort, this.remoteAddress);
   }
 
   /** RFC 3261 §18.2.2: to the source address, at the sent-by port, or the source port with rport (RFC 3581). */
   respond(data: Buffer, sentByPort: number | undefined): boolean {
-    this.socket.send(data, sentByPort ?? this.remotePort, this.remoteAddress);
-    return true;
+    return this.owner.sendTo(data, sentByPort ?? this.remotePort, this.remoteAddress);
   }
 
   isOpen(): boolean {
@@ -56,13 +61,16 @@ export interface UdpTransportOptions {
   port: number;
   sink: InboundSink;
   logger: Logger;
+  failures: SendFailures;
   limits?: Partial<SipLimits>;
 }
 
 export class UdpTransport {
   private readonly socket: dgram.Socket;
-  private localAddress = '';
+  localAddress = '';
   private localPort = 0;
+  /** One callback for every send: dgram reports late failures (EMSGSIZE, unreachable) through it. */
+  private readonly onSent: (error: Error | null) => void;
 
   constructor(private readonly options: UdpTransportOptions) {
     this.socket = dgram.createSocket({
@@ -71,6 +79,30 @@ export class UdpTransport {
     });
     this.socket.on('message', (datagram, rinfo) => this.onDatagram(datagram, rinfo));
     this.socket.on('error', (error) => options.logger.warn({ err: error }, 'SIP UDP socket error'));
+    this.onSent = (error) => {
+      if (!error) return;
+      // Node names the destination on the error (ExceptionWithHostPort).
+      const { address, port } = error as Error & { address?: string; port?: number };
+      options.failures.failed('UDP', formatAddress(address ?? '?', port ?? 0), error);
+    };
+  }
+
+  /**
+   * Sends one datagram; false when it cannot go. Never throws: dgram throws synchronously on port 0, a
+   * bad address or a closed socket, and whatever a peer wrote decides where a response goes.
+   */
+  sendTo(data: Buffer, port: number, address: string): boolean {
+    if (!isSendablePort(port)) {
+      this.options.failures.failed('UDP', `${address}:${port}`, 'no datagram can be sent to that port');
+      return false;
+    }
+    try {
+      this.socket.send(data, port, address, this.onSent);
+      return true;
+    } catch (error) {
+      this.options.failures.failed('UDP', formatAddress(address, port), error);
+      return false;
+    }
   }
 
   /** Binds; resolves with the actual port. */
@@ -101,11 +133,11 @@ export class UdpTransport {
 
   /** A flow towards `address:port` (for requests this server sends first). */
   flowTo(address: string, port: number): SipFlow {
-    return new UdpFlow(this.socket, address, port, this.localAddress, this.localPort);
+    return new UdpFlow(this, address, port);
   }
 
   private onDatagram(datagram: Buffer, rinfo: dgram.RemoteInfo): void {
-    const flow = new UdpFlow(this.socket, rinfo.address, rinfo.port, this.localAddress, this.localPort);
+    const flow = new UdpFlow(this, rinfo.address, rinfo.port);
     this.options.sink.message(parseMessage(datagram, this.options.limits), flow);
   }
 

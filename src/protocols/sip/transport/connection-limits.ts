@@ -1,0 +1,77 @@
+import type { LimitReporter } from '../../../services/limit-log.js';
+
+/** The transports that hold connections. */
+export type ConnectionTransport = 'TCP' | 'WS';
+
+export interface ConnectionLimitSettings {
+  /** SIP TCP connections at once in all. */
+  sipMaxTcpConnections: number;
+  /** SIP WebSocket connections at once in all. */
+  sipMaxWebSocketConnections: number;
+  /** TCP plus WebSocket connections of one source address (0: no limit). */
+  sipMaxConnectionsPerAddress: number;
+}
+
+const NAMES: Record<ConnectionTransport, string> = { TCP: 'SIP TCP', WS: 'SIP WebSocket' };
+
+/**
+ * The connections SIP holds, in all per transport and per source address across TCP and
+ * WebSocket: each costs a file descriptor and buffers, so one host cannot take them all. A
+ * connection over a cap is refused (reported); an admitted one is released when it closes.
+ */
+export class ConnectionLimits {
+  private readonly totals: Record<ConnectionTransport, number> = { TCP: 0, WS: 0 };
+  private readonly byAddress = new Map<string, number>();
+
+  constructor(
+    private readonly settings: ConnectionLimitSettings,
+    private readonly limits: LimitReporter,
+  ) {}
+
+  /** Connections held now over `transport`. */
+  count(transport: ConnectionTransport): number {
+    return this.totals[transport];
+  }
+
+  /** Whether a connection from `address` would be admitted now; a refusal is reported. Counts nothing. */
+  allows(transport: ConnectionTransport, address: string): boolean {
+    const { settings, limits } = this;
+    const total = transport === 'TCP' ? settings.sipMaxTcpConnections : settings.sipMaxWebSocketConnections;
+    if (this.totals[transport] >= total) {
+      limits.reached(
+        transport === 'TCP' ? 'sipMaxTcpConnections' : 'sipMaxWebSocketConnections',
+        { address },
+        `refused a ${NAMES[transport]} connection from ${address}: the node holds ${total} already; ` +
+          `raise ${transport === 'TCP' ? '--sip-max-tcp-connections' : '--sip-max-web-socket-connections'} if these are phones`,
+      );
+      return false;
+    }
+    const perAddress = settings.sipMaxConnectionsPerAddress;
+    if (perAddress > 0 && (this.byAddress.get(address) ?? 0) >= perAddress) {
+      limits.reached(
+        'sipMaxConnectionsPerAddress',
+        { address },
+        `refused a ${NAMES[transport]} connection from ${address}: that address holds ${perAddress} SIP connections already; ` +
+          'raise --sip-max-connections-per-address if many phones share it (NAT)',
+      );
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts a connection from `address` when it is allowed; false (reported) when it is not. */
+  admit(transport: ConnectionTransport, address: string): boolean {
+    if (!this.allows(transport, address)) return false;
+    this.totals[transport]++;
+    this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
+    return true;
+  }
+
+  /** An admitted connection closed. */
+  release(transport: ConnectionTransport, address: string): void {
+    this.totals[transport]--;
+    const n = (this.byAddress.get(address) ?? 1) - 1;
+    if (n <= 0) this.byAddress.delete(address);
+    else this.byAddress.set(address, n);
+  }
+}
