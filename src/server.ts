@@ -102,7 +102,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     const registry = new LiveRegistry();
     const statusWriter = new StatusWriter(store, logger);
-    const allocator = new DnAllocator();
+    const allocator = new DnAllocator(clock);
     const registration = new RegistrationService({
       store,
       nodeName: config.nodeName,
