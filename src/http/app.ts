@@ -96,7 +96,7 @@ function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
   if (error instanceof NotFoundError)
     return { status: 404, body: { error: 'not-found', message: error.message } };
   if (error instanceof ConflictError)
-    return { status: 409, body: { error: 'conflict', message: error.message } };
+    return { status: 409, body: { error: 'conflict', field: error.field, message: error.message } };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
     const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || '';

@@ -1,4 +1,5 @@
 import type { AutoRegistration, CallManagerNode } from '../core/node.js';
+import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
 import type { Schema } from './schema.js';
 
@@ -32,10 +33,25 @@ function toNode(row: Schema['nodes']): StoredNode {
 
 /** Call-processing nodes and their auto-registration settings. */
 export class NodeRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly flavor: Flavor,
+  ) {}
 
   async list(): Promise<StoredNode[]> {
     const rows = await this.db.selectFrom('nodes').selectAll().orderBy('name').execute();
+    return rows.map(toNode);
+  }
+
+  /**
+   * Every node, each row locked until the transaction (this repository's executor) ends, so that a
+   * check across nodes and the write that follows it cannot interleave with another's. PostgreSQL
+   * locks the rows, in name order so that two lockers never deadlock; SQLite's writer runs one
+   * transaction at a time, which serialises them already.
+   */
+  async lockAll(): Promise<StoredNode[]> {
+    const query = this.db.selectFrom('nodes').selectAll().orderBy('name');
+    const rows = await (this.flavor === 'postgres' ? query.forUpdate() : query).execute();
     return rows.map(toNode);
   }
 
