@@ -123,7 +123,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'configuration' }),
     });
 
-    const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'));
+    const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'), config.firmwareMaxFileBytes);
     const provisioningLog = new ProvisioningLog();
     const provisioning = new ProvisioningService({
       store,

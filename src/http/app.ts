@@ -238,7 +238,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)),
         );
-        await secured.register(firmwareLoadRoutes(deps.loads));
+        await secured.register(firmwareLoadRoutes(deps.loads, deps.limits));
         await secured.register(diagnosisRoutes(deps.diagnosis));
         await secured.register(phoneCsvRoutes(deps.phoneCsv));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
