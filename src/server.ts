@@ -26,6 +26,7 @@ import { LiveEvents } from './services/live-events.js';
 import { LimitLog } from './services/limit-log.js';
 import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
+import { NodeHeartbeat } from './services/node-heartbeat.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
@@ -86,6 +87,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const store = await Store.open(database);
     logger.info({ database: database.flavor, location: database.location }, 'database ready');
     await store.nodes.ensure(config.nodeName, DEFAULT_AUTO_REGISTRATION, clock());
+    // From here on the store is in use: `openucm restore` refuses to overwrite it without --force.
+    const heartbeat = new NodeHeartbeat({
+      store,
+      nodeName: config.nodeName,
+      clock,
+      logger: logger.child({ component: 'heartbeat' }),
+    });
+    await heartbeat.start();
+    started.push({ stop: () => heartbeat.stop() });
     const generatedAdminPassword = await ensureAdministrator(store, clock, options.adminPassword);
     // No phone can be registered to a node that is just starting.
     const stale = await store.devices.unregisterAllOn(config.nodeName, clock());

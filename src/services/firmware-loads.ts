@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FieldProblem } from '../core/node.js';
 import { firmwareLimits } from '../limits/firmware.js';
+import { syncPath } from './sync-path.js';
 
 export interface FirmwareFile {
   file: string;
@@ -134,15 +135,5 @@ export class FirmwareLoadStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
     }
-  }
-}
-
-/** fsync of a file, or of a directory to make a rename in it durable (the entry is the directory's data). */
-async function syncPath(file: string): Promise<void> {
-  const handle = await fsp.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -87,6 +87,21 @@ export class NodeRepository {
       .execute();
   }
 
+  /** Records that the node is running (`at`), or that it stopped cleanly (null). */
+  async heartbeat(name: string, at: Date | null): Promise<void> {
+    await this.db
+      .updateTable('nodes')
+      .set({ heartbeat_at: at?.toISOString() ?? null })
+      .where('name', '=', name)
+      .execute();
+  }
+
+  /** Each node's last heartbeat (null: stopped cleanly, or never started since heartbeats exist). */
+  async heartbeats(): Promise<{ name: string; at: Date | null }[]> {
+    const rows = await this.db.selectFrom('nodes').select(['name', 'heartbeat_at']).orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, at: r.heartbeat_at ? new Date(r.heartbeat_at) : null }));
+  }
+
   async updateAutoRegistration(name: string, ar: AutoRegistration, now: Date): Promise<void> {
     const current = await this.get(name);
     const switched = current !== null && current.autoRegistration.enabled !== ar.enabled;
