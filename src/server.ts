@@ -15,6 +15,7 @@ import type { Clock } from './services/clock.js';
 import { systemClock } from './services/clock.js';
 import { ConfigurationService } from './services/configuration-service.js';
 import { BulkJobService } from './services/bulk/bulk-job-service.js';
+import { BackupService } from './services/backup/backup-service.js';
 import { createAdministration } from './services/administration.js';
 import { DiagnosisService } from './services/diagnosis-service.js';
 import { PhoneCsv } from './services/phone-csv.js';
@@ -61,6 +62,8 @@ export interface RunningNode {
   authThrottle: AuthThrottle;
   /** Bulk Administration jobs (Migrate Phones). */
   bulkJobs: BulkJobService;
+  /** Backups the node runs: schedule, back up now, last outcome (System > Backup). */
+  backups: BackupService;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
   generatedAdminPassword: string | null;
   stop(): Promise<void>;
@@ -155,6 +158,14 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       loads,
       logger: logger.child({ component: 'bulk' }),
     });
+    const backups = new BackupService({
+      store,
+      storage: { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
+      nodeName: config.nodeName,
+      version: VERSION,
+      clock,
+      logger: logger.child({ component: 'backup' }),
+    });
     const credentialsOfDevices = new BatchedLookup((names) => store.credentials.byDevices(names));
     // SIP over WebSocket arrives through the HTTP server: the SIP core exists before HTTP listens.
     const sip = new SipServer({
@@ -177,6 +188,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.acceptWebSocket,
       bulkJobs,
+      backups,
       store,
       configuration,
       statusWriter,
@@ -262,6 +274,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     // Phones can register now: jobs that were running when the node stopped resume.
     await bulkJobs.start();
     started.push({ stop: () => bulkJobs.stop() });
+    backups.start();
+    started.push({ stop: () => backups.stop() });
     logger.info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
 
     let stopping: Promise<void> | null = null;
@@ -288,6 +302,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       limits,
       authThrottle,
       bulkJobs,
+      backups,
       generatedAdminPassword,
       stop,
     };

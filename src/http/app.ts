@@ -48,6 +48,8 @@ import { diagnosisRoutes } from './routes/diagnosis.js';
 import { phoneCsvRoutes } from './routes/phone-csv.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import type { BulkJobService } from '../services/bulk/bulk-job-service.js';
+import type { BackupService } from '../services/backup/backup-service.js';
+import { backupRoutes } from './routes/backups.js';
 import type { PhoneCsv } from '../services/phone-csv.js';
 import type { DiagnosisService } from '../services/diagnosis-service.js';
 import { DeviceDefaultService } from '../services/device-default-service.js';
@@ -74,6 +76,8 @@ export interface HttpDeps {
   administration: Administration;
   /** Bulk Administration jobs (Migrate Phones). */
   bulkJobs?: BulkJobService;
+  /** Backups the node runs (System > Backup). */
+  backups?: BackupService;
   /** SIP over WebSocket (RFC 7118) at /sip: the SIP server's acceptor. */
   sipWebSocket?: SipWebSocketAcceptor;
 }
@@ -242,6 +246,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(diagnosisRoutes(deps.diagnosis));
         await secured.register(phoneCsvRoutes(deps.phoneCsv));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
+        if (deps.backups) await secured.register(backupRoutes(deps.backups));
       });
     },
     { prefix: '/api/v1' },
