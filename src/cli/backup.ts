@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createBackup } from '../services/backup/create-backup.js';
-import type { BackupManifest } from '../services/backup/manifest.js';
+import { contentsSummary } from '../services/backup/manifest.js';
 import { RestoreRefusedError, restoreBackup } from '../services/backup/restore-backup.js';
 import { VERSION } from '../version.js';
 
@@ -36,11 +36,6 @@ function storeOf(opts: StoreOptions): Pick<Config, 'dataDir' | 'databaseUrl'> {
     flags: { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl },
   });
   return { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
-}
-
-function summary(m: BackupManifest): string {
-  const c = m.counts;
-  return `${c.phones} phones, ${c.directoryNumbers} DNs, ${c.users} users, ${m.loads.length} firmware files`;
 }
 
 /** Runs a command's work; prints an error as one line an operator can act on, with an exit code. */
@@ -76,7 +71,7 @@ export function registerBackupCommands(program: Command): void {
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else
         console.log(
-          `wrote ${result.file} (${result.bytes} bytes): ${result.manifest.database.flavor} database with ${summary(result.manifest)}`,
+          `wrote ${result.file} (${result.bytes} bytes): ${result.manifest.database.flavor} database with ${contentsSummary(result.manifest)}`,
         );
     }),
   );
@@ -102,7 +97,7 @@ export function registerBackupCommands(program: Command): void {
         const m = result.manifest;
         console.log(
           `restored the backup of ${m.createdAt} (made by ${m.madeBy}, openucm ${m.openucmVersion}) into ` +
-            `${store.databaseUrl ? 'PostgreSQL' : store.dataDir}: ${summary(m)}. Everyone signs in again.`,
+            `${store.databaseUrl ? 'PostgreSQL' : store.dataDir}: ${contentsSummary(m)}. Everyone signs in again.`,
         );
         if (result.overwroteRunning.length > 0)
           console.log(

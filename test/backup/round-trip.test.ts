@@ -5,22 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import { DATABASES } from '../support/databases.js';
+import { uploadFirmware } from '../support/firmware.js';
 import type { TestNode } from '../support/node.js';
-import { ADMIN_PASSWORD, apiClient, startTestNode } from '../support/node.js';
+import { apiClient, startTestNode } from '../support/node.js';
 import { openucm, storeFlags } from './cli.js';
-
-const BASIC = `Basic ${Buffer.from(`CCMAdministrator:${ADMIN_PASSWORD}`).toString('base64')}`;
-
-async function uploadLoad(t: TestNode, name: string, content: Buffer): Promise<void> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(content)]), name);
-  const r = await fetch(`http://127.0.0.1:${t.node.ports.http}/api/v1/firmware-loads`, {
-    method: 'POST',
-    headers: { authorization: BASIC },
-    body: form,
-  });
-  expect(r.status).toBe(201);
-}
 
 /** What an administrator sees of a node: the state a restore must bring back. */
 async function snapshot(t: TestNode) {
@@ -100,8 +88,11 @@ describe.each(DATABASES)('backup and restore on $flavor', ({ create, available }
       expect((await source.api.patch('/device-defaults/7940/SCCP', { loadId: 'P00308010200' })).status).toBe(
         200,
       );
-      await uploadLoad(source, 'P00308010200.bin', image);
-      await uploadLoad(source, 'P00308010200.loads', Buffer.from('P00308010200.bin\n'));
+      const upload = await uploadFirmware(source.node.ports.http, {
+        'P00308010200.bin': image,
+        'P00308010200.loads': Buffer.from('P00308010200.bin\n'),
+      });
+      expect(upload.status).toBe(201);
       const before = await snapshot(source);
 
       const backup = await openucm(['backup', '--out', out, ...storeFlags(source.database)]);

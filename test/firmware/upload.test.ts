@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadFirmware } from '../support/firmware.js';
 import type { TestNode } from '../support/node.js';
 import { ADMIN_PASSWORD, eventually, startTestNode } from '../support/node.js';
 
@@ -20,17 +21,8 @@ afterAll(async () => {
   await t.destroy();
 });
 
-async function upload(
-  content: Buffer,
-  name = FILE,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(content)]), name);
-  const r = await fetch(`http://127.0.0.1:${t.node.ports.http}/api/v1/firmware-loads`, {
-    method: 'POST',
-    headers: { authorization: BASIC },
-    body: form,
-  });
+async function upload(content: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await uploadFirmware(t.node.ports.http, { [FILE]: content });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 

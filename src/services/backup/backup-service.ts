@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, ValidationError } from '../configuration-service.js';
 import type { NodeStorage } from './create-backup.js';
 import { createBackup } from './create-backup.js';
+import { contentsSummary } from './manifest.js';
 import type { BackupRecord, BackupSchedule } from './schedule.js';
 import {
   ARCHIVE_NAME,
@@ -166,37 +167,33 @@ export class BackupService {
     const schedule = await this.schedule();
     const started = clock();
     const file = path.join(schedule.directory, archiveName(nodeName, started));
+    const done = (outcome: Pick<BackupRecord, 'outcome' | 'file' | 'bytes' | 'message'>): BackupRecord => ({
+      trigger,
+      node: nodeName,
+      startedAt: started.toISOString(),
+      finishedAt: clock().toISOString(),
+      ...outcome,
+    });
     let record: BackupRecord;
     try {
       const problem = await writableDirectory(schedule.directory);
       if (problem) throw new Error(problem);
       const result = await createBackup({ ...storage, out: file, madeBy: nodeName, version, now: started });
-      const c = result.manifest.counts;
-      record = {
-        trigger,
-        node: nodeName,
-        startedAt: started.toISOString(),
-        finishedAt: clock().toISOString(),
+      record = done({
         outcome: 'succeeded',
         file: result.file,
         bytes: result.bytes,
-        message:
-          `${c.phones} phones, ${c.directoryNumbers} DNs, ${c.users} users, ${result.manifest.loads.length} firmware files` +
-          result.warnings.map((w) => `; ${w}`).join(''),
-      };
+        message: [contentsSummary(result.manifest), ...result.warnings].join('; '),
+      });
       logger.info({ file: result.file, bytes: result.bytes, trigger }, `backup written to ${result.file}`);
       await this.applyRetention(schedule);
     } catch (error) {
-      record = {
-        trigger,
-        node: nodeName,
-        startedAt: started.toISOString(),
-        finishedAt: clock().toISOString(),
+      record = done({
         outcome: 'failed',
         file: null,
         bytes: null,
         message: `the backup into ${schedule.directory} failed: ${(error as Error).message}`,
-      };
+      });
       logger.error(
         { err: error, trigger },
         `${record.message}; the node keeps running, fix the cause and back up again`,

@@ -52,3 +52,9 @@ export const manifestSchema = z.object({
 export type BackupManifest = z.infer<typeof manifestSchema>;
 export type ArchivedFile = z.infer<typeof archivedFileSchema>;
 export type BackupCounts = BackupManifest['counts'];
+
+/** What a backup holds, in the words the CLI and the UI print: "37 phones, 37 DNs, 2 users, 2 firmware files". */
+export function contentsSummary(manifest: BackupManifest): string {
+  const c = manifest.counts;
+  return `${c.phones} phones, ${c.directoryNumbers} DNs, ${c.users} users, ${manifest.loads.length} firmware files`;
+}

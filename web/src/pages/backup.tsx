@@ -1,37 +1,11 @@
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { ApiError, get, patch, post } from '../api/client';
+import type { BackupRecord, BackupSchedule, BackupStatus } from '../api/types';
 import { Field, Loading, Notice, PageTitle, SelectField } from '../components/ui';
 import { byteSize, dateTime, number } from '../format';
 import { useLoad } from '../hooks';
 import { useSession } from '../session';
-
-interface BackupSchedule {
-  enabled: boolean;
-  intervalHours: number;
-  directory: string;
-  keep: number;
-  node: string;
-}
-
-interface BackupRecord {
-  trigger: 'scheduled' | 'manual';
-  node: string;
-  startedAt: string;
-  finishedAt: string;
-  outcome: 'succeeded' | 'failed';
-  file: string | null;
-  bytes: number | null;
-  message: string;
-}
-
-interface BackupStatus {
-  schedule: BackupSchedule;
-  last: BackupRecord | null;
-  running: boolean;
-  nextAt: string | null;
-  archives: { file: string; bytes: number; modifiedAt: string }[];
-}
 
 type Result = { kind: 'ok' | 'error'; text: string; field?: string } | null;
 
