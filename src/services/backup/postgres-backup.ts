@@ -8,7 +8,7 @@ import type { DatabaseContents } from './sqlite-copy.js';
 /** Where Debian and Ubuntu install each major version of the PostgreSQL client programs. */
 const DEBIAN_PG_LIB = '/usr/lib/postgresql';
 
-interface PgTool {
+export interface PgTool {
   path: string;
   version: string;
   major: number;
@@ -52,9 +52,21 @@ async function toolAt(program: string): Promise<PgTool | null> {
 }
 
 /**
- * `name` (pg_dump, psql) of at least the server's major version: pg_dump refuses to dump a newer
- * server. The one on PATH first, then Debian's per-version directories, newest first.
+ * Of the `found` versions of `name` (in order of preference), the first of at least the server's
+ * major version: pg_dump refuses to dump a newer server. Throws naming what to install.
  */
+export function chooseTool(name: 'pg_dump' | 'psql', found: readonly PgTool[], serverMajor: number): PgTool {
+  const fit = found.find((t) => t.major >= serverMajor);
+  if (fit) return fit;
+  const have =
+    found.length > 0 ? `only ${found.map((t) => t.version).join(', ')} found` : `${name} not found`;
+  throw new Error(
+    `${name} of PostgreSQL ${serverMajor} or newer is needed for a PostgreSQL ${serverMajor} server (${have}): ` +
+      `install postgresql-client-${serverMajor} (Debian/Ubuntu) or put its bin directory on PATH`,
+  );
+}
+
+/** `name` on PATH, then in Debian's per-version directories, newest first (see chooseTool). */
 async function findTool(name: 'pg_dump' | 'psql', serverMajor: number): Promise<PgTool> {
   const versions = fs.existsSync(DEBIAN_PG_LIB)
     ? fs
@@ -65,15 +77,10 @@ async function findTool(name: 'pg_dump' | 'psql', serverMajor: number): Promise<
   const found: PgTool[] = [];
   for (const program of [name, ...versions.map((v) => path.join(DEBIAN_PG_LIB, v, 'bin', name))]) {
     const tool = await toolAt(program);
-    if (tool && tool.major >= serverMajor) return tool;
     if (tool) found.push(tool);
+    if (tool && tool.major >= serverMajor) break;
   }
-  const have =
-    found.length > 0 ? `only ${found.map((t) => t.version).join(', ')} found` : `${name} not found`;
-  throw new Error(
-    `${name} of PostgreSQL ${serverMajor} or newer is needed for a PostgreSQL ${serverMajor} server (${have}): ` +
-      `install postgresql-client-${serverMajor} (Debian/Ubuntu) or put its bin directory on PATH`,
-  );
+  return chooseTool(name, found, serverMajor);
 }
 
 /**
