@@ -4,7 +4,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sqlitePath } from '../../store/database.js';
 import { MIGRATION_NAMES } from '../../store/migrations/index.js';
-import { runningNodes } from '../node-heartbeat.js';
+import { HEARTBEAT_FRESH_MS, runningNodes } from '../node-heartbeat.js';
 import { syncPath } from '../sync-path.js';
 import type { NodeStorage } from './create-backup.js';
 import { describeFile, workDirectory } from './files.js';
@@ -118,7 +118,7 @@ export async function restoreBackup(
       const who = running.map((r) => `${r.name} (heartbeat ${Math.round(r.ageMs / 1000)} s ago)`).join(', ');
       throw new RestoreRefusedError(
         `node ${who} is running on this store: stop every node that uses it, then restore. ` +
-          'A node stopped without a clean shutdown counts as running for 30 s after its last heartbeat. ' +
+          `A node stopped without a clean shutdown counts as running for ${HEARTBEAT_FRESH_MS / 1000} s after its last heartbeat. ` +
           '--force overwrites the store of a running node (then restart it at once)',
       );
     }
