@@ -117,7 +117,7 @@ export async function restoreBackup(
     if (running.length > 0 && !options.force) {
       const who = running.map((r) => `${r.name} (heartbeat ${Math.round(r.ageMs / 1000)} s ago)`).join(', ');
       throw new RestoreRefusedError(
-        `node ${who} is running on this store: stop every node that uses it, then restore. ` +
+        `${running.length === 1 ? `node ${who} is` : `nodes ${who} are`} running on this store: stop every node that uses it, then restore. ` +
           `A node stopped without a clean shutdown counts as running for ${HEARTBEAT_FRESH_MS / 1000} s after its last heartbeat. ` +
           '--force overwrites the store of a running node (then restart it at once)',
       );
