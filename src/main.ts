@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Config } from './config.js';
 import { ConfigError, envName, loadConfig } from './config.js';
+import { registerBackupCommands } from './cli/backup.js';
 import { registerBulkCommands } from './cli/bulk.js';
 import { registerDiagnoseCommand } from './cli/diagnose.js';
 import { flagOf, LIMITS } from './limits/index.js';
@@ -101,5 +102,7 @@ registerDiagnoseCommand(program);
 registerSimCommand(program);
 
 registerBulkCommands(program);
+
+registerBackupCommands(program);
 
 await program.parseAsync(process.argv);

@@ -15,6 +15,7 @@ import type { Clock } from './services/clock.js';
 import { systemClock } from './services/clock.js';
 import { ConfigurationService } from './services/configuration-service.js';
 import { BulkJobService } from './services/bulk/bulk-job-service.js';
+import { BackupService } from './services/backup/backup-service.js';
 import { createAdministration } from './services/administration.js';
 import { DiagnosisService } from './services/diagnosis-service.js';
 import { PhoneCsv } from './services/phone-csv.js';
@@ -26,6 +27,7 @@ import { LiveEvents } from './services/live-events.js';
 import { LimitLog } from './services/limit-log.js';
 import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
+import { NodeHeartbeat } from './services/node-heartbeat.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
@@ -60,6 +62,8 @@ export interface RunningNode {
   authThrottle: AuthThrottle;
   /** Bulk Administration jobs (Migrate Phones). */
   bulkJobs: BulkJobService;
+  /** Backups the node runs: schedule, back up now, last outcome (System > Backup). */
+  backups: BackupService;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
   generatedAdminPassword: string | null;
   stop(): Promise<void>;
@@ -86,6 +90,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const store = await Store.open(database);
     logger.info({ database: database.flavor, location: database.location }, 'database ready');
     await store.nodes.ensure(config.nodeName, DEFAULT_AUTO_REGISTRATION, clock());
+    // From here on the store is in use: `openucm restore` refuses to overwrite it without --force.
+    const heartbeat = new NodeHeartbeat({
+      store,
+      nodeName: config.nodeName,
+      clock,
+      logger: logger.child({ component: 'heartbeat' }),
+    });
+    await heartbeat.start();
+    started.push({ stop: () => heartbeat.stop() });
     const generatedAdminPassword = await ensureAdministrator(store, clock, options.adminPassword);
     // No phone can be registered to a node that is just starting.
     const stale = await store.devices.unregisterAllOn(config.nodeName, clock());
@@ -102,7 +115,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     const registry = new LiveRegistry();
     const statusWriter = new StatusWriter(store, logger);
-    const allocator = new DnAllocator();
+    const allocator = new DnAllocator(clock);
     const registration = new RegistrationService({
       store,
       nodeName: config.nodeName,
@@ -123,7 +136,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'configuration' }),
     });
 
-    const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'));
+    const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'), config.firmwareMaxFileBytes);
     const provisioningLog = new ProvisioningLog();
     const provisioning = new ProvisioningService({
       store,
@@ -144,6 +157,14 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       nodeName: config.nodeName,
       loads,
       logger: logger.child({ component: 'bulk' }),
+    });
+    const backups = new BackupService({
+      store,
+      storage: { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
+      nodeName: config.nodeName,
+      version: VERSION,
+      clock,
+      logger: logger.child({ component: 'backup' }),
     });
     const credentialsOfDevices = new BatchedLookup((names) => store.credentials.byDevices(names));
     // SIP over WebSocket arrives through the HTTP server: the SIP core exists before HTTP listens.
@@ -171,6 +192,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,
       bulkJobs,
+      backups,
       store,
       configuration,
       statusWriter,
@@ -256,6 +278,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     // Phones can register now: jobs that were running when the node stopped resume.
     await bulkJobs.start();
     started.push({ stop: () => bulkJobs.stop() });
+    backups.start();
+    started.push({ stop: () => backups.stop() });
     logger.info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
 
     let stopping: Promise<void> | null = null;
@@ -282,6 +306,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       limits,
       authThrottle,
       bulkJobs,
+      backups,
       generatedAdminPassword,
       stop,
     };

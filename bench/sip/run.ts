@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { buildOpenucm } from './build.js';
 import { startKamailio } from './kamailio.js';
 import { treeCpuSeconds, treeMemory } from '../proc.js';
 import type { SippResult } from './sipp.js';
@@ -194,32 +195,10 @@ async function api(method: string, route: string, body?: unknown): Promise<unkno
 
 const BUILD = path.join(RESULTS, 'sip-build');
 
-/** Builds openucm as `npm run build` does (tsc), into bench/results/sip-build/, so the node runs as shipped. */
-function buildOpenucm(): void {
+/** Builds openucm as `npm run build` does (tsc), into bench/results/sip-build/; a failed build ends the bench. */
+function build(): void {
   log('building openucm (tsc -p tsconfig.build.json) into bench/results/sip-build/');
-  fs.rmSync(BUILD, { recursive: true, force: true });
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        path.join(BUILD, 'dist'),
-      ],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-  } catch {
-    // Type errors elsewhere in the tree still emit JavaScript; only a missing entry point is fatal.
-  }
-  if (!fs.existsSync(path.join(BUILD, 'dist', 'main.js')))
-    throw new Error('the build produced no dist/main.js');
-  // src/version.ts reads ../package.json from dist/.
-  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(BUILD, 'package.json'));
+  buildOpenucm({ root: ROOT, outDir: BUILD });
 }
 
 async function startOpenucm(dataDir: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
@@ -420,7 +399,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-bench-sip-'));
   const csvs = splitCsv(writeCsv(work), work);
-  if (!values['from-source']) buildOpenucm();
+  if (!values['from-source']) build();
   log(
     `${PHONES} phones, ${IN_FLIGHT} REGISTERs in flight, ${SIPP_PROCESSES} SIPp process(es), ${rounds} round(s); load ${loadAverage()}`,
   );

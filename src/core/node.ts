@@ -23,6 +23,8 @@ export const DEFAULT_AUTO_REGISTRATION: AutoRegistration = {
 export interface FieldProblem {
   field: string;
   message: string;
+  /** The change clashes with another node's current setting (named here), not with a rule of its own. */
+  conflictsWith?: string;
 }
 
 function rangeValue(dn: string): bigint {
@@ -97,6 +99,7 @@ export function autoRegistrationProblems(input: {
           message:
             `range ${proposed.startingDn}–${proposed.endingDn} overlaps node ${other.name}'s range ` +
             `${o.startingDn}–${o.endingDn}; two nodes would hand out the same numbers`,
+          conflictsWith: other.name,
         },
       ];
     }

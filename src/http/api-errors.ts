@@ -5,8 +5,11 @@ export const API_ERRORS = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-large': 413,
   'too-many-requests': 429,
   internal: 500,
+  /** A backup the node ran failed; the message says why. */
+  'backup-failed': 500,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

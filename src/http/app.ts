@@ -48,6 +48,8 @@ import { diagnosisRoutes } from './routes/diagnosis.js';
 import { phoneCsvRoutes } from './routes/phone-csv.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import type { BulkJobService } from '../services/bulk/bulk-job-service.js';
+import type { BackupService } from '../services/backup/backup-service.js';
+import { backupRoutes } from './routes/backups.js';
 import type { PhoneCsv } from '../services/phone-csv.js';
 import type { DiagnosisService } from '../services/diagnosis-service.js';
 import { DeviceDefaultService } from '../services/device-default-service.js';
@@ -74,6 +76,8 @@ export interface HttpDeps {
   administration: Administration;
   /** Bulk Administration jobs (Migrate Phones). */
   bulkJobs?: BulkJobService;
+  /** Backups the node runs (System > Backup). */
+  backups?: BackupService;
   /** SIP over WebSocket (RFC 7118) at /sip: the SIP server's acceptor. */
   sipWebSocket?: SipWebSocketAcceptor;
 }
@@ -96,7 +100,7 @@ function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
   if (error instanceof NotFoundError)
     return { status: 404, body: { error: 'not-found', message: error.message } };
   if (error instanceof ConflictError)
-    return { status: 409, body: { error: 'conflict', message: error.message } };
+    return { status: 409, body: { error: 'conflict', field: error.field, message: error.message } };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
     const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || '';
@@ -238,10 +242,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)),
         );
-        await secured.register(firmwareLoadRoutes(deps.loads));
+        await secured.register(firmwareLoadRoutes(deps.loads, deps.limits));
         await secured.register(diagnosisRoutes(deps.diagnosis));
         await secured.register(phoneCsvRoutes(deps.phoneCsv));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
+        if (deps.backups) await secured.register(backupRoutes(deps.backups));
       });
     },
     { prefix: '/api/v1' },

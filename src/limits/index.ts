@@ -3,6 +3,7 @@
  * area. Each is a setting (config file, OPENUCM_* variable, flag) with a default.
  */
 import { authLimits } from './auth.js';
+import { firmwareLimits } from './firmware.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
@@ -16,6 +17,7 @@ export const LIMITS = {
   ...provisioningLimits,
   ...httpLimits,
   ...authLimits,
+  ...firmwareLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

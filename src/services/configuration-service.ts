@@ -21,8 +21,16 @@ export class ValidationError extends Error {
 /** A resource that does not exist; the API answers 404. */
 export class NotFoundError extends Error {}
 
-/** A request that cannot be carried out in the device's current state; the API answers 409. */
-export class ConflictError extends Error {}
+/** A request that cannot be carried out in the current state of it or another resource; the API answers 409. */
+export class ConflictError extends Error {
+  constructor(
+    message: string,
+    /** The field of the request that clashes, when one does. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface ConfigurationServiceDeps {
   store: Store;
@@ -71,32 +79,46 @@ export class ConfigurationService {
     return node;
   }
 
-  /** Changes a node's auto-registration setting after checking every rule of core/node. */
-  async updateAutoRegistration(name: string, changes: Partial<AutoRegistration>): Promise<StoredNode> {
+  /**
+   * Changes a node's auto-registration setting after checking every rule of core/node. A range
+   * overlapping another node's is a conflict (409): it clashes with that node's current setting.
+   */
+  async updateAutoRegistration(
+    name: string,
+    changes: Partial<AutoRegistration>,
+  ): Promise<{ before: StoredNode; after: StoredNode }> {
     const { store, clock, allocator } = this.deps;
-    const node = await this.getNode(name);
-    const proposed: AutoRegistration = { ...node.autoRegistration, ...changes };
-    const others = (await store.nodes.list()).filter((n) => n.name !== name && n.autoRegistration.enabled);
-    const current = node.autoRegistration;
-    const assigned = (
-      await store.devices.dnsWithLength(current.startingDn.length, current.endingDn.length)
-    ).filter((dn) => inRange(current, dn));
-    const problems = autoRegistrationProblems({
-      nodeName: name,
-      proposed,
-      current,
-      otherNodes: proposed.enabled ? others : [],
-      assignedInCurrentRange: assigned,
+    // The check and the write in one transaction with the nodes locked: two changes at once, on
+    // this node or on another sharing PostgreSQL, cannot both pass the overlap check.
+    const { before, proposed } = await store.transaction(async (tx) => {
+      const nodes = await tx.nodes.lockAll();
+      const node = nodes.find((n) => n.name === name);
+      if (!node) throw new NotFoundError(`node ${name} does not exist`);
+      const current = node.autoRegistration;
+      const proposed: AutoRegistration = { ...current, ...changes };
+      const others = nodes.filter((n) => n.name !== name && n.autoRegistration.enabled);
+      const assigned = (
+        await tx.devices.dnsWithLength(current.startingDn.length, current.endingDn.length)
+      ).filter((dn) => inRange(current, dn));
+      const [problem] = autoRegistrationProblems({
+        nodeName: name,
+        proposed,
+        current,
+        otherNodes: proposed.enabled ? others : [],
+        assignedInCurrentRange: assigned,
+      });
+      if (problem?.conflictsWith) throw new ConflictError(problem.message, problem.field);
+      if (problem) throw new ValidationError(problem);
+      await tx.nodes.updateAutoRegistration(name, proposed, clock());
+      return { before: node, proposed };
     });
-    if (problems.length > 0) throw new ValidationError(problems[0]);
-    await store.nodes.updateAutoRegistration(name, proposed, clock());
     allocator.invalidate();
     this.deps.logger.info(
       { node: name, autoRegistration: proposed },
       'auto-registration settings changed; they apply to the next registration',
     );
     this.deps.live.emit('configuration-changed', { what: 'node', name });
-    return this.getNode(name);
+    return { before, after: await this.getNode(name) };
   }
 
   async searchPhones(query: PhoneQuery): Promise<{ items: DeviceRecord[]; total: number }> {

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FieldProblem } from '../core/node.js';
+import { firmwareLimits } from '../limits/firmware.js';
+import { syncPath } from './sync-path.js';
 
 export interface FirmwareFile {
   file: string;
@@ -36,9 +39,27 @@ function loadIdOf(file: string): string {
   return ext ? file.slice(0, -ext.length) : file;
 }
 
+/** An upload larger than the node's firmware file limit (`firmwareMaxFileBytes`). */
+export class FirmwareTooLargeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `${file} is larger than the firmware file limit of ${maxBytes} bytes, so it was not stored ` +
+        '(a file of that name stored before is kept). Raise --firmware-max-file-bytes ' +
+        '(OPENUCM_FIRMWARE_MAX_FILE_BYTES) if the file is right',
+    );
+  }
+}
+
 /** Firmware load files in one directory under the data dir, served over TFTP by name. */
 export class FirmwareLoadStore {
-  constructor(readonly directory: string) {
+  constructor(
+    readonly directory: string,
+    /** Largest file `save` stores. */
+    readonly maxFileBytes: number = firmwareLimits.firmwareMaxFileBytes.default,
+  ) {
     fs.mkdirSync(directory, { recursive: true });
   }
 
@@ -71,15 +92,32 @@ export class FirmwareLoadStore {
     );
   }
 
-  /** Stores an uploaded file; a partial upload never replaces a complete one. */
-  async save(file: string, content: Readable): Promise<FirmwareFile> {
+  /**
+   * Stores an uploaded file. It is written to a temporary file and synced to disk; only a complete
+   * upload (the stream ended without error, `truncated()` says the sender's parser cut nothing, and
+   * it has at most `maxFileBytes`) then replaces the file of that name. A broken, truncated or
+   * oversized upload leaves that file as it was.
+   */
+  async save(file: string, content: Readable, truncated: () => boolean = () => false): Promise<FirmwareFile> {
     const problem = firmwareFileNameProblem(file);
     if (problem) throw Object.assign(new Error(problem.message), { problem });
     const target = path.join(this.directory, file);
     const temporary = path.join(this.directory, `.${file}.${process.pid}.uploading`);
+    let bytes = 0;
+    const maxBytes = this.maxFileBytes;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(bytes > maxBytes ? new FirmwareTooLargeError(file, maxBytes) : null, chunk);
+      },
+    });
     try {
-      await pipeline(content, fs.createWriteStream(temporary));
+      await pipeline(content, counted, fs.createWriteStream(temporary));
+      if (truncated()) throw new FirmwareTooLargeError(file, maxBytes);
+      // Durable before acknowledged: the content, then the rename, reach the disk before the 201.
+      await syncPath(temporary);
       await fsp.rename(temporary, target);
+      await syncPath(this.directory);
     } finally {
       await fsp.rm(temporary, { force: true });
     }

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
 import type { Device } from '../core/device.js';
 import type { RowError } from '../core/phone-row.js';
@@ -9,6 +8,7 @@ import type { PhoneQuery } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
+import { spreadsheetCsv, textOfSpreadsheetCell } from './spreadsheet-csv.js';
 
 export interface ImportProgress {
   phase: 'validating' | 'writing';
@@ -39,26 +39,28 @@ export class PhoneCsv {
     private readonly logger: Logger,
   ) {}
 
-  /** The phone CSV, a chunk per page of devices. */
+  /** The phone CSV, a chunk per page of devices; cells a spreadsheet would run as formulas are escaped. */
   async *exportPhones(filter: Omit<PhoneQuery, 'page' | 'pageSize'> = {}): AsyncGenerator<string> {
     let lineColumns = 1;
     for await (const page of this.store.devices.all(1000, filter)) {
       for (const d of page) lineColumns = Math.max(lineColumns, ...d.lines.map((l) => l.index));
     }
     const lineHeaders = Array.from({ length: lineColumns }, (_, i) => `Line ${i + 1}`);
-    yield stringify([[...PHONE_CSV_COLUMNS, ...lineHeaders]]);
+    yield spreadsheetCsv([[...PHONE_CSV_COLUMNS, ...lineHeaders]]);
     for await (const page of this.store.devices.all(1000, filter)) {
-      yield stringify(page.map((d) => phoneRow(d, lineColumns)));
+      yield spreadsheetCsv(page.map((d) => phoneRow(d, lineColumns)));
     }
   }
 
   /** DN, device and line of every directory number. */
   async *exportDirectoryNumbers(): AsyncGenerator<string> {
-    yield stringify([['Directory Number', 'Device Name', 'Line', 'Description']]);
+    yield spreadsheetCsv([['Directory Number', 'Device Name', 'Line', 'Description']]);
     for (let offset = 0; ; offset += 1000) {
       const { items } = await this.store.devices.listDirectoryNumbers({ limit: 1000, offset });
       if (items.length === 0) return;
-      yield stringify(items.map((i) => [i.dn, i.deviceName ?? '', i.lineIndex ?? '', i.description ?? '']));
+      yield spreadsheetCsv(
+        items.map((i) => [i.dn, i.deviceName ?? '', i.lineIndex ?? '', i.description ?? '']),
+      );
     }
   }
 
@@ -110,7 +112,11 @@ export class PhoneCsv {
           });
           continue;
         }
-        const parsed = parsePhoneRow(info.lines, record);
+        // An exported file comes back as it went out: the apostrophe export put before a formula goes.
+        const text = Object.fromEntries(
+          Object.entries(record).map(([column, cell]) => [column, textOfSpreadsheetCell(cell)]),
+        );
+        const parsed = parsePhoneRow(info.lines, text);
         if (parsed.ok) devices.push({ line: info.lines, device: parsed.device });
         else parsed.errors.forEach(addError);
         const rows = devices.length + errorCount;

@@ -31,7 +31,12 @@ export function openDatabase(options: {
 }): StoreDatabase {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onBackgroundError);
   fs.mkdirSync(options.dataDir, { recursive: true });
-  return openSqlite(path.join(options.dataDir, 'openucm.sqlite'), options.onBackgroundError);
+  return openSqlite(sqlitePath(options.dataDir), options.onBackgroundError);
+}
+
+/** The SQLite database file of a node whose data directory is `dataDir`. */
+export function sqlitePath(dataDir: string): string {
+  return path.join(dataDir, 'openucm.sqlite');
 }
 
 /** SQLite in WAL mode, its writing connection in a thread of its own (see sqlite-thread/). */

@@ -1,4 +1,5 @@
 import type { AutoRegistration, CallManagerNode } from '../core/node.js';
+import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
 import type { Schema } from './schema.js';
 
@@ -32,10 +33,25 @@ function toNode(row: Schema['nodes']): StoredNode {
 
 /** Call-processing nodes and their auto-registration settings. */
 export class NodeRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly flavor: Flavor,
+  ) {}
 
   async list(): Promise<StoredNode[]> {
     const rows = await this.db.selectFrom('nodes').selectAll().orderBy('name').execute();
+    return rows.map(toNode);
+  }
+
+  /**
+   * Every node, each row locked until the transaction (this repository's executor) ends, so that a
+   * check across nodes and the write that follows it cannot interleave with another's. PostgreSQL
+   * locks the rows, in name order so that two lockers never deadlock; SQLite's writer runs one
+   * transaction at a time, which serialises them already.
+   */
+  async lockAll(): Promise<StoredNode[]> {
+    const query = this.db.selectFrom('nodes').selectAll().orderBy('name');
+    const rows = await (this.flavor === 'postgres' ? query.forUpdate() : query).execute();
     return rows.map(toNode);
   }
 
@@ -69,6 +85,21 @@ export class NodeRepository {
       .set({ address: endpoint.address, sccp_port: endpoint.sccpPort, sip_port: endpoint.sipPort })
       .where('name', '=', name)
       .execute();
+  }
+
+  /** Records that the node is running (`at`), or that it stopped cleanly (null). */
+  async heartbeat(name: string, at: Date | null): Promise<void> {
+    await this.db
+      .updateTable('nodes')
+      .set({ heartbeat_at: at?.toISOString() ?? null })
+      .where('name', '=', name)
+      .execute();
+  }
+
+  /** Each node's last heartbeat (null: stopped cleanly, or never started since heartbeats exist). */
+  async heartbeats(): Promise<{ name: string; at: Date | null }[]> {
+    const rows = await this.db.selectFrom('nodes').select(['name', 'heartbeat_at']).orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, at: r.heartbeat_at ? new Date(r.heartbeat_at) : null }));
   }
 
   async updateAutoRegistration(name: string, ar: AutoRegistration, now: Date): Promise<void> {

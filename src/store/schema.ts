@@ -14,6 +14,8 @@ export interface Schema {
     address: string | null;
     sccp_port: number | null;
     sip_port: number | null;
+    /** When the node last said it is running (ISO-8601); null once it stopped cleanly. */
+    heartbeat_at: string | null;
   };
   devices: {
     name: string;

@@ -40,7 +40,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
   return {
     devices: new DeviceRepository(db, flavor),
     deviceDefaults: new DeviceDefaultRepository(db),
-    nodes: new NodeRepository(db),
+    nodes: new NodeRepository(db, flavor),
     parameters: new ParameterRepository(db),
     events: new EventRepository(db, flavor),
     users: new UserRepository(db),
@@ -75,7 +75,7 @@ export class Store implements Repositories {
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db, database.flavor);
     this.deviceDefaults = new DeviceDefaultRepository(database.db);
-    this.nodes = new NodeRepository(database.db);
+    this.nodes = new NodeRepository(database.db, database.flavor);
     this.parameters = new ParameterRepository(database.db);
     this.events = new EventRepository(database.db, database.flavor);
     this.users = new UserRepository(database.db);

@@ -87,12 +87,16 @@ describe('nodes', () => {
     expect((await t.api.get<NodeBody>('/nodes/cm1')).body.autoRegistration.startingDn).toBe('1000');
   });
 
-  it('refuses non-digits, start > end, overlap with another node, and dropping assigned DNs', async () => {
+  it('refuses non-digits, start > end, overlap with another node (409), and dropping assigned DNs', async () => {
     expect((await refused({ endingDn: '19a9' })).field).toBe('endingDn');
     expect((await refused({ startingDn: '1500', endingDn: '1400' })).message).toContain('lower than');
-    expect((await refused({ startingDn: '1000', endingDn: '5500' })).message).toContain(
-      "overlaps node cm2's range",
-    );
+    // An overlap clashes with another node's current range: a conflict, not a malformed value.
+    const overlap = await t.api.patch<ErrorBody>('/nodes/cm1', {
+      autoRegistration: { startingDn: '1000', endingDn: '5500' },
+    });
+    expect(overlap.status).toBe(409);
+    expect(overlap.body).toMatchObject({ error: 'conflict', field: 'startingDn' });
+    expect(overlap.body.message).toContain("overlaps node cm2's range");
     const dropping = await refused({ startingDn: '1001', endingDn: '1999' });
     expect(dropping.field).toBe('startingDn');
     expect(dropping.message).toContain('1000');

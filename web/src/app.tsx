@@ -5,6 +5,7 @@ import { Layout } from './components/layout';
 import { LiveProvider } from './live';
 import { ApiKeysPage } from './pages/api-keys';
 import { AuditLogPage } from './pages/audit-log';
+import { BackupPage } from './pages/backup';
 import { BulkPage } from './pages/bulk';
 import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
 import { ChangePasswordPage } from './pages/change-password';
@@ -31,6 +32,7 @@ function Routes() {
   if (path === '/') return <DashboardPage />;
   if (path === '/enterprise-parameters') return <EnterpriseParametersPage />;
   if (path === '/nodes') return <NodesPage />;
+  if (path === '/backup') return <BackupPage />;
   if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;
   if (path === '/phones') return <PhonesPage />;
   if (path === '/phones/new') return <NewPhonePage />;

@@ -29,3 +29,16 @@ export function valueText(v: unknown): string {
   if (v === null || v === undefined) return '—';
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
+
+/** 1,234,567 bytes as "1.2 MB". */
+export function byteSize(n: number): string {
+  if (n < 1024) return `${number(n)} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}

@@ -45,14 +45,16 @@ export const nodeRoutes =
       schema: {
         tags,
         summary:
-          'Change auto-registration of a node (enabled, startingDn, endingDn); refused with the rule that a value breaks',
+          "Change auto-registration of a node (enabled, startingDn, endingDn); refused with the rule that a value breaks (409 when the range overlaps another node's)",
         params: z.object({ name: z.string() }),
         body: nodePatchSchema,
-        response: { 200: nodeSchema, 400: errorSchema, 404: errorSchema },
+        response: { 200: nodeSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
       handler: async (request) => {
-        const before = await config.getNode(request.params.name);
-        const after = await config.updateAutoRegistration(request.params.name, request.body.autoRegistration);
+        const { before, after } = await config.updateAutoRegistration(
+          request.params.name,
+          request.body.autoRegistration,
+        );
         await request.audit({
           action: 'update',
           target: 'node',

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../spreadsheet-csv.js';
 import type { BulkJobItemRecord } from '../../store/bulk-job-repository.js';
 
 const COLUMNS = [
@@ -34,5 +34,5 @@ export function reportCsv(items: BulkJobItemRecord[]): string {
     i.startedAt ?? '',
     i.finishedAt ?? '',
   ]);
-  return stringify([COLUMNS, ...rows]);
+  return spreadsheetCsv([COLUMNS, ...rows]);
 }

@@ -7,6 +7,7 @@ import { sipCredentials } from './0002-sip-credentials.js';
 import { provisioning } from './0003-provisioning.js';
 import { admin } from './0004-admin.js';
 import { bulkJobs } from './0005-bulk-jobs.js';
+import { nodeHeartbeat } from './0006-node-heartbeat.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -16,7 +17,11 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0003-provisioning': provisioning,
   '0004-admin': admin,
   '0005-bulk-jobs': bulkJobs,
+  '0006-node-heartbeat': nodeHeartbeat,
 };
+
+/** The migrations this version of openucm knows: a backup made by a newer one may need others. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */
 export async function migrateToLatest(db: Kysely<unknown>, flavor: Flavor): Promise<void> {

@@ -312,3 +312,31 @@ export interface BulkJobProgressEvent {
   progress: JobProgress;
   at: string;
 }
+
+/** GET /backups (System > Backup). */
+export interface BackupSchedule {
+  enabled: boolean;
+  intervalHours: number;
+  directory: string;
+  keep: number;
+  node: string;
+}
+
+export interface BackupRecord {
+  trigger: 'scheduled' | 'manual';
+  node: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: 'succeeded' | 'failed';
+  file: string | null;
+  bytes: number | null;
+  message: string;
+}
+
+export interface BackupStatus {
+  schedule: BackupSchedule;
+  last: BackupRecord | null;
+  running: boolean;
+  nextAt: string | null;
+  archives: { file: string; bytes: number; modifiedAt: string }[];
+}

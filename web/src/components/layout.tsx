@@ -16,6 +16,7 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
     items: [
       { label: 'Enterprise Parameters', href: '/enterprise-parameters' },
       { label: 'Cisco Unified CM', href: '/nodes' },
+      { label: 'Backup', href: '/backup' },
     ],
   },
   {

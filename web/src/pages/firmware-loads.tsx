@@ -3,23 +3,10 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, del, get, uploadFiles } from '../api/client';
 import type { DeviceDefault, FirmwareFile, FirmwareLoad } from '../api/types';
 import { Loading, Notice, PageTitle } from '../components/ui';
-import { dateTime, number } from '../format';
+import { byteSize, dateTime, number } from '../format';
 import { useLoad } from '../hooks';
 import { Link } from '../router';
 import { useSession } from '../session';
-
-/** 1,234,567 bytes as "1.2 MB". */
-export function byteSize(n: number): string {
-  if (n < 1024) return `${number(n)} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
 
 type Result = { kind: 'ok' | 'error'; text: string; field?: string } | null;
 
