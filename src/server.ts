@@ -187,6 +187,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         live,
         configuration,
         logger: logger.child({ component: 'administration' }),
+        throttle: authThrottle,
+        limits,
+        policy: {
+          failuresPerUserAndAddress: config.authFailuresPerUserAndAddress,
+          lockMinutes: config.authLockMinutes,
+          maxPasswordChecksPerAddress: config.authMaxPasswordChecksPerAddress,
+          maxPasswordChecks: config.authMaxPasswordChecks,
+          maxSessionsPerUser: config.authMaxSessionsPerUser,
+        },
+        maxApiKeysPerUser: config.authMaxApiKeysPerUser,
       }),
     });
     await listenHttp(http, config);

@@ -83,9 +83,12 @@ function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
   if (error instanceof ApiError)
     return { status: error.status, body: { error: error.code, field: error.field, message: error.message } };
   if (error instanceof AuthenticationError) {
-    return error.kind === 'locked'
-      ? { status: 429, body: { error: 'too-many-requests', message: error.message } }
-      : { status: 401, body: { error: 'unauthorized', message: error.message } };
+    return error.kind === 'invalid-credentials'
+      ? { status: 401, body: { error: 'unauthorized', message: error.message } }
+      : {
+          status: 429,
+          body: { error: 'too-many-requests', message: error.message, retryAt: error.retryAt?.toISOString() },
+        };
   }
   if (error instanceof ValidationError) {
     return {
@@ -187,7 +190,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // Firmware images reach tens of MB (79x1 .sbn components).
   await app.register(fastifyMultipart, { limits: { fileSize: 256 * 1024 * 1024, files: 32 } });
   const admin = deps.administration;
-  const authenticator = new Authenticator(admin.authentication);
+  const authenticator = new Authenticator(admin.authentication, admin.changes);
   const streams = new Set<StreamCloser>();
   // Open event streams would keep close() waiting for ever.
   app.addHook('preClose', async () => {
@@ -200,6 +203,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     statusWriter: deps.statusWriter,
     nodeName: deps.nodeName,
     protect: guard(authenticator),
+    passwordChecks: () => admin.authentication.passwordChecks,
   });
   await app.register(
     async (api) => {
@@ -217,8 +221,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         // Who (401), CSRF and same origin for changes (403), role (403); then every change is audited.
         secured.addHook('onRequest', guard(authenticator));
         installAudit(secured, admin.audit);
-        await secured.register(sessionRoutes(admin.authentication, admin.users, authenticator));
-        await secured.register(userRoutes(admin.users, authenticator));
+        await secured.register(sessionRoutes(admin.authentication, admin.users));
+        await secured.register(userRoutes(admin.users));
         await secured.register(auditLogRoutes(deps.store));
         await secured.register(dashboardRoutes(admin.dashboard, admin.settings));
         await secured.register(

@@ -22,6 +22,8 @@ export function installMetrics(
     statusWriter: StatusWriter;
     nodeName: string;
     protect: preHandlerAsyncHookHandler;
+    /** Passwords hashed to check them, by result. */
+    passwordChecks: () => { right: number; wrong: number };
   },
 ): void {
   const registry = new Registry();
@@ -97,6 +99,18 @@ export function installMetrics(
     collect() {
       this.reset();
       this.inc(unexpectedErrorCount());
+    },
+  });
+  new Counter({
+    name: 'openucm_password_checks_total',
+    help: 'Passwords hashed (scrypt) to check a sign-in, HTTP Basic or password change, by result; a throttled attempt hashes nothing',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const checks = deps.passwordChecks();
+      this.inc({ result: 'right' }, checks.right);
+      this.inc({ result: 'wrong' }, checks.wrong);
     },
   });
   const onEvent = (e: RegistrationEvent) => {
