@@ -179,6 +179,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       version: VERSION,
       live,
       limits,
+      bounds: config,
       administration: createAdministration({
         store,
         clock,

@@ -36,7 +36,9 @@ import { loginRoutes, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { installWebUi } from './web-ui.js';
 import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-route.js';
-import { registerSipWebSocketRoute } from '../protocols/sip/transport/websocket-route.js';
+import { registerSipWebSocketRoute, SIP_WEBSOCKET_PATH } from '../protocols/sip/transport/websocket-route.js';
+import type { Limits } from '../limits/index.js';
+import { ConnectionCounter } from './connection-counter.js';
 import { directoryNumberRoutes } from './routes/directory-numbers.js';
 import { enterpriseParameterRoutes } from './routes/enterprise-parameters.js';
 import { nodeRoutes } from './routes/nodes.js';
@@ -76,7 +78,23 @@ export interface HttpDeps {
   bulkJobs?: BulkJobService;
   /** SIP over WebSocket (RFC 7118) at /sip: the SIP server's acceptor. */
   sipWebSocket?: SipWebSocketAcceptor;
+  /** Timeouts and caps of the administration HTTP server (README: Security and limits). */
+  bounds: HttpBounds;
 }
+
+/** The limits of src/limits/http.ts that the administration HTTP server applies. */
+export type HttpBounds = Pick<
+  Limits,
+  | 'httpRequestTimeoutSeconds'
+  | 'httpHeadersTimeoutSeconds'
+  | 'httpKeepAliveTimeoutSeconds'
+  | 'httpIdleTimeoutSeconds'
+  | 'httpMaxConnectionsPerAddress'
+  | 'httpMaxConnections'
+>;
+
+// How often Node looks for requests past their headers or request timeout.
+const TIMEOUT_CHECK_MS = 1000;
 
 /** Maps any error a route raises to the API's one error shape. */
 function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
@@ -121,10 +139,24 @@ function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
 
 /** The HTTP side of a node: REST API under /api/v1 and its OpenAPI document at /api/docs. */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { bounds } = deps;
+  const requestTimeout = bounds.httpRequestTimeoutSeconds * 1000;
+  const idleTimeoutMs = bounds.httpIdleTimeoutSeconds * 1000;
   const app: FastifyInstance = Fastify({
     // pino's Logger and Fastify's base logger type differ only in generics.
     loggerInstance: deps.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // A client that sends its request slowly (slowloris, slow body) is closed at these deadlines;
+    // an event stream or a /sip WebSocket, once its request has arrived, is not bound by them.
+    requestTimeout,
+    keepAliveTimeout: bounds.httpKeepAliveTimeoutSeconds * 1000,
+    // A connection with nothing sent or received for this long (a client that stopped reading).
+    connectionTimeout: idleTimeoutMs,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(bounds.httpHeadersTimeoutSeconds * 1000, requestTimeout),
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -192,6 +224,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const admin = deps.administration;
   const authenticator = new Authenticator(admin.authentication, admin.changes);
   const streams = new Set<StreamCloser>();
+  const connections = new ConnectionCounter(
+    { perAddress: bounds.httpMaxConnectionsPerAddress, total: bounds.httpMaxConnections },
+    deps.limits,
+  );
   // Open event streams would keep close() waiting for ever.
   app.addHook('preClose', async () => {
     for (const close of [...streams]) close();
@@ -204,6 +240,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     nodeName: deps.nodeName,
     protect: guard(authenticator),
     passwordChecks: () => admin.authentication.passwordChecks,
+    open: () => ({ connections: connections.count, eventStreams: streams.size }),
   });
   await app.register(
     async (api) => {
@@ -251,5 +288,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   if (deps.sipWebSocket) await registerSipWebSocketRoute(app, deps.sipWebSocket);
+  connections.attach(app.server, deps.sipWebSocket ? SIP_WEBSOCKET_PATH : undefined);
   return app;
 }

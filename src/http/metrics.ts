@@ -24,6 +24,8 @@ export function installMetrics(
     protect: preHandlerAsyncHookHandler;
     /** Passwords hashed to check them, by result. */
     passwordChecks: () => { right: number; wrong: number };
+    /** Open administration HTTP connections and event streams. */
+    open: () => { connections: number; eventStreams: number };
   },
 ): void {
   const registry = new Registry();
@@ -111,6 +113,17 @@ export function installMetrics(
       const checks = deps.passwordChecks();
       this.inc({ result: 'right' }, checks.right);
       this.inc({ result: 'wrong' }, checks.wrong);
+    },
+  });
+  new Gauge({
+    name: 'openucm_http_open',
+    help: 'Administration HTTP connections (/sip WebSockets aside) and event streams open now',
+    labelNames: ['what'] as const,
+    registers: [registry],
+    collect() {
+      const open = deps.open();
+      this.set({ what: 'connections' }, open.connections);
+      this.set({ what: 'event-streams' }, open.eventStreams);
     },
   });
   const onEvent = (e: RegistrationEvent) => {
