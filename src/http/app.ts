@@ -30,7 +30,6 @@ import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
-import type { StreamCloser } from './routes/live-stream.js';
 import { liveStreamRoutes } from './routes/live-stream.js';
 import { loginRoutes, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
@@ -39,6 +38,7 @@ import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-
 import { registerSipWebSocketRoute, SIP_WEBSOCKET_PATH } from '../protocols/sip/transport/websocket-route.js';
 import type { Limits } from '../limits/index.js';
 import { ConnectionCounter } from './connection-counter.js';
+import { EventStreams } from './event-streams.js';
 import { directoryNumberRoutes } from './routes/directory-numbers.js';
 import { enterpriseParameterRoutes } from './routes/enterprise-parameters.js';
 import { nodeRoutes } from './routes/nodes.js';
@@ -91,6 +91,8 @@ export type HttpBounds = Pick<
   | 'httpIdleTimeoutSeconds'
   | 'httpMaxConnectionsPerAddress'
   | 'httpMaxConnections'
+  | 'httpMaxEventStreamsPerUser'
+  | 'httpMaxEventStreams'
 >;
 
 // How often Node looks for requests past their headers or request timeout.
@@ -223,14 +225,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(fastifyMultipart, { limits: { fileSize: 256 * 1024 * 1024, files: 32 } });
   const admin = deps.administration;
   const authenticator = new Authenticator(admin.authentication, admin.changes);
-  const streams = new Set<StreamCloser>();
+  const streams = new EventStreams({
+    perUser: bounds.httpMaxEventStreamsPerUser,
+    total: bounds.httpMaxEventStreams,
+    limits: deps.limits,
+    changes: admin.changes,
+  });
   const connections = new ConnectionCounter(
     { perAddress: bounds.httpMaxConnectionsPerAddress, total: bounds.httpMaxConnections },
     deps.limits,
   );
   // Open event streams would keep close() waiting for ever.
   app.addHook('preClose', async () => {
-    for (const close of [...streams]) close();
+    streams.closeAll();
+    streams.dispose();
   });
   installMetrics(app, {
     live: deps.live,
@@ -269,6 +277,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
             authentication: admin.authentication,
             nodeName: deps.nodeName,
             streams,
+            idleTimeoutMs,
           }),
         );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
