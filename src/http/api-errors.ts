@@ -5,6 +5,7 @@ export const API_ERRORS = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-large': 413,
   'too-many-requests': 429,
   internal: 500,
 } as const;

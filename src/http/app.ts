@@ -93,6 +93,7 @@ export type HttpBounds = Pick<
   | 'httpMaxConnections'
   | 'httpMaxEventStreamsPerUser'
   | 'httpMaxEventStreams'
+  | 'httpMaxImportBytes'
 >;
 
 // How often Node looks for requests past their headers or request timeout.
@@ -173,6 +174,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         'www-authenticate',
         fromUi ? 'Bearer realm="openucm"' : 'Basic realm="openucm", charset="UTF-8"',
       );
+    // Answered before its body was read (an import over the limit, a refused upload): the rest
+    // of the body would be taken for the next request on this connection.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (error instanceof AuthenticationError && error.retryAt)
       reply.header('retry-after', Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)));
     return reply.code(status).send(body);
@@ -290,7 +294,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         );
         await secured.register(firmwareLoadRoutes(deps.loads));
         await secured.register(diagnosisRoutes(deps.diagnosis));
-        await secured.register(phoneCsvRoutes(deps.phoneCsv));
+        await secured.register(phoneCsvRoutes(deps.phoneCsv, bounds.httpMaxImportBytes));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
       });
     },

@@ -50,4 +50,10 @@ export const httpLimits = {
     max: 100_000,
     help: 'open event streams in all',
   },
+  httpMaxImportBytes: {
+    default: 64 * 1024 * 1024,
+    min: 1024,
+    max: 4 * 1024 * 1024 * 1024,
+    help: 'bytes of one CSV import (POST /api/v1/phones/import); 64 MiB holds about 500,000 phones',
+  },
 } satisfies Record<string, LimitSpec>;
