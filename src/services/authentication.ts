@@ -1,13 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
 import type { Role } from '../store/user-repository.js';
-import type { Clock } from './clock.js';
 import { LIMITS } from '../limits/index.js';
 import type { AccessChanges, Credential } from './access-changes.js';
-import type { AuthThrottle } from './auth-throttle.js';
-import type { LimitReporter } from './limit-log.js';
-import type { AuthSource } from './password-verifier.js';
+import type { AuthSource, PasswordVerifierDeps } from './password-verifier.js';
 import { PasswordVerifier } from './password-verifier.js';
 import type { Lockout } from './sign-in-lockouts.js';
 
@@ -78,14 +73,7 @@ export class AuthenticationService {
   private readonly passwords: PasswordVerifier;
 
   constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      logger: Logger;
-      throttle: AuthThrottle;
-      limits: LimitReporter;
-      changes: AccessChanges;
-    },
+    private readonly deps: PasswordVerifierDeps & { changes: AccessChanges },
     policy: Partial<AuthenticationPolicy> = {},
   ) {
     this.policy = { ...DEFAULT_AUTHENTICATION_POLICY, ...policy };

@@ -31,6 +31,15 @@ export class AuthenticationError extends Error {
   }
 }
 
+/** What a PasswordVerifier works with: the store, the time, the log, the node's throttle and limit reporting. */
+export interface PasswordVerifierDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  throttle: AuthThrottle;
+  limits: LimitReporter;
+}
+
 // A wait too short to name a clock time.
 const BUSY_RETRY_MS = 1000;
 
@@ -56,13 +65,7 @@ export class PasswordVerifier {
   readonly checks = { right: 0, wrong: 0 };
 
   constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      logger: Logger;
-      throttle: AuthThrottle;
-      limits: LimitReporter;
-    },
+    private readonly deps: PasswordVerifierDeps,
     private readonly policy: {
       failuresPerUserAndAddress: number;
       lockMinutes: number;
