@@ -205,6 +205,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       version: VERSION,
       live,
       limits,
+      bounds: config,
       administration: createAdministration({
         store,
         clock,
@@ -213,6 +214,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         live,
         configuration,
         logger: logger.child({ component: 'administration' }),
+        throttle: authThrottle,
+        limits,
+        policy: {
+          failuresPerUserAndAddress: config.authFailuresPerUserAndAddress,
+          lockMinutes: config.authLockMinutes,
+          maxPasswordChecksPerAddress: config.authMaxPasswordChecksPerAddress,
+          maxPasswordChecks: config.authMaxPasswordChecks,
+          maxSessionsPerUser: config.authMaxSessionsPerUser,
+        },
+        maxApiKeysPerUser: config.authMaxApiKeysPerUser,
       }),
     });
     await listenHttp(http, config);

@@ -40,4 +40,20 @@ describe('FailureThrottle', () => {
     expect(t.check('a', 0).kind).toBe('allowed');
     expect(t.check('c', 0).kind).toBe('wait');
   });
+
+  it('counts the failures of a key and lists the keys of a prefix', () => {
+    const t = new FailureThrottle({ freeFailures: 1, baseDelayMs: 1000, forgetAfterMs: 10_000 });
+    t.failed('ops\n10.0.0.2', 0);
+    t.failed('ops\n10.0.0.2', 0);
+    t.failed('ops\n10.0.0.3', 5000);
+    t.failed('opsx\n10.0.0.2', 0);
+    expect(t.failures('ops\n10.0.0.2', 1)).toBe(2);
+    expect(t.failures('ops\n10.0.0.9', 1)).toBe(0);
+    expect([...t.withPrefix('ops\n', 1)]).toEqual([
+      { key: 'ops\n10.0.0.2', failures: 2, until: 1000 },
+      { key: 'ops\n10.0.0.3', failures: 1, until: 0 },
+    ]);
+    expect([...t.withPrefix('ops\n', 12_000)].map((e) => e.key)).toEqual(['ops\n10.0.0.3']);
+    expect(t.failures('ops\n10.0.0.2', 12_000)).toBe(0);
+  });
 });

@@ -73,6 +73,20 @@ export class FailureThrottle {
     return until > now ? { kind: 'wait', until, failures } : ALLOWED;
   }
 
+  /** Failures counted for `key` that are not yet forgotten (0 when none). */
+  failures(key: string, now: number): number {
+    const entry = this.entries.get(key);
+    return entry === undefined || now - entry.last > this.policy.forgetAfterMs ? 0 : entry.failures;
+  }
+
+  /** The keys whose name starts with `prefix`, with their failures and wait (`until` ≤ now: may try). */
+  *withPrefix(prefix: string, now: number): Generator<{ key: string; failures: number; until: number }> {
+    for (const [key, entry] of this.entries) {
+      if (key.startsWith(prefix) && now - entry.last <= this.policy.forgetAfterMs)
+        yield { key, failures: entry.failures, until: entry.until };
+    }
+  }
+
   /** A success clears the key's failures. */
   succeeded(key: string): void {
     this.entries.delete(key);

@@ -12,8 +12,25 @@ export const userSchema = z
     name: z.string(),
     role: roleSchema,
     createdAt: z.string(),
-    lockedUntil: z.string().nullable().describe('sign-in refused until then, after too many failures'),
-    failedLogins: z.number(),
+    lockedUntil: z
+      .string()
+      .nullable()
+      .describe('the latest lock-out still running, from any address (see lockouts), or null'),
+    failedLogins: z.number().describe('consecutive failed sign-ins, summed over the addresses in lockouts'),
+    lockouts: z
+      .array(
+        z.object({
+          address: z.string().describe('the source address the failures came from'),
+          failures: z.number(),
+          lockedUntil: z
+            .string()
+            .nullable()
+            .describe(
+              'sign-in as this user from this address is refused until then; other addresses are not',
+            ),
+        }),
+      )
+      .describe('where this user failed to sign in (on this node); PATCH {"unlock":true} clears them'),
   })
   .meta({ id: 'User' });
 
@@ -26,7 +43,12 @@ export const userCreateSchema = z.strictObject({
 export const userPatchSchema = z.strictObject({
   role: roleSchema.optional(),
   password: z.string().max(256).optional().describe('sets a new password; the user’s sessions end'),
-  unlock: z.literal(true).optional().describe('clears a sign-in lock-out'),
+  unlock: z
+    .literal(true)
+    .optional()
+    .describe(
+      'forgets the user’s failed sign-ins and lock-outs, and the failures of the addresses they came from',
+    ),
 });
 
 export const apiKeySchema = z

@@ -19,6 +19,8 @@ export interface ApiErrorBody {
   error: ApiErrorCode;
   field?: string;
   message: string;
+  /** With 429: when the client may try again (also in Retry-After). */
+  retryAt?: string;
 }
 
 /** An error a route raises on purpose; the error handler answers it as-is. */

@@ -30,13 +30,15 @@ import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
-import type { StreamCloser } from './routes/live-stream.js';
 import { liveStreamRoutes } from './routes/live-stream.js';
 import { loginRoutes, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { installWebUi } from './web-ui.js';
 import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-route.js';
-import { registerSipWebSocketRoute } from '../protocols/sip/transport/websocket-route.js';
+import { registerSipWebSocketRoute, SIP_WEBSOCKET_PATH } from '../protocols/sip/transport/websocket-route.js';
+import type { Limits } from '../limits/index.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { EventStreams } from './event-streams.js';
 import { directoryNumberRoutes } from './routes/directory-numbers.js';
 import { enterpriseParameterRoutes } from './routes/enterprise-parameters.js';
 import { nodeRoutes } from './routes/nodes.js';
@@ -80,16 +82,38 @@ export interface HttpDeps {
   backups?: BackupService;
   /** SIP over WebSocket (RFC 7118) at /sip: the SIP server's acceptor. */
   sipWebSocket?: SipWebSocketAcceptor;
+  /** Timeouts and caps of the administration HTTP server (README: Security and limits). */
+  bounds: HttpBounds;
 }
+
+/** The limits of src/limits/http.ts that the administration HTTP server applies. */
+export type HttpBounds = Pick<
+  Limits,
+  | 'httpRequestTimeoutSeconds'
+  | 'httpHeadersTimeoutSeconds'
+  | 'httpKeepAliveTimeoutSeconds'
+  | 'httpIdleTimeoutSeconds'
+  | 'httpMaxConnectionsPerAddress'
+  | 'httpMaxConnections'
+  | 'httpMaxEventStreamsPerUser'
+  | 'httpMaxEventStreams'
+  | 'httpMaxImportBytes'
+>;
+
+// How often Node looks for requests past their headers or request timeout.
+const TIMEOUT_CHECK_MS = 1000;
 
 /** Maps any error a route raises to the API's one error shape. */
 function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
   if (error instanceof ApiError)
     return { status: error.status, body: { error: error.code, field: error.field, message: error.message } };
   if (error instanceof AuthenticationError) {
-    return error.kind === 'locked'
-      ? { status: 429, body: { error: 'too-many-requests', message: error.message } }
-      : { status: 401, body: { error: 'unauthorized', message: error.message } };
+    return error.kind === 'invalid-credentials'
+      ? { status: 401, body: { error: 'unauthorized', message: error.message } }
+      : {
+          status: 429,
+          body: { error: 'too-many-requests', message: error.message, retryAt: error.retryAt?.toISOString() },
+        };
   }
   if (error instanceof ValidationError) {
     return {
@@ -122,10 +146,24 @@ function toErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
 
 /** The HTTP side of a node: REST API under /api/v1 and its OpenAPI document at /api/docs. */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { bounds } = deps;
+  const requestTimeout = bounds.httpRequestTimeoutSeconds * 1000;
+  const idleTimeoutMs = bounds.httpIdleTimeoutSeconds * 1000;
   const app: FastifyInstance = Fastify({
     // pino's Logger and Fastify's base logger type differ only in generics.
     loggerInstance: deps.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // A client that sends its request slowly (slowloris, slow body) is closed at these deadlines;
+    // an event stream or a /sip WebSocket, once its request has arrived, is not bound by them.
+    requestTimeout,
+    keepAliveTimeout: bounds.httpKeepAliveTimeoutSeconds * 1000,
+    // A connection with nothing sent or received for this long (a client that stopped reading).
+    connectionTimeout: idleTimeoutMs,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(bounds.httpHeadersTimeoutSeconds * 1000, requestTimeout),
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -140,6 +178,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         'www-authenticate',
         fromUi ? 'Bearer realm="openucm"' : 'Basic realm="openucm", charset="UTF-8"',
       );
+    // Answered before its body was read (an import over the limit, a refused upload): the rest
+    // of the body would be taken for the next request on this connection.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (error instanceof AuthenticationError && error.retryAt)
       reply.header('retry-after', Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)));
     return reply.code(status).send(body);
@@ -191,11 +232,21 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // Firmware images reach tens of MB (79x1 .sbn components).
   await app.register(fastifyMultipart, { limits: { fileSize: 256 * 1024 * 1024, files: 32 } });
   const admin = deps.administration;
-  const authenticator = new Authenticator(admin.authentication);
-  const streams = new Set<StreamCloser>();
+  const authenticator = new Authenticator(admin.authentication, admin.changes);
+  const streams = new EventStreams({
+    perUser: bounds.httpMaxEventStreamsPerUser,
+    total: bounds.httpMaxEventStreams,
+    limits: deps.limits,
+    changes: admin.changes,
+  });
+  const connections = new ConnectionCounter(
+    { perAddress: bounds.httpMaxConnectionsPerAddress, total: bounds.httpMaxConnections },
+    deps.limits,
+  );
   // Open event streams would keep close() waiting for ever.
   app.addHook('preClose', async () => {
-    for (const close of [...streams]) close();
+    streams.closeAll();
+    streams.dispose();
   });
   installMetrics(app, {
     live: deps.live,
@@ -204,6 +255,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     statusWriter: deps.statusWriter,
     nodeName: deps.nodeName,
     protect: guard(authenticator),
+    passwordChecks: () => admin.authentication.passwordChecks,
+    open: () => ({ connections: connections.count, eventStreams: streams.size }),
   });
   await app.register(
     async (api) => {
@@ -221,8 +274,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         // Who (401), CSRF and same origin for changes (403), role (403); then every change is audited.
         secured.addHook('onRequest', guard(authenticator));
         installAudit(secured, admin.audit);
-        await secured.register(sessionRoutes(admin.authentication, admin.users, authenticator));
-        await secured.register(userRoutes(admin.users, authenticator));
+        await secured.register(sessionRoutes(admin.authentication, admin.users));
+        await secured.register(userRoutes(admin.users));
         await secured.register(auditLogRoutes(deps.store));
         await secured.register(dashboardRoutes(admin.dashboard, admin.settings));
         await secured.register(
@@ -232,6 +285,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
             authentication: admin.authentication,
             nodeName: deps.nodeName,
             streams,
+            idleTimeoutMs,
           }),
         );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
@@ -244,7 +298,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         );
         await secured.register(firmwareLoadRoutes(deps.loads, deps.limits));
         await secured.register(diagnosisRoutes(deps.diagnosis));
-        await secured.register(phoneCsvRoutes(deps.phoneCsv));
+        await secured.register(phoneCsvRoutes(deps.phoneCsv, bounds.httpMaxImportBytes));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
         if (deps.backups) await secured.register(backupRoutes(deps.backups));
       });
@@ -252,5 +306,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   if (deps.sipWebSocket) await registerSipWebSocketRoute(app, deps.sipWebSocket);
+  connections.attach(app.server, deps.sipWebSocket ? SIP_WEBSOCKET_PATH : undefined);
   return app;
 }

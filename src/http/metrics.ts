@@ -22,6 +22,10 @@ export function installMetrics(
     statusWriter: StatusWriter;
     nodeName: string;
     protect: preHandlerAsyncHookHandler;
+    /** Passwords hashed to check them, by result. */
+    passwordChecks: () => { right: number; wrong: number };
+    /** Open administration HTTP connections and event streams. */
+    open: () => { connections: number; eventStreams: number };
   },
 ): void {
   const registry = new Registry();
@@ -97,6 +101,29 @@ export function installMetrics(
     collect() {
       this.reset();
       this.inc(unexpectedErrorCount());
+    },
+  });
+  new Counter({
+    name: 'openucm_password_checks_total',
+    help: 'Passwords hashed (scrypt) to check a sign-in, HTTP Basic or password change, by result; a throttled attempt hashes nothing',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const checks = deps.passwordChecks();
+      this.inc({ result: 'right' }, checks.right);
+      this.inc({ result: 'wrong' }, checks.wrong);
+    },
+  });
+  new Gauge({
+    name: 'openucm_http_open',
+    help: 'Administration HTTP connections (/sip WebSockets aside) and event streams open now',
+    labelNames: ['what'] as const,
+    registers: [registry],
+    collect() {
+      const open = deps.open();
+      this.set({ what: 'connections' }, open.connections);
+      this.set({ what: 'event-streams' }, open.eventStreams);
     },
   });
   const onEvent = (e: RegistrationEvent) => {

@@ -11,6 +11,7 @@ export const errorSchema = z
     error: z.string().describe('stable error code'),
     field: z.string().optional().describe('the input field that was refused'),
     message: z.string().describe('what is wrong and what to do'),
+    retryAt: z.string().optional().describe('with 429: when the client may try again (also in Retry-After)'),
   })
   .meta({ id: 'Error' });
 

@@ -2,7 +2,11 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { AdminSettingsService } from './admin-settings.js';
 import { AuditTrail } from './audit-trail.js';
+import { AccessChanges } from './access-changes.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import type { AuthenticationPolicy } from './authentication.js';
 import { AuthenticationService } from './authentication.js';
+import type { LimitReporter } from './limit-log.js';
 import type { Clock } from './clock.js';
 import type { ConfigurationService } from './configuration-service.js';
 import { DashboardService } from './dashboard.js';
@@ -15,6 +19,8 @@ import { UserAdministration } from './user-administration.js';
 /** The use cases of the administration UI and API besides ConfigurationService. */
 export interface Administration {
   authentication: AuthenticationService;
+  /** Users deleted, passwords changed, API keys revoked, sessions ended: what holds them lets go. */
+  changes: AccessChanges;
   users: UserAdministration;
   audit: AuditTrail;
   phones: PhoneEditor;
@@ -31,13 +37,30 @@ export function createAdministration(deps: {
   live: LiveEvents;
   configuration: ConfigurationService;
   logger: Logger;
+  /** The node's per-address count of failed authentications (shared with SIP digest). */
+  throttle: AuthThrottle;
+  limits: LimitReporter;
+  policy?: Partial<AuthenticationPolicy>;
+  maxApiKeysPerUser: number;
 }): Administration {
   const { store, clock, logger } = deps;
-  const authentication = new AuthenticationService({ store, clock, logger });
+  const changes = new AccessChanges();
+  const authentication = new AuthenticationService(
+    { store, clock, logger, throttle: deps.throttle, limits: deps.limits, changes },
+    deps.policy,
+  );
   const settings = new AdminSettingsService(store);
   return {
     authentication,
-    users: new UserAdministration({ store, clock, authentication, logger }),
+    changes,
+    users: new UserAdministration({
+      store,
+      clock,
+      authentication,
+      changes,
+      logger,
+      maxApiKeysPerUser: deps.maxApiKeysPerUser,
+    }),
     audit: new AuditTrail({ store, clock, logger }),
     phones: new PhoneEditor({
       store,

@@ -1,9 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
 import type { Role } from '../store/user-repository.js';
-import type { Clock } from './clock.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { LIMITS } from '../limits/index.js';
+import type { AccessChanges, Credential } from './access-changes.js';
+import type { AuthSource, PasswordVerifierDeps } from './password-verifier.js';
+import { PasswordVerifier } from './password-verifier.js';
+import type { Lockout } from './sign-in-lockouts.js';
+
+export type { AuthSource } from './password-verifier.js';
+export { AuthenticationError } from './password-verifier.js';
 
 /** Who is signed in, as the services see it. */
 export interface Identity {
@@ -26,107 +30,99 @@ export interface ActiveSession {
   expiresAt: string;
 }
 
-/** Sign-in lock-out and session lifetimes. */
+/** Sign-in lock-out, password-check bounds and session lifetimes (the auth limits of src/limits/auth.ts). */
 export interface AuthenticationPolicy {
-  /** Consecutive failures that lock an account. */
-  maxFailures: number;
+  /** Consecutive failures as one user from one address that lock the user out from there. */
+  failuresPerUserAndAddress: number;
   lockMinutes: number;
+  maxPasswordChecksPerAddress: number;
+  maxPasswordChecks: number;
   /** A session idle this long ends (30 minutes: a common web-console default; CUCM's own default was not confirmed). */
   idleMinutes: number;
   /** A session ends this long after sign-in, however active. */
   absoluteHours: number;
+  /** Sessions one user may hold; signing in beyond ends the oldest. */
+  maxSessionsPerUser: number;
 }
 
 export const DEFAULT_AUTHENTICATION_POLICY: AuthenticationPolicy = {
-  maxFailures: 5,
-  lockMinutes: 5,
+  failuresPerUserAndAddress: LIMITS.authFailuresPerUserAndAddress.default,
+  lockMinutes: LIMITS.authLockMinutes.default,
+  maxPasswordChecksPerAddress: LIMITS.authMaxPasswordChecksPerAddress.default,
+  maxPasswordChecks: LIMITS.authMaxPasswordChecks.default,
   idleMinutes: 30,
   absoluteHours: 12,
+  maxSessionsPerUser: LIMITS.authMaxSessionsPerUser.default,
 };
 
-/** A sign-in that is refused: wrong credentials, or an account locked after too many failures. */
-export class AuthenticationError extends Error {
-  constructor(
-    readonly kind: 'invalid-credentials' | 'locked',
-    message: string,
-    /** When a locked account may try again. */
-    readonly retryAt?: Date,
-  ) {
-    super(message);
-  }
+/** An API key's user and the key's id (an event stream ends when that key is revoked). */
+export interface ApiKeyIdentity extends Identity {
+  keyId: string;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const API_KEY = /^oucm_([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
 
-/** Checks passwords (with lock-out), opens and ends browser sessions, and verifies API keys. */
+/**
+ * Checks passwords (PasswordVerifier) and API keys, opens and ends browser sessions. Every check
+ * is throttled per source address (the node's AuthThrottle, shared with SIP digest) before any
+ * password is hashed; wrong passwords lock a user out only from the address they came from.
+ */
 export class AuthenticationService {
-  private dummyHash: Promise<string> | null = null;
   private readonly policy: AuthenticationPolicy;
+  private readonly passwords: PasswordVerifier;
 
   constructor(
-    private readonly deps: { store: Store; clock: Clock; logger: Logger },
+    private readonly deps: PasswordVerifierDeps & { changes: AccessChanges },
     policy: Partial<AuthenticationPolicy> = {},
   ) {
     this.policy = { ...DEFAULT_AUTHENTICATION_POLICY, ...policy };
+    this.passwords = new PasswordVerifier(deps, this.policy);
   }
 
   /**
-   * The user whose name and password these are. Refuses a locked account even with the right
-   * password; the `maxFailures`-th consecutive failure locks it for `lockMinutes`.
+   * The user whose name and password these are. Refused before any hashing while the address is
+   * throttled or the user is locked out from it (even with the right password).
    */
-  async verifyPassword(name: string, password: string, source: string): Promise<Identity> {
-    const { store, clock, logger } = this.deps;
-    const user = await store.users.find(name);
-    const account = user ? await store.users.account(name) : null;
-    if (!user || !account) {
-      // Same cost as a real check, so that timing does not tell which user names exist.
-      this.dummyHash ??= hashPassword('not a password');
-      await verifyPassword(password, await this.dummyHash);
-      logger.warn({ user: name, source }, `sign-in refused: no user named ${name}`);
-      throw new AuthenticationError('invalid-credentials', 'user name or password is wrong');
-    }
-    const now = clock();
-    if (account.lockedUntil && new Date(account.lockedUntil) > now) {
-      throw this.lockedError(name, new Date(account.lockedUntil), now);
-    }
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      const failures = await store.users.recordFailedLogin(name);
-      if (failures >= this.policy.maxFailures) {
-        const until = new Date(now.getTime() + this.policy.lockMinutes * 60_000);
-        await store.users.lock(name, until);
-        logger.warn(
-          { user: name, source, until: until.toISOString() },
-          `user ${name} locked after ${failures} failed sign-ins`,
-        );
-        throw this.lockedError(name, until, now);
-      }
-      logger.warn({ user: name, source, failures }, `sign-in refused: wrong password for ${name}`);
-      const left = this.policy.maxFailures - failures;
-      throw new AuthenticationError(
-        'invalid-credentials',
-        `user name or password is wrong (${left} more failure${left === 1 ? '' : 's'} lock the account for ${this.policy.lockMinutes} minutes)`,
-      );
-    }
-    if (account.failedLogins > 0 || account.lockedUntil) await store.users.clearFailedLogins(name);
-    return { name: user.name, role: user.role };
+  verifyPassword(name: string, password: string, source: AuthSource): Promise<Identity> {
+    return this.passwords.verify(name, password, source);
   }
 
-  private lockedError(name: string, until: Date, now: Date): AuthenticationError {
-    const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-    return new AuthenticationError(
-      'locked',
-      `user ${name} is locked after ${this.policy.maxFailures} failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'} ` +
-        `(at ${until.toISOString().slice(11, 19)} UTC), or ask an administrator to unlock it under User Management > Users`,
-      until,
-    );
+  /** Refuses at once (throws) what verifyPassword would refuse without hashing. */
+  admitPassword(name: string, source: AuthSource): void {
+    this.passwords.admit(name, source);
   }
 
-  /** Opens a session for `user`; the token goes into the cookie and is stored only as its hash. */
+  /** Passwords hashed to check them, by result (openucm_password_checks_total). */
+  get passwordChecks(): Readonly<{ right: number; wrong: number }> {
+    return this.passwords.checks;
+  }
+
+  /** The addresses `user` is failing or locked out from (User Management). */
+  lockoutsOf(user: string): Lockout[] {
+    return this.passwords.lockoutsOf(user);
+  }
+
+  /** An administrator's unlock: forgets the user's failures, and those of the addresses they came from. */
+  unlock(user: string): void {
+    this.passwords.unlock(user);
+  }
+
+  /**
+   * Opens a session for `user`; the token goes into the cookie and is stored only as its hash. A
+   * user at `maxSessionsPerUser` loses its oldest session (a script that signs in every time).
+   */
   async startSession(user: Identity): Promise<SessionGrant> {
     const { store, clock } = this.deps;
     const now = clock();
     await store.sessions.deleteExpired(now.toISOString());
+    const ended = await store.sessions.keepNewestOfUser(user.name, this.policy.maxSessionsPerUser - 1);
+    for (const id of ended) this.deps.changes.tell({ kind: 'session-ended', id });
+    if (ended.length > 0)
+      this.deps.logger.info(
+        { user: user.name, ended: ended.length },
+        `${user.name} signed in with ${this.policy.maxSessionsPerUser} sessions open: the oldest ended (--auth-max-sessions-per-user)`,
+      );
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = this.expiry(now, now.toISOString());
@@ -178,6 +174,22 @@ export class AuthenticationService {
 
   async endSession(id: string): Promise<void> {
     await this.deps.store.sessions.delete(id);
+    this.deps.changes.tell({ kind: 'session-ended', id });
+  }
+
+  /**
+   * Whether what a request proved itself with still holds: its session is alive, its API key
+   * exists, its user exists. Event streams ask now and then, for changes made on another node.
+   */
+  async stillValid(credential: Credential): Promise<boolean> {
+    const { store } = this.deps;
+    if (credential.via === 'ui')
+      return credential.sessionId !== undefined && this.isSessionAlive(credential.sessionId);
+    if (credential.via === 'api-key') {
+      const key = credential.apiKeyId === undefined ? null : await store.apiKeys.find(credential.apiKeyId);
+      if (!key) return false;
+    }
+    return (await store.users.find(credential.name)) !== null;
   }
 
   /** Creates an API key for `userName`; the key is returned once and stored only as a hash. */
@@ -195,21 +207,37 @@ export class AuthenticationService {
     return { id, key: `oucm_${id}.${secret}` };
   }
 
-  /** The user an API key acts as, or null when the key is unknown or malformed. */
-  async verifyApiKey(key: string): Promise<Identity | null> {
+  /**
+   * The user an API key acts as, or null when the key is unknown, malformed or revoked. Throttled
+   * per source address with every other door; a wrong key counts as a failure.
+   */
+  async verifyApiKey(key: string, source: AuthSource): Promise<ApiKeyIdentity | null> {
+    const { throttle } = this.deps;
+    this.passwords.admitAddress(source);
+    const identity = await this.findApiKey(key);
+    if (!identity) {
+      throttle.failed(source.address);
+      return null;
+    }
+    throttle.succeeded(source.address);
+    return identity;
+  }
+
+  private async findApiKey(key: string): Promise<ApiKeyIdentity | null> {
+    const { store } = this.deps;
     const m = API_KEY.exec(key);
     if (!m) return null;
-    const stored = await this.deps.store.apiKeys.find(m[1]);
+    const stored = await store.apiKeys.find(m[1]);
     if (!stored) return null;
     const a = Buffer.from(sha256(m[2]), 'hex');
     const b = Buffer.from(stored.secretHash, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-    const user = await this.deps.store.users.find(stored.userName);
+    const user = await store.users.find(stored.userName);
     if (!user) return null;
     const now = this.deps.clock();
     if (!stored.lastUsedAt || now.getTime() - new Date(stored.lastUsedAt).getTime() > 60_000) {
-      await this.deps.store.apiKeys.markUsed(stored.id, now.toISOString());
+      await store.apiKeys.markUsed(stored.id, now.toISOString());
     }
-    return { name: user.name, role: user.role };
+    return { name: user.name, role: user.role, keyId: stored.id };
   }
 }

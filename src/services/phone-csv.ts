@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Logger } from 'pino';
 import type { Device } from '../core/device.js';
@@ -80,9 +81,16 @@ export class PhoneCsv {
     };
     const devices: { line: number; device: Device }[] = [];
     let headerChecked = false;
-    const parser = csv.pipe(
-      parse({ columns: true, bom: true, skip_empty_lines: true, info: true, relax_column_count: true }),
-    );
+    const parser = parse({
+      columns: true,
+      bom: true,
+      skip_empty_lines: true,
+      info: true,
+      relax_column_count: true,
+    });
+    // pipeline, not pipe: an upload that breaks off (or is cut at a size limit) fails the parse
+    // below instead of leaving it waiting for ever; the error surfaces there.
+    pipeline(csv, parser, () => undefined);
     try {
       for await (const { record, info } of parser as AsyncIterable<{
         record: Record<string, string>;

@@ -12,16 +12,28 @@ describe.each(DATABASES)('administration tables on $flavor', ({ create, availabl
     await store.users.createIfAbsent({ name: 'alice', passwordHash: 'x', role: 'admin' }, now);
   });
 
-  it('counts failed sign-ins atomically, locks, and clears', async () => {
-    expect(await store.users.recordFailedLogin('alice')).toBe(1);
-    expect(await store.users.recordFailedLogin('alice')).toBe(2);
-    await store.users.lock('alice', new Date('2026-11-25T10:05:00Z'));
-    expect(await store.users.account('alice')).toMatchObject({
-      failedLogins: 0,
-      lockedUntil: '2026-11-25T10:05:00.000Z',
-    });
-    await store.users.clearFailedLogins('alice');
-    expect((await store.users.account('alice'))?.lockedUntil).toBeNull();
+  it('keeps the newest sessions of a user and says which it ended', async () => {
+    await store.users.createIfAbsent({ name: 'bob', passwordHash: 'x', role: 'admin' }, now);
+    const at = (minute: number) => new Date(now.getTime() + minute * 60_000).toISOString();
+    for (const [id, user, minute] of [
+      ['1', 'alice', 1],
+      ['2', 'alice', 3],
+      ['3', 'alice', 2],
+      ['4', 'bob', 0],
+    ] as const)
+      await store.sessions.insert({
+        id: id.repeat(64),
+        userName: user,
+        csrfToken: 'csrf',
+        createdAt: at(minute),
+        expiresAt: at(60),
+        lastSeenAt: at(minute),
+      });
+    expect(await store.sessions.keepNewestOfUser('alice', 1)).toEqual(['3'.repeat(64), '1'.repeat(64)]);
+    expect(await store.sessions.find('2'.repeat(64))).not.toBeNull();
+    expect(await store.sessions.find('4'.repeat(64))).not.toBeNull();
+    expect(await store.sessions.keepNewestOfUser('alice', 1)).toEqual([]);
+    expect(await store.sessions.keepNewestOfUser('alice', 0)).toEqual(['2'.repeat(64)]);
   });
 
   it('stores sessions by hash, slides and ends them; deleting the user ends its sessions and keys', async () => {

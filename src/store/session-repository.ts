@@ -63,6 +63,23 @@ export class SessionRepository {
     return Number(r.numDeletedRows);
   }
 
+  /** Ends the oldest sessions of `userName` beyond the newest `keep`; returns the ids it ended. */
+  async keepNewestOfUser(userName: string, keep: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_name', '=', userName)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .offset(keep)
+      .limit(1_000_000)
+      .execute();
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    await this.db.deleteFrom('sessions').where('id', 'in', ids).execute();
+    return ids;
+  }
+
   async deleteExpired(now: string): Promise<number> {
     const r = await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
     return Number(r.numDeletedRows);

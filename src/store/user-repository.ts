@@ -8,14 +8,15 @@ export interface User {
   role: Role;
 }
 
-/** A user as the administration lists it (no password hash). */
+/**
+ * A user as the administration lists it (no password hash). Sign-in lock-outs are per source
+ * address and live in the node's memory (services/sign-in-lockouts); the columns failed_logins
+ * and locked_until are no longer used.
+ */
 export interface UserAccount {
   name: string;
   role: Role;
   createdAt: string;
-  /** Sign-in refused until this time (ISO-8601), or null. */
-  lockedUntil: string | null;
-  failedLogins: number;
 }
 
 /** Administration users. */
@@ -52,27 +53,13 @@ export class UserRepository {
 
   async list(): Promise<UserAccount[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('name').execute();
-    return rows.map((r) => ({
-      name: r.name,
-      role: r.role as Role,
-      createdAt: r.created_at,
-      lockedUntil: r.locked_until,
-      failedLogins: Number(r.failed_logins),
-    }));
+    return rows.map((r) => ({ name: r.name, role: r.role as Role, createdAt: r.created_at }));
   }
 
-  /** The account (lock-out state included) of `name`, or null. */
+  /** The account of `name`, or null. */
   async account(name: string): Promise<UserAccount | null> {
     const r = await this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
-    return r
-      ? {
-          name: r.name,
-          role: r.role as Role,
-          createdAt: r.created_at,
-          lockedUntil: r.locked_until,
-          failedLogins: Number(r.failed_logins),
-        }
-      : null;
+    return r ? { name: r.name, role: r.role as Role, createdAt: r.created_at } : null;
   }
 
   async setRole(name: string, role: Role): Promise<void> {
@@ -83,35 +70,5 @@ export class UserRepository {
   async delete(name: string): Promise<boolean> {
     const r = await this.db.deleteFrom('users').where('name', '=', name).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
-  }
-
-  /** Counts one more failed sign-in and returns the new count (atomic under concurrency). */
-  async recordFailedLogin(name: string): Promise<number> {
-    const row = await this.db
-      .updateTable('users')
-      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-      .where('name', '=', name)
-      .returning('failed_logins')
-      .executeTakeFirst();
-    return Number(row?.failed_logins ?? 0);
-  }
-
-  /** Locks sign-in until `until` and restarts the failure count. */
-  async lock(name: string, until: Date): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ locked_until: until.toISOString(), failed_logins: 0 })
-      .where('name', '=', name)
-      .execute();
-  }
-
-  /** Clears the failure count and any lock (after a good sign-in, or an administrator's unlock). */
-  async clearFailedLogins(name: string): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ locked_until: null, failed_logins: 0 })
-      .where('name', '=', name)
-      .where((eb) => eb.or([eb('failed_logins', '!=', 0), eb('locked_until', 'is not', null)]))
-      .execute();
   }
 }

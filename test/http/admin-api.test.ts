@@ -113,7 +113,7 @@ describe('sign-in and session', () => {
     expect(script.headers.get('www-authenticate')).toContain('Basic');
   });
 
-  it('locks a user after 5 failed sign-ins with a clear message, also for Basic, until an administrator unlocks it', async () => {
+  it('locks a user out from the address of 5 failed sign-ins with a clear message, also for Basic, until an administrator unlocks it', async () => {
     await t.api.post('/users', { name: 'locky', role: 'read-only', password: 'locky-password' });
     const attempt = (password: string) =>
       fetch(`${base()}/api/v1/login`, {
@@ -124,19 +124,27 @@ describe('sign-in and session', () => {
     const first = await attempt('wrong-1');
     expect(first.status).toBe(401);
     expect(((await first.json()) as ErrorBody).message).toContain(
-      '4 more failures lock the account for 5 minutes',
+      '4 more failures from your address lock locky out from it for 5 minutes',
     );
     for (let i = 2; i <= 4; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
     const locked = await attempt('wrong-5');
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(200);
-    const message = ((await locked.json()) as ErrorBody).message;
-    expect(message).toContain('user locky is locked after 5 failed sign-ins; try again in 5 minutes');
-    expect(message).toContain('User Management > Users');
+    const body = (await locked.json()) as ErrorBody & { retryAt: string };
+    expect(body.message).toContain(
+      'too many failed sign-ins as locky from your address 127.0.0.1: locky is locked out from there until',
+    );
+    expect(body.message).toContain('User Management > Users');
+    expect(Date.parse(body.retryAt) - Date.now()).toBeGreaterThan(200_000);
     expect((await attempt('locky-password')).status).toBe(429);
     expect((await apiClient(t.node.ports.http, 'locky', 'locky-password').get('/phones')).status).toBe(429);
-    const users = await t.api.get<{ name: string; lockedUntil: string | null }[]>('/users');
-    expect(users.body.find((u) => u.name === 'locky')?.lockedUntil).not.toBeNull();
+    const users =
+      await t.api.get<
+        { name: string; lockedUntil: string | null; lockouts: { address: string; failures: number }[] }[]
+      >('/users');
+    const locky = users.body.find((u) => u.name === 'locky');
+    expect(locky?.lockedUntil).toBe(body.retryAt);
+    expect(locky?.lockouts).toEqual([{ address: '127.0.0.1', failures: 5, lockedUntil: body.retryAt }]);
     expect((await t.api.patch('/users/locky', { unlock: true })).status).toBe(200);
     expect((await attempt('locky-password')).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, get, post, setCsrfToken, whenSessionEnds } from './api/client';
 import type { Session } from './api/types';
 import { Layout } from './components/layout';
@@ -80,13 +80,17 @@ export function App() {
     );
   }, [end]);
 
+  // Signing out ends the session's event stream too; that is not a session lost.
+  const signingOut = useRef(false);
+
   const checkSession = useCallback(() => {
     get<Session>('/me').catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 401) end(e.message);
+      if (e instanceof ApiError && e.status === 401 && !signingOut.current) end(e.message);
     });
   }, [end]);
 
   const signOut = useCallback(() => {
+    signingOut.current = true;
     post('/logout').finally(() => end('You have signed out.'));
   }, [end]);
 
@@ -101,6 +105,7 @@ export function App() {
       <LoginPage
         message={ended}
         onSignedIn={(s) => {
+          signingOut.current = false;
           setCsrfToken(s.csrfToken);
           setEnded(null);
           setSession(s);

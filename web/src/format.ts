@@ -8,6 +8,17 @@ export function dateTime(iso: string | null | undefined): string {
     : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
+/** "14:05:30" in the browser's time zone. */
+export function clockTime(d: Date): string {
+  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** "0:42", "4:05": a wait in minutes and seconds. */
+export function countdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 export function number(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -2,9 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AuditTrail } from '../../services/audit-trail.js';
 import type { AuthenticationService } from '../../services/authentication.js';
 import type { LiveEvents } from '../../services/live-events.js';
-
-/** Ends every open stream (the node is stopping). */
-export type StreamCloser = () => void;
+import type { EventStreams } from '../event-streams.js';
 
 const HEARTBEAT_MS = 15_000;
 // A client this far behind (a stalled tab during a registration storm) is dropped; it reconnects and reloads.
@@ -13,8 +11,9 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 /**
  * GET /api/v1/events: server-sent events (text/event-stream) of registration attempts,
  * device status changes, configuration changes and audit entries, so that no page needs a
- * reload. A comment line every 15 s keeps proxies from closing an idle stream; a stream of a
- * session that ended is closed then.
+ * reload. A comment line every 15 s (or half the idle timeout) keeps proxies and the node's own
+ * idle timeout from closing an idle stream, and checks that the stream's session, key and user
+ * still hold (changed on another node); a change on this node closes it at once (EventStreams).
  */
 export const liveStreamRoutes =
   (deps: {
@@ -22,7 +21,9 @@ export const liveStreamRoutes =
     audit: AuditTrail;
     authentication: AuthenticationService;
     nodeName: string;
-    streams: Set<StreamCloser>;
+    streams: EventStreams;
+    /** The idle timeout of the HTTP server (ms): the heartbeat comes well within it. */
+    idleTimeoutMs: number;
   }): FastifyPluginAsync =>
   async (app) => {
     app.get('/events', {
@@ -35,6 +36,8 @@ export const liveStreamRoutes =
       handler: (request, reply) => {
         const { live, audit, authentication } = deps;
         const principal = request.principal!;
+        // Refused (429) before the response starts.
+        const release = deps.streams.admit(principal, request.ip, () => close());
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {
@@ -68,17 +71,19 @@ export const liveStreamRoutes =
         live.on('device-status', onStatus);
         live.on('configuration-changed', onConfiguration);
         audit.on('entry', onAudit);
-        const heartbeat = setInterval(() => {
-          write(': ping\n\n');
-          if (principal.sessionId) {
-            authentication.isSessionAlive(principal.sessionId).then(
-              (alive) => {
-                if (!alive) close();
+        const heartbeat = setInterval(
+          () => {
+            write(': ping\n\n');
+            authentication.stillValid(principal).then(
+              (valid) => {
+                if (!valid) close();
               },
-              () => undefined,
+              (error: unknown) =>
+                request.log.warn({ err: error }, 'live event stream: cannot check its credentials'),
             );
-          }
-        }, HEARTBEAT_MS);
+          },
+          Math.min(HEARTBEAT_MS, deps.idleTimeoutMs / 2),
+        );
         const close = () => {
           if (!open) return;
           open = false;
@@ -88,10 +93,9 @@ export const liveStreamRoutes =
           live.off('device-status', onStatus);
           live.off('configuration-changed', onConfiguration);
           audit.off('entry', onAudit);
-          deps.streams.delete(close);
+          release();
           raw.end();
         };
-        deps.streams.add(close);
         request.raw.on('close', close);
         write(`retry: 3000\n\n`);
         send('hello')({ node: deps.nodeName, user: principal.name, at: new Date().toISOString() });

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { ImportReport, PhoneCsv } from '../../services/phone-csv.js';
 import { ApiError } from '../api-errors.js';
+import { ByteLimit } from '../byte-limit.js';
 import { phoneQuerySchema } from '../schemas.js';
 
 const reportSchema = z
@@ -28,12 +29,29 @@ async function auditImport(request: FastifyRequest, report: ImportReport): Promi
   });
 }
 
+/** `maxImportBytes`: the largest CSV import (--http-max-import-bytes). */
 export const phoneCsvRoutes =
-  (csv: PhoneCsv): FastifyPluginAsyncZod =>
+  (csv: PhoneCsv, maxImportBytes: number): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['Bulk Administration'];
+    const MiB = 1024 * 1024;
+    const size = maxImportBytes % MiB === 0 ? `${maxImportBytes / MiB} MiB` : `${maxImportBytes} bytes`;
+    const tooLarge = () =>
+      new ApiError(
+        'too-large',
+        `the CSV file is larger than ${size} (--http-max-import-bytes): split it into several imports; nothing was written`,
+        'file',
+      );
     // The body streams to the importer: 100,000 rows are never buffered as one string.
-    app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+    app.addContentTypeParser('text/csv', (request, payload, done) => {
+      if (Number(request.headers['content-length'] ?? 0) > maxImportBytes) {
+        done(tooLarge(), undefined);
+        return;
+      }
+      const limited = new ByteLimit(maxImportBytes, tooLarge);
+      pipeline(payload, limited, () => undefined);
+      done(null, limited);
+    });
     app.get('/phones/export.csv', {
       schema: {
         tags,
@@ -81,6 +99,7 @@ export const phoneCsvRoutes =
           return;
         }
         const report = await csv.importPhones(body);
+        if (body instanceof ByteLimit && body.exceeded) throw tooLarge();
         await auditImport(request, report);
         return reply.code(report.imported ? 200 : 400).send(report);
       },

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AuthenticationService } from '../../services/authentication.js';
 import type { UserAdministration } from '../../services/user-administration.js';
 import { ApiError } from '../api-errors.js';
-import type { Authenticator } from '../auth.js';
 import { SESSION_COOKIE } from '../auth.js';
 import { assertSameOrigin } from '../guard.js';
 import { roleSchema } from '../admin-schemas.js';
@@ -46,11 +45,10 @@ export const loginRoutes =
       },
       handler: async (request, reply) => {
         assertSameOrigin(request);
-        const user = await authentication.verifyPassword(
-          request.body.name,
-          request.body.password,
-          `ui from ${request.ip}`,
-        );
+        const user = await authentication.verifyPassword(request.body.name, request.body.password, {
+          address: request.ip,
+          door: 'sign-in',
+        });
         const grant = await authentication.startSession(user);
         reply.setCookie(SESSION_COOKIE, grant.token, {
           path: '/',
@@ -65,11 +63,7 @@ export const loginRoutes =
   };
 
 export const sessionRoutes =
-  (
-    authentication: AuthenticationService,
-    users: UserAdministration,
-    authenticator: Authenticator,
-  ): FastifyPluginAsyncZod =>
+  (authentication: AuthenticationService, users: UserAdministration): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['Session'];
     app.get('/me', {
@@ -113,9 +107,9 @@ export const sessionRoutes =
           p.name,
           request.body.currentPassword,
           request.body.newPassword,
+          request.ip,
           p.sessionId,
         );
-        authenticator.forget();
         await request.audit({
           action: 'change-password',
           target: 'user',

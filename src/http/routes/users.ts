@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { UserAdministration } from '../../services/user-administration.js';
-import type { UserAccount } from '../../store/user-repository.js';
+import type { UserAdministration, UserView } from '../../services/user-administration.js';
 import {
   apiKeyCreatedSchema,
   apiKeySchema,
@@ -9,14 +8,13 @@ import {
   userPatchSchema,
   userSchema,
 } from '../admin-schemas.js';
-import type { Authenticator } from '../auth.js';
 import { errorSchema } from '../schemas.js';
 
-const audited = (u: UserAccount) => ({ role: u.role, locked: u.lockedUntil !== null });
+const audited = (u: UserView) => ({ role: u.role, locked: u.lockedUntil !== null });
 
 /** User Management: users with their roles, and API keys for scripts. */
 export const userRoutes =
-  (users: UserAdministration, authenticator: Authenticator): FastifyPluginAsyncZod =>
+  (users: UserAdministration): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['User Management'];
     const params = z.object({ name: z.string() });
@@ -60,7 +58,6 @@ export const userRoutes =
         const p = request.principal!;
         const keep = p.name === request.params.name ? p.sessionId : undefined;
         const after = await users.update(request.params.name, request.body, keep);
-        authenticator.forget();
         await request.audit({
           action: 'update',
           target: 'user',
@@ -80,7 +77,6 @@ export const userRoutes =
       },
       handler: async (request, reply) => {
         const deleted = await users.delete(request.params.name, request.principal!.name);
-        authenticator.forget();
         await request.audit({
           action: 'delete',
           target: 'user',

@@ -6,9 +6,31 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** With 429: when the node will take the next attempt. */
+    readonly retryAt?: Date,
   ) {
     super(message);
   }
+}
+
+interface ErrorBody {
+  error?: string;
+  message?: string;
+  field?: string;
+  retryAt?: string;
+}
+
+/** The ApiError of a refused call, from its status and JSON body (if any). */
+function refusal(status: number, statusText: string, parsed: unknown): ApiError {
+  const e = (parsed ?? {}) as ErrorBody;
+  const retryAt = e.retryAt ? new Date(e.retryAt) : undefined;
+  return new ApiError(
+    status,
+    e.error ?? 'error',
+    e.message ?? `the node answered ${status} ${statusText}`,
+    e.field,
+    retryAt && !Number.isNaN(retryAt.getTime()) ? retryAt : undefined,
+  );
 }
 
 let csrfToken: string | null = null;
@@ -50,13 +72,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     parsed = null;
   }
   if (!response.ok) {
-    const e = (parsed ?? {}) as { error?: string; message?: string; field?: string };
-    const error = new ApiError(
-      response.status,
-      e.error ?? 'error',
-      e.message ?? `the node answered ${response.status} ${response.statusText}`,
-      e.field,
-    );
+    const error = refusal(response.status, response.statusText, parsed);
     if (response.status === 401 && path !== '/login' && path !== '/me') onSessionEnded(error.message);
     throw error;
   }
@@ -113,13 +129,7 @@ export function uploadFiles<T>(
         resolve(parsed as T);
         return;
       }
-      const e = (parsed ?? {}) as { error?: string; message?: string; field?: string };
-      const error = new ApiError(
-        xhr.status,
-        e.error ?? 'error',
-        e.message ?? `the node answered ${xhr.status} ${xhr.statusText}`,
-        e.field,
-      );
+      const error = refusal(xhr.status, xhr.statusText, parsed);
       if (xhr.status === 401) onSessionEnded(error.message);
       reject(error);
     };

@@ -141,6 +141,8 @@ export interface User {
   createdAt: string;
   lockedUntil: string | null;
   failedLogins: number;
+  /** Failed sign-ins per source address; lockedUntil set where the user is locked out from it. */
+  lockouts: { address: string; failures: number; lockedUntil: string | null }[];
 }
 
 export interface ApiKey {

@@ -2,6 +2,7 @@ import type { FormEvent } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, post } from '../api/client';
 import type { Session } from '../api/types';
+import { clockTime, countdown } from '../format';
 
 export function LoginPage({
   message,
@@ -14,6 +15,10 @@ export function LoginPage({
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A throttle or lock-out: the node takes no attempt as this user from this address before then
+  // (another user name may still be let in: the node says).
+  const [refused, setRefused] = useState<{ name: string; retryAt: Date } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
   const nameInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -21,14 +26,31 @@ export function LoginPage({
     nameInput.current?.focus();
   }, []);
 
+  useEffect(() => {
+    if (!refused) return;
+    const tick = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= refused.retryAt.getTime()) setRefused(null);
+    }, 1000);
+    return () => clearInterval(tick);
+  }, [refused]);
+
+  const retryAt = refused?.retryAt ?? null;
+  const waiting = retryAt !== null && refused?.name === name && retryAt.getTime() > now;
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (waiting) return;
     setBusy(true);
     setError(null);
     try {
       onSignedIn(await post<Session>('/login', { name, password }));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
+      if (err instanceof ApiError && err.status === 429 && err.retryAt) {
+        setNow(Date.now());
+        setRefused({ name, retryAt: err.retryAt });
+      }
       setPassword('');
     } finally {
       setBusy(false);
@@ -50,9 +72,15 @@ export function LoginPage({
           </p>
         )}
         {error && (
-          <p className="banner banner-error" role="alert">
-            {error}
-          </p>
+          <div className="banner banner-error" role="alert">
+            <p>{error}</p>
+            {waiting && (
+              <p>
+                You can sign in again from here at {clockTime(retryAt)} your time (in{' '}
+                {countdown(retryAt.getTime() - now)}).
+              </p>
+            )}
+          </div>
         )}
         <label htmlFor="login-name">User name</label>
         <input
@@ -74,8 +102,8 @@ export function LoginPage({
           onChange={(e) => setPassword(e.target.value)}
           required
         />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="primary" disabled={busy || waiting}>
+          {busy ? 'Signing in…' : waiting ? `Wait ${countdown(retryAt.getTime() - now)}` : 'Sign in'}
         </button>
       </form>
     </main>

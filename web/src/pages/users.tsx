@@ -112,13 +112,21 @@ export function UsersPage() {
                   </td>
                   <td>{dateTime(u.createdAt)}</td>
                   <td>
-                    {locked ? (
-                      <span className="badge badge-rejected">locked until {dateTime(u.lockedUntil)}</span>
-                    ) : u.failedLogins > 0 ? (
-                      `${u.failedLogins} failed attempt(s)`
-                    ) : (
-                      'ok'
-                    )}
+                    {u.lockouts.length === 0
+                      ? 'ok'
+                      : u.lockouts.map((l) =>
+                          l.lockedUntil !== null && new Date(l.lockedUntil) > new Date() ? (
+                            <div key={l.address}>
+                              <span className="badge badge-rejected">
+                                locked out from {l.address} until {dateTime(l.lockedUntil)}
+                              </span>
+                            </div>
+                          ) : (
+                            <div key={l.address}>
+                              {l.failures} failed attempt{l.failures === 1 ? '' : 's'} from {l.address}
+                            </div>
+                          ),
+                        )}
                   </td>
                   <td className="actions">
                     {locked && (
