@@ -223,6 +223,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       port: config.tftpPort,
       files: provisioning,
       logger: logger.child({ component: 'tftp' }),
+      maxTransfers: config.tftpMaxTransfers,
+      maxTransfersPerAddress: config.tftpMaxTransfersPerAddress,
+      maxTimeoutSeconds: config.tftpMaxTimeoutSeconds,
+      firstPacketRetransmissions: config.tftpFirstPacketRetransmissions,
+      limits,
     });
     const tftpPort = (await tftp.start()).port;
     started.push({ stop: () => tftp.stop() });

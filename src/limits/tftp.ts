@@ -6,18 +6,24 @@ export const provisioningLimits = {
     default: 2000,
     min: 1,
     max: 100_000,
-    help: 'TFTP transfers in progress at once in all',
+    help: 'TFTP transfers in progress at once in all; a request over it is answered "Server busy" (error 0)',
   },
   tftpMaxTransfersPerAddress: {
     default: 20,
     min: 1,
     max: 100_000,
-    help: 'TFTP transfers in progress at once from one source address',
+    help: 'TFTP transfers in progress at once from one source address (raise it when many phones share one address behind NAT)',
   },
   tftpMaxTimeoutSeconds: {
     default: 5,
     min: 1,
     max: 255,
-    help: 'largest retransmission timeout a TFTP client may ask for with the RFC 2349 timeout option',
+    help: 'largest retransmission timeout a TFTP client may ask for with the RFC 2349 timeout option; a larger one is left out of the answer and the server keeps its own (2 s)',
+  },
+  tftpFirstPacketRetransmissions: {
+    default: 1,
+    min: 0,
+    max: 10,
+    help: 'times the first packet of a TFTP transfer (DATA 1 or OACK) is sent again, by timer or for a repeated request, before the client has acknowledged anything: what a forged request can make a victim receive',
   },
 } satisfies Record<string, LimitSpec>;

@@ -4,16 +4,31 @@
  */
 import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
+import { provisioningLimits } from '../../limits/tftp.js';
+import type { LimitReporter } from '../../services/limit-log.js';
 import type { Clock } from './clock.js';
 import type { TftpEvent } from './events.js';
-import { normalizeRequestedName } from './file-name.js';
+import { MAX_NAME_LENGTH, nameForLog, normalizeRequestedName } from './file-name.js';
 import type { TftpFile, TftpFileSource, TftpPeer } from './file-source.js';
-import { DEFAULT_MAX_GRANTED_BLOCK_SIZE, checkMaxBlockSize, negotiateReadOptions } from './options.js';
-import { TftpErrorCode, decodePacket, describePacket, encodePacket } from './packets.js';
+import {
+  DEFAULT_MAX_GRANTED_BLOCK_SIZE,
+  checkMaxBlockSize,
+  negotiateReadOptions,
+  optionsForLog,
+} from './options.js';
+import { TftpErrorCode, decodePacket, describePacket } from './packets.js';
 import type { TftpRequestPacket } from './packets.js';
-import { ReadTransfer } from './transfer.js';
+import {
+  BUSY_MESSAGES,
+  FILE_NOT_FOUND_MESSAGE,
+  READ_ONLY_MESSAGE,
+  errorPacket,
+  replyFromNewPort,
+} from './replies.js';
 import { reportTransferOutcome } from './transfer-report.js';
-import { UdpEndpoint, bindUdp, closeUdp, listenError, sendUdp } from './udp.js';
+import { TransferPort } from './transfer-port.js';
+import { TransferSlots } from './transfer-slots.js';
+import { bindUdp, closeUdp, listenError, sendUdp } from './udp.js';
 
 export interface TftpServerOptions {
   /** Address to listen on; default 0.0.0.0. */
@@ -29,25 +44,21 @@ export interface TftpServerOptions {
   timeoutMs?: number;
   /** Retransmissions before a transfer is abandoned; default 5. */
   maxRetries?: number;
+  /** Retransmissions of the first packet to a client that has acknowledged nothing yet; default 1. */
+  firstPacketRetransmissions?: number;
+  /** Transfers in progress at once in all (requests being opened count too). */
+  maxTransfers?: number;
+  /** Transfers in progress at once from one source address. */
+  maxTransfersPerAddress?: number;
+  /** Largest RFC 2349 timeout a client may ask for; a larger one is left out of the OACK. */
+  maxTimeoutSeconds?: number;
+  /** Told of every refusal at a limit (counted and logged once per source per interval). */
+  limits?: LimitReporter;
   clock?: Clock;
 }
 
-interface ActiveTransfer {
-  transfer: ReadTransfer;
-  endpoint: UdpEndpoint;
-  file: string;
-  requested: string;
-}
-
-export const FILE_NOT_FOUND_MESSAGE = 'File not found';
-export const READ_ONLY_MESSAGE = 'Access violation: this TFTP server is read-only';
-
 function peerKey(peer: TftpPeer): string {
   return `${peer.address}|${peer.port}`;
-}
-
-function errorPacket(code: number, message: string): Buffer {
-  return encodePacket({ type: 'error', code, message });
 }
 
 export class TftpServer {
@@ -56,16 +67,23 @@ export class TftpServer {
   private readonly log: Logger;
   private socket: Socket | null = null;
   private stopping = false;
-  private readonly active = new Map<string, ActiveTransfer>();
+  private readonly active = new Map<string, TransferPort>();
   /** Request handling in progress (file being opened), so stop() can wait for it. */
   private readonly pending = new Set<Promise<void>>();
   /** Peers whose RRQ is being opened, with the name asked: a repeated RRQ meanwhile is a duplicate. */
   private readonly opening = new Map<string, string>();
+  private readonly slots: TransferSlots;
+  private readonly maxTimeoutSeconds: number;
 
   constructor(private readonly options: TftpServerOptions) {
     this.host = options.host ?? '0.0.0.0';
     this.maxBlockSize = checkMaxBlockSize(options.maxBlockSize ?? DEFAULT_MAX_GRANTED_BLOCK_SIZE);
     this.log = options.logger.child({ component: 'tftp' });
+    this.slots = new TransferSlots(
+      options.maxTransfers ?? provisioningLimits.tftpMaxTransfers.default,
+      options.maxTransfersPerAddress ?? provisioningLimits.tftpMaxTransfersPerAddress.default,
+    );
+    this.maxTimeoutSeconds = options.maxTimeoutSeconds ?? provisioningLimits.tftpMaxTimeoutSeconds.default;
   }
 
   /** Number of transfers in progress. */
@@ -124,17 +142,11 @@ export class TftpServer {
       case 'rrq':
         return this.onReadRequest(packet, peer);
       case 'wrq':
-        this.log.warn(
-          { peer, file: packet.fileName },
-          'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
-        );
-        this.emit({ type: 'refused-write', file: packet.fileName, peer, detail: READ_ONLY_MESSAGE });
-        await this.replyFromNewPort(errorPacket(TftpErrorCode.accessViolation, READ_ONLY_MESSAGE), peer);
-        return;
+        return this.onWriteRequest(packet, peer);
       case 'error':
         // RFC 1350 §7: an ERROR "will not be retransmitted or acknowledged"; late ones from ended transfers land here.
         this.log.debug(
-          { peer, packet: describePacket(packet) },
+          { peer, packet: describePacket(packet).slice(0, 200) },
           'TFTP error packet on the request port ignored',
         );
         return;
@@ -148,29 +160,83 @@ export class TftpServer {
     }
   }
 
+  private async onWriteRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<void> {
+    const file = nameForLog(request.fileName);
+    // The refusal binds a socket of its own for a moment: it holds a slot like any request.
+    if (!this.takeSlot(peer, file)) return;
+    try {
+      this.log.warn(
+        { peer, file },
+        'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
+      );
+      this.emit({ type: 'refused-write', file, peer, detail: READ_ONLY_MESSAGE });
+      await this.replyFromNewPort(errorPacket(TftpErrorCode.accessViolation, READ_ONLY_MESSAGE), peer);
+    } finally {
+      this.slots.release(peer.address);
+    }
+  }
+
   private async onReadRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<void> {
     const requested = request.fileName;
     if (this.stopping) return;
     const key = peerKey(peer);
     const current = this.active.get(key);
-    if (
-      this.opening.get(key) === requested ||
-      (current?.requested === requested && !current.transfer.hasProgressed)
-    ) {
-      // The client repeated its RRQ because our first answer was slow or lost; the transfer retransmits it.
-      // (Once DATA 1 was acknowledged, the same RRQ means the client started over: serve it afresh.)
-      this.log.debug({ peer, file: requested }, 'TFTP duplicate read request ignored');
+    if (this.opening.get(key) === requested) {
+      this.log.debug({ peer, file: nameForLog(requested) }, 'TFTP duplicate read request ignored');
       return;
     }
+    if (current?.requested === requested && !current.transfer.hasProgressed) {
+      // The client repeated its RRQ because our first answer was slow or lost: the transfer resends it
+      // (within the budget of a client that has acknowledged nothing). Once DATA 1 was acknowledged,
+      // the same RRQ means the client started over: serve it afresh.
+      const resent = current.transfer.requestRepeated();
+      this.log.debug(
+        { peer, file: nameForLog(requested), resent },
+        'TFTP repeated read request: answered by the transfer in progress',
+      );
+      return;
+    }
+    if (!this.takeSlot(peer, nameForLog(requested))) return;
     this.opening.set(key, requested);
+    let handedOver = false;
     try {
-      await this.answerReadRequest(request, peer);
+      handedOver = await this.answerReadRequest(request, peer);
     } finally {
       if (this.opening.get(key) === requested) this.opening.delete(key);
+      if (!handedOver) this.slots.release(peer.address);
     }
   }
 
-  private async answerReadRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<void> {
+  /**
+   * Takes a transfer slot for `peer`, or answers "Server busy" (error 0) from the request port, which
+   * costs no socket, and reports the refusal.
+   */
+  private takeSlot(peer: TftpPeer, file: string): boolean {
+    const refusal = this.slots.take(peer.address);
+    if (refusal === null) return true;
+    const detail =
+      refusal === 'tftpMaxTransfersPerAddress'
+        ? `${this.slots.heldBy(peer.address)} transfers from this address are already in progress (--tftp-max-transfers-per-address; raise it if many phones share this address behind NAT)`
+        : `${this.slots.held} transfers are already in progress (--tftp-max-transfers)`;
+    this.options.limits?.reached(
+      refusal,
+      { address: peer.address },
+      `TFTP request for ${JSON.stringify(file)} from ${peer.address} refused with "Server busy": ${detail}; the phone retries later`,
+    );
+    this.emit({ type: 'refused-busy', file, peer, detail });
+    if (this.socket) {
+      sendUdp(
+        this.socket,
+        errorPacket(TftpErrorCode.notDefined, BUSY_MESSAGES[refusal]),
+        peer,
+        () => undefined,
+      );
+    }
+    return false;
+  }
+
+  /** Answers one read request; true when a transfer took over the request's slot. */
+  private async answerReadRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<boolean> {
     const requested = request.fileName;
     // netascii is served byte for byte, like octet: phones ask octet, our files are generated with the line
     // ends phones expect, and converting would make the size differ from the tsize we announce.
@@ -184,16 +250,17 @@ export class TftpServer {
         errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation: mail mode is not supported'),
         peer,
       );
-      return;
+      return false;
     }
 
     const name = normalizeRequestedName(requested);
     if (name === null) {
-      const detail = 'name refused: it contains "..", a NUL byte, a drive or UNC prefix, or is empty';
-      this.log.warn({ peer, file: requested }, `TFTP read refused, ${detail}; answered "File not found"`);
-      this.emit({ type: 'refused-name', file: requested, peer, detail });
+      const file = nameForLog(requested);
+      const detail = `name refused: it contains "..", a NUL byte, a drive or UNC prefix, is empty or longer than ${MAX_NAME_LENGTH} characters`;
+      this.log.warn({ peer, file }, `TFTP read refused, ${detail}; answered "File not found"`);
+      this.emit({ type: 'refused-name', file, peer, detail });
       await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
-      return;
+      return false;
     }
 
     let file: TftpFile | null;
@@ -208,20 +275,20 @@ export class TftpServer {
       );
       this.emit({ type: 'not-found', file: name, peer, detail });
       await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
-      return;
+      return false;
     }
     if (file === null) {
       // Phones routinely ask for optional files (CTL/ITL, per-MAC configs): info, not warn.
       this.log.info({ peer, file: name }, 'TFTP file not found; answered error 1 "File not found"');
       this.emit({ type: 'not-found', file: name, peer });
       await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
-      return;
+      return false;
     }
     if (this.stopping) {
       await file.close().catch(() => undefined);
-      return;
+      return false;
     }
-    await this.startTransfer(request, name, file, peer);
+    return this.startTransfer(request, name, file, peer);
   }
 
   private async startTransfer(
@@ -229,82 +296,73 @@ export class TftpServer {
     name: string,
     file: TftpFile,
     peer: TftpPeer,
-  ): Promise<void> {
-    let socket: Socket;
-    try {
-      // RFC 1350 §4: each end "chooses a TID for itself" — a fresh port per transfer.
-      socket = await bindUdp(this.host, 0);
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      this.log.error(
-        { peer, file: name, err: error },
-        'TFTP transfer not started: no free UDP port for it (too many open files? raise the descriptor limit)',
-      );
-      return;
-    }
-    if (this.stopping) {
-      await Promise.all([closeUdp(socket), file.close().catch(() => undefined)]);
-      return;
-    }
-
-    const negotiated = negotiateReadOptions(request.options, file.size, this.maxBlockSize);
-    const key = peerKey(peer);
-    const endpoint = new UdpEndpoint(socket, (error, to) =>
-      this.log.debug({ peer: to, file: name, err: error }, 'TFTP send failed'),
+  ): Promise<boolean> {
+    const negotiated = negotiateReadOptions(
+      request.options,
+      file.size,
+      this.maxBlockSize,
+      this.maxTimeoutSeconds,
     );
-    const transfer = new ReadTransfer({
+    const key = peerKey(peer);
+    const { clock, timeoutMs, maxRetries, firstPacketRetransmissions } = this.options;
+    const port = await TransferPort.open({
+      host: this.host,
       peer,
-      file,
+      file: name,
+      requested: request.fileName,
+      source: file,
       negotiated,
-      clock: this.options.clock,
-      timeoutMs: this.options.timeoutMs,
-      maxRetries: this.options.maxRetries,
-      send: (packet, to) => endpoint.send(packet, to),
-      onFinish: (outcome) => {
+      timing: { clock, timeoutMs, maxRetries, firstPacketRetransmissions },
+      log: this.log,
+      onFinish: (finished, outcome) => {
         reportTransferOutcome(this.log, (event) => this.emit(event), name, peer, outcome);
-        if (this.active.get(key)?.transfer === transfer) this.active.delete(key);
-        void this.release(entry);
+        if (this.active.get(key) === finished) this.active.delete(key);
+        void this.release(finished);
       },
     });
-    const entry: ActiveTransfer = { transfer, endpoint, file: name, requested: request.fileName };
+    if (port === null) return false;
+    if (this.stopping) {
+      await port.close();
+      return false;
+    }
+    if (negotiated.refusedTimeoutSeconds !== undefined) {
+      this.options.limits?.reached(
+        'tftpMaxTimeoutSeconds',
+        { address: peer.address },
+        `TFTP client ${peer.address} asked for a ${negotiated.refusedTimeoutSeconds} s retransmission timeout for ${JSON.stringify(name)}; the option was left out (--tftp-max-timeout-seconds is ${this.maxTimeoutSeconds}) and the transfer goes on with the server's timeout`,
+      );
+    }
     const previous = this.active.get(key);
     if (previous) {
       // Same client port, a new request: the client gave up on the old transfer.
       this.active.delete(key);
       void this.release(previous);
     }
-    this.active.set(key, entry);
-    socket.on('message', (datagram, rinfo) => {
-      const result = transfer.receive(datagram, { address: rinfo.address, port: rinfo.port });
-      if (result === 'wrong-tid') {
-        this.log.debug(
-          { peer: rinfo, file: name },
-          'TFTP packet from an unknown transfer ID answered with error 5',
-        );
-      }
-    });
-    socket.on('error', (error) =>
-      this.log.warn({ peer, file: name, err: error }, 'TFTP transfer socket error'),
-    );
-
+    this.active.set(key, port);
     this.log.info(
       {
         peer,
         file: name,
         bytes: file.size,
         mode: request.mode,
-        requestedOptions: Object.fromEntries(request.options),
+        requestedOptions: optionsForLog(request.options),
         blockSize: negotiated.blockSize,
         oack: negotiated.oack ? Object.fromEntries(negotiated.oack) : null,
       },
       'TFTP read started',
     );
     this.emit({ type: 'read-started', file: name, peer, bytes: file.size });
-    transfer.start();
+    port.transfer.start();
+    return true;
   }
 
-  private async release(entry: ActiveTransfer): Promise<void> {
-    await Promise.all([entry.transfer.dispose(), entry.endpoint.close()]);
+  /** Ends a transfer's socket and file, and gives its slot back (once). */
+  private async release(port: TransferPort): Promise<void> {
+    if (!port.released) {
+      port.released = true;
+      this.slots.release(port.address);
+    }
+    await port.close();
   }
 
   private malformed(peer: TftpPeer, detail: string, reply: boolean): void {
@@ -324,18 +382,8 @@ export class TftpServer {
     }
   }
 
-  /** Answers a request from a fresh port, as a transfer would (RFC 1350 §4), falling back to port 69. */
-  private async replyFromNewPort(packet: Buffer, peer: TftpPeer): Promise<void> {
-    let socket: Socket;
-    try {
-      socket = await bindUdp(this.host, 0);
-    } catch {
-      if (this.socket) sendUdp(this.socket, packet, peer, () => undefined);
-      return;
-    }
-    const endpoint = new UdpEndpoint(socket, () => undefined);
-    endpoint.send(packet, peer);
-    await endpoint.close();
+  private replyFromNewPort(packet: Buffer, peer: TftpPeer): Promise<void> {
+    return replyFromNewPort(this.host, packet, peer, this.socket);
   }
 
   private emit(event: TftpEvent): void {

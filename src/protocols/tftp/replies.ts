@@ -1,0 +1,48 @@
+/**
+ * How the TFTP server answers a request it does not serve: the error texts clients see, and the
+ * one-packet reply from a port of its own.
+ */
+import type { Socket } from 'node:dgram';
+import type { TftpPeer } from './file-source.js';
+import { encodePacket } from './packets.js';
+import type { SlotRefusal } from './transfer-slots.js';
+import { UdpEndpoint, bindUdp, sendUdp } from './udp.js';
+
+export const FILE_NOT_FOUND_MESSAGE = 'File not found';
+export const READ_ONLY_MESSAGE = 'Access violation: this TFTP server is read-only';
+/**
+ * Error 0 with this text answers a request over a transfer limit. Not error 1: a phone told "File not
+ * found" would go on without its configuration (falling back to XMLDefault.cnf.xml, or its SIP loader to
+ * defaults, CSCee31047), while any other error stops its hunt and it retries the TFTP sequence later;
+ * tftp-hpa prints "Error code 0: Server busy…", atftp "error received from server <Server busy…>".
+ */
+export const BUSY_MESSAGES: Record<SlotRefusal, string> = {
+  tftpMaxTransfersPerAddress: 'Server busy: too many transfers from your address, retry later',
+  tftpMaxTransfers: 'Server busy: too many transfers in progress, retry later',
+};
+
+export function errorPacket(code: number, message: string): Buffer {
+  return encodePacket({ type: 'error', code, message });
+}
+
+/**
+ * Sends `packet` from a fresh port, as a transfer would (RFC 1350 §4), falling back to the request
+ * port when no port is free.
+ */
+export async function replyFromNewPort(
+  host: string,
+  packet: Buffer,
+  peer: TftpPeer,
+  requestPort: Socket | null,
+): Promise<void> {
+  let socket: Socket;
+  try {
+    socket = await bindUdp(host, 0);
+  } catch {
+    if (requestPort) sendUdp(requestPort, packet, peer, () => undefined);
+    return;
+  }
+  const endpoint = new UdpEndpoint(socket, () => undefined);
+  endpoint.send(packet, peer);
+  await endpoint.close();
+}
