@@ -132,6 +132,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       log: provisioningLog,
       clock,
       logger: logger.child({ component: 'provisioning' }),
+      live,
+      cacheSeconds: config.provisioningCacheSeconds,
     });
 
     const bulkJobs = new BulkJobService({
@@ -254,6 +256,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       sccpPort,
       sipPort: ports.sip ?? null,
     });
+    // What a file rendered before the announcement said about this node is out of date.
+    live.emit('configuration-changed', { what: 'node', name: config.nodeName });
     // Phones can register now: jobs that were running when the node stopped resume.
     await bulkJobs.start();
     started.push({ stop: () => bulkJobs.stop() });

@@ -1,6 +1,6 @@
 import type { LimitSpec } from './limit.js';
 
-/** Limits of provisioning: TFTP (UDP 69) and HTTP (TCP 6970). */
+/** Limits of provisioning: TFTP (UDP 69), HTTP (TCP 6970) and the files both serve. */
 export const provisioningLimits = {
   tftpMaxTransfers: {
     default: 2000,
@@ -25,5 +25,11 @@ export const provisioningLimits = {
     min: 0,
     max: 10,
     help: 'times the first packet of a TFTP transfer (DATA 1 or OACK) is sent again, by timer or for a repeated request, before the client has acknowledged anything: what a forged request can make a victim receive',
+  },
+  provisioningCacheSeconds: {
+    default: 3,
+    min: 0,
+    max: 3600,
+    help: 'seconds the settings every provisioning file is made of, and the files all phones share (XMLDefault.cnf.xml, OS79XX.TXT, SIPDefault.cnf…), are reused before the database is read again; a change made through this node applies at once, one made on another node of a cluster within this time (0: read every request)',
   },
 } satisfies Record<string, LimitSpec>;

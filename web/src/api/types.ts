@@ -162,7 +162,7 @@ export interface DeviceStatusChange {
 }
 
 export interface ConfigurationChange {
-  what: 'enterprise-parameters' | 'node' | 'device';
+  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults';
   name: string;
 }
 
