@@ -239,6 +239,12 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       render: (name, address) => provisioning.fetch(name, address, 'http'),
       files: provisioning,
       logger: logger.child({ component: 'provisioning-http' }),
+      requestTimeoutSeconds: config.provisioningHttpRequestTimeoutSeconds,
+      idleTimeoutSeconds: config.provisioningHttpIdleTimeoutSeconds,
+      maxConnections: config.provisioningHttpMaxConnections,
+      maxConnectionsPerAddress: config.provisioningHttpMaxConnectionsPerAddress,
+      maxQueuedRequests: config.provisioningHttpMaxQueuedRequests,
+      limits,
     });
     const provisioningHttpPort = await provisioningHttp.start();
     started.push({ stop: () => provisioningHttp.stop() });

@@ -32,4 +32,34 @@ export const provisioningLimits = {
     max: 3600,
     help: 'seconds the settings every provisioning file is made of, and the files all phones share (XMLDefault.cnf.xml, OS79XX.TXT, SIPDefault.cnf…), are reused before the database is read again; a change made through this node applies at once, one made on another node of a cluster within this time (0: read every request)',
   },
+  provisioningHttpRequestTimeoutSeconds: {
+    default: 10,
+    min: 1,
+    max: 600,
+    help: 'seconds an HTTP provisioning request (headers and any body) may take to arrive before the connection is closed',
+  },
+  provisioningHttpIdleTimeoutSeconds: {
+    default: 30,
+    min: 1,
+    max: 3600,
+    help: 'seconds an HTTP provisioning response may wait for the client to take data (or a kept-alive connection for its next request) before the connection is closed and its file released',
+  },
+  provisioningHttpMaxConnections: {
+    default: 1000,
+    min: 1,
+    max: 1_000_000,
+    help: 'HTTP provisioning connections held at once in all; one more is answered 503',
+  },
+  provisioningHttpMaxConnectionsPerAddress: {
+    default: 20,
+    min: 1,
+    max: 1_000_000,
+    help: 'HTTP provisioning connections one source address may hold at once (raise it when many phones share one address behind NAT)',
+  },
+  provisioningHttpMaxQueuedRequests: {
+    default: 16,
+    min: 1,
+    max: 10_000,
+    help: 'requests one HTTP provisioning connection may send ahead (pipelined) while an earlier one is being answered; more closes the connection',
+  },
 } satisfies Record<string, LimitSpec>;

@@ -10,5 +10,4 @@ export * from './server.js';
 export * from './transfer-report.js';
 export * from './transfer.js';
 export * from './transfer-port.js';
-export * from './transfer-slots.js';
 export * from './udp.js';

@@ -5,8 +5,10 @@
 import type { Socket } from 'node:dgram';
 import type { TftpPeer } from './file-source.js';
 import { encodePacket } from './packets.js';
-import type { SlotRefusal } from './transfer-slots.js';
 import { UdpEndpoint, bindUdp, sendUdp } from './udp.js';
+
+/** The transfer limits a request can be refused at. */
+export type SlotRefusal = 'tftpMaxTransfers' | 'tftpMaxTransfersPerAddress';
 
 export const FILE_NOT_FOUND_MESSAGE = 'File not found';
 export const READ_ONLY_MESSAGE = 'Access violation: this TFTP server is read-only';

@@ -6,6 +6,7 @@ import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { provisioningLimits } from '../../limits/tftp.js';
 import type { LimitReporter } from '../../services/limit-log.js';
+import { AddressSlots } from '../address-slots.js';
 import type { Clock } from './clock.js';
 import type { TftpEvent } from './events.js';
 import { MAX_NAME_LENGTH, nameForLog, normalizeRequestedName } from './file-name.js';
@@ -25,9 +26,9 @@ import {
   errorPacket,
   replyFromNewPort,
 } from './replies.js';
+import type { SlotRefusal } from './replies.js';
 import { reportTransferOutcome } from './transfer-report.js';
 import { TransferPort } from './transfer-port.js';
-import { TransferSlots } from './transfer-slots.js';
 import { bindUdp, closeUdp, listenError, sendUdp } from './udp.js';
 
 export interface TftpServerOptions {
@@ -72,17 +73,23 @@ export class TftpServer {
   private readonly pending = new Set<Promise<void>>();
   /** Peers whose RRQ is being opened, with the name asked: a repeated RRQ meanwhile is a duplicate. */
   private readonly opening = new Map<string, string>();
-  private readonly slots: TransferSlots;
+  private readonly slots: AddressSlots<SlotRefusal>;
   private readonly maxTimeoutSeconds: number;
 
   constructor(private readonly options: TftpServerOptions) {
     this.host = options.host ?? '0.0.0.0';
     this.maxBlockSize = checkMaxBlockSize(options.maxBlockSize ?? DEFAULT_MAX_GRANTED_BLOCK_SIZE);
     this.log = options.logger.child({ component: 'tftp' });
-    this.slots = new TransferSlots(
-      options.maxTransfers ?? provisioningLimits.tftpMaxTransfers.default,
-      options.maxTransfersPerAddress ?? provisioningLimits.tftpMaxTransfersPerAddress.default,
-    );
+    this.slots = new AddressSlots<SlotRefusal>({
+      total: {
+        max: options.maxTransfers ?? provisioningLimits.tftpMaxTransfers.default,
+        limit: 'tftpMaxTransfers',
+      },
+      perAddress: {
+        max: options.maxTransfersPerAddress ?? provisioningLimits.tftpMaxTransfersPerAddress.default,
+        limit: 'tftpMaxTransfersPerAddress',
+      },
+    });
     this.maxTimeoutSeconds = options.maxTimeoutSeconds ?? provisioningLimits.tftpMaxTimeoutSeconds.default;
   }
 
