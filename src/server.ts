@@ -237,7 +237,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       host: config.bind,
       port: config.provisioningHttpPort,
       render: (name, address) => provisioning.fetch(name, address, 'http'),
-      files: provisioning,
+      // Only the loads: the generated files were asked for (and the fetch recorded) just before.
+      files: { open: (name, peer) => provisioning.openFirmware(name, peer) },
       logger: logger.child({ component: 'provisioning-http' }),
       requestTimeoutSeconds: config.provisioningHttpRequestTimeoutSeconds,
       idleTimeoutSeconds: config.provisioningHttpIdleTimeoutSeconds,

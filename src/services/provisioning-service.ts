@@ -106,6 +106,17 @@ export class ProvisioningService implements TftpFileSource {
   async open(name: string, peer: TftpPeer): Promise<TftpFile | null> {
     const rendered = await this.fetch(name, peer.address, 'tftp');
     if (rendered) return bufferFile(rendered.content);
+    return this.openFirmware(name, peer);
+  }
+
+  /**
+   * A firmware load file, for a name that is not rendered. A phone's own configuration file that
+   * does not exist is not looked for among the loads: a storm of unknown phones costs no directory
+   * listing each.
+   */
+  openFirmware(name: string, peer: TftpPeer): Promise<TftpFile | null> {
+    const { kind } = classifyRequest(name);
+    if (kind === 'device-config' || kind === 'sip-device') return Promise.resolve(null);
     return this.loadFiles.open(name, peer);
   }
 
@@ -214,15 +225,22 @@ export class ProvisioningService implements TftpFileSource {
   }
 
   private async deviceConfig(mac: string): Promise<RenderedFile | null> {
-    const device = await this.devices.get(`SEP${mac}`);
-    if (!device) return null;
-    const [callManagers, defaults] = await Promise.all([this.callManagers(), this.defaults()]);
+    const record = await this.devices.get(`SEP${mac}`);
+    if (!record) return null;
+    // The configuration only: the record's status, address and times change at every registration.
+    const { name, model, protocol, description, lines, loadId: ownLoad } = record;
+    const device = { name, model, protocol, description, lines, loadId: ownLoad };
+    const [callManagers, defaults, credentials] = await Promise.all([
+      this.callManagers(),
+      this.defaults(),
+      this.credentialsOf(name),
+    ]);
     const loadId = loadForDevice(device, defaults);
     const devicePool =
-      defaults.find((d) => d.model === device.model && d.protocol === device.protocol)?.devicePool ??
-      'Default';
+      defaults.find((d) => d.model === model && d.protocol === protocol)?.devicePool ?? 'Default';
+    // A phone applies a configuration whose versionStamp differs from its own: it changes with it.
     const stamp = createHash('sha1')
-      .update(JSON.stringify({ device, callManagers, loadId, devicePool }))
+      .update(JSON.stringify({ device, callManagers, loadId, devicePool, credentials }))
       .digest('hex')
       .slice(0, 16);
     return xml(
@@ -232,7 +250,7 @@ export class ProvisioningService implements TftpFileSource {
         loadId,
         devicePool,
         sipRegisterExpires: SIP_REGISTER_EXPIRES,
-        credentials: await this.credentialsOf(device.name),
+        credentials,
         versionStamp: stamp,
       }),
     );

@@ -5,6 +5,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DirectoryFileSource } from '../../src/protocols/tftp/file-source.js';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { tftpGet } from '../tftp/helpers/udp-client.js';
@@ -73,6 +74,7 @@ describe('a boot storm', () => {
   it('answers 200 unknown phones "File not found" from a few shared lookups, and logs every fetch', async () => {
     t = await startTestNode();
     const reads = countReads(t);
+    const loads = vi.spyOn(DirectoryFileSource.prototype, 'open');
     const mac = (i: number) => `00CC0000${i.toString(16).toUpperCase().padStart(4, '0')}`;
     const results = await tftpStorm(t, 200, (i) => `SEP${mac(i)}.cnf.xml`);
     expect(results.every((r) => !r.ok && r.code === 1)).toBe(true);
@@ -80,6 +82,8 @@ describe('a boot storm', () => {
     const asked = reads.devices.mock.calls.flatMap(([names]) => names);
     expect(asked).toHaveLength(200);
     expect(reads.devices.mock.calls.length).toBeLessThanOrEqual(50);
+    // Nor is a missing phone's file looked for among the firmware loads.
+    expect(loads).not.toHaveBeenCalled();
     // The troubleshooter still sees each phone's fetch.
     for (let i = 0; i < 200; i++) {
       expect(t.node.provisioningLog.recent(mac(i))).toMatchObject([
@@ -134,5 +138,15 @@ describe('changes', () => {
     const found = await httpGet(t, 'SEP00CC00000ABC.cnf.xml');
     expect(found.status).toBe(200);
     expect(xml.parse(found.body).device.deviceProtocol).toBe('SCCP');
+  });
+});
+
+describe('the provisioning log', () => {
+  it('records one fetch over HTTP for an unknown phone, as over TFTP', async () => {
+    t = await startTestNode();
+    expect((await httpGet(t, 'SEP00CC00000DEF.cnf.xml')).status).toBe(404);
+    expect(t.node.provisioningLog.recent('00CC00000DEF')).toMatchObject([
+      { file: 'SEP00CC00000DEF.cnf.xml', found: false, via: 'http' },
+    ]);
   });
 });

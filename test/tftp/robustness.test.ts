@@ -2,6 +2,7 @@
  * The server under abuse and failure: garbage datagrams, stray packets from a wrong port, repeated
  * requests, silent clients, a listener that throws, stop() mid-transfer, a port already taken.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,37 @@ describe('garbage on the request port', () => {
     const result = await tftpGet(fx.port, SMALL_NAME, { keepData: true });
     expect(result.ok && result.data?.equals(fx.files[SMALL_NAME])).toBe(true);
   });
+});
+
+/** Sends one UDP datagram from 127.0.0.1 port 0, which only a raw socket (root) can forge. */
+function sendFromPortZero(port: number, payload: Buffer): Promise<void> {
+  const script = [
+    'import socket, struct, sys',
+    'payload = bytes.fromhex(sys.argv[2])',
+    's = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)',
+    "s.sendto(struct.pack('!HHHH', 0, int(sys.argv[1]), 8 + len(payload), 0) + payload, ('127.0.0.1', 0))",
+  ].join('\n');
+  return new Promise((resolve, reject) =>
+    execFile('python3', ['-c', script, String(port), payload.toString('hex')], (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+}
+
+describe('source port 0', () => {
+  // Forging a source port takes a raw socket: root, as in CI.
+  it.skipIf(process.getuid?.() !== 0)(
+    'an RRQ from port 0 is dropped: no transfer, nothing sent',
+    async () => {
+      fx = await startFixture();
+      await sendFromPortZero(fx.port, rrq(BIG_NAME));
+      await waitFor(() => fx!.logs.some((l) => String(l.msg).includes('source port 0 dropped')));
+      expect(fx.events).toEqual([]);
+      expect(fx.server.activeTransfers).toBe(0);
+      // An ordinary request right after is served.
+      expect((await tftpGet(fx.port, SMALL_NAME)).ok).toBe(true);
+    },
+  );
 });
 
 describe('transfer identifiers', () => {

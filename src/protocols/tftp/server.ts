@@ -139,6 +139,11 @@ export class TftpServer {
 
   private async onRequest(datagram: Buffer, rinfo: { address: string; port: number }): Promise<void> {
     const peer: TftpPeer = { address: rinfo.address, port: rinfo.port };
+    // RFC 768, source port: "If not used, a value of zero is inserted" — there is nowhere to answer.
+    if (peer.port === 0) {
+      this.log.debug({ peer }, 'TFTP datagram from source port 0 dropped: no port to answer to');
+      return;
+    }
     const decoded = decodePacket(datagram);
     if (!decoded.ok) {
       this.malformed(peer, `${decoded.error.detail} (${datagram.length} bytes)`, true);
