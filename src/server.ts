@@ -229,6 +229,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       maxTransfersPerAddress: config.tftpMaxTransfersPerAddress,
       maxTimeoutSeconds: config.tftpMaxTimeoutSeconds,
       firstPacketRetransmissions: config.tftpFirstPacketRetransmissions,
+      errorRepliesPerSecond: config.tftpErrorRepliesPerAddress,
       limits,
     });
     const tftpPort = (await tftp.start()).port;

@@ -26,6 +26,12 @@ export const provisioningLimits = {
     max: 10,
     help: 'times the first packet of a TFTP transfer (DATA 1 or OACK) is sent again, by timer or for a repeated request, before the client has acknowledged anything: what a forged request can make a victim receive',
   },
+  tftpErrorRepliesPerAddress: {
+    default: 50,
+    min: 1,
+    max: 100_000,
+    help: 'TFTP error answers (file not found, server busy, illegal operation) one source address gets per second; beyond, its requests are refused without an answer, so a forged source cannot turn the server into a reflector',
+  },
   provisioningCacheSeconds: {
     default: 3,
     min: 0,

@@ -122,6 +122,38 @@ describe('transfers per source address and in all', () => {
   });
 });
 
+describe('error answers per source address', () => {
+  it('a flood from one address draws at most the budget of answers; others are still answered', async () => {
+    const { log } = limitLog();
+    fx = await startFixture({ errorRepliesPerSecond: 20, limits: log });
+    const flood = await openSocket();
+    held.push(flood);
+    let answers = 0;
+    let answeredBytes = 0;
+    flood.on('message', (d) => {
+      answers++;
+      answeredBytes += d.length;
+    });
+    // 2-byte datagrams that each draw a 27-byte "Illegal TFTP operation" when answered.
+    const garbage = Buffer.from([0, 3]);
+    const started = Date.now();
+    for (let i = 0; i < 500; i++) {
+      flood.send(garbage, fx.port, HOST);
+      // In bursts the request port's receive buffer holds, so that every datagram is counted.
+      if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await waitFor(() => (log.totals().get('tftpErrorRepliesPerAddress') ?? 0) + answers >= 500);
+    const seconds = Math.ceil((Date.now() - started) / 1000) + 1;
+    expect(answers).toBeLessThanOrEqual(20 * seconds);
+    expect(answeredBytes).toBeLessThan(500 * garbage.length * 2);
+    // A phone elsewhere is answered as usual.
+    expect(await tftpGet(fx.port, 'missing.cnf', { localAddress: '127.0.0.2' })).toMatchObject({
+      ok: false,
+      code: 1,
+    });
+  });
+});
+
 describe('the client timeout option (RFC 2349)', () => {
   it('leaves a timeout above the limit out of the OACK and retransmits on the server timeout', async () => {
     const { log } = limitLog();

@@ -6,6 +6,7 @@ export * from './file-source.js';
 export * from './options.js';
 export * from './packets.js';
 export * from './replies.js';
+export * from './reply-budget.js';
 export * from './server.js';
 export * from './transfer-report.js';
 export * from './transfer.js';

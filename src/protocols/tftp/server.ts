@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { provisioningLimits } from '../../limits/tftp.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
+import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import type { TftpEvent } from './events.js';
 import { MAX_NAME_LENGTH, nameForLog, normalizeRequestedName } from './file-name.js';
@@ -27,6 +28,7 @@ import {
   replyFromNewPort,
 } from './replies.js';
 import type { SlotRefusal } from './replies.js';
+import { ReplyBudget } from './reply-budget.js';
 import { reportTransferOutcome } from './transfer-report.js';
 import { TransferPort } from './transfer-port.js';
 import { bindUdp, closeUdp, listenError, sendUdp } from './udp.js';
@@ -53,6 +55,8 @@ export interface TftpServerOptions {
   maxTransfersPerAddress?: number;
   /** Largest RFC 2349 timeout a client may ask for; a larger one is left out of the OACK. */
   maxTimeoutSeconds?: number;
+  /** Error answers (not found, busy, illegal…) one source address gets per second. */
+  errorRepliesPerSecond?: number;
   /** Told of every refusal at a limit (counted and logged once per source per interval). */
   limits?: LimitReporter;
   clock?: Clock;
@@ -75,6 +79,8 @@ export class TftpServer {
   private readonly opening = new Map<string, string>();
   private readonly slots: AddressSlots<SlotRefusal>;
   private readonly maxTimeoutSeconds: number;
+  private readonly errorRepliesPerSecond: number;
+  private readonly replies: ReplyBudget;
 
   constructor(private readonly options: TftpServerOptions) {
     this.host = options.host ?? '0.0.0.0';
@@ -91,6 +97,10 @@ export class TftpServer {
       },
     });
     this.maxTimeoutSeconds = options.maxTimeoutSeconds ?? provisioningLimits.tftpMaxTimeoutSeconds.default;
+    this.errorRepliesPerSecond =
+      options.errorRepliesPerSecond ?? provisioningLimits.tftpErrorRepliesPerAddress.default;
+    const clock = options.clock ?? systemClock;
+    this.replies = new ReplyBudget(this.errorRepliesPerSecond, () => clock.now());
   }
 
   /** Number of transfers in progress. */
@@ -146,7 +156,7 @@ export class TftpServer {
     }
     const decoded = decodePacket(datagram);
     if (!decoded.ok) {
-      this.malformed(peer, `${decoded.error.detail} (${datagram.length} bytes)`, true);
+      this.malformed(peer, `${decoded.error.detail} (${datagram.length} bytes)`);
       return;
     }
     const packet = decoded.packet;
@@ -163,11 +173,7 @@ export class TftpServer {
         );
         return;
       default:
-        this.malformed(
-          peer,
-          `${describePacket(packet)} sent to the request port, which only takes RRQ/WRQ`,
-          true,
-        );
+        this.malformed(peer, `${describePacket(packet)} sent to the request port, which only takes RRQ/WRQ`);
         return;
     }
   }
@@ -177,12 +183,13 @@ export class TftpServer {
     // The refusal binds a socket of its own for a moment: it holds a slot like any request.
     if (!this.takeSlot(peer, file)) return;
     try {
-      this.log.warn(
-        { peer, file },
-        'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
-      );
-      this.emit({ type: 'refused-write', file, peer, detail: READ_ONLY_MESSAGE });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.accessViolation, READ_ONLY_MESSAGE), peer);
+      await this.refuse(peer, TftpErrorCode.accessViolation, READ_ONLY_MESSAGE, () => {
+        this.log.warn(
+          { peer, file },
+          'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
+        );
+        this.emit({ type: 'refused-write', file, peer, detail: READ_ONLY_MESSAGE });
+      });
     } finally {
       this.slots.release(peer.address);
     }
@@ -235,8 +242,8 @@ export class TftpServer {
       { address: peer.address },
       `TFTP request for ${JSON.stringify(file)} from ${peer.address} refused with "Server busy": ${detail}; the phone retries later`,
     );
-    this.emit({ type: 'refused-busy', file, peer, detail });
-    if (this.socket) {
+    if (this.socket && this.mayAnswer(peer)) {
+      this.emit({ type: 'refused-busy', file, peer, detail });
       sendUdp(
         this.socket,
         errorPacket(TftpErrorCode.notDefined, BUSY_MESSAGES[refusal]),
@@ -253,14 +260,12 @@ export class TftpServer {
     // netascii is served byte for byte, like octet: phones ask octet, our files are generated with the line
     // ends phones expect, and converting would make the size differ from the tsize we announce.
     if (request.mode === 'mail') {
-      this.malformed(
+      const detail = 'mail mode requested (obsolete, RFC 1350); only octet and netascii are served';
+      await this.refuse(
         peer,
-        'mail mode requested (obsolete, RFC 1350); only octet and netascii are served',
-        false,
-      );
-      await this.replyFromNewPort(
-        errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation: mail mode is not supported'),
-        peer,
+        TftpErrorCode.illegalOperation,
+        'Illegal TFTP operation: mail mode is not supported',
+        () => this.reportMalformed(peer, detail),
       );
       return false;
     }
@@ -269,9 +274,10 @@ export class TftpServer {
     if (name === null) {
       const file = nameForLog(requested);
       const detail = `name refused: it contains "..", a NUL byte, a drive or UNC prefix, is empty or longer than ${MAX_NAME_LENGTH} characters`;
-      this.log.warn({ peer, file }, `TFTP read refused, ${detail}; answered "File not found"`);
-      this.emit({ type: 'refused-name', file, peer, detail });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
+      await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => {
+        this.log.warn({ peer, file }, `TFTP read refused, ${detail}; answered "File not found"`);
+        this.emit({ type: 'refused-name', file, peer, detail });
+      });
       return false;
     }
 
@@ -286,14 +292,15 @@ export class TftpServer {
         'TFTP file could not be opened (check its permissions and the TFTP directory); answered "File not found"',
       );
       this.emit({ type: 'not-found', file: name, peer, detail });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
+      await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => undefined);
       return false;
     }
     if (file === null) {
-      // Phones routinely ask for optional files (CTL/ITL, per-MAC configs): info, not warn.
-      this.log.info({ peer, file: name }, 'TFTP file not found; answered error 1 "File not found"');
-      this.emit({ type: 'not-found', file: name, peer });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
+      await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => {
+        // Phones routinely ask for optional files (CTL/ITL, per-MAC configs): info, not warn.
+        this.log.info({ peer, file: name }, 'TFTP file not found; answered error 1 "File not found"');
+        this.emit({ type: 'not-found', file: name, peer });
+      });
       return false;
     }
     if (this.stopping) {
@@ -377,25 +384,46 @@ export class TftpServer {
     await port.close();
   }
 
-  private malformed(peer: TftpPeer, detail: string, reply: boolean): void {
+  /** Answers a malformed datagram from the request port; beyond the address's budget, only counts it. */
+  private malformed(peer: TftpPeer, detail: string): void {
+    if (!this.socket || !this.mayAnswer(peer)) return;
+    this.reportMalformed(peer, detail);
+    sendUdp(
+      this.socket,
+      errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation'),
+      peer,
+      () => undefined,
+    );
+  }
+
+  private reportMalformed(peer: TftpPeer, detail: string): void {
     this.log.warn(
       { peer, detail },
       'TFTP malformed or unexpected datagram; answered "Illegal TFTP operation"',
     );
     this.emit({ type: 'malformed', peer, detail });
-    if (reply && this.socket) {
-      const socket = this.socket;
-      sendUdp(
-        socket,
-        errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation'),
-        peer,
-        () => undefined,
-      );
-    }
   }
 
-  private replyFromNewPort(packet: Buffer, peer: TftpPeer): Promise<void> {
-    return replyFromNewPort(this.host, packet, peer, this.socket);
+  /**
+   * Refuses a request with an ERROR from a port of its own (RFC 1350 §4). Within the address's
+   * budget of error answers, `report` logs it and the answer goes; beyond it (a flood, or a forged
+   * source aimed at a victim) it is only counted.
+   */
+  private async refuse(peer: TftpPeer, code: number, message: string, report: () => void): Promise<void> {
+    if (!this.mayAnswer(peer)) return;
+    report();
+    await replyFromNewPort(this.host, errorPacket(code, message), peer, this.socket);
+  }
+
+  /** Whether `peer` may get one more error answer this second; when not, the limit is reported. */
+  private mayAnswer(peer: TftpPeer): boolean {
+    if (this.replies.allow(peer.address)) return true;
+    this.options.limits?.reached(
+      'tftpErrorRepliesPerAddress',
+      { address: peer.address },
+      `TFTP error answers to ${peer.address} held back: more than ${this.errorRepliesPerSecond} a second (--tftp-error-replies-per-address); its requests are refused without an answer (a flood, or someone forging that address)`,
+    );
+    return false;
   }
 
   private emit(event: TftpEvent): void {
