@@ -5,13 +5,11 @@
 import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { provisioningLimits } from '../../limits/tftp.js';
-import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
 import { systemClock } from './clock.js';
-import type { Clock } from './clock.js';
 import type { TftpEvent } from './events.js';
 import { MAX_NAME_LENGTH, nameForLog, normalizeRequestedName } from './file-name.js';
-import type { TftpFile, TftpFileSource, TftpPeer } from './file-source.js';
+import type { TftpFile, TftpPeer } from './file-source.js';
 import {
   DEFAULT_MAX_GRANTED_BLOCK_SIZE,
   checkMaxBlockSize,
@@ -20,47 +18,14 @@ import {
 } from './options.js';
 import { TftpErrorCode, decodePacket, describePacket } from './packets.js';
 import type { TftpRequestPacket } from './packets.js';
-import {
-  BUSY_MESSAGES,
-  FILE_NOT_FOUND_MESSAGE,
-  READ_ONLY_MESSAGE,
-  errorPacket,
-  replyFromNewPort,
-} from './replies.js';
+import { BUSY_MESSAGES, ErrorAnswers, FILE_NOT_FOUND_MESSAGE, READ_ONLY_MESSAGE } from './replies.js';
 import type { SlotRefusal } from './replies.js';
-import { ReplyBudget } from './reply-budget.js';
+import type { TftpServerOptions } from './server-options.js';
 import { reportTransferOutcome } from './transfer-report.js';
 import { TransferPort } from './transfer-port.js';
-import { bindUdp, closeUdp, listenError, sendUdp } from './udp.js';
+import { bindUdp, closeUdp, listenError } from './udp.js';
 
-export interface TftpServerOptions {
-  /** Address to listen on; default 0.0.0.0. */
-  host?: string;
-  /** UDP port; 0 picks a free one. */
-  port: number;
-  files: TftpFileSource;
-  logger: Logger;
-  /** Largest blksize granted (RFC 2348 allows 8..65464); default 1468, which fits a 1500-byte MTU. */
-  maxBlockSize?: number;
-  onEvent?: (event: TftpEvent) => void;
-  /** Retransmission timeout in ms when the client negotiates none; default 2000. */
-  timeoutMs?: number;
-  /** Retransmissions before a transfer is abandoned; default 5. */
-  maxRetries?: number;
-  /** Retransmissions of the first packet to a client that has acknowledged nothing yet; default 1. */
-  firstPacketRetransmissions?: number;
-  /** Transfers in progress at once in all (requests being opened count too). */
-  maxTransfers?: number;
-  /** Transfers in progress at once from one source address. */
-  maxTransfersPerAddress?: number;
-  /** Largest RFC 2349 timeout a client may ask for; a larger one is left out of the OACK. */
-  maxTimeoutSeconds?: number;
-  /** Error answers (not found, busy, illegal…) one source address gets per second. */
-  errorRepliesPerSecond?: number;
-  /** Told of every refusal at a limit (counted and logged once per source per interval). */
-  limits?: LimitReporter;
-  clock?: Clock;
-}
+export type { TftpServerOptions } from './server-options.js';
 
 function peerKey(peer: TftpPeer): string {
   return `${peer.address}|${peer.port}`;
@@ -79,8 +44,7 @@ export class TftpServer {
   private readonly opening = new Map<string, string>();
   private readonly slots: AddressSlots<SlotRefusal>;
   private readonly maxTimeoutSeconds: number;
-  private readonly errorRepliesPerSecond: number;
-  private readonly replies: ReplyBudget;
+  private readonly answers: ErrorAnswers;
 
   constructor(private readonly options: TftpServerOptions) {
     this.host = options.host ?? '0.0.0.0';
@@ -97,10 +61,14 @@ export class TftpServer {
       },
     });
     this.maxTimeoutSeconds = options.maxTimeoutSeconds ?? provisioningLimits.tftpMaxTimeoutSeconds.default;
-    this.errorRepliesPerSecond =
-      options.errorRepliesPerSecond ?? provisioningLimits.tftpErrorRepliesPerAddress.default;
     const clock = options.clock ?? systemClock;
-    this.replies = new ReplyBudget(this.errorRepliesPerSecond, () => clock.now());
+    this.answers = new ErrorAnswers({
+      host: this.host,
+      requestPort: () => this.socket,
+      perSecond: options.errorRepliesPerSecond ?? provisioningLimits.tftpErrorRepliesPerAddress.default,
+      now: () => clock.now(),
+      limits: options.limits,
+    });
   }
 
   /** Number of transfers in progress. */
@@ -242,14 +210,9 @@ export class TftpServer {
       { address: peer.address },
       `TFTP request for ${JSON.stringify(file)} from ${peer.address} refused with "Server busy": ${detail}; the phone retries later`,
     );
-    if (this.socket && this.mayAnswer(peer)) {
+    if (this.answers.allowed(peer)) {
       this.emit({ type: 'refused-busy', file, peer, detail });
-      sendUdp(
-        this.socket,
-        errorPacket(TftpErrorCode.notDefined, BUSY_MESSAGES[refusal]),
-        peer,
-        () => undefined,
-      );
+      this.answers.fromRequestPort(peer, TftpErrorCode.notDefined, BUSY_MESSAGES[refusal]);
     }
     return false;
   }
@@ -386,14 +349,9 @@ export class TftpServer {
 
   /** Answers a malformed datagram from the request port; beyond the address's budget, only counts it. */
   private malformed(peer: TftpPeer, detail: string): void {
-    if (!this.socket || !this.mayAnswer(peer)) return;
+    if (!this.answers.allowed(peer)) return;
     this.reportMalformed(peer, detail);
-    sendUdp(
-      this.socket,
-      errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation'),
-      peer,
-      () => undefined,
-    );
+    this.answers.fromRequestPort(peer, TftpErrorCode.illegalOperation, 'Illegal TFTP operation');
   }
 
   private reportMalformed(peer: TftpPeer, detail: string): void {
@@ -410,20 +368,9 @@ export class TftpServer {
    * source aimed at a victim) it is only counted.
    */
   private async refuse(peer: TftpPeer, code: number, message: string, report: () => void): Promise<void> {
-    if (!this.mayAnswer(peer)) return;
+    if (!this.answers.allowed(peer)) return;
     report();
-    await replyFromNewPort(this.host, errorPacket(code, message), peer, this.socket);
-  }
-
-  /** Whether `peer` may get one more error answer this second; when not, the limit is reported. */
-  private mayAnswer(peer: TftpPeer): boolean {
-    if (this.replies.allow(peer.address)) return true;
-    this.options.limits?.reached(
-      'tftpErrorRepliesPerAddress',
-      { address: peer.address },
-      `TFTP error answers to ${peer.address} held back: more than ${this.errorRepliesPerSecond} a second (--tftp-error-replies-per-address); its requests are refused without an answer (a flood, or someone forging that address)`,
-    );
-    return false;
+    await this.answers.fromNewPort(peer, code, message);
   }
 
   private emit(event: TftpEvent): void {
