@@ -33,6 +33,18 @@ function limitLog() {
 const rrq = (fileName: string, options: Array<[string, string]> = []) =>
   encodePacket({ type: 'rrq', fileName, mode: 'octet', options: new Map(options) });
 
+/** A client socket (closed after the test) and every packet it receives, decoded. */
+async function listeningClient(): Promise<{ socket: Socket; packets: TftpPacket[] }> {
+  const socket = await openSocket();
+  held.push(socket);
+  const packets: TftpPacket[] = [];
+  socket.on('message', (datagram) => {
+    const decoded = decodePacket(datagram);
+    if (decoded.ok) packets.push(decoded.packet);
+  });
+  return { socket, packets };
+}
+
 /** A client at `address` that asks for the big file, gets DATA 1 and never acknowledges it. */
 async function holdTransfer(port: number, address: string): Promise<void> {
   const socket = await openSocket(address);
@@ -158,13 +170,7 @@ describe('the client timeout option (RFC 2349)', () => {
   it('leaves a timeout above the limit out of the OACK and retransmits on the server timeout', async () => {
     const { log } = limitLog();
     fx = await startFixture({ maxTimeoutSeconds: 5, timeoutMs: 300, limits: log });
-    const socket = await openSocket();
-    held.push(socket);
-    const packets: TftpPacket[] = [];
-    socket.on('message', (datagram) => {
-      const decoded = decodePacket(datagram);
-      if (decoded.ok) packets.push(decoded.packet);
-    });
+    const { socket, packets } = await listeningClient();
     socket.send(
       rrq(BIG_NAME, [
         ['timeout', '255'],
@@ -236,13 +242,7 @@ async function lossyRelay(serverPort: number, drop: number) {
 describe('a client that has acknowledged nothing (maybe forged)', () => {
   it('gets DATA 1 again at once for a repeated RRQ, and nothing for further repeats', async () => {
     fx = await startFixture({ timeoutMs: 30_000 });
-    const socket = await openSocket();
-    held.push(socket);
-    const packets: TftpPacket[] = [];
-    socket.on('message', (datagram) => {
-      const decoded = decodePacket(datagram);
-      if (decoded.ok) packets.push(decoded.packet);
-    });
+    const { socket, packets } = await listeningClient();
     socket.send(rrq(BIG_NAME), fx.port, HOST);
     await waitFor(() => packets.length === 1);
     // Long before the server's 30 s timeout, the repeat brings DATA 1 back.
