@@ -145,6 +145,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       log: provisioningLog,
       clock,
       logger: logger.child({ component: 'provisioning' }),
+      live,
+      cacheSeconds: config.provisioningCacheSeconds,
     });
 
     const bulkJobs = new BulkJobService({
@@ -260,6 +262,12 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       port: config.tftpPort,
       files: provisioning,
       logger: logger.child({ component: 'tftp' }),
+      maxTransfers: config.tftpMaxTransfers,
+      maxTransfersPerAddress: config.tftpMaxTransfersPerAddress,
+      maxTimeoutSeconds: config.tftpMaxTimeoutSeconds,
+      firstPacketRetransmissions: config.tftpFirstPacketRetransmissions,
+      errorRepliesPerSecond: config.tftpErrorRepliesPerAddress,
+      limits,
     });
     const tftpPort = (await tftp.start()).port;
     started.push({ stop: () => tftp.stop() });
@@ -267,8 +275,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       host: config.bind,
       port: config.provisioningHttpPort,
       render: (name, address) => provisioning.fetch(name, address, 'http'),
-      files: provisioning,
+      // Only the loads: the generated files were asked for (and the fetch recorded) just before.
+      files: { open: (name, peer) => provisioning.openFirmware(name, peer) },
       logger: logger.child({ component: 'provisioning-http' }),
+      requestTimeoutSeconds: config.provisioningHttpRequestTimeoutSeconds,
+      idleTimeoutSeconds: config.provisioningHttpIdleTimeoutSeconds,
+      maxConnections: config.provisioningHttpMaxConnections,
+      maxConnectionsPerAddress: config.provisioningHttpMaxConnectionsPerAddress,
+      maxQueuedRequests: config.provisioningHttpMaxQueuedRequests,
+      limits,
     });
     const provisioningHttpPort = await provisioningHttp.start();
     started.push({ stop: () => provisioningHttp.stop() });
@@ -286,6 +301,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       sccpPort,
       sipPort: ports.sip ?? null,
     });
+    // What a file rendered before the announcement said about this node is out of date.
+    live.emit('configuration-changed', { what: 'node', name: config.nodeName });
     // Phones can register now: jobs that were running when the node stopped resume.
     await bulkJobs.start();
     started.push({ stop: () => bulkJobs.stop() });

@@ -294,7 +294,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
         await secured.register(
-          deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger)),
+          deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
         );
         await secured.register(firmwareLoadRoutes(deps.loads, deps.limits));
         await secured.register(diagnosisRoutes(deps.diagnosis));

@@ -7,6 +7,7 @@ import { phoneModel } from '../core/phone-models.js';
 import type { Store } from '../store/store.js';
 import { NotFoundError, ValidationError } from './configuration-service.js';
 import type { FirmwareLoadStore } from './firmware-loads.js';
+import type { LiveEvents } from './live-events.js';
 
 export interface DeviceDefaultView extends DeviceDefault {
   /** True when an uploaded firmware load provides loadId. */
@@ -24,6 +25,7 @@ export class DeviceDefaultService {
     private readonly store: Store,
     private readonly loads: FirmwareLoadStore,
     private readonly logger: Logger,
+    private readonly live: LiveEvents,
   ) {}
 
   async list(): Promise<DeviceDefaultView[]> {
@@ -57,6 +59,8 @@ export class DeviceDefaultService {
       devicePool: changes.devicePool ?? current.devicePool,
     };
     await this.store.deviceDefaults.save(next);
+    // XMLDefault.cnf.xml and the phones' files name these loads.
+    this.live.emit('configuration-changed', { what: 'device-defaults', name: `${model}/${protocol}` });
     const warnings: string[] = [];
     const loadAvailable = next.loadId !== null && (await this.loads.provides(next.loadId));
     if (next.loadId && !loadAvailable) warnings.push(missingLoadWarning(next.loadId));

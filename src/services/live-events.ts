@@ -16,7 +16,9 @@ export interface DeviceStatusChange {
 interface LiveEventMap {
   'registration-event': [RegistrationEvent];
   'device-status': [DeviceStatusChange];
-  'configuration-changed': [{ what: 'enterprise-parameters' | 'node' | 'device'; name: string }];
+  'configuration-changed': [
+    { what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults'; name: string },
+  ];
   'bulk-job-progress': [BulkJobProgressEvent];
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DeviceDefault } from '../core/device-defaults.js';
 import { effectiveDeviceDefaults, loadForDevice } from '../core/device-defaults.js';
 import type { DeviceProtocol } from '../core/device.js';
+import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import { phoneModels } from '../core/phone-models.js';
 import type { CallManagerEntry } from '../provisioning/call-managers.js';
 import { renderDeviceConfig } from '../provisioning/device-config.js';
@@ -16,13 +17,18 @@ import {
   renderSipDevice,
 } from '../provisioning/sip-79xx.js';
 import { renderXmlDefault } from '../provisioning/xml-default.js';
+import type { SipCredential } from '../store/credential-repository.js';
+import type { DeviceRecord } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
 import { bufferFile, DirectoryFileSource } from '../protocols/tftp/file-source.js';
 import type { TftpFile, TftpFileSource, TftpPeer } from '../protocols/tftp/file-source.js';
+import { BatchedLookup } from './batched-lookup.js';
 import type { Clock } from './clock.js';
 import type { FirmwareLoadStore } from './firmware-loads.js';
+import type { LiveEvents } from './live-events.js';
 import type { ProvisioningLog } from './provisioning-log.js';
+import { ShortLived } from './short-lived.js';
 
 /** Registration period SIP phones are configured with (CUCM's SIP profile default, sip-cisco.md §1.3). */
 export const SIP_REGISTER_EXPIRES = 3600;
@@ -39,23 +45,78 @@ export interface ProvisioningDeps {
   log: ProvisioningLog;
   clock: Clock;
   logger: Logger;
+  /** Configuration changes made through this node, which drop what is kept at once. */
+  live: LiveEvents;
+  /** How long the settings every file is made of, and the files all phones share, are reused (s). */
+  cacheSeconds: number;
 }
 
+/** What every file is made of: read once for all phones asking within the cache time. */
+interface SharedSettings {
+  nodes: StoredNode[];
+  parameters: EnterpriseParameters;
+  defaults: DeviceDefault[];
+}
+
+type SharedFileKind = 'xml-default' | 'os79xx' | 'sip-default' | 'dial-plan' | 'ring-list';
+const SHARED_FILES: ReadonlySet<RequestedFile['kind']> = new Set<SharedFileKind>([
+  'xml-default',
+  'os79xx',
+  'sip-default',
+  'dial-plan',
+  'ring-list',
+]);
+
 /**
- * The files phones fetch at boot, rendered from the database at request time (never stale),
- * and the firmware loads; served over TFTP and HTTP alike.
+ * The files phones fetch at boot, rendered from the database, and the firmware loads; served over
+ * TFTP and HTTP alike. A boot storm must not read the database for every request: the settings all
+ * files are made of, and the files every phone gets alike (XMLDefault.cnf.xml…), are reused for
+ * `cacheSeconds` and dropped at once when a change is made through this node (a change made on
+ * another node of a cluster shows within that time); a phone's own file reads its device in one
+ * query with the other phones asking at the same moment, so a storm of unknown phones (each a
+ * "File not found") stays cheap too.
  */
 export class ProvisioningService implements TftpFileSource {
   private readonly loadFiles: DirectoryFileSource;
+  private readonly shared: ShortLived<SharedSettings>;
+  private readonly sharedFiles = new Map<RequestedFile['kind'], ShortLived<RenderedFile | null>>();
+  private readonly devices: BatchedLookup<DeviceRecord>;
+  private readonly credentials: BatchedLookup<SipCredential>;
 
   constructor(private readonly deps: ProvisioningDeps) {
     this.loadFiles = new DirectoryFileSource(deps.loads.directory);
+    const ttlMs = deps.cacheSeconds * 1000;
+    this.shared = new ShortLived(ttlMs);
+    for (const kind of SHARED_FILES) this.sharedFiles.set(kind, new ShortLived(ttlMs));
+    this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names));
+    this.credentials = new BatchedLookup((names) => deps.store.credentials.byDevices(names));
+    // A device's own file is read afresh each time; everything else depends on the shared settings.
+    deps.live.on('configuration-changed', (change) => {
+      if (change.what !== 'device') this.forgetShared();
+    });
+  }
+
+  /** Drops the settings and shared files kept, so that the next request reads the database. */
+  forgetShared(): void {
+    this.shared.drop();
+    for (const file of this.sharedFiles.values()) file.drop();
   }
 
   /** TftpFileSource: generated files first, then firmware load files. */
   async open(name: string, peer: TftpPeer): Promise<TftpFile | null> {
     const rendered = await this.fetch(name, peer.address, 'tftp');
     if (rendered) return bufferFile(rendered.content);
+    return this.openFirmware(name, peer);
+  }
+
+  /**
+   * A firmware load file, for a name that is not rendered. A phone's own configuration file that
+   * does not exist is not looked for among the loads: a storm of unknown phones costs no directory
+   * listing each.
+   */
+  openFirmware(name: string, peer: TftpPeer): Promise<TftpFile | null> {
+    const { kind } = classifyRequest(name);
+    if (kind === 'device-config' || kind === 'sip-device') return Promise.resolve(null);
     return this.loadFiles.open(name, peer);
   }
 
@@ -77,6 +138,28 @@ export class ProvisioningService implements TftpFileSource {
   }
 
   async render(request: RequestedFile): Promise<RenderedFile | null> {
+    const shared = this.sharedFiles.get(request.kind);
+    if (shared) return shared.get(this.now(), () => this.renderNow(request));
+    return this.renderNow(request);
+  }
+
+  private now(): number {
+    return this.deps.clock().getTime();
+  }
+
+  private settings(): Promise<SharedSettings> {
+    const { store } = this.deps;
+    return this.shared.get(this.now(), async () => {
+      const [nodes, parameters, stored] = await Promise.all([
+        store.nodes.list(),
+        store.parameters.get(),
+        store.deviceDefaults.listStored(),
+      ]);
+      return { nodes, parameters, defaults: effectiveDeviceDefaults(stored) };
+    });
+  }
+
+  private async renderNow(request: RequestedFile): Promise<RenderedFile | null> {
     switch (request.kind) {
       case 'xml-default':
         return xml(await this.xmlDefault());
@@ -103,12 +186,12 @@ export class ProvisioningService implements TftpFileSource {
   }
 
   private async defaults(): Promise<DeviceDefault[]> {
-    return effectiveDeviceDefaults(await this.deps.store.deviceDefaults.listStored());
+    return (await this.settings()).defaults;
   }
 
   /** Call managers in priority order: this node first, then the others that announced where they listen. */
   private async callManagers(filter?: (n: StoredNode) => boolean): Promise<CallManagerEntry[]> {
-    const nodes = await this.deps.store.nodes.list();
+    const { nodes } = await this.settings();
     const self = nodes.find((n) => n.name === this.deps.nodeName);
     const ordered = [...(self ? [self] : []), ...nodes.filter((n) => n.name !== this.deps.nodeName)];
     let chosen = ordered.filter((n) => n.endpoint !== null && (!filter || filter(n)));
@@ -125,9 +208,9 @@ export class ProvisioningService implements TftpFileSource {
 
   /** XMLDefault.cnf.xml: auto-registration nodes, and per model the load of the auto-registration protocol. */
   async xmlDefault(): Promise<string> {
-    const [callManagers, parameters, defaults] = await Promise.all([
+    const [callManagers, { parameters }, defaults] = await Promise.all([
       this.callManagers((n) => n.autoRegistration.enabled),
-      this.deps.store.parameters.get(),
+      this.settings(),
       this.defaults(),
     ]);
     const protocol = parameters.autoRegistrationPhoneProtocol;
@@ -142,15 +225,22 @@ export class ProvisioningService implements TftpFileSource {
   }
 
   private async deviceConfig(mac: string): Promise<RenderedFile | null> {
-    const device = await this.deps.store.devices.find(`SEP${mac}`);
-    if (!device) return null;
-    const [callManagers, defaults] = await Promise.all([this.callManagers(), this.defaults()]);
+    const record = await this.devices.get(`SEP${mac}`);
+    if (!record) return null;
+    // The configuration only: the record's status, address and times change at every registration.
+    const { name, model, protocol, description, lines, loadId: ownLoad } = record;
+    const device = { name, model, protocol, description, lines, loadId: ownLoad };
+    const [callManagers, defaults, credentials] = await Promise.all([
+      this.callManagers(),
+      this.defaults(),
+      this.credentialsOf(name),
+    ]);
     const loadId = loadForDevice(device, defaults);
     const devicePool =
-      defaults.find((d) => d.model === device.model && d.protocol === device.protocol)?.devicePool ??
-      'Default';
+      defaults.find((d) => d.model === model && d.protocol === protocol)?.devicePool ?? 'Default';
+    // A phone applies a configuration whose versionStamp differs from its own: it changes with it.
     const stamp = createHash('sha1')
-      .update(JSON.stringify({ device, callManagers, loadId, devicePool }))
+      .update(JSON.stringify({ device, callManagers, loadId, devicePool, credentials }))
       .digest('hex')
       .slice(0, 16);
     return xml(
@@ -160,7 +250,7 @@ export class ProvisioningService implements TftpFileSource {
         loadId,
         devicePool,
         sipRegisterExpires: SIP_REGISTER_EXPIRES,
-        credentials: await this.credentialsOf(device.name),
+        credentials,
         versionStamp: stamp,
       }),
     );
@@ -168,7 +258,7 @@ export class ProvisioningService implements TftpFileSource {
 
   /** The load a 7940 of the auto-registration protocol gets: what OS79XX.TXT and SIPDefault.cnf name. */
   private async default7940Load(protocol?: DeviceProtocol): Promise<string | null> {
-    const p = protocol ?? (await this.deps.store.parameters.get()).autoRegistrationPhoneProtocol;
+    const p = protocol ?? (await this.settings()).parameters.autoRegistrationPhoneProtocol;
     return (await this.defaults()).find((d) => d.model === '7940' && d.protocol === p)?.loadId ?? null;
   }
 
@@ -195,7 +285,7 @@ export class ProvisioningService implements TftpFileSource {
     const proxy = await this.sipProxy();
     if (!proxy) return null;
     const deviceName = `SEP${mac}`;
-    const device = await this.deps.store.devices.find(deviceName);
+    const device = await this.devices.get(deviceName);
     return text(
       renderSipDevice({
         deviceName,
@@ -210,7 +300,7 @@ export class ProvisioningService implements TftpFileSource {
 
   /** The digest user of a device (HA1 only is stored, so the password is set on the phone by hand). */
   private async credentialsOf(deviceName: string): Promise<{ authName: string } | null> {
-    const credential = await this.deps.store.credentials.byDevice(deviceName);
+    const credential = await this.credentials.get(deviceName);
     return credential ? { authName: credential.username } : null;
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
-import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
+import { ADMIN_PASSWORD, eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { runClient } from '../tftp/helpers/run-client.js';
 
@@ -131,6 +131,29 @@ describe('SEP<MAC>.cnf.xml', () => {
       proxy: 'USECALLMANAGER',
     });
     expect(doc.device.sipProfile.sipStack.timerRegisterExpires).toBe(3600);
+  });
+});
+
+describe('versionStamp', () => {
+  it('stays while the phone registers and goes, and changes with its configuration', async () => {
+    const name = 'SEP00AB00000004';
+    const stamp = async (): Promise<string> => {
+      const response = await fetch(`http://127.0.0.1:${t.node.ports.provisioningHttp}/${name}.cnf.xml`);
+      return String(xml.parse(await response.text()).device.versionStamp);
+    };
+    const station = new SccpStation({ deviceName: name, deviceType: 8 });
+    await station.connect('127.0.0.1', t.node.ports.sccp);
+    expect((await station.register()).kind).toBe('registered');
+    const registered = await stamp();
+    station.destroy();
+    await eventually(async () => {
+      const phone = await t.api.get<{ status: string }>(`/phones/${name}`);
+      return phone.body.status === 'unregistered';
+    });
+    // Status, address and times are not configuration: a phone would re-apply it for nothing.
+    expect(await stamp()).toBe(registered);
+    expect((await t.api.patch(`/phones/${name}`, { description: 'Front desk' })).status).toBe(200);
+    expect(await stamp()).not.toBe(registered);
   });
 });
 

@@ -8,12 +8,14 @@ const TRANSFERS = 200;
 
 let fx: Fixture;
 beforeAll(async () => {
-  fx = await startFixture();
+  // 200 phones behind one address: the per-address limit (20 by default) is raised as it would be for NAT.
+  fx = await startFixture({ maxTransfersPerAddress: TRANSFERS });
 });
 afterAll(async () => {
   await fx.stop();
 });
 
+// 600 MB through loopback: on a machine shared with other test runs this takes minutes, not seconds.
 it(`serves ${TRANSFERS} simultaneous transfers of a 3 MB file byte-identical`, async () => {
   const expected = sha256(fx.files[BIG_NAME]);
   const started = Date.now();
@@ -36,4 +38,4 @@ it(`serves ${TRANSFERS} simultaneous transfers of a 3 MB file byte-identical`, a
   expect(fx.events.filter((e) => e.type === 'read-completed')).toHaveLength(TRANSFERS);
   expect(fx.events.filter((e) => e.type === 'timed-out')).toEqual([]);
   console.log(`${TRANSFERS} × ${fx.files[BIG_NAME].length} bytes in ${elapsed} ms`);
-});
+}, 180_000);

@@ -22,6 +22,8 @@ export type TftpEvent = TftpEventFields &
     | { type: 'not-found'; file: string }
     | { type: 'refused-write'; file: string; detail: string }
     | { type: 'refused-name'; file: string; detail: string }
+    /** Over a transfer limit: answered "Server busy" (error 0). */
+    | { type: 'refused-busy'; file: string; detail: string }
     | { type: 'timed-out'; file: string; bytes: number; detail: string }
     /** The client sent an ERROR mid-transfer, or the file could not be read. */
     | { type: 'aborted'; file: string; bytes: number; detail: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeRequestedName } from './file-name.js';
+import { nameForLog, normalizeRequestedName } from './file-name.js';
 
 describe('normalizeRequestedName', () => {
   it('keeps plain names and their case', () => {
@@ -53,5 +53,12 @@ describe('normalizeRequestedName', () => {
     ]) {
       expect(normalizeRequestedName(name), JSON.stringify(name)).toBeNull();
     }
+  });
+
+  it('refuses a name longer than any file system allows, and logs only its start', () => {
+    expect(normalizeRequestedName('a'.repeat(255))).toBe('a'.repeat(255));
+    expect(normalizeRequestedName('a'.repeat(256))).toBeNull();
+    expect(nameForLog('SEP001122AABBCC.cnf.xml')).toBe('SEP001122AABBCC.cnf.xml');
+    expect(nameForLog('x'.repeat(60_000))).toBe(`${'x'.repeat(64)}… (60000 characters)`);
   });
 });

@@ -1,8 +1,12 @@
+/** Longest name served: no file system holds a longer one (NAME_MAX), and no phone asks for one. */
+export const MAX_NAME_LENGTH = 255;
+
 /**
  * Turns the file name a client asked for into a safe relative name, or null when it must be refused.
  * Case is kept: matching case-insensitively is the file source's job.
  */
 export function normalizeRequestedName(raw: string): string | null {
+  if (raw.length > MAX_NAME_LENGTH) return null;
   // A NUL cannot be part of a file name on any system we serve from; it only appears in attacks.
   if (raw.includes('\0')) return null;
   // Phones and Windows clients may send "\" as the separator (provisioning fact sheet §1.4).
@@ -16,4 +20,9 @@ export function normalizeRequestedName(raw: string): string | null {
     if (segment !== '' && segment !== '.') segments.push(segment);
   }
   return segments.length > 0 ? segments.join('/') : null;
+}
+
+/** A requested name as logs and events show it: a datagram may carry a 64 KB name, a log line need not. */
+export function nameForLog(raw: string): string {
+  return raw.length <= MAX_NAME_LENGTH ? raw : `${raw.slice(0, 64)}… (${raw.length} characters)`;
 }

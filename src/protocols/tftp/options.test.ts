@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMaxBlockSize, negotiateReadOptions } from './options.js';
+import { checkMaxBlockSize, negotiateReadOptions, optionsForLog } from './options.js';
 
 const opts = (...pairs: Array<[string, string]>): Map<string, string> => new Map(pairs);
 
@@ -48,6 +48,31 @@ describe('negotiateReadOptions', () => {
     for (const value of ['0', '256', 'soon']) {
       expect(negotiateReadOptions(opts(['timeout', value]), 1).oack, value).toBeNull();
     }
+  });
+
+  it('leaves out a timeout above the limit (RFC 2349 allows no counter-offer) and says so', () => {
+    const refused = negotiateReadOptions(opts(['timeout', '255'], ['tsize', '0']), 7, 1468, 5);
+    expect(refused).toEqual({
+      blockSize: 512,
+      timeoutMs: null,
+      oack: opts(['tsize', '7']),
+      refusedTimeoutSeconds: 255,
+    });
+    expect(negotiateReadOptions(opts(['timeout', '5']), 7, 1468, 5)).toEqual({
+      blockSize: 512,
+      timeoutMs: 5000,
+      oack: opts(['timeout', '5']),
+    });
+  });
+
+  it('logs the first options only, cut short', () => {
+    const many = new Map(
+      Array.from({ length: 20 }, (_, i) => [`o${i}`, 'v'.repeat(100)] as [string, string]),
+    );
+    const shown = optionsForLog(many);
+    expect(Object.keys(shown)).toHaveLength(9);
+    expect(shown.o0).toBe('v'.repeat(32));
+    expect(shown['…']).toBe('12 more');
   });
 
   it('acknowledges only accepted options, in the client order (curl: tsize, blksize, timeout)', () => {

@@ -22,6 +22,8 @@ export interface NegotiatedOptions {
   timeoutMs: number | null;
   /** Options to acknowledge in an OACK, in the client's order; null when no option was accepted (send DATA 1). */
   oack: TftpOptions | null;
+  /** A valid timeout the client asked for that is above the server's limit, left out of the OACK. */
+  refusedTimeoutSeconds?: number;
 }
 
 /** Strict non-negative decimal integer; "1e3", "0x10", "12abc" and "" are not numbers here. */
@@ -43,16 +45,19 @@ export function checkMaxBlockSize(maxBlockSize: number): number {
 }
 
 /**
- * Decides the options of one read transfer. Unknown or invalid options are left out of the OACK.
+ * Decides the options of one read transfer. Unknown or invalid options are left out of the OACK, and so
+ * is a timeout above `maxTimeoutSeconds`.
  */
 export function negotiateReadOptions(
   requested: TftpOptions,
   fileSize: number,
   maxBlockSize: number = DEFAULT_MAX_GRANTED_BLOCK_SIZE,
+  maxTimeoutSeconds: number = MAX_TIMEOUT_SECONDS,
 ): NegotiatedOptions {
   const oack = new Map<string, string>();
   let blockSize = DEFAULT_BLOCK_SIZE;
   let timeoutMs: number | null = null;
+  let refusedTimeoutSeconds: number | undefined;
 
   for (const [name, value] of requested) {
     switch (name) {
@@ -73,7 +78,12 @@ export function negotiateReadOptions(
       case 'timeout': {
         const seconds = parseCount(value);
         if (seconds === null || seconds < MIN_TIMEOUT_SECONDS || seconds > MAX_TIMEOUT_SECONDS) break;
-        // RFC 2349: the server "sends an OACK to the client with the same value" — no counter-offer.
+        // RFC 2349: "The specified timeout value must match the value specified by the client" — so a
+        // value above our limit cannot be lowered in the OACK; it is refused by leaving it out (RFC 2347).
+        if (seconds > maxTimeoutSeconds) {
+          refusedTimeoutSeconds = seconds;
+          break;
+        }
         timeoutMs = seconds * 1000;
         oack.set('timeout', String(seconds));
         break;
@@ -84,5 +94,21 @@ export function negotiateReadOptions(
     }
   }
 
-  return { blockSize, timeoutMs, oack: oack.size > 0 ? oack : null };
+  const negotiated: NegotiatedOptions = { blockSize, timeoutMs, oack: oack.size > 0 ? oack : null };
+  if (refusedTimeoutSeconds !== undefined) negotiated.refusedTimeoutSeconds = refusedTimeoutSeconds;
+  return negotiated;
+}
+
+/** Options as a log line shows them: a datagram may carry thousands; the first few, values cut short. */
+export function optionsForLog(options: TftpOptions): Record<string, string> {
+  const shown: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of options) {
+    if (++count > 8) {
+      shown['…'] = `${options.size - 8} more`;
+      break;
+    }
+    shown[name.slice(0, 32)] = value.slice(0, 32);
+  }
+  return shown;
 }

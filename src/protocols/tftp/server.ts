@@ -4,50 +4,31 @@
  */
 import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
+import { provisioningLimits } from '../../limits/tftp.js';
+import { AddressSlots } from '../address-slots.js';
+import { systemClock } from './clock.js';
 import type { TftpEvent } from './events.js';
-import { normalizeRequestedName } from './file-name.js';
-import type { TftpFile, TftpFileSource, TftpPeer } from './file-source.js';
-import { DEFAULT_MAX_GRANTED_BLOCK_SIZE, checkMaxBlockSize, negotiateReadOptions } from './options.js';
-import { TftpErrorCode, decodePacket, describePacket, encodePacket } from './packets.js';
+import { MAX_NAME_LENGTH, nameForLog, normalizeRequestedName } from './file-name.js';
+import type { TftpFile, TftpPeer } from './file-source.js';
+import {
+  DEFAULT_MAX_GRANTED_BLOCK_SIZE,
+  checkMaxBlockSize,
+  negotiateReadOptions,
+  optionsForLog,
+} from './options.js';
+import { TftpErrorCode, decodePacket, describePacket } from './packets.js';
 import type { TftpRequestPacket } from './packets.js';
-import { ReadTransfer } from './transfer.js';
+import { BUSY_MESSAGES, ErrorAnswers, FILE_NOT_FOUND_MESSAGE, READ_ONLY_MESSAGE } from './replies.js';
+import type { SlotRefusal } from './replies.js';
+import type { TftpServerOptions } from './server-options.js';
 import { reportTransferOutcome } from './transfer-report.js';
-import { UdpEndpoint, bindUdp, closeUdp, listenError, sendUdp } from './udp.js';
+import { TransferPort } from './transfer-port.js';
+import { bindUdp, closeUdp, listenError } from './udp.js';
 
-export interface TftpServerOptions {
-  /** Address to listen on; default 0.0.0.0. */
-  host?: string;
-  /** UDP port; 0 picks a free one. */
-  port: number;
-  files: TftpFileSource;
-  logger: Logger;
-  /** Largest blksize granted (RFC 2348 allows 8..65464); default 1468, which fits a 1500-byte MTU. */
-  maxBlockSize?: number;
-  onEvent?: (event: TftpEvent) => void;
-  /** Retransmission timeout in ms when the client negotiates none; default 2000. */
-  timeoutMs?: number;
-  /** Retransmissions before a transfer is abandoned; default 5. */
-  maxRetries?: number;
-  clock?: Clock;
-}
-
-interface ActiveTransfer {
-  transfer: ReadTransfer;
-  endpoint: UdpEndpoint;
-  file: string;
-  requested: string;
-}
-
-export const FILE_NOT_FOUND_MESSAGE = 'File not found';
-export const READ_ONLY_MESSAGE = 'Access violation: this TFTP server is read-only';
+export type { TftpServerOptions } from './server-options.js';
 
 function peerKey(peer: TftpPeer): string {
   return `${peer.address}|${peer.port}`;
-}
-
-function errorPacket(code: number, message: string): Buffer {
-  return encodePacket({ type: 'error', code, message });
 }
 
 export class TftpServer {
@@ -56,16 +37,38 @@ export class TftpServer {
   private readonly log: Logger;
   private socket: Socket | null = null;
   private stopping = false;
-  private readonly active = new Map<string, ActiveTransfer>();
+  private readonly active = new Map<string, TransferPort>();
   /** Request handling in progress (file being opened), so stop() can wait for it. */
   private readonly pending = new Set<Promise<void>>();
   /** Peers whose RRQ is being opened, with the name asked: a repeated RRQ meanwhile is a duplicate. */
   private readonly opening = new Map<string, string>();
+  private readonly slots: AddressSlots<SlotRefusal>;
+  private readonly maxTimeoutSeconds: number;
+  private readonly answers: ErrorAnswers;
 
   constructor(private readonly options: TftpServerOptions) {
     this.host = options.host ?? '0.0.0.0';
     this.maxBlockSize = checkMaxBlockSize(options.maxBlockSize ?? DEFAULT_MAX_GRANTED_BLOCK_SIZE);
     this.log = options.logger.child({ component: 'tftp' });
+    this.slots = new AddressSlots<SlotRefusal>({
+      total: {
+        max: options.maxTransfers ?? provisioningLimits.tftpMaxTransfers.default,
+        limit: 'tftpMaxTransfers',
+      },
+      perAddress: {
+        max: options.maxTransfersPerAddress ?? provisioningLimits.tftpMaxTransfersPerAddress.default,
+        limit: 'tftpMaxTransfersPerAddress',
+      },
+    });
+    this.maxTimeoutSeconds = options.maxTimeoutSeconds ?? provisioningLimits.tftpMaxTimeoutSeconds.default;
+    const clock = options.clock ?? systemClock;
+    this.answers = new ErrorAnswers({
+      host: this.host,
+      requestPort: () => this.socket,
+      perSecond: options.errorRepliesPerSecond ?? provisioningLimits.tftpErrorRepliesPerAddress.default,
+      now: () => clock.now(),
+      limits: options.limits,
+    });
   }
 
   /** Number of transfers in progress. */
@@ -114,9 +117,14 @@ export class TftpServer {
 
   private async onRequest(datagram: Buffer, rinfo: { address: string; port: number }): Promise<void> {
     const peer: TftpPeer = { address: rinfo.address, port: rinfo.port };
+    // RFC 768, source port: "If not used, a value of zero is inserted" — there is nowhere to answer.
+    if (peer.port === 0) {
+      this.log.debug({ peer }, 'TFTP datagram from source port 0 dropped: no port to answer to');
+      return;
+    }
     const decoded = decodePacket(datagram);
     if (!decoded.ok) {
-      this.malformed(peer, `${decoded.error.detail} (${datagram.length} bytes)`, true);
+      this.malformed(peer, `${decoded.error.detail} (${datagram.length} bytes)`);
       return;
     }
     const packet = decoded.packet;
@@ -124,27 +132,34 @@ export class TftpServer {
       case 'rrq':
         return this.onReadRequest(packet, peer);
       case 'wrq':
-        this.log.warn(
-          { peer, file: packet.fileName },
-          'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
-        );
-        this.emit({ type: 'refused-write', file: packet.fileName, peer, detail: READ_ONLY_MESSAGE });
-        await this.replyFromNewPort(errorPacket(TftpErrorCode.accessViolation, READ_ONLY_MESSAGE), peer);
-        return;
+        return this.onWriteRequest(packet, peer);
       case 'error':
         // RFC 1350 §7: an ERROR "will not be retransmitted or acknowledged"; late ones from ended transfers land here.
         this.log.debug(
-          { peer, packet: describePacket(packet) },
+          { peer, packet: describePacket(packet).slice(0, 200) },
           'TFTP error packet on the request port ignored',
         );
         return;
       default:
-        this.malformed(
-          peer,
-          `${describePacket(packet)} sent to the request port, which only takes RRQ/WRQ`,
-          true,
-        );
+        this.malformed(peer, `${describePacket(packet)} sent to the request port, which only takes RRQ/WRQ`);
         return;
+    }
+  }
+
+  private async onWriteRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<void> {
+    const file = nameForLog(request.fileName);
+    // The refusal binds a socket of its own for a moment: it holds a slot like any request.
+    if (!this.takeSlot(peer, file)) return;
+    try {
+      await this.refuse(peer, TftpErrorCode.accessViolation, READ_ONLY_MESSAGE, () => {
+        this.log.warn(
+          { peer, file },
+          'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
+        );
+        this.emit({ type: 'refused-write', file, peer, detail: READ_ONLY_MESSAGE });
+      });
+    } finally {
+      this.slots.release(peer.address);
     }
   }
 
@@ -153,47 +168,80 @@ export class TftpServer {
     if (this.stopping) return;
     const key = peerKey(peer);
     const current = this.active.get(key);
-    if (
-      this.opening.get(key) === requested ||
-      (current?.requested === requested && !current.transfer.hasProgressed)
-    ) {
-      // The client repeated its RRQ because our first answer was slow or lost; the transfer retransmits it.
-      // (Once DATA 1 was acknowledged, the same RRQ means the client started over: serve it afresh.)
-      this.log.debug({ peer, file: requested }, 'TFTP duplicate read request ignored');
+    if (this.opening.get(key) === requested) {
+      this.log.debug({ peer, file: nameForLog(requested) }, 'TFTP duplicate read request ignored');
       return;
     }
+    if (current?.requested === requested && !current.transfer.hasProgressed) {
+      // The client repeated its RRQ because our first answer was slow or lost: the transfer resends it
+      // (within the budget of a client that has acknowledged nothing). Once DATA 1 was acknowledged,
+      // the same RRQ means the client started over: serve it afresh.
+      const resent = current.transfer.requestRepeated();
+      this.log.debug(
+        { peer, file: nameForLog(requested), resent },
+        'TFTP repeated read request: answered by the transfer in progress',
+      );
+      return;
+    }
+    if (!this.takeSlot(peer, nameForLog(requested))) return;
     this.opening.set(key, requested);
+    let handedOver = false;
     try {
-      await this.answerReadRequest(request, peer);
+      handedOver = await this.answerReadRequest(request, peer);
     } finally {
       if (this.opening.get(key) === requested) this.opening.delete(key);
+      if (!handedOver) this.slots.release(peer.address);
     }
   }
 
-  private async answerReadRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<void> {
+  /**
+   * Takes a transfer slot for `peer`, or answers "Server busy" (error 0) from the request port, which
+   * costs no socket, and reports the refusal.
+   */
+  private takeSlot(peer: TftpPeer, file: string): boolean {
+    const refusal = this.slots.take(peer.address);
+    if (refusal === null) return true;
+    const detail =
+      refusal === 'tftpMaxTransfersPerAddress'
+        ? `${this.slots.heldBy(peer.address)} transfers from this address are already in progress (--tftp-max-transfers-per-address; raise it if many phones share this address behind NAT)`
+        : `${this.slots.held} transfers are already in progress (--tftp-max-transfers)`;
+    this.options.limits?.reached(
+      refusal,
+      { address: peer.address },
+      `TFTP request for ${JSON.stringify(file)} from ${peer.address} refused with "Server busy": ${detail}; the phone retries later`,
+    );
+    if (this.answers.allowed(peer)) {
+      this.emit({ type: 'refused-busy', file, peer, detail });
+      this.answers.fromRequestPort(peer, TftpErrorCode.notDefined, BUSY_MESSAGES[refusal]);
+    }
+    return false;
+  }
+
+  /** Answers one read request; true when a transfer took over the request's slot. */
+  private async answerReadRequest(request: TftpRequestPacket, peer: TftpPeer): Promise<boolean> {
     const requested = request.fileName;
     // netascii is served byte for byte, like octet: phones ask octet, our files are generated with the line
     // ends phones expect, and converting would make the size differ from the tsize we announce.
     if (request.mode === 'mail') {
-      this.malformed(
+      const detail = 'mail mode requested (obsolete, RFC 1350); only octet and netascii are served';
+      await this.refuse(
         peer,
-        'mail mode requested (obsolete, RFC 1350); only octet and netascii are served',
-        false,
+        TftpErrorCode.illegalOperation,
+        'Illegal TFTP operation: mail mode is not supported',
+        () => this.reportMalformed(peer, detail),
       );
-      await this.replyFromNewPort(
-        errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation: mail mode is not supported'),
-        peer,
-      );
-      return;
+      return false;
     }
 
     const name = normalizeRequestedName(requested);
     if (name === null) {
-      const detail = 'name refused: it contains "..", a NUL byte, a drive or UNC prefix, or is empty';
-      this.log.warn({ peer, file: requested }, `TFTP read refused, ${detail}; answered "File not found"`);
-      this.emit({ type: 'refused-name', file: requested, peer, detail });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
-      return;
+      const file = nameForLog(requested);
+      const detail = `name refused: it contains "..", a NUL byte, a drive or UNC prefix, is empty or longer than ${MAX_NAME_LENGTH} characters`;
+      await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => {
+        this.log.warn({ peer, file }, `TFTP read refused, ${detail}; answered "File not found"`);
+        this.emit({ type: 'refused-name', file, peer, detail });
+      });
+      return false;
     }
 
     let file: TftpFile | null;
@@ -207,21 +255,22 @@ export class TftpServer {
         'TFTP file could not be opened (check its permissions and the TFTP directory); answered "File not found"',
       );
       this.emit({ type: 'not-found', file: name, peer, detail });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
-      return;
+      await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => undefined);
+      return false;
     }
     if (file === null) {
-      // Phones routinely ask for optional files (CTL/ITL, per-MAC configs): info, not warn.
-      this.log.info({ peer, file: name }, 'TFTP file not found; answered error 1 "File not found"');
-      this.emit({ type: 'not-found', file: name, peer });
-      await this.replyFromNewPort(errorPacket(TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE), peer);
-      return;
+      await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => {
+        // Phones routinely ask for optional files (CTL/ITL, per-MAC configs): info, not warn.
+        this.log.info({ peer, file: name }, 'TFTP file not found; answered error 1 "File not found"');
+        this.emit({ type: 'not-found', file: name, peer });
+      });
+      return false;
     }
     if (this.stopping) {
       await file.close().catch(() => undefined);
-      return;
+      return false;
     }
-    await this.startTransfer(request, name, file, peer);
+    return this.startTransfer(request, name, file, peer);
   }
 
   private async startTransfer(
@@ -229,113 +278,99 @@ export class TftpServer {
     name: string,
     file: TftpFile,
     peer: TftpPeer,
-  ): Promise<void> {
-    let socket: Socket;
-    try {
-      // RFC 1350 §4: each end "chooses a TID for itself" — a fresh port per transfer.
-      socket = await bindUdp(this.host, 0);
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      this.log.error(
-        { peer, file: name, err: error },
-        'TFTP transfer not started: no free UDP port for it (too many open files? raise the descriptor limit)',
-      );
-      return;
-    }
-    if (this.stopping) {
-      await Promise.all([closeUdp(socket), file.close().catch(() => undefined)]);
-      return;
-    }
-
-    const negotiated = negotiateReadOptions(request.options, file.size, this.maxBlockSize);
-    const key = peerKey(peer);
-    const endpoint = new UdpEndpoint(socket, (error, to) =>
-      this.log.debug({ peer: to, file: name, err: error }, 'TFTP send failed'),
+  ): Promise<boolean> {
+    const negotiated = negotiateReadOptions(
+      request.options,
+      file.size,
+      this.maxBlockSize,
+      this.maxTimeoutSeconds,
     );
-    const transfer = new ReadTransfer({
+    const key = peerKey(peer);
+    const { clock, timeoutMs, maxRetries, firstPacketRetransmissions } = this.options;
+    const port = await TransferPort.open({
+      host: this.host,
       peer,
-      file,
+      file: name,
+      requested: request.fileName,
+      source: file,
       negotiated,
-      clock: this.options.clock,
-      timeoutMs: this.options.timeoutMs,
-      maxRetries: this.options.maxRetries,
-      send: (packet, to) => endpoint.send(packet, to),
-      onFinish: (outcome) => {
+      timing: { clock, timeoutMs, maxRetries, firstPacketRetransmissions },
+      log: this.log,
+      onFinish: (finished, outcome) => {
         reportTransferOutcome(this.log, (event) => this.emit(event), name, peer, outcome);
-        if (this.active.get(key)?.transfer === transfer) this.active.delete(key);
-        void this.release(entry);
+        if (this.active.get(key) === finished) this.active.delete(key);
+        void this.release(finished);
       },
     });
-    const entry: ActiveTransfer = { transfer, endpoint, file: name, requested: request.fileName };
+    if (port === null) return false;
+    if (this.stopping) {
+      await port.close();
+      return false;
+    }
+    if (negotiated.refusedTimeoutSeconds !== undefined) {
+      this.options.limits?.reached(
+        'tftpMaxTimeoutSeconds',
+        { address: peer.address },
+        `TFTP client ${peer.address} asked for a ${negotiated.refusedTimeoutSeconds} s retransmission timeout for ${JSON.stringify(name)}; the option was left out (--tftp-max-timeout-seconds is ${this.maxTimeoutSeconds}) and the transfer goes on with the server's timeout`,
+      );
+    }
     const previous = this.active.get(key);
     if (previous) {
       // Same client port, a new request: the client gave up on the old transfer.
       this.active.delete(key);
       void this.release(previous);
     }
-    this.active.set(key, entry);
-    socket.on('message', (datagram, rinfo) => {
-      const result = transfer.receive(datagram, { address: rinfo.address, port: rinfo.port });
-      if (result === 'wrong-tid') {
-        this.log.debug(
-          { peer: rinfo, file: name },
-          'TFTP packet from an unknown transfer ID answered with error 5',
-        );
-      }
-    });
-    socket.on('error', (error) =>
-      this.log.warn({ peer, file: name, err: error }, 'TFTP transfer socket error'),
-    );
-
+    this.active.set(key, port);
     this.log.info(
       {
         peer,
         file: name,
         bytes: file.size,
         mode: request.mode,
-        requestedOptions: Object.fromEntries(request.options),
+        requestedOptions: optionsForLog(request.options),
         blockSize: negotiated.blockSize,
         oack: negotiated.oack ? Object.fromEntries(negotiated.oack) : null,
       },
       'TFTP read started',
     );
     this.emit({ type: 'read-started', file: name, peer, bytes: file.size });
-    transfer.start();
+    port.transfer.start();
+    return true;
   }
 
-  private async release(entry: ActiveTransfer): Promise<void> {
-    await Promise.all([entry.transfer.dispose(), entry.endpoint.close()]);
+  /** Ends a transfer's socket and file, and gives its slot back (once). */
+  private async release(port: TransferPort): Promise<void> {
+    if (!port.released) {
+      port.released = true;
+      this.slots.release(port.address);
+    }
+    await port.close();
   }
 
-  private malformed(peer: TftpPeer, detail: string, reply: boolean): void {
+  /** Answers a malformed datagram from the request port; beyond the address's budget, only counts it. */
+  private malformed(peer: TftpPeer, detail: string): void {
+    if (!this.answers.allowed(peer)) return;
+    this.reportMalformed(peer, detail);
+    this.answers.fromRequestPort(peer, TftpErrorCode.illegalOperation, 'Illegal TFTP operation');
+  }
+
+  private reportMalformed(peer: TftpPeer, detail: string): void {
     this.log.warn(
       { peer, detail },
       'TFTP malformed or unexpected datagram; answered "Illegal TFTP operation"',
     );
     this.emit({ type: 'malformed', peer, detail });
-    if (reply && this.socket) {
-      const socket = this.socket;
-      sendUdp(
-        socket,
-        errorPacket(TftpErrorCode.illegalOperation, 'Illegal TFTP operation'),
-        peer,
-        () => undefined,
-      );
-    }
   }
 
-  /** Answers a request from a fresh port, as a transfer would (RFC 1350 §4), falling back to port 69. */
-  private async replyFromNewPort(packet: Buffer, peer: TftpPeer): Promise<void> {
-    let socket: Socket;
-    try {
-      socket = await bindUdp(this.host, 0);
-    } catch {
-      if (this.socket) sendUdp(this.socket, packet, peer, () => undefined);
-      return;
-    }
-    const endpoint = new UdpEndpoint(socket, () => undefined);
-    endpoint.send(packet, peer);
-    await endpoint.close();
+  /**
+   * Refuses a request with an ERROR from a port of its own (RFC 1350 §4). Within the address's
+   * budget of error answers, `report` logs it and the answer goes; beyond it (a flood, or a forged
+   * source aimed at a victim) it is only counted.
+   */
+  private async refuse(peer: TftpPeer, code: number, message: string, report: () => void): Promise<void> {
+    if (!this.answers.allowed(peer)) return;
+    report();
+    await this.answers.fromNewPort(peer, code, message);
   }
 
   private emit(event: TftpEvent): void {

@@ -33,7 +33,8 @@ export function reportTransferOutcome(
     }
     case 'peer-error': {
       const detail =
-        `client sent error ${outcome.code} ${JSON.stringify(outcome.message)}` +
+        // The text comes from the network and may fill a 64 KB datagram: a log line gets the start of it.
+        `client sent error ${outcome.code} ${JSON.stringify(outcome.message.slice(0, 200))}` +
         (outcome.duringNegotiation
           ? ' in answer to our option acknowledgement (OACK); it should retry without options'
           : '');

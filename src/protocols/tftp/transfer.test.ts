@@ -59,7 +59,7 @@ function pattern(size: number): Buffer {
 function harness(
   data: Buffer | TftpFile,
   negotiated: NegotiatedOptions = PLAIN,
-  extra: { timeoutMs?: number; maxRetries?: number } = {},
+  extra: { timeoutMs?: number; maxRetries?: number; firstPacketRetransmissions?: number } = {},
 ) {
   const clock = new FakeClock();
   const sent: Array<{ packet: TftpPacket; to: TftpPeer }> = [];
@@ -232,7 +232,7 @@ describe('ReadTransfer', () => {
   });
 
   it('counts retries per block: progress resets the budget', async () => {
-    const h = harness(pattern(2000), PLAIN, { timeoutMs: 100, maxRetries: 2 });
+    const h = harness(pattern(2000), PLAIN, { timeoutMs: 100, maxRetries: 2, firstPacketRetransmissions: 2 });
     h.transfer.start();
     await settle();
     h.clock.advance(200); // two retransmissions of DATA 1
@@ -240,6 +240,46 @@ describe('ReadTransfer', () => {
     h.clock.advance(200); // two retransmissions of DATA 2, budget not exhausted by block 1's
     expect(h.outcomes).toEqual([]);
     expect(shape(h.take()).map((p) => (p.type === 'data' ? p.block : -1))).toEqual([1, 1, 1, 2, 2, 2]);
+  });
+
+  it('sends the first packet twice at most to a client that acknowledges nothing (a forged RRQ)', async () => {
+    const h = harness(pattern(2000));
+    h.transfer.start();
+    await settle();
+    h.clock.advance(60_000);
+    // No ERROR at the end: a real client that lost both repeats its RRQ and starts afresh.
+    expect(shape(h.take())).toEqual([
+      { type: 'data', block: 1, length: 512 },
+      { type: 'data', block: 1, length: 512 },
+    ]);
+    expect(h.outcomes).toEqual([{ kind: 'timed-out', bytes: 0, waitingFor: 'ACK 1', retransmissions: 1 }]);
+
+    const o = harness(pattern(10), { blockSize: 512, timeoutMs: null, oack: new Map([['tsize', '10']]) });
+    o.transfer.start();
+    o.clock.advance(60_000);
+    expect(o.take().map((p) => p.type)).toEqual(['oack', 'oack']);
+  });
+
+  it('answers a repeated RRQ by resending the first packet, within the same budget', async () => {
+    const h = harness(pattern(2000));
+    h.transfer.start();
+    await settle();
+    h.take();
+    // The client lost DATA 1 and asks again: resent at once, not after our timeout.
+    expect(h.transfer.requestRepeated()).toBe(true);
+    expect(shape(h.take())).toEqual([{ type: 'data', block: 1, length: 512 }]);
+    // A forger repeating the RRQ gets nothing more.
+    expect(h.transfer.requestRepeated()).toBe(false);
+    expect(h.take()).toEqual([]);
+    // A real client acknowledges; from then on the full budget (5) applies to each block.
+    await h.ack(1);
+    h.take();
+    expect(h.transfer.requestRepeated()).toBe(false);
+    h.clock.advance(5 * 2000);
+    expect(shape(h.take())).toEqual(
+      Array.from({ length: 5 }, () => ({ type: 'data', block: 2, length: 512 })),
+    );
+    expect(h.outcomes).toEqual([]);
   });
 
   it("ignores duplicate ACKs instead of resending (no Sorcerer's Apprentice)", async () => {

@@ -13,6 +13,14 @@ import { TftpErrorCode, TftpOpcode, decodePacket, encodePacket } from './packets
 /** RFC 1350 leaves timeouts to the implementation; 2 s is tftp-hpa's and atftp's default too. */
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_MAX_RETRIES = 5;
+/**
+ * Until the client acknowledges something its address may be forged (UDP): the first packet goes out
+ * once more at most and the transfer then ends without an ERROR, so a forged RRQ makes its victim
+ * receive two packets, not seven. A real client on a lossy link still gets its file: clients repeat
+ * their RRQ when nothing arrives; the transfer answers a repeat within the same budget, and once it has
+ * given up the repeat starts a new one. Once the client has acknowledged, the full budget applies.
+ */
+export const DEFAULT_FIRST_PACKET_RETRANSMISSIONS = 1;
 
 export type ReadTransferState =
   | 'idle'
@@ -45,6 +53,8 @@ export interface ReadTransferOptions {
   /** Retransmission timeout when the client did not negotiate one. */
   timeoutMs?: number;
   maxRetries?: number;
+  /** Retransmissions of the first packet while the client has acknowledged nothing (see the default). */
+  firstPacketRetransmissions?: number;
   readAheadBytes?: number;
 }
 
@@ -71,6 +81,9 @@ export class ReadTransfer {
   private readonly reader: BlockReader;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly firstPacketRetransmissions: number;
+  /** The client acknowledged one of our packets: it is at the address we send to, not a forged one. */
+  private proven = false;
   /** 1-based index of the block being read or awaiting its ACK (not wrapped). */
   private blockIndex = 0;
   private lastPacket: Buffer | null = null;
@@ -85,6 +98,10 @@ export class ReadTransfer {
     this.reader = new BlockReader(options.file, options.negotiated.blockSize, options.readAheadBytes);
     this.timeoutMs = options.negotiated.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.firstPacketRetransmissions = Math.min(
+      this.maxRetries,
+      options.firstPacketRetransmissions ?? DEFAULT_FIRST_PACKET_RETRANSMISSIONS,
+    );
     this.startedAt = this.clock.now();
   }
 
@@ -110,6 +127,20 @@ export class ReadTransfer {
   /** Sends the OACK, or DATA 1 when no option was accepted. */
   start(): void {
     this.transition({ type: 'start' });
+  }
+
+  /**
+   * The client sent its RRQ again before acknowledging anything: it lost our first packet (or never
+   * got it). Resends it within the first packet's budget; returns whether it did.
+   */
+  requestRepeated(): boolean {
+    if (this.disposed || this.proven || !this.lastPacket) return false;
+    if (this.stateValue !== 'awaiting-oack-ack' && this.stateValue !== 'awaiting-ack') return false;
+    if (this.retries >= this.firstPacketRetransmissions) return false;
+    this.retries += 1;
+    this.options.send(this.lastPacket, this.options.peer);
+    this.armTimer();
+    return true;
   }
 
   /** Handles one datagram that arrived on this transfer's port. */
@@ -173,6 +204,7 @@ export class ReadTransfer {
           case 'ack':
             // RFC 2347: "an ACK (with the data block number set to 0) is sent by the client to confirm the values in the server's OACK".
             if (input.block === 0) {
+              this.proven = true;
               this.clearTimer();
               this.readBlock(1);
             }
@@ -225,6 +257,7 @@ export class ReadTransfer {
           case 'ack':
             // RFC 1123 §4.2.3.1: the sender "must never resend the current DATA packet on receipt of a duplicate ACK".
             if (input.block !== wireBlock(this.blockIndex)) return;
+            this.proven = true;
             this.clearTimer();
             if (this.blockIndex === this.reader.blockCount) {
               this.stateValue = 'completed';
@@ -276,8 +309,11 @@ export class ReadTransfer {
   }
 
   private retransmitOrGiveUp(waitingFor: string): void {
-    if (this.retries >= this.maxRetries || !this.lastPacket) {
-      this.sendError(TftpErrorCode.notDefined, `Timed out waiting for ${waitingFor}`);
+    const budget = this.proven ? this.maxRetries : this.firstPacketRetransmissions;
+    if (this.retries >= budget || !this.lastPacket) {
+      // Silent towards a client that never acknowledged: a real one that lost everything repeats its RRQ
+      // and starts afresh (an ERROR would make it give up), and a forged one's victim gets nothing more.
+      if (this.proven) this.sendError(TftpErrorCode.notDefined, `Timed out waiting for ${waitingFor}`);
       this.fail({
         kind: 'timed-out',
         bytes: this.bytesAcknowledged,

@@ -18,6 +18,8 @@ export interface GetOptions {
   retries?: number;
   /** Keep the bytes (default: only their SHA-256, so 200 × 3 MB does not sit in memory). */
   keepData?: boolean;
+  /** Source address (any of 127.0.0.0/8); default 127.0.0.1. */
+  localAddress?: string;
 }
 
 export type GetResult =
@@ -35,11 +37,11 @@ export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function openSocket(): Promise<Socket> {
+export function openSocket(localAddress = HOST): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', reject);
-    socket.bind(0, HOST, () => resolve(socket));
+    socket.bind(0, localAddress, () => resolve(socket));
   });
 }
 
@@ -49,7 +51,7 @@ export function closeSocket(socket: Socket): Promise<void> {
 
 /** Reads `fileName` from the server at `port`. Rejects only when the server stops answering. */
 export async function tftpGet(port: number, fileName: string, options: GetOptions = {}): Promise<GetResult> {
-  const socket = await openSocket();
+  const socket = await openSocket(options.localAddress);
   try {
     return await runGet(socket, port, fileName, options);
   } finally {

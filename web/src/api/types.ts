@@ -164,7 +164,7 @@ export interface DeviceStatusChange {
 }
 
 export interface ConfigurationChange {
-  what: 'enterprise-parameters' | 'node' | 'device';
+  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults';
   name: string;
 }
 
