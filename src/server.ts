@@ -70,6 +70,12 @@ export interface StartOptions {
   clock?: Clock;
   /** OPENUCM_ADMIN_PASSWORD: the first password of CCMAdministrator. */
   adminPassword?: string;
+  /**
+   * The database can no longer be written (a SQLite writer thread that cannot be restarted). By
+   * default the process ends with exit code 1, for its supervisor to start it again: a node that
+   * can store nothing must not go on telling every phone to retry.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** Composes and starts every service of one node; the only place that wires them together. */
@@ -80,6 +86,12 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     onBackgroundError: (error) => logger.warn({ err: error }, error.message),
+    onFatal: (error) => {
+      logger.fatal({ err: error }, error.message);
+      if (options.onFatal) return options.onFatal(error);
+      logger.flush();
+      process.exit(1);
+    },
   });
   const started: { stop(): Promise<void> }[] = [];
   try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -16,42 +17,61 @@ export interface StoreDatabase {
   location: string;
   /** Runs `queries` in order as one transaction (see Store.writeBatch). */
   runBatch(queries: readonly CompiledQuery[]): Promise<void>;
+  /** SQLite: the thread that writes, for tests that end it as a crash would (null while it restarts). */
+  writerThread?(): Worker | null;
   close(): Promise<void>;
 }
 
-/** Opens SQLite under `dataDir` (WAL) or PostgreSQL at `databaseUrl`. */
-export function openDatabase(options: {
-  dataDir: string;
-  databaseUrl?: string;
+/** What the database tells its owner about trouble that no query is waiting for. */
+export interface DatabaseEvents {
   /**
-   * Told about errors that no query is waiting for: a lost PostgreSQL connection (restarted or
-   * unreachable server), a failed SQLite checkpoint.
+   * Told about errors that no query is waiting for and that the database recovers from: a lost
+   * PostgreSQL connection (restarted or unreachable server), a failed SQLite checkpoint, a SQLite
+   * writer thread that ended and is being restarted.
    */
   onBackgroundError?: (error: Error) => void;
-}): StoreDatabase {
+  /** The database cannot be written any more (a SQLite writer thread that cannot be restarted). */
+  onFatal?: (error: Error) => void;
+}
+
+/** Opens SQLite under `dataDir` (WAL) or PostgreSQL at `databaseUrl`. */
+export function openDatabase(
+  options: {
+    dataDir: string;
+    databaseUrl?: string;
+  } & DatabaseEvents,
+): StoreDatabase {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onBackgroundError);
   fs.mkdirSync(options.dataDir, { recursive: true });
-  return openSqlite(path.join(options.dataDir, 'openucm.sqlite'), options.onBackgroundError);
+  return openSqlite(path.join(options.dataDir, 'openucm.sqlite'), options);
 }
 
 /** SQLite in WAL mode, its writing connection in a thread of its own (see sqlite-thread/). */
-export function openSqlite(
-  file: string,
-  onBackgroundError: (error: Error) => void = warnOnConsole,
-): StoreDatabase {
-  const dialect = sqliteThreadDialect(file, (message) =>
-    onBackgroundError(
-      new Error(
-        `a WAL checkpoint of ${file} failed (${message}); nothing is lost, the writer checkpoints the WAL itself when it passes 40 MB. Check the disk (space, permissions) if this repeats`,
+export function openSqlite(file: string, events: DatabaseEvents = {}): StoreDatabase {
+  const { onBackgroundError = warnOnConsole, onFatal = warnOnConsole } = events;
+  const dialect = sqliteThreadDialect(file, {
+    onCheckpointFailure: (message) =>
+      onBackgroundError(
+        new Error(
+          `a WAL checkpoint of ${file} failed (${message}); nothing is lost, the writer checkpoints the WAL itself when it passes 40 MB. Check the disk (space, permissions) if this repeats`,
+        ),
       ),
-    ),
-  );
+    onWriterRestart: (error) =>
+      onBackgroundError(
+        new Error(
+          `${error.message}; restarting the writer thread. The registrations and changes it was writing were refused (phones retry, administrators see an error); nothing acknowledged is lost`,
+          { cause: error },
+        ),
+      ),
+    onWriterFatal: onFatal,
+  });
   const db = new Kysely<Schema>({ dialect });
   return {
     db,
     flavor: 'sqlite',
     location: file,
     runBatch: (queries) => dialect.runBatch(queries),
+    writerThread: () => dialect.writerThread(),
     close: () => db.destroy(),
   };
 }

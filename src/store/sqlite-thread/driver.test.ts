@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/node.js';
 import { DATABASES, createSqliteDatabase, useTestStore } from '../../../test/support/databases.js';
+import { openSqlite } from '../database.js';
 import { isUniqueViolation } from '../errors.js';
-import type { Store } from '../store.js';
-import { SqliteThread } from './driver.js';
+import { Store } from '../store.js';
+import { SqliteThread } from './sqlite-thread.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -106,6 +108,20 @@ describe('the SQLite checkpointer', () => {
 });
 
 describe('the SQLite thread', () => {
+  it('syncs the WAL at every commit (synchronous = FULL), so a commit survives a power cut', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-thread-'));
+    try {
+      const thread = await SqliteThread.start(path.join(dir, 'openucm.sqlite'));
+      // 2 is FULL; NORMAL (1) in WAL mode syncs only at checkpoints.
+      expect((await thread.send({ sql: 'pragma synchronous', parameters: [] })).rows).toEqual([
+        { synchronous: 2 },
+      ]);
+      await thread.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a statement sent after it ended, at once and saying so, instead of leaving it unanswered', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-thread-'));
     try {
@@ -118,6 +134,69 @@ describe('the SQLite thread', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a SQLite writer thread that dies', () => {
+  let dir: string;
+  let store: Store;
+  const restarts: Error[] = [];
+  const fatal: Error[] = [];
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-writer-'));
+    restarts.length = 0;
+    fatal.length = 0;
+    store = await Store.open(
+      openSqlite(path.join(dir, 'openucm.sqlite'), {
+        onBackgroundError: (e) => restarts.push(e),
+        onFatal: (e) => fatal.push(e),
+      }),
+    );
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function kill(): Promise<void> {
+    const worker = await eventually(() => store.database.writerThread?.());
+    await worker.terminate();
+  }
+
+  it('is restarted: a transaction it held is rolled back, and the next writes are committed', async () => {
+    await store.devices.reserveDns(['1000'], now);
+    let inside!: () => void;
+    const begun = new Promise<void>((resolve) => (inside = resolve));
+    const lost = store
+      .transaction(async (tx) => {
+        await tx.devices.reserveDns(['1001'], now);
+        inside();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.devices.reserveDns(['1002'], now);
+      })
+      .catch((e: unknown) => e);
+    await begun;
+    await kill();
+    expect(String(await lost)).toMatch(/writer thread .* (ended|failed)|lost with the SQLite writer thread/);
+    await store.devices.reserveDns(['1003'], now);
+    await store.writeBatch((tx) => tx.devices.reserveDns(['1004'], now));
+    await store.transaction((tx) => tx.devices.reserveDns(['1005'], now));
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['1000', '1003', '1004', '1005']);
+    expect(restarts.map((e) => e.message)).toEqual([expect.stringMatching(/restarting the writer thread/)]);
+    expect(fatal).toEqual([]);
+  });
+
+  it('that keeps dying is not restarted forever: the node hears it is fatal, and writes are refused saying why', async () => {
+    for (let i = 0; i < 4; i++) {
+      await store.devices.reserveDns([String(2000 + i)], now);
+      await kill();
+    }
+    await eventually(() => fatal.length > 0);
+    expect(fatal[0].message).toMatch(
+      /ended 4 times within a minute.*cannot store anything any more and stops/,
+    );
+    await expect(store.devices.reserveDns(['2009'], now)).rejects.toThrow(/cannot store anything any more/);
   });
 });
 

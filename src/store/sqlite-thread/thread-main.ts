@@ -16,8 +16,13 @@ let runner: StatementRunner;
 try {
   const db = new SqliteDatabase((workerData as OpenRequest).file);
   db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode stays crash-safe (a power cut may lose the last commits, never corrupt).
-  db.pragma('synchronous = NORMAL');
+  // Durable before acknowledged: a phone is told its DN only after the commit that stores it.
+  // sqlite.org/pragma.html#pragma_synchronous: "A transaction committed in WAL mode with
+  // synchronous=NORMAL might roll back following a power loss or system crash"; "With
+  // synchronous=FULL in WAL mode, an additional sync operation of the WAL file happens after each
+  // transaction commit", which makes it durable. Group commits (AutoRegistrar, StatusWriter) share
+  // that fsync among many phones.
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // The checkpointer thread copies the WAL into the database every 200 ms; the writer checkpoints
