@@ -113,7 +113,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       failuresPerAddress: config.authFailuresPerAddress,
     });
     const registry = new LiveRegistry();
-    const statusWriter = new StatusWriter(store, logger);
+    const statusWriter = new StatusWriter(
+      store,
+      logger.child({ component: 'status-writer' }),
+      undefined,
+      undefined,
+      {
+        maxQueuedEvents: config.databaseMaxQueuedEvents,
+        limits,
+      },
+    );
     const allocator = new DnAllocator();
     const registration = new RegistrationService({
       store,
@@ -270,7 +279,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const stop = () => {
       stopping ??= (async () => {
         for (const s of started.reverse()) await s.stop();
-        await statusWriter.flush();
+        await statusWriter.close();
         await store.close();
         logger.info({ node: config.nodeName }, 'stopped');
       })();

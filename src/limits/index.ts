@@ -8,6 +8,7 @@ import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
 import { sccpLimits } from './sccp.js';
 import { sipLimits } from './sip.js';
+import { storeLimits } from './store.js';
 import { provisioningLimits } from './tftp.js';
 
 export const LIMITS = {
@@ -16,6 +17,7 @@ export const LIMITS = {
   ...provisioningLimits,
   ...httpLimits,
   ...authLimits,
+  ...storeLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;
