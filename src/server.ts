@@ -85,6 +85,12 @@ export async function startNode(config: Config, options: StartOptions): Promise<
   const database = openDatabase({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
+    postgres: {
+      connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
+      statementTimeoutSeconds: config.databaseStatementTimeoutSeconds,
+      idleTimeoutSeconds: config.databaseIdleTimeoutSeconds,
+      keepaliveSeconds: config.databaseKeepaliveSeconds,
+    },
     onBackgroundError: (error) => logger.warn({ err: error }, error.message),
     onFatal: (error) => {
       logger.fatal({ err: error }, error.message);

@@ -4,6 +4,8 @@ import type { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { PostgresSettings } from './postgres-pool.js';
+import { DEFAULT_POSTGRES_SETTINGS, postgresPool } from './postgres-pool.js';
 import type { Schema } from './schema.js';
 import { sqliteThreadDialect } from './sqlite-thread/driver.js';
 
@@ -39,9 +41,12 @@ export function openDatabase(
   options: {
     dataDir: string;
     databaseUrl?: string;
+    /** Timeouts and keepalive of PostgreSQL connections (defaults: DEFAULT_POSTGRES_SETTINGS). */
+    postgres?: PostgresSettings;
   } & DatabaseEvents,
 ): StoreDatabase {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onBackgroundError);
+  if (options.databaseUrl)
+    return openPostgres(options.databaseUrl, options.onBackgroundError, options.postgres);
   fs.mkdirSync(options.dataDir, { recursive: true });
   return openSqlite(path.join(options.dataDir, 'openucm.sqlite'), options);
 }
@@ -79,13 +84,11 @@ export function openSqlite(file: string, events: DatabaseEvents = {}): StoreData
 export function openPostgres(
   url: string,
   onBackgroundError: (error: Error) => void = warnOnConsole,
+  settings: PostgresSettings = DEFAULT_POSTGRES_SETTINGS,
 ): StoreDatabase {
   // pg returns int8 as text; our ids fit a JS number.
   pg.types.setTypeParser(20, (v) => Number(v));
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle client whose server connection dies emits 'error' on the pool; unhandled, it would
-  // end the process. The pool drops that client and opens a new one when a query needs it.
-  pool.on('error', (error) =>
+  const pool = postgresPool(url, settings, (error) =>
     onBackgroundError(
       new Error(
         `lost a PostgreSQL connection (${error.message}); it is reopened on the next query. If this repeats, check the database server`,
