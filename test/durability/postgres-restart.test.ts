@@ -4,15 +4,10 @@
  * keepalives are answered throughout), phones that arrive during the restart are registered, and
  * the statuses in the database catch up. The machine's shared PostgreSQL is never touched.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import { SipRegistration } from '../../src/sim/sip-registration.js';
-import type { TestDatabase } from '../support/databases.js';
+import { createPostgresDatabase } from '../support/databases.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import type { PrivatePostgres } from '../support/private-postgres.js';
@@ -21,23 +16,6 @@ import { privatePostgresAvailable, startPrivatePostgres } from '../support/priva
 const SIP_PHONES = 30;
 const SCCP_PHONES = 30;
 const ARRIVING = 20;
-
-async function freshDatabase(server: PrivatePostgres): Promise<TestDatabase> {
-  const name = `openucm_restart_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-restart-'));
-  return {
-    flavor: 'postgres',
-    dataDir,
-    databaseUrl: url.toString(),
-    drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
-  };
-}
 
 const mac = (prefix: string, i: number) => `${prefix}${i.toString(16).padStart(8, '0')}`.toUpperCase();
 
@@ -79,7 +57,7 @@ describe.skipIf(!privatePostgresAvailable())('PostgreSQL restarted under load', 
     'pg_ctl restart -m %s: no phone dropped, arrivals registered, statuses correct afterwards',
     async (mode) => {
       const t = await startTestNode({
-        database: await freshDatabase(server),
+        database: await createPostgresDatabase(server.url),
         config: { keepaliveSeconds: 1 },
       });
       const sip: SipRegistration[] = [];
