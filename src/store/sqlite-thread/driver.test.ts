@@ -196,6 +196,10 @@ describe('a SQLite writer thread that dies', () => {
     expect(fatal[0].message).toMatch(
       /ended 4 times within a minute.*cannot store anything any more and stops/,
     );
+    // A transaction that could not begin does not hold the writer: the next write is refused too, not left waiting.
+    await expect(store.transaction((tx) => tx.devices.reserveDns(['2008'], now))).rejects.toThrow(
+      /cannot store anything any more/,
+    );
     await expect(store.devices.reserveDns(['2009'], now)).rejects.toThrow(/cannot store anything any more/);
   });
 });

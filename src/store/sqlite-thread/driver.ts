@@ -106,7 +106,14 @@ class SqliteThreadDriver implements Driver {
     const owner = connection as ThreadConnection;
     while (this.transactionOwner !== null) await this.transactionEnded();
     this.transactionOwner = owner;
-    await this.run(owner, CompiledQuery.raw('begin'));
+    try {
+      await this.run(owner, CompiledQuery.raw('begin'));
+    } catch (error) {
+      // Kysely rolls back only a transaction that began: one that did not must not hold the writer.
+      if (this.abandoned === owner) this.abandoned = null;
+      this.endTransaction();
+      throw error;
+    }
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
