@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/node.js';
 import { DATABASES, createSqliteDatabase, useTestStore } from '../../../test/support/databases.js';
@@ -70,6 +71,39 @@ describe('SQLite with its writer in a thread', () => {
     expect(await rolledBack).toBeInstanceOf(Error);
     await batches;
     expect(await store.devices.dnsWithLength(4, 4)).toEqual(['3001', '3002']);
+  });
+});
+
+describe('group commits in the SQLite writer thread', () => {
+  let store: Store;
+  useTestStore({ create: createSqliteDatabase, available: async () => true }, (opened) => {
+    store = opened;
+  });
+
+  it('commits the write batches waiting together, each all or nothing: one that fails takes no other along', async () => {
+    await store.devices.reserveDns(['5001'], now);
+    // A slow write keeps the thread busy while the batches queue up behind it.
+    const slow =
+      sql`CREATE TEMP TABLE slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 1000000) SELECT x FROM c`.execute(
+        store.database.db,
+      );
+    // The middle batch writes 5002, then collides on 5001: it must leave nothing behind.
+    const batches = [[['5000']], [['5002'], ['5001']], [['5003']]];
+    const outcomes = await Promise.all(
+      batches.map((statements) =>
+        store
+          .writeBatch(async (tx) => {
+            for (const dns of statements) await tx.devices.reserveDns(dns, now);
+          })
+          .then(
+            () => 'ok',
+            (e: unknown) => (isUniqueViolation(e) ? 'duplicate' : String(e)),
+          ),
+      ),
+    );
+    await slow;
+    expect(outcomes).toEqual(['ok', 'duplicate', 'ok']);
+    expect(await store.devices.dnsWithLength(4, 4)).toEqual(['5000', '5001', '5003']);
   });
 });
 
