@@ -17,6 +17,14 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
   databaseUrl: z.string().url().optional(),
+  /** PostgreSQL: seconds to open a connection, waiting for a server that restarts; then the query fails. */
+  databaseConnectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
+  /** PostgreSQL: seconds a statement may run, or a transaction stay idle, before it is cancelled. */
+  databaseStatementTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+  /** PostgreSQL: seconds an unused pooled connection is kept open. */
+  databaseIdleTimeoutSeconds: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** PostgreSQL: seconds of silence before TCP keepalive probes a connection (0: off). */
+  databaseKeepaliveSeconds: z.coerce.number().int().min(0).max(7200).default(10),
   nodeName: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." and "-", at most 64 characters')

@@ -25,6 +25,26 @@ const FLAGS: [keyof Config, string, string][] = [
   ['provisioningHttpPort', '--provisioning-http-port <port>', 'HTTP provisioning port (default 6970)'],
   ['dataDir', '--data-dir <dir>', 'directory for the SQLite database and firmware loads (default ./data)'],
   ['databaseUrl', '--database-url <url>', 'postgres://… to use PostgreSQL (cluster store) instead of SQLite'],
+  [
+    'databaseConnectTimeoutSeconds',
+    '--database-connect-timeout-seconds <s>',
+    'PostgreSQL: seconds to open a connection, waiting for a restarting server (default 10)',
+  ],
+  [
+    'databaseStatementTimeoutSeconds',
+    '--database-statement-timeout-seconds <s>',
+    'PostgreSQL: seconds a statement may run, or a transaction stay idle (default 30)',
+  ],
+  [
+    'databaseIdleTimeoutSeconds',
+    '--database-idle-timeout-seconds <s>',
+    'PostgreSQL: seconds an unused pooled connection is kept (default 30)',
+  ],
+  [
+    'databaseKeepaliveSeconds',
+    '--database-keepalive-seconds <s>',
+    'PostgreSQL: seconds of silence before TCP keepalive probes (default 10; 0: off)',
+  ],
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],

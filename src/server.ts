@@ -74,6 +74,12 @@ export interface StartOptions {
   clock?: Clock;
   /** OPENUCM_ADMIN_PASSWORD: the first password of CCMAdministrator. */
   adminPassword?: string;
+  /**
+   * The database can no longer be written (a SQLite writer thread that cannot be restarted). By
+   * default the process ends with exit code 1, for its supervisor to start it again: a node that
+   * can store nothing must not go on telling every phone to retry.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** Composes and starts every service of one node; the only place that wires them together. */
@@ -83,7 +89,19 @@ export async function startNode(config: Config, options: StartOptions): Promise<
   const database = openDatabase({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
+    postgres: {
+      connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
+      statementTimeoutSeconds: config.databaseStatementTimeoutSeconds,
+      idleTimeoutSeconds: config.databaseIdleTimeoutSeconds,
+      keepaliveSeconds: config.databaseKeepaliveSeconds,
+    },
     onBackgroundError: (error) => logger.warn({ err: error }, error.message),
+    onFatal: (error) => {
+      logger.fatal({ err: error }, error.message);
+      if (options.onFatal) return options.onFatal(error);
+      logger.flush();
+      process.exit(1);
+    },
   });
   const started: { stop(): Promise<void> }[] = [];
   try {
@@ -114,7 +132,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       failuresPerAddress: config.authFailuresPerAddress,
     });
     const registry = new LiveRegistry();
-    const statusWriter = new StatusWriter(store, logger);
+    const statusWriter = new StatusWriter(
+      store,
+      logger.child({ component: 'status-writer' }),
+      undefined,
+      undefined,
+      {
+        maxQueuedEvents: config.databaseMaxQueuedEvents,
+        limits,
+      },
+    );
     const allocator = new DnAllocator(clock);
     const registration = new RegistrationService({
       store,
@@ -314,7 +341,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const stop = () => {
       stopping ??= (async () => {
         for (const s of started.reverse()) await s.stop();
-        await statusWriter.flush();
+        await statusWriter.close();
         await store.close();
         logger.info({ node: config.nodeName }, 'stopped');
       })();

@@ -263,11 +263,21 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       const typed = api.withTypeProvider<ZodTypeProvider>();
       typed.get(
         '/health',
-        { schema: { tags: ['Node'], summary: 'Liveness, no authentication', security: [] } },
-        async () => ({
-          status: 'ok',
-          node: deps.nodeName,
-        }),
+        {
+          schema: {
+            tags: ['Node'],
+            summary:
+              'Health, no authentication: 200 {status: "ok"}, or 503 {status: "unhealthy", problems} while the database cannot be written',
+            security: [],
+          },
+        },
+        async (_request, reply) => {
+          const health = deps.statusWriter.health();
+          if (health.healthy) return { status: 'ok', node: deps.nodeName };
+          return reply
+            .code(503)
+            .send({ status: 'unhealthy', node: deps.nodeName, problems: [health.reason] });
+        },
       );
       await typed.register(loginRoutes(admin.authentication));
       await typed.register(async (secured) => {

@@ -39,7 +39,9 @@ export function installMetrics(
     registers: [registry],
     async collect() {
       await statusWriter.flush();
-      const rows = await store.statistics.devicesByState();
+      // While the database is down the other metrics (and the health gauge) still answer.
+      const rows = await store.statistics.devicesByState().catch(() => null);
+      if (rows === null) return;
       this.reset();
       for (const r of rows) {
         if (r.status === 'registered' && r.node === nodeName)
@@ -53,7 +55,8 @@ export function installMetrics(
     labelNames: ['status', 'protocol'] as const,
     registers: [registry],
     async collect() {
-      const rows = await store.statistics.devicesByState();
+      const rows = await store.statistics.devicesByState().catch(() => null);
+      if (rows === null) return;
       this.reset();
       const sums = new Map<string, number>();
       for (const r of rows)
@@ -124,6 +127,25 @@ export function installMetrics(
       const open = deps.open();
       this.set({ what: 'connections' }, open.connections);
       this.set({ what: 'event-streams' }, open.eventStreams);
+    },
+  });
+  new Gauge({
+    name: 'openucm_database_writes_failing',
+    help: 'Whether registration statuses and events fail to be written (1: node unhealthy, see /api/v1/health)',
+    registers: [registry],
+    collect() {
+      this.set(statusWriter.health().healthy ? 0 : 1);
+    },
+  });
+  new Gauge({
+    name: 'openucm_database_write_backlog',
+    help: 'Registration statuses and events waiting to be written to the database',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      const backlog = statusWriter.backlog();
+      this.set({ kind: 'statuses' }, backlog.statuses);
+      this.set({ kind: 'events' }, backlog.events);
     },
   });
   const onEvent = (e: RegistrationEvent) => {

@@ -9,6 +9,7 @@ import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
 import { sccpLimits } from './sccp.js';
 import { sipLimits } from './sip.js';
+import { storeLimits } from './store.js';
 import { provisioningLimits } from './tftp.js';
 
 export const LIMITS = {
@@ -18,6 +19,7 @@ export const LIMITS = {
   ...httpLimits,
   ...authLimits,
   ...firmwareLimits,
+  ...storeLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -1,29 +1,86 @@
 import type { Logger } from 'pino';
 import type { RegistrationEvent } from '../core/registration-event.js';
+import { flagOf, LIMITS } from '../limits/index.js';
 import type { StatusChange } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
+import type { LimitReporter } from './limit-log.js';
+
+export interface StatusWriterOptions {
+  /** Registration events held at most while the database is slow or down (databaseMaxQueuedEvents). */
+  maxQueuedEvents?: number;
+  /** Told when the oldest events are dropped past maxQueuedEvents. */
+  limits?: LimitReporter;
+  /** Failed writes in a row after which the node reports itself unhealthy. */
+  unhealthyAfterFailures?: number;
+  /** Wait before the first retry of a failed write; it doubles with each failure up to maxRetryDelayMs. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  now?: () => number;
+}
+
+/** Whether the writer keeps up with the database, for /api/v1/health and /metrics. */
+export type StatusWriterHealth = { healthy: true } | { healthy: false; reason: string };
+
+interface Waiter {
+  /** Resolved once every status and event queued before flush() was called is written (or failed). */
+  upTo: number;
+  resolve(): void;
+}
 
 /**
  * Batches status transitions and registration events into few database writes, so that a
  * registration storm costs a transaction per batch instead of one per phone. `flush()` gives
  * readers of the same node read-your-writes.
+ *
+ * Nothing here is what a phone was acknowledged (its device and DN are committed before its
+ * RegisterAck or 200 OK): a status is rebuilt when the phone registers again, and a node that
+ * starts marks its phones unregistered. Still, nothing is dropped on an error: a failed write goes
+ * back in the queue and is retried with a doubling wait, and after `unhealthyAfterFailures`
+ * failures in a row the node reports itself unhealthy until a write succeeds. Memory stays bounded:
+ * statuses keep only the newest per device, and past `maxQueuedEvents` the oldest events are
+ * dropped (counted and logged), never a status.
  */
 export class StatusWriter {
   private statuses = new Map<string, StatusChange>();
   private events: RegistrationEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  /** Calls of status() and event() so far; a flush waits until `written` reaches its count. */
+  private enqueued = 0;
+  private written = 0;
+  private waiters: Waiter[] = [];
+  /** Devices stored with their newest status while a write was under way (see alreadyStored). */
+  private readonly storedMeanwhile = new Set<string>();
+  private failures = 0;
+  private failingSince = 0;
+  private lastError = '';
+  private unhealthy = false;
+  private dropped = 0;
+  private closed = false;
+  private readonly options: Required<Omit<StatusWriterOptions, 'limits'>> & { limits?: LimitReporter };
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly delayMs = 50,
     private readonly maxBatch = 2000,
-  ) {}
+    options: StatusWriterOptions = {},
+  ) {
+    this.options = {
+      maxQueuedEvents: LIMITS.databaseMaxQueuedEvents.default,
+      unhealthyAfterFailures: 3,
+      retryDelayMs: 250,
+      maxRetryDelayMs: 10_000,
+      now: Date.now,
+      ...options,
+    };
+  }
 
   status(change: StatusChange): void {
     // Only the newest transition of a device matters.
     this.statuses.set(change.name, change);
+    this.enqueued++;
     this.schedule();
   }
 
@@ -33,48 +90,171 @@ export class StatusWriter {
    */
   alreadyStored(name: string): void {
     this.statuses.delete(name);
+    if (this.writing) this.storedMeanwhile.add(name);
   }
 
   event(event: RegistrationEvent): void {
     this.events.push(event);
+    this.enqueued++;
+    this.keepEventsBounded();
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.statuses.size + this.events.length >= this.maxBatch) {
-      void this.flush();
-      return;
-    }
-    if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush(), this.delayMs);
+  /** Whether writes succeed; when not, why and what to do. */
+  health(): StatusWriterHealth {
+    if (!this.unhealthy) return { healthy: true };
+    const since = new Date(this.failingSince).toISOString();
+    return {
+      healthy: false,
+      reason: `registration statuses and events cannot be written to the database (${this.store.database.location}) since ${since}: ${this.failures} attempts failed, the last with "${this.lastError}". ${this.statuses.size} statuses and ${this.events.length} events are waiting and are retried every ${Math.round(this.retryDelay() / 1000)} s; check that the database is up, reachable and has disk space`,
+    };
   }
 
-  /** Writes everything queued so far; resolves when it is in the database. */
+  /** What is waiting to be written, and the events dropped past the limit since the node started. */
+  backlog(): { statuses: number; events: number; droppedEvents: number } {
+    return { statuses: this.statuses.size, events: this.events.length, droppedEvents: this.dropped };
+  }
+
+  /**
+   * Writes everything queued so far; resolves when it is in the database, or when an attempt to
+   * write it failed (it stays queued and is retried; `health()` says so). While writes are failing it
+   * resolves at once: a reader then sees the statuses of the last successful write.
+   */
   flush(): Promise<void> {
+    if (this.written >= this.enqueued || this.retryTimer) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.waiters.push({ upTo: this.enqueued, resolve }));
+    this.start();
+    return done;
+  }
+
+  /** The node stops: one last write of what is queued; what it cannot write is logged as lost. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.writing;
+    await this.flush();
+    if (this.statuses.size + this.events.length === 0) return;
+    this.logger.error(
+      { statuses: this.statuses.size, events: this.events.length, error: this.lastError },
+      `the node stopped with ${this.statuses.size} statuses and ${this.events.length} registration events it could not write to the database: the events are lost; statuses are set again when the phones register (a starting node marks its phones unregistered)`,
+    );
+  }
+
+  private schedule(): void {
+    if (this.writing || this.retryTimer) return;
+    if (this.statuses.size + this.events.length >= this.maxBatch) {
+      this.start();
+      return;
+    }
+    this.timer ??= setTimeout(() => this.start(), this.delayMs);
+  }
+
+  private start(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    if (this.writing) return;
+    if (this.statuses.size === 0 && this.events.length === 0) {
+      this.written = this.enqueued;
+      this.wake();
+      return;
+    }
+    this.writing = this.write().finally(() => {
+      this.writing = null;
+      // What arrived during the write goes next, without waiting for another delay.
+      if (!this.retryTimer && this.statuses.size + this.events.length > 0) this.start();
+    });
+  }
+
+  private async write(): Promise<void> {
     const statuses = [...this.statuses.values()];
     const events = this.events;
+    const upTo = this.enqueued;
     this.statuses = new Map();
     this.events = [];
-    const write = async () => {
-      if (statuses.length === 0 && events.length === 0) return;
-      try {
-        await this.store.writeBatch(async (tx) => {
-          await tx.devices.applyStatusChanges(statuses);
-          await tx.events.insertMany(events);
-        });
-      } catch (error) {
-        this.logger.error(
-          { err: error, statuses: statuses.length, events: events.length },
-          'could not write registration status and events to the database; they are lost — check the database',
-        );
-      }
-    };
-    // Batches are written in order.
-    this.running = this.running.then(write);
-    return this.running;
+    this.storedMeanwhile.clear();
+    try {
+      await this.store.writeBatch(async (tx) => {
+        await tx.devices.applyStatusChanges(statuses);
+        await tx.events.insertMany(events);
+      });
+    } catch (error) {
+      this.failed(error, statuses, events);
+      this.wake(upTo);
+      return;
+    }
+    this.written = Math.max(this.written, upTo);
+    if (this.failures > 0) this.recovered();
+    this.wake();
+  }
+
+  private failed(error: unknown, statuses: StatusChange[], events: RegistrationEvent[]): void {
+    // Back in the queue, behind nothing newer: a status queued meanwhile is the newer one.
+    for (const s of statuses)
+      if (!this.statuses.has(s.name) && !this.storedMeanwhile.has(s.name)) this.statuses.set(s.name, s);
+    this.events = events.concat(this.events);
+    this.keepEventsBounded();
+    if (this.failures === 0) this.failingSince = this.options.now();
+    this.failures++;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    const delay = this.retryDelay();
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.start();
+    }, delay);
+    const waiting = { statuses: this.statuses.size, events: this.events.length, attempts: this.failures };
+    if (!this.unhealthy && this.failures >= this.options.unhealthyAfterFailures) {
+      this.unhealthy = true;
+      this.logger.error(
+        { err: error, ...waiting },
+        `node unhealthy: ${(this.health() as { reason: string }).reason}. /api/v1/health answers 503 until a write succeeds`,
+      );
+      return;
+    }
+    this.logger.warn(
+      { err: error, ...waiting },
+      `could not write registration statuses and events to the database (${this.lastError}); they stay queued and are retried in ${delay} ms`,
+    );
+  }
+
+  private recovered(): void {
+    const failedFor = this.options.now() - this.failingSince;
+    if (this.unhealthy)
+      this.logger.info(
+        { attempts: this.failures, failedForMs: failedFor },
+        `registration statuses and events are written to the database again after ${Math.round(failedFor / 1000)} s; node healthy`,
+      );
+    this.failures = 0;
+    this.unhealthy = false;
+  }
+
+  private retryDelay(): number {
+    const { retryDelayMs, maxRetryDelayMs } = this.options;
+    return Math.min(retryDelayMs * 2 ** Math.max(0, Math.min(this.failures - 1, 20)), maxRetryDelayMs);
+  }
+
+  private keepEventsBounded(): void {
+    const excess = this.events.length - this.options.maxQueuedEvents;
+    if (excess <= 0) return;
+    this.events.splice(0, excess);
+    this.dropped += excess;
+    this.options.limits?.reached(
+      'databaseMaxQueuedEvents',
+      {},
+      `dropped the ${excess} oldest registration events waiting for the database (${this.dropped} since the node started): more than ${this.options.maxQueuedEvents} were waiting (${flagOf('databaseMaxQueuedEvents')}). Statuses are kept. ${this.unhealthy ? 'The database is failing: check it' : 'The database is slower than the registrations: check its disk'}`,
+    );
+  }
+
+  /** Resolves the flushes that `upTo` (default: everything written) covers. */
+  private wake(upTo = this.written): void {
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.upTo <= upTo) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
   }
 }

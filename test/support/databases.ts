@@ -53,13 +53,14 @@ export async function createSqliteDatabase(): Promise<TestDatabase> {
   };
 }
 
-export async function createPostgresDatabase(): Promise<TestDatabase> {
+/** A fresh database on the server at `serverUrl` (default: the shared test server). */
+export async function createPostgresDatabase(serverUrl = TEST_POSTGRES_URL): Promise<TestDatabase> {
   const name = `openucm_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(TEST_POSTGRES_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-test-'));
   return {
@@ -68,7 +69,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
     databaseUrl: url.toString(),
     drop: async () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
-      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();

@@ -9,9 +9,22 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { Checkpointer } from './checkpointer.js';
-import type { FromSqliteThread, Statement, ToSqliteThread } from './messages.js';
-import { openDatabaseThread } from './open-thread.js';
+import { SqliteThread } from './sqlite-thread.js';
 import { StatementRunner } from './statements.js';
+
+/** What the driver tells its owner about trouble that no query is waiting for. */
+export interface SqliteThreadEvents {
+  /** A WAL checkpoint failed (the writer checkpoints itself meanwhile). */
+  onCheckpointFailure(message: string): void;
+  /** The writer thread ended unexpectedly and is being restarted. */
+  onWriterRestart(error: Error): void;
+  /** The writer thread cannot be restarted: the database cannot be written any more. */
+  onWriterFatal(error: Error): void;
+}
+
+/** Restarts of the writer thread within RESTART_WINDOW_MS beyond which it is not restarted again. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
 
 /**
  * Kysely's SQLite dialect with the writing connection in a worker thread (see thread-main.ts),
@@ -19,11 +32,15 @@ import { StatementRunner } from './statements.js';
  */
 export function sqliteThreadDialect(
   file: string,
-  onCheckpointFailure: (message: string) => void,
-): Dialect & { runBatch(queries: readonly CompiledQuery[]): Promise<void> } {
-  const driver = new SqliteThreadDriver(file, onCheckpointFailure);
+  events: SqliteThreadEvents,
+): Dialect & {
+  runBatch(queries: readonly CompiledQuery[]): Promise<void>;
+  writerThread(): Worker | null;
+} {
+  const driver = new SqliteThreadDriver(file, events);
   return {
     runBatch: (queries) => driver.runBatch(queries),
+    writerThread: () => driver.writerThread(),
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => driver,
     createIntrospector: (db) => new SqliteIntrospector(db),
@@ -39,9 +56,20 @@ export function sqliteThreadDialect(
  * connection on this thread: a point lookup costs less than a message to another thread, and it
  * sees the last committed state (WAL), as on PostgreSQL, so a registration's lookup never waits
  * behind another phone's commit.
+ *
+ * A writer thread that ends unexpectedly is restarted (its unanswered statements are refused, and
+ * SQLite rolls back what it had not committed); one that cannot be restarted, or dies more than
+ * MAX_RESTARTS times in a minute, is fatal (`onWriterFatal`) rather than a node that only refuses.
  */
 class SqliteThreadDriver implements Driver {
   private writer: SqliteThread | null = null;
+  /** Resolves with the new writer while one is being restarted. */
+  private restarting: Promise<SqliteThread> | null = null;
+  /** Why the database cannot be written any more. */
+  private fatal: Error | null = null;
+  private readonly restarts: number[] = [];
+  /** A transaction whose thread died: its statements are refused until it rolls back. */
+  private abandoned: object | null = null;
   private checkpointer: Checkpointer | null = null;
   private reader: StatementRunner | null = null;
   private transactionOwner: object | null = null;
@@ -50,7 +78,7 @@ class SqliteThreadDriver implements Driver {
 
   constructor(
     private readonly file: string,
-    private readonly onCheckpointFailure: (message: string) => void,
+    private readonly events: SqliteThreadEvents,
   ) {}
 
   init(): Promise<void> {
@@ -60,8 +88,10 @@ class SqliteThreadDriver implements Driver {
 
   private async open(): Promise<void> {
     // The writer first: it puts the database in WAL mode before the reader opens it.
-    this.writer = await SqliteThread.start(this.file);
-    this.checkpointer = await Checkpointer.start(this.file, this.onCheckpointFailure);
+    this.writer = await this.startWriter();
+    this.checkpointer = await Checkpointer.start(this.file, (message) =>
+      this.events.onCheckpointFailure(message),
+    );
     const reader = new SqliteDatabase(this.file);
     reader.pragma('query_only = ON');
     reader.pragma('busy_timeout = 5000');
@@ -76,7 +106,14 @@ class SqliteThreadDriver implements Driver {
     const owner = connection as ThreadConnection;
     while (this.transactionOwner !== null) await this.transactionEnded();
     this.transactionOwner = owner;
-    await this.run(owner, CompiledQuery.raw('begin'));
+    try {
+      await this.run(owner, CompiledQuery.raw('begin'));
+    } catch (error) {
+      // Kysely rolls back only a transaction that began: one that did not must not hold the writer.
+      if (this.abandoned === owner) this.abandoned = null;
+      this.endTransaction();
+      throw error;
+    }
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -101,15 +138,22 @@ class SqliteThreadDriver implements Driver {
   async runBatch(queries: readonly CompiledQuery[]): Promise<void> {
     await this.init();
     while (this.transactionOwner !== null) await this.transactionEnded();
-    if (!this.writer) throw this.closed();
-    await this.writer.send({ batch: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
+    const writer = await this.currentWriter();
+    await writer.send({ batch: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
+  }
+
+  /** The writer thread, for tests that end it as a crash would. */
+  writerThread(): Worker | null {
+    return this.writer?.worker ?? null;
   }
 
   async releaseConnection(): Promise<void> {}
 
   async destroy(): Promise<void> {
+    await this.restarting?.catch(() => null);
     const { reader, writer, checkpointer } = this;
     this.reader = this.writer = null;
+    this.fatal ??= this.closed();
     this.checkpointer = null;
     reader?.connection.close();
     await checkpointer?.close();
@@ -124,12 +168,78 @@ class SqliteThreadDriver implements Driver {
     }
     while (this.transactionOwner !== null && this.transactionOwner !== connection)
       await this.transactionEnded();
-    if (!this.writer) throw this.closed();
-    return this.writer.send({ sql: query.sql, parameters: query.parameters });
+    if (this.abandoned !== null && this.abandoned === connection) {
+      // Its BEGIN and statements went with the thread: nothing is left to roll back.
+      if (query.sql === 'rollback') {
+        this.abandoned = null;
+        return { rows: [] };
+      }
+      throw new Error(
+        `this transaction was lost with the SQLite writer thread of ${this.file} and rolled back; run it again`,
+      );
+    }
+    const writer = await this.currentWriter();
+    return writer.send({ sql: query.sql, parameters: query.parameters });
   }
 
   private closed(): Error {
     return new Error(`the SQLite database ${this.file} is closed`);
+  }
+
+  private startWriter(): Promise<SqliteThread> {
+    return SqliteThread.start(this.file, (error) => this.writerLost(error));
+  }
+
+  /** The live writer, waiting for a restart in progress; refuses once the database is closed or lost. */
+  private async currentWriter(): Promise<SqliteThread> {
+    if (this.fatal) throw this.fatal;
+    if (this.writer && !this.writer.isEnded) return this.writer;
+    if (this.restarting) {
+      try {
+        return await this.restarting;
+      } catch (error) {
+        throw this.fatal ?? error;
+      }
+    }
+    throw this.closed();
+  }
+
+  private writerLost(error: Error): void {
+    if (this.fatal) return;
+    this.writer = null;
+    if (this.transactionOwner !== null) this.abandoned = this.transactionOwner;
+    const now = Date.now();
+    while (this.restarts.length > 0 && now - this.restarts[0] > RESTART_WINDOW_MS) this.restarts.shift();
+    if (this.restarts.length >= MAX_RESTARTS) {
+      this.giveUp(
+        `the SQLite writer thread of ${this.file} ended ${MAX_RESTARTS + 1} times within a minute (last: ${error.message})`,
+      );
+      return;
+    }
+    this.restarts.push(now);
+    this.events.onWriterRestart(error);
+    const restarting = this.startWriter();
+    this.restarting = restarting;
+    restarting.then(
+      (writer) => {
+        this.restarting = null;
+        if (this.fatal) void writer.close();
+        else this.writer = writer;
+      },
+      (startError: Error) => {
+        this.restarting = null;
+        this.giveUp(
+          `the SQLite writer thread of ${this.file} ended (${error.message}) and could not be restarted (${startError.message})`,
+        );
+      },
+    );
+  }
+
+  private giveUp(what: string): void {
+    this.fatal = new Error(
+      `${what}; the node cannot store anything any more and stops. Check the disk and the database file (permissions, space, \`sqlite3 ${this.file} 'pragma integrity_check'\`), then start it again`,
+    );
+    this.events.onWriterFatal(this.fatal);
   }
 
   private transactionEnded(): Promise<void> {
@@ -141,74 +251,6 @@ class SqliteThreadDriver implements Driver {
     const waiting = this.waitingForTransaction;
     this.waitingForTransaction = [];
     for (const wake of waiting) wake();
-  }
-}
-
-type Pending = { resolve: (result: QueryResult<unknown>) => void; reject: (error: Error) => void };
-
-/** One connection in one worker thread, answering statements in the order they were sent. */
-export class SqliteThread {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private readonly exited: Promise<void>;
-  /** Why the thread is gone; a statement sent after that would wait for an answer forever. */
-  private ended: Error | null = null;
-
-  private constructor(
-    private readonly file: string,
-    private readonly worker: Worker,
-  ) {
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (message: FromSqliteThread) => this.answer(message));
-    worker.on('error', (error: Error) => this.end(`failed: ${error.message}`));
-    worker.on('exit', (code) => this.end(`ended (exit code ${code})`));
-    // Idle, the thread must not keep the process alive (a store nobody closed); busy, it must.
-    worker.unref();
-  }
-
-  static async start(file: string): Promise<SqliteThread> {
-    return new SqliteThread(file, await openDatabaseThread('thread-main', file));
-  }
-
-  send(work: Statement | { batch: readonly Statement[] }): Promise<QueryResult<unknown>> {
-    if (this.ended) return Promise.reject(this.ended);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...work } satisfies ToSqliteThread);
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.ended) return;
-    // Keeps the process alive until the thread has closed the database.
-    this.worker.ref();
-    this.worker.postMessage({ close: true } satisfies ToSqliteThread);
-    await this.exited;
-  }
-
-  private answer(message: FromSqliteThread): void {
-    if (!('id' in message)) return;
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    this.pending.delete(message.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if ('error' in message) {
-      // The code (SQLITE_CONSTRAINT_PRIMARYKEY, …) is what callers test, as with better-sqlite3 itself.
-      pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-    } else {
-      const { id: _, ...result } = message;
-      pending.resolve(result);
-    }
-  }
-
-  private end(what: string): void {
-    this.ended ??= new Error(
-      `the SQLite thread of ${this.file} ${what}; the node cannot use its database until it is restarted`,
-    );
-    for (const p of this.pending.values()) p.reject(this.ended);
-    this.pending.clear();
   }
 }
 
