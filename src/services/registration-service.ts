@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Device, DeviceProtocol } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
+import { ipOf } from '../core/ip-of.js';
 import type { RegistrationRequest } from '../core/registration.js';
-import { decideRegistration } from '../core/registration.js';
+import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
 import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
@@ -54,14 +55,16 @@ export class RegistrationService {
   /**
    * Registers a phone: accepts a configured device, auto-registers an unknown one, or rejects
    * with a reason and a remedy. On acceptance `connection` becomes the device's live connection
-   * (a previous connection of the same device is closed).
+   * (a previous connection of the same device from the same address is closed; one from another
+   * address is not taken over, see takeoverRefusal).
    */
   async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
     const [device, { node, parameters }] = await Promise.all([
       this.devices.get(request.deviceName),
       this.settings(),
     ]);
-    const decision = decideRegistration(request, { device, node, parameters });
+    const live = this.deps.registry.get(request.deviceName);
+    const decision = decideRegistration(request, { device, node, parameters, live });
     let result: RegistrationResult;
     switch (decision.kind) {
       case 'reject':
@@ -80,8 +83,7 @@ export class RegistrationService {
         });
         break;
     }
-    this.record(request, result, connection);
-    return result;
+    return this.record(request, result, connection, device);
   }
 
   /**
@@ -102,13 +104,22 @@ export class RegistrationService {
     return this.cached;
   }
 
+  /** Records the outcome and, on acceptance, makes `connection` the device's live one; returns the outcome. */
   private record(
     request: RegistrationRequest,
-    result: RegistrationResult,
+    decided: RegistrationResult,
     connection: DeviceConnection,
-  ): void {
+    stored: DeviceRecord | null,
+  ): RegistrationResult {
     const { clock, nodeName, statusWriter, live, logger, registry } = this.deps;
     const now = clock();
+    const holder = registry.get(request.deviceName);
+    // Another attempt may have claimed the device while this one waited for the database.
+    const takeover =
+      decided.kind === 'accepted' && holder !== connection
+        ? takeoverRefusal(request, holder, nodeName)
+        : null;
+    const result: RegistrationResult = takeover ? { kind: 'rejected', rejection: takeover } : decided;
     const where = {
       at: now,
       deviceName: request.deviceName,
@@ -119,8 +130,8 @@ export class RegistrationService {
     if (result.kind === 'rejected') {
       const event = rejectedEvent(where, result.rejection);
       statusWriter.event(event);
-      if (result.rejection.reason === 'device-protocol-mismatch') {
-        // A configured device that is refused shows as Rejected on its phone page (CUCM/RisPort wording).
+      const state = { live: holder !== undefined, storedStatus: stored?.status ?? null };
+      if (refusalMarksDevice(result.rejection.reason, state)) {
         statusWriter.status({
           name: request.deviceName,
           status: 'rejected',
@@ -135,7 +146,7 @@ export class RegistrationService {
         { device: request.deviceName, address: request.address, reason: result.rejection.reason },
         `registration rejected: ${result.rejection.message}. Remedy: ${result.rejection.remedy}`,
       );
-      return;
+      return result;
     }
     const { device } = result;
     const previous = registry.claim(device.name, connection);
@@ -164,6 +175,7 @@ export class RegistrationService {
       { device: device.name, address: request.address, dns: device.lines.map((l) => l.dn) },
       event.message,
     );
+    return result;
   }
 
   private registeredStatus(request: RegistrationRequest, at: Date): StatusChange {
@@ -221,12 +233,4 @@ export class RegistrationService {
     const log = reason === 'keepalive-timeout' ? logger.warn.bind(logger) : logger.info.bind(logger);
     log({ device: device.name, address: connection.address, reason }, event.message);
   }
-}
-
-/** The IP part of `ip:port` (IPv6 in brackets or bare). */
-export function ipOf(address: string): string {
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracket) return bracket[1];
-  const parts = address.split(':');
-  return parts.length === 2 ? parts[0] : address;
 }
