@@ -112,6 +112,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       statusWriter,
       live,
       logger: logger.child({ component: 'registration' }),
+      limits,
+      maxPending: config.registrationMaxPending,
     });
     const configuration = new ConfigurationService({
       store,

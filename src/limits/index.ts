@@ -6,6 +6,7 @@ import { authLimits } from './auth.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
+import { registrationLimits } from './registration.js';
 import { sccpLimits } from './sccp.js';
 import { sipLimits } from './sip.js';
 import { provisioningLimits } from './tftp.js';
@@ -16,6 +17,7 @@ export const LIMITS = {
   ...provisioningLimits,
   ...httpLimits,
   ...authLimits,
+  ...registrationLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -7,6 +7,7 @@ import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core
 import type { UnregistrationReason } from '../core/registration-event.js';
 import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
+import { rejection } from '../core/rejection.js';
 import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
@@ -14,6 +15,7 @@ import { AutoRegistrar } from './auto-registrar.js';
 import { BatchedLookup } from './batched-lookup.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
+import type { LimitReporter } from './limit-log.js';
 import type { DeviceConnection, LiveRegistry } from './live-registry.js';
 import type { LiveEvents } from './live-events.js';
 import type { StatusWriter } from './status-writer.js';
@@ -30,15 +32,23 @@ export interface RegistrationServiceDeps {
   statusWriter: StatusWriter;
   live: LiveEvents;
   logger: Logger;
+  /** Where a refusal at a limit is counted and logged. */
+  limits: LimitReporter;
+  /** Registrations being decided at once, at most (registrationMaxPending). */
+  maxPending: number;
 }
 
 const SETTINGS_TTL_MS = 1000;
+/** A phone told to retry later is given a wait in this range (s), so that refused phones come back spread out. */
+const RETRY_AFTER_SECONDS = { min: 5, max: 30 };
 
 /** Decides registrations for every protocol adapter and records what happened. */
 export class RegistrationService {
   private cached: { node: StoredNode; parameters: EnterpriseParameters; at: number } | null = null;
   private readonly autoRegistrar: AutoRegistrar;
   private readonly devices: BatchedLookup<DeviceRecord>;
+  /** Registrations between arrival and decision: waiting for a lookup or an auto-registration commit. */
+  private pending = 0;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.autoRegistrar = new AutoRegistrar(deps);
@@ -59,6 +69,21 @@ export class RegistrationService {
    * address is not taken over, see takeoverRefusal).
    */
   async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
+    // A slow database must not turn a registration storm (or a flood) into memory growth here.
+    if (this.pending >= this.deps.maxPending) return this.busy(request);
+    this.pending++;
+    let decided: { result: RegistrationResult; device: DeviceRecord | null };
+    try {
+      decided = await this.decide(request);
+    } finally {
+      this.pending--;
+    }
+    return this.record(request, decided.result, connection, decided.device);
+  }
+
+  private async decide(
+    request: RegistrationRequest,
+  ): Promise<{ result: RegistrationResult; device: DeviceRecord | null }> {
     const [device, { node, parameters }] = await Promise.all([
       this.devices.get(request.deviceName),
       this.settings(),
@@ -83,7 +108,30 @@ export class RegistrationService {
         });
         break;
     }
-    return this.record(request, result, connection, device);
+    return { result, device };
+  }
+
+  /** Refuses a registration beyond the node-wide bound: the phone retries later; counted, not recorded. */
+  private busy(request: RegistrationRequest): RegistrationResult {
+    const { maxPending, nodeName, limits } = this.deps;
+    const { min, max } = RETRY_AFTER_SECONDS;
+    const retryAfterSeconds = min + Math.floor(Math.random() * (max - min + 1));
+    const refused = rejection('node-busy', {
+      deviceName: request.deviceName,
+      nodeName,
+      protocol: request.protocol,
+      pending: maxPending,
+      retryAfterSeconds,
+    });
+    const ip = ipOf(request.address);
+    limits.reached(
+      'registrationMaxPending',
+      { address: ip, device: request.deviceName },
+      `told a ${request.protocol} phone at ${ip} to retry later: ${maxPending} registrations are already ` +
+        'waiting for the database (--registration-max-pending). If this lasts, the database cannot keep up: ' +
+        'check its disk and load (or the PostgreSQL server)',
+    );
+    return { kind: 'rejected', rejection: refused };
   }
 
   /**
