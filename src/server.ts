@@ -27,6 +27,7 @@ import { LimitLog } from './services/limit-log.js';
 import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { BatchedLookup } from './services/batched-lookup.js';
+import { RefusalLog } from './services/refusal-log.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
 import { openDatabase } from './store/database.js';
@@ -102,6 +103,19 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     const registry = new LiveRegistry();
     const statusWriter = new StatusWriter(store, logger);
+    // Every refused registration, whichever adapter refused it: folded, names checked (README: Registration).
+    const refusals = new RefusalLog({
+      statusWriter,
+      live,
+      logger: logger.child({ component: 'registration' }),
+      limits,
+      clock,
+      nodeName: config.nodeName,
+      maxNameLength: config.registrationMaxNameLength,
+      maxNamesPerAddress: config.registrationMaxRefusedNamesPerAddress,
+    });
+    refusals.start();
+    started.push({ stop: async () => refusals.stop() });
     const allocator = new DnAllocator();
     const registration = new RegistrationService({
       store,
@@ -114,6 +128,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'registration' }),
       limits,
       maxPending: config.registrationMaxPending,
+      refusals,
     });
     const configuration = new ConfigurationService({
       store,
@@ -157,8 +172,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         byDevice: (name) => credentialsOfDevices.get(name),
         byUsername: (username) => store.credentials.byUsername(username),
       },
-      statusWriter,
-      live,
+      recorder: refusals,
       logger: logger.child({ component: 'sip' }),
       clock,
       nodeName: config.nodeName,

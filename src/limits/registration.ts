@@ -8,4 +8,16 @@ export const registrationLimits = {
     max: 1_000_000,
     help: 'registrations being decided at once on a node (waiting for a device lookup or an auto-registration commit); more are told to retry later (SIP 503 with Retry-After, SCCP RegisterReject) without being recorded one by one',
   },
+  registrationMaxNameLength: {
+    default: 64,
+    min: 15,
+    max: 1024,
+    help: 'characters in the device name or SIP user a registration names; a longer name (or one with characters that cannot be printed) is refused before anything is recorded: counted, not a registration event',
+  },
+  registrationMaxRefusedNamesPerAddress: {
+    default: 100,
+    min: 1,
+    max: 100_000,
+    help: 'device names one source address may have refused for one reason within a minute, each recorded as an event of its own; refusals of further names from it are counted in one event',
+  },
 } satisfies Record<string, LimitSpec>;

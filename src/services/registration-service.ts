@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Device, DeviceProtocol } from '../core/device.js';
+import { deviceNameProblem } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import { ipOf } from '../core/ip-of.js';
 import type { RegistrationRequest } from '../core/registration.js';
 import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
-import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
+import { acceptedEvent, unregisteredEvent } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
 import { rejection } from '../core/rejection.js';
 import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
@@ -18,6 +19,7 @@ import type { DnAllocator } from './dn-allocator.js';
 import type { LimitReporter } from './limit-log.js';
 import type { DeviceConnection, LiveRegistry } from './live-registry.js';
 import type { LiveEvents } from './live-events.js';
+import type { RefusalLog } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
 
 export type RegistrationResult =
@@ -36,6 +38,8 @@ export interface RegistrationServiceDeps {
   limits: LimitReporter;
   /** Registrations being decided at once, at most (registrationMaxPending). */
   maxPending: number;
+  /** Where refusals are recorded (folded, names checked). */
+  refusals: RefusalLog;
 }
 
 const SETTINGS_TTL_MS = 1000;
@@ -69,6 +73,8 @@ export class RegistrationService {
    * address is not taken over, see takeoverRefusal).
    */
   async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
+    // A name no device can have costs nothing: no lookup, no record (RefusalLog counts it).
+    if (!this.deps.refusals.recordable(request.deviceName)) return this.refuseInvalidName(request);
     // A slow database must not turn a registration storm (or a flood) into memory growth here.
     if (this.pending >= this.deps.maxPending) return this.busy(request);
     this.pending++;
@@ -84,8 +90,9 @@ export class RegistrationService {
   private async decide(
     request: RegistrationRequest,
   ): Promise<{ result: RegistrationResult; device: DeviceRecord | null }> {
+    // decideRegistration refuses a name that is not SEP + 12 hex digits before it looks at the device.
     const [device, { node, parameters }] = await Promise.all([
-      this.devices.get(request.deviceName),
+      deviceNameProblem(request.deviceName) ? null : this.devices.get(request.deviceName),
       this.settings(),
     ]);
     const live = this.deps.registry.get(request.deviceName);
@@ -109,6 +116,17 @@ export class RegistrationService {
         break;
     }
     return { result, device };
+  }
+
+  /** Refuses a name no device can have, before any lookup (the refusal log counts it, unrecorded). */
+  private refuseInvalidName(request: RegistrationRequest): RegistrationResult {
+    const refused = rejection('invalid-device-name', {
+      deviceName: request.deviceName,
+      nodeName: this.deps.nodeName,
+      protocol: request.protocol,
+    });
+    this.deps.refusals.rejected(request, refused);
+    return { kind: 'rejected', rejection: refused };
   }
 
   /** Refuses a registration beyond the node-wide bound: the phone retries later; counted, not recorded. */
@@ -176,8 +194,7 @@ export class RegistrationService {
       node: nodeName,
     };
     if (result.kind === 'rejected') {
-      const event = rejectedEvent(where, result.rejection);
-      statusWriter.event(event);
+      this.deps.refusals.rejected(request, result.rejection);
       const state = { live: holder !== undefined, storedStatus: stored?.status ?? null };
       if (refusalMarksDevice(result.rejection.reason, state)) {
         statusWriter.status({
@@ -189,11 +206,6 @@ export class RegistrationService {
           at: now.toISOString(),
         });
       }
-      live.emit('registration-event', event);
-      logger.warn(
-        { device: request.deviceName, address: request.address, reason: result.rejection.reason },
-        `registration rejected: ${result.rejection.message}. Remedy: ${result.rejection.remedy}`,
-      );
       return result;
     }
     const { device } = result;

@@ -8,6 +8,14 @@ export function dateTime(iso: string | null | undefined): string {
     : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
+/** The IP address of an event's `ip:port` or `[ipv6]:port` (the server's ipOf; the UI only reads the API). */
+export function hostOf(address: string): string {
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracket) return bracket[1];
+  const parts = address.split(':');
+  return parts.length === 2 ? parts[0] : address;
+}
+
 export function number(n: number): string {
   return n.toLocaleString('en-US');
 }

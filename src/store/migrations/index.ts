@@ -7,6 +7,7 @@ import { sipCredentials } from './0002-sip-credentials.js';
 import { provisioning } from './0003-provisioning.js';
 import { admin } from './0004-admin.js';
 import { bulkJobs } from './0005-bulk-jobs.js';
+import { registrationEventRepeats } from './0006-registration-event-repeats.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0003-provisioning': provisioning,
   '0004-admin': admin,
   '0005-bulk-jobs': bulkJobs,
+  '0006-registration-event-repeats': registrationEventRepeats,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

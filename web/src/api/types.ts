@@ -88,6 +88,12 @@ export interface RegistrationEvent {
   reason: string;
   message: string;
   remedy: string | null;
+  /** Attempts it stands for: identical refusals (device, reason, source IP) within a minute are one event. */
+  count?: number;
+  /** Time of the last of them. */
+  lastAt?: string;
+  /** A folded refusal: a live event with the same key updates its count. */
+  repeatKey?: string;
 }
 
 export interface DirectoryNumber {
