@@ -113,6 +113,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       nodeName: config.nodeName,
       maxNameLength: config.registrationMaxNameLength,
       maxNamesPerAddress: config.registrationMaxRefusedNamesPerAddress,
+      maxEventsPerMinute: config.registrationMaxRefusalEventsPerMinute,
     });
     refusals.start();
     started.push({ stop: async () => refusals.stop() });

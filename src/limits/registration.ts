@@ -20,4 +20,10 @@ export const registrationLimits = {
     max: 100_000,
     help: 'device names one source address may have refused for one reason within a minute, each recorded as an event of its own; refusals of further names from it are counted in one event',
   },
+  registrationMaxRefusalEventsPerMinute: {
+    default: 1000,
+    min: 10,
+    max: 1_000_000,
+    help: 'refusal events a node records per minute in all (many sources at once, or spoofed UDP sources); beyond, further refusals are counted in one event per reason until the minute ends',
+  },
 } satisfies Record<string, LimitSpec>;

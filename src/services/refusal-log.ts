@@ -5,7 +5,7 @@ import type { RegistrationRequest } from '../core/registration.js';
 import type { RegistrationEvent } from '../core/registration-event.js';
 import { rejectedEvent, repeatedEvent, unrecordableName } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
-import type { RepeatReport } from '../core/repeat-windows.js';
+import type { RepeatKind, RepeatReport } from '../core/repeat-windows.js';
 import { RepeatWindows } from '../core/repeat-windows.js';
 import type { Clock } from './clock.js';
 import type { LimitReporter } from './limit-log.js';
@@ -23,6 +23,8 @@ export interface RefusalLogDeps {
   maxNameLength: number;
   /** registrationMaxRefusedNamesPerAddress: names with an event of their own per source and reason per window. */
   maxNamesPerAddress: number;
+  /** registrationMaxRefusalEventsPerMinute: events recorded per minute in all. */
+  maxEventsPerMinute: number;
 }
 
 /** Identical refusals (same device name, reason and source IP) within this time are one event. */
@@ -50,6 +52,7 @@ export class RefusalLog {
       reportEveryMs: REPORT_EVERY_MS,
       maxOpen: MAX_OPEN_WINDOWS,
       maxKeysPerGroup: deps.maxNamesPerAddress,
+      maxOpenedPerWindow: deps.maxEventsPerMinute,
     });
   }
 
@@ -75,9 +78,9 @@ export class RefusalLog {
     const now = clock();
     const { opened, window } = this.windows.note(
       `${r.reason}\u0000${ip}\u0000${request.deviceName}`,
-      `${r.reason}\u0000${ip}`,
+      { group: `${r.reason}\u0000${ip}`, crowd: r.reason },
       now.getTime(),
-      (overflow) => this.firstEvent(request, r, now, ip, overflow),
+      (kind) => this.firstEvent(request, r, now, ip, kind),
     );
     if (!opened) return;
     const event = window.data;
@@ -87,13 +90,20 @@ export class RefusalLog {
       { device: event.deviceName, address: request.address, reason: r.reason },
       `registration rejected: ${event.message}. Remedy: ${event.remedy}`,
     );
-    if (window.overflow) {
+    if (window.kind === 'group') {
       limits.reached(
         'registrationMaxRefusedNamesPerAddress',
         { address: ip },
         `${ip} was refused (${r.reason}) for more than ${this.deps.maxNamesPerAddress} device names within a ` +
           'minute; refusals of further names from it are counted in one registration event ' +
           '(--registration-max-refused-names-per-address)',
+      );
+    } else if (window.kind === 'crowd') {
+      limits.reached(
+        'registrationMaxRefusalEventsPerMinute',
+        {},
+        `recorded ${this.deps.maxEventsPerMinute} refusal events within a minute; further refusals (${r.reason}) ` +
+          'are counted in one registration event until the minute ends (--registration-max-refusal-events-per-minute)',
       );
     }
   }
@@ -126,9 +136,12 @@ export class RefusalLog {
       }
       if (closed) {
         const seconds = Math.max(1, Math.round((window.lastAt - window.openedAt) / 1000));
-        const what = window.overflow
-          ? `registrations of further device names from ${ipOf(event.address)}`
-          : event.deviceName;
+        const what =
+          window.kind === 'own'
+            ? event.deviceName
+            : window.kind === 'group'
+              ? `registrations of further device names from ${ipOf(event.address)}`
+              : 'registrations beyond the refusal events a minute may record, from any address';
         logger.warn(
           { device: event.deviceName, address: event.address, reason: event.reason, count: window.count },
           `registration rejected ${window.count} times in ${seconds} s (${event.reason}): ${what}; one registration event with its count`,
@@ -142,7 +155,7 @@ export class RefusalLog {
     r: Rejection,
     at: Date,
     ip: string,
-    overflow: boolean,
+    kind: RepeatKind,
   ): RegistrationEvent {
     const where = {
       at,
@@ -151,7 +164,20 @@ export class RefusalLog {
       address: request.address,
       node: this.deps.nodeName,
     };
-    if (!overflow) return rejectedEvent(where, r, randomUUID());
+    if (kind === 'own') return rejectedEvent(where, r, randomUUID());
+    if (kind === 'crowd') {
+      const crowd = {
+        ...r,
+        message:
+          `more than ${this.deps.maxEventsPerMinute} refusal events within a minute on ${this.deps.nodeName}: ` +
+          `further refusals (${r.reason}), from any address, are counted in this event. The first of them, ` +
+          `from ${ip}: ${r.message}`,
+        remedy:
+          'Many addresses are being refused at once: look at Registration Events and the dashboard for the ' +
+          `sources; a flood from addresses you do not know is an attack (block it at the firewall). Otherwise: ${r.remedy}`,
+      };
+      return rejectedEvent(where, crowd, randomUUID());
+    }
     const scan = {
       ...r,
       message:

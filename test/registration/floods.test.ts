@@ -123,3 +123,38 @@ it('20,000 refused REGISTERs with 2 KB names grow the database and the log by li
       `(${(logBytes(flood) / 1024).toFixed(0)} KB), ${stream.named('registration-event').length} live pushes`,
   );
 }, 180_000);
+
+it('refusals from many addresses at once: beyond the events a minute may record, one event per reason', async () => {
+  const busy = await startTestNode({ config: { registrationMaxRefusalEventsPerMinute: 10 } });
+  const peers: SipUdpPeer[] = [];
+  try {
+    for (let n = 2; n <= 31; n++) {
+      const p = await new SipUdpPeer(`127.0.1.${n}`).open();
+      peers.push(p);
+      const mac = `00ee000000${n.toString(16).padStart(2, '0')}`;
+      const answer = await p.exchange(
+        { user: 'SEP' + mac.toUpperCase(), mac, callId: `many-${n}`, branch: `m${n}` },
+        busy.node.ports.sip!,
+      );
+      expect(answer?.status).toBe(403);
+    }
+    await eventually(async () => {
+      await busy.node.statusWriter.flush();
+      const { body } = await busy.api.get<{ items: Event[] }>(
+        '/registration-events?outcome=rejected&limit=100',
+      );
+      return body.items.length === 11 && body.items.some((e) => e.count === 20);
+    }, 15_000);
+    const { body } = await busy.api.get<{ items: Event[] }>(
+      '/registration-events?outcome=rejected&limit=100',
+    );
+    const crowd = body.items.find((e) => e.count === 20);
+    expect(crowd?.message).toContain('more than 10 refusal events within a minute on cm1');
+    expect(crowd?.address).toMatch(/^127\.0\.1\.12:/);
+    const m = await metricsText(busy.node.ports.http);
+    expect(sample(m, 'openucm_limit_refusals_total{limit="registrationMaxRefusalEventsPerMinute"}')).toBe(1);
+  } finally {
+    for (const p of peers) p.close();
+    await busy.destroy();
+  }
+}, 60_000);
