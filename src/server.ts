@@ -28,6 +28,7 @@ import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RefusalLog } from './services/refusal-log.js';
+import { RetentionJob } from './services/retention-job.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
 import { openDatabase } from './store/database.js';
@@ -163,6 +164,25 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       loads,
       logger: logger.child({ component: 'bulk' }),
     });
+    const administration = createAdministration({
+      store,
+      clock,
+      allocator,
+      statusWriter,
+      live,
+      configuration,
+      logger: logger.child({ component: 'administration' }),
+    });
+    // Registration events and audit entries past their retention go, every hour and after a change.
+    const retention = new RetentionJob({
+      store,
+      settings: administration.settings,
+      clock,
+      logger: logger.child({ component: 'retention' }),
+    });
+    retention.start();
+    started.push({ stop: () => retention.stop() });
+    administration.settings.onChange(() => retention.runSoon());
     const credentialsOfDevices = new BatchedLookup((names) => store.credentials.byDevices(names));
     // SIP over WebSocket arrives through the HTTP server: the SIP core exists before HTTP listens.
     const sip = new SipServer({
@@ -196,15 +216,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       version: VERSION,
       live,
       limits,
-      administration: createAdministration({
-        store,
-        clock,
-        allocator,
-        statusWriter,
-        live,
-        configuration,
-        logger: logger.child({ component: 'administration' }),
-      }),
+      administration,
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });

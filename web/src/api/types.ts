@@ -73,6 +73,9 @@ export interface EnterpriseParameters {
 
 export interface AdminSettings {
   autoRegistrationWarningDays: number;
+  registrationEventRetentionDays: number;
+  auditRetentionDays: number;
+  registrationEventMaxRows: number;
 }
 
 export type Outcome = 'accepted' | 'rejected' | 'unregistered';
