@@ -86,6 +86,21 @@ export const dashboardSchema = z
     ),
     warningDays: z.number(),
     lastRejections: z.array(registrationEventSchema),
+    refusedSources: z
+      .array(
+        z.object({
+          sourceIp: z.string(),
+          attempts: z.number().describe('refused attempts, identical ones folded into counted events'),
+          events: z.number().describe('registration events they are recorded in'),
+          topReason: z.string(),
+          lastAt: z.string(),
+          summary: z
+            .string()
+            .describe('"2,314 refused registrations from 10.1.2.3 in the last 5 minutes (…)"'),
+        }),
+      )
+      .describe('the sources with the most refused attempts in the last refusedMinutes minutes'),
+    refusedMinutes: z.number(),
   })
   .meta({ id: 'Dashboard' });
 

@@ -56,14 +56,14 @@ describe.each(DATABASES)('registration events on $flavor', ({ create, available 
       {
         sourceIp: '10.1.2.3',
         attempts: 2000,
-        devices: 1,
+        events: 1,
         topReason: 'auto-registration-disabled',
         lastAt: at(50).toISOString(),
       },
       {
         sourceIp: '2001:db8::7',
         attempts: 40,
-        devices: 1,
+        events: 1,
         topReason: 'auto-registration-disabled',
         lastAt: at(55).toISOString(),
       },

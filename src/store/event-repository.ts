@@ -27,8 +27,8 @@ export interface EventQuery {
 export interface RefusedSource {
   sourceIp: string;
   attempts: number;
-  /** Distinct device names refused (events). */
-  devices: number;
+  /** Registration events they are recorded in (one per device name, or one shared by many). */
+  events: number;
   /** The reason with the most attempts. */
   topReason: string;
   lastAt: string;
@@ -124,7 +124,7 @@ export class EventRepository {
         'source_ip',
         'reason',
         (eb) => eb.fn.sum<number>('attempt_count').as('attempts'),
-        (eb) => eb.fn.countAll<number>().as('devices'),
+        (eb) => eb.fn.countAll<number>().as('events'),
         (eb) => eb.fn.max(lastAt).as('last'),
       ])
       .where('outcome', '=', 'rejected')
@@ -140,13 +140,13 @@ export class EventRepository {
       const s = bySource.get(ip) ?? {
         sourceIp: ip,
         attempts: 0,
-        devices: 0,
+        events: 0,
         topReason: r.reason,
         topAttempts: 0,
         lastAt: String(r.last),
       };
       s.attempts += attempts;
-      s.devices += Number(r.devices);
+      s.events += Number(r.events);
       if (attempts > s.topAttempts) {
         s.topAttempts = attempts;
         s.topReason = r.reason;

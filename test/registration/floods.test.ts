@@ -111,6 +111,18 @@ it('20,000 refused REGISTERs with 2 KB names grow the database and the log by li
   expect(scanned.reduce((n, e) => n + e.count, 0)).toBe(sent.scan);
   expect(body.items.every((e) => e.deviceName.length <= 64)).toBe(true);
 
+  // The dashboard names the flood's source with every recorded attempt.
+  const dashboard = await t.api.get<{
+    refusedSources: { sourceIp: string; attempts: number; summary: string }[];
+  }>('/dashboard');
+  expect(dashboard.body.refusedSources[0]).toMatchObject({
+    sourceIp: '127.0.0.2',
+    attempts: sent.repeated + sent.scan,
+  });
+  expect(dashboard.body.refusedSources[0].summary).toBe(
+    `${(sent.repeated + sent.scan).toLocaleString('en-US')} refused registrations from 127.0.0.2 in the last 5 minutes, mostly auto-registration-protocol-mismatch`,
+  );
+
   const grown = databaseBytes() - dbBefore;
   expect(grown).toBeLessThan(3 * 1024 * 1024);
   const flood = t.logs.slice(logsBefore);

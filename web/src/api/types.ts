@@ -130,6 +130,16 @@ export interface Dashboard {
   }[];
   warningDays: number;
   lastRejections: RegistrationEvent[];
+  /** The sources with the most refused attempts in the last `refusedMinutes` minutes. */
+  refusedSources: {
+    sourceIp: string;
+    attempts: number;
+    events: number;
+    topReason: string;
+    lastAt: string;
+    summary: string;
+  }[];
+  refusedMinutes: number;
 }
 
 export interface AuditEntry {

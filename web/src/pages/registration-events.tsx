@@ -191,7 +191,7 @@ export function RegistrationEventsPage() {
                 <td>
                   <span className={`badge badge-${e.outcome}`}>{e.outcome}</span>
                 </td>
-                <td className="nowrap repeats">{repeats(e)}</td>
+                <td className="repeats">{repeats(e)}</td>
                 <td className="reason">{e.reason}</td>
                 <td className="message">{e.message}</td>
                 <td className="remedy">{e.remedy ?? ''}</td>
