@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
+import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { SipUdpPeer } from '../registration/support/sip-udp.js';
-import { launchChromium, screenshot, unlabelledFields } from './support/browser.js';
+import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * The admin UI in Chromium while a source floods the node with refused REGISTERs: the dashboard
@@ -40,11 +40,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   context.setDefaultTimeout(TIMEOUT);
   page = await context.newPage();
-  await page.goto(`${url}/`);
-  await page.getByLabel('User name').fill('CCMAdministrator');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await signIn(page, url);
 });
 
 afterAll(async () => {
