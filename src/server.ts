@@ -29,6 +29,8 @@ import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { NodeHeartbeat } from './services/node-heartbeat.js';
 import { BatchedLookup } from './services/batched-lookup.js';
+import { RefusalLog } from './services/refusal-log.js';
+import { RetentionJob } from './services/retention-job.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
 import { openDatabase } from './store/database.js';
@@ -142,6 +144,20 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         limits,
       },
     );
+    // Every refused registration, whichever adapter refused it: folded, names checked (README: Registration).
+    const refusals = new RefusalLog({
+      statusWriter,
+      live,
+      logger: logger.child({ component: 'registration' }),
+      limits,
+      clock,
+      nodeName: config.nodeName,
+      maxNameLength: config.registrationMaxNameLength,
+      maxNamesPerAddress: config.registrationMaxRefusedNamesPerAddress,
+      maxEventsPerMinute: config.registrationMaxRefusalEventsPerMinute,
+    });
+    refusals.start();
+    started.push({ stop: async () => refusals.stop() });
     const allocator = new DnAllocator(clock);
     const registration = new RegistrationService({
       store,
@@ -152,6 +168,9 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       statusWriter,
       live,
       logger: logger.child({ component: 'registration' }),
+      limits,
+      maxPending: config.registrationMaxPending,
+      refusals,
     });
     const configuration = new ConfigurationService({
       store,
@@ -195,6 +214,35 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       clock,
       logger: logger.child({ component: 'backup' }),
     });
+    const administration = createAdministration({
+      store,
+      clock,
+      allocator,
+      statusWriter,
+      live,
+      configuration,
+      logger: logger.child({ component: 'administration' }),
+      throttle: authThrottle,
+      limits,
+      policy: {
+        failuresPerUserAndAddress: config.authFailuresPerUserAndAddress,
+        lockMinutes: config.authLockMinutes,
+        maxPasswordChecksPerAddress: config.authMaxPasswordChecksPerAddress,
+        maxPasswordChecks: config.authMaxPasswordChecks,
+        maxSessionsPerUser: config.authMaxSessionsPerUser,
+      },
+      maxApiKeysPerUser: config.authMaxApiKeysPerUser,
+    });
+    // Registration events and audit entries past their retention go, every hour and after a change.
+    const retention = new RetentionJob({
+      store,
+      settings: administration.settings,
+      clock,
+      logger: logger.child({ component: 'retention' }),
+    });
+    retention.start();
+    started.push({ stop: () => retention.stop() });
+    administration.settings.onChange(() => retention.runSoon());
     const credentialsOfDevices = new BatchedLookup((names) => store.credentials.byDevices(names));
     // SIP over WebSocket arrives through the HTTP server: the SIP core exists before HTTP listens.
     const sip = new SipServer({
@@ -205,8 +253,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         byDevice: (name) => credentialsOfDevices.get(name),
         byUsername: (username) => store.credentials.byUsername(username),
       },
-      statusWriter,
-      live,
+      recorder: refusals,
       logger: logger.child({ component: 'sip' }),
       clock,
       nodeName: config.nodeName,
@@ -235,25 +282,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       live,
       limits,
       bounds: config,
-      administration: createAdministration({
-        store,
-        clock,
-        allocator,
-        statusWriter,
-        live,
-        configuration,
-        logger: logger.child({ component: 'administration' }),
-        throttle: authThrottle,
-        limits,
-        policy: {
-          failuresPerUserAndAddress: config.authFailuresPerUserAndAddress,
-          lockMinutes: config.authLockMinutes,
-          maxPasswordChecksPerAddress: config.authMaxPasswordChecksPerAddress,
-          maxPasswordChecks: config.authMaxPasswordChecks,
-          maxSessionsPerUser: config.authMaxSessionsPerUser,
-        },
-        maxApiKeysPerUser: config.authMaxApiKeysPerUser,
-      }),
+      administration,
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });

@@ -65,6 +65,8 @@ describe('every rejection reason has its diagnosis', () => {
     'unsupported-model': {},
     'sip-identity-unknown': {},
     'sip-authentication-failed': {},
+    'registered-elsewhere': {},
+    'node-busy': {},
   };
   it.each(REJECTION_REASONS)('%s', (reason) => {
     const d = diagnose(facts({ ...situations[reason], events: [rejectedEvent(reason)] }));

@@ -75,6 +75,8 @@ export const REJECTION_CHECK: Record<RejectionReason, CheckId> = {
   'device-protocol-mismatch': 'protocol',
   'sip-identity-unknown': 'device',
   'sip-authentication-failed': 'credentials',
+  'registered-elsewhere': 'registration',
+  'node-busy': 'registration',
 };
 
 // SCCP keepalives and SIP refreshes that stopped arriving.

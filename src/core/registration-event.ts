@@ -29,6 +29,16 @@ export interface RegistrationEvent {
   message: string;
   /** What to do about it; null when nothing needs doing. */
   remedy: string | null;
+  /*
+   * A folded refusal (identical refusals: same device name, reason and source IP within a
+   * minute, are one event) has these three; any other event is one attempt and has none.
+   */
+  /** Attempts the event stands for so far, the first included. */
+  count?: number;
+  /** ISO-8601 time of the last of them. */
+  lastAt?: string;
+  /** Identifies the event across the updates of its count. */
+  repeatKey?: string;
 }
 
 const UNREGISTRATION_TEXT: Record<UnregistrationReason, { message: string; remedy: string | null }> = {
@@ -60,8 +70,33 @@ interface Where {
   node: string;
 }
 
-export function rejectedEvent(where: Where, r: Rejection): RegistrationEvent {
-  return { ...base(where), outcome: 'rejected', reason: r.reason, message: r.message, remedy: r.remedy };
+/** A refusal; with `repeatKey` the first of a folded series, whose count `repeatedEvent` updates. */
+export function rejectedEvent(where: Where, r: Rejection, repeatKey?: string): RegistrationEvent {
+  const event = {
+    ...base(where),
+    outcome: 'rejected' as const,
+    reason: r.reason,
+    message: r.message,
+    remedy: r.remedy,
+  };
+  return repeatKey === undefined ? event : { ...event, count: 1, lastAt: event.at, repeatKey };
+}
+
+/** The first event of a folded series with its count and last time brought up to date. */
+export function repeatedEvent(first: RegistrationEvent, count: number, lastAt: Date): RegistrationEvent {
+  return { ...first, count, lastAt: lastAt.toISOString() };
+}
+
+/**
+ * Why `name` cannot be recorded as the name of a device: longer than any device name or SIP user
+ * name a node knows (`maxLength`), or with characters that cannot be printed; null when it can.
+ * Such a name is refused before anything is recorded.
+ */
+export function unrecordableName(name: string, maxLength: number): string | null {
+  if (name.length > maxLength) return `a name of ${name.length} characters (at most ${maxLength})`;
+  // Controls, format characters, surrogates, private use, unassigned, line and paragraph separators.
+  if (/[\p{C}\p{Zl}\p{Zp}]/u.test(name)) return 'a name with characters that cannot be printed';
+  return null;
 }
 
 export function acceptedEvent(where: Where, reason: AcceptanceReason, dns: string[]): RegistrationEvent {

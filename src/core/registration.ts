@@ -1,9 +1,10 @@
-import type { Device, DeviceProtocol } from './device.js';
+import type { Device, DeviceProtocol, DeviceStatus } from './device.js';
 import { deviceNameProblem } from './device.js';
 import type { EnterpriseParameters } from './enterprise-parameters.js';
+import { ipOf } from './ip-of.js';
 import type { CallManagerNode } from './node.js';
 import type { PhoneModel } from './phone-models.js';
-import type { Rejection } from './rejection.js';
+import type { Rejection, RejectionReason } from './rejection.js';
 import { rejection } from './rejection.js';
 
 /** A phone asking to register, as a protocol adapter describes it. */
@@ -25,6 +26,13 @@ export interface RegistrationRequest {
   authenticated?: boolean;
 }
 
+/** What this node knows of a device's live registration (the live registry): where it came from. */
+export interface LiveRegistration {
+  protocol: DeviceProtocol;
+  /** Address the live registration came from, `ip:port`. */
+  address: string;
+}
+
 /** What to do with a registration request. */
 export type RegistrationDecision =
   | { kind: 'accept'; device: Device }
@@ -38,7 +46,13 @@ export type RegistrationDecision =
  */
 export function decideRegistration(
   request: RegistrationRequest,
-  known: { device: Device | null; node: CallManagerNode; parameters: EnterpriseParameters },
+  known: {
+    device: Device | null;
+    node: CallManagerNode;
+    parameters: EnterpriseParameters;
+    /** The device's live registration on this node, if it has one. */
+    live?: LiveRegistration;
+  },
 ): RegistrationDecision {
   const context = {
     deviceName: request.deviceName,
@@ -57,8 +71,10 @@ export function decideRegistration(
         rejection: rejection('device-protocol-mismatch', { ...context, configuredProtocol: device.protocol }),
       };
     }
-    return { kind: 'accept', device };
   }
+  const takeover = takeoverRefusal(request, known.live, known.node.name);
+  if (takeover) return { kind: 'reject', rejection: takeover };
+  if (device) return { kind: 'accept', device };
   if (!known.node.autoRegistration.enabled) {
     return { kind: 'reject', rejection: rejection('auto-registration-disabled', context) };
   }
@@ -76,6 +92,43 @@ export function decideRegistration(
     return { kind: 'reject', rejection: rejection('unsupported-model', context) };
   }
   return { kind: 'auto-register', model: request.model };
+}
+
+/**
+ * Refuses a registration that would take over the device's live one from another address, or
+ * returns null. The same address with another port is the phone itself (it rebooted, or its NAT
+ * binding changed); a SIP phone that passed digest authentication proved who it is and may move.
+ * Asked when deciding and again just before the registration is claimed (another attempt may
+ * have claimed it meanwhile).
+ */
+export function takeoverRefusal(
+  request: RegistrationRequest,
+  live: LiveRegistration | undefined,
+  nodeName: string,
+): Rejection | null {
+  if (live === undefined || request.authenticated === true) return null;
+  const ip = ipOf(request.address);
+  const liveIp = ipOf(live.address);
+  if (ip === liveIp) return null;
+  return rejection('registered-elsewhere', {
+    deviceName: request.deviceName,
+    nodeName,
+    protocol: request.protocol,
+    live: { ip: liveIp, protocol: live.protocol },
+    ip,
+  });
+}
+
+/**
+ * Whether a refusal shows the configured device as Rejected on its phone page (CUCM/RisPort
+ * wording). Only a device that is not registered: a refused attempt, whoever made it, never
+ * changes the status of a device registered live here or, as the database says, on another node.
+ */
+export function refusalMarksDevice(
+  reason: RejectionReason,
+  device: { live: boolean; storedStatus: DeviceStatus | null },
+): boolean {
+  return reason === 'device-protocol-mismatch' && !device.live && device.storedStatus !== 'registered';
 }
 
 /** The device auto-registration creates: `SEP<MAC>`, description `Auto <DN>`, the DN on line 1. */

@@ -9,7 +9,9 @@ export type RejectionReason =
   | 'unsupported-model'
   | 'invalid-device-name'
   | 'sip-identity-unknown'
-  | 'sip-authentication-failed';
+  | 'sip-authentication-failed'
+  | 'registered-elsewhere'
+  | 'node-busy';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -20,8 +22,8 @@ export interface Rejection {
   remedy: string;
   /** Short text for the phone's screen (SCCP RegisterReject carries at most 31 characters). */
   phoneText: string;
-  /** SIP final response used by the SIP adapter. */
-  sip: { status: number; phrase: string };
+  /** SIP final response used by the SIP adapter; `retryAfter` (seconds) goes into a Retry-After header. */
+  sip: { status: number; phrase: string; retryAfter?: number };
 }
 
 /** Facts a rejection message may mention. */
@@ -38,6 +40,14 @@ export interface RejectionContext {
   announcedModel?: string;
   /** SIP digest user name (or AOR user part) the phone registered with. */
   username?: string;
+  /** The device's live registration on this node: where from, over which protocol. */
+  live?: { ip: string; protocol: DeviceProtocol };
+  /** IP address the refused request came from. */
+  ip?: string;
+  /** Registrations waiting for the database on the node when it refused one more. */
+  pending?: number;
+  /** Seconds after which a phone told to retry later should try again. */
+  retryAfterSeconds?: number;
 }
 
 function other(p: DeviceProtocol): DeviceProtocol {
@@ -116,6 +126,41 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
     remedy: `Set the SIP password on the phone to the one configured for ${c.deviceName}, or change its SIP credentials`,
     phoneText: 'Authentication failed',
     sip: { status: 403, phrase: 'Forbidden (authentication failed)' },
+  }),
+  // A live registration is not taken over: the phone holding it must end it (or, on SIP, prove who it is).
+  'registered-elsewhere': (c) => {
+    const live = c.live ?? { ip: 'another address', protocol: c.protocol };
+    const ends =
+      live.protocol === 'SCCP'
+        ? 'once the old registration ends: keepalive timeout, or Reset it from the phone page'
+        : 'once its old registration expires (the Expires the phone asked for, at most an hour), or at once if ' +
+          'the device has SIP digest credentials: a phone that passes authentication may move its registration';
+    return {
+      message:
+        `${c.deviceName} is registered from ${live.ip} over ${live.protocol}; a registration for it from ` +
+        `${c.ip ?? 'another address'} was refused so that the live one is not taken over`,
+      remedy:
+        `If the phone really moved, it registers ${ends}. If it did not move, something at ` +
+        `${c.ip ?? 'the refused address'} is using the name ${c.deviceName}`,
+      phoneText: 'Device registered elsewhere',
+      sip: { status: 403, phrase: 'Forbidden (device registered from another address)' },
+    };
+  },
+  // Too many registrations already wait for the database: the phone retries instead of queueing.
+  'node-busy': (c) => ({
+    message:
+      `${c.deviceName} was told to retry later: ${c.pending ?? 'too many'} registrations were already waiting ` +
+      `for the database on node ${c.nodeName}`,
+    remedy:
+      'Nothing to do if it passes: the phone registers when it retries. If it lasts, the database cannot keep up ' +
+      'with the registrations (check its disk and load, or the PostgreSQL server), or raise --registration-max-pending',
+    phoneText: 'Node busy, retry later',
+    // RFC 3261 §21.5.4: 503 "The server MAY indicate when the client should retry the request in a Retry-After header field."
+    sip: {
+      status: 503,
+      phrase: 'Service Unavailable (node busy; retry later)',
+      retryAfter: c.retryAfterSeconds ?? 10,
+    },
   }),
 };
 

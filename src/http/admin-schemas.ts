@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AdminSettings } from '../services/admin-settings.js';
+import { ADMIN_SETTINGS } from '../services/admin-settings.js';
 import { protocolSchema, registrationEventSchema } from './schemas.js';
 
 /** Schemas of the administration API (session, users, audit, dashboard, phone edits). */
@@ -106,18 +108,43 @@ export const dashboardSchema = z
     ),
     warningDays: z.number(),
     lastRejections: z.array(registrationEventSchema),
+    refusedSources: z
+      .array(
+        z.object({
+          sourceIp: z.string(),
+          attempts: z.number().describe('refused attempts, identical ones folded into counted events'),
+          events: z.number().describe('registration events they are recorded in'),
+          topReason: z.string(),
+          lastAt: z.string(),
+          summary: z
+            .string()
+            .describe('"2,314 refused registrations from 10.1.2.3 in the last 5 minutes (…)"'),
+        }),
+      )
+      .describe('the sources with the most refused attempts in the last refusedMinutes minutes'),
+    refusedMinutes: z.number(),
   })
   .meta({ id: 'Dashboard' });
 
 export const adminSettingsSchema = z
-  .object({
-    autoRegistrationWarningDays: z.number(),
-  })
+  .object(
+    Object.fromEntries(
+      Object.entries(ADMIN_SETTINGS).map(([name, spec]) => [
+        name,
+        z.number().describe(`${spec.label} (default ${spec.default}): ${spec.help}`),
+      ]),
+    ) as Record<keyof AdminSettings, z.ZodNumber>,
+  )
   .meta({ id: 'AdminSettings' });
 
-export const adminSettingsPatchSchema = z.strictObject({
-  autoRegistrationWarningDays: z.number().int().optional(),
-});
+export const adminSettingsPatchSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(ADMIN_SETTINGS).map(([name, spec]) => [
+      name,
+      z.number().int().optional().describe(`${spec.min}–${spec.max}`),
+    ]),
+  ) as Record<keyof AdminSettings, z.ZodOptional<z.ZodNumber>>,
+);
 
 const linesInput = z
   .array(z.strictObject({ index: z.number().int(), dn: z.string() }))

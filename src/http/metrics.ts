@@ -148,9 +148,10 @@ export function installMetrics(
       this.set({ kind: 'events' }, backlog.events);
     },
   });
-  const onEvent = (e: RegistrationEvent) => {
+  // A folded refusal's count update adds the attempts it folded since the last push.
+  const onEvent = (e: RegistrationEvent, n = 1) => {
     if (e.outcome === 'unregistered') losses.inc({ protocol: e.protocol, reason: e.reason });
-    else attempts.inc({ protocol: e.protocol, outcome: e.outcome, reason: e.reason });
+    else attempts.inc({ protocol: e.protocol, outcome: e.outcome, reason: e.reason }, n);
   };
   deps.live.on('registration-event', onEvent);
   app.addHook('onClose', async () => {

@@ -112,6 +112,16 @@ export const registrationEventSchema = z
     reason: z.string(),
     message: z.string(),
     remedy: z.string().nullable(),
+    count: z
+      .number()
+      .describe(
+        'attempts this event stands for: identical refusals (device, reason, source IP) within a minute are one event',
+      ),
+    lastAt: z.string().describe('time of the last of them'),
+    repeatKey: z
+      .string()
+      .optional()
+      .describe('a folded refusal: a live registration-event with the same key updates its count'),
   })
   .meta({ id: 'RegistrationEvent' });
 

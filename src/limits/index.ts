@@ -7,6 +7,7 @@ import { firmwareLimits } from './firmware.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
+import { registrationLimits } from './registration.js';
 import { sccpLimits } from './sccp.js';
 import { sipLimits } from './sip.js';
 import { storeLimits } from './store.js';
@@ -20,6 +21,7 @@ export const LIMITS = {
   ...authLimits,
   ...firmwareLimits,
   ...storeLimits,
+  ...registrationLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

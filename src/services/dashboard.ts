@@ -1,9 +1,10 @@
 import { autoRegistrationSummary } from '../core/node.js';
-import type { StoredRegistrationEvent } from '../store/event-repository.js';
+import type { RefusedSource, StoredRegistrationEvent } from '../store/event-repository.js';
 import type { Store } from '../store/store.js';
 import type { AdminSettingsService } from './admin-settings.js';
 import type { Clock } from './clock.js';
 import type { ConfigurationService } from './configuration-service.js';
+import { REFUSAL_WINDOW_MS } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
 
 export interface StatusCounts {
@@ -36,9 +37,15 @@ export interface Dashboard {
   autoRegistration: AutoRegistrationState[];
   warningDays: number;
   lastRejections: StoredRegistrationEvent[];
+  /** The sources with the most refused attempts in the last `refusedMinutes` minutes, most first. */
+  refusedSources: (RefusedSource & { summary: string })[];
+  refusedMinutes: number;
 }
 
 const DAY_MS = 86_400_000;
+/** The dashboard names the sources of refusals over this many minutes. */
+const REFUSED_MINUTES = 5;
+const REFUSED_SOURCES = 5;
 
 function emptyCounts(): StatusCounts {
   return { registered: 0, unregistered: 0, rejected: 0 };
@@ -62,13 +69,18 @@ export class DashboardService {
     const now = clock();
     const hourAgo = new Date(now.getTime() - 59 * 60_000);
     const firstMinute = hourAgo.toISOString().slice(0, 16);
-    const [states, perMinute, nodes, { autoRegistrationWarningDays }, lastRejections] = await Promise.all([
-      store.statistics.devicesByState(),
-      store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
-      configuration.listNodes(),
-      settings.get(),
-      store.events.list({ outcome: 'rejected', limit: 10 }),
-    ]);
+    const refusedSince = new Date(now.getTime() - REFUSED_MINUTES * 60_000);
+    // A folded refusal begins at most one window before its last attempt.
+    const foldedFrom = new Date(refusedSince.getTime() - REFUSAL_WINDOW_MS);
+    const [states, perMinute, nodes, { autoRegistrationWarningDays }, lastRejections, sources] =
+      await Promise.all([
+        store.statistics.devicesByState(),
+        store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
+        configuration.listNodes(),
+        settings.get(),
+        store.events.list({ outcome: 'rejected', limit: 10 }),
+        store.events.refusedSources(refusedSince.toISOString(), foldedFrom.toISOString(), REFUSED_SOURCES),
+      ]);
     const protocols = new Map<string, StatusCounts>([
       ['SCCP', emptyCounts()],
       ['SIP', emptyCounts()],
@@ -129,6 +141,17 @@ export class DashboardService {
       autoRegistration,
       warningDays: autoRegistrationWarningDays,
       lastRejections,
+      refusedSources: sources.map((s) => ({ ...s, summary: refusedSummary(s) })),
+      refusedMinutes: REFUSED_MINUTES,
     };
   }
+}
+
+/** "2,314 refused registrations from 10.1.2.3 in the last 5 minutes, mostly …". */
+function refusedSummary(s: RefusedSource): string {
+  const n = s.attempts.toLocaleString('en-US');
+  return (
+    `${n} refused registration${s.attempts === 1 ? '' : 's'} from ${s.sourceIp} in the last ${REFUSED_MINUTES} ` +
+    `minutes, mostly ${s.topReason}`
+  );
 }

@@ -14,7 +14,11 @@ export interface DeviceStatusChange {
 }
 
 interface LiveEventMap {
-  'registration-event': [RegistrationEvent];
+  /**
+   * An event recorded, or a folded refusal's count updated; `attempts` is how many registration
+   * attempts this push adds (1 when absent).
+   */
+  'registration-event': [event: RegistrationEvent, attempts?: number];
   'device-status': [DeviceStatusChange];
   'configuration-changed': [
     { what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults'; name: string },

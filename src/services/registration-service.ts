@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { Device, DeviceProtocol } from '../core/device.js';
+import { deviceNameProblem } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
+import { ipOf } from '../core/ip-of.js';
 import type { RegistrationRequest } from '../core/registration.js';
-import { decideRegistration } from '../core/registration.js';
+import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
-import { acceptedEvent, rejectedEvent, unregisteredEvent } from '../core/registration-event.js';
+import { acceptedEvent, unregisteredEvent } from '../core/registration-event.js';
 import type { Rejection } from '../core/rejection.js';
+import { rejection } from '../core/rejection.js';
 import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
@@ -13,8 +16,10 @@ import { AutoRegistrar } from './auto-registrar.js';
 import { BatchedLookup } from './batched-lookup.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
+import type { LimitReporter } from './limit-log.js';
 import type { DeviceConnection, LiveRegistry } from './live-registry.js';
 import type { LiveEvents } from './live-events.js';
+import type { RefusalLog } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
 
 export type RegistrationResult =
@@ -29,15 +34,25 @@ export interface RegistrationServiceDeps {
   statusWriter: StatusWriter;
   live: LiveEvents;
   logger: Logger;
+  /** Where a refusal at a limit is counted and logged. */
+  limits: LimitReporter;
+  /** Registrations being decided at once, at most (registrationMaxPending). */
+  maxPending: number;
+  /** Where refusals are recorded (folded, names checked). */
+  refusals: RefusalLog;
 }
 
 const SETTINGS_TTL_MS = 1000;
+/** A phone told to retry later is given a wait in this range (s), so that refused phones come back spread out. */
+const RETRY_AFTER_SECONDS = { min: 5, max: 30 };
 
 /** Decides registrations for every protocol adapter and records what happened. */
 export class RegistrationService {
   private cached: { node: StoredNode; parameters: EnterpriseParameters; at: number } | null = null;
   private readonly autoRegistrar: AutoRegistrar;
   private readonly devices: BatchedLookup<DeviceRecord>;
+  /** Registrations between arrival and decision: waiting for a lookup or an auto-registration commit. */
+  private pending = 0;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.autoRegistrar = new AutoRegistrar(deps);
@@ -54,14 +69,34 @@ export class RegistrationService {
   /**
    * Registers a phone: accepts a configured device, auto-registers an unknown one, or rejects
    * with a reason and a remedy. On acceptance `connection` becomes the device's live connection
-   * (a previous connection of the same device is closed).
+   * (a previous connection of the same device from the same address is closed; one from another
+   * address is not taken over, see takeoverRefusal).
    */
   async register(request: RegistrationRequest, connection: DeviceConnection): Promise<RegistrationResult> {
+    // A name no device can have costs nothing: no lookup, no record (RefusalLog counts it).
+    if (!this.deps.refusals.recordable(request.deviceName)) return this.refuseInvalidName(request);
+    // A slow database must not turn a registration storm (or a flood) into memory growth here.
+    if (this.pending >= this.deps.maxPending) return this.busy(request);
+    this.pending++;
+    let decided: { result: RegistrationResult; device: DeviceRecord | null };
+    try {
+      decided = await this.decide(request);
+    } finally {
+      this.pending--;
+    }
+    return this.record(request, decided.result, connection, decided.device);
+  }
+
+  private async decide(
+    request: RegistrationRequest,
+  ): Promise<{ result: RegistrationResult; device: DeviceRecord | null }> {
+    // decideRegistration refuses a name that is not SEP + 12 hex digits before it looks at the device.
     const [device, { node, parameters }] = await Promise.all([
-      this.devices.get(request.deviceName),
+      deviceNameProblem(request.deviceName) ? null : this.devices.get(request.deviceName),
       this.settings(),
     ]);
-    const decision = decideRegistration(request, { device, node, parameters });
+    const live = this.deps.registry.get(request.deviceName);
+    const decision = decideRegistration(request, { device, node, parameters, live });
     let result: RegistrationResult;
     switch (decision.kind) {
       case 'reject':
@@ -80,8 +115,41 @@ export class RegistrationService {
         });
         break;
     }
-    this.record(request, result, connection);
-    return result;
+    return { result, device };
+  }
+
+  /** Refuses a name no device can have, before any lookup (the refusal log counts it, unrecorded). */
+  private refuseInvalidName(request: RegistrationRequest): RegistrationResult {
+    const refused = rejection('invalid-device-name', {
+      deviceName: request.deviceName,
+      nodeName: this.deps.nodeName,
+      protocol: request.protocol,
+    });
+    this.deps.refusals.rejected(request, refused);
+    return { kind: 'rejected', rejection: refused };
+  }
+
+  /** Refuses a registration beyond the node-wide bound: the phone retries later; counted, not recorded. */
+  private busy(request: RegistrationRequest): RegistrationResult {
+    const { maxPending, nodeName, limits } = this.deps;
+    const { min, max } = RETRY_AFTER_SECONDS;
+    const retryAfterSeconds = min + Math.floor(Math.random() * (max - min + 1));
+    const refused = rejection('node-busy', {
+      deviceName: request.deviceName,
+      nodeName,
+      protocol: request.protocol,
+      pending: maxPending,
+      retryAfterSeconds,
+    });
+    const ip = ipOf(request.address);
+    limits.reached(
+      'registrationMaxPending',
+      { address: ip, device: request.deviceName },
+      `told a ${request.protocol} phone at ${ip} to retry later: ${maxPending} registrations are already ` +
+        'waiting for the database (--registration-max-pending). If this lasts, the database cannot keep up: ' +
+        'check its disk and load (or the PostgreSQL server)',
+    );
+    return { kind: 'rejected', rejection: refused };
   }
 
   /**
@@ -102,13 +170,22 @@ export class RegistrationService {
     return this.cached;
   }
 
+  /** Records the outcome and, on acceptance, makes `connection` the device's live one; returns the outcome. */
   private record(
     request: RegistrationRequest,
-    result: RegistrationResult,
+    decided: RegistrationResult,
     connection: DeviceConnection,
-  ): void {
+    stored: DeviceRecord | null,
+  ): RegistrationResult {
     const { clock, nodeName, statusWriter, live, logger, registry } = this.deps;
     const now = clock();
+    const holder = registry.get(request.deviceName);
+    // Another attempt may have claimed the device while this one waited for the database.
+    const takeover =
+      decided.kind === 'accepted' && holder !== connection
+        ? takeoverRefusal(request, holder, nodeName)
+        : null;
+    const result: RegistrationResult = takeover ? { kind: 'rejected', rejection: takeover } : decided;
     const where = {
       at: now,
       deviceName: request.deviceName,
@@ -117,10 +194,9 @@ export class RegistrationService {
       node: nodeName,
     };
     if (result.kind === 'rejected') {
-      const event = rejectedEvent(where, result.rejection);
-      statusWriter.event(event);
-      if (result.rejection.reason === 'device-protocol-mismatch') {
-        // A configured device that is refused shows as Rejected on its phone page (CUCM/RisPort wording).
+      this.deps.refusals.rejected(request, result.rejection);
+      const state = { live: holder !== undefined, storedStatus: stored?.status ?? null };
+      if (refusalMarksDevice(result.rejection.reason, state)) {
         statusWriter.status({
           name: request.deviceName,
           status: 'rejected',
@@ -130,12 +206,7 @@ export class RegistrationService {
           at: now.toISOString(),
         });
       }
-      live.emit('registration-event', event);
-      logger.warn(
-        { device: request.deviceName, address: request.address, reason: result.rejection.reason },
-        `registration rejected: ${result.rejection.message}. Remedy: ${result.rejection.remedy}`,
-      );
-      return;
+      return result;
     }
     const { device } = result;
     const previous = registry.claim(device.name, connection);
@@ -164,6 +235,7 @@ export class RegistrationService {
       { device: device.name, address: request.address, dns: device.lines.map((l) => l.dn) },
       event.message,
     );
+    return result;
   }
 
   private registeredStatus(request: RegistrationRequest, at: Date): StatusChange {
@@ -221,12 +293,4 @@ export class RegistrationService {
     const log = reason === 'keepalive-timeout' ? logger.warn.bind(logger) : logger.info.bind(logger);
     log({ device: device.name, address: connection.address, reason }, event.message);
   }
-}
-
-/** The IP part of `ip:port` (IPv6 in brackets or bare). */
-export function ipOf(address: string): string {
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracket) return bracket[1];
-  const parts = address.split(':');
-  return parts.length === 2 ? parts[0] : address;
 }

@@ -72,4 +72,15 @@ export class AuditRepository {
       summary: r.summary,
     }));
   }
+
+  /** Deletes up to `limit` entries older than `before` (ISO-8601), oldest first; returns how many. */
+  async deleteOlderThan(before: string, limit: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('audit_log')
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('audit_log').select('id').where('at', '<', before).orderBy('id').limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
 }

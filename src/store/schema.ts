@@ -43,6 +43,14 @@ export interface Schema {
     reason: string;
     message: string;
     remedy: string | null;
+    /** Attempts the event stands for (identical refusals folded into one event). */
+    attempt_count: Generated<number>;
+    /** Time of the last of them; null for an event never folded. */
+    last_at: string | null;
+    /** Identifies a folded refusal across the updates of its count; null for an event never folded. */
+    repeat_key: string | null;
+    /** The IP part of `address` (null in events older than this column). */
+    source_ip: string | null;
   };
   device_defaults: { model: string; protocol: string; load_id: string | null; device_pool: string };
   users: {

@@ -12,12 +12,15 @@ export interface MinuteCount {
 export class StatisticsRepository {
   constructor(private readonly db: Executor) {}
 
-  /** Registration events since `since` (ISO-8601), counted per minute and outcome. */
+  /**
+   * Registration attempts since `since` (ISO-8601), counted per minute and outcome; a folded
+   * refusal counts all its attempts in the minute it began.
+   */
   async eventsPerMinute(since: string): Promise<MinuteCount[]> {
     const minute = sql<string>`substr(at, 1, 16)`;
     const rows = await this.db
       .selectFrom('registration_events')
-      .select([minute.as('minute'), 'outcome', (eb) => eb.fn.countAll<number>().as('n')])
+      .select([minute.as('minute'), 'outcome', (eb) => eb.fn.sum<number>('attempt_count').as('n')])
       .where('at', '>=', since)
       .groupBy([minute, 'outcome'])
       .execute();

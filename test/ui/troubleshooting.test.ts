@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
-import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
+import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
-import { launchChromium, screenshot, unlabelledFields } from './support/browser.js';
+import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * The troubleshooter, Device Defaults, Firmware Loads and Migrate Phones pages of the built UI
@@ -45,11 +45,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   context.setDefaultTimeout(TIMEOUT);
   page = await context.newPage();
-  await page.goto(`${url}/`);
-  await page.getByLabel('User name').fill('CCMAdministrator');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await signIn(page, url);
 });
 
 afterAll(async () => {

@@ -19,6 +19,14 @@ export function countdown(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
+/** The IP address of an event's `ip:port` or `[ipv6]:port` (the server's ipOf; the UI only reads the API). */
+export function hostOf(address: string): string {
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracket) return bracket[1];
+  const parts = address.split(':');
+  return parts.length === 2 ? parts[0] : address;
+}
+
 export function number(n: number): string {
   return n.toLocaleString('en-US');
 }

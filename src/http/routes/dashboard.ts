@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { phoneModels } from '../../core/phone-models.js';
 import type { AdminSettingsService } from '../../services/admin-settings.js';
-import { ADMIN_SETTING_HELP } from '../../services/admin-settings.js';
 import type { DashboardService } from '../../services/dashboard.js';
 import { z } from 'zod';
 import {
@@ -28,7 +27,8 @@ export const dashboardRoutes =
     app.get('/admin-settings', {
       schema: {
         tags,
-        summary: `Settings of the administration itself. ${ADMIN_SETTING_HELP.autoRegistrationWarningDays}`,
+        summary:
+          'Settings of the administration itself: the auto-registration warning, and how long registration events and audit entries are kept',
         response: { 200: adminSettingsSchema },
       },
       handler: () => settings.get(),

@@ -10,10 +10,12 @@ export const registrationEventRoutes =
     app.get('/registration-events', {
       schema: {
         tags: ['Registration events'],
-        summary: 'The registration log, newest first: every attempt with outcome, reason and remedy',
+        summary:
+          'The registration log, newest first: every attempt with outcome, reason and remedy; identical refusals within a minute are one event with a count',
         querystring: z.strictObject({
           device: z.string().optional().describe('device name'),
           outcome: z.enum(['accepted', 'rejected', 'unregistered']).optional(),
+          address: z.string().max(64).optional().describe('source IP address the attempts came from'),
           beforeId: z.coerce.number().int().optional().describe('page backwards: events older than this id'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
@@ -21,8 +23,10 @@ export const registrationEventRoutes =
       },
       handler: async (request) => {
         await statusWriter.flush();
-        const { device, outcome, beforeId, limit } = request.query;
-        return { items: await store.events.list({ deviceName: device, outcome, beforeId, limit }) };
+        const { device, outcome, address, beforeId, limit } = request.query;
+        return {
+          items: await store.events.list({ deviceName: device, outcome, sourceIp: address, beforeId, limit }),
+        };
       },
     });
   };

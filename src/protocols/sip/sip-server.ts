@@ -5,18 +5,15 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../services/clock.js';
 import { systemClock } from '../../services/clock.js';
-import type { LiveEvents } from '../../services/live-events.js';
 import type { ResetType } from '../../services/live-registry.js';
-import type { StatusWriter } from '../../services/status-writer.js';
 import { DigestPolicy } from './auth/digest-policy.js';
 import type { DeviceEntry } from './registrar/binding-store.js';
 import type { CredentialLookup } from './registrar/credentials.js';
 import type { ExpiresPolicy } from './registrar/register-plan.js';
 import { DEFAULT_EXPIRES_POLICY } from './registrar/register-plan.js';
-import type { RegistrationPort } from './registrar/registrar.js';
+import type { RegistrationPort, RejectionRecorder } from './registrar/registrar.js';
 import type { AuthGate } from './registrar/registrar-guards.js';
 import { Registrar } from './registrar/registrar.js';
-import { SipRejectionRecorder } from './registrar/rejection-recorder.js';
 import { serviceControlNotify } from './registrar/service-control.js';
 import { SipCore } from './sip-core.js';
 import { ClientTransactionTable } from './transaction/client-transactions.js';
@@ -40,8 +37,8 @@ export interface SipServerOptions {
   port: number;
   registration: RegistrationPort;
   credentials: CredentialLookup;
-  statusWriter: StatusWriter;
-  live: LiveEvents;
+  /** Records the refusals the registrar decides itself (the node's refusal log). */
+  recorder: RejectionRecorder;
   logger: Logger;
   clock: Clock;
   nodeName: string;
@@ -112,13 +109,7 @@ export class SipServer {
       registration: options.registration,
       credentials: options.credentials,
       digest: this.digest,
-      recorder: new SipRejectionRecorder({
-        statusWriter: options.statusWriter,
-        live: options.live,
-        logger,
-        nodeName: options.nodeName,
-        clock: options.clock,
-      }),
+      recorder: options.recorder,
       resetDevice: (entry, type) => this.resetDevice(entry, type),
       now,
       nodeName: options.nodeName,

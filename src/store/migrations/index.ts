@@ -8,6 +8,7 @@ import { provisioning } from './0003-provisioning.js';
 import { admin } from './0004-admin.js';
 import { bulkJobs } from './0005-bulk-jobs.js';
 import { nodeHeartbeat } from './0006-node-heartbeat.js';
+import { registrationEventRepeats } from './0007-registration-event-repeats.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0004-admin': admin,
   '0005-bulk-jobs': bulkJobs,
   '0006-node-heartbeat': nodeHeartbeat,
+  '0007-registration-event-repeats': registrationEventRepeats,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */

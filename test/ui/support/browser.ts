@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { ADMIN_PASSWORD } from '../../support/node.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'ui');
@@ -56,4 +57,13 @@ export function unlabelledFields(page: Page): Promise<string[]> {
       })
       .map((el) => el.outerHTML.slice(0, 120)),
   );
+}
+
+/** Signs in on the node at `url` as CCMAdministrator and waits for the dashboard. */
+export async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('User name').fill('CCMAdministrator');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }

@@ -73,6 +73,9 @@ export interface EnterpriseParameters {
 
 export interface AdminSettings {
   autoRegistrationWarningDays: number;
+  registrationEventRetentionDays: number;
+  auditRetentionDays: number;
+  registrationEventMaxRows: number;
 }
 
 export type Outcome = 'accepted' | 'rejected' | 'unregistered';
@@ -88,6 +91,12 @@ export interface RegistrationEvent {
   reason: string;
   message: string;
   remedy: string | null;
+  /** Attempts it stands for: identical refusals (device, reason, source IP) within a minute are one event. */
+  count?: number;
+  /** Time of the last of them. */
+  lastAt?: string;
+  /** A folded refusal: a live event with the same key updates its count. */
+  repeatKey?: string;
 }
 
 export interface DirectoryNumber {
@@ -121,6 +130,16 @@ export interface Dashboard {
   }[];
   warningDays: number;
   lastRejections: RegistrationEvent[];
+  /** The sources with the most refused attempts in the last `refusedMinutes` minutes. */
+  refusedSources: {
+    sourceIp: string;
+    attempts: number;
+    events: number;
+    topReason: string;
+    lastAt: string;
+    summary: string;
+  }[];
+  refusedMinutes: number;
 }
 
 export interface AuditEntry {

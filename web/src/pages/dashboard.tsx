@@ -118,6 +118,30 @@ export function DashboardPage() {
             <h2 id="chart-title">Registrations and rejections, last hour</h2>
             <RegistrationChart minutes={data.minutes} />
           </section>
+          <section aria-labelledby="flood-title" className="panel wide">
+            <h2 id="flood-title">Refused registrations by source, last {data.refusedMinutes} minutes</h2>
+            {data.refusedSources.length === 0 ? (
+              <p className="muted">No registration was refused in the last {data.refusedMinutes} minutes.</p>
+            ) : (
+              <ul className="plain refused-sources">
+                {data.refusedSources.map((s) => (
+                  <li key={s.sourceIp}>
+                    <Link
+                      href={`/registration-events?outcome=rejected&address=${encodeURIComponent(s.sourceIp)}`}
+                      title={`The refusals of ${s.sourceIp}`}
+                    >
+                      {s.summary}
+                    </Link>
+                    <span className="muted"> — last at {dateTime(s.lastAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p className="hint">
+              Identical refusals (same device, reason and address) within a minute are one event with a count.
+              A flood from an address that holds no phone of yours is an attack: block it at the firewall.
+            </p>
+          </section>
           <section aria-labelledby="rej-title" className="panel wide">
             <h2 id="rej-title">Last rejections</h2>
             {data.lastRejections.length === 0 ? (
@@ -143,7 +167,15 @@ export function DashboardPage() {
                         </Link>
                       </td>
                       <td>{e.protocol}</td>
-                      <td>{e.message}</td>
+                      <td>
+                        {e.message}
+                        {e.count && e.count > 1 ? (
+                          <span className="muted">
+                            {' '}
+                            ({number(e.count)} times, last {dateTime(e.lastAt)})
+                          </span>
+                        ) : null}
+                      </td>
                       <td className="remedy">{e.remedy}</td>
                     </tr>
                   ))}

@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { ApiError, get, patch } from '../api/client';
 import type { AdminSettings, EnterpriseParameters, Protocol } from '../api/types';
 import { Field, Loading, Notice, PageTitle, SelectField } from '../components/ui';
@@ -67,22 +67,78 @@ function ParametersForm({ initial, onSaved }: { initial: EnterpriseParameters; o
   );
 }
 
-function SettingsForm({ initial, onSaved }: { initial: AdminSettings; onSaved: () => void }) {
+interface SettingField {
+  name: keyof AdminSettings;
+  label: string;
+  min: number;
+  max: number;
+  hint: string;
+}
+
+const SECURITY_FIELDS: SettingField[] = [
+  {
+    name: 'autoRegistrationWarningDays',
+    label: 'Auto-registration Warning (days)',
+    min: 1,
+    max: 3650,
+    hint: 'The dashboard warns when auto-registration has been on longer than this. Turn auto-registration off once phones are rolled out, so that no unknown phone plugged into the network can register.',
+  },
+];
+
+const RETENTION_FIELDS: SettingField[] = [
+  {
+    name: 'registrationEventRetentionDays',
+    label: 'Registration Event Retention (days)',
+    min: 1,
+    max: 3650,
+    hint: 'Registration events older than this are deleted: every hour, and at once when you save.',
+  },
+  {
+    name: 'registrationEventMaxRows',
+    label: 'Registration Event Maximum',
+    min: 1000,
+    max: 100_000_000,
+    hint: 'The registration log keeps at most this many events, the newest, whatever their age: a safety net against floods.',
+  },
+  {
+    name: 'auditRetentionDays',
+    label: 'Audit Log Retention (days)',
+    min: 1,
+    max: 36500,
+    hint: 'Audit log entries older than this are deleted: every hour, and at once when you save.',
+  },
+];
+
+/** A group of administration settings saved together; a refusal shows beside its field. */
+function SettingsForm({
+  legend,
+  fields,
+  initial,
+  onSaved,
+  savedText,
+}: {
+  legend: string;
+  fields: SettingField[];
+  initial: AdminSettings;
+  onSaved: () => void;
+  savedText: (saved: AdminSettings) => string;
+}) {
   const { canChange } = useSession();
-  const [days, setDays] = useState(String(initial.autoRegistrationWarningDays));
+  const text = (settings: AdminSettings) =>
+    Object.fromEntries(fields.map((f) => [f.name, String(settings[f.name])]));
+  const [values, setValues] = useState<Record<string, string>>(() => text(initial));
   const [result, setResult] = useState<Result>(null);
-  useEffect(() => setDays(String(initial.autoRegistrationWarningDays)), [initial]);
+  useEffect(() => setValues(text(initial)), [initial]);
+  const legendId = useId();
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const saved = await patch<AdminSettings>('/admin-settings', {
-        autoRegistrationWarningDays: Number(days),
-      });
-      setResult({
-        kind: 'ok',
-        text: `Saved. The dashboard warns after ${saved.autoRegistrationWarningDays} days.`,
-      });
+      const saved = await patch<AdminSettings>(
+        '/admin-settings',
+        Object.fromEntries(fields.map((f) => [f.name, Number(values[f.name])])),
+      );
+      setResult({ kind: 'ok', text: savedText(saved) });
       onSaved();
     } catch (err) {
       setResult({
@@ -94,20 +150,26 @@ function SettingsForm({ initial, onSaved }: { initial: AdminSettings; onSaved: (
   };
 
   return (
-    <form onSubmit={save} className="form" aria-labelledby="ep-admin">
+    <form onSubmit={save} className="form" aria-labelledby={legendId}>
       <fieldset disabled={!canChange}>
-        <legend id="ep-admin">Security Parameters</legend>
+        <legend id={legendId}>{legend}</legend>
         {result?.kind === 'ok' && <Notice kind="ok">{result.text}</Notice>}
-        <Field
-          label="Auto-registration Warning (days)"
-          type="number"
-          min={1}
-          max={3650}
-          value={days}
-          onChange={(e) => setDays(e.target.value)}
-          error={result?.kind === 'error' ? result.text : null}
-          hint="The dashboard warns when auto-registration has been on longer than this. Turn auto-registration off once phones are rolled out, so that no unknown phone plugged into the network can register."
-        />
+        {result?.kind === 'error' && !fields.some((f) => f.name === result.field) && (
+          <Notice kind="error">{result.text}</Notice>
+        )}
+        {fields.map((f) => (
+          <Field
+            key={f.name}
+            label={f.label}
+            type="number"
+            min={f.min}
+            max={f.max}
+            value={values[f.name]}
+            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+            error={result?.kind === 'error' && result.field === f.name ? result.text : null}
+            hint={f.hint}
+          />
+        ))}
         <div className="toolbar">
           <button type="submit" className="primary">
             Save
@@ -132,7 +194,28 @@ export function EnterpriseParametersPage() {
       <PageTitle>Enterprise Parameters Configuration</PageTitle>
       <Loading error={params.error ?? settings.error} loading={!params.data || !settings.data} />
       {params.data && <ParametersForm initial={params.data} onSaved={params.reload} />}
-      {settings.data && <SettingsForm initial={settings.data} onSaved={settings.reload} />}
+      {settings.data && (
+        <SettingsForm
+          legend="Security Parameters"
+          fields={SECURITY_FIELDS}
+          initial={settings.data}
+          onSaved={settings.reload}
+          savedText={(saved) => `Saved. The dashboard warns after ${saved.autoRegistrationWarningDays} days.`}
+        />
+      )}
+      {settings.data && (
+        <SettingsForm
+          legend="Retention Parameters"
+          fields={RETENTION_FIELDS}
+          initial={settings.data}
+          onSaved={settings.reload}
+          savedText={(saved) =>
+            `Saved. Registration events are kept ${saved.registrationEventRetentionDays} days (at most ` +
+            `${saved.registrationEventMaxRows.toLocaleString('en-US')}), audit entries ` +
+            `${saved.auditRetentionDays} days; older ones are being deleted now.`
+          }
+        />
+      )}
     </>
   );
 }

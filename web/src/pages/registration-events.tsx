@@ -3,30 +3,51 @@ import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { Outcome, RegistrationEvent } from '../api/types';
 import { Loading, PageTitle } from '../components/ui';
-import { dateTime } from '../format';
+import { dateTime, hostOf, number } from '../format';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
 import { Link, navigate, useLocation } from '../router';
 
 const MAX_ROWS = 1000;
 
-/** Identifies an event whether it came live (no id yet) or from the list. */
-const eventKey = (e: RegistrationEvent) => `${e.at}|${e.deviceName}|${e.outcome}|${e.reason}`;
+/** Identifies an event whether it came live (no id yet) or from the list; a folded refusal by its key. */
+const eventKey = (e: RegistrationEvent) => e.repeatKey ?? `${e.at}|${e.deviceName}|${e.outcome}|${e.reason}`;
+
+/** `rows` with `e` first, or in the place of the row it updates (a folded refusal's new count). */
+function withEvent(rows: RegistrationEvent[], e: RegistrationEvent): RegistrationEvent[] {
+  const key = eventKey(e);
+  const i = e.repeatKey === undefined ? -1 : rows.findIndex((r) => eventKey(r) === key);
+  if (i < 0) return [e, ...rows].slice(0, MAX_ROWS);
+  const next = [...rows];
+  next[i] = { ...e, id: rows[i].id };
+  return next;
+}
+
+/** "2,314 times, last 10:42:13" for a folded refusal; empty for a single attempt. */
+function repeats(e: RegistrationEvent): string {
+  if (!e.count || e.count < 2) return '';
+  return `${number(e.count)} times, last ${dateTime(e.lastAt)}`;
+}
 
 /** Monitoring > Registration Events: every attempt with outcome, reason and remedy; new ones arrive live. */
 export function RegistrationEventsPage() {
   const { search } = useLocation();
   const device = search.get('device') ?? '';
   const outcome = (search.get('outcome') ?? '') as Outcome | '';
+  const address = search.get('address') ?? '';
   const [draftDevice, setDraftDevice] = useState(device);
   const [draftOutcome, setDraftOutcome] = useState(outcome);
+  const [draftAddress, setDraftAddress] = useState(address);
   useEffect(() => {
     setDraftDevice(device);
     setDraftOutcome(outcome);
-  }, [device, outcome]);
+    setDraftAddress(address);
+  }, [device, outcome, address]);
   const list = useLoad(
     () =>
-      get<{ items: RegistrationEvent[] }>(`/registration-events${query({ device, outcome, limit: 100 })}`),
+      get<{ items: RegistrationEvent[] }>(
+        `/registration-events${query({ device, outcome, address, limit: 100 })}`,
+      ),
     search.toString(),
   );
   const [rows, setRows] = useState<RegistrationEvent[]>([]);
@@ -40,8 +61,8 @@ export function RegistrationEventsPage() {
   }, [queryKey]);
   useEffect(() => {
     const items = list.data?.items ?? [];
-    const listed = new Set(items.map(eventKey));
-    setRows([...live.current.filter((e) => !listed.has(eventKey(e))), ...items].slice(0, MAX_ROWS));
+    // Oldest first, so that a count update pushed later lands on its event.
+    setRows([...live.current].reverse().reduce(withEvent, items).slice(0, MAX_ROWS));
     setMore(items.length >= 100);
   }, [list.data]);
   useEffect(() => {
@@ -51,22 +72,25 @@ export function RegistrationEventsPage() {
   useLiveEvent('registration-event', (e) => {
     if (device && e.deviceName !== device) return;
     if (outcome && e.outcome !== outcome) return;
-    live.current = [e, ...live.current].slice(0, MAX_ROWS);
-    setRows((current) => [e, ...current].slice(0, MAX_ROWS));
+    if (address && hostOf(e.address) !== address) return;
+    live.current = withEvent(live.current, e);
+    setRows((current) => withEvent(current, e));
   });
 
   const older = async () => {
     const ids = rows.map((r) => r.id).filter((id): id is number => id !== undefined);
     if (ids.length === 0) return;
     const page = await get<{ items: RegistrationEvent[] }>(
-      `/registration-events${query({ device, outcome, beforeId: Math.min(...ids), limit: 100 })}`,
+      `/registration-events${query({ device, outcome, address, beforeId: Math.min(...ids), limit: 100 })}`,
     );
     setRows((current) => [...current, ...page.items]);
     setMore(page.items.length >= 100);
   };
   const find = (e: FormEvent) => {
     e.preventDefault();
-    navigate(`/registration-events${query({ device: draftDevice.trim(), outcome: draftOutcome })}`);
+    navigate(
+      `/registration-events${query({ device: draftDevice.trim(), outcome: draftOutcome, address: draftAddress.trim() })}`,
+    );
   };
 
   return (
@@ -74,7 +98,8 @@ export function RegistrationEventsPage() {
       <PageTitle>Registration Events</PageTitle>
       <p className="muted">
         Every registration attempt of every phone, accepted or rejected, and every loss of registration —
-        newest first, live.
+        newest first, live. Identical refusals (same device, reason and source address) within a minute are
+        one event with a count.
       </p>
       <form className="filters" onSubmit={find} role="search" aria-label="Filter events">
         <div className="filter">
@@ -99,6 +124,15 @@ export function RegistrationEventsPage() {
             <option value="unregistered">Unregistered</option>
           </select>
         </div>
+        <div className="filter">
+          <label htmlFor="ev-address">Source Address</label>
+          <input
+            id="ev-address"
+            value={draftAddress}
+            onChange={(e) => setDraftAddress(e.target.value)}
+            placeholder="10.1.2.3"
+          />
+        </div>
         <div className="filter filter-buttons">
           <button type="submit" className="primary">
             Find
@@ -119,6 +153,7 @@ export function RegistrationEventsPage() {
               <th scope="col">Address</th>
               <th scope="col">Node</th>
               <th scope="col">Outcome</th>
+              <th scope="col">Repeated</th>
               <th scope="col">Reason</th>
               <th scope="col">What happened</th>
               <th scope="col">Remedy</th>
@@ -127,7 +162,7 @@ export function RegistrationEventsPage() {
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={9} className="muted">
+                <td colSpan={10} className="muted">
                   No event matches.
                 </td>
               </tr>
@@ -144,11 +179,19 @@ export function RegistrationEventsPage() {
                   </Link>
                 </td>
                 <td>{e.protocol}</td>
-                <td>{e.address}</td>
+                <td>
+                  <Link
+                    href={`/registration-events${query({ address: hostOf(e.address) })}`}
+                    title={`Only the events from ${hostOf(e.address)}`}
+                  >
+                    {e.address}
+                  </Link>
+                </td>
                 <td>{e.node}</td>
                 <td>
                   <span className={`badge badge-${e.outcome}`}>{e.outcome}</span>
                 </td>
+                <td className="repeats">{repeats(e)}</td>
                 <td className="reason">{e.reason}</td>
                 <td className="message">{e.message}</td>
                 <td className="remedy">{e.remedy ?? ''}</td>

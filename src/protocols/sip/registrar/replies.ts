@@ -20,13 +20,13 @@ export function warningHeader(agent: string, text: string): readonly [string, st
   return ['Warning', `399 ${agent} ${warnText(text)}`];
 }
 
-/** A refusal from the registration decision: its SIP status and phrase, and the remedy as a Warning. */
+/** A refusal from the registration decision: its SIP status and phrase, the remedy as a Warning, and when to retry. */
 export function rejectionReply(rejection: Rejection, agent: string): RegistrarReply {
-  return {
-    status: rejection.sip.status,
-    reason: rejection.sip.phrase,
-    headers: [warningHeader(agent, rejection.remedy)],
-  };
+  const headers = [warningHeader(agent, rejection.remedy)];
+  const retryAfter = rejection.sip.retryAfter;
+  // RFC 3261 §20.33: Retry-After = "Retry-After" HCOLON delta-seconds ...
+  if (retryAfter !== undefined) headers.push(['Retry-After', String(retryAfter)]);
+  return { status: rejection.sip.status, reason: rejection.sip.phrase, headers };
 }
 
 let dateSecond = -1;

@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import type { AdminSettings, AdminSettingsService } from './admin-settings.js';
+import type { Clock } from './clock.js';
+
+export interface RetentionJobDeps {
+  store: Store;
+  settings: Pick<AdminSettingsService, 'get'>;
+  clock: Clock;
+  logger: Logger;
+  /** Time between runs (default an hour). */
+  intervalMs?: number;
+}
+
+/** What one run deleted. */
+export interface RetentionRun {
+  events: number;
+  audit: number;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Rows deleted per statement: other writes (registrations) get the database between chunks. */
+const CHUNK = 5000;
+
+/**
+ * Deletes registration events and audit entries past their retention (System > Enterprise
+ * Parameters: Registration Event Retention, Audit Log Retention, Registration Event Maximum), at
+ * start, every hour, and at once after a change of those settings. Every node of a cluster runs it;
+ * the deletes are idempotent.
+ */
+export class RetentionJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<RetentionRun> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly deps: RetentionJobDeps) {}
+
+  start(): void {
+    this.runSoon();
+    this.timer = setInterval(() => this.runSoon(), this.deps.intervalMs ?? HOUR_MS);
+    this.timer.unref();
+  }
+
+  /** Runs now, or once more after the run in progress (a change of the settings during a run). */
+  runSoon(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run()
+      .catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error },
+          'could not delete registration events and audit entries past their retention; the next run (within an hour) tries again. Check the database if this repeats',
+        );
+        return { events: 0, audit: 0 };
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.runSoon();
+        }
+      });
+  }
+
+  /** Deletes what is past retention now; resolves with how much. */
+  async run(): Promise<RetentionRun> {
+    const { store, settings, clock, logger } = this.deps;
+    const s: AdminSettings = await settings.get();
+    const now = clock().getTime();
+    const eventsBefore = new Date(now - s.registrationEventRetentionDays * DAY_MS).toISOString();
+    const auditBefore = new Date(now - s.auditRetentionDays * DAY_MS).toISOString();
+    const events =
+      (await this.inChunks((n) => store.events.deleteOlderThan(eventsBefore, n))) +
+      (await this.inChunks((n) => store.events.deleteBeyond(s.registrationEventMaxRows, n)));
+    const audit = await this.inChunks((n) => store.audit.deleteOlderThan(auditBefore, n));
+    if (events > 0 || audit > 0) {
+      logger.info(
+        { events, audit },
+        `deleted ${events} registration events (older than ${s.registrationEventRetentionDays} days, or beyond ` +
+          `the newest ${s.registrationEventMaxRows}) and ${audit} audit entries older than ${s.auditRetentionDays} days`,
+      );
+    }
+    return { events, audit };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async inChunks(remove: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (this.stopped) return total;
+      const n = await remove(CHUNK);
+      total += n;
+      if (n < CHUNK) return total;
+    }
+  }
+}
