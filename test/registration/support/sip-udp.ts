@@ -32,6 +32,8 @@ export interface RegisterSpec {
   callId: string;
   cseq?: number;
   branch: string;
+  /** Bytes of filler in a Subject header: a large request whose names are ordinary. */
+  padding?: number;
 }
 
 export class SipUdpPeer {
@@ -55,6 +57,8 @@ export class SipUdpPeer {
       }
     });
     await new Promise<void>((resolve) => this.socket.bind(0, this.address, () => resolve()));
+    // A flood's answers arrive faster than a test reads them: the kernel's default buffer drops most.
+    this.socket.setRecvBufferSize(4 * 1024 * 1024);
     return this;
   }
 
@@ -79,6 +83,7 @@ export class SipUdpPeer {
       'User-Agent: Cisco-CP7940G/8.0',
       `Contact: <sip:${spec.user}@${here}>${instance}`,
       'Expires: 3600',
+      ...(spec.padding ? [`Subject: ${'x'.repeat(spec.padding)}`] : []),
       'Content-Length: 0',
       '',
       '',
