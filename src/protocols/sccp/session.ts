@@ -10,30 +10,14 @@ import type { SccpMessage } from './codec/index.js';
 import { encodeFrame, SccpFrameReader, SccpFramingError } from './codec/frame.js';
 import type { SccpFrame } from './codec/frame.js';
 import { MessageId, messageName } from './codec/message-id.js';
-import { encodeButtonTemplate } from './codec/messages/button-template.js';
-import { encodeConfigStat } from './codec/messages/config-stat.js';
-import { encodeFeatureStat } from './codec/messages/feature-stat.js';
-import { encodeForwardStat } from './codec/messages/forward-stat.js';
-import { encodeLineStat } from './codec/messages/line-stat.js';
 import type { Register } from './codec/messages/register.js';
 import { encodeRegisterAck, encodeRegisterReject } from './codec/messages/register-response.js';
 import { encodeReset } from './codec/messages/reset.js';
-import { encodeServerRes } from './codec/messages/server-res.js';
-import { encodeSoftKeySetRes } from './codec/messages/soft-key-set.js';
-import { encodeSoftKeyTemplateRes } from './codec/messages/soft-key-template.js';
-import { encodeSpeedDialStat } from './codec/messages/speed-dial.js';
-import { encodeDefineTimeDate } from './codec/messages/time-date.js';
 import { encodeUnregisterAck } from './codec/messages/unregister.js';
-import { defaultSoftKeySets, defaultSoftKeyTemplate } from './codec/soft-keys.js';
 import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrar } from './registrar.js';
-import {
-  agreedProtocolVersion,
-  buttonTemplate,
-  headerVersionFor,
-  lineStatus,
-  timeDate,
-} from './station-responses.js';
+import { answerStationQuery } from './station-queries.js';
+import { agreedProtocolVersion, headerVersionFor } from './station-responses.js';
 
 export interface SessionDeps {
   /** The node's registration service, in process or behind the SCCP worker IPC. */
@@ -207,93 +191,25 @@ export class SccpSession implements DeviceConnection {
     this.socket.end();
   }
 
-  /** Answers the station's queries of a registered phone (sccp.md §5, steps 4–13). */
+  /** Answers a registered phone: its queries, keepalives, Unregister; notes its alarms. */
   private onStationMessage(message: SccpMessage): void {
     const device = this.device as Device;
+    const answer = answerStationQuery(message, {
+      device,
+      model: this.model,
+      agreedVersion: this.agreedVersion,
+      nodeName: this.deps.registration.nodeName,
+      serverPort: this.socket.localPort ?? 2000,
+      serverIpv4: this.localIpv4(),
+      now: this.deps.clock(),
+    });
+    if (answer) {
+      this.send(answer.messageId, answer.body);
+      return;
+    }
     switch (message.type) {
       case 'KeepAlive':
         this.send(MessageId.KeepAliveAck, EMPTY, 0);
-        return;
-      case 'ButtonTemplateReq':
-        this.send(MessageId.ButtonTemplate, encodeButtonTemplate(buttonTemplate(device, this.model)));
-        return;
-      case 'LineStatReq':
-        this.send(MessageId.LineStat, encodeLineStat(lineStatus(device, message.lineNumber)));
-        return;
-      case 'SoftKeyTemplateReq':
-        this.send(MessageId.SoftKeyTemplateRes, encodeSoftKeyTemplateRes(defaultSoftKeyTemplate()));
-        return;
-      case 'SoftKeySetReq':
-        this.send(MessageId.SoftKeySetRes, encodeSoftKeySetRes(defaultSoftKeySets()));
-        return;
-      case 'TimeDateReq':
-        this.send(MessageId.DefineTimeDate, encodeDefineTimeDate(timeDate(this.deps.clock())));
-        return;
-      case 'ConfigStatReq':
-        this.send(
-          MessageId.ConfigStat,
-          encodeConfigStat({
-            deviceName: device.name,
-            stationUserId: 0,
-            stationInstance: 1,
-            userName: device.description.slice(0, 39),
-            serverName: this.deps.registration.nodeName,
-            numberLines: device.lines.length,
-            numberSpeedDials: 0,
-          }),
-        );
-        return;
-      case 'ServerReq':
-        this.send(
-          MessageId.ServerRes,
-          encodeServerRes({
-            servers: [
-              {
-                name: this.deps.registration.nodeName,
-                port: this.socket.localPort ?? 2000,
-                ipAddress: this.localIpv4(),
-              },
-            ],
-            bodySize: this.agreedVersion >= 17 ? 360 : 280,
-          }),
-        );
-        return;
-      case 'SpeedDialStatReq':
-        this.send(
-          MessageId.SpeedDialStat,
-          encodeSpeedDialStat({
-            speedDialNumber: message.speedDialNumber,
-            speedDialDirNumber: '',
-            speedDialDisplayName: '',
-          }),
-        );
-        return;
-      case 'ForwardStatReq':
-        this.send(
-          MessageId.ForwardStat,
-          encodeForwardStat({
-            activeForward: 0,
-            lineNumber: message.lineNumber,
-            forwardAllActive: 0,
-            forwardAllNumber: '',
-            forwardBusyActive: 0,
-            forwardBusyNumber: '',
-            forwardNoAnswerActive: 0,
-            forwardNoAnswerNumber: '',
-            bodySize: this.agreedVersion >= 18 ? 95 : 92,
-          }),
-        );
-        return;
-      case 'FeatureStatReq':
-        this.send(
-          MessageId.FeatureStat,
-          encodeFeatureStat({
-            featureIndex: message.featureIndex,
-            featureId: 0,
-            featureTextLabel: '',
-            featureStatus: 0,
-          }),
-        );
         return;
       case 'Unregister':
         this.closeReason = 'unregister-request';
