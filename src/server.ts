@@ -193,6 +193,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     started.push({ stop: () => http.close() });
     const httpPort = addressPort(http.server.address());
 
+    const sccpLimits = {
+      registerTimeoutSeconds: config.sccpRegisterTimeoutSeconds,
+      maxPendingFrames: config.sccpMaxPendingFrames,
+      maxQueuedBytes: config.sccpMaxQueuedBytes,
+    };
     // --sccp-workers N: N processes own the Skinny sockets; this one decides their registrations.
     const sccp =
       config.sccpWorkers > 0
@@ -204,6 +209,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             registration,
             logger,
             logLevel: config.logLevel,
+            limits: sccpLimits,
+            reporter: limits,
           })
         : new SccpServer({
             host: config.bind,
@@ -212,6 +219,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             registration,
             logger: logger.child({ component: 'sccp' }),
             clock,
+            limits: sccpLimits,
+            reporter: limits,
           });
     const sccpPort = await sccp.start();
     started.push({ stop: () => sccp.stop() });

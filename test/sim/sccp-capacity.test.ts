@@ -1,6 +1,7 @@
 import net from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultLimits } from '../../src/limits/index.js';
 import { SccpServer } from '../../src/protocols/sccp/server.js';
 import type { SccpRegistrar } from '../../src/protocols/sccp/registrar.js';
 import { eventually } from '../support/node.js';
@@ -36,6 +37,12 @@ describe('SCCP server at its connection limit', () => {
       registration: registrar,
       logger: pino({ level: 'silent' }),
       clock: () => new Date(),
+      limits: {
+        registerTimeoutSeconds: defaultLimits().sccpRegisterTimeoutSeconds,
+        maxPendingFrames: defaultLimits().sccpMaxPendingFrames,
+        maxQueuedBytes: defaultLimits().sccpMaxQueuedBytes,
+      },
+      reporter: { reached: () => undefined },
       maxConnections: 3,
     });
     const port = await server.start();

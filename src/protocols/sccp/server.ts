@@ -1,9 +1,14 @@
 import cluster from 'node:cluster';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import type { LimitReporter } from '../../services/limit-log.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrar } from './registrar.js';
+import type { SessionLimits } from './session.js';
 import { SccpSession } from './session.js';
+
+/** The per-connection bounds of one SCCP listener (README: Security and limits). */
+export type SccpServerLimits = SessionLimits;
 
 export interface SccpServerOptions {
   host: string;
@@ -13,6 +18,9 @@ export interface SccpServerOptions {
   registration: SccpRegistrar;
   logger: Logger;
   clock: () => Date;
+  limits: SccpServerLimits;
+  /** Refusals at a limit are reported here: the node's LimitLog, or its proxy in a worker. */
+  reporter: LimitReporter;
   /**
    * Phones held at most (a socket each, under the process's open-file limit). At the limit the
    * server stops accepting until some leave; with SCCP workers the others take new phones.
@@ -28,15 +36,16 @@ export class SccpServer {
   private readonly server = net.createServer({ noDelay: true, keepAlive: true });
   private readonly sessions = new Set<SccpSession>();
   private readonly supervisor: KeepaliveSupervisor;
+  private readonly registerDeadlines: KeepaliveSupervisor;
   private paused = false;
   private stopping = false;
   private port = 0;
 
   constructor(private readonly options: SccpServerOptions) {
+    const now = () => options.clock().getTime();
     // Two intervals plus 5 s grace: one lost keepalive is tolerated (sccp.md §3.5: server policy).
-    this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, () =>
-      options.clock().getTime(),
-    );
+    this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, now);
+    this.registerDeadlines = new KeepaliveSupervisor(options.limits.registerTimeoutSeconds * 1000, now);
     // Connections already queued when accepting pauses still arrive: a hard cap above the pause point.
     if (options.maxConnections) this.server.maxConnections = options.maxConnections + 1000;
     this.server.on('connection', (socket) => this.accept(socket));
@@ -47,6 +56,9 @@ export class SccpServer {
     const session = new SccpSession(socket, {
       registration: this.options.registration,
       supervisor: this.supervisor,
+      registerDeadlines: this.registerDeadlines,
+      limits: this.options.limits,
+      reporter: this.options.reporter,
       keepaliveSeconds: this.options.keepaliveSeconds,
       clock: this.options.clock,
       logger: this.options.logger,
@@ -93,6 +105,7 @@ export class SccpServer {
       this.server.listen({ host, port, backlog: 4096 }, () => {
         this.server.off('error', onError);
         this.supervisor.start();
+        this.registerDeadlines.start();
         const address = this.server.address();
         this.port = typeof address === 'object' && address ? address.port : port;
         resolve(this.port);
@@ -107,6 +120,7 @@ export class SccpServer {
   /** Stops listening and closes every session (each registered phone is unregistered). */
   async stop(): Promise<void> {
     this.supervisor.stop();
+    this.registerDeadlines.stop();
     this.stopping = true;
     // A paused server is not listening: its close() already happened.
     const closed = this.paused

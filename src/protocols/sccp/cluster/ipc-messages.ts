@@ -3,10 +3,13 @@
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
 import type { DeviceProtocol } from '../../../core/device.js';
+import type { LimitName } from '../../../limits/index.js';
+import type { LimitContext } from '../../../services/limit-log.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
 import type { RegistrationResult } from '../../../services/registration-service.js';
+import type { SccpServerLimits } from '../server.js';
 
 /** What a worker is started with (environment variable OPENUCM_SCCP_WORKER, JSON). */
 export interface WorkerSettings {
@@ -17,6 +20,7 @@ export interface WorkerSettings {
   logLevel: string;
   /** 1-based worker number, for logs. */
   index: number;
+  limits: SccpServerLimits;
 }
 
 export const WORKER_SETTINGS_ENV = 'OPENUCM_SCCP_WORKER';
@@ -34,6 +38,8 @@ export type WorkerToPrimary =
       reason: UnregistrationReason;
     }
   | { type: 'log'; line: string }
+  /** A client was refused at a limit: the primary counts it in /metrics and logs it. */
+  | { type: 'limit'; limit: LimitName; context: LimitContext; message: string }
   | { type: 'stopped' };
 
 export type PrimaryToWorker =

@@ -16,6 +16,8 @@ import type {
 } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 import { entryScript } from '../../../runtime/entry-script.js';
+import type { LimitReporter } from '../../../services/limit-log.js';
+import type { SccpServerLimits } from '../server.js';
 
 export interface SccpClusterOptions {
   host: string;
@@ -25,6 +27,9 @@ export interface SccpClusterOptions {
   registration: SccpRegistrar;
   logger: Logger;
   logLevel: string;
+  limits: SccpServerLimits;
+  /** The node's LimitLog: the workers' refusals are counted and logged here. */
+  reporter: LimitReporter;
 }
 
 /** A phone's connection held by a worker process, as the primary's services act on it. */
@@ -105,6 +110,7 @@ export class SccpCluster {
       nodeName: this.options.registration.nodeName,
       logLevel: this.options.logLevel,
       index,
+      limits: this.options.limits,
     };
     const worker = cluster.fork({ [WORKER_SETTINGS_ENV]: JSON.stringify(settings) });
     let stoppedResolve: () => void = () => undefined;
@@ -166,6 +172,9 @@ export class SccpCluster {
       }
       case 'log':
         this.relayLog(message.line);
+        return;
+      case 'limit':
+        this.options.reporter.reached(message.limit, message.context, message.message);
         return;
       default:
         return;

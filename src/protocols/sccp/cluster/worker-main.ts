@@ -36,6 +36,9 @@ const server = new SccpServer({
   registration: registrar,
   logger: logger.child({ component: 'sccp' }),
   clock: () => new Date(),
+  limits: settings.limits,
+  // Refusals are counted and logged by the primary: its /metrics and its log are the node's.
+  reporter: { reached: (limit, context, message) => send({ type: 'limit', limit, context, message }) },
   maxConnections: MAX_CONNECTIONS,
 });
 
