@@ -2,13 +2,17 @@ import cluster from 'node:cluster';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { LimitReporter } from '../../services/limit-log.js';
+import type { Refusal } from './connection-admission.js';
+import { ConnectionAdmission } from './connection-admission.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrar } from './registrar.js';
 import type { SessionLimits } from './session.js';
 import { SccpSession } from './session.js';
 
-/** The per-connection bounds of one SCCP listener (README: Security and limits). */
-export type SccpServerLimits = SessionLimits;
+/** The per-connection and per-process bounds of one SCCP listener (README: Security and limits). */
+export interface SccpServerLimits extends SessionLimits {
+  maxConnectionsPerAddress: number;
+}
 
 export interface SccpServerOptions {
   host: string;
@@ -22,14 +26,23 @@ export interface SccpServerOptions {
   /** Refusals at a limit are reported here: the node's LimitLog, or its proxy in a worker. */
   reporter: LimitReporter;
   /**
-   * Phones held at most (a socket each, under the process's open-file limit). At the limit the
-   * server stops accepting until some leave; with SCCP workers the others take new phones.
+   * Phones this process holds at most (a socket each, within its open-file limit), and for the
+   * refusal message who holds them ("this node", "SCCP worker 2") and what sets the number.
    */
-  maxConnections?: number;
+  capacity: { phones: number; holder: string; limitedBy: string };
+  /**
+   * In an SCCP worker: told when this process fills up (`full`) and when it has room again, so
+   * that the primary can have it stop listening while other workers still take phones
+   * ({@link pause}), or listen and refuse when the whole node is full ({@link listenAgain}).
+   * Without it (the node's own process) the server refuses at its capacity and logs when it fills.
+   */
+  onCapacity?(full: boolean, phones: number): void;
 }
 
-/** Accepting resumes once the phones held fall below this share of maxConnections. */
-const RESUME_AT = 0.95;
+/** A full process reports room again once the phones it holds fall below this share of its capacity. */
+const ROOM_AT = 0.95;
+/** Listener errors (failed accepts) are logged at most this often. */
+const LISTENER_ERROR_LOG_MS = 10_000;
 
 /** The Skinny listener (TCP 2000): owns the socket and the sessions, nothing else. */
 export class SccpServer {
@@ -37,22 +50,38 @@ export class SccpServer {
   private readonly sessions = new Set<SccpSession>();
   private readonly supervisor: KeepaliveSupervisor;
   private readonly registerDeadlines: KeepaliveSupervisor;
+  private readonly admission: ConnectionAdmission;
+  private full = false;
   private paused = false;
   private stopping = false;
   private port = 0;
+  private lastListenerErrorAt = 0;
 
   constructor(private readonly options: SccpServerOptions) {
     const now = () => options.clock().getTime();
     // Two intervals plus 5 s grace: one lost keepalive is tolerated (sccp.md §3.5: server policy).
     this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, now);
     this.registerDeadlines = new KeepaliveSupervisor(options.limits.registerTimeoutSeconds * 1000, now);
-    // Connections already queued when accepting pauses still arrive: a hard cap above the pause point.
-    if (options.maxConnections) this.server.maxConnections = options.maxConnections + 1000;
+    this.admission = new ConnectionAdmission(
+      options.capacity.phones,
+      options.limits.maxConnectionsPerAddress,
+    );
     this.server.on('connection', (socket) => this.accept(socket));
-    this.server.on('error', (error) => options.logger.error({ err: error }, 'SCCP listener error'));
+    this.server.on('error', (error) => this.onListenerError(error));
   }
 
   private accept(socket: net.Socket): void {
+    const ip = socket.remoteAddress;
+    // Gone before we saw it.
+    if (!ip) {
+      socket.destroy();
+      return;
+    }
+    const refusal = this.admission.admit(ip);
+    if (refusal) {
+      this.refuse(socket, ip, refusal);
+      return;
+    }
     const session = new SccpSession(socket, {
       registration: this.options.registration,
       supervisor: this.supervisor,
@@ -64,29 +93,77 @@ export class SccpServer {
       logger: this.options.logger,
       onClosed: (s) => {
         this.sessions.delete(s);
-        this.resumeIfRoom();
+        this.admission.release(ip);
+        this.roomAgain();
       },
     });
     this.sessions.add(session);
-    const max = this.options.maxConnections;
-    if (max && !this.paused && this.sessions.size >= max) {
-      this.paused = true;
-      this.server.close();
-      this.options.logger.warn(
-        { phones: this.sessions.size },
-        `holding ${this.sessions.size} phones, this process's limit: not accepting new SCCP connections until some leave (other SCCP workers take them; add --sccp-workers for more)`,
-      );
-    }
+    if (!this.full && this.admission.count >= this.admission.capacity) this.filledUp();
   }
 
-  private resumeIfRoom(): void {
-    const max = this.options.maxConnections;
-    if (!this.paused || this.stopping || !max || this.sessions.size >= max * RESUME_AT) return;
+  /** Closes a connection at a limit at once, and reports it (counted, logged). */
+  private refuse(socket: net.Socket, ip: string, refusal: Refusal): void {
+    const { capacity, limits } = this.options;
+    const message =
+      refusal.limit === 'sccpMaxConnections'
+        ? `not accepting more SCCP connections: ${capacity.holder} holds ${refusal.held} phones, its limit (${capacity.limitedBy}); refused a connection from ${ip}`
+        : `refused an SCCP connection from ${ip}: that address holds ${refusal.held} connections, the most one address may (--sccp-max-connections-per-address ${limits.maxConnectionsPerAddress}); if many phones share it (NAT), raise the limit`;
+    this.options.reporter.reached(refusal.limit, { address: ip }, message);
+    socket.destroy();
+  }
+
+  private filledUp(): void {
+    this.full = true;
+    const { capacity, onCapacity } = this.options;
+    if (onCapacity) {
+      onCapacity(true, this.admission.count);
+      return;
+    }
+    this.options.logger.warn(
+      { phones: this.admission.count },
+      `not accepting more SCCP connections: ${capacity.holder} holds ${this.admission.count} phones, its limit (${capacity.limitedBy}); new phones are refused until some leave`,
+    );
+  }
+
+  private roomAgain(): void {
+    if (!this.full || this.stopping || this.admission.count >= this.admission.capacity * ROOM_AT) return;
+    this.full = false;
+    if (this.paused) this.listenAgain();
+    if (this.options.onCapacity) this.options.onCapacity(false, this.admission.count);
+    else this.options.logger.info({ phones: this.admission.count }, 'accepting SCCP connections again');
+  }
+
+  /**
+   * Stops listening while this process is full, so that the other SCCP workers take the new
+   * phones (the kernel would otherwise keep handing some to this one, to be refused). Ignored
+   * once it has room again.
+   */
+  pause(): void {
+    if (!this.full || this.paused || this.stopping) return;
+    this.paused = true;
+    this.server.close();
+  }
+
+  /** Listens again after {@link pause}: room again, or the whole node is full and refusals must be seen. */
+  listenAgain(): void {
+    if (!this.paused || this.stopping) return;
     this.paused = false;
     // A cluster worker asks again for the configured port (the shared socket); alone, the port it had.
     const port = cluster.isWorker ? this.options.port : this.port;
     this.server.listen({ host: this.options.host, port, backlog: 4096 });
-    this.options.logger.info({ phones: this.sessions.size }, 'accepting SCCP connections again');
+  }
+
+  private onListenerError(error: NodeJS.ErrnoException): void {
+    const now = Date.now();
+    if (now - this.lastListenerErrorAt < LISTENER_ERROR_LOG_MS) return;
+    this.lastListenerErrorAt = now;
+    const files = error.code === 'EMFILE' || error.code === 'ENFILE';
+    this.options.logger.error(
+      { err: error, phones: this.admission.count },
+      files
+        ? 'SCCP listener cannot accept: the process has no file descriptor left; raise the open-file limit (ulimit -n) or lower --sccp-max-connections (further such errors within 10 s are not logged)'
+        : 'SCCP listener error (further errors within 10 s are not logged)',
+    );
   }
 
   /** Listens; resolves with the actual port (0 picks one). */

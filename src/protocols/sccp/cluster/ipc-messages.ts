@@ -21,6 +21,8 @@ export interface WorkerSettings {
   /** 1-based worker number, for logs. */
   index: number;
   limits: SccpServerLimits;
+  /** Phones this worker holds at most (its share of the node's), and what sets the node's number. */
+  capacity: { phones: number; nodePhones: number; limitedBy: string };
 }
 
 export const WORKER_SETTINGS_ENV = 'OPENUCM_SCCP_WORKER';
@@ -40,13 +42,23 @@ export type WorkerToPrimary =
   | { type: 'log'; line: string }
   /** A client was refused at a limit: the primary counts it in /metrics and logs it. */
   | { type: 'limit'; limit: LimitName; context: LimitContext; message: string }
+  /** This worker is full (holds its share of the node's phones), or has room again. */
+  | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' };
 
-export type PrimaryToWorker =
+/** What the primary tells a worker's registrar (IpcRegistrar). */
+export type RegistrarToWorker =
   | { type: 'register-result'; id: number; result: RegistrationResult }
   | { type: 'register-failed'; id: number; message: string }
   | { type: 'reset'; conn: number; resetType: ResetType }
-  | { type: 'close'; conn: number; reason: UnregistrationReason }
+  | { type: 'close'; conn: number; reason: UnregistrationReason };
+
+export type PrimaryToWorker =
+  | RegistrarToWorker
+  /** Stop listening while full: another worker has room. */
+  | { type: 'pause' }
+  /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */
+  | { type: 'listen' }
   | { type: 'stop' };
 
 /** What actually crosses the IPC channel: messages of one event-loop turn, in order. */

@@ -17,17 +17,19 @@ import type {
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 import { entryScript } from '../../../runtime/entry-script.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
+import type { SccpCapacity } from '../capacity-plan.js';
 import type { SccpServerLimits } from '../server.js';
 
 export interface SccpClusterOptions {
   host: string;
   port: number;
   keepaliveSeconds: number;
-  workers: number;
   registration: SccpRegistrar;
   logger: Logger;
   logLevel: string;
   limits: SccpServerLimits;
+  /** The workers, and the phones each holds at most. */
+  capacity: SccpCapacity;
   /** The node's LimitLog: the workers' refusals are counted and logged here. */
   reporter: LimitReporter;
 }
@@ -60,6 +62,9 @@ interface WorkerState {
   index: number;
   connections: Map<number, { connection: WorkerConnection; device?: { name: string; model: string } }>;
   stopped: Promise<void>;
+  /** Holds its share of the node's phones (it said so; it says again when it has room). */
+  full: boolean;
+  phones: number;
 }
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -73,6 +78,7 @@ const STOP_TIMEOUT_MS = 15_000;
 export class SccpCluster {
   private readonly workers = new Map<number, WorkerState>();
   private stopping = false;
+  private nodeFull = false;
   private port = 0;
   private readonly log: Logger;
 
@@ -92,9 +98,9 @@ export class SccpCluster {
     // Every worker asks for the configured port, even 0: the cluster module shares one listening
     // socket per (address, port) request, so port 0 gives all of them the same picked port.
     const ports = [];
-    for (let i = 1; i <= this.options.workers; i++) ports.push(this.fork(i));
+    for (let i = 1; i <= this.options.capacity.workers; i++) ports.push(this.fork(i));
     this.port = (await Promise.all(ports))[0];
-    this.log.info({ workers: this.options.workers, port: this.port }, 'SCCP workers listening');
+    this.log.info({ workers: this.options.capacity.workers, port: this.port }, 'SCCP workers listening');
     return this.port;
   }
 
@@ -111,6 +117,11 @@ export class SccpCluster {
       logLevel: this.options.logLevel,
       index,
       limits: this.options.limits,
+      capacity: {
+        phones: this.options.capacity.perProcess,
+        nodePhones: this.options.capacity.nodeCapacity,
+        limitedBy: this.options.capacity.limitedBy,
+      },
     };
     const worker = cluster.fork({ [WORKER_SETTINGS_ENV]: JSON.stringify(settings) });
     let stoppedResolve: () => void = () => undefined;
@@ -122,6 +133,8 @@ export class SccpCluster {
       index,
       connections: new Map(),
       stopped: new Promise((resolve) => (stoppedResolve = resolve)),
+      full: false,
+      phones: 0,
     };
     this.workers.set(worker.id, state);
     return new Promise((resolve, reject) => {
@@ -142,6 +155,7 @@ export class SccpCluster {
         stoppedResolve();
         this.workers.delete(worker.id);
         this.dropConnections(state, this.stopping ? 'node-shutdown' : 'connection-closed');
+        if (!this.stopping) this.balance();
         if (!listening) {
           reject(new Error(`SCCP worker ${index} exited before listening (code ${code ?? signal})`));
           return;
@@ -176,8 +190,35 @@ export class SccpCluster {
       case 'limit':
         this.options.reporter.reached(message.limit, message.context, message.message);
         return;
+      case 'capacity':
+        state.full = message.full;
+        state.phones = message.phones;
+        this.balance();
+        return;
       default:
         return;
+    }
+  }
+
+  /**
+   * A full worker stops listening while another still has room, so that the kernel hands new
+   * phones to that one; once every worker is full they all listen, refuse and report, so that
+   * each refusal is logged and counted instead of vanishing in the kernel.
+   */
+  private balance(): void {
+    const states = [...this.workers.values()];
+    const room = states.some((s) => !s.full);
+    for (const s of states) if (s.full) s.outbox.post({ type: room ? 'pause' : 'listen' });
+    if (!room && !this.nodeFull) {
+      this.nodeFull = true;
+      const phones = states.reduce((sum, s) => sum + s.phones, 0);
+      this.log.warn(
+        { phones },
+        `not accepting more SCCP connections: this node holds ${phones} phones, its limit (${this.options.capacity.limitedBy}); new phones are refused until some leave`,
+      );
+    } else if (room && this.nodeFull) {
+      this.nodeFull = false;
+      this.log.info('accepting SCCP connections again');
     }
   }
 

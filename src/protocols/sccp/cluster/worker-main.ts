@@ -27,8 +27,7 @@ const logger = pino(
 );
 installProcessGuard(logger);
 const registrar = new IpcRegistrar(settings.nodeName, send);
-// A socket per phone: stay clear of a 20,000 open-file limit (logs, IPC and the database need a few too).
-const MAX_CONNECTIONS = 18_000;
+const { capacity } = settings;
 const server = new SccpServer({
   host: settings.host,
   port: settings.port,
@@ -39,7 +38,12 @@ const server = new SccpServer({
   limits: settings.limits,
   // Refusals are counted and logged by the primary: its /metrics and its log are the node's.
   reporter: { reached: (limit, context, message) => send({ type: 'limit', limit, context, message }) },
-  maxConnections: MAX_CONNECTIONS,
+  capacity: {
+    phones: capacity.phones,
+    holder: `SCCP worker ${settings.index} of this node`,
+    limitedBy: `its share of the node's ${capacity.nodePhones} phones; ${capacity.limitedBy}`,
+  },
+  onCapacity: (full, phones) => send({ type: 'capacity', full, phones }),
 });
 
 let stopping = false;
@@ -55,6 +59,8 @@ async function stop(): Promise<void> {
 process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
   for (const message of envelope.batch) {
     if (message.type === 'stop') void stop();
+    else if (message.type === 'pause') server.pause();
+    else if (message.type === 'listen') server.listenAgain();
     else registrar.receive(message);
   }
 });
