@@ -41,7 +41,7 @@ describe('SCCP server at its connection limit (as in an SCCP worker)', () => {
     await server?.stop();
   });
 
-  it('says when it is full, refuses and reports while listening, stops listening when told, and takes phones again once some leave', async () => {
+  it('stops listening as soon as it is full, listens and refuses when told the node is full, and takes phones again once some leave', async () => {
     const limits = defaultLimits();
     const capacity: boolean[] = [];
     const refused: LimitName[] = [];
@@ -67,11 +67,14 @@ describe('SCCP server at its connection limit (as in an SCCP worker)', () => {
     const s = server;
     await eventually(() => s.sessionCount === 3);
     expect(capacity).toEqual([true]);
-    // Full but still listening (the primary has not answered): a fourth is closed at once, and reported.
-    const fourth = (await connect(port)) as net.Socket;
+    // Full: not listening any more, so the kernel gives it no more phones (other workers take them).
+    expect(await connect(port)).toBeNull();
+    // The whole node is full: it listens again, closes each new connection at once and reports it.
+    s.listenAgain();
+    const fourth = (await eventually(() => connect(port))) as net.Socket;
     expect(await closedWithin(fourth, 2000)).toBe(true);
     expect(refused).toEqual(['sccpMaxConnections']);
-    // Another worker has room: this one stops listening, so the kernel gives it no more phones.
+    // Another worker has room again: this one stops listening.
     s.pause();
     await eventually(async () => {
       const attempt = await connect(port);

@@ -31,10 +31,11 @@ export interface SccpServerOptions {
    */
   capacity: { phones: number; holder: string; limitedBy: string };
   /**
-   * In an SCCP worker: told when this process fills up (`full`) and when it has room again, so
-   * that the primary can have it stop listening while other workers still take phones
-   * ({@link pause}), or listen and refuse when the whole node is full ({@link listenAgain}).
-   * Without it (the node's own process) the server refuses at its capacity and logs when it fills.
+   * In an SCCP worker: the server stops listening as soon as it is full, so that the kernel hands
+   * new phones to the other workers, and says so here (and again when it has room and listens
+   * again). When every worker is full the primary has them listen and refuse
+   * ({@link listenAgain}), and later stop again ({@link pause}). Without it (the node's own
+   * process) the server listens throughout, refuses at its capacity and logs when it fills.
    */
   onCapacity?(full: boolean, phones: number): void;
 }
@@ -116,6 +117,9 @@ export class SccpServer {
     this.full = true;
     const { capacity, onCapacity } = this.options;
     if (onCapacity) {
+      // At once, not on the primary's word: during a storm its answer can take a second, and each
+      // phone the kernel hands this worker meanwhile would be refused although others have room.
+      this.pause();
       onCapacity(true, this.admission.count);
       return;
     }
@@ -148,7 +152,8 @@ export class SccpServer {
   listenAgain(): void {
     if (!this.paused || this.stopping) return;
     this.paused = false;
-    // A cluster worker asks again for the configured port (the shared socket); alone, the port it had.
+    // A cluster worker asks again for the configured port (the shared socket: the primary
+    // resolves port 0 before forking); alone, the port it had.
     const port = cluster.isWorker ? this.options.port : this.port;
     this.server.listen({ host: this.options.host, port, backlog: 4096 });
   }

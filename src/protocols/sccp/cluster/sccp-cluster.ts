@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
+import net from 'node:net';
 import type { Logger } from 'pino';
 import { phoneModel } from '../../../core/phone-models.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
@@ -79,6 +80,7 @@ export class SccpCluster {
   private readonly workers = new Map<number, WorkerState>();
   private stopping = false;
   private nodeFull = false;
+  private listenPort = 0;
   private port = 0;
   private readonly log: Logger;
 
@@ -95,8 +97,10 @@ export class SccpCluster {
     // The kernel's spread is less even, so each worker also caps its connections (worker-main.ts).
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec, execArgv, args: [] });
-    // Every worker asks for the configured port, even 0: the cluster module shares one listening
-    // socket per (address, port) request, so port 0 gives all of them the same picked port.
+    // The cluster module shares one listening socket per (address, port) request. Port 0 is
+    // resolved here: a worker that stopped listening while full asks again for the same port, and
+    // if all had stopped, port 0 would get a new one.
+    this.listenPort = this.options.port || (await freePort(this.options.host));
     const ports = [];
     for (let i = 1; i <= this.options.capacity.workers; i++) ports.push(this.fork(i));
     this.port = (await Promise.all(ports))[0];
@@ -111,7 +115,7 @@ export class SccpCluster {
   private fork(index: number): Promise<number> {
     const settings: WorkerSettings = {
       host: this.options.host,
-      port: this.options.port,
+      port: this.listenPort,
       keepaliveSeconds: this.options.keepaliveSeconds,
       nodeName: this.options.registration.nodeName,
       logLevel: this.options.logLevel,
@@ -201,9 +205,9 @@ export class SccpCluster {
   }
 
   /**
-   * A full worker stops listening while another still has room, so that the kernel hands new
-   * phones to that one; once every worker is full they all listen, refuse and report, so that
-   * each refusal is logged and counted instead of vanishing in the kernel.
+   * A full worker stops listening (by itself) while another still has room, so that the kernel
+   * hands new phones to that one; once every worker is full they all listen, refuse and report,
+   * so that each refusal is logged and counted instead of vanishing in the kernel as a reset.
    */
   private balance(): void {
     const states = [...this.workers.values()];
@@ -290,4 +294,17 @@ export class SccpCluster {
       else s.worker.kill();
     }
   }
+}
+
+/** A port free on `host` now, for the workers to share (port 0 asked for). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0 }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }
