@@ -2,7 +2,6 @@ import net from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/limits/index.js';
-import type { LimitName } from '../../src/limits/index.js';
 import { SccpServer } from '../../src/protocols/sccp/server.js';
 import type { SccpRegistrar } from '../../src/protocols/sccp/registrar.js';
 import { eventually } from '../support/node.js';
@@ -44,7 +43,7 @@ describe('SCCP server at its connection limit (as in an SCCP worker)', () => {
   it('stops listening as soon as it is full, listens and refuses when told the node is full, and takes phones again once some leave', async () => {
     const limits = defaultLimits();
     const capacity: boolean[] = [];
-    const refused: LimitName[] = [];
+    const refused: string[] = [];
     server = new SccpServer({
       host: '127.0.0.1',
       port: 0,

@@ -3,8 +3,7 @@
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
 import type { DeviceProtocol } from '../../../core/device.js';
-import type { LimitName } from '../../../limits/index.js';
-import type { LimitContext } from '../../../services/limit-log.js';
+import type { LimitContext, LimitReporter } from '../../../services/limit-log.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
@@ -41,7 +40,7 @@ export type WorkerToPrimary =
     }
   | { type: 'log'; line: string }
   /** A client was refused at a limit: the primary counts it in /metrics and logs it. */
-  | { type: 'limit'; limit: LimitName; context: LimitContext; message: string }
+  | { type: 'limit'; limit: Parameters<LimitReporter['reached']>[0]; context: LimitContext; message: string }
   /** This worker is full (holds its share of the node's phones), or has room again. */
   | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' };
