@@ -3,12 +3,12 @@
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
 import type { DeviceProtocol } from '../../../core/device.js';
-import type { LimitContext, LimitReporter } from '../../../services/limit-log.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
 import type { RegistrationResult } from '../../../services/registration-service.js';
 import type { SccpServerLimits } from '../server.js';
+import type { RefusalCount } from './refusal-tally.js';
 
 /** What a worker is started with (environment variable OPENUCM_SCCP_WORKER, JSON). */
 export interface WorkerSettings {
@@ -39,8 +39,8 @@ export type WorkerToPrimary =
       reason: UnregistrationReason;
     }
   | { type: 'log'; line: string }
-  /** A client was refused at a limit: the primary counts it in /metrics and logs it. */
-  | { type: 'limit'; limit: Parameters<LimitReporter['reached']>[0]; context: LimitContext; message: string }
+  /** Clients refused at limits, counted per limit and source: the primary counts them in /metrics and logs them. */
+  | { type: 'refusals'; counts: RefusalCount[] }
   /** This worker is full (holds its share of the node's phones), or has room again. */
   | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' };

@@ -191,8 +191,10 @@ export class SccpCluster {
       case 'log':
         this.relayLog(message.line);
         return;
-      case 'limit':
-        this.options.reporter.reached(message.limit, message.context, message.message);
+      case 'refusals':
+        // Each counts in /metrics; LimitLog writes at most a line per limit and source anyway.
+        for (const { limit, context, message: text, count } of message.counts)
+          for (let i = 0; i < count; i++) this.options.reporter.reached(limit, context, text);
         return;
       case 'capacity':
         state.full = message.full;

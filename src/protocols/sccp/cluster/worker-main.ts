@@ -9,6 +9,7 @@ import { installProcessGuard } from '../../../runtime/process-guard.js';
 import { SccpServer } from '../server.js';
 import { IpcRegistrar } from './ipc-registrar.js';
 import { IpcBatch } from './ipc-batch.js';
+import { RefusalTally } from './refusal-tally.js';
 import type { IpcEnvelope, PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 
@@ -28,6 +29,7 @@ const logger = pino(
 installProcessGuard(logger);
 const registrar = new IpcRegistrar(settings.nodeName, send);
 const { capacity } = settings;
+const refusals = new RefusalTally((counts) => send({ type: 'refusals', counts }));
 const server = new SccpServer({
   host: settings.host,
   port: settings.port,
@@ -37,7 +39,7 @@ const server = new SccpServer({
   clock: () => new Date(),
   limits: settings.limits,
   // Refusals are counted and logged by the primary: its /metrics and its log are the node's.
-  reporter: { reached: (limit, context, message) => send({ type: 'limit', limit, context, message }) },
+  reporter: refusals,
   capacity: {
     phones: capacity.phones,
     holder: `SCCP worker ${settings.index} of this node`,
@@ -51,6 +53,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await server.stop();
+  refusals.flush();
   send({ type: 'stopped' });
   outbox.flush();
   // The primary disconnects the channel once it has read everything; then this process exits.
