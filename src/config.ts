@@ -33,8 +33,11 @@ export const configSchema = z.object({
   advertiseAddress: z.string().optional(),
   /** SCCP keepalive interval sent in RegisterAck, seconds. */
   keepaliveSeconds: z.coerce.number().int().min(1).max(3600).default(30),
-  /** SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to its fd limit of phones. */
-  sccpWorkers: z.coerce.number().int().min(0).max(64).default(0),
+  /**
+   * SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to
+   * its open-file limit of phones. Unset: as many as --sccp-max-connections needs (capacity-plan.ts).
+   */
+  sccpWorkers: z.coerce.number().int().min(0).max(64).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Origins (scheme://host[:port], comma-separated; `*` for any) whose pages may open SIP over WebSocket besides the node's own. */
   sipWebSocketOrigins: z

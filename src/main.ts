@@ -48,7 +48,11 @@ const FLAGS: [keyof Config, string, string][] = [
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
-  ['sccpWorkers', '--sccp-workers <n>', 'processes holding the SCCP connections (default 0: in process)'],
+  [
+    'sccpWorkers',
+    '--sccp-workers <n>',
+    'processes holding the SCCP connections (0: in the node process; default: as many as --sccp-max-connections needs under the open-file limit)',
+  ],
   ['logLevel', '--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'],
   [
     'sipWebSocketOrigins',

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -6,8 +7,10 @@ import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { buildHttpApp } from './http/app.js';
 import { advertisedAddress } from './network.js';
 import { ProvisioningHttpServer } from './protocols/provisioning-http/server.js';
+import { planSccpCapacity } from './protocols/sccp/capacity-plan.js';
 import { SccpCluster } from './protocols/sccp/cluster/sccp-cluster.js';
 import { SccpServer } from './protocols/sccp/server.js';
+import { openFileLimit } from './runtime/open-file-limit.js';
 import { SipServer } from './protocols/sip/sip-server.js';
 import { TftpServer } from './protocols/tftp/server.js';
 import { ensureAdministrator } from './services/administrator.js';
@@ -289,16 +292,40 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const httpPort = addressPort(http.server.address());
 
     // --sccp-workers N: N processes own the Skinny sockets; this one decides their registrations.
+    const sccpCapacity = planSccpCapacity({
+      openFileLimit: openFileLimit(),
+      cores: os.availableParallelism(),
+      maxConnections: config.sccpMaxConnections,
+      workers: config.sccpWorkers,
+      reservedInNodeProcess: filesOfOtherListeners(config),
+    });
+    logger.info(
+      {
+        sccpWorkers: sccpCapacity.workers,
+        phonesPerProcess: sccpCapacity.perProcess,
+        phones: sccpCapacity.nodeCapacity,
+      },
+      sccpCapacity.summary,
+    );
+    for (const warning of sccpCapacity.warnings) logger.warn(warning);
+    const sccpLimits = {
+      registerTimeoutSeconds: config.sccpRegisterTimeoutSeconds,
+      maxConnectionsPerAddress: config.sccpMaxConnectionsPerAddress,
+      maxPendingFrames: config.sccpMaxPendingFrames,
+      maxQueuedBytes: config.sccpMaxQueuedBytes,
+    };
     const sccp =
-      config.sccpWorkers > 0
+      sccpCapacity.workers > 0
         ? new SccpCluster({
             host: config.bind,
             port: config.sccpPort,
             keepaliveSeconds: config.keepaliveSeconds,
-            workers: config.sccpWorkers,
             registration,
             logger,
             logLevel: config.logLevel,
+            limits: sccpLimits,
+            capacity: sccpCapacity,
+            reporter: limits,
           })
         : new SccpServer({
             host: config.bind,
@@ -307,6 +334,13 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             registration,
             logger: logger.child({ component: 'sccp' }),
             clock,
+            limits: sccpLimits,
+            reporter: limits,
+            capacity: {
+              phones: sccpCapacity.perProcess,
+              holder: 'this node',
+              limitedBy: sccpCapacity.limitedBy,
+            },
           });
     const sccpPort = await sccp.start();
     started.push({ stop: () => sccp.stop() });
@@ -399,6 +433,21 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Files the node's own process keeps for everything but SCCP, at their limits: SIP TCP and
+ * WebSocket connections, TFTP transfers (a socket and a file each), event streams, and 1,000 for
+ * HTTP requests, provisioning, the database and logs. SCCP in this process gets what is left.
+ */
+function filesOfOtherListeners(config: Config): number {
+  return (
+    config.sipMaxTcpConnections +
+    config.sipMaxWebSocketConnections +
+    2 * config.tftpMaxTransfers +
+    config.httpMaxEventStreams +
+    1000
+  );
 }
 
 async function listenHttp(http: FastifyInstance, config: Config): Promise<void> {

@@ -8,11 +8,17 @@ export const sccpLimits = {
     max: 600,
     help: 'seconds a new SCCP connection has to send Register before it is closed',
   },
+  sccpMaxConnections: {
+    default: 60_000,
+    min: 1,
+    max: 1_000_000,
+    help: 'SCCP connections the node holds at once in all its processes; fewer when the open-file limit allows fewer (the node says so when it starts)',
+  },
   sccpMaxConnectionsPerAddress: {
     default: 1000,
     min: 0,
     max: 1_000_000,
-    help: 'SCCP connections one source address may hold at once (0: no limit)',
+    help: 'SCCP connections one source address may hold at once in each SCCP process (0: no limit)',
   },
   sccpMaxPendingFrames: {
     default: 64,

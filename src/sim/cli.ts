@@ -6,9 +6,10 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { sccpLimits } from '../limits/sccp.js';
 import { Option } from 'commander';
 import type { FleetStats } from './fleet.js';
-import { runFleet } from './fleet-runner.js';
+import { phonesPerSourceAddress, runFleet } from './fleet-runner.js';
 import type { FleetRun } from './fleet-runner.js';
 import { normalizeMac } from './mac.js';
 import { Phone } from './phone.js';
@@ -73,7 +74,10 @@ export function registerSimCommand(program: Command): void {
     .option('--mac-start <mac>', 'first MAC with --count', '001122000000')
     .option('--rate <r>', 'phones powered on per second with --count (0: all at once)', '200')
     .option('--processes <n>', 'worker processes with --count (default: one per 12,000 phones)')
-    .option('--local-address <ips>', 'source address(es) of the phones, comma-separated')
+    .option(
+      '--local-address <ips>',
+      'source address(es) of the phones, comma-separated (default: towards 127.0.0.0/8, 500 phones per loopback address)',
+    )
     .option('--json', 'print each state change (one phone) or each summary (--count) as a JSON line')
     .option('--duration <s>', 'stop after S seconds and print the report')
     .option(
@@ -141,6 +145,12 @@ async function runSim(flags: SimFlags): Promise<number> {
     });
   }
   const count = int(flags.count, '--count', 1, 1_000_000);
+  const perAddress = phonesPerSourceAddress(count, localAddresses, host);
+  const nodeLimit = sccpLimits.sccpMaxConnectionsPerAddress.default;
+  if (perAddress > nodeLimit)
+    console.error(
+      `openucm sim: ${perAddress} phones per source address, but an openucm node holds at most ${nodeLimit} SCCP connections from one address by default (--sccp-max-connections-per-address): give --local-address several addresses`,
+    );
   const macStart = normalizeMac(flags.macStart);
   if (!macStart) throw new UsageError(`--mac-start ${flags.macStart} is not 12 hex digits`);
   const run = runFleet(

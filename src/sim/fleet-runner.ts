@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
+import { sccpLimits } from '../limits/sccp.js';
 import { entryScript } from '../runtime/entry-script.js';
 import { Fleet, addStats, emptyStats } from './fleet.js';
 import type { FleetSpec, FleetStats } from './fleet.js';
@@ -39,11 +40,19 @@ export interface RunOptions {
 export const DEFAULT_PHONES_PER_PROCESS = 12_000;
 
 /**
- * Most phones on one source address. A bind to port 0 takes an even port first (Linux splits the
- * ephemeral range: even ports for bind, odd for connect), so an address nearing ~14,000 bound
- * sockets makes every further bind scan the range, in the kernel, on the event loop's thread.
+ * Most phones on one source address: half of what a node accepts from one address by default
+ * (--sccp-max-connections-per-address 1000), so that phones reconnecting while their old
+ * connection is still counted are not refused. (Far below where an address runs short of ports:
+ * a bind to port 0 takes an even port first, so near ~14,000 bound sockets every further bind
+ * scans the range in the kernel, on the event loop's thread.)
  */
-export const PHONES_PER_SOURCE_ADDRESS = 2000;
+export const PHONES_PER_SOURCE_ADDRESS = sccpLimits.sccpMaxConnectionsPerAddress.default / 2;
+
+/** How many of `count` phones one source address carries, with `localAddresses` (none: automatic) towards `server`. */
+export function phonesPerSourceAddress(count: number, localAddresses: string[], server: string): number {
+  if (localAddresses.length > 0) return Math.ceil(count / localAddresses.length);
+  return isLoopback(server) ? Math.min(count, PHONES_PER_SOURCE_ADDRESS) : count;
+}
 
 /** Loopback source addresses of worker `worker` for `phones` phones: 127.1.<worker+1>.1, .2, … */
 export function loopbackSources(worker: number, phones: number): string[] {
@@ -58,8 +67,13 @@ function isLoopback(host: string): boolean {
 export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = {}): FleetRun {
   const perProcess = options.perProcess ?? DEFAULT_PHONES_PER_PROCESS;
   const processes = options.processes ?? (spec.count > perProcess ? Math.ceil(spec.count / perProcess) : 0);
+  const server = spec.tftp?.host ?? spec.direct?.host ?? '';
+  const autoSources = spec.localAddresses.length === 0 && isLoopback(server);
   if (processes === 0) {
-    const fleet = new Fleet({ ...spec, offset: 0 });
+    // More phones than one address may hold: spread them, as the workers do.
+    const spread = autoSources && spec.count > PHONES_PER_SOURCE_ADDRESS;
+    const localAddresses = spread ? loopbackSources(0, spec.count) : spec.localAddresses;
+    const fleet = new Fleet({ ...spec, offset: 0, localAddresses });
     fleet.start();
     return {
       stats: () => fleet.stats(),
@@ -72,8 +86,6 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
       fleet,
     };
   }
-  const server = spec.tftp?.host ?? spec.direct?.host ?? '';
-  const autoSources = spec.localAddresses.length === 0 && isLoopback(server);
   const { path, execArgv } = entryScript(import.meta.url, 'fleet-worker');
   const statsIntervalMs = options.statsIntervalMs ?? 500;
   const latest: FleetStats[] = [];

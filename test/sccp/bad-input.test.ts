@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { encodeFrame } from '../../src/protocols/sccp/codec/index.js';
+import { encodeFrame, MessageId } from '../../src/protocols/sccp/codec/index.js';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
@@ -109,4 +109,25 @@ it('ignores station requests before registration', async () => {
   const { closedByServer, received } = await rawExchange(encodeFrame(0x000e, Buffer.alloc(0)));
   expect(closedByServer).toBe(false);
   expect(received.length).toBe(0);
+});
+
+it('keeps serving a registered phone that sends every message id with odd bodies and header versions', async () => {
+  const frames: Buffer[] = [];
+  for (const id of Object.values(MessageId)) {
+    // Unregister ends the session by design.
+    if (id === MessageId.Unregister) continue;
+    for (const size of [0, 3, 64, 4084]) {
+      for (const headerVersion of [0, 0x11, 0xdeadbeef]) {
+        const frame = encodeFrame(id, Buffer.alloc(size, 0xff));
+        frame.writeUInt32LE(headerVersion, 4);
+        frames.push(frame);
+      }
+    }
+  }
+  const acks = bystander.keepaliveAcks;
+  bystander.sendRaw(Buffer.concat(frames));
+  // The whole burst was read and nothing in it ended the session: each of its 12 KeepAlives was answered.
+  await eventually(() => bystander.keepaliveAcks === acks + 12);
+  await bystanderStillServed();
+  expect((await t.api.get<{ status: string }>('/phones/SEP00AA00000001')).body.status).toBe('registered');
 });

@@ -59,6 +59,30 @@ describe('many phones, and the node with SCCP worker processes', () => {
     expect([first.body.ipAddress, last.body.ipAddress]).toEqual(['127.1.1.1', '127.1.2.1']);
   });
 
+  it('600 phones in this process spread over loopback source addresses, so a node with a per-address limit of 500 takes them all', async () => {
+    t = await startTestNode({ config: { sccpMaxConnectionsPerAddress: 500 } });
+    const node = t;
+    run = runFleet(
+      {
+        macStart: '00CE00000000',
+        count: 600,
+        model: '7940',
+        tftp: null,
+        direct: { host: '127.0.0.1', sccpPort: node.node.ports.sccp, sipPort: node.node.ports.sip as number },
+        rate: 0,
+        localAddresses: [],
+        timing: FAST,
+      },
+      { statsIntervalMs: 100 },
+    );
+    expect(run.processes).toBe(0);
+    const fleet = run;
+    await eventually(() => fleet.stats().byState.registered === 600, 50_000);
+    const first = await node.api.get<ApiPhone>('/phones/SEP00CE00000000');
+    const second = await node.api.get<ApiPhone>('/phones/SEP00CE00000001');
+    expect([first.body.ipAddress, second.body.ipAddress]).toEqual(['127.1.1.1', '127.1.1.2']);
+  });
+
   it('a Reset from the primary reaches the phone held by a worker, which reboots and registers again', async () => {
     t = await startTestNode({ config: { sccpWorkers: 2 } });
     single = trackedPhone({ mac: '00DD00000001' }, t);

@@ -78,6 +78,8 @@ export async function startTestNode(
       sipPort: 0,
       tftpPort: 0,
       provisioningHttpPort: 0,
+      // SCCP in the test's own process unless a test asks for workers (the default forks them).
+      sccpWorkers: 0,
       dataDir: database.dataDir,
       databaseUrl: database.databaseUrl,
       ...options.config,

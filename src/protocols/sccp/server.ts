@@ -1,9 +1,18 @@
 import cluster from 'node:cluster';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import type { LimitReporter } from '../../services/limit-log.js';
+import type { Refusal } from './connection-admission.js';
+import { ConnectionAdmission } from './connection-admission.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrar } from './registrar.js';
+import type { SessionLimits } from './session.js';
 import { SccpSession } from './session.js';
+
+/** The per-connection and per-process bounds of one SCCP listener (README: Security and limits). */
+export interface SccpServerLimits extends SessionLimits {
+  maxConnectionsPerAddress: number;
+}
 
 export interface SccpServerOptions {
   host: string;
@@ -13,68 +22,153 @@ export interface SccpServerOptions {
   registration: SccpRegistrar;
   logger: Logger;
   clock: () => Date;
+  limits: SccpServerLimits;
+  /** Refusals at a limit are reported here: the node's LimitLog, or its proxy in a worker. */
+  reporter: LimitReporter;
   /**
-   * Phones held at most (a socket each, under the process's open-file limit). At the limit the
-   * server stops accepting until some leave; with SCCP workers the others take new phones.
+   * Phones this process holds at most (a socket each, within its open-file limit), and for the
+   * refusal message who holds them ("this node", "SCCP worker 2") and what sets the number.
    */
-  maxConnections?: number;
+  capacity: { phones: number; holder: string; limitedBy: string };
+  /**
+   * In an SCCP worker: the server stops listening as soon as it is full, so that the kernel hands
+   * new phones to the other workers, and says so here (and again when it has room and listens
+   * again). When every worker is full the primary has them listen and refuse
+   * ({@link listenAgain}), and later stop again ({@link pause}). Without it (the node's own
+   * process) the server listens throughout, refuses at its capacity and logs when it fills.
+   */
+  onCapacity?(full: boolean, phones: number): void;
 }
 
-/** Accepting resumes once the phones held fall below this share of maxConnections. */
-const RESUME_AT = 0.95;
+/** A full process reports room again once the phones it holds fall below this share of its capacity. */
+const ROOM_AT = 0.95;
+/** Listener errors (failed accepts) are logged at most this often. */
+const LISTENER_ERROR_LOG_MS = 10_000;
 
 /** The Skinny listener (TCP 2000): owns the socket and the sessions, nothing else. */
 export class SccpServer {
   private readonly server = net.createServer({ noDelay: true, keepAlive: true });
   private readonly sessions = new Set<SccpSession>();
   private readonly supervisor: KeepaliveSupervisor;
+  private readonly registerDeadlines: KeepaliveSupervisor;
+  private readonly admission: ConnectionAdmission;
+  private full = false;
   private paused = false;
   private stopping = false;
   private port = 0;
+  private lastListenerErrorAt = 0;
 
   constructor(private readonly options: SccpServerOptions) {
+    const now = () => options.clock().getTime();
     // Two intervals plus 5 s grace: one lost keepalive is tolerated (sccp.md §3.5: server policy).
-    this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, () =>
-      options.clock().getTime(),
+    this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, now);
+    this.registerDeadlines = new KeepaliveSupervisor(options.limits.registerTimeoutSeconds * 1000, now);
+    this.admission = new ConnectionAdmission(
+      options.capacity.phones,
+      options.limits.maxConnectionsPerAddress,
     );
-    // Connections already queued when accepting pauses still arrive: a hard cap above the pause point.
-    if (options.maxConnections) this.server.maxConnections = options.maxConnections + 1000;
     this.server.on('connection', (socket) => this.accept(socket));
-    this.server.on('error', (error) => options.logger.error({ err: error }, 'SCCP listener error'));
+    this.server.on('error', (error) => this.onListenerError(error));
   }
 
   private accept(socket: net.Socket): void {
+    const ip = socket.remoteAddress;
+    // Gone before we saw it.
+    if (!ip) {
+      socket.destroy();
+      return;
+    }
+    const refusal = this.admission.admit(ip);
+    if (refusal) {
+      this.refuse(socket, ip, refusal);
+      return;
+    }
     const session = new SccpSession(socket, {
       registration: this.options.registration,
       supervisor: this.supervisor,
+      registerDeadlines: this.registerDeadlines,
+      limits: this.options.limits,
+      reporter: this.options.reporter,
       keepaliveSeconds: this.options.keepaliveSeconds,
       clock: this.options.clock,
       logger: this.options.logger,
       onClosed: (s) => {
         this.sessions.delete(s);
-        this.resumeIfRoom();
+        this.admission.release(ip);
+        this.roomAgain();
       },
     });
     this.sessions.add(session);
-    const max = this.options.maxConnections;
-    if (max && !this.paused && this.sessions.size >= max) {
-      this.paused = true;
-      this.server.close();
-      this.options.logger.warn(
-        { phones: this.sessions.size },
-        `holding ${this.sessions.size} phones, this process's limit: not accepting new SCCP connections until some leave (other SCCP workers take them; add --sccp-workers for more)`,
-      );
-    }
+    if (!this.full && this.admission.count >= this.admission.capacity) this.filledUp();
   }
 
-  private resumeIfRoom(): void {
-    const max = this.options.maxConnections;
-    if (!this.paused || this.stopping || !max || this.sessions.size >= max * RESUME_AT) return;
+  /** Closes a connection at a limit at once, and reports it (counted, logged). */
+  private refuse(socket: net.Socket, ip: string, refusal: Refusal): void {
+    const { capacity, limits } = this.options;
+    const message =
+      refusal.limit === 'sccpMaxConnections'
+        ? `not accepting more SCCP connections: ${capacity.holder} holds ${refusal.held} phones, its limit (${capacity.limitedBy}); refused a connection from ${ip}`
+        : `refused an SCCP connection from ${ip}: that address holds ${refusal.held} connections, the most one address may (--sccp-max-connections-per-address ${limits.maxConnectionsPerAddress}); if many phones share it (NAT), raise the limit`;
+    this.options.reporter.reached(refusal.limit, { address: ip }, message);
+    socket.destroy();
+  }
+
+  private filledUp(): void {
+    this.full = true;
+    const { capacity, onCapacity } = this.options;
+    if (onCapacity) {
+      // At once, not on the primary's word: during a storm its answer can take a second, and each
+      // phone the kernel hands this worker meanwhile would be refused although others have room.
+      this.pause();
+      onCapacity(true, this.admission.count);
+      return;
+    }
+    this.options.logger.warn(
+      { phones: this.admission.count },
+      `not accepting more SCCP connections: ${capacity.holder} holds ${this.admission.count} phones, its limit (${capacity.limitedBy}); new phones are refused until some leave`,
+    );
+  }
+
+  private roomAgain(): void {
+    if (!this.full || this.stopping || this.admission.count >= this.admission.capacity * ROOM_AT) return;
+    this.full = false;
+    if (this.paused) this.listenAgain();
+    if (this.options.onCapacity) this.options.onCapacity(false, this.admission.count);
+    else this.options.logger.info({ phones: this.admission.count }, 'accepting SCCP connections again');
+  }
+
+  /**
+   * Stops listening while this process is full, so that the other SCCP workers take the new
+   * phones (the kernel would otherwise keep handing some to this one, to be refused). Ignored
+   * once it has room again.
+   */
+  pause(): void {
+    if (!this.full || this.paused || this.stopping) return;
+    this.paused = true;
+    this.server.close();
+  }
+
+  /** Listens again after {@link pause}: room again, or the whole node is full and refusals must be seen. */
+  listenAgain(): void {
+    if (!this.paused || this.stopping) return;
     this.paused = false;
-    // A cluster worker asks again for the configured port (the shared socket); alone, the port it had.
+    // A cluster worker asks again for the configured port (the shared socket: the primary
+    // resolves port 0 before forking); alone, the port it had.
     const port = cluster.isWorker ? this.options.port : this.port;
     this.server.listen({ host: this.options.host, port, backlog: 4096 });
-    this.options.logger.info({ phones: this.sessions.size }, 'accepting SCCP connections again');
+  }
+
+  private onListenerError(error: NodeJS.ErrnoException): void {
+    const now = Date.now();
+    if (now - this.lastListenerErrorAt < LISTENER_ERROR_LOG_MS) return;
+    this.lastListenerErrorAt = now;
+    const files = error.code === 'EMFILE' || error.code === 'ENFILE';
+    this.options.logger.error(
+      { err: error, phones: this.admission.count },
+      files
+        ? 'SCCP listener cannot accept: the process has no file descriptor left; raise the open-file limit (ulimit -n) or lower --sccp-max-connections (further such errors within 10 s are not logged)'
+        : 'SCCP listener error (further errors within 10 s are not logged)',
+    );
   }
 
   /** Listens; resolves with the actual port (0 picks one). */
@@ -93,6 +187,7 @@ export class SccpServer {
       this.server.listen({ host, port, backlog: 4096 }, () => {
         this.server.off('error', onError);
         this.supervisor.start();
+        this.registerDeadlines.start();
         const address = this.server.address();
         this.port = typeof address === 'object' && address ? address.port : port;
         resolve(this.port);
@@ -107,6 +202,7 @@ export class SccpServer {
   /** Stops listening and closes every session (each registered phone is unregistered). */
   async stop(): Promise<void> {
     this.supervisor.stop();
+    this.registerDeadlines.stop();
     this.stopping = true;
     // A paused server is not listening: its close() already happened.
     const closed = this.paused

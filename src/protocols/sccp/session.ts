@@ -1,44 +1,43 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Device } from '../../core/device.js';
+import type { LimitName } from '../../limits/index.js';
 import type { PhoneModel } from '../../core/phone-models.js';
 import { modelOfSccpDeviceType } from '../../core/phone-models.js';
 import type { UnregistrationReason } from '../../core/registration-event.js';
 import type { DeviceConnection, ResetType } from '../../services/live-registry.js';
+import type { LimitReporter } from '../../services/limit-log.js';
 import { decodeMessage } from './codec/index.js';
 import type { SccpMessage } from './codec/index.js';
 import { encodeFrame, SccpFrameReader, SccpFramingError } from './codec/frame.js';
 import type { SccpFrame } from './codec/frame.js';
 import { MessageId, messageName } from './codec/message-id.js';
-import { encodeButtonTemplate } from './codec/messages/button-template.js';
-import { encodeConfigStat } from './codec/messages/config-stat.js';
-import { encodeFeatureStat } from './codec/messages/feature-stat.js';
-import { encodeForwardStat } from './codec/messages/forward-stat.js';
-import { encodeLineStat } from './codec/messages/line-stat.js';
 import type { Register } from './codec/messages/register.js';
 import { encodeRegisterAck, encodeRegisterReject } from './codec/messages/register-response.js';
 import { encodeReset } from './codec/messages/reset.js';
-import { encodeServerRes } from './codec/messages/server-res.js';
-import { encodeSoftKeySetRes } from './codec/messages/soft-key-set.js';
-import { encodeSoftKeyTemplateRes } from './codec/messages/soft-key-template.js';
-import { encodeSpeedDialStat } from './codec/messages/speed-dial.js';
-import { encodeDefineTimeDate } from './codec/messages/time-date.js';
 import { encodeUnregisterAck } from './codec/messages/unregister.js';
-import { defaultSoftKeySets, defaultSoftKeyTemplate } from './codec/soft-keys.js';
-import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import type { KeepaliveSupervisor, Supervised } from './keepalive-supervisor.js';
 import type { SccpRegistrar } from './registrar.js';
-import {
-  agreedProtocolVersion,
-  buttonTemplate,
-  headerVersionFor,
-  lineStatus,
-  timeDate,
-} from './station-responses.js';
+import { answerStationQuery } from './station-queries.js';
+import { agreedProtocolVersion, headerVersionFor } from './station-responses.js';
+
+/** What one connection may hold or take (README: Security and limits, SCCP). */
+export interface SessionLimits {
+  registerTimeoutSeconds: number;
+  maxPendingFrames: number;
+  maxQueuedBytes: number;
+}
 
 export interface SessionDeps {
   /** The node's registration service, in process or behind the SCCP worker IPC. */
   registration: SccpRegistrar;
+  /** Unregisters phones whose keepalives stop. */
   supervisor: KeepaliveSupervisor;
+  /** Closes connections that send no Register in time (a sweeper with the register timeout). */
+  registerDeadlines: KeepaliveSupervisor;
+  limits: SessionLimits;
+  /** Every refusal at a limit is reported here (counted and logged by the node). */
+  reporter: LimitReporter;
   keepaliveSeconds: number;
   clock: () => Date;
   logger: Logger;
@@ -49,6 +48,10 @@ export interface SessionDeps {
 type State = 'awaiting-register' | 'registering' | 'registered' | 'closing' | 'closed';
 
 const EMPTY = Buffer.alloc(0);
+/** A peer that does not close its side this long after ours is cut off. */
+const CLOSE_GRACE_MS = 3000;
+/** Alarms logged per connection: a phone sends a few at boot; more is a flood, not news. */
+const ALARMS_LOGGED = 10;
 // sccp.md §3.15: 1 = reset (reboot), 2 = restart (re-register).
 const RESET_TYPE: Record<ResetType, number> = { reset: 1, restart: 2 };
 
@@ -59,6 +62,8 @@ const RESET_TYPE: Record<ResetType, number> = { reset: 1, restart: 2 };
 export class SccpSession implements DeviceConnection {
   readonly protocol = 'SCCP' as const;
   readonly address: string;
+  /** The peer's IP address alone: what limits and their log lines count by. */
+  private readonly ip: string;
   lastSeen = 0;
   private state: State = 'awaiting-register';
   private readonly reader = new SccpFrameReader();
@@ -71,6 +76,12 @@ export class SccpSession implements DeviceConnection {
   private corked = false;
   /** Frames that arrived while the registration was being decided; handled in order afterwards. */
   private backlog: SccpFrame[] = [];
+  /** Watched by the register-timeout sweeper until Register arrives. */
+  private readonly registerDeadline: Supervised;
+  private alarms = 0;
+  /** The name the Register gave, before the node accepted it. */
+  private claimedName: string | null = null;
+  private secondRegisterLogged = false;
   private readonly log: Logger;
 
   constructor(
@@ -78,12 +89,18 @@ export class SccpSession implements DeviceConnection {
     private readonly deps: SessionDeps,
   ) {
     const ip = socket.remoteAddress ?? 'unknown';
+    this.ip = ip;
     this.address = ip.includes(':') ? `[${ip}]:${socket.remotePort}` : `${ip}:${socket.remotePort}`;
     this.log = deps.logger.child({ address: this.address });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.log.debug({ err: error }, 'SCCP socket error'));
     socket.on('close', () => this.onClose());
+    this.registerDeadline = {
+      lastSeen: deps.clock().getTime(),
+      expired: () => this.registerTimedOut(),
+    };
+    deps.registerDeadlines.watch(this.registerDeadline);
   }
 
   get deviceName(): string | null {
@@ -105,12 +122,62 @@ export class SccpSession implements DeviceConnection {
     }
     for (const frame of frames) {
       if (this.state === 'registering') {
+        if (this.backlog.length >= this.deps.limits.maxPendingFrames) {
+          this.disconnect(
+            'sccpMaxPendingFrames',
+            `closed the SCCP connection from ${this.address}: it sent more than ${this.deps.limits.maxPendingFrames} messages while its registration was being decided (--sccp-max-pending-frames); a phone waits for RegisterAck`,
+          );
+          return;
+        }
         // Bodies alias the chunk: copy what waits for later.
         this.backlog.push({ ...frame, body: Buffer.from(frame.body) });
-      } else {
+        continue;
+      }
+      try {
         this.handle(frame);
+      } catch (error) {
+        this.failed(error, frame.messageId);
+        return;
       }
     }
+  }
+
+  /**
+   * A message this session could not handle: a bug, not the phone's fault. Only this connection
+   * pays for it (the phone reconnects); the log says what to report.
+   */
+  private failed(error: unknown, messageId?: number): void {
+    this.log.error(
+      {
+        err: error,
+        device: this.deviceName,
+        message: messageId === undefined ? undefined : messageName(messageId),
+      },
+      'closing an SCCP connection after an error handling its message; this is a bug in openucm: please report this log line',
+    );
+    this.state = 'closing';
+    this.socket.destroy();
+  }
+
+  /** Closes the connection at once because it reached `limit`; reported (counted and logged). */
+  private disconnect(limit: LimitName, message: string): void {
+    this.deps.reporter.reached(
+      limit,
+      { address: this.ip, device: this.deviceName ?? this.claimedName ?? undefined },
+      message,
+    );
+    this.state = 'closing';
+    this.backlog = [];
+    this.socket.destroy();
+  }
+
+  /** Nothing but Register may start a session, and only for so long (--sccp-register-timeout-seconds). */
+  private registerTimedOut(): void {
+    if (this.state !== 'awaiting-register') return;
+    this.disconnect(
+      'sccpRegisterTimeoutSeconds',
+      `closed an SCCP connection from ${this.address} that sent no Register within ${this.deps.limits.registerTimeoutSeconds} s (--sccp-register-timeout-seconds)`,
+    );
   }
 
   private handle(frame: SccpFrame): void {
@@ -130,13 +197,18 @@ export class SccpSession implements DeviceConnection {
 
   private onRegister(message: Register): void {
     if (this.state !== 'awaiting-register') {
+      // Once per connection: a phone that repeats itself must not fill the log.
+      if (this.secondRegisterLogged) return;
+      this.secondRegisterLogged = true;
       this.log.warn(
         { device: this.deviceName, name: message.deviceName },
-        'ignoring a second Register on a connection that is already registered',
+        'ignoring a second Register on a connection that is already registered (further ones on this connection are ignored silently)',
       );
       return;
     }
     this.state = 'registering';
+    this.claimedName = message.deviceName;
+    this.deps.registerDeadlines.unwatch(this.registerDeadline);
     this.model = modelOfSccpDeviceType(message.deviceType);
     this.agreedVersion = agreedProtocolVersion(message.protocolVersion);
     this.headerVersion = headerVersionFor(this.agreedVersion);
@@ -148,30 +220,33 @@ export class SccpSession implements DeviceConnection {
       address: this.address,
       activeLoadId: message.loadInfo || undefined,
     };
-    this.deps.registration.register(request, this).then(
-      (result) => {
-        if (this.state !== 'registering') {
-          // The phone hung up while the node decided: an acceptance must not leave it shown registered.
-          if (result.kind === 'accepted') {
-            const { name, protocol, model } = result.device;
-            this.deps.registration.unregistered({ name, protocol, model }, this, this.closeReason);
+    this.deps.registration
+      .register(request, this)
+      .then(
+        (result) => {
+          if (this.state !== 'registering') {
+            // The phone hung up while the node decided: an acceptance must not leave it shown registered.
+            if (result.kind === 'accepted') {
+              const { name, protocol, model } = result.device;
+              this.deps.registration.unregistered({ name, protocol, model }, this, this.closeReason);
+            }
+            return;
           }
-          return;
-        }
-        if (result.kind === 'rejected') {
-          this.reject(result.rejection.phoneText);
-          return;
-        }
-        this.accept(result.device);
-      },
-      (error: unknown) => {
-        this.log.error(
-          { err: error, device: message.deviceName },
-          'registration failed inside the node (database?); the phone was told to retry',
-        );
-        this.reject('Registration failed; retry');
-      },
-    );
+          if (result.kind === 'rejected') {
+            this.reject(result.rejection.phoneText);
+            return;
+          }
+          this.accept(result.device);
+        },
+        (error: unknown) => {
+          this.log.error(
+            { err: error, device: message.deviceName },
+            'registration failed inside the node (database?); the phone was told to retry',
+          );
+          this.reject('Registration failed; retry');
+        },
+      )
+      .catch((error: unknown) => this.failed(error, MessageId.Register));
   }
 
   private accept(device: Device): void {
@@ -204,106 +279,51 @@ export class SccpSession implements DeviceConnection {
     this.backlog = [];
     this.send(MessageId.RegisterReject, encodeRegisterReject({ text }));
     // The phone drops the connection and retries later (sccp.md §5); we close our side after the reject.
-    this.socket.end();
+    this.endThenDestroy();
   }
 
-  /** Answers the station's queries of a registered phone (sccp.md §5, steps 4–13). */
+  /** Closes our side; a peer that does not close its own within the grace period is cut off. */
+  private endThenDestroy(): void {
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Answers a registered phone: its queries, keepalives, Unregister; notes its alarms. */
   private onStationMessage(message: SccpMessage): void {
     const device = this.device as Device;
+    const answer = answerStationQuery(message, {
+      device,
+      model: this.model,
+      agreedVersion: this.agreedVersion,
+      nodeName: this.deps.registration.nodeName,
+      serverPort: this.socket.localPort ?? 2000,
+      serverIpv4: this.localIpv4(),
+      now: this.deps.clock(),
+    });
+    if (answer) {
+      this.send(answer.messageId, answer.body);
+      return;
+    }
     switch (message.type) {
       case 'KeepAlive':
         this.send(MessageId.KeepAliveAck, EMPTY, 0);
-        return;
-      case 'ButtonTemplateReq':
-        this.send(MessageId.ButtonTemplate, encodeButtonTemplate(buttonTemplate(device, this.model)));
-        return;
-      case 'LineStatReq':
-        this.send(MessageId.LineStat, encodeLineStat(lineStatus(device, message.lineNumber)));
-        return;
-      case 'SoftKeyTemplateReq':
-        this.send(MessageId.SoftKeyTemplateRes, encodeSoftKeyTemplateRes(defaultSoftKeyTemplate()));
-        return;
-      case 'SoftKeySetReq':
-        this.send(MessageId.SoftKeySetRes, encodeSoftKeySetRes(defaultSoftKeySets()));
-        return;
-      case 'TimeDateReq':
-        this.send(MessageId.DefineTimeDate, encodeDefineTimeDate(timeDate(this.deps.clock())));
-        return;
-      case 'ConfigStatReq':
-        this.send(
-          MessageId.ConfigStat,
-          encodeConfigStat({
-            deviceName: device.name,
-            stationUserId: 0,
-            stationInstance: 1,
-            userName: device.description.slice(0, 39),
-            serverName: this.deps.registration.nodeName,
-            numberLines: device.lines.length,
-            numberSpeedDials: 0,
-          }),
-        );
-        return;
-      case 'ServerReq':
-        this.send(
-          MessageId.ServerRes,
-          encodeServerRes({
-            servers: [
-              {
-                name: this.deps.registration.nodeName,
-                port: this.socket.localPort ?? 2000,
-                ipAddress: this.localIpv4(),
-              },
-            ],
-            bodySize: this.agreedVersion >= 17 ? 360 : 280,
-          }),
-        );
-        return;
-      case 'SpeedDialStatReq':
-        this.send(
-          MessageId.SpeedDialStat,
-          encodeSpeedDialStat({
-            speedDialNumber: message.speedDialNumber,
-            speedDialDirNumber: '',
-            speedDialDisplayName: '',
-          }),
-        );
-        return;
-      case 'ForwardStatReq':
-        this.send(
-          MessageId.ForwardStat,
-          encodeForwardStat({
-            activeForward: 0,
-            lineNumber: message.lineNumber,
-            forwardAllActive: 0,
-            forwardAllNumber: '',
-            forwardBusyActive: 0,
-            forwardBusyNumber: '',
-            forwardNoAnswerActive: 0,
-            forwardNoAnswerNumber: '',
-            bodySize: this.agreedVersion >= 18 ? 95 : 92,
-          }),
-        );
-        return;
-      case 'FeatureStatReq':
-        this.send(
-          MessageId.FeatureStat,
-          encodeFeatureStat({
-            featureIndex: message.featureIndex,
-            featureId: 0,
-            featureTextLabel: '',
-            featureStatus: 0,
-          }),
-        );
         return;
       case 'Unregister':
         this.closeReason = 'unregister-request';
         this.send(MessageId.UnregisterAck, encodeUnregisterAck({ status: 0 }), 0);
         // chan-sccp closes the connection after UnregisterAck OK (sccp.md §3.4).
         this.state = 'closing';
-        this.socket.end();
+        this.endThenDestroy();
         return;
       case 'Alarm':
-        this.log.info({ device: device.name, severity: message.severity, text: message.text }, 'phone alarm');
+        this.alarms++;
+        if (this.alarms > ALARMS_LOGGED) return;
+        this.log.info(
+          { device: device.name, severity: message.severity, text: message.text },
+          this.alarms === ALARMS_LOGGED
+            ? `phone alarm (the ${ALARMS_LOGGED}th on this connection; further alarms from it are not logged)`
+            : 'phone alarm',
+        );
         return;
       case 'CapabilitiesRes':
       case 'IpPort':
@@ -340,6 +360,14 @@ export class SccpSession implements DeviceConnection {
       });
     }
     this.socket.write(encodeFrame(messageId, body, headerVersion));
+    // What the kernel would not take waits here: a phone that asks but never reads must not grow the node.
+    const queued = this.socket.writableLength;
+    if (queued > this.deps.limits.maxQueuedBytes) {
+      this.disconnect(
+        'sccpMaxQueuedBytes',
+        `disconnected ${this.deviceName ?? 'an SCCP phone'} (${this.address}): ${queued} bytes of answers waited to be sent because it does not read them (--sccp-max-queued-bytes ${this.deps.limits.maxQueuedBytes})`,
+      );
+    }
   }
 
   reset(type: ResetType): void {
@@ -356,9 +384,7 @@ export class SccpSession implements DeviceConnection {
     if (this.state === 'closed') return;
     this.closeReason = reason;
     this.state = 'closing';
-    this.socket.end();
-    // A peer that does not close its side within a few seconds is cut off.
-    setTimeout(() => this.socket.destroy(), 3000).unref();
+    this.endThenDestroy();
   }
 
   /** The keepalive deadline passed (KeepaliveSupervisor). */
@@ -377,6 +403,7 @@ export class SccpSession implements DeviceConnection {
     this.state = 'closed';
     this.backlog = [];
     this.deps.supervisor.unwatch(this);
+    this.deps.registerDeadlines.unwatch(this.registerDeadline);
     if (wasRegistered && this.device) {
       this.deps.registration.unregistered(
         { name: this.device.name, protocol: 'SCCP', model: this.device.model },

@@ -7,6 +7,8 @@ import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
 import type { RegistrationResult } from '../../../services/registration-service.js';
+import type { SccpServerLimits } from '../server.js';
+import type { RefusalCount } from './refusal-tally.js';
 
 /** What a worker is started with (environment variable OPENUCM_SCCP_WORKER, JSON). */
 export interface WorkerSettings {
@@ -17,6 +19,9 @@ export interface WorkerSettings {
   logLevel: string;
   /** 1-based worker number, for logs. */
   index: number;
+  limits: SccpServerLimits;
+  /** Phones this worker holds at most (its share of the node's), and what sets the node's number. */
+  capacity: { phones: number; nodePhones: number; limitedBy: string };
 }
 
 export const WORKER_SETTINGS_ENV = 'OPENUCM_SCCP_WORKER';
@@ -34,13 +39,25 @@ export type WorkerToPrimary =
       reason: UnregistrationReason;
     }
   | { type: 'log'; line: string }
+  /** Clients refused at limits, counted per limit and source: the primary counts them in /metrics and logs them. */
+  | { type: 'refusals'; counts: RefusalCount[] }
+  /** This worker is full (holds its share of the node's phones), or has room again. */
+  | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' };
 
-export type PrimaryToWorker =
+/** What the primary tells a worker's registrar (IpcRegistrar). */
+export type RegistrarToWorker =
   | { type: 'register-result'; id: number; result: RegistrationResult }
   | { type: 'register-failed'; id: number; message: string }
   | { type: 'reset'; conn: number; resetType: ResetType }
-  | { type: 'close'; conn: number; reason: UnregistrationReason }
+  | { type: 'close'; conn: number; reason: UnregistrationReason };
+
+export type PrimaryToWorker =
+  | RegistrarToWorker
+  /** Stop listening while full: another worker has room. */
+  | { type: 'pause' }
+  /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */
+  | { type: 'listen' }
   | { type: 'stop' };
 
 /** What actually crosses the IPC channel: messages of one event-loop turn, in order. */

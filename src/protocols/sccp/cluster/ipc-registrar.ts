@@ -4,7 +4,7 @@ import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection } from '../../../services/live-registry.js';
 import type { RegistrationResult } from '../../../services/registration-service.js';
 import type { SccpRegistrar } from '../registrar.js';
-import type { PrimaryToWorker, WorkerToPrimary } from './ipc-messages.js';
+import type { RegistrarToWorker, WorkerToPrimary } from './ipc-messages.js';
 
 interface Pending {
   resolve(result: RegistrationResult): void;
@@ -60,7 +60,7 @@ export class IpcRegistrar implements SccpRegistrar {
   }
 
   /** Handles a message of the primary. */
-  receive(message: PrimaryToWorker): void {
+  receive(message: RegistrarToWorker): void {
     switch (message.type) {
       case 'register-result': {
         const p = this.pending.get(message.id);
@@ -83,8 +83,6 @@ export class IpcRegistrar implements SccpRegistrar {
         return;
       case 'close':
         this.connections.get(message.conn)?.close(message.reason);
-        return;
-      case 'stop':
         return;
     }
   }

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
+import net from 'node:net';
 import type { Logger } from 'pino';
 import { phoneModel } from '../../../core/phone-models.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
@@ -16,15 +17,22 @@ import type {
 } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 import { entryScript } from '../../../runtime/entry-script.js';
+import type { LimitReporter } from '../../../services/limit-log.js';
+import type { SccpCapacity } from '../capacity-plan.js';
+import type { SccpServerLimits } from '../server.js';
 
 export interface SccpClusterOptions {
   host: string;
   port: number;
   keepaliveSeconds: number;
-  workers: number;
   registration: SccpRegistrar;
   logger: Logger;
   logLevel: string;
+  limits: SccpServerLimits;
+  /** The workers, and the phones each holds at most. */
+  capacity: SccpCapacity;
+  /** The node's LimitLog: the workers' refusals are counted and logged here. */
+  reporter: LimitReporter;
 }
 
 /** A phone's connection held by a worker process, as the primary's services act on it. */
@@ -55,6 +63,9 @@ interface WorkerState {
   index: number;
   connections: Map<number, { connection: WorkerConnection; device?: { name: string; model: string } }>;
   stopped: Promise<void>;
+  /** Holds its share of the node's phones (it said so; it says again when it has room). */
+  full: boolean;
+  phones: number;
 }
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -68,6 +79,8 @@ const STOP_TIMEOUT_MS = 15_000;
 export class SccpCluster {
   private readonly workers = new Map<number, WorkerState>();
   private stopping = false;
+  private nodeFull = false;
+  private listenPort = 0;
   private port = 0;
   private readonly log: Logger;
 
@@ -84,12 +97,14 @@ export class SccpCluster {
     // The kernel's spread is less even, so each worker also caps its connections (worker-main.ts).
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec, execArgv, args: [] });
-    // Every worker asks for the configured port, even 0: the cluster module shares one listening
-    // socket per (address, port) request, so port 0 gives all of them the same picked port.
+    // The cluster module shares one listening socket per (address, port) request. Port 0 is
+    // resolved here: a worker that stopped listening while full asks again for the same port, and
+    // if all had stopped, port 0 would get a new one.
+    this.listenPort = this.options.port || (await freePort(this.options.host));
     const ports = [];
-    for (let i = 1; i <= this.options.workers; i++) ports.push(this.fork(i));
+    for (let i = 1; i <= this.options.capacity.workers; i++) ports.push(this.fork(i));
     this.port = (await Promise.all(ports))[0];
-    this.log.info({ workers: this.options.workers, port: this.port }, 'SCCP workers listening');
+    this.log.info({ workers: this.options.capacity.workers, port: this.port }, 'SCCP workers listening');
     return this.port;
   }
 
@@ -100,11 +115,17 @@ export class SccpCluster {
   private fork(index: number): Promise<number> {
     const settings: WorkerSettings = {
       host: this.options.host,
-      port: this.options.port,
+      port: this.listenPort,
       keepaliveSeconds: this.options.keepaliveSeconds,
       nodeName: this.options.registration.nodeName,
       logLevel: this.options.logLevel,
       index,
+      limits: this.options.limits,
+      capacity: {
+        phones: this.options.capacity.perProcess,
+        nodePhones: this.options.capacity.nodeCapacity,
+        limitedBy: this.options.capacity.limitedBy,
+      },
     };
     const worker = cluster.fork({ [WORKER_SETTINGS_ENV]: JSON.stringify(settings) });
     let stoppedResolve: () => void = () => undefined;
@@ -116,6 +137,8 @@ export class SccpCluster {
       index,
       connections: new Map(),
       stopped: new Promise((resolve) => (stoppedResolve = resolve)),
+      full: false,
+      phones: 0,
     };
     this.workers.set(worker.id, state);
     return new Promise((resolve, reject) => {
@@ -136,6 +159,7 @@ export class SccpCluster {
         stoppedResolve();
         this.workers.delete(worker.id);
         this.dropConnections(state, this.stopping ? 'node-shutdown' : 'connection-closed');
+        if (!this.stopping) this.balance();
         if (!listening) {
           reject(new Error(`SCCP worker ${index} exited before listening (code ${code ?? signal})`));
           return;
@@ -167,8 +191,40 @@ export class SccpCluster {
       case 'log':
         this.relayLog(message.line);
         return;
+      case 'refusals':
+        // Each counts in /metrics; LimitLog writes at most a line per limit and source anyway.
+        for (const { limit, context, message: text, count } of message.counts)
+          for (let i = 0; i < count; i++) this.options.reporter.reached(limit, context, text);
+        return;
+      case 'capacity':
+        state.full = message.full;
+        state.phones = message.phones;
+        this.balance();
+        return;
       default:
         return;
+    }
+  }
+
+  /**
+   * A full worker stops listening (by itself) while another still has room, so that the kernel
+   * hands new phones to that one; once every worker is full they all listen, refuse and report,
+   * so that each refusal is logged and counted instead of vanishing in the kernel as a reset.
+   */
+  private balance(): void {
+    const states = [...this.workers.values()];
+    const room = states.some((s) => !s.full);
+    for (const s of states) if (s.full) s.outbox.post({ type: room ? 'pause' : 'listen' });
+    if (!room && !this.nodeFull) {
+      this.nodeFull = true;
+      const phones = states.reduce((sum, s) => sum + s.phones, 0);
+      this.log.warn(
+        { phones },
+        `not accepting more SCCP connections: this node holds ${phones} phones, its limit (${this.options.capacity.limitedBy}); new phones are refused until some leave`,
+      );
+    } else if (room && this.nodeFull) {
+      this.nodeFull = false;
+      this.log.info('accepting SCCP connections again');
     }
   }
 
@@ -240,4 +296,17 @@ export class SccpCluster {
       else s.worker.kill();
     }
   }
+}
+
+/** A port free on `host` now, for the workers to share (port 0 asked for). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0 }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -9,6 +9,7 @@ import { installProcessGuard } from '../../../runtime/process-guard.js';
 import { SccpServer } from '../server.js';
 import { IpcRegistrar } from './ipc-registrar.js';
 import { IpcBatch } from './ipc-batch.js';
+import { RefusalTally } from './refusal-tally.js';
 import type { IpcEnvelope, PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 
@@ -27,8 +28,8 @@ const logger = pino(
 );
 installProcessGuard(logger);
 const registrar = new IpcRegistrar(settings.nodeName, send);
-// A socket per phone: stay clear of a 20,000 open-file limit (logs, IPC and the database need a few too).
-const MAX_CONNECTIONS = 18_000;
+const { capacity } = settings;
+const refusals = new RefusalTally((counts) => send({ type: 'refusals', counts }));
 const server = new SccpServer({
   host: settings.host,
   port: settings.port,
@@ -36,7 +37,15 @@ const server = new SccpServer({
   registration: registrar,
   logger: logger.child({ component: 'sccp' }),
   clock: () => new Date(),
-  maxConnections: MAX_CONNECTIONS,
+  limits: settings.limits,
+  // Refusals are counted and logged by the primary: its /metrics and its log are the node's.
+  reporter: refusals,
+  capacity: {
+    phones: capacity.phones,
+    holder: `SCCP worker ${settings.index} of this node`,
+    limitedBy: `its share of the node's ${capacity.nodePhones} phones; ${capacity.limitedBy}`,
+  },
+  onCapacity: (full, phones) => send({ type: 'capacity', full, phones }),
 });
 
 let stopping = false;
@@ -44,6 +53,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await server.stop();
+  refusals.flush();
   send({ type: 'stopped' });
   outbox.flush();
   // The primary disconnects the channel once it has read everything; then this process exits.
@@ -52,6 +62,8 @@ async function stop(): Promise<void> {
 process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
   for (const message of envelope.batch) {
     if (message.type === 'stop') void stop();
+    else if (message.type === 'pause') server.pause();
+    else if (message.type === 'listen') server.listenAgain();
     else registrar.receive(message);
   }
 });
