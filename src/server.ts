@@ -398,7 +398,10 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     started.push({ stop: () => bulkJobs.stop() });
     backups.start();
     started.push({ stop: () => backups.stop() });
-    logger.info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
+    // Scripts find the ports in this line (DESIGN: contracts): written whatever --log-level says.
+    logger
+      .child({}, { level: 'info' })
+      .info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
 
     let stopping: Promise<void> | null = null;
     const stop = () => {
@@ -441,11 +444,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
  * HTTP requests, provisioning, the database and logs. SCCP in this process gets what is left.
  */
 function filesOfOtherListeners(config: Config): number {
+  // Each listener at its cap: a socket per connection; a TFTP transfer and a provisioning HTTP
+  // download also hold the file they send. Their sum must fit beside the phones (README: Security
+  // and limits), so that no listener's flood can starve another of file descriptors.
   return (
     config.sipMaxTcpConnections +
     config.sipMaxWebSocketConnections +
     2 * config.tftpMaxTransfers +
-    config.httpMaxEventStreams +
+    config.httpMaxConnections +
+    2 * config.provisioningHttpMaxConnections +
     1000
   );
 }

@@ -9,7 +9,7 @@ export const sipLimits = {
     help: 'seconds a new SIP TCP or WebSocket connection has to send a first complete request before it is closed',
   },
   sipMaxTcpConnections: {
-    default: 10_000,
+    default: 8000,
     min: 1,
     max: 1_000_000,
     help: 'SIP TCP connections held at once in all',

@@ -3,7 +3,7 @@ import type { LimitSpec } from './limit.js';
 /** Limits of provisioning: TFTP (UDP 69), HTTP (TCP 6970) and the files both serve. */
 export const provisioningLimits = {
   tftpMaxTransfers: {
-    default: 2000,
+    default: 1000,
     min: 1,
     max: 100_000,
     help: 'TFTP transfers in progress at once in all; a request over it is answered "Server busy" (error 0)',

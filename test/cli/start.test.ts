@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
+import { startChildNode } from '../support/child-node.js';
 import { apiClient } from '../support/node.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,6 +24,12 @@ it('openucm start logs the actual ports, serves phones and the API, and stops cl
       '--http-port',
       '0',
       '--sccp-port',
+      '0',
+      '--sip-port',
+      '0',
+      '--tftp-port',
+      '0',
+      '--provisioning-http-port',
       '0',
       '--data-dir',
       dataDir,
@@ -77,4 +84,17 @@ it('refuses a bad flag value with a message naming the flag', async () => {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   expect(code).toBe(2);
   expect(stderr).toContain('--http-port / OPENUCM_HTTP_PORT');
+});
+
+it('writes the "listening" line with the ports whatever --log-level says', async () => {
+  const node = await startChildNode(['--log-level', 'warn', '--sccp-workers', '0']);
+  try {
+    expect(node.ports.sip).toBeGreaterThan(0);
+    const listening = node.logs.filter((l) => l.msg === 'listening');
+    expect(listening).toHaveLength(1);
+    // Nothing else below warn was written.
+    expect(node.logs.filter((l) => l.msg !== 'listening').every((l) => (l.level as number) >= 40)).toBe(true);
+  } finally {
+    await node.stop();
+  }
 });

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
-import type { ChildNode } from './helpers/child-node.js';
-import { startChildNode } from './helpers/child-node.js';
+import type { ChildNode } from '../support/child-node.js';
+import { startChildNode } from '../support/child-node.js';
 
 /** An OPTIONS whose Via (echoed in the 200) makes each answer about 60 KB. */
 function bigOptions(n: number, transport: string): string {

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../support/node.js';
-import type { ChildNode } from './helpers/child-node.js';
-import { startChildNode } from './helpers/child-node.js';
+import type { ChildNode } from '../support/child-node.js';
+import { startChildNode } from '../support/child-node.js';
 import { UdpPeer, options, register } from './helpers/raw-client.js';
 
 let node: ChildNode;

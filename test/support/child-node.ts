@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { apiClient } from '../../support/node.js';
-import type { Api } from '../../support/node.js';
+import { apiClient } from './node.js';
+import type { Api } from './node.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'child-node-secret';
 
 export interface ChildNode {
