@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { flagOf, limitShape } from './limits/index.js';
+import { parseDigestAlgorithms } from './protocols/sip/auth/digest-policy.js';
 import { parseOriginList } from './protocols/sip/transport/websocket-origins.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -35,6 +36,18 @@ export const configSchema = z.object({
     .transform((value, ctx) => {
       try {
         return parseOriginList(value);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Digest algorithms offered to SIP phones that are not Cisco's, most preferred first (comma-separated). */
+  sipDigestAlgorithms: z
+    .union([z.string(), z.array(z.string())])
+    .default('MD5')
+    .transform((value, ctx) => {
+      try {
+        return parseDigestAlgorithms(value);
       } catch (error) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
         return z.NEVER;

@@ -34,6 +34,11 @@ const FLAGS: [keyof Config, string, string][] = [
     '--sip-web-socket-origins <origins>',
     "comma-separated origins (https://host[:port]) whose web pages may open SIP over WebSocket at /sip besides the node's own; * for any",
   ],
+  [
+    'sipDigestAlgorithms',
+    '--sip-digest-algorithms <list>',
+    "digest algorithms offered to SIP phones that are not Cisco's, most preferred first: MD5 (default) or SHA-256,MD5 (RFC 8760)",
+  ],
   // Limits: one flag each, named after the setting (README: Security and limits).
   ...Object.entries(LIMITS).map(([key, spec]): [keyof Config, string, string] => [
     key as keyof Config,

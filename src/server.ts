@@ -167,6 +167,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       reporter: limits,
       authThrottle,
       webSocketOrigins: config.sipWebSocketOrigins,
+      digestAlgorithms: config.sipDigestAlgorithms,
     });
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,

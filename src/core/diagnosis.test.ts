@@ -65,6 +65,7 @@ describe('every rejection reason has its diagnosis', () => {
     'unsupported-model': {},
     'sip-identity-unknown': {},
     'sip-authentication-failed': {},
+    'sip-digest-invalid': {},
   };
   it.each(REJECTION_REASONS)('%s', (reason) => {
     const d = diagnose(facts({ ...situations[reason], events: [rejectedEvent(reason)] }));

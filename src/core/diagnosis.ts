@@ -75,6 +75,7 @@ export const REJECTION_CHECK: Record<RejectionReason, CheckId> = {
   'device-protocol-mismatch': 'protocol',
   'sip-identity-unknown': 'device',
   'sip-authentication-failed': 'credentials',
+  'sip-digest-invalid': 'credentials',
 };
 
 // SCCP keepalives and SIP refreshes that stopped arriving.

@@ -9,7 +9,8 @@ export type RejectionReason =
   | 'unsupported-model'
   | 'invalid-device-name'
   | 'sip-identity-unknown'
-  | 'sip-authentication-failed';
+  | 'sip-authentication-failed'
+  | 'sip-digest-invalid';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -38,6 +39,10 @@ export interface RejectionContext {
   announcedModel?: string;
   /** SIP digest user name (or AOR user part) the phone registered with. */
   username?: string;
+  /** What exactly was wrong (a digest check), for the message. */
+  detail?: string;
+  /** Address the refused request came from. */
+  address?: string;
 }
 
 function other(p: DeviceProtocol): DeviceProtocol {
@@ -112,10 +117,22 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
     sip: { status: 404, phrase: 'Not Found (unknown SIP user)' },
   }),
   'sip-authentication-failed': (c) => ({
-    message: `${c.deviceName} failed SIP digest authentication as user "${c.username ?? '?'}" (wrong password or user name)`,
+    message: `${c.deviceName} failed SIP digest authentication as user "${c.username ?? '?'}" (${c.detail ?? 'wrong password or user name'})`,
     remedy: `Set the SIP password on the phone to the one configured for ${c.deviceName}, or change its SIP credentials`,
     phoneText: 'Authentication failed',
     sip: { status: 403, phrase: 'Forbidden (authentication failed)' },
+  }),
+  // RFC 7616 §3.4.6: a "uri" that is not the Request-Line's resource: "the server SHOULD return a 400 Bad Request".
+  'sip-digest-invalid': (c) => ({
+    message:
+      `a REGISTER for ${c.deviceName}${c.address ? ` from ${c.address}` : ''} carried digest credentials that do not ` +
+      `answer openucm's challenge for that request: ${c.detail ?? 'unusable credentials'}`,
+    remedy:
+      `If this is ${c.deviceName} itself, its SIP software answers challenges in a way openucm refuses (RFC 7616 ` +
+      'requires qop=auth and the Request-URI as digest uri): update its firmware. If it is not, someone replayed or ' +
+      `forged a REGISTER for ${c.deviceName}`,
+    phoneText: 'Bad digest response',
+    sip: { status: 400, phrase: 'Bad Request (digest response does not fit the request)' },
   }),
 };
 

@@ -8,6 +8,7 @@ import { systemClock } from '../../services/clock.js';
 import type { LiveEvents } from '../../services/live-events.js';
 import type { ResetType } from '../../services/live-registry.js';
 import type { StatusWriter } from '../../services/status-writer.js';
+import type { OfferableAlgorithm } from './auth/digest-policy.js';
 import { DigestPolicy } from './auth/digest-policy.js';
 import type { DeviceEntry } from './registrar/binding-store.js';
 import type { CredentialLookup } from './registrar/credentials.js';
@@ -52,6 +53,8 @@ export interface SipServerOptions {
   /** warn-agent of Warning headers (default: the advertised address, else the node name). */
   warnAgent?: string;
   realm?: string;
+  /** Digest algorithms offered to phones that are not Cisco's, most preferred first (default MD5). */
+  digestAlgorithms?: readonly OfferableAlgorithm[];
   policy?: ExpiresPolicy;
   timers?: SipTimers;
   /** The SIP limits (README: Security and limits); the defaults for those not given. */
@@ -107,7 +110,7 @@ export class SipServer {
         ),
     });
     this.clients = new ClientTransactionTable({ timers: options.timers });
-    this.digest = new DigestPolicy({ realm: options.realm, now });
+    this.digest = new DigestPolicy({ realm: options.realm, now, algorithms: options.digestAlgorithms });
     this.registrar = new Registrar({
       registration: options.registration,
       credentials: options.credentials,
@@ -140,7 +143,13 @@ export class SipServer {
       ...this.connectionOptions(),
       nextConnectionId: () => ++this.connections,
     });
+    // A device changed here (its SIP credentials among others): its next REGISTER reads them again.
+    options.live.on('configuration-changed', this.onConfigurationChanged);
   }
+
+  private readonly onConfigurationChanged = (change: { what: string; name: string }): void => {
+    if (change.what === 'device') this.registrar.credentialsChanged(change.name);
+  };
 
   /** What TCP and WebSocket connections share: the core, the caps, the timeouts, the queue limit. */
   private connectionOptions() {
@@ -283,6 +292,7 @@ export class SipServer {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
+    this.options.live.off('configuration-changed', this.onConfigurationChanged);
     this.registrar.shutdown();
     this.ws.stop();
     this.clients.dispose();
