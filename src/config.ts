@@ -16,6 +16,8 @@ export const configSchema = z.object({
   tftpPort: port.default(69),
   provisioningHttpPort: port.default(6970),
   dataDir: z.string().min(1).default('./data'),
+  /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
+  secretKeyFile: z.string().min(1).optional(),
   /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
   databaseUrl: z.string().url().optional(),
   nodeName: z

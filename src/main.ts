@@ -24,6 +24,11 @@ const FLAGS: [keyof Config, string, string][] = [
   ['provisioningHttpPort', '--provisioning-http-port <port>', 'HTTP provisioning port (default 6970)'],
   ['dataDir', '--data-dir <dir>', 'directory for the SQLite database and firmware loads (default ./data)'],
   ['databaseUrl', '--database-url <url>', 'postgres://… to use PostgreSQL (cluster store) instead of SQLite'],
+  [
+    'secretKeyFile',
+    '--secret-key-file <file>',
+    'the node secret key sealing SIP passwords (default secret.key in the data directory; created on first start); every node sharing a database needs the same file',
+  ],
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],

@@ -29,6 +29,9 @@ import { LiveRegistry } from './services/live-registry.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
+import { SecretBox } from './services/secret-box.js';
+import { loadSecretKey, SECRET_KEY_FILE_NAME } from './services/secret-key-file.js';
+import { SipCredentialService } from './services/sip-credentials.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -92,6 +95,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     if (stale > 0)
       logger.info({ devices: stale }, 'marked phones left registered by the previous run as unregistered');
 
+    // The key that seals SIP passwords lives in a file, never in the database.
+    const secretKey = await loadSecretKey(
+      config.secretKeyFile ?? path.join(config.dataDir, SECRET_KEY_FILE_NAME),
+      logger,
+    );
     const live = new LiveEvents();
     const limits = new LimitLog(logger.child({ component: 'limits' }), () => clock().getTime());
     // One count of failed authentications per source address, whichever door (HTTP or SIP digest).
@@ -123,6 +131,17 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'configuration' }),
     });
 
+    const sipCredentials = new SipCredentialService({
+      store,
+      box: new SecretBox(secretKey.key),
+      keyPath: secretKey.path,
+      clock,
+      live,
+      registry,
+      logger: logger.child({ component: 'sip-credentials' }),
+    });
+    await sipCredentials.checkKey();
+
     const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'));
     const provisioningLog = new ProvisioningLog();
     const provisioning = new ProvisioningService({
@@ -132,6 +151,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       log: provisioningLog,
       clock,
       logger: logger.child({ component: 'provisioning' }),
+      credentials: sipCredentials,
     });
 
     const bulkJobs = new BulkJobService({
@@ -171,6 +191,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,
+      sipCredentials,
       bulkJobs,
       store,
       configuration,

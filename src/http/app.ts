@@ -47,6 +47,8 @@ import { firmwareLoadRoutes } from './routes/firmware-loads.js';
 import { diagnosisRoutes } from './routes/diagnosis.js';
 import { phoneCsvRoutes } from './routes/phone-csv.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
+import { sipCredentialRoutes } from './routes/sip-credentials.js';
+import type { SipCredentialService } from '../services/sip-credentials.js';
 import type { BulkJobService } from '../services/bulk/bulk-job-service.js';
 import type { PhoneCsv } from '../services/phone-csv.js';
 import type { DiagnosisService } from '../services/diagnosis-service.js';
@@ -76,6 +78,8 @@ export interface HttpDeps {
   bulkJobs?: BulkJobService;
   /** SIP over WebSocket (RFC 7118) at /sip: the SIP server's acceptor. */
   sipWebSocket?: SipWebSocketAcceptor;
+  /** Device > Phone > SIP credentials. */
+  sipCredentials: SipCredentialService;
 }
 
 /** Maps any error a route raises to the API's one error shape. */
@@ -233,6 +237,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(enterpriseParameterRoutes(deps.configuration));
         await secured.register(nodeRoutes(deps.configuration, deps.store));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
+        await secured.register(sipCredentialRoutes(deps.sipCredentials));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
         await secured.register(

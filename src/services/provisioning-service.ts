@@ -23,6 +23,7 @@ import type { TftpFile, TftpFileSource, TftpPeer } from '../protocols/tftp/file-
 import type { Clock } from './clock.js';
 import type { FirmwareLoadStore } from './firmware-loads.js';
 import type { ProvisioningLog } from './provisioning-log.js';
+import type { ConfigFileCredentials } from './sip-credentials.js';
 
 /** Registration period SIP phones are configured with (CUCM's SIP profile default, sip-cisco.md §1.3). */
 export const SIP_REGISTER_EXPIRES = 3600;
@@ -39,6 +40,8 @@ export interface ProvisioningDeps {
   log: ProvisioningLog;
   clock: Clock;
   logger: Logger;
+  /** The digest user and password a SIP device's configuration files carry (SipCredentialService). */
+  credentials: { forConfigFile(deviceName: string): Promise<ConfigFileCredentials | null> };
 }
 
 /**
@@ -144,13 +147,18 @@ export class ProvisioningService implements TftpFileSource {
   private async deviceConfig(mac: string): Promise<RenderedFile | null> {
     const device = await this.deps.store.devices.find(`SEP${mac}`);
     if (!device) return null;
-    const [callManagers, defaults] = await Promise.all([this.callManagers(), this.defaults()]);
+    const [callManagers, defaults, credentials] = await Promise.all([
+      this.callManagers(),
+      this.defaults(),
+      device.protocol === 'SIP' ? this.deps.credentials.forConfigFile(device.name) : null,
+    ]);
     const loadId = loadForDevice(device, defaults);
     const devicePool =
       defaults.find((d) => d.model === device.model && d.protocol === device.protocol)?.devicePool ??
       'Default';
+    // New credentials are a new configuration: the stamp changes with them (the hash shows nothing of them).
     const stamp = createHash('sha1')
-      .update(JSON.stringify({ device, callManagers, loadId, devicePool }))
+      .update(JSON.stringify({ device, callManagers, loadId, devicePool, credentials }))
       .digest('hex')
       .slice(0, 16);
     return xml(
@@ -160,7 +168,7 @@ export class ProvisioningService implements TftpFileSource {
         loadId,
         devicePool,
         sipRegisterExpires: SIP_REGISTER_EXPIRES,
-        credentials: await this.credentialsOf(device.name),
+        credentials,
         versionStamp: stamp,
       }),
     );
@@ -203,15 +211,9 @@ export class ProvisioningService implements TftpFileSource {
         lines: device?.lines ?? [],
         proxyAddress: proxy.address,
         proxyPort: proxy.port,
-        credentials: await this.credentialsOf(deviceName),
+        credentials: device ? await this.deps.credentials.forConfigFile(deviceName) : null,
       }),
     );
-  }
-
-  /** The digest user of a device (HA1 only is stored, so the password is set on the phone by hand). */
-  private async credentialsOf(deviceName: string): Promise<{ authName: string } | null> {
-    const credential = await this.deps.store.credentials.byDevice(deviceName);
-    return credential ? { authName: credential.username } : null;
   }
 }
 

@@ -7,6 +7,7 @@ import { sipCredentials } from './0002-sip-credentials.js';
 import { provisioning } from './0003-provisioning.js';
 import { admin } from './0004-admin.js';
 import { bulkJobs } from './0005-bulk-jobs.js';
+import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0003-provisioning': provisioning,
   '0004-admin': admin,
   '0005-bulk-jobs': bulkJobs,
+  '0008-sip-credential-secrets': sipCredentialSecrets,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

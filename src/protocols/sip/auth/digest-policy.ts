@@ -4,19 +4,15 @@
  * (`stale=true`) and replay refusal.
  */
 import type { DigestAlgorithm, DigestCredentials } from '../digest.js';
-import {
-  computeHa1,
-  formatDigestChallenge,
-  parseDigestCredentials,
-  verifyDigestCredentials,
-} from '../digest.js';
+import { SIP_DIGEST_REALM } from '../../../core/sip-credential.js';
+import { formatDigestChallenge, parseDigestCredentials, verifyDigestCredentials } from '../digest.js';
 import type { SipRequest } from '../message.js';
 import type { StoredCredential } from '../registrar/credentials.js';
 import { parseSipUri, sipUriEquals } from '../uri.js';
 import { NonceManager } from './nonces.js';
 
-/** sip-cisco.md §2: CUCM's default digest realm, as phones provisioned for CUCM expect it. */
-export const DEFAULT_REALM = 'ccmsipline';
+/** The realm challenges name unless told otherwise. */
+export const DEFAULT_REALM = SIP_DIGEST_REALM;
 
 /** The algorithms a challenge may offer: those whose HA1 the store keeps (credential-repository). */
 export const OFFERABLE_ALGORITHMS = ['MD5', 'SHA-256'] as const;
@@ -180,16 +176,4 @@ export class DigestPolicy {
   prune(): void {
     this.nonces.prune();
   }
-}
-
-/** The HA1 values to store for `username` / `password` in `realm`. */
-export function credentialHashes(
-  username: string,
-  realm: string,
-  password: string,
-): { ha1Md5: string; ha1Sha256: string } {
-  return {
-    ha1Md5: computeHa1('MD5', username, realm, password),
-    ha1Sha256: computeHa1('SHA-256', username, realm, password),
-  };
 }

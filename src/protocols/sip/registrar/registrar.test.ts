@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { rejection } from '../../../core/rejection.js';
-import { credentialHashes } from '../auth/digest-policy.js';
+import { credentialHashes } from '../../../core/sip-credential.js';
 import type { RegistrarReply } from './replies.js';
 import { RegistrarHarness, authorizationHeader, headerValues, registerText } from './registrar-harness.js';
 
