@@ -76,6 +76,7 @@ export const REJECTION_CHECK: Record<RejectionReason, CheckId> = {
   'sip-identity-unknown': 'device',
   'sip-authentication-failed': 'credentials',
   'sip-digest-invalid': 'credentials',
+  'sip-credentials-required': 'credentials',
 };
 
 // SCCP keepalives and SIP refreshes that stopped arriving.

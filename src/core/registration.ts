@@ -3,7 +3,7 @@ import { deviceNameProblem } from './device.js';
 import type { EnterpriseParameters } from './enterprise-parameters.js';
 import type { CallManagerNode } from './node.js';
 import type { PhoneModel } from './phone-models.js';
-import type { Rejection } from './rejection.js';
+import type { Rejection, RejectionContext } from './rejection.js';
 import { rejection } from './rejection.js';
 
 /** A phone asking to register, as a protocol adapter describes it. */
@@ -57,6 +57,8 @@ export function decideRegistration(
         rejection: rejection('device-protocol-mismatch', { ...context, configuredProtocol: device.protocol }),
       };
     }
+    const unproved = credentialsRefusal(request, known.parameters, context);
+    if (unproved) return { kind: 'reject', rejection: unproved };
     return { kind: 'accept', device };
   }
   if (!known.node.autoRegistration.enabled) {
@@ -75,7 +77,24 @@ export function decideRegistration(
   if (!request.model || !request.model.protocols.includes(request.protocol)) {
     return { kind: 'reject', rejection: rejection('unsupported-model', context) };
   }
+  const unproved = credentialsRefusal(request, known.parameters, context);
+  if (unproved) return { kind: 'reject', rejection: unproved };
   return { kind: 'auto-register', model: request.model };
+}
+
+/**
+ * The refusal of a SIP device that did not prove its identity while the Enterprise Parameter SIP
+ * Devices Without Credentials is `refused`, or null. A SIP request is authenticated exactly when
+ * the device has credentials (the registrar checks them before asking), so an unproved one has none.
+ */
+function credentialsRefusal(
+  request: RegistrationRequest,
+  parameters: EnterpriseParameters,
+  context: RejectionContext,
+): Rejection | null {
+  if (request.protocol !== 'SIP' || request.authenticated === true) return null;
+  if (parameters.sipDevicesWithoutCredentials !== 'refused') return null;
+  return rejection('sip-credentials-required', context);
 }
 
 /** The device auto-registration creates: `SEP<MAC>`, description `Auto <DN>`, the DN on line 1. */

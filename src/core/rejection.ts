@@ -10,7 +10,8 @@ export type RejectionReason =
   | 'invalid-device-name'
   | 'sip-identity-unknown'
   | 'sip-authentication-failed'
-  | 'sip-digest-invalid';
+  | 'sip-digest-invalid'
+  | 'sip-credentials-required';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -133,6 +134,17 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
       `forged a REGISTER for ${c.deviceName}`,
     phoneText: 'Bad digest response',
     sip: { status: 400, phrase: 'Bad Request (digest response does not fit the request)' },
+  }),
+  'sip-credentials-required': (c) => ({
+    message:
+      `${c.deviceName} tried to register over SIP without digest credentials, and SIP devices without ` +
+      'credentials are refused (Enterprise Parameter SIP Devices Without Credentials)',
+    remedy:
+      `Give ${c.deviceName} SIP credentials (Device > Phone > SIP Credentials; add the phone there first if it is not ` +
+      'configured) and Reset it so that it loads them, or allow SIP devices without credentials under System > ' +
+      'Enterprise Parameters (applies to the next registration, no restart)',
+    phoneText: 'SIP credentials required',
+    sip: { status: 403, phrase: 'Forbidden (SIP credentials required)' },
   }),
 };
 

@@ -84,6 +84,13 @@ export const dashboardSchema = z
     ),
     warningDays: z.number(),
     lastRejections: z.array(registrationEventSchema),
+    sipWithoutCredentials: z
+      .object({
+        allowed: z.boolean().describe('Enterprise Parameter SIP Devices Without Credentials is "allowed"'),
+        devices: z.number().describe('SIP devices that have no digest credentials'),
+        warning: z.string().nullable(),
+      })
+      .describe('SIP devices that register without a password'),
   })
   .meta({ id: 'Dashboard' });
 

@@ -36,6 +36,14 @@ export interface Dashboard {
   autoRegistration: AutoRegistrationState[];
   warningDays: number;
   lastRejections: StoredRegistrationEvent[];
+  sipWithoutCredentials: SipWithoutCredentials;
+}
+
+/** SIP devices that register without a password, and the warning while the parameter allows it. */
+export interface SipWithoutCredentials {
+  allowed: boolean;
+  devices: number;
+  warning: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -62,13 +70,15 @@ export class DashboardService {
     const now = clock();
     const hourAgo = new Date(now.getTime() - 59 * 60_000);
     const firstMinute = hourAgo.toISOString().slice(0, 16);
-    const [states, perMinute, nodes, { autoRegistrationWarningDays }, lastRejections] = await Promise.all([
-      store.statistics.devicesByState(),
-      store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
-      configuration.listNodes(),
-      settings.get(),
-      store.events.list({ outcome: 'rejected', limit: 10 }),
-    ]);
+    const [states, perMinute, nodes, { autoRegistrationWarningDays }, lastRejections, sipWithoutCredentials] =
+      await Promise.all([
+        store.statistics.devicesByState(),
+        store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
+        configuration.listNodes(),
+        settings.get(),
+        store.events.list({ outcome: 'rejected', limit: 10 }),
+        this.sipWithoutCredentials(),
+      ]);
     const protocols = new Map<string, StatusCounts>([
       ['SCCP', emptyCounts()],
       ['SIP', emptyCounts()],
@@ -129,6 +139,29 @@ export class DashboardService {
       autoRegistration,
       warningDays: autoRegistrationWarningDays,
       lastRejections,
+      sipWithoutCredentials,
     };
+  }
+
+  private async sipWithoutCredentials(): Promise<SipWithoutCredentials> {
+    const { store } = this.deps;
+    const [{ sipDevicesWithoutCredentials }, devices] = await Promise.all([
+      store.parameters.get(),
+      store.credentials.countSipDevicesWithout(),
+    ]);
+    const allowed = sipDevicesWithoutCredentials !== 'refused';
+    const refuse = 'refuse SIP devices without credentials (System > Enterprise Parameters)';
+    let warning: string | null = null;
+    if (allowed && devices > 0) {
+      warning =
+        `${devices} SIP device${devices === 1 ? '' : 's'} register${devices === 1 ? 's' : ''} without a password: ` +
+        'anyone on the network who knows its device name or DN can register in its place. Give them SIP ' +
+        `credentials (Device > Phone > SIP Credentials, or a CSV import), then ${refuse}.`;
+    } else if (allowed) {
+      warning =
+        'No SIP device registers without a password now, but SIP devices without credentials are allowed: one ' +
+        `added or auto-registered without credentials would. To prevent it, ${refuse}.`;
+    }
+    return { allowed, devices, warning };
   }
 }

@@ -69,6 +69,7 @@ export interface FreeDns {
 
 export interface EnterpriseParameters {
   autoRegistrationPhoneProtocol: Protocol;
+  sipDevicesWithoutCredentials: 'allowed' | 'refused';
 }
 
 export interface AdminSettings {
@@ -121,6 +122,7 @@ export interface Dashboard {
   }[];
   warningDays: number;
   lastRejections: RegistrationEvent[];
+  sipWithoutCredentials: { allowed: boolean; devices: number; warning: string | null };
 }
 
 export interface AuditEntry {
