@@ -199,7 +199,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       provisioning,
       loads,
       diagnosis: new DiagnosisService(store, provisioningLog, loads, statusWriter),
-      phoneCsv: new PhoneCsv(store, allocator, clock, logger.child({ component: 'csv' })),
+      phoneCsv: new PhoneCsv(store, allocator, clock, logger.child({ component: 'csv' }), sipCredentials),
       nodeName: config.nodeName,
       logger,
       version: VERSION,

@@ -106,7 +106,11 @@ export class SipCredentialService {
       if (isUniqueViolation(error)) throw new ConflictError(await this.userTaken(username, deviceName));
       throw error;
     }
-    this.changed(deviceName, `SIP credentials of ${deviceName} set (digest user ${username})`);
+    this.deps.logger.info(
+      { device: deviceName },
+      `SIP credentials of ${deviceName} set (digest user ${username})`,
+    );
+    this.changed(deviceName);
     return { before: this.summary(deviceName, current), after: await this.get(deviceName) };
   }
 
@@ -133,13 +137,13 @@ export class SipCredentialService {
     const current = await this.deps.store.credentials.byDevice(deviceName);
     if (current === null) throw new NotFoundError(`${deviceName} has no SIP credentials`);
     await this.deps.store.credentials.remove(deviceName);
-    this.changed(deviceName, `SIP credentials of ${deviceName} removed`);
+    this.deps.logger.info({ device: deviceName }, `SIP credentials of ${deviceName} removed`);
+    this.changed(deviceName);
     return { before: this.summary(deviceName, current), after: await this.get(deviceName) };
   }
 
   /** The device's credentials changed (committed): its next REGISTER and configuration file use them. */
-  changed(deviceName: string, message: string): void {
-    this.deps.logger.info({ device: deviceName }, message);
+  changed(deviceName: string): void {
     this.deps.live.emit('configuration-changed', { what: 'device', name: deviceName });
   }
 

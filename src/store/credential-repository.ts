@@ -58,6 +58,19 @@ export class CredentialRepository {
     return found;
   }
 
+  /** The credentials of those of `usernames` (at most a few hundred) that some device has, by user name. */
+  async byUsernames(usernames: readonly string[]): Promise<Map<string, SipCredential>> {
+    const found = new Map<string, SipCredential>();
+    if (usernames.length === 0) return found;
+    const rows = await this.db
+      .selectFrom('sip_credentials')
+      .selectAll()
+      .where('username', 'in', paddedInList(usernames))
+      .execute();
+    for (const row of rows) found.set(row.username, toCredential(row));
+    return found;
+  }
+
   async byUsername(username: string): Promise<SipCredential | null> {
     const row = await this.db
       .selectFrom('sip_credentials')
