@@ -39,12 +39,12 @@ function audited(s: SipCredentialSummary) {
 function nextStep(service: SipCredentialService, name: string, removed: boolean): string {
   if (service.registeredHere(name)) {
     return removed
-      ? `${name} is registered: it keeps registering without a password while SIP devices without credentials are allowed; Reset it so that its configuration file no longer names a password`
-      : `${name} is registered: Reset it now so that it loads them from its configuration file; until it does, its next refresh is challenged and refused`;
+      ? `${name} is registered: it keeps registering without a password while SIP devices without credentials are allowed; Reset it so that its configuration file no longer names a password.`
+      : `${name} is registered: Reset it now so that it loads them from its configuration file; until it does, its next refresh is challenged and refused.`;
   }
   return removed
-    ? `${name} registers without a password from now on, while SIP devices without credentials are allowed`
-    : `${name} loads them from its configuration file when it next boots, and must answer challenges with them`;
+    ? `${name} registers without a password from now on, while SIP devices without credentials are allowed.`
+    : `${name} loads them from its configuration file when it next boots, and must answer challenges with them.`;
 }
 
 export const sipCredentialRoutes =

@@ -314,3 +314,15 @@ export interface BulkJobProgressEvent {
   progress: JobProgress;
   at: string;
 }
+
+/** GET /phones/{name}/sip-credentials: never the password. */
+export interface SipCredentials {
+  deviceName: string;
+  configured: boolean;
+  username: string | null;
+  defaultUsername: string;
+  passwordInConfigFiles: boolean;
+  problem: string | null;
+  updatedAt: string | null;
+  message?: string;
+}
