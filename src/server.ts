@@ -163,6 +163,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       clock,
       nodeName: config.nodeName,
       loads,
+      credentials: sipCredentials,
       logger: logger.child({ component: 'bulk' }),
     });
     const credentialsOfDevices = new BatchedLookup((names) => store.credentials.byDevices(names));

@@ -61,6 +61,11 @@ export function generateSipPassword(): string {
   return out;
 }
 
+/** What a generated password waiting for collection is bound to. */
+function handoutContext(jobId: string, deviceName: string, username: string): string {
+  return `sip-password-handout\n${jobId}\n${deviceName}\n${username}`;
+}
+
 /** What the sealed password is bound to: a copy in another device's row, or for another user, does not open. */
 function sealContext(deviceName: string, username: string): string {
   return `sip-password\n${deviceName}\n${username}`;
@@ -119,6 +124,8 @@ export class SipCredentialService {
    * caller has checked the rules and announces the change once committed (`changed`).
    */
   async write(tx: Repositories, deviceName: string, username: string, password: string): Promise<void> {
+    // A generated password not collected yet would no longer be the device's.
+    await tx.credentials.dropHandouts(deviceName);
     await tx.credentials.set(
       {
         deviceName,
@@ -136,10 +143,60 @@ export class SipCredentialService {
     await this.device(deviceName);
     const current = await this.deps.store.credentials.byDevice(deviceName);
     if (current === null) throw new NotFoundError(`${deviceName} has no SIP credentials`);
-    await this.deps.store.credentials.remove(deviceName);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.credentials.dropHandouts(deviceName);
+      await tx.credentials.remove(deviceName);
+    });
     this.deps.logger.info({ device: deviceName }, `SIP credentials of ${deviceName} removed`);
     this.changed(deviceName);
     return { before: this.summary(deviceName, current), after: await this.get(deviceName) };
+  }
+
+  /**
+   * For a migrate job (inside its transaction): credentials with a generated password for a device
+   * that has none, the password kept sealed until an administrator collects it once
+   * (`takeGenerated`). A device that has credentials keeps them.
+   */
+  async generate(
+    tx: Repositories,
+    deviceName: string,
+    jobId: string,
+  ): Promise<{ username: string; created: boolean } | { username: string; taken: string }> {
+    const current = await tx.credentials.byDevice(deviceName);
+    if (current !== null) return { username: current.username, created: false };
+    const username = defaultDigestUser(deviceName);
+    const holder = await tx.credentials.byUsername(username);
+    if (holder !== null) return { username, taken: holder.deviceName };
+    const password = generateSipPassword();
+    await this.write(tx, deviceName, username, password);
+    await tx.credentials.addHandout({
+      jobId,
+      deviceName,
+      username,
+      passwordSealed: this.deps.box.seal(password, handoutContext(jobId, deviceName, username)),
+      createdAt: this.deps.clock().toISOString(),
+    });
+    return { username, created: true };
+  }
+
+  /**
+   * The passwords `jobId` generated and nobody collected yet, opened, and forgotten (inside `tx`):
+   * each is handed out once. A password this node's key cannot open is listed without it.
+   */
+  async takeGenerated(
+    tx: Repositories,
+    jobId: string,
+  ): Promise<{ deviceName: string; username: string; password: string | null }[]> {
+    const handouts = await tx.credentials.takeHandouts(jobId);
+    return handouts.map((h) => {
+      const opened = this.deps.box.open(h.passwordSealed, handoutContext(jobId, h.deviceName, h.username));
+      return { deviceName: h.deviceName, username: h.username, password: opened.ok ? opened.value : null };
+    });
+  }
+
+  /** How many generated passwords of `jobId` wait to be collected. */
+  waitingGenerated(jobId: string): Promise<number> {
+    return this.deps.store.credentials.countHandouts(jobId);
   }
 
   /** The device's credentials changed (committed): its next REGISTER and configuration file use them. */

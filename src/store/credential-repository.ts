@@ -32,6 +32,16 @@ function toCredential(row: Schema['sip_credentials']): SipCredential {
   };
 }
 
+/** A password a migrate job generated, until it is collected. */
+export interface PasswordHandout {
+  jobId: string;
+  deviceName: string;
+  username: string;
+  /** SecretBox.seal(password). */
+  passwordSealed: string;
+  createdAt: string;
+}
+
 /** SIP digest credentials, one per device; the user name is unique across devices. */
 export class CredentialRepository {
   constructor(private readonly db: Executor) {}
@@ -134,5 +144,51 @@ export class CredentialRepository {
       .groupBy(sql`substr(password_sealed, 4, 8)`)
       .execute();
     return new Map(rows.map((r) => [r.key_id, Number(r.n)]));
+  }
+
+  async addHandout(handout: PasswordHandout): Promise<void> {
+    await this.db
+      .insertInto('sip_password_handouts')
+      .values({
+        job_id: handout.jobId,
+        device_name: handout.deviceName,
+        username: handout.username,
+        password_sealed: handout.passwordSealed,
+        created_at: handout.createdAt,
+      })
+      .execute();
+  }
+
+  /** Forgets the device's generated passwords not collected yet (its credentials changed since). */
+  async dropHandouts(deviceName: string): Promise<void> {
+    await this.db.deleteFrom('sip_password_handouts').where('device_name', '=', deviceName).execute();
+  }
+
+  /** The job's passwords not collected yet, by device name; removes them (run it in a transaction). */
+  async takeHandouts(jobId: string): Promise<PasswordHandout[]> {
+    const rows = await this.db
+      .selectFrom('sip_password_handouts')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('device_name')
+      .execute();
+    await this.db.deleteFrom('sip_password_handouts').where('job_id', '=', jobId).execute();
+    return rows.map((r) => ({
+      jobId: r.job_id,
+      deviceName: r.device_name,
+      username: r.username,
+      passwordSealed: r.password_sealed,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** How many passwords of the job wait to be collected. */
+  async countHandouts(jobId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('sip_password_handouts')
+      .where('job_id', '=', jobId)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 }

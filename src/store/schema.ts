@@ -124,4 +124,12 @@ export interface Schema {
     password_sealed: string | null;
     updated_at: string | null;
   };
+  /** Passwords a migrate job generated, until an administrator collects them (once). */
+  sip_password_handouts: {
+    job_id: string;
+    device_name: string;
+    username: string;
+    password_sealed: string;
+    created_at: string;
+  };
 }

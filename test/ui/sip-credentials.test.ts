@@ -1,7 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import fs from 'node:fs';
 import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { enableAutoRegistration, startFleet } from '../bulk/support/fleet.js';
+import type { ScriptedPhone } from '../bulk/support/scripted-phone.js';
 import { launchChromium, screenshot } from './support/browser.js';
 
 /**
@@ -16,6 +19,7 @@ let t: TestNode;
 let browser: Browser;
 let page: Page;
 let url: string;
+let phones: ScriptedPhone[] = [];
 
 interface Summary {
   configured: boolean;
@@ -46,6 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(phones.map((p) => p.stop()));
   await t?.destroy();
   await browser?.close();
 });
@@ -111,4 +116,31 @@ it('refuses SIP devices without credentials from System > Enterprise Parameters'
   await page.goto(`${url}/`);
   await page.getByRole('heading', { name: 'Phones' }).waitFor();
   expect(await page.getByText('register without a password').count()).toBe(0);
+});
+
+it('migrates a phone to SIP with generated credentials, and hands its password out once from the job page', async () => {
+  await enableAutoRegistration(t);
+  await t.api.patch('/enterprise-parameters', { sipDevicesWithoutCredentials: 'allowed' });
+  phones = await startFleet(t, 1, { load: 'P00308010200', first: 1, prefix: '0066' });
+  const name = phones[0].deviceName;
+  await page.goto(`${url}/migrate-phones?devices=${name}`);
+  await page.getByLabel('Create SIP credentials for migrated phones that have none').check();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByText(`gets SIP credentials when it is switched: digest user ${name}`).waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await page.getByTestId('job-status').getByText('Completed').waitFor({ timeout: 30_000 });
+  const button = page.getByRole('button', { name: 'Download SIP passwords (once)' });
+  await page.getByText('1 password(s) wait to be collected').waitFor();
+  await screenshot(page, 'bulk-job-sip-passwords');
+  page.once('dialog', (d) => void d.accept());
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const rows = fs
+    .readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  expect(rows[0]).toBe('Device Name,Digest User,SIP Password');
+  expect(rows[1]).toMatch(new RegExp(`^${name},${name},[A-Za-z2-9]{20}$`));
+  await page.getByText('No generated password waits').waitFor();
+  expect(await button.isDisabled()).toBe(true);
 });

@@ -8,6 +8,7 @@ import { provisioning } from './0003-provisioning.js';
 import { admin } from './0004-admin.js';
 import { bulkJobs } from './0005-bulk-jobs.js';
 import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
+import { sipPasswordHandouts } from './0009-sip-password-handouts.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0004-admin': admin,
   '0005-bulk-jobs': bulkJobs,
   '0008-sip-credential-secrets': sipCredentialSecrets,
+  '0009-sip-password-handouts': sipPasswordHandouts,
 };
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

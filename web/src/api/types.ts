@@ -249,7 +249,7 @@ export interface MigrationPlan {
 }
 
 export interface MigrationWarning {
-  code: 'auto-registration-protocol' | 'load-not-installed';
+  code: 'auto-registration-protocol' | 'load-not-installed' | 'sip-credentials';
   message: string;
   remedy: string;
   switchTo?: Protocol;
@@ -289,10 +289,13 @@ export interface BulkJob {
     stepTimeoutSeconds: number;
     concurrency: number;
     switchAutoRegistrationProtocol: boolean;
+    createSipCredentials: boolean;
   };
   notes: { at: string; message: string }[];
   message: string | null;
   progress: JobProgress;
+  /** Generated SIP passwords waiting to be collected once. */
+  sipPasswordsWaiting: number;
 }
 
 export interface BulkJobItem {
