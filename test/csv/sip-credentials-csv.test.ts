@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { credentialHashes } from '../../src/core/sip-credential.js';
-import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { openSipPhone, sipTarget } from '../sip/helpers/sip-phone.js';
 
 interface Report {
   imported: boolean;
@@ -63,15 +63,9 @@ it('sets SIP credentials from an import and exports the digest user without the 
 });
 
 it('lets the phone register with the imported password; an exported file imports again unchanged', async () => {
-  const phone = new SipRegistration({
-    mac: '0044dd000002',
-    modelEnum: 8,
-    userAgent: 'Cisco-CP7940G/8.0',
-    expires: 3600,
-  });
-  await phone.open();
+  const phone = await openSipPhone('0044dd000002', { userAgent: 'Cisco-CP7940G/8.0' });
   try {
-    const target = { host: '127.0.0.1', port: t.node.ports.sip! };
+    const target = sipTarget(t);
     const line = { index: 1, name: '7002', authName: '7002' };
     expect(await phone.register({ ...line, password: 'wrong-password' }, target)).toMatchObject({
       status: 403,

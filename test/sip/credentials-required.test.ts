@@ -4,9 +4,10 @@
  * demand with a 403, a registration event and a remedy, while a device with credentials registers.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SipRegistration } from '../../src/sim/sip-registration.js';
+import type { SipRegistration } from '../../src/sim/sip-registration.js';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { openSipPhone, sipTarget } from './helpers/sip-phone.js';
 
 let t: TestNode;
 const phones: SipRegistration[] = [];
@@ -38,12 +39,11 @@ afterAll(async () => {
 });
 
 async function phone(mac: string): Promise<SipRegistration> {
-  const p = new SipRegistration({ mac, modelEnum: 8, userAgent: 'Cisco-CP7961G/8.0', expires: 3600 });
-  await p.open();
+  const p = await openSipPhone(mac);
   phones.push(p);
   return p;
 }
-const target = () => ({ host: '127.0.0.1', port: t.node.ports.sip! });
+const target = () => sipTarget(t);
 
 it('lets a SIP device without credentials register by default, and the dashboard warns about it', async () => {
   const p = await phone('0033cc000001');

@@ -5,16 +5,16 @@
  * a response without qop or for another URI is refused; a phone registered before its
  * credentials were set is challenged at its next refresh.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigestResponse, parseDigestChallenge } from '../../src/protocols/sip/digest.js';
-import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { UdpPeer } from './helpers/raw-client.js';
+import { runBaresip } from './helpers/baresip.js';
+import { openSipPhone, sipTarget } from './helpers/sip-phone.js';
 import { runSipp } from './helpers/sipp.js';
 
 let t: TestNode;
@@ -68,36 +68,11 @@ afterAll(async () => {
   await t.destroy();
 });
 
-/** Runs baresip with one account for `seconds` (it sends its un-REGISTER before quitting); its output. */
-async function baresip(account: string, seconds: number): Promise<string> {
-  const home = fs.mkdtempSync(path.join(dir, 'baresip-'));
-  fs.writeFileSync(
-    path.join(home, 'config'),
-    [
-      'poll_method epoll',
-      'sip_listen 127.0.0.1:0',
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module_app account.so',
-      '',
-    ].join('\n'),
-  );
-  fs.writeFileSync(path.join(home, 'accounts'), `${account}\n`);
-  const child = spawn('baresip', ['-f', home, '-t', String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 10) * 1000);
-  await new Promise((resolve) => child.on('exit', resolve));
-  clearTimeout(timer);
-  return output;
-}
-
 describe('baresip (Debian baresip-core)', () => {
   const aor = () => `<sip:SEP0077FF000001@127.0.0.1:${t.node.ports.sip};transport=udp>`;
 
   it('registers with the right password', async () => {
-    const run = baresip(`${aor()};auth_pass=baresip-Secret-1;regint=600`, 3);
+    const run = runBaresip(dir, `${aor()};auth_pass=baresip-Secret-1;regint=600`, 3).done;
     await eventually(async () => {
       await t.node.statusWriter.flush();
       return (await t.api.get<{ status: string }>('/phones/SEP0077FF000001')).body.status === 'registered';
@@ -108,7 +83,7 @@ describe('baresip (Debian baresip-core)', () => {
   });
 
   it('gets 403 with a wrong password, and the event names the device and the user', async () => {
-    const output = await baresip(`${aor()};auth_pass=not-the-password;regint=600`, 2);
+    const output = await runBaresip(dir, `${aor()};auth_pass=not-the-password;regint=600`, 2).done;
     expect(output).toContain('403 Forbidden (authentication failed)');
     const failed = (await events('SEP0077FF000001')).find((e) => e.reason === 'sip-authentication-failed');
     expect(failed?.message).toContain('failed SIP digest authentication as user "SEP0077FF000001"');
@@ -255,15 +230,9 @@ it('challenges a phone registered before its credentials were set at its next re
     description: 'later',
     lines: [{ index: 1, dn: '9104' }],
   });
-  const phone = new SipRegistration({
-    mac: '0077ff000004',
-    modelEnum: 8,
-    userAgent: 'Cisco-CP7961G/8.0',
-    expires: 3600,
-  });
-  await phone.open();
+  const phone = await openSipPhone('0077ff000004');
   try {
-    const target = { host: '127.0.0.1', port: t.node.ports.sip! };
+    const target = sipTarget(t);
     const line = { index: 1, name: '9104', authName: '9104' };
     expect((await phone.register(line, target)).kind).toBe('registered');
     await t.api.put('/phones/SEP0077FF000004/sip-credentials', {

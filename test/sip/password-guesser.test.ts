@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { openSipPhone, sipTarget } from './helpers/sip-phone.js';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
 const COMMON = [
@@ -116,18 +116,14 @@ it('finds nothing, not even the password at the end of its list, and is refused 
 });
 
 it('lets the phone itself register from another address meanwhile', async () => {
-  const phone = new SipRegistration({
-    mac: '0088aa000001',
-    modelEnum: 8,
+  const phone = await openSipPhone('0088aa000001', {
     userAgent: 'Cisco-CP7960G/8.0',
-    expires: 3600,
     localAddress: '127.0.0.2',
   });
-  await phone.open();
   try {
     const outcome = await phone.register(
       { index: 1, name: '4242', authName: '4242', password: PASSWORD },
-      { host: '127.0.0.1', port: t.node.ports.sip! },
+      sipTarget(t),
     );
     expect(outcome.kind).toBe('registered');
   } finally {
