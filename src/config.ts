@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { flagOf, limitShape } from './limits/index.js';
+import { parseDigestAlgorithms } from './protocols/sip/auth/digest-policy.js';
 import { parseOriginList } from './protocols/sip/transport/websocket-origins.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -15,6 +16,8 @@ export const configSchema = z.object({
   tftpPort: port.default(69),
   provisioningHttpPort: port.default(6970),
   dataDir: z.string().min(1).default('./data'),
+  /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
+  secretKeyFile: z.string().min(1).optional(),
   /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
   databaseUrl: z.string().url().optional(),
   /** PostgreSQL: seconds to open a connection, waiting for a server that restarts; then the query fails. */
@@ -46,6 +49,18 @@ export const configSchema = z.object({
     .transform((value, ctx) => {
       try {
         return parseOriginList(value);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Digest algorithms offered to SIP phones that are not Cisco's, most preferred first (comma-separated). */
+  sipDigestAlgorithms: z
+    .union([z.string(), z.array(z.string())])
+    .default('MD5')
+    .transform((value, ctx) => {
+      try {
+        return parseDigestAlgorithms(value);
       } catch (error) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
         return z.NEVER;

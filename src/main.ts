@@ -45,6 +45,11 @@ const FLAGS: [keyof Config, string, string][] = [
     '--database-keepalive-seconds <s>',
     'PostgreSQL: seconds of silence before TCP keepalive probes (default 10; 0: off)',
   ],
+  [
+    'secretKeyFile',
+    '--secret-key-file <file>',
+    'the node secret key sealing SIP passwords (default secret.key in the data directory; created on first start); every node sharing a database needs the same file',
+  ],
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
@@ -58,6 +63,11 @@ const FLAGS: [keyof Config, string, string][] = [
     'sipWebSocketOrigins',
     '--sip-web-socket-origins <origins>',
     "comma-separated origins (https://host[:port]) whose web pages may open SIP over WebSocket at /sip besides the node's own; * for any",
+  ],
+  [
+    'sipDigestAlgorithms',
+    '--sip-digest-algorithms <list>',
+    "digest algorithms offered to SIP phones that are not Cisco's, most preferred first: MD5 (default) or SHA-256,MD5 (RFC 8760)",
   ],
   // Limits: one flag each, named after the setting (README: Security and limits).
   ...Object.entries(LIMITS).map(([key, spec]): [keyof Config, string, string] => [

@@ -36,6 +36,9 @@ import { RefusalLog } from './services/refusal-log.js';
 import { RetentionJob } from './services/retention-job.js';
 import { RegistrationService } from './services/registration-service.js';
 import { StatusWriter } from './services/status-writer.js';
+import { SecretBox } from './services/secret-box.js';
+import { loadSecretKey, SECRET_KEY_FILE_NAME } from './services/secret-key-file.js';
+import { SipCredentialService } from './services/sip-credentials.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -128,6 +131,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     if (stale > 0)
       logger.info({ devices: stale }, 'marked phones left registered by the previous run as unregistered');
 
+    // The key that seals SIP passwords lives in a file, never in the database.
+    const secretKey = await loadSecretKey(
+      config.secretKeyFile ?? path.join(config.dataDir, SECRET_KEY_FILE_NAME),
+      logger,
+    );
     const live = new LiveEvents();
     const limits = new LimitLog(logger.child({ component: 'limits' }), () => clock().getTime());
     // One count of failed authentications per source address, whichever door (HTTP or SIP digest).
@@ -185,6 +193,17 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'configuration' }),
     });
 
+    const sipCredentials = new SipCredentialService({
+      store,
+      box: new SecretBox(secretKey.key),
+      keyPath: secretKey.path,
+      clock,
+      live,
+      registry,
+      logger: logger.child({ component: 'sip-credentials' }),
+    });
+    await sipCredentials.checkKey();
+
     const loads = new FirmwareLoadStore(path.join(config.dataDir, 'loads'), config.firmwareMaxFileBytes);
     const provisioningLog = new ProvisioningLog();
     const provisioning = new ProvisioningService({
@@ -196,6 +215,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       logger: logger.child({ component: 'provisioning' }),
       live,
       cacheSeconds: config.provisioningCacheSeconds,
+      credentials: sipCredentials,
     });
 
     const bulkJobs = new BulkJobService({
@@ -207,6 +227,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       clock,
       nodeName: config.nodeName,
       loads,
+      credentials: sipCredentials,
       logger: logger.child({ component: 'bulk' }),
     });
     const backups = new BackupService({
@@ -257,6 +278,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         byUsername: (username) => store.credentials.byUsername(username),
       },
       recorder: refusals,
+      live,
       logger: logger.child({ component: 'sip' }),
       clock,
       nodeName: config.nodeName,
@@ -267,9 +289,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       reporter: limits,
       authThrottle,
       webSocketOrigins: config.sipWebSocketOrigins,
+      digestAlgorithms: config.sipDigestAlgorithms,
     });
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,
+      sipCredentials,
       bulkJobs,
       backups,
       store,
@@ -278,7 +302,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       provisioning,
       loads,
       diagnosis: new DiagnosisService(store, provisioningLog, loads, statusWriter),
-      phoneCsv: new PhoneCsv(store, allocator, clock, logger.child({ component: 'csv' })),
+      phoneCsv: new PhoneCsv(store, allocator, clock, logger.child({ component: 'csv' }), sipCredentials),
       nodeName: config.nodeName,
       logger,
       version: VERSION,

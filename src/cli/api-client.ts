@@ -41,13 +41,13 @@ export class ApiCallError extends Error {
   }
 }
 
-/** Calls /api/v1`path`; throws ApiCallError with the API's own message on an error answer. */
-export async function callApi<T>(
+/** Calls /api/v1`path` and returns the answer's text (a CSV); throws ApiCallError with the API's own message. */
+export async function callApiText(
   target: ApiTarget,
   method: string,
   path: string,
   body?: unknown,
-): Promise<T> {
+): Promise<string> {
   let response: Response;
   try {
     response = await fetch(`${target.url}/api/v1${path}`, {
@@ -74,5 +74,16 @@ export async function callApi<T>(
     }
     throw new ApiCallError(response.status, `${method} ${path}: ${response.status} ${message}`);
   }
+  return text;
+}
+
+/** Calls /api/v1`path`; throws ApiCallError with the API's own message on an error answer. */
+export async function callApi<T>(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const text = await callApiText(target, method, path, body);
   return (text ? JSON.parse(text) : null) as T;
 }

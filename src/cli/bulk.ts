@@ -11,7 +11,7 @@ import { Option } from 'commander';
 import type { PhoneSelection } from '../core/bulk-job.js';
 import type { BulkJobView, MigrationPreviewResult } from '../services/bulk/bulk-job-service.js';
 import type { ApiTarget } from './api-client.js';
-import { ApiCallError, apiTarget, callApi, withApiOptions } from './api-client.js';
+import { ApiCallError, apiTarget, callApi, callApiText, withApiOptions } from './api-client.js';
 import { parseDeviceNameCsv } from './device-name-csv.js';
 
 interface MigrateOptions {
@@ -32,6 +32,8 @@ interface MigrateOptions {
   stepTimeout?: string;
   concurrency?: string;
   switchAutoRegistrationProtocol?: boolean;
+  createSipCredentials?: boolean;
+  sipPasswords?: string;
   report?: string;
 }
 
@@ -80,33 +82,92 @@ export function registerBulkCommands(program: Command): void {
         '--switch-auto-registration-protocol',
         'also switch Auto Registration Phone Protocol to the new protocol (no restart needed)',
       )
+      .option(
+        '--create-sip-credentials',
+        'SCCP→SIP: give each migrated phone without SIP credentials a digest user (its device name) and a generated password',
+      )
+      .option(
+        '--sip-passwords <file.csv>',
+        'when the job ends, collect its generated SIP passwords into this new file (readable by you only); they are handed out once',
+      )
       .option('--report <file.csv>', 'save the per-phone report as CSV when the job ends'),
   ).action(async (opts: MigrateOptions) => {
-    try {
-      process.exitCode = await migrate(opts);
-    } catch (error) {
-      if (error instanceof CliExit) {
-        console.error(`openucm bulk migrate: ${error.message}`);
-        process.exitCode = error.code;
-        return;
-      }
-      if (error instanceof ApiCallError) {
-        console.error(`openucm bulk migrate: ${error.message}`);
-        process.exitCode = 1;
-        return;
-      }
-      throw error;
-    }
+    process.exitCode = await runCommand('migrate', () => migrate(opts));
+  });
+  withApiOptions(
+    bulk
+      .command('sip-passwords')
+      .description(
+        'Collect, once, the SIP passwords a migrate job generated (--create-sip-credentials) into a new CSV file readable by you only',
+      )
+      .argument('<job>', 'the job id')
+      .requiredOption('--out <file.csv>', 'the file to create (an existing file is never overwritten)'),
+  ).action(async (job: string, opts: { url: string; user: string; password?: string; out: string }) => {
+    process.exitCode = await runCommand('sip-passwords', async () => {
+      const count = await collectSipPasswords(target(opts), job, opts.out);
+      console.log(
+        `${count} SIP password(s) of job ${job} written to ${opts.out}; the node no longer holds them`,
+      );
+      return 0;
+    });
   });
 }
 
-async function migrate(opts: MigrateOptions): Promise<number> {
-  let target: ApiTarget;
+/** Runs a subcommand, turning its refusals into an exit code and a line on stderr. */
+async function runCommand(name: string, run: () => Promise<number>): Promise<number> {
   try {
-    target = apiTarget(opts);
+    return await run();
+  } catch (error) {
+    if (error instanceof CliExit) {
+      console.error(`openucm bulk ${name}: ${error.message}`);
+      return error.code;
+    }
+    if (error instanceof ApiCallError) {
+      console.error(`openucm bulk ${name}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function target(opts: { url: string; user: string; password?: string }): ApiTarget {
+  try {
+    return apiTarget(opts);
   } catch (error) {
     throw new CliExit(2, (error as Error).message);
   }
+}
+
+/**
+ * POST …/sip-passwords into `file`, created with mode 0600 and never over an existing file: the
+ * node deletes the passwords as it sends them, so this file is the only copy. Returns the count.
+ */
+async function collectSipPasswords(api: ApiTarget, job: string, file: string): Promise<number> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'wx', 0o600);
+  } catch (error) {
+    throw new CliExit(2, `cannot create ${file}: ${(error as Error).message} (choose a new file)`);
+  }
+  let csv: string;
+  try {
+    csv = await callApiText(api, 'POST', `/bulk-jobs/${encodeURIComponent(job)}/sip-passwords`);
+  } catch (error) {
+    await handle.close();
+    await fs.promises.rm(file, { force: true });
+    throw error;
+  }
+  try {
+    await handle.writeFile(csv);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return Math.max(0, csv.trim().split('\n').length - 1);
+}
+
+async function migrate(opts: MigrateOptions): Promise<number> {
+  const api = target(opts);
   const direction = opts.to === 'SCCP' ? 'SIP_TO_SCCP' : 'SCCP_TO_SIP';
   const body: Record<string, unknown> = {
     kind: 'migrate-phones',
@@ -116,8 +177,9 @@ async function migrate(opts: MigrateOptions): Promise<number> {
     ...(opts.stepTimeout ? { stepTimeoutSeconds: integer(opts.stepTimeout, '--step-timeout') } : {}),
     ...(opts.concurrency ? { concurrency: integer(opts.concurrency, '--concurrency') } : {}),
     ...(opts.switchAutoRegistrationProtocol ? { switchAutoRegistrationProtocol: true } : {}),
+    ...(opts.createSipCredentials ? { createSipCredentials: true } : {}),
   };
-  const preview = await callApi<MigrationPreviewResult>(target, 'POST', '/bulk-jobs', {
+  const preview = await callApi<MigrationPreviewResult>(api, 'POST', '/bulk-jobs', {
     ...body,
     preview: true,
   });
@@ -131,14 +193,28 @@ async function migrate(opts: MigrateOptions): Promise<number> {
     console.log('Not started.');
     return 1;
   }
-  const job = await callApi<BulkJobView>(target, 'POST', '/bulk-jobs', body);
+  const job = await callApi<BulkJobView>(api, 'POST', '/bulk-jobs', body);
   console.log(`Job ${job.id} created (${job.status}).`);
   if (job.status === 'scheduled') {
     console.log(`It starts at ${job.scheduledAt}; follow it with GET /api/v1/bulk-jobs/${job.id}.`);
     return 0;
   }
-  const final = await follow(target, job);
-  return report(target, final, opts.report);
+  const final = await follow(api, job);
+  const code = await report(api, final, opts.report);
+  if (final.sipPasswordsWaiting > 0) {
+    if (opts.sipPasswords) {
+      const count = await collectSipPasswords(api, final.id, opts.sipPasswords);
+      console.log(
+        `${count} generated SIP password(s) written to ${opts.sipPasswords} (readable by you only)`,
+      );
+    } else {
+      console.log(
+        `${final.sipPasswordsWaiting} generated SIP password(s) wait on the node: collect them once with ` +
+          `openucm bulk sip-passwords ${final.id} --out FILE`,
+      );
+    }
+  }
+  return code;
 }
 
 function integer(text: string, flag: string): number {
@@ -292,13 +368,7 @@ async function report(target: ApiTarget, job: BulkJobView, file: string | undefi
     for (const i of failed.items) console.log(`  ${i.deviceName} at ${i.step}: ${i.reason}`);
   }
   if (file) {
-    const response = await fetch(`${target.url}/api/v1/bulk-jobs/${job.id}/report.csv`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
-      },
-    });
-    if (!response.ok) throw new ApiCallError(response.status, `GET report.csv: ${response.status}`);
-    fs.writeFileSync(file, await response.text());
+    fs.writeFileSync(file, await callApiText(target, 'GET', `/bulk-jobs/${job.id}/report.csv`));
     console.log(`Report written to ${file}`);
   }
   return job.status === 'completed' && c.failed === 0 ? 0 : 1;

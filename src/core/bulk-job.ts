@@ -123,6 +123,12 @@ export interface MigrateJobOptions {
   concurrency: number;
   /** Switch Auto Registration Phone Protocol to the target protocol when the job starts. */
   switchAutoRegistrationProtocol: boolean;
+  /**
+   * SCCP→SIP: give each migrated phone that has no SIP credentials a digest user (its device name)
+   * and a generated password, which its configuration file carries; an administrator collects the
+   * passwords once. Absent in jobs created before the option existed (false).
+   */
+  createSipCredentials?: boolean;
 }
 
 /** Something the job did or found on its way, for the job's page and report. */

@@ -13,7 +13,7 @@ const facts = (over: Partial<DiagnosisFacts> = {}): DiagnosisFacts => ({
   deviceName: name,
   device: null,
   nodes: [node()],
-  parameters: { autoRegistrationPhoneProtocol: 'SCCP' },
+  parameters: { autoRegistrationPhoneProtocol: 'SCCP', sipDevicesWithoutCredentials: 'allowed' },
   configuredLoad: null,
   configuredLoadAvailable: null,
   fetches: [{ at: '2026-11-25T10:00:00.000Z', file: `${name}.cnf.xml`, found: false, via: 'tftp' }],
@@ -46,7 +46,9 @@ describe('every rejection reason has its diagnosis', () => {
   const situations: Record<RejectionReason, Partial<DiagnosisFacts>> = {
     'invalid-device-name': { deviceName: 'SEP0011223344aa' },
     'auto-registration-disabled': { nodes: [node(false)] },
-    'auto-registration-protocol-mismatch': { parameters: { autoRegistrationPhoneProtocol: 'SIP' } },
+    'auto-registration-protocol-mismatch': {
+      parameters: { autoRegistrationPhoneProtocol: 'SIP', sipDevicesWithoutCredentials: 'allowed' },
+    },
     'dn-range-exhausted': { nodes: [{ ...node(true, '1000', '1001'), used: 2 }] },
     'device-protocol-mismatch': {
       device: {
@@ -67,6 +69,8 @@ describe('every rejection reason has its diagnosis', () => {
     'sip-authentication-failed': {},
     'registered-elsewhere': {},
     'node-busy': {},
+    'sip-digest-invalid': {},
+    'sip-credentials-required': {},
   };
   it.each(REJECTION_REASONS)('%s', (reason) => {
     const d = diagnose(facts({ ...situations[reason], events: [rejectedEvent(reason)] }));
@@ -85,7 +89,7 @@ it('names the parameter when an unknown SIP phone is refused while the protocol 
 it('says the cause looks fixed once the parameter was switched', () => {
   const d = diagnose(
     facts({
-      parameters: { autoRegistrationPhoneProtocol: 'SIP' },
+      parameters: { autoRegistrationPhoneProtocol: 'SIP', sipDevicesWithoutCredentials: 'allowed' },
       events: [rejectedEvent('auto-registration-protocol-mismatch', 'SIP')],
     }),
   );

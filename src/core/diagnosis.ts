@@ -77,6 +77,8 @@ export const REJECTION_CHECK: Record<RejectionReason, CheckId> = {
   'sip-authentication-failed': 'credentials',
   'registered-elsewhere': 'registration',
   'node-busy': 'registration',
+  'sip-digest-invalid': 'credentials',
+  'sip-credentials-required': 'credentials',
 };
 
 // SCCP keepalives and SIP refreshes that stopped arriving.

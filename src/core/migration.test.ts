@@ -129,7 +129,10 @@ describe('planPhone SIP → SCCP', () => {
 describe('autoRegistrationWarning', () => {
   const base = {
     direction: 'SCCP_TO_SIP' as const,
-    parameters: { autoRegistrationPhoneProtocol: 'SCCP' as const },
+    parameters: {
+      autoRegistrationPhoneProtocol: 'SCCP' as const,
+      sipDevicesWithoutCredentials: 'allowed' as const,
+    },
     migrating: 3,
     autoRegistrationNodes: ['cm1'],
   };
@@ -143,7 +146,10 @@ describe('autoRegistrationWarning', () => {
 
   it('is silent when the parameter already matches, nothing migrates, or auto-registration is off', () => {
     expect(
-      autoRegistrationWarning({ ...base, parameters: { autoRegistrationPhoneProtocol: 'SIP' } }),
+      autoRegistrationWarning({
+        ...base,
+        parameters: { autoRegistrationPhoneProtocol: 'SIP', sipDevicesWithoutCredentials: 'allowed' },
+      }),
     ).toBeNull();
     expect(autoRegistrationWarning({ ...base, migrating: 0 })).toBeNull();
     expect(autoRegistrationWarning({ ...base, autoRegistrationNodes: [] })).toBeNull();
@@ -153,7 +159,7 @@ describe('autoRegistrationWarning', () => {
     const w = autoRegistrationWarning({
       ...base,
       direction: 'SIP_TO_SCCP',
-      parameters: { autoRegistrationPhoneProtocol: 'SIP' },
+      parameters: { autoRegistrationPhoneProtocol: 'SIP', sipDevicesWithoutCredentials: 'allowed' },
     });
     expect(w?.switchTo).toBe('SCCP');
   });

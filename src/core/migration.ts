@@ -211,7 +211,7 @@ function intermediateStep(
 
 /** A condition the whole migration should fix or accept, with the offer to fix it. */
 export interface MigrationWarning {
-  code: 'auto-registration-protocol' | 'load-not-installed';
+  code: 'auto-registration-protocol' | 'load-not-installed' | 'sip-credentials';
   message: string;
   remedy: string;
   /** For `auto-registration-protocol`: the value `switchAutoRegistrationProtocol` would set. */
@@ -297,6 +297,45 @@ export function loadsToInstall(plans: PhonePlan[]): string[] {
     if (p.targetLoadId) loads.add(p.targetLoadId);
   }
   return [...loads].sort();
+}
+
+/** What the job will do about a migrating phone's SIP credentials, for its plan's notes. */
+export function sipCredentialsNote(
+  deviceName: string,
+  digestUser: string | null,
+  createSipCredentials: boolean,
+): string | null {
+  if (digestUser !== null) return `${deviceName} keeps its SIP credentials (digest user ${digestUser})`;
+  if (!createSipCredentials) return null;
+  return (
+    `${deviceName} gets SIP credentials when it is switched: digest user ${deviceName} and a generated password, ` +
+    'which its configuration file carries; collect the passwords once from the job'
+  );
+}
+
+/**
+ * Phones that will run SIP without credentials: a warning when SIP devices without credentials are
+ * refused (they would be refused after the switch), or null.
+ */
+export function sipCredentialsWarning(input: {
+  direction: MigrationDirection;
+  parameters: EnterpriseParameters;
+  createSipCredentials: boolean;
+  /** Migrating phones that have no SIP credentials. */
+  withoutCredentials: number;
+}): MigrationWarning | null {
+  if (input.direction !== 'SCCP_TO_SIP' || input.createSipCredentials || input.withoutCredentials === 0)
+    return null;
+  if (input.parameters.sipDevicesWithoutCredentials !== 'refused') return null;
+  return {
+    code: 'sip-credentials',
+    message:
+      `${input.withoutCredentials} of the phones to migrate have no SIP credentials, and SIP devices without ` +
+      'credentials are refused: once switched to SIP they will be rejected and fail at await-registration',
+    remedy:
+      'create credentials for them with this job (createSipCredentials: true), set them first (Device > Phone > SIP ' +
+      'Credentials, or a CSV import), or allow SIP devices without credentials under System > Enterprise Parameters',
+  };
 }
 
 /** A warning for each load that phones will be asked to take but that no uploaded file provides. */

@@ -3,6 +3,12 @@ import { descriptionProblem, deviceNameProblem } from './device.js';
 import { loadIdProblem } from './load.js';
 import { directoryNumberProblem } from './directory-number.js';
 import { phoneModel } from './phone-models.js';
+import { digestUserProblem, sipPasswordProblem } from './sip-credential.js';
+
+/** The device's digest user (empty: none, or unchanged on import). */
+export const SIP_DIGEST_USER_COLUMN = 'SIP Digest User';
+/** Sets the device's SIP password on import; an export leaves it empty: passwords never leave the node. */
+export const SIP_PASSWORD_COLUMN = 'SIP Password (write-only)';
 
 /** The columns of the phone CSV, in the order an export writes them; `Line N` columns follow. */
 export const PHONE_CSV_COLUMNS = [
@@ -11,7 +17,15 @@ export const PHONE_CSV_COLUMNS = [
   'Model',
   'Protocol',
   'Phone Load Name',
+  SIP_DIGEST_USER_COLUMN,
+  SIP_PASSWORD_COLUMN,
 ] as const;
+
+/** The SIP credentials a row asks for: either cell may be empty (left out). */
+export interface RowCredentials {
+  username?: string;
+  password?: string;
+}
 export const LINE_COLUMN = /^Line (\d{1,2})$/;
 
 /** One refused cell: where and which rule. */
@@ -29,7 +43,7 @@ export interface RowError {
 export function parsePhoneRow(
   line: number,
   row: Record<string, string>,
-): { ok: true; device: Device } | { ok: false; errors: RowError[] } {
+): { ok: true; device: Device; credentials: RowCredentials } | { ok: false; errors: RowError[] } {
   const errors: RowError[] = [];
   const err = (column: string, message: string) => errors.push({ line, column, message });
   const name = (row['Device Name'] ?? '').trim();
@@ -49,6 +63,13 @@ export function parsePhoneRow(
   const load = (row['Phone Load Name'] ?? '').trim();
   const loadRule = load ? loadIdProblem(load) : null;
   if (loadRule) err('Phone Load Name', loadRule);
+  const username = (row[SIP_DIGEST_USER_COLUMN] ?? '').trim();
+  const userRule = username && !nameProblem ? digestUserProblem(username, name) : null;
+  if (userRule) err(SIP_DIGEST_USER_COLUMN, userRule);
+  // A password is taken as written (a space inside it counts); an empty cell leaves it as it is.
+  const password = row[SIP_PASSWORD_COLUMN] ?? '';
+  const passwordRule = password ? sipPasswordProblem(password) : null;
+  if (passwordRule) err(SIP_PASSWORD_COLUMN, passwordRule);
   const lines: Device['lines'] = [];
   for (const [column, value] of Object.entries(row)) {
     const m = LINE_COLUMN.exec(column);
@@ -72,12 +93,21 @@ export function parsePhoneRow(
       lines: lines.sort((a, b) => a.index - b.index),
       loadId: load || null,
     },
+    credentials: { username: username || undefined, password: password || undefined },
   };
 }
 
-/** The CSV row of a device (for export), with `lineColumns` Line columns. */
-export function phoneRow(device: Device, lineColumns: number): string[] {
-  const cells = [device.name, device.description, device.model, device.protocol, device.loadId ?? ''];
+/** The CSV row of a device (for export), with `lineColumns` Line columns; the password cell stays empty. */
+export function phoneRow(device: Device, lineColumns: number, digestUser: string | null): string[] {
+  const cells = [
+    device.name,
+    device.description,
+    device.model,
+    device.protocol,
+    device.loadId ?? '',
+    digestUser ?? '',
+    '',
+  ];
   for (let i = 1; i <= lineColumns; i++) cells.push(device.lines.find((l) => l.index === i)?.dn ?? '');
   return cells;
 }

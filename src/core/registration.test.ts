@@ -26,7 +26,7 @@ const request = (over: Partial<RegistrationRequest> = {}): RegistrationRequest =
   ...over,
 });
 const sccp = DEFAULT_ENTERPRISE_PARAMETERS;
-const sip = { autoRegistrationPhoneProtocol: 'SIP' as const };
+const sip = { ...DEFAULT_ENTERPRISE_PARAMETERS, autoRegistrationPhoneProtocol: 'SIP' as const };
 
 describe('decideRegistration', () => {
   it('auto-registers an unknown phone on the allowed protocol', () => {

@@ -4,7 +4,7 @@ import type { EnterpriseParameters } from './enterprise-parameters.js';
 import { ipOf } from './ip-of.js';
 import type { CallManagerNode } from './node.js';
 import type { PhoneModel } from './phone-models.js';
-import type { Rejection, RejectionReason } from './rejection.js';
+import type { Rejection, RejectionContext, RejectionReason } from './rejection.js';
 import { rejection } from './rejection.js';
 
 /** A phone asking to register, as a protocol adapter describes it. */
@@ -74,7 +74,11 @@ export function decideRegistration(
   }
   const takeover = takeoverRefusal(request, known.live, known.node.name);
   if (takeover) return { kind: 'reject', rejection: takeover };
-  if (device) return { kind: 'accept', device };
+  if (device) {
+    const unproved = credentialsRefusal(request, known.parameters, context);
+    if (unproved) return { kind: 'reject', rejection: unproved };
+    return { kind: 'accept', device };
+  }
   if (!known.node.autoRegistration.enabled) {
     return { kind: 'reject', rejection: rejection('auto-registration-disabled', context) };
   }
@@ -91,6 +95,8 @@ export function decideRegistration(
   if (!request.model || !request.model.protocols.includes(request.protocol)) {
     return { kind: 'reject', rejection: rejection('unsupported-model', context) };
   }
+  const unproved = credentialsRefusal(request, known.parameters, context);
+  if (unproved) return { kind: 'reject', rejection: unproved };
   return { kind: 'auto-register', model: request.model };
 }
 
@@ -129,6 +135,21 @@ export function refusalMarksDevice(
   device: { live: boolean; storedStatus: DeviceStatus | null },
 ): boolean {
   return reason === 'device-protocol-mismatch' && !device.live && device.storedStatus !== 'registered';
+}
+
+/**
+ * The refusal of a SIP device that did not prove its identity while the Enterprise Parameter SIP
+ * Devices Without Credentials is `refused`, or null. A SIP request is authenticated exactly when
+ * the device has credentials (the registrar checks them before asking), so an unproved one has none.
+ */
+function credentialsRefusal(
+  request: RegistrationRequest,
+  parameters: EnterpriseParameters,
+  context: RejectionContext,
+): Rejection | null {
+  if (request.protocol !== 'SIP' || request.authenticated === true) return null;
+  if (parameters.sipDevicesWithoutCredentials !== 'refused') return null;
+  return rejection('sip-credentials-required', context);
 }
 
 /** The device auto-registration creates: `SEP<MAC>`, description `Auto <DN>`, the DN on line 1. */

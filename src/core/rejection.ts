@@ -11,7 +11,9 @@ export type RejectionReason =
   | 'sip-identity-unknown'
   | 'sip-authentication-failed'
   | 'registered-elsewhere'
-  | 'node-busy';
+  | 'node-busy'
+  | 'sip-digest-invalid'
+  | 'sip-credentials-required';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -48,6 +50,10 @@ export interface RejectionContext {
   pending?: number;
   /** Seconds after which a phone told to retry later should try again. */
   retryAfterSeconds?: number;
+  /** What exactly was wrong (a digest check), for the message. */
+  detail?: string;
+  /** Address the refused request came from. */
+  address?: string;
 }
 
 function other(p: DeviceProtocol): DeviceProtocol {
@@ -122,7 +128,7 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
     sip: { status: 404, phrase: 'Not Found (unknown SIP user)' },
   }),
   'sip-authentication-failed': (c) => ({
-    message: `${c.deviceName} failed SIP digest authentication as user "${c.username ?? '?'}" (wrong password or user name)`,
+    message: `${c.deviceName} failed SIP digest authentication as user "${c.username ?? '?'}" (${c.detail ?? 'wrong password or user name'})`,
     remedy: `Set the SIP password on the phone to the one configured for ${c.deviceName}, or change its SIP credentials`,
     phoneText: 'Authentication failed',
     sip: { status: 403, phrase: 'Forbidden (authentication failed)' },
@@ -161,6 +167,29 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
       phrase: 'Service Unavailable (node busy; retry later)',
       retryAfter: c.retryAfterSeconds ?? 10,
     },
+  }),
+  // RFC 7616 §3.4.6: a "uri" that is not the Request-Line's resource: "the server SHOULD return a 400 Bad Request".
+  'sip-digest-invalid': (c) => ({
+    message:
+      `a REGISTER for ${c.deviceName}${c.address ? ` from ${c.address}` : ''} carried digest credentials that do not ` +
+      `answer openucm's challenge for that request: ${c.detail ?? 'unusable credentials'}`,
+    remedy:
+      `If this is ${c.deviceName} itself, its SIP software answers challenges in a way openucm refuses (RFC 7616 ` +
+      'requires qop=auth and the Request-URI as digest uri): update its firmware. If it is not, someone replayed or ' +
+      `forged a REGISTER for ${c.deviceName}`,
+    phoneText: 'Bad digest response',
+    sip: { status: 400, phrase: 'Bad Request (digest response does not fit the request)' },
+  }),
+  'sip-credentials-required': (c) => ({
+    message:
+      `${c.deviceName} tried to register over SIP without digest credentials, and SIP devices without ` +
+      'credentials are refused (Enterprise Parameter SIP Devices Without Credentials)',
+    remedy:
+      `Give ${c.deviceName} SIP credentials (Device > Phone > SIP Credentials; add the phone there first if it is not ` +
+      'configured) and Reset it so that it loads them, or allow SIP devices without credentials under System > ' +
+      'Enterprise Parameters (applies to the next registration, no restart)',
+    phoneText: 'SIP credentials required',
+    sip: { status: 403, phrase: 'Forbidden (SIP credentials required)' },
   }),
 };
 

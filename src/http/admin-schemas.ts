@@ -123,6 +123,13 @@ export const dashboardSchema = z
       )
       .describe('the sources with the most refused attempts in the last refusedMinutes minutes'),
     refusedMinutes: z.number(),
+    sipWithoutCredentials: z
+      .object({
+        allowed: z.boolean().describe('Enterprise Parameter SIP Devices Without Credentials is "allowed"'),
+        devices: z.number().describe('SIP devices that have no digest credentials'),
+        warning: z.string().nullable(),
+      })
+      .describe('SIP devices that register without a password'),
   })
   .meta({ id: 'Dashboard' });
 

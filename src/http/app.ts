@@ -49,6 +49,8 @@ import { firmwareLoadRoutes } from './routes/firmware-loads.js';
 import { diagnosisRoutes } from './routes/diagnosis.js';
 import { phoneCsvRoutes } from './routes/phone-csv.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
+import { sipCredentialRoutes } from './routes/sip-credentials.js';
+import type { SipCredentialService } from '../services/sip-credentials.js';
 import type { BulkJobService } from '../services/bulk/bulk-job-service.js';
 import type { BackupService } from '../services/backup/backup-service.js';
 import { backupRoutes } from './routes/backups.js';
@@ -84,6 +86,8 @@ export interface HttpDeps {
   sipWebSocket?: SipWebSocketAcceptor;
   /** Timeouts and caps of the administration HTTP server (README: Security and limits). */
   bounds: HttpBounds;
+  /** Device > Phone > SIP credentials. */
+  sipCredentials: SipCredentialService;
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -301,6 +305,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(enterpriseParameterRoutes(deps.configuration));
         await secured.register(nodeRoutes(deps.configuration, deps.store));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
+        await secured.register(sipCredentialRoutes(deps.sipCredentials));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
         await secured.register(

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { DEVICE_PROTOCOLS } from '../core/device.js';
-import { ENTERPRISE_PARAMETER_HELP } from '../core/enterprise-parameters.js';
+import { ENTERPRISE_PARAMETER_HELP, SIP_DEVICES_WITHOUT_CREDENTIALS } from '../core/enterprise-parameters.js';
 import { PHONE_SORT_FIELDS } from '../store/device-repository.js';
 
 export const protocolSchema = z.enum(DEVICE_PROTOCOLS as [string, ...string[]]) as z.ZodType<'SCCP' | 'SIP'>;
 export const statusSchema = z.enum(['registered', 'unregistered', 'rejected']);
+const sipDevicesWithoutCredentialsSchema = z.enum(
+  SIP_DEVICES_WITHOUT_CREDENTIALS as ['allowed', 'refused'],
+) as z.ZodType<'allowed' | 'refused'>;
 
 export const errorSchema = z
   .object({
@@ -20,11 +23,15 @@ export const enterpriseParametersSchema = z
     autoRegistrationPhoneProtocol: protocolSchema.describe(
       ENTERPRISE_PARAMETER_HELP.autoRegistrationPhoneProtocol,
     ),
+    sipDevicesWithoutCredentials: sipDevicesWithoutCredentialsSchema.describe(
+      ENTERPRISE_PARAMETER_HELP.sipDevicesWithoutCredentials,
+    ),
   })
   .meta({ id: 'EnterpriseParameters' });
 
 export const enterpriseParametersPatchSchema = z.strictObject({
   autoRegistrationPhoneProtocol: protocolSchema.optional(),
+  sipDevicesWithoutCredentials: sipDevicesWithoutCredentialsSchema.optional(),
 });
 
 // DNs are validated by the domain (core/node) so that the refusal explains the rule; here only the type.

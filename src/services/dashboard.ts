@@ -40,6 +40,14 @@ export interface Dashboard {
   /** The sources with the most refused attempts in the last `refusedMinutes` minutes, most first. */
   refusedSources: (RefusedSource & { summary: string })[];
   refusedMinutes: number;
+  sipWithoutCredentials: SipWithoutCredentials;
+}
+
+/** SIP devices that register without a password, and the warning while the parameter allows it. */
+export interface SipWithoutCredentials {
+  allowed: boolean;
+  devices: number;
+  warning: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -72,15 +80,23 @@ export class DashboardService {
     const refusedSince = new Date(now.getTime() - REFUSED_MINUTES * 60_000);
     // A folded refusal begins at most one window before its last attempt.
     const foldedFrom = new Date(refusedSince.getTime() - REFUSAL_WINDOW_MS);
-    const [states, perMinute, nodes, { autoRegistrationWarningDays }, lastRejections, sources] =
-      await Promise.all([
-        store.statistics.devicesByState(),
-        store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
-        configuration.listNodes(),
-        settings.get(),
-        store.events.list({ outcome: 'rejected', limit: 10 }),
-        store.events.refusedSources(refusedSince.toISOString(), foldedFrom.toISOString(), REFUSED_SOURCES),
-      ]);
+    const [
+      states,
+      perMinute,
+      nodes,
+      { autoRegistrationWarningDays },
+      lastRejections,
+      sources,
+      sipWithoutCredentials,
+    ] = await Promise.all([
+      store.statistics.devicesByState(),
+      store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
+      configuration.listNodes(),
+      settings.get(),
+      store.events.list({ outcome: 'rejected', limit: 10 }),
+      store.events.refusedSources(refusedSince.toISOString(), foldedFrom.toISOString(), REFUSED_SOURCES),
+      this.sipWithoutCredentials(),
+    ]);
     const protocols = new Map<string, StatusCounts>([
       ['SCCP', emptyCounts()],
       ['SIP', emptyCounts()],
@@ -143,7 +159,30 @@ export class DashboardService {
       lastRejections,
       refusedSources: sources.map((s) => ({ ...s, summary: refusedSummary(s) })),
       refusedMinutes: REFUSED_MINUTES,
+      sipWithoutCredentials,
     };
+  }
+
+  private async sipWithoutCredentials(): Promise<SipWithoutCredentials> {
+    const { store } = this.deps;
+    const [{ sipDevicesWithoutCredentials }, devices] = await Promise.all([
+      store.parameters.get(),
+      store.credentials.countSipDevicesWithout(),
+    ]);
+    const allowed = sipDevicesWithoutCredentials !== 'refused';
+    const refuse = 'refuse SIP devices without credentials (System > Enterprise Parameters)';
+    let warning: string | null = null;
+    if (allowed && devices > 0) {
+      warning =
+        `${devices} SIP device${devices === 1 ? '' : 's'} register${devices === 1 ? 's' : ''} without a password: ` +
+        'anyone on the network who knows its device name or DN can register in its place. Give them SIP ' +
+        `credentials (Device > Phone > SIP Credentials, or a CSV import), then ${refuse}.`;
+    } else if (allowed) {
+      warning =
+        'No SIP device registers without a password now, but SIP devices without credentials are allowed: one ' +
+        `added or auto-registered without credentials would. To prevent it, ${refuse}.`;
+    }
+    return { allowed, devices, warning };
   }
 }
 

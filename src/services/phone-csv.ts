@@ -3,13 +3,22 @@ import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Logger } from 'pino';
 import type { Device } from '../core/device.js';
-import type { RowError } from '../core/phone-row.js';
-import { LINE_COLUMN, PHONE_CSV_COLUMNS, parsePhoneRow, phoneRow } from '../core/phone-row.js';
+import type { RowCredentials, RowError } from '../core/phone-row.js';
+import {
+  LINE_COLUMN,
+  PHONE_CSV_COLUMNS,
+  SIP_DIGEST_USER_COLUMN,
+  SIP_PASSWORD_COLUMN,
+  parsePhoneRow,
+  phoneRow,
+} from '../core/phone-row.js';
+import { defaultDigestUser } from '../core/sip-credential.js';
 import type { PhoneQuery } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import { spreadsheetCsv, textOfSpreadsheetCell } from './spreadsheet-csv.js';
+import type { SipCredentialService } from './sip-credentials.js';
 
 export interface ImportProgress {
   phase: 'validating' | 'writing';
@@ -23,6 +32,8 @@ export interface ImportReport {
   rows: number;
   inserted: number;
   updated: number;
+  /** Rows whose SIP credentials were set (a SIP Password cell). */
+  credentialsSet: number;
   /** Every refused cell (listing stops at MAX_LISTED_ERRORS; errorCount has them all). */
   errors: RowError[];
   errorCount: number;
@@ -38,6 +49,7 @@ export class PhoneCsv {
     private readonly allocator: DnAllocator,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly credentials: SipCredentialService,
   ) {}
 
   /** The phone CSV, a chunk per page of devices; cells a spreadsheet would run as formulas are escaped. */
@@ -49,7 +61,8 @@ export class PhoneCsv {
     const lineHeaders = Array.from({ length: lineColumns }, (_, i) => `Line ${i + 1}`);
     yield spreadsheetCsv([[...PHONE_CSV_COLUMNS, ...lineHeaders]]);
     for await (const page of this.store.devices.all(1000, filter)) {
-      yield spreadsheetCsv(page.map((d) => phoneRow(d, lineColumns)));
+      const users = await this.store.credentials.byDevices(page.map((d) => d.name));
+      yield spreadsheetCsv(page.map((d) => phoneRow(d, lineColumns, users.get(d.name)?.username ?? null)));
     }
   }
 
@@ -79,7 +92,7 @@ export class PhoneCsv {
       errorCount++;
       if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
     };
-    const devices: { line: number; device: Device }[] = [];
+    const devices: { line: number; device: Device; credentials: RowCredentials }[] = [];
     let headerChecked = false;
     const parser = parse({
       columns: true,
@@ -125,7 +138,8 @@ export class PhoneCsv {
           Object.entries(record).map(([column, cell]) => [column, textOfSpreadsheetCell(cell)]),
         );
         const parsed = parsePhoneRow(info.lines, text);
-        if (parsed.ok) devices.push({ line: info.lines, device: parsed.device });
+        if (parsed.ok)
+          devices.push({ line: info.lines, device: parsed.device, credentials: parsed.credentials });
         else parsed.errors.forEach(addError);
         const rows = devices.length + errorCount;
         if (rows % PROGRESS_EVERY === 0) onProgress({ phase: 'validating', rows });
@@ -137,9 +151,10 @@ export class PhoneCsv {
     const rows = devices.length;
     this.crossCheck(devices, addError);
     await this.checkHeldElsewhere(devices, addError);
+    const credentials = await this.credentialsToSet(devices, addError);
     if (errorCount > 0 || !headerChecked) {
       if (!headerChecked) addError({ line: 1, column: '*', message: 'the file has no header and no rows' });
-      return { imported: false, rows, inserted: 0, updated: 0, errors, errorCount };
+      return { imported: false, rows, inserted: 0, updated: 0, credentialsSet: 0, errors, errorCount };
     }
     let inserted = 0;
     let updated = 0;
@@ -155,11 +170,81 @@ export class PhoneCsv {
           onProgress({ phase: 'writing', rows: i + 1, total: devices.length });
       }
       await tx.devices.deleteUnusedDns([...previous]);
+      for (const c of credentials) await this.credentials.write(tx, c.deviceName, c.username, c.password);
     });
     // Imported DNs may lie in an auto-registration range.
     this.allocator.invalidate();
-    this.logger.info({ rows, inserted, updated }, 'phones imported from CSV');
-    return { imported: true, rows, inserted, updated, errors: [], errorCount: 0 };
+    for (const c of credentials) this.credentials.changed(c.deviceName);
+    const credentialsSet = credentials.length;
+    this.logger.info({ rows, inserted, updated, credentialsSet }, 'phones imported from CSV');
+    return { imported: true, rows, inserted, updated, credentialsSet, errors: [], errorCount: 0 };
+  }
+
+  /**
+   * The SIP credentials the file sets, checked across rows and against the database: a digest
+   * user belongs to one device; a digest user without a password is only the device's current
+   * one (verification keeps HA1 values, which depend on the user: changing it needs the password).
+   */
+  private async credentialsToSet(
+    devices: { line: number; device: Device; credentials: RowCredentials }[],
+    addError: (e: RowError) => void,
+  ): Promise<{ deviceName: string; username: string; password: string }[]> {
+    const wanted = devices.filter(
+      (d) => d.credentials.username !== undefined || d.credentials.password !== undefined,
+    );
+    const current = new Map<string, string>();
+    for (let i = 0; i < wanted.length; i += 500) {
+      const found = await this.store.credentials.byDevices(
+        wanted.slice(i, i + 500).map((d) => d.device.name),
+      );
+      for (const [name, c] of found) current.set(name, c.username);
+    }
+    const toSet: { line: number; deviceName: string; username: string; password: string }[] = [];
+    const users = new Map<string, { line: number; name: string }>();
+    for (const { line, device, credentials } of wanted) {
+      const had = current.get(device.name);
+      const username = credentials.username ?? had ?? defaultDigestUser(device.name);
+      if (credentials.password === undefined) {
+        if (had === undefined) {
+          addError({
+            line,
+            column: SIP_PASSWORD_COLUMN,
+            message: `${device.name} has no SIP credentials: a digest user needs a password`,
+          });
+        } else if (username !== had) {
+          addError({
+            line,
+            column: SIP_PASSWORD_COLUMN,
+            message: `to change the digest user of ${device.name} from ${had} to ${username}, give the password too`,
+          });
+        }
+        continue;
+      }
+      const first = users.get(username);
+      if (first !== undefined) {
+        addError({
+          line,
+          column: SIP_DIGEST_USER_COLUMN,
+          message: `digest user ${username} is also given to ${first.name} on line ${first.line}`,
+        });
+        continue;
+      }
+      users.set(username, { line, name: device.name });
+      toSet.push({ line, deviceName: device.name, username, password: credentials.password });
+    }
+    const names = [...users.keys()];
+    for (let i = 0; i < names.length; i += 500) {
+      for (const [username, holder] of await this.store.credentials.byUsernames(names.slice(i, i + 500))) {
+        const row = users.get(username)!;
+        if (holder.deviceName === row.name) continue;
+        addError({
+          line: row.line,
+          column: SIP_DIGEST_USER_COLUMN,
+          message: `digest user ${username} belongs to ${holder.deviceName}; each digest user identifies one device`,
+        });
+      }
+    }
+    return toSet;
   }
 
   private crossCheck(devices: { line: number; device: Device }[], addError: (e: RowError) => void): void {

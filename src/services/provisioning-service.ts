@@ -17,7 +17,6 @@ import {
   renderSipDevice,
 } from '../provisioning/sip-79xx.js';
 import { renderXmlDefault } from '../provisioning/xml-default.js';
-import type { SipCredential } from '../store/credential-repository.js';
 import type { DeviceRecord } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
@@ -29,6 +28,7 @@ import type { FirmwareLoadStore } from './firmware-loads.js';
 import type { LiveEvents } from './live-events.js';
 import type { ProvisioningLog } from './provisioning-log.js';
 import { ShortLived } from './short-lived.js';
+import type { ConfigFileCredentials } from './sip-credentials.js';
 
 /** Registration period SIP phones are configured with (CUCM's SIP profile default, sip-cisco.md §1.3). */
 export const SIP_REGISTER_EXPIRES = 3600;
@@ -49,6 +49,8 @@ export interface ProvisioningDeps {
   live: LiveEvents;
   /** How long the settings every file is made of, and the files all phones share, are reused (s). */
   cacheSeconds: number;
+  /** The digest user and password a SIP device's configuration files carry (SipCredentialService). */
+  credentials: { forConfigFile(deviceName: string): Promise<ConfigFileCredentials | null> };
 }
 
 /** What every file is made of: read once for all phones asking within the cache time. */
@@ -81,7 +83,6 @@ export class ProvisioningService implements TftpFileSource {
   private readonly shared: ShortLived<SharedSettings>;
   private readonly sharedFiles = new Map<RequestedFile['kind'], ShortLived<RenderedFile | null>>();
   private readonly devices: BatchedLookup<DeviceRecord>;
-  private readonly credentials: BatchedLookup<SipCredential>;
 
   constructor(private readonly deps: ProvisioningDeps) {
     this.loadFiles = new DirectoryFileSource(deps.loads.directory);
@@ -89,7 +90,6 @@ export class ProvisioningService implements TftpFileSource {
     this.shared = new ShortLived(ttlMs);
     for (const kind of SHARED_FILES) this.sharedFiles.set(kind, new ShortLived(ttlMs));
     this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names));
-    this.credentials = new BatchedLookup((names) => deps.store.credentials.byDevices(names));
     // A device's own file is read afresh each time; everything else depends on the shared settings.
     deps.live.on('configuration-changed', (change) => {
       if (change.what !== 'device') this.forgetShared();
@@ -233,12 +233,13 @@ export class ProvisioningService implements TftpFileSource {
     const [callManagers, defaults, credentials] = await Promise.all([
       this.callManagers(),
       this.defaults(),
-      this.credentialsOf(name),
+      protocol === 'SIP' ? this.deps.credentials.forConfigFile(name) : null,
     ]);
     const loadId = loadForDevice(device, defaults);
     const devicePool =
       defaults.find((d) => d.model === model && d.protocol === protocol)?.devicePool ?? 'Default';
-    // A phone applies a configuration whose versionStamp differs from its own: it changes with it.
+    // A phone applies a configuration whose versionStamp differs from its own: it changes with it,
+    // and with new credentials (the hash shows nothing of them).
     const stamp = createHash('sha1')
       .update(JSON.stringify({ device, callManagers, loadId, devicePool, credentials }))
       .digest('hex')
@@ -293,15 +294,9 @@ export class ProvisioningService implements TftpFileSource {
         lines: device?.lines ?? [],
         proxyAddress: proxy.address,
         proxyPort: proxy.port,
-        credentials: await this.credentialsOf(deviceName),
+        credentials: device ? await this.deps.credentials.forConfigFile(deviceName) : null,
       }),
     );
-  }
-
-  /** The digest user of a device (HA1 only is stored, so the password is set on the phone by hand). */
-  private async credentialsOf(deviceName: string): Promise<{ authName: string } | null> {
-    const credential = await this.credentials.get(deviceName);
-    return credential ? { authName: credential.username } : null;
   }
 }
 

@@ -122,13 +122,24 @@ export interface Schema {
     updated_at: string;
     finished_at: string | null;
   };
-  /** SIP digest credentials of devices (HA1 values, never passwords). */
+  /** SIP digest credentials of devices: HA1 values, and the password sealed with the node's secret key. */
   sip_credentials: {
     username: string;
     device_name: string;
     realm: string;
     ha1_md5: string;
     ha1_sha256: string;
+    created_at: string;
+    /** SecretBox.seal(password): the configuration files carry the password; null for credentials set before. */
+    password_sealed: string | null;
+    updated_at: string | null;
+  };
+  /** Passwords a migrate job generated, until an administrator collects them (once). */
+  sip_password_handouts: {
+    job_id: string;
+    device_name: string;
+    username: string;
+    password_sealed: string;
     created_at: string;
   };
 }

@@ -29,10 +29,16 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
   });
 
   it('reads default enterprise parameters and stores changes', async () => {
-    expect(await store.parameters.get()).toEqual({ autoRegistrationPhoneProtocol: 'SCCP' });
+    expect(await store.parameters.get()).toEqual({
+      autoRegistrationPhoneProtocol: 'SCCP',
+      sipDevicesWithoutCredentials: 'allowed',
+    });
     await store.parameters.set({ autoRegistrationPhoneProtocol: 'SIP' });
     await store.parameters.set({ autoRegistrationPhoneProtocol: 'SIP' });
-    expect(await store.parameters.get()).toEqual({ autoRegistrationPhoneProtocol: 'SIP' });
+    expect(await store.parameters.get()).toEqual({
+      autoRegistrationPhoneProtocol: 'SIP',
+      sipDevicesWithoutCredentials: 'allowed',
+    });
   });
 
   it('creates a node once and updates its auto-registration', async () => {

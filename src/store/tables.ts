@@ -20,6 +20,7 @@ const SCHEMA_TABLES = {
   bulk_jobs: true,
   bulk_job_items: true,
   sip_credentials: true,
+  sip_password_handouts: true,
 } satisfies Record<keyof Schema, true>;
 
 /** The schema's tables and Kysely's migration bookkeeping: everything openucm keeps in its database. */

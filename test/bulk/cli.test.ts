@@ -57,7 +57,7 @@ it('refuses a CSV of device names with errors, listing every one, and sends noth
   expect((await t.api.get<{ total: number }>('/bulk-jobs')).body.total).toBe(0);
 });
 
-it('previews, runs and follows a migration from a CSV of device names, and saves the report', async () => {
+it('previews, runs and follows a migration from a CSV of device names, saves the report and the generated SIP passwords', async () => {
   const before = await dnsOf(
     t,
     phones.map((p) => p.deviceName),
@@ -65,6 +65,7 @@ it('previews, runs and follows a migration from a CSV of device names, and saves
   const csv = path.join(dir, 'phones.csv');
   fs.writeFileSync(csv, `Device Name\n${phones.map((p) => p.deviceName).join('\n')}\n`);
   const report = path.join(dir, 'report.csv');
+  const passwords = path.join(dir, 'sip-passwords.csv');
   const r = await openucm([
     'bulk',
     'migrate',
@@ -80,6 +81,9 @@ it('previews, runs and follows a migration from a CSV of device names, and saves
     '--yes',
     '--report',
     report,
+    '--create-sip-credentials',
+    '--sip-passwords',
+    passwords,
   ]);
   expect(r.stderr).not.toContain('Error');
   expect(r.code).toBe(0);
@@ -89,6 +93,28 @@ it('previews, runs and follows a migration from a CSV of device names, and saves
   expect(r.stdout).toContain('Auto Registration Phone Protocol will be switched to SIP when the job starts.');
   expect(r.stdout).toMatch(/Job \S+ completed: 2 migrated, 0 failed, 0 skipped, 0 cancelled/);
   expect(fs.readFileSync(report, 'utf8').trim().split('\n')).toHaveLength(3);
+  expect(r.stdout).toContain(`2 generated SIP password(s) written to ${passwords} (readable by you only)`);
+  expect(fs.statSync(passwords).mode & 0o777).toBe(0o600);
+  const rows = fs.readFileSync(passwords, 'utf8').trim().split('\n');
+  expect(
+    rows
+      .slice(1)
+      .map((row) => row.split(',')[0])
+      .sort(),
+  ).toEqual(phones.map((p) => p.deviceName).sort());
+  // Handed out once: the node holds them no more.
+  const again = await openucm([
+    'bulk',
+    'sip-passwords',
+    '--url',
+    `http://127.0.0.1:${t.node.ports.http}`,
+    r.stdout.match(/Job (\S+) created/)![1],
+    '--out',
+    path.join(dir, 'again.csv'),
+  ]);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toContain('collected by CCMAdministrator');
+  expect(fs.existsSync(path.join(dir, 'again.csv'))).toBe(false);
   expect(
     await dnsOf(
       t,

@@ -43,7 +43,7 @@ afterAll(async () => {
 it('exports phones and DNs with the columns an administrator edits', async () => {
   const phones = await (await fetch(url('/phones/export.csv'), { headers: { authorization: auth } })).text();
   expect(phones).toBe(
-    'Device Name,Description,Model,Protocol,Phone Load Name,Line 1\nSEP00CE00000001,Auto 1000,7940,SCCP,,1000\n',
+    'Device Name,Description,Model,Protocol,Phone Load Name,SIP Digest User,SIP Password (write-only),Line 1\nSEP00CE00000001,Auto 1000,7940,SCCP,,,,1000\n',
   );
   const dns = await (
     await fetch(url('/directory-numbers/export.csv'), { headers: { authorization: auth } })

@@ -131,6 +131,7 @@ describe('enterprise parameters', () => {
     expect(r.body.field).toBe('autoRegistrationPhoneProtocol');
     expect((await t.api.get('/enterprise-parameters')).body).toEqual({
       autoRegistrationPhoneProtocol: 'SCCP',
+      sipDevicesWithoutCredentials: 'allowed',
     });
   });
 });

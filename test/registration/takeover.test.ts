@@ -4,12 +4,12 @@
  * the live phone keeps its registration and its status. Real sockets from two loopback addresses.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { credentialHashes } from '../../src/protocols/sip/auth/digest-policy.js';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import type { ServerCommand } from '../../src/sim/sip-registration.js';
 import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { addDigestDevice } from '../sip/helpers/digest-device.js';
 
 interface Phone {
   status: string;
@@ -145,30 +145,7 @@ describe('SIP', () => {
 
   it('a phone that passes digest authentication may move its registration', async () => {
     const name = 'SEP00AB00000005';
-    const now = new Date();
-    await t.node.store.transaction(async (tx) => {
-      await tx.devices.reserveDns(['4005'], now);
-      await tx.devices.insert(
-        {
-          name,
-          model: '7940',
-          protocol: 'SIP',
-          description: '',
-          lines: [{ index: 1, dn: '4005' }],
-          loadId: null,
-        },
-        now,
-      );
-    });
-    await t.node.store.credentials.set(
-      {
-        deviceName: name,
-        username: '4005',
-        realm: 'ccmsipline',
-        ...credentialHashes('4005', 'ccmsipline', 'pw'),
-      },
-      now,
-    );
+    await addDigestDevice(t.node, { name, dn: '4005', password: 'pw' });
     const line = { index: 1, name: '4005', authName: '4005', password: 'pw' };
     const before = await sipPhone('00ab00000005', '127.0.0.1');
     expect((await before.register(line, sipTarget())).kind).toBe('registered');

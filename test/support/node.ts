@@ -30,6 +30,7 @@ export interface Api {
   get<T = unknown>(path: string): Promise<ApiResponse<T>>;
   patch<T = unknown>(path: string, body: unknown): Promise<ApiResponse<T>>;
   post<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+  put<T = unknown>(path: string, body: unknown): Promise<ApiResponse<T>>;
   delete<T = unknown>(path: string): Promise<ApiResponse<T>>;
 }
 
@@ -49,6 +50,7 @@ export function apiClient(port: number, user = 'CCMAdministrator', password = AD
     get: (path) => call('GET', path),
     patch: (path, body) => call('PATCH', path, body),
     post: (path, body) => call('POST', path, body ?? {}),
+    put: (path, body) => call('PUT', path, body),
     delete: (path) => call('DELETE', path),
   };
 }

@@ -59,6 +59,12 @@ const createSchema = z.strictObject({
     .describe(
       'switch Auto Registration Phone Protocol to the target protocol when the job starts (no restart)',
     ),
+  createSipCredentials: z
+    .boolean()
+    .optional()
+    .describe(
+      'SCCP_TO_SIP: give each migrated phone without SIP credentials a digest user (its device name) and a generated password, carried by its configuration file; collect the passwords once with POST bulk-jobs/{id}/sip-passwords',
+    ),
   stepTimeoutSeconds: z
     .number()
     .int()
@@ -90,7 +96,7 @@ const planSchema = z
   .meta({ id: 'MigrationPlan' });
 
 const warningSchema = z.object({
-  code: z.enum(['auto-registration-protocol', 'load-not-installed']),
+  code: z.enum(['auto-registration-protocol', 'load-not-installed', 'sip-credentials']),
   message: z.string(),
   remedy: z.string(),
   switchTo: protocolSchema.optional().describe('what switchAutoRegistrationProtocol would set'),
@@ -139,9 +145,13 @@ const jobSchema = z
       stepTimeoutSeconds: z.number(),
       concurrency: z.number(),
       switchAutoRegistrationProtocol: z.boolean(),
+      createSipCredentials: z.boolean(),
     }),
     notes: z.array(z.object({ at: z.string(), message: z.string() })),
     message: z.string().nullable(),
+    sipPasswordsWaiting: z
+      .number()
+      .describe('generated SIP passwords waiting to be collected (POST bulk-jobs/{id}/sip-passwords)'),
     progress: z.object({
       total: z.number(),
       finished: z.number(),
@@ -262,6 +272,30 @@ export const bulkJobRoutes =
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="bulk-job-${request.params.id}.csv"`)
+          .send(csv);
+      },
+    });
+    app.post('/bulk-jobs/:id/sip-passwords', {
+      schema: {
+        tags,
+        summary:
+          'Collect, once, the SIP passwords the job generated (createSipCredentials): CSV of Device Name, Digest User, SIP Password. They are deleted from the node as they are sent; 409 when none waits',
+        params: idParams,
+        produces: ['text/csv'],
+      },
+      handler: async (request, reply) => {
+        const { id } = request.params;
+        const { csv, count } = await jobs.collectSipPasswords(id, request.principal?.name ?? 'unknown');
+        await request.audit({
+          action: 'collect-sip-passwords',
+          target: 'bulk-job',
+          targetName: id,
+          after: { phones: count },
+        });
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `attachment; filename="bulk-job-${id}-sip-passwords.csv"`)
           .send(csv);
       },
     });

@@ -13,6 +13,7 @@ const reportSchema = z
     rows: z.number(),
     inserted: z.number(),
     updated: z.number(),
+    credentialsSet: z.number().describe('rows whose SIP credentials were set (a SIP Password cell)'),
     errors: z.array(z.object({ line: z.number(), column: z.string(), message: z.string() })),
     errorCount: z.number(),
   })
@@ -25,7 +26,12 @@ async function auditImport(request: FastifyRequest, report: ImportReport): Promi
     action: 'IMPORT',
     target: '/phones/import',
     targetName: 'phones',
-    after: { rows: report.rows, inserted: report.inserted, updated: report.updated },
+    after: {
+      rows: report.rows,
+      inserted: report.inserted,
+      updated: report.updated,
+      sipCredentialsSet: report.credentialsSet,
+    },
   });
 }
 
@@ -56,7 +62,8 @@ export const phoneCsvRoutes =
       schema: {
         tags,
         summary:
-          'Export phones (same filters as the list) as CSV: Device Name, Description, Model, Protocol, Phone Load Name, Line 1…',
+          'Export phones (same filters as the list) as CSV: Device Name, Description, Model, Protocol, Phone Load Name, ' +
+          'SIP Digest User, SIP Password (write-only: always empty in an export), Line 1…',
         querystring: phoneQuerySchema.omit({ page: true, pageSize: true }),
       },
       handler: async (request, reply) => {
@@ -80,6 +87,7 @@ export const phoneCsvRoutes =
         tags,
         summary:
           'Import phones from CSV (text/csv): the whole file is validated first and written only if valid, in one transaction. ' +
+          'A SIP Password (write-only) cell sets the SIP credentials (digest user: the SIP Digest User cell, else the current one, else the device name); an empty one changes nothing. ' +
           'With Accept: application/x-ndjson the answer streams progress lines, then the report.',
         consumes: ['text/csv'],
         response: { 200: reportSchema, 400: reportSchema },

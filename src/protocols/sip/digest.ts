@@ -3,6 +3,8 @@
  * Authorization values and compute responses. Pure functions: nonce policy lives elsewhere.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { DigestHash } from '../../core/sip-credential.js';
+import { digestHa1 } from '../../core/sip-credential.js';
 import { readQuoted, readToken, skipWs } from './grammar.js';
 import { quote } from './serializer.js';
 
@@ -17,7 +19,7 @@ export const DIGEST_ALGORITHMS = [
 ] as const;
 export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
-const HASHES: Readonly<Record<string, string>> = {
+const HASHES: Readonly<Record<string, DigestHash>> = {
   MD5: 'md5',
   'SHA-256': 'sha256',
   'SHA-512-256': 'sha512-256',
@@ -263,7 +265,7 @@ export function computeHa1(
   realm: string,
   password: string,
 ): string {
-  return hash(algorithm, `${username}:${realm}:${password}`);
+  return digestHa1(HASHES[algorithm.replace(/-sess$/, '')], username, realm, password);
 }
 
 /** The 8-hex-digit nonce-count. */

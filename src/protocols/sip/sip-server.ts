@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../services/clock.js';
 import { systemClock } from '../../services/clock.js';
+import type { LiveEvents } from '../../services/live-events.js';
 import type { ResetType } from '../../services/live-registry.js';
+import type { OfferableAlgorithm } from './auth/digest-policy.js';
 import { DigestPolicy } from './auth/digest-policy.js';
 import type { DeviceEntry } from './registrar/binding-store.js';
 import type { CredentialLookup } from './registrar/credentials.js';
@@ -39,6 +41,8 @@ export interface SipServerOptions {
   credentials: CredentialLookup;
   /** Records the refusals the registrar decides itself (the node's refusal log). */
   recorder: RejectionRecorder;
+  /** Configuration changes made through this node: a device's credentials are read again at its next REGISTER. */
+  live: LiveEvents;
   logger: Logger;
   clock: Clock;
   nodeName: string;
@@ -49,6 +53,8 @@ export interface SipServerOptions {
   /** warn-agent of Warning headers (default: the advertised address, else the node name). */
   warnAgent?: string;
   realm?: string;
+  /** Digest algorithms offered to phones that are not Cisco's, most preferred first (default MD5). */
+  digestAlgorithms?: readonly OfferableAlgorithm[];
   policy?: ExpiresPolicy;
   timers?: SipTimers;
   /** The SIP limits (README: Security and limits); the defaults for those not given. */
@@ -104,7 +110,7 @@ export class SipServer {
         ),
     });
     this.clients = new ClientTransactionTable({ timers: options.timers });
-    this.digest = new DigestPolicy({ realm: options.realm, now });
+    this.digest = new DigestPolicy({ realm: options.realm, now, algorithms: options.digestAlgorithms });
     this.registrar = new Registrar({
       registration: options.registration,
       credentials: options.credentials,
@@ -131,7 +137,13 @@ export class SipServer {
       ...this.connectionOptions(),
       nextConnectionId: () => ++this.connections,
     });
+    // A device changed here (its SIP credentials among others): its next REGISTER reads them again.
+    options.live.on('configuration-changed', this.onConfigurationChanged);
   }
+
+  private readonly onConfigurationChanged = (change: { what: string; name: string }): void => {
+    if (change.what === 'device') this.registrar.credentialsChanged(change.name);
+  };
 
   /** What TCP and WebSocket connections share: the core, the caps, the timeouts, the queue limit. */
   private connectionOptions() {
@@ -274,6 +286,7 @@ export class SipServer {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
+    this.options.live.off('configuration-changed', this.onConfigurationChanged);
     this.registrar.shutdown();
     this.ws.stop();
     this.clients.dispose();

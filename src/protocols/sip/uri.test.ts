@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSipUri, isAbsoluteUri, parseSipUri, unescapePercent } from './uri.js';
+import { formatSipUri, isAbsoluteUri, parseSipUri, sipUriEquals, unescapePercent } from './uri.js';
 
 function parse(s: string) {
   const r = parseSipUri(s);
@@ -117,5 +117,28 @@ describe('formatSipUri', () => {
   it('unescapes UTF-8 sequences', () => {
     expect(unescapePercent('%D0%B0%20b')).toBe('а b');
     expect(unescapePercent('plain')).toBe('plain');
+  });
+});
+
+describe('sipUriEquals (RFC 3261 §19.1.4)', () => {
+  const equal = (a: string, b: string) => sipUriEquals(parse(a), parse(b));
+
+  it('matches the RFC examples of equivalent URIs', () => {
+    expect(equal('sip:%61lice@atlanta.com;transport=TCP', 'sip:alice@AtLanTa.CoM;Transport=tcp')).toBe(true);
+    expect(equal('sip:carol@chicago.com', 'sip:carol@chicago.com;newparam=5')).toBe(true);
+    expect(
+      equal(
+        'sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com',
+        'sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com',
+      ),
+    ).toBe(true);
+  });
+
+  it('tells apart the RFC examples of different URIs', () => {
+    expect(equal('SIP:ALICE@AtLanTa.CoM;Transport=udp', 'sip:alice@AtLanTa.CoM;Transport=UDP')).toBe(false);
+    expect(equal('sip:bob@biloxi.com', 'sip:bob@biloxi.com:5060')).toBe(false);
+    expect(equal('sip:bob@biloxi.com', 'sip:bob@biloxi.com;transport=udp')).toBe(false);
+    expect(equal('sip:carol@chicago.com;security=on', 'sip:carol@chicago.com;security=off')).toBe(false);
+    expect(equal('sip:127.0.0.1:5060', 'sip:10.0.0.66:5060')).toBe(false);
   });
 });

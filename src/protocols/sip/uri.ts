@@ -220,3 +220,29 @@ export function formatSipUri(parts: SipUriParts): string {
   }
   return out;
 }
+
+// RFC 3261 §19.1.4: these uri-parameters, "if present in one URI, must be present in both to match".
+const PARAMS_BOTH_OR_NEITHER = ['user', 'ttl', 'method', 'maddr', 'transport'];
+
+/**
+ * RFC 3261 §19.1.4 URI comparison: scheme, host and parameter values compare case-insensitively,
+ * user and password case-sensitively, after %-unescaping; "A URI omitting any component with a
+ * default value will not match a URI explicitly containing that component with its default value"
+ * (a port); user, ttl, method, maddr and transport must be in both or neither, other parameters
+ * are compared only when both carry them; headers must be the same.
+ */
+export function sipUriEquals(a: SipUri, b: SipUri): boolean {
+  if (a.scheme !== b.scheme || a.user !== b.user || a.password !== b.password) return false;
+  if (a.host.toLowerCase() !== b.host.toLowerCase() || a.port !== b.port) return false;
+  const value = (v: string | null | undefined) => (v === null || v === undefined ? v : v.toLowerCase());
+  for (const name of PARAMS_BOTH_OR_NEITHER) {
+    if (a.params.has(name) !== b.params.has(name)) return false;
+  }
+  for (const [name, v] of a.params) {
+    if (b.params.has(name) && value(v) !== value(b.params.get(name))) return false;
+  }
+  if (a.headers.length !== b.headers.length) return false;
+  const key = (h: readonly [string, string]) => `${h[0].toLowerCase()}=${h[1]}`;
+  const other = new Set(b.headers.map(key));
+  return a.headers.every((h) => other.has(key(h)));
+}

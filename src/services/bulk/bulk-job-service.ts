@@ -19,6 +19,8 @@ import type { JobProgress } from './progress.js';
 import { progressOf } from './progress.js';
 import { RegistrationWatch } from './registration-watch.js';
 import { reportCsv } from './report-csv.js';
+import { stringify } from 'csv-stringify/sync';
+import type { SipCredentialService } from '../sip-credentials.js';
 
 export type { MigrateJobInput, MigrationPreviewResult } from './migration-preview.js';
 
@@ -37,10 +39,12 @@ export interface BulkJobView {
   scheduledAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
-  options: MigrateJobOptions;
+  options: MigrateJobOptions & { createSipCredentials: boolean };
   notes: JobNote[];
   message: string | null;
   progress: JobProgress;
+  /** Generated SIP passwords waiting to be collected (POST …/sip-passwords hands them out once). */
+  sipPasswordsWaiting: number;
 }
 
 export interface BulkJobServiceDeps {
@@ -54,6 +58,8 @@ export interface BulkJobServiceDeps {
   logger: Logger;
   /** The firmware files on this node's TFTP server, to warn about loads that are missing. */
   loads?: { provides(loadId: string): Promise<boolean> };
+  /** Generated credentials of migrated phones (createSipCredentials). */
+  credentials: SipCredentialService;
 }
 
 /** Bulk Administration > Migrate Phones: preview, create, follow, pause, resume and cancel jobs. */
@@ -133,6 +139,7 @@ export class BulkJobService {
       stepTimeoutSeconds: input.stepTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS,
       concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
       switchAutoRegistrationProtocol: input.switchAutoRegistrationProtocol ?? false,
+      createSipCredentials: input.createSipCredentials ?? false,
     };
     const job: BulkJobRecord = {
       id: randomUUID(),
@@ -211,6 +218,55 @@ export class BulkJobService {
   async report(id: string): Promise<string> {
     await this.find(id);
     return reportCsv(await this.deps.store.bulkJobs.items(id));
+  }
+
+  /**
+   * The SIP passwords the job generated that nobody collected yet, as CSV (Device Name, Digest User,
+   * SIP Password), handed out once: they are deleted from the node as they are returned, and the
+   * job notes who collected how many. A password is also in the phone's configuration file.
+   */
+  async collectSipPasswords(id: string, by: string): Promise<{ csv: string; count: number }> {
+    const { store, clock, logger, credentials } = this.deps;
+    const job = await this.find(id);
+    if (job.options.createSipCredentials !== true) {
+      throw new ConflictError(
+        `bulk job ${id} was not asked to create SIP credentials (createSipCredentials)`,
+      );
+    }
+    const at = clock().toISOString();
+    const taken = await store.transaction(async (tx) => {
+      const rows = await credentials.takeGenerated(tx, id);
+      if (rows.length > 0) {
+        const current = await tx.bulkJobs.findJob(id);
+        const notes = [
+          ...(current?.notes ?? job.notes),
+          { at, message: `generated SIP passwords of ${rows.length} phone(s) collected by ${by}` },
+        ];
+        await tx.bulkJobs.updateJob(id, { notes });
+      }
+      return rows;
+    });
+    if (taken.length === 0) {
+      const collected = job.notes.filter((n) => n.message.startsWith('generated SIP passwords'));
+      const last = collected.at(-1);
+      throw new ConflictError(
+        `no generated SIP password of bulk job ${id} is waiting: ` +
+          (last
+            ? `the last ones were ${last.message.replace(/^generated SIP passwords of /, '')} at ${last.at}`
+            : 'none was created yet (a phone gets its password when it is switched to SIP)') +
+          "; a lost password is replaced by setting a new one on the phone's page (then Reset the phone)",
+      );
+    }
+    logger.info(
+      { job: id, phones: taken.length, by },
+      `generated SIP passwords of bulk job ${id} collected by ${by}`,
+    );
+    const rows = taken.map((r) => [
+      r.deviceName,
+      r.username,
+      r.password ?? "(this node's secret key cannot read it: set a new password on the phone's page)",
+    ]);
+    return { csv: stringify([['Device Name', 'Digest User', 'SIP Password'], ...rows]), count: taken.length };
   }
 
   /** No new phone starts; the phones in progress finish their migration. */
@@ -299,10 +355,13 @@ export class BulkJobService {
       scheduledAt: job.scheduledAt,
       startedAt: job.startedAt,
       finishedAt: job.finishedAt,
-      options: job.options,
+      options: { ...job.options, createSipCredentials: job.options.createSipCredentials ?? false },
       notes: job.notes,
       message: job.message,
       progress,
+      sipPasswordsWaiting: job.options.createSipCredentials
+        ? await this.deps.credentials.waitingGenerated(job.id)
+        : 0,
     };
   }
 }

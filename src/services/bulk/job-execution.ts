@@ -213,6 +213,7 @@ export class JobExecution {
         stepTimeoutMs: this.job.options.stepTimeoutSeconds * 1000,
         signal: this.abort.signal,
         update: (change, tx) => update(change, tx),
+        createSipCredentialsFor: this.job.options.createSipCredentials ? this.job.id : undefined,
       });
       switch (outcome.kind) {
         case 'done':

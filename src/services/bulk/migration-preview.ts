@@ -13,6 +13,8 @@ import {
   missingDevicePlan,
   missingLoadWarnings,
   planPhone,
+  sipCredentialsNote,
+  sipCredentialsWarning,
   summarize,
 } from '../../core/migration.js';
 import type { Store } from '../../store/store.js';
@@ -27,6 +29,8 @@ export interface MigrateJobInput {
   /** ISO-8601; absent = run now. */
   scheduledAt?: string;
   switchAutoRegistrationProtocol?: boolean;
+  /** SCCP→SIP only: generated SIP credentials for migrated phones that have none. */
+  createSipCredentials?: boolean;
   stepTimeoutSeconds?: number;
   concurrency?: number;
 }
@@ -55,6 +59,12 @@ export async function previewMigration(
 ): Promise<MigrationPreviewResult> {
   const problem = selectionProblem(input.selection);
   if (problem) throw new ValidationError(problem);
+  if (input.createSipCredentials === true && input.direction !== 'SCCP_TO_SIP') {
+    throw new ValidationError({
+      field: 'createSipCredentials',
+      message: 'SIP credentials are for SIP phones: only a migration SCCP_TO_SIP creates them',
+    });
+  }
   const { store, statusWriter } = deps;
   await statusWriter.flush();
   const [storedDefaults, parameters, nodes] = await Promise.all([
@@ -81,6 +91,26 @@ export async function previewMigration(
   ];
   const summary = summarize(plans);
   const warnings: MigrationWarning[] = [];
+  if (input.direction === 'SCCP_TO_SIP') {
+    const migrating = plans.filter((p) => p.outcome === 'migrate');
+    const users = new Map<string, string>();
+    for (let i = 0; i < migrating.length; i += 500) {
+      const found = await store.credentials.byDevices(migrating.slice(i, i + 500).map((p) => p.deviceName));
+      for (const [name, c] of found) users.set(name, c.username);
+    }
+    const create = input.createSipCredentials === true;
+    for (const plan of migrating) {
+      const note = sipCredentialsNote(plan.deviceName, users.get(plan.deviceName) ?? null, create);
+      if (note) plan.notes.push(note);
+    }
+    const sip = sipCredentialsWarning({
+      direction: input.direction,
+      parameters,
+      createSipCredentials: create,
+      withoutCredentials: migrating.filter((p) => !users.has(p.deviceName)).length,
+    });
+    if (sip) warnings.push(sip);
+  }
   const ar = autoRegistrationWarning({
     direction: input.direction,
     parameters,

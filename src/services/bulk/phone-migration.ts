@@ -5,6 +5,7 @@ import type { Repositories, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import type { LiveEvents } from '../live-events.js';
 import type { LiveRegistry } from '../live-registry.js';
+import type { SipCredentialService } from '../sip-credentials.js';
 import type { StatusWriter } from '../status-writer.js';
 import type { DeviceSubscription, Observation, RegistrationWatch } from './registration-watch.js';
 
@@ -16,6 +17,7 @@ export interface PhoneMigrationDeps {
   watch: RegistrationWatch;
   nodeName: string;
   clock: Clock;
+  credentials: SipCredentialService;
 }
 
 /** A change of the phone's item; `tx` makes it part of a device write's transaction. */
@@ -34,6 +36,8 @@ export interface PhoneRun {
   stepTimeoutMs: number;
   signal: AbortSignal;
   update: ItemUpdate;
+  /** The job gives phones switched to SIP generated credentials (createSipCredentials): its id. */
+  createSipCredentialsFor?: string;
 }
 
 export type PhoneOutcome =
@@ -176,18 +180,32 @@ async function switchProtocol(
   if (elsewhere) return failed(elsewhereReason(deps, name, elsewhere));
   run.subscription.clear();
   await deps.statusWriter.flush();
+  const jobId = plan.toProtocol === 'SIP' ? run.createSipCredentialsFor : undefined;
+  // The credentials are written with the switch: the phone's first SIP configuration file carries them.
   const switched = await deps.store.transaction(async (tx) => {
     if (!(await tx.bulkJobs.switchDeviceProtocol(name, plan.fromProtocol, plan.toProtocol, null)))
-      return false;
+      return null;
+    const credentials = jobId === undefined ? null : await deps.credentials.generate(tx, name, jobId);
     await run.update({ step: 'await-registration', state: 'running' }, tx);
-    return true;
+    return { credentials };
   });
   if (!switched) {
     return failed(`${name} was deleted or is no longer a ${plan.fromProtocol} phone; nothing was changed`);
   }
   deps.live.emit('configuration-changed', { what: 'device', name });
   context.resetSent = reset(deps, name);
-  return ok();
+  const c = switched.credentials;
+  if (c === null) return ok();
+  if ('taken' in c) {
+    return ok([
+      `${name} got no SIP credentials: digest user ${c.username} belongs to ${c.taken}; set them on its page`,
+    ]);
+  }
+  return ok([
+    c.created
+      ? `SIP credentials created for ${name} (digest user ${c.username}); collect the password once from the job`
+      : `${name} kept its SIP credentials (digest user ${c.username})`,
+  ]);
 }
 
 /**

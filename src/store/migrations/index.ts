@@ -9,6 +9,8 @@ import { admin } from './0004-admin.js';
 import { bulkJobs } from './0005-bulk-jobs.js';
 import { nodeHeartbeat } from './0006-node-heartbeat.js';
 import { registrationEventRepeats } from './0007-registration-event-repeats.js';
+import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
+import { sipPasswordHandouts } from './0009-sip-password-handouts.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0005-bulk-jobs': bulkJobs,
   '0006-node-heartbeat': nodeHeartbeat,
   '0007-registration-event-repeats': registrationEventRepeats,
+  '0008-sip-credential-secrets': sipCredentialSecrets,
+  '0009-sip-password-handouts': sipPasswordHandouts,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */

@@ -60,6 +60,8 @@ export class ScriptedPhone {
   private sip: SipRegistration | null = null;
   /** The SIP line name (AOR user) its configuration gives. */
   private sipLine: string | null = null;
+  /** The digest user and password its configuration gives (authName, authPassword). */
+  private sipAuth: { authName: string; password?: string } | null = null;
   private held: Promise<void> | null = null;
   private release: (() => void) | null = null;
   private stopped = false;
@@ -128,6 +130,8 @@ export class ScriptedPhone {
       this.load = config.loadId;
     }
     this.sipLine = config?.sipLines[0]?.name ?? null;
+    const line = config?.sipLines[0];
+    this.sipAuth = line?.authName ? { authName: line.authName, password: line.authPassword } : null;
     await this.registerLoop();
   }
 
@@ -227,7 +231,7 @@ export class ScriptedPhone {
     sip.once('command', () => setImmediate(() => this.onSipReboot(sip)));
     const name = this.sipLine ?? this.deviceName;
     const outcome = await sip.register(
-      { index: 1, name, authName: name },
+      { index: 1, name, authName: name, ...this.sipAuth },
       { host: this.target.host, port: this.target.sipPort },
     );
     if (outcome.kind !== 'registered') {

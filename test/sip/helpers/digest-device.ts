@@ -1,4 +1,4 @@
-import { credentialHashes } from '../../../src/protocols/sip/auth/digest-policy.js';
+import { credentialHashes } from '../../../src/core/sip-credential.js';
 import type { RunningNode } from '../../../src/server.js';
 
 /** Adds a SIP device with DN `dn` on line 1 and digest credentials (user `dn`, realm ccmsipline, `password`). */
@@ -27,6 +27,7 @@ export async function addDigestDevice(
       username: device.dn,
       realm: 'ccmsipline',
       ...credentialHashes(device.dn, 'ccmsipline', device.password),
+      passwordSealed: null,
     },
     now,
   );

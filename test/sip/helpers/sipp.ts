@@ -34,7 +34,7 @@ export function phones(count: number, prefix = '00cafe'): SippPhone[] {
  * call n is `<n>-<runId>@sipp`, so two runs with the same runId are one registration refreshed.
  */
 export function runSipp(options: {
-  scenario: 'register' | 'rejected';
+  scenario: 'register' | 'rejected' | 'register-digest';
   port: number;
   phones: SippPhone[];
   runId: string;
@@ -42,6 +42,8 @@ export function runSipp(options: {
   expires?: number;
   model?: number;
   transport?: 'udp' | 'tcp';
+  /** Digest user and password SIPp answers challenges with ([authentication], -au / -ap). */
+  auth?: { user: string; password: string };
 }): Promise<SippRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-sipp-'));
   const csv = path.join(dir, 'phones.csv');
@@ -74,6 +76,7 @@ export function runSipp(options: {
     '-key',
     'model',
     String(options.model ?? 7),
+    ...(options.auth ? ['-au', options.auth.user, '-ap', options.auth.password] : []),
     '-nostdin',
     '-trace_err',
     '-error_file',

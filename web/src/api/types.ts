@@ -69,6 +69,7 @@ export interface FreeDns {
 
 export interface EnterpriseParameters {
   autoRegistrationPhoneProtocol: Protocol;
+  sipDevicesWithoutCredentials: 'allowed' | 'refused';
 }
 
 export interface AdminSettings {
@@ -140,6 +141,7 @@ export interface Dashboard {
     summary: string;
   }[];
   refusedMinutes: number;
+  sipWithoutCredentials: { allowed: boolean; devices: number; warning: string | null };
 }
 
 export interface AuditEntry {
@@ -268,7 +270,7 @@ export interface MigrationPlan {
 }
 
 export interface MigrationWarning {
-  code: 'auto-registration-protocol' | 'load-not-installed';
+  code: 'auto-registration-protocol' | 'load-not-installed' | 'sip-credentials';
   message: string;
   remedy: string;
   switchTo?: Protocol;
@@ -308,10 +310,13 @@ export interface BulkJob {
     stepTimeoutSeconds: number;
     concurrency: number;
     switchAutoRegistrationProtocol: boolean;
+    createSipCredentials: boolean;
   };
   notes: { at: string; message: string }[];
   message: string | null;
   progress: JobProgress;
+  /** Generated SIP passwords waiting to be collected once. */
+  sipPasswordsWaiting: number;
 }
 
 export interface BulkJobItem {
@@ -360,4 +365,16 @@ export interface BackupStatus {
   running: boolean;
   nextAt: string | null;
   archives: { file: string; bytes: number; modifiedAt: string }[];
+}
+
+/** GET /phones/{name}/sip-credentials: never the password. */
+export interface SipCredentials {
+  deviceName: string;
+  configured: boolean;
+  username: string | null;
+  defaultUsername: string;
+  passwordInConfigFiles: boolean;
+  problem: string | null;
+  updatedAt: string | null;
+  message?: string;
 }

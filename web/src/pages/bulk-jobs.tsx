@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, get, post, query } from '../api/client';
+import { ApiError, getCsrfToken, get, post, query } from '../api/client';
 import type {
   BulkJob,
   BulkJobItem,
@@ -251,6 +251,69 @@ function JobItems({ id, version }: { id: string; version: number }) {
 }
 
 /** One job: live progress, step by step; Pause / Resume / Cancel; the per-phone report. */
+/** The SIP passwords the job generated: collected once as a CSV file, which is then the only copy. */
+function GeneratedPasswords({
+  id,
+  waiting,
+  onCollected,
+}: {
+  id: string;
+  waiting: number;
+  onCollected: () => void;
+}) {
+  const { canChange } = useSession();
+  const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const collect = async () => {
+    if (
+      !window.confirm(
+        `Download the ${waiting} generated SIP password(s)? The node deletes them as it sends them.`,
+      )
+    )
+      return;
+    try {
+      const r = await fetch(`/api/v1/bulk-jobs/${encodeURIComponent(id)}/sip-passwords`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'x-requested-with': 'openucm-ui', 'x-csrf-token': getCsrfToken() ?? '' },
+      });
+      if (!r.ok) {
+        const e = (await r.json().catch(() => ({}))) as { message?: string };
+        setResult({ kind: 'error', text: e.message ?? `the node answered ${r.status}` });
+        return;
+      }
+      const url = URL.createObjectURL(await r.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `bulk-job-${id}-sip-passwords.csv`;
+      a.click();
+      URL.revokeObjectURL(url);
+      setResult({
+        kind: 'ok',
+        text: 'Downloaded. Keep the file safe: it is the only copy (the phones have theirs in their configuration files).',
+      });
+      onCollected();
+    } catch (err) {
+      setResult({ kind: 'error', text: String(err) });
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="passwords-title">
+      <h2 id="passwords-title">Generated SIP passwords</h2>
+      {result && <Notice kind={result.kind}>{result.text}</Notice>}
+      <p>
+        {waiting > 0
+          ? `${waiting} password(s) wait to be collected. They are handed out once, as a CSV file (Device Name, Digest User, SIP Password).`
+          : 'No generated password waits: a phone gets one when it is switched to SIP, and collected ones are no longer on the node (set a new one on the phone’s page if one is lost).'}
+      </p>
+      <div className="toolbar">
+        <button type="button" onClick={collect} disabled={!canChange || waiting === 0}>
+          Download SIP passwords (once)
+        </button>
+      </div>
+    </section>
+  );
+}
+
 export function BulkJobPage({ id }: { id: string }) {
   const { canChange } = useSession();
   const job = useLoad(() => get<BulkJob>(`/bulk-jobs/${encodeURIComponent(id)}`), id);
@@ -361,6 +424,7 @@ export function BulkJobPage({ id }: { id: string }) {
                 {j.options.switchAutoRegistrationProtocol
                   ? `; switches Auto Registration Phone Protocol to ${j.direction === 'SCCP_TO_SIP' ? 'SIP' : 'SCCP'} when it starts`
                   : ''}
+                {j.options.createSipCredentials ? '; creates SIP credentials for phones that have none' : ''}
               </dd>
               <dt>Created</dt>
               <dd>
@@ -385,6 +449,9 @@ export function BulkJobPage({ id }: { id: string }) {
             </p>
           </section>
           <StepTable progress={progress} />
+          {j.options.createSipCredentials && (
+            <GeneratedPasswords id={id} waiting={j.sipPasswordsWaiting} onCollected={job.reload} />
+          )}
           {j.notes.length > 0 && (
             <section className="panel" aria-labelledby="notes-title">
               <h2 id="notes-title">Notes</h2>

@@ -9,6 +9,7 @@ interface ImportReport {
   rows: number;
   inserted: number;
   updated: number;
+  credentialsSet: number;
   errors: { line: number; column: string; message: string }[];
   errorCount: number;
 }
@@ -61,7 +62,8 @@ export function BulkPage() {
             <a href="/api/v1/phones/export.csv" download>
               Phones (CSV)
             </a>{' '}
-            — Device Name, Description, Model, Protocol, Phone Load Name, Lines
+            — Device Name, Description, Model, Protocol, Phone Load Name, SIP Digest User, SIP Password
+            (write-only: always empty in an export), Lines
           </li>
           <li>
             <a href="/api/v1/directory-numbers/export.csv" download>
@@ -74,7 +76,10 @@ export function BulkPage() {
         <fieldset disabled={!canChange || busy}>
           <legend>Import phones from CSV</legend>
           <p className="hint">
-            The whole file is checked first and written only if every row is valid, in one transaction.
+            The whole file is checked first and written only if every row is valid, in one transaction. A{' '}
+            <em>SIP Password (write-only)</em> cell sets the phone&apos;s SIP credentials (digest user: the{' '}
+            <em>SIP Digest User</em> cell, else the current one, else the device name); an empty cell changes
+            nothing.
           </p>
           <div className="field">
             <label htmlFor="csv-file">CSV file</label>
@@ -98,7 +103,7 @@ export function BulkPage() {
       {report && (
         <Notice kind={report.imported ? 'ok' : 'error'}>
           {report.imported
-            ? `Imported ${report.rows} rows: ${report.inserted} added, ${report.updated} updated.`
+            ? `Imported ${report.rows} rows: ${report.inserted} added, ${report.updated} updated, SIP credentials set for ${report.credentialsSet}.`
             : `Nothing written: ${report.errorCount} error(s) in ${report.rows} rows.`}
           {report.errors.length > 0 && (
             <ul>

@@ -97,6 +97,16 @@ export function DashboardPage() {
               <Link href="/enterprise-parameters">System &gt; Enterprise Parameters</Link>).
             </p>
           </section>
+          {data.sipWithoutCredentials.warning && (
+            <section aria-labelledby="sip-cred-title" className="panel wide">
+              <h2 id="sip-cred-title">SIP passwords</h2>
+              <Notice kind="warn">{data.sipWithoutCredentials.warning}</Notice>
+              <p className="hint">
+                <Link href="/enterprise-parameters">System &gt; Enterprise Parameters</Link> decides whether
+                SIP devices without credentials may register.
+              </p>
+            </section>
+          )}
           <section aria-labelledby="counts-title" className="panel">
             <h2 id="counts-title">Phones</h2>
             <CountsTable

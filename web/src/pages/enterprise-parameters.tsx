@@ -12,18 +12,25 @@ type Result = { kind: 'ok' | 'error'; text: string; field?: string } | null;
 function ParametersForm({ initial, onSaved }: { initial: EnterpriseParameters; onSaved: () => void }) {
   const { canChange } = useSession();
   const [protocol, setProtocol] = useState<Protocol>(initial.autoRegistrationPhoneProtocol);
+  const [withoutCredentials, setWithoutCredentials] = useState(initial.sipDevicesWithoutCredentials);
   const [result, setResult] = useState<Result>(null);
-  useEffect(() => setProtocol(initial.autoRegistrationPhoneProtocol), [initial]);
+  useEffect(() => {
+    setProtocol(initial.autoRegistrationPhoneProtocol);
+    setWithoutCredentials(initial.sipDevicesWithoutCredentials);
+  }, [initial]);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
       const saved = await patch<EnterpriseParameters>('/enterprise-parameters', {
         autoRegistrationPhoneProtocol: protocol,
+        sipDevicesWithoutCredentials: withoutCredentials,
       });
       setResult({
         kind: 'ok',
-        text: `Saved. Auto Registration Phone Protocol is ${saved.autoRegistrationPhoneProtocol}: the change applies to the next registration, with no restart.`,
+        text:
+          `Saved. Auto Registration Phone Protocol is ${saved.autoRegistrationPhoneProtocol}; SIP devices without ` +
+          `credentials are ${saved.sipDevicesWithoutCredentials}: the change applies to the next registration, with no restart.`,
       });
       onSaved();
     } catch (err) {
@@ -56,6 +63,26 @@ function ParametersForm({ initial, onSaved }: { initial: EnterpriseParameters; o
         >
           <option value="SCCP">SCCP</option>
           <option value="SIP">SIP</option>
+        </SelectField>
+        <SelectField
+          label="SIP Devices Without Credentials"
+          value={withoutCredentials}
+          onChange={(e) =>
+            setWithoutCredentials(e.target.value as EnterpriseParameters['sipDevicesWithoutCredentials'])
+          }
+          error={result?.field === 'sipDevicesWithoutCredentials' ? result.text : null}
+          hint={
+            <>
+              <strong>Allowed</strong> (default, as CUCM&apos;s non-secure SIP profiles): a SIP device that
+              has no digest credentials registers without a password, auto-registered ones included.{' '}
+              <strong>Refused</strong>: every SIP device must answer the digest challenge with its password
+              (Device &gt; Phone &gt; SIP Credentials); others are rejected with a remedy in Registration
+              Events. Applies to the next registration.
+            </>
+          }
+        >
+          <option value="allowed">Allowed</option>
+          <option value="refused">Refused</option>
         </SelectField>
         <div className="toolbar">
           <button type="submit" className="primary">

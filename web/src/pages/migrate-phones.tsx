@@ -173,6 +173,7 @@ export function MigratePhonesPage() {
   const [names, setNames] = useState(prefilled.split(',').join('\n'));
   const [fileNote, setFileNote] = useState<string | null>(null);
   const [switchAr, setSwitchAr] = useState(false);
+  const [createCredentials, setCreateCredentials] = useState(false);
   const [scheduledAt, setScheduledAt] = useState('');
   const [concurrency, setConcurrency] = useState('');
   const [stepTimeout, setStepTimeout] = useState('');
@@ -184,7 +185,8 @@ export function MigratePhonesPage() {
   }, []);
 
   const selection = selectionOf(mode, q, names);
-  const key = JSON.stringify({ direction, selection });
+  const credentials = direction === 'SCCP_TO_SIP' && createCredentials;
+  const key = JSON.stringify({ direction, selection, credentials });
   const current = preview?.key === key ? preview.result : null;
   const stale = preview !== null && preview.key !== key;
   const from = direction === 'SCCP_TO_SIP' ? 'SCCP' : 'SIP';
@@ -206,6 +208,7 @@ export function MigratePhonesPage() {
     'concurrency',
     'stepTimeoutSeconds',
     'switchAutoRegistrationProtocol',
+    'createSipCredentials',
   ].some((f) => errorFor(f) !== null);
 
   const runPreview = async (e: FormEvent) => {
@@ -217,6 +220,7 @@ export function MigratePhonesPage() {
         kind: 'migrate-phones',
         direction,
         selection,
+        ...(credentials ? { createSipCredentials: true } : {}),
         preview: true,
       });
       setPreview({ key, result });
@@ -255,6 +259,7 @@ export function MigratePhonesPage() {
         selection,
         ...(at ? { scheduledAt: at } : {}),
         ...(arWarning ? { switchAutoRegistrationProtocol: switchAr } : {}),
+        ...(credentials ? { createSipCredentials: true } : {}),
         ...(concurrency.trim() !== '' ? { concurrency: Number(concurrency) } : {}),
         ...(stepTimeout.trim() !== '' ? { stepTimeoutSeconds: Number(stepTimeout) } : {}),
       });
@@ -414,6 +419,28 @@ export function MigratePhonesPage() {
           )}
           {errorFor('selection') && !errorFor('selection.query', 'selection.deviceNames') && (
             <Notice kind="error">{errorFor('selection')}</Notice>
+          )}
+          {direction === 'SCCP_TO_SIP' && (
+            <div className="field checkbox">
+              <input
+                id="mp-sip-credentials"
+                type="checkbox"
+                checked={createCredentials}
+                onChange={(e) => setCreateCredentials(e.target.checked)}
+              />
+              <label htmlFor="mp-sip-credentials">
+                Create SIP credentials for migrated phones that have none
+              </label>
+              <span className="hint">
+                Digest user: the device name; password: generated, carried by the phone&apos;s configuration
+                file. You collect the passwords once from the job&apos;s page (the file is the only copy).
+              </span>
+              {errorFor('createSipCredentials') && (
+                <span className="field-error" role="alert">
+                  {errorFor('createSipCredentials')}
+                </span>
+              )}
+            </div>
           )}
           <div className="toolbar">
             <button type="submit" className="primary">

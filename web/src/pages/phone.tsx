@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, del, get, patch, post } from '../api/client';
 import type { Phone, PhoneModel, RegistrationEvent } from '../api/types';
 import { LinesEditor, lineErrorOf, linesOf } from '../components/lines-editor';
+import { SipCredentialsPanel } from '../components/sip-credentials-panel';
 import { Field, Loading, Notice, PageTitle, StatusBadge } from '../components/ui';
 import { dateTime } from '../format';
 import { useLoad, useThrottle } from '../hooks';
@@ -190,6 +191,7 @@ export function PhonePage({ name }: { name: string }) {
               <LinesEditor buttons={buttons} dns={dns} onChange={setDns} errors={lineErrors} />
             </fieldset>
           </form>
+          <SipCredentialsPanel name={name} />
           <section className="panel" aria-labelledby="history-title">
             <h2 id="history-title">Registration history</h2>
             {history.data && history.data.items.length === 0 && <p className="muted">No registration yet.</p>}

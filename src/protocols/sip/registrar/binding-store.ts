@@ -15,8 +15,11 @@ export interface DeviceEntry {
   /** What services act on (reset, close); one per device while it has bindings. */
   readonly connection: DeviceConnection;
   readonly bindings: Binding[];
-  /** Digest credentials read when the device registered; null when it has none. */
-  credential: StoredCredential | null;
+  /**
+   * Digest credentials read when the device registered; null when it has none; undefined once they
+   * changed (the next REGISTER reads them again).
+   */
+  credential: StoredCredential | null | undefined;
   /** Call-ID of the most recent registration (NOTIFY service-control's RegisterCallId). */
   registerCallId: string;
   /** The host the phone addressed us as (Request-URI host), for requests we send it. */

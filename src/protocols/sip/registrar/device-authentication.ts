@@ -17,8 +17,10 @@ export type Authentication =
   | { readonly kind: 'reply'; readonly reply: RegistrarReply }
   /** No device is known by any of the REGISTER's names. */
   | { readonly kind: 'unknown' }
-  /** The device has credentials and the REGISTER's did not match them. */
-  | { readonly kind: 'failed'; readonly deviceName: string }
+  /** The device has credentials and the REGISTER's did not match them (`detail` says how). */
+  | { readonly kind: 'failed'; readonly deviceName: string; readonly detail: string }
+  /** The REGISTER's credentials do not answer the challenge for this request (no qop, another URI). */
+  | { readonly kind: 'invalid'; readonly deviceName: string; readonly detail: string }
   /** The device, and its credentials when it has some (then verified). */
   | { readonly kind: 'ok'; readonly deviceName: string; readonly credential: StoredCredential | null };
 
@@ -65,10 +67,9 @@ export class DeviceAuthenticator {
     }
     if (deviceName === undefined) return { kind: 'unknown' };
     // RFC 3261 §10.3 step 3: "the registrar ... MUST authenticate the UAC" when it has credentials to check.
-    if (credential === undefined) {
-      const known = bindings.device(deviceName);
-      credential = known !== undefined ? known.credential : await credentials.byDevice(deviceName);
-    }
+    // Read from the store, not the registered device's copy: credentials changed on another node of a cluster
+    // apply at the device's next registration here.
+    credential ??= await credentials.byDevice(deviceName);
     if (credential === null) return { kind: 'ok', deviceName, credential };
     const verdict = digest.verify(request, credential);
     if (verdict.kind === 'missing' || verdict.kind === 'stale' || verdict.kind === 'replay') {
@@ -83,13 +84,13 @@ export class DeviceAuthenticator {
         },
       };
     }
-    if (verdict.kind === 'failed') {
+    if (verdict.kind === 'failed' || verdict.kind === 'invalid') {
       this.deps.logger.debug(
         { device: deviceName, detail: verdict.detail },
         'SIP digest authentication failed',
       );
       authThrottle.failed(address);
-      return { kind: 'failed', deviceName };
+      return { kind: verdict.kind, deviceName, detail: verdict.detail };
     }
     authThrottle.succeeded(address);
     return { kind: 'ok', deviceName, credential };

@@ -180,13 +180,24 @@ export function headerValues(reply: RegistrarReply, name: string): string[] {
   return reply.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
 }
 
-/** `Authorization:` answering `challenge` (a WWW-Authenticate value) for `user` with `password`, nonce-count `nc`. */
-export function authorizationHeader(challenge: string, password: string, nc: number, user = '2006'): string {
+/**
+ * `Authorization:` answering `challenge` (a WWW-Authenticate value) for `user` with `password`, nonce-count `nc`;
+ * `options` leave out qop (the RFC 2069 form) or compute it for another `uri` than the REGISTER's.
+ */
+export function authorizationHeader(
+  challenge: string,
+  password: string,
+  nc: number,
+  user = '2006',
+  options: { qop?: boolean; uri?: string } = {},
+): string {
   const realm = 'ccmsipline';
   const ch = parseDigestChallenge(challenge);
   if (!ch.ok) throw new Error(ch.error);
   const { nonce, algorithm } = ch.value;
   const cnonce = 'c0ffee';
+  const uri = options.uri ?? 'sip:127.0.0.1';
+  const qop = options.qop === false ? undefined : ('auth' as const);
   const response = computeDigestResponse({
     algorithm,
     username: user,
@@ -194,11 +205,12 @@ export function authorizationHeader(challenge: string, password: string, nc: num
     password,
     nonce,
     method: 'REGISTER',
-    uri: 'sip:127.0.0.1',
-    qop: 'auth',
+    uri,
+    qop,
     nc,
     cnonce,
   });
   const ncText = nc.toString(16).padStart(8, '0');
-  return `Authorization: Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="sip:127.0.0.1", response="${response}", algorithm=${algorithm}, qop=auth, nc=${ncText}, cnonce="${cnonce}"`;
+  const protection = qop === undefined ? '' : `, qop=auth, nc=${ncText}, cnonce="${cnonce}"`;
+  return `Authorization: Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=${algorithm}${protection}`;
 }

@@ -1,6 +1,6 @@
 /** The registrar's bounds: REGISTERs waiting per device and in all, Contacts per device, failed digests per address. */
 import { describe, expect, it } from 'vitest';
-import { credentialHashes } from '../auth/digest-policy.js';
+import { credentialHashes } from '../../../core/sip-credential.js';
 import { MemoryFlow } from '../transport/memory-flow.js';
 import type { RegistrarReply } from './replies.js';
 import { RegistrarHarness, authorizationHeader, headerValues } from './registrar-harness.js';

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rejection } from '../../../core/rejection.js';
-import { credentialHashes } from '../auth/digest-policy.js';
+import { credentialHashes } from '../../../core/sip-credential.js';
+import type { RegistrarReply } from './replies.js';
 import { RegistrarHarness, authorizationHeader, headerValues, registerText } from './registrar-harness.js';
 
 describe('first registration and refresh', () => {
@@ -206,21 +207,28 @@ describe('digest authentication of devices with credentials', () => {
       ...credentialHashes(username, realm, password),
     });
   }
-  const authorization = (challenge: string, password: string, nc: number, user = '2006') =>
-    authorizationHeader(challenge, password, nc, user);
+  const authorization = (
+    challenge: string,
+    password: string,
+    nc: number,
+    options: { qop?: boolean; uri?: string } = {},
+  ) => authorizationHeader(challenge, password, nc, '2006', options);
   const thirdParty = { mac: null, userAgent: 'baresip v1.0.0' } as const;
+  const algorithms = (reply: RegistrarReply) =>
+    headerValues(reply, 'www-authenticate').map((c) => /algorithm=([\w-]+)/.exec(c)?.[1]);
 
-  it('challenges, accepts the right password (SHA-256 first), and refreshes with the next nonce-count', async () => {
+  it('challenges with MD5 and qop=auth, accepts the right password, and refreshes with the next nonce-count', async () => {
     const h = new RegistrarHarness();
     withCredential(h);
     const challenge = await h.send({ ...thirdParty, cseq: 1 });
     expect(challenge.status).toBe(401);
-    const offered = headerValues(challenge, 'www-authenticate');
-    expect(offered.map((c) => /algorithm=([\w-]+)/.exec(c)?.[1])).toEqual(['SHA-256', 'MD5']);
-    const ok = await h.send({ ...thirdParty, cseq: 2, extra: [authorization(offered[0], 'secret', 1)] });
+    expect(algorithms(challenge)).toEqual(['MD5']);
+    const offered = headerValues(challenge, 'www-authenticate')[0];
+    expect(offered).toContain('qop="auth"');
+    const ok = await h.send({ ...thirdParty, cseq: 2, extra: [authorization(offered, 'secret', 1)] });
     expect(ok.status).toBe(200);
-    expect(h.requests[0].deviceName).toBe('SEP0011AABBCCDD');
-    const refresh = await h.send({ ...thirdParty, cseq: 3, extra: [authorization(offered[0], 'secret', 2)] });
+    expect(h.requests[0]).toMatchObject({ deviceName: 'SEP0011AABBCCDD', authenticated: true });
+    const refresh = await h.send({ ...thirdParty, cseq: 3, extra: [authorization(offered, 'secret', 2)] });
     expect(refresh.status).toBe(200);
     expect(h.requests).toHaveLength(1);
   });
@@ -228,20 +236,74 @@ describe('digest authentication of devices with credentials', () => {
   it('offers Cisco phones MD5 only', async () => {
     const h = new RegistrarHarness();
     withCredential(h);
-    const challenge = await h.send({ mac: null, cseq: 1 });
-    expect(headerValues(challenge, 'www-authenticate').map((c) => /algorithm=([\w-]+)/.exec(c)?.[1])).toEqual(
-      ['MD5'],
-    );
+    expect(algorithms(await h.send({ mac: null, cseq: 1 }))).toEqual(['MD5']);
   });
 
   it('refuses a wrong password with 403 and records it', async () => {
     const h = new RegistrarHarness();
     withCredential(h);
-    const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[1];
+    const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
     const reply = await h.send({ ...thirdParty, cseq: 2, extra: [authorization(challenge, 'wrong', 1)] });
     expect(reply.status).toBe(403);
     expect(h.recorded.map((r) => r.reason)).toEqual(['sip-authentication-failed']);
+    expect(h.recorded[0].message).toContain('password mismatch');
     expect(h.requests).toEqual([]);
+  });
+
+  it('refuses with 400 a right password answered without the qop it was offered, and counts it as a failure', async () => {
+    const h = new RegistrarHarness();
+    withCredential(h);
+    const failed = vi.spyOn(h.authThrottle, 'failed');
+    const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
+    const reply = await h.send({
+      ...thirdParty,
+      cseq: 2,
+      extra: [authorization(challenge, 'secret', 1, { qop: false })],
+    });
+    expect(reply.status).toBe(400);
+    expect(h.recorded.map((r) => r.reason)).toEqual(['sip-digest-invalid']);
+    expect(h.recorded[0].message).toContain('no qop');
+    expect(h.requests).toEqual([]);
+    expect(failed).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses with 400 a right password computed for another URI than the Request-URI', async () => {
+    const h = new RegistrarHarness();
+    withCredential(h);
+    const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
+    const reply = await h.send({
+      ...thirdParty,
+      cseq: 2,
+      extra: [authorization(challenge, 'secret', 1, { uri: 'sip:10.9.9.9' })],
+    });
+    expect(reply.status).toBe(400);
+    expect(h.recorded[0]).toMatchObject({ reason: 'sip-digest-invalid' });
+    expect(h.recorded[0].message).toContain('sip:10.9.9.9');
+    // The same URI written another way (RFC 3261 §19.1.4) is the same resource.
+    const again = headerValues(await h.send({ ...thirdParty, cseq: 3 }), 'www-authenticate')[0];
+    const ok = await h.send({
+      ...thirdParty,
+      cseq: 4,
+      extra: [authorization(again, 'secret', 1, { uri: 'SIP:127.0.0.1' })],
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('does not let a captured REGISTER be sent again with another Contact and a higher CSeq', async () => {
+    const h = new RegistrarHarness();
+    withCredential(h);
+    const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
+    const captured = authorization(challenge, 'secret', 1);
+    expect((await h.send({ ...thirdParty, cseq: 2, extra: [captured] })).status).toBe(200);
+    const replay = await h.send({
+      ...thirdParty,
+      cseq: 3,
+      contact: '<sip:2006@192.0.2.66:5060;transport=udp>',
+      extra: [captured],
+    });
+    expect(replay.status).toBe(401);
+    const entry = h.registrar.bindings.device('SEP0011AABBCCDD');
+    expect(entry?.bindings.map((b) => b.uri)).toEqual(['sip:2006@127.0.0.1:5062;transport=udp']);
   });
 
   it('says stale=true for an expired nonce with the right password, and re-challenges a replayed nonce-count', async () => {
@@ -258,6 +320,33 @@ describe('digest authentication of devices with credentials', () => {
     const stale = await h.send({ ...thirdParty, cseq: 4, extra: [authorization(challenge, 'secret', 2)] });
     expect(stale.status).toBe(401);
     expect(headerValues(stale, 'www-authenticate')[0]).toContain('stale=true');
+  });
+
+  it('challenges the refreshes of a registered device once credentials are set for it', async () => {
+    const h = new RegistrarHarness();
+    // A refresh is answered from memory once the device's line of REGISTERs has emptied.
+    const idle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await h.send({ cseq: 1 })).status).toBe(200);
+    await idle();
+    expect((await h.send({ cseq: 2 })).status).toBe(200);
+    await idle();
+    h.credentials.set('2006', {
+      deviceName: 'SEP001795A1B2C3',
+      username: '2006',
+      realm,
+      ...credentialHashes('2006', realm, 'secret'),
+    });
+    h.registrar.credentialsChanged('SEP001795A1B2C3');
+    await idle();
+    const challenged = await h.send({ cseq: 3 });
+    expect(challenged.status).toBe(401);
+    const offered = headerValues(challenged, 'www-authenticate')[0];
+    await idle();
+    expect((await h.send({ cseq: 4, extra: [authorization(offered, 'secret', 1)] })).status).toBe(200);
+    await idle();
+    // Proved once, the refreshes that carry the next nonce-count are answered from memory again.
+    expect((await h.send({ cseq: 5, extra: [authorization(offered, 'secret', 2)] })).status).toBe(200);
+    expect(h.requests).toHaveLength(1);
   });
 });
 

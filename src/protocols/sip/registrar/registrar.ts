@@ -193,6 +193,8 @@ export class Registrar {
       if (match === undefined || match.callId !== callId) return false;
       found.push(match);
     }
+    // Credentials changed since the device registered: decide again with the stored ones.
+    if (entry.credential === undefined) return false;
     if (entry.credential !== null) {
       // The hot path hashes too: an address that keeps failing is refused before it (and not counted twice).
       const throttled = this.guards.throttled(flow.remoteAddress);
@@ -248,13 +250,16 @@ export class Registrar {
       else this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
       return;
     }
-    if (auth.kind === 'failed') {
-      this.refuse(request, flow, auth.deviceName, 'sip-authentication-failed', reply);
+    if (auth.kind === 'failed' || auth.kind === 'invalid') {
+      const reason = auth.kind === 'failed' ? 'sip-authentication-failed' : 'sip-digest-invalid';
+      this.refuse(request, flow, auth.deviceName, reason, reply, auth.detail);
       return;
     }
     const { deviceName, credential } = auth;
     const now = this.options.now();
     let entry = this.bindings.device(deviceName);
+    // What was just read from the store is what the hot path checks refreshes against.
+    if (entry !== undefined) entry.credential = credential;
     if (plan.kind === 'query') {
       reply(okReply(entry?.bindings ?? [], aor, now));
       return;
@@ -441,8 +446,9 @@ export class Registrar {
     request: SipRequest,
     flow: SipFlow,
     deviceName: string,
-    reason: 'sip-identity-unknown' | 'sip-authentication-failed',
+    reason: 'sip-identity-unknown' | 'sip-authentication-failed' | 'sip-digest-invalid',
     reply: ReplyFn,
+    detail?: string,
   ): void {
     const r = this.registrationRequest(request, flow, deviceName === '' ? '(no user)' : deviceName);
     const refused = rejection(reason, {
@@ -451,9 +457,20 @@ export class Registrar {
       protocol: 'SIP',
       announcedModel: r.announcedModel,
       username: this.options.digest.username(request) ?? request.to.sipUri?.user,
+      detail,
+      address: r.address,
     });
     this.options.recorder.rejected(r, refused);
     reply(rejectionReply(refused, this.options.warnAgent));
+  }
+
+  /**
+   * The device's SIP credentials were set, changed or removed on this node: its next REGISTER, a refresh
+   * included, is checked against the stored ones (a password set or changed applies at once).
+   */
+  credentialsChanged(deviceName: string): void {
+    const entry = this.bindings.device(deviceName);
+    if (entry !== undefined) entry.credential = undefined;
   }
 
   /** Removes bindings whose expiry has passed (called every second). */
