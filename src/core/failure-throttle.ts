@@ -1,11 +1,11 @@
 /**
  * Throttling of failed authentication, keyed by whatever a door chooses (a source address, a user
- * and a source address, a SIP device and a source address). After `freeFailures` failures a key
- * must wait before its next attempt, twice as long after each further failure, up to
- * `maxDelayMs`; a success clears it. Pure: the caller passes the time in.
+ * and a source address, a SIP device and a source address). The first `freeFailures` failures of a
+ * key cost nothing; each failure after them makes it wait before its next attempt, twice as long
+ * each time, up to `maxDelayMs`; a success clears it. Pure: the caller passes the time in.
  */
 export interface ThrottlePolicy {
-  /** Failures allowed before the first wait. */
+  /** Failures that cost nothing: the one after them starts the first wait. */
   freeFailures: number;
   /** The first wait (ms); doubles with each further failure. */
   baseDelayMs: number;

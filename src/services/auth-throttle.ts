@@ -15,7 +15,8 @@ export class AuthThrottle {
   private readonly byAddress: FailureThrottle;
 
   constructor(private readonly deps: { clock: Clock; limits: LimitReporter; failuresPerAddress: number }) {
-    this.byAddress = new FailureThrottle({ freeFailures: deps.failuresPerAddress });
+    // --auth-failures-per-address counts the failures before the wait: the last of them starts it.
+    this.byAddress = new FailureThrottle({ freeFailures: Math.max(0, deps.failuresPerAddress - 1) });
   }
 
   /** null when `address` may try now; otherwise when it may try again (the refusal is reported). */

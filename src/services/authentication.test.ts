@@ -95,14 +95,15 @@ describe('authentication: throttle, lock-out per address, sessions, API keys', (
   });
 
   it('makes an address that keeps failing wait, whatever the user name, before any password is hashed', async () => {
-    for (let i = 0; i < 11; i++) await refusal('wrong', ATTACKER, `user${i}`);
-    expect(auth.passwordChecks.wrong).toBe(11);
+    // --auth-failures-per-address 10: the tenth failure starts the wait.
+    for (let i = 0; i < 10; i++) await refusal('wrong', ATTACKER, `user${i}`);
+    expect(auth.passwordChecks.wrong).toBe(10);
     const throttled = await refusal('right-password');
     expect(throttled?.kind).toBe('throttled');
     expect(throttled?.message).toBe(
       'too many failed sign-ins from your address 10.0.0.66: try again at 10:00:01 UTC (in 1 second)',
     );
-    expect(auth.passwordChecks).toEqual({ right: 0, wrong: 11 });
+    expect(auth.passwordChecks).toEqual({ right: 0, wrong: 10 });
     expect(refusals).toContain('authFailuresPerAddress');
     expect(await refusal('right-password', OFFICE)).toBeNull();
   });
@@ -166,7 +167,8 @@ describe('authentication: throttle, lock-out per address, sessions, API keys', (
     expect(await auth.verifyApiKey(key, OFFICE)).toEqual({ name: 'ops', role: 'read-only', keyId: id });
     const tampered = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     expect(await auth.verifyApiKey(tampered, ATTACKER)).toBeNull();
-    for (let i = 0; i < 10; i++) expect(await auth.verifyApiKey('oucm_nonsense', ATTACKER)).toBeNull();
+    // With the tampered one, ten failures: the tenth starts the wait.
+    for (let i = 0; i < 9; i++) expect(await auth.verifyApiKey('oucm_nonsense', ATTACKER)).toBeNull();
     await expect(auth.verifyApiKey(key, ATTACKER)).rejects.toMatchObject({ kind: 'throttled' });
     expect(await auth.verifyApiKey(key, OFFICE)).not.toBeNull();
   });
