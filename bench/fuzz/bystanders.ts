@@ -5,8 +5,20 @@
  */
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import { SipRegistration } from '../../src/sim/sip-registration.js';
-import type { FuzzFixture } from './fuzz-fixture.js';
-import type { NodeUnderTest } from './node-under-test.js';
+/** Where the bystanders register: the node's address and its SCCP and SIP ports. */
+export interface BystanderTarget {
+  host: string;
+  ports: { sccp: number; sip: number };
+}
+
+/** The two phones, configured on the node beforehand (an SCCP 7940 and a SIP 7960). */
+export interface BystanderPhones {
+  sccpName: string;
+  /** 12 lower-case hex digits. */
+  sipMac: string;
+  /** The SIP phone's line 1 DN (its REGISTER's user part). */
+  sipDn: string;
+}
 
 /** The shortest SIP registration the node grants (README: SIP phones, 423 below 60 s). */
 const SIP_EXPIRES = 60;
@@ -27,33 +39,34 @@ export class Bystanders {
     private readonly line: { index: number; name: string; authName: string },
   ) {}
 
-  /** Registers both phones; throws when either is not accepted. */
-  static async start(node: NodeUnderTest, fixture: FuzzFixture, localAddress?: string): Promise<Bystanders> {
-    const station = new SccpStation({ deviceName: fixture.sccpBystander, deviceType: 8 });
+  /** Registers both phones (from `localAddress`); throws when either is not accepted. */
+  static async start(
+    node: BystanderTarget,
+    phones: BystanderPhones,
+    localAddress?: string,
+  ): Promise<Bystanders> {
+    const station = new SccpStation({ deviceName: phones.sccpName, deviceType: 8 });
     await station.connect(node.host, node.ports.sccp, localAddress);
     const outcome = await station.register(30_000);
     if (outcome.kind !== 'registered')
-      throw new Error(
-        `the SCCP bystander ${fixture.sccpBystander} was not registered: ${JSON.stringify(outcome)}`,
-      );
+      throw new Error(`the SCCP bystander ${phones.sccpName} was not registered: ${JSON.stringify(outcome)}`);
     await station.startup();
     const sip = new SipRegistration({
-      mac: fixture.sipBystander.mac,
+      mac: phones.sipMac,
       modelEnum: 7,
       userAgent: 'Cisco-CP7960G/8.0',
       expires: SIP_EXPIRES,
       localAddress,
     });
     await sip.open();
-    const dn = fixture.sipBystander.dn;
-    const line = { index: 1, name: dn, authName: dn };
+    const line = { index: 1, name: phones.sipDn, authName: phones.sipDn };
     const target = { host: node.host, port: node.ports.sip };
     const first = await sip.register(line, target);
     if (first.kind !== 'registered') {
       station.destroy();
       sip.close();
       throw new Error(
-        `the SIP bystander ${fixture.sipBystander.name} was not registered: ${JSON.stringify(first)}`,
+        `the SIP bystander SEP${phones.sipMac.toUpperCase()} was not registered: ${JSON.stringify(first)}`,
       );
     }
     const bystanders = new Bystanders(station, sip, target, line);

@@ -63,11 +63,32 @@ export function statusLineCounter(): AnswerCounter {
   };
 }
 
+/**
+ * How many connections a driver keeps open at once, steered by the probes' answer time (additive
+ * increase, multiplicative decrease, as TCP does with its window). A connection the fuzzer gave up
+ * on still waits in the node's accept queue, and the probes wait behind it: when the node answers
+ * a probe slowly, the fuzzer is ahead of it and backs off.
+ */
+export class ConnectionPace {
+  current: number;
+
+  constructor(private readonly max: number) {
+    this.current = Math.min(16, max);
+  }
+
+  probed(ms: number): void {
+    if (ms > 1000) this.current = Math.max(4, Math.floor(this.current / 2));
+    else if (ms < 300) this.current = Math.min(this.max, this.current + 4);
+  }
+}
+
 /** Delivers the cases of one batch: every case on its own flow (a socket, a connection). */
 export interface Driver {
   readonly stats: DeliveryStats;
   open(): Promise<void>;
   /** Resolves once each case was sent and its connection closed or given up. */
   deliver(cases: Buffer[][]): Promise<void>;
+  /** Told how long the last liveness probe took, to send faster or slower (see ConnectionPace). */
+  pace?(probeMs: number): void;
   close(): Promise<void>;
 }

@@ -6,14 +6,14 @@
  * key, unlike the administrator's password, cannot be locked out by fuzzed sign-ins.
  */
 import { randomBytes } from 'node:crypto';
+import type { BystanderPhones } from './bystanders.js';
 import type { NodeUnderTest } from './node-under-test.js';
 import { api, basicAuth } from './node-api.js';
 
 export interface FuzzFixture {
   readOnlyKey: string;
   nodeName: string;
-  sccpBystander: string;
-  sipBystander: { name: string; mac: string; dn: string };
+  bystanders: BystanderPhones;
   /** The device the SCCP liveness probe registers. */
   sccpProbe: string;
   /** Configured phones that fuzzed inputs name. */
@@ -83,8 +83,7 @@ export async function prepareNode(node: NodeUnderTest): Promise<FuzzFixture> {
   return {
     readOnlyKey: (JSON.parse(key.text) as { key: string }).key,
     nodeName,
-    sccpBystander: SCCP_BYSTANDER,
-    sipBystander: { name: `SEP${SIP_BYSTANDER_MAC.toUpperCase()}`, mac: SIP_BYSTANDER_MAC, dn: '2902' },
+    bystanders: { sccpName: SCCP_BYSTANDER, sipMac: SIP_BYSTANDER_MAC, sipDn: '2902' },
     sccpProbe: SCCP_PROBE,
     fuzzSccpNames: FUZZ_SCCP,
     fuzzSipMacs: FUZZ_SIP,

@@ -42,6 +42,8 @@ export interface FuzzOptions {
   reduceLoggedErrors?: boolean;
   /** Progress and findings as they happen. */
   log?: (line: string) => void;
+  /** Stops the run early (Ctrl-C): the batches in flight finish, the node is stopped. */
+  signal?: AbortSignal;
 }
 
 export interface TargetReport {
@@ -109,6 +111,7 @@ const ATTACKER_ADDRESSES = [
 /** Batches kept per target as candidates when a crash shows up (processing may lag one batch). */
 const KEPT_BATCHES = 2;
 const PROGRESS_EVERY_MS = 10_000;
+const PROBE_ATTEMPTS = 3;
 
 function loopbackV4(host: string): boolean {
   return /^127\./.test(host);
@@ -133,8 +136,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     const fixture = await prepareNode(node);
     const local = loopbackV4(node.host);
-    bystanders = await Bystanders.start(node, fixture, local ? OPERATOR_ADDRESS : undefined);
-    log(`bystanders registered: ${fixture.sccpBystander} (SCCP), ${fixture.sipBystander.name} (SIP)`);
+    bystanders = await Bystanders.start(node, fixture.bystanders, local ? OPERATOR_ADDRESS : undefined);
+    const { sccpName, sipMac } = fixture.bystanders;
+    log(`bystanders registered: ${sccpName} (SCCP), SEP${sipMac.toUpperCase()} (SIP)`);
     return await fuzz(node, fixture, bystanders, local, options, log, batchInputs, probeDeadlineMs);
   } finally {
     await bystanders?.stop().catch(() => undefined);
@@ -154,7 +158,25 @@ async function fuzz(
 ): Promise<FuzzReport> {
   const env = { node, fixture, attackerAddresses: local ? ATTACKER_ADDRESSES : [undefined] };
   const targets = new Map<TargetName, Target>(options.targets.map((name) => [name, createTarget(name, env)]));
-  const probe = (name: TargetName) => PROBES[name]({ node, fixture, deadlineMs: probeDeadlineMs });
+  /**
+   * The liveness probe of a target, tried up to PROBE_ATTEMPTS times: under the flood of the other
+   * targets one answer may come late; a node that misses them all has stopped serving that door.
+   * Resolves with how long the answer took.
+   */
+  const probe = async (name: TargetName): Promise<number> => {
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      try {
+        await PROBES[name]({ node, fixture, deadlineMs: probeDeadlineMs });
+        return Date.now() - started;
+      } catch (error) {
+        if (attempt === PROBE_ATTEMPTS || node.exit) throw error;
+        log(
+          `${name}: probe ${attempt} of ${PROBE_ATTEMPTS} failed (${(error as Error).message}), trying again`,
+        );
+      }
+    }
+  };
   const startMetrics = await readMetrics(node, fixture.readOnlyKey);
   const memoryBefore = {
     rss: node.rssMb() ?? startMetrics.residentMb,
@@ -169,6 +191,8 @@ async function fuzz(
     }
   };
   bystanders.onLost = (reason) => fail(`a bystander lost its registration: ${reason}`);
+  const onAbort = () => fail('interrupted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   // Recent batches per target, the candidates when a crash shows up.
   const recent = new Map<TargetName, Buffer[][][]>();
@@ -252,7 +276,9 @@ async function fuzz(
           break;
         }
         try {
-          await probe(name);
+          // Awaited apart: `driver.pace?.(await probe(name))` would skip the probe of a driver without pace.
+          const answeredInMs = await probe(name);
+          driver.pace?.(answeredInMs);
           entry.probes++;
         } catch (error) {
           fail(`the node stopped answering on ${name}: ${(error as Error).message}`);
@@ -284,6 +310,7 @@ async function fuzz(
     await Promise.all(options.targets.map((name, i) => runTarget(name, i)));
   } finally {
     clearInterval(progress);
+    options.signal?.removeEventListener('abort', onAbort);
   }
   const seconds = (Date.now() - started) / 1000;
 
@@ -299,7 +326,7 @@ async function fuzz(
   } else fail(`the node exited (${JSON.stringify(node.exit)})`);
   const status: Record<string, string> = {};
   if (!node.exit) {
-    for (const name of [fixture.sccpBystander, fixture.sipBystander.name]) {
+    for (const name of [fixture.bystanders.sccpName, `SEP${fixture.bystanders.sipMac.toUpperCase()}`]) {
       const answer = await api(node, 'GET', `/api/v1/phones/${name}`, bearer(fixture.readOnlyKey)).catch(
         () => null,
       );
@@ -338,7 +365,7 @@ async function fuzz(
           node.pid
             ? node.errors.filter((e) => signatureOf(e) === finding.signature).length
             : (await readMetrics(node, fixture.readOnlyKey)).unexpectedErrors,
-        settle: (name) => probe(name),
+        settle: async (name) => void (await probe(name)),
       });
       finding.file = saveFinding(options.findingsDir, finding, options.seed);
       log(

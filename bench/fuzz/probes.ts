@@ -36,21 +36,19 @@ function withDeadline<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let cleanup: () => void = () => undefined;
-    const timer = setTimeout(() => {
+    // The first outcome counts: a second answer (a retransmission's) or a late error changes nothing.
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       cleanup();
-      reject(new Error(`${what}: no answer within ${ms} ms`));
-    }, ms);
+      finish();
+    };
+    const timer = setTimeout(() => settle(() => reject(new Error(`${what}: no answer within ${ms} ms`))), ms);
     cleanup = run(
-      (value) => {
-        clearTimeout(timer);
-        cleanup();
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        cleanup();
-        reject(error);
-      },
+      (value) => settle(() => resolve(value)),
+      (error) => settle(() => reject(error)),
     );
   });
 }

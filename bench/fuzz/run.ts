@@ -121,7 +121,7 @@ function printReport(r: FuzzReport): void {
 async function replayFile(file: string, node: NodeUnderTest): Promise<boolean> {
   const saved = loadReproducer(file);
   const fixture = await prepareNode(node);
-  const bystanders = await Bystanders.start(node, fixture, '127.0.0.1');
+  const bystanders = await Bystanders.start(node, fixture.bystanders, '127.0.0.1');
   try {
     const target = createTarget(saved.target, { node, fixture, attackerAddresses: ['127.0.0.2'] });
     const targets = new Map([[saved.target, target]]);
@@ -235,6 +235,10 @@ program.action(async (opts: Record<string, string | number | boolean | undefined
     if (!KNOWN_CRASHES.some((c) => c.name === name))
       throw new Error(`--exclude: no known crash class "${name}"`);
   console.log(`openucm fuzz: seed ${seed} (repeat with --seed ${seed})`);
+  // Ctrl-C ends the run cleanly: the report is printed and the node stopped.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  process.once('SIGTERM', () => interrupt.abort());
   const report = await runFuzz({
     targets: parseTargets(String(opts.target)),
     count: opts.count as number,
@@ -247,6 +251,7 @@ program.action(async (opts: Record<string, string | number | boolean | undefined
     findingsDir: opts.findings as string,
     reduceLoggedErrors: opts.reduceErrors === true,
     log: (line) => console.log(line),
+    signal: interrupt.signal,
   });
   printReport(report);
   if (opts.json)

@@ -50,9 +50,16 @@ export interface Target {
   driver(rand: Random): Driver;
 }
 
-/** How long a first input waits for its answer, and how long a connection may then stay silent. */
-const ANSWER_WAIT_MS = 2000;
-const IDLE_MS = 500;
+/**
+ * Connections open at once per target, and how long the node may stay silent on one before the
+ * fuzzer moves on. The fuzzer must not open connections faster than the node accepts them: a
+ * connection the client already gave up on still waits in the accept queue, and so would the
+ * probes behind it (with 128 at once per target and 0.5 s, the queue reached its 511 and a probe
+ * waited more than 15 s). A connection ends when the node has answered every input or closed it,
+ * or after the idle time, so the rate follows the node's pace.
+ */
+const PARALLEL = 48;
+const IDLE_MS = 1000;
 
 /** Skinny frames received, counted with the codec's reader (a broken stream stops the count). */
 function skinnyFrameCounter(): AnswerCounter {
@@ -97,15 +104,15 @@ function several<T>(rand: Random, max: number, make: () => T): T[] {
 
 export function createTarget(name: TargetName, env: TargetEnvironment): Target {
   const { node } = env;
-  const tcp = (port: number, counter: () => AnswerCounter) => () =>
+  const tcp = (port: number, counter: () => AnswerCounter, closeWhenAnswered: boolean) => () =>
     new TcpDriver({
       host: node.host,
       port,
       localAddresses: env.attackerAddresses,
-      parallel: 96,
-      answerWaitMs: ANSWER_WAIT_MS,
+      parallel: PARALLEL,
       idleMs: IDLE_MS,
       counter,
+      closeWhenAnswered,
     });
   switch (name) {
     case 'sip-udp': {
@@ -129,7 +136,7 @@ export function createTarget(name: TargetName, env: TargetEnvironment): Target {
         name,
         nextCase: (rand) => several(rand, 6, () => sipInput(rand, ctx)),
         freshen: freshenSip,
-        driver: tcp(node.ports.sip, statusLineCounter),
+        driver: tcp(node.ports.sip, statusLineCounter, true),
       };
     }
     case 'sip-ws': {
@@ -143,10 +150,10 @@ export function createTarget(name: TargetName, env: TargetEnvironment): Target {
           new WsDriver({
             url,
             localAddresses: env.attackerAddresses,
-            parallel: 64,
-            answerWaitMs: ANSWER_WAIT_MS,
+            parallel: PARALLEL,
             idleMs: IDLE_MS,
             counter: statusLineCounter,
+            closeWhenAnswered: true,
           }),
       };
     }
@@ -155,7 +162,7 @@ export function createTarget(name: TargetName, env: TargetEnvironment): Target {
       return {
         name,
         nextCase: (rand) => sccpCase(rand, ctx),
-        driver: tcp(node.ports.sccp, skinnyFrameCounter),
+        driver: tcp(node.ports.sccp, skinnyFrameCounter, false),
       };
     }
     case 'tftp': {
@@ -178,7 +185,7 @@ export function createTarget(name: TargetName, env: TargetEnvironment): Target {
       return {
         name,
         nextCase: (rand) => several(rand, 4, () => httpInput(rand, provisioningRequest(rand, ctx))),
-        driver: tcp(node.ports.provisioningHttp, statusLineCounter),
+        driver: tcp(node.ports.provisioningHttp, statusLineCounter, true),
       };
     }
     case 'admin-http': {
@@ -186,7 +193,7 @@ export function createTarget(name: TargetName, env: TargetEnvironment): Target {
       return {
         name,
         nextCase: (rand) => several(rand, 4, () => httpInput(rand, adminRequest(rand, ctx))),
-        driver: tcp(node.ports.http, statusLineCounter),
+        driver: tcp(node.ports.http, statusLineCounter, true),
       };
     }
   }

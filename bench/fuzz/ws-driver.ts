@@ -1,28 +1,34 @@
 /**
  * SIP over WebSocket (RFC 7118): one WebSocket to /sip per case, subprotocol "sip", every input
- * one message (text and binary frames alternate). Like the TCP driver, the first message goes
- * alone, the rest after the node's first answer, and the socket closes once the node is silent.
+ * one message, text and binary frames alternating (a text frame must be UTF-8, RFC 6455 §5.6:
+ * odd bytes in one are an input too). Closed once the node has been silent for `idleMs`.
  */
 import WebSocket from 'ws';
 import type { AnswerCounter, DeliveryStats, Driver } from './delivery.js';
-import { emptyStats, noteServerErrors } from './delivery.js';
+import { ConnectionPace, emptyStats, noteServerErrors } from './delivery.js';
 
 export interface WsDriverOptions {
   url: string;
   localAddresses: (string | undefined)[];
   parallel: number;
-  /** How long the first input may wait for its answer before the rest is sent anyway. */
-  answerWaitMs: number;
-  /** Silence of the node, once everything is sent, after which the fuzzer closes the connection. */
   idleMs: number;
   counter: () => AnswerCounter;
+  /** Close as soon as there are as many answers as inputs (see TcpDriverOptions). */
+  closeWhenAnswered?: boolean;
 }
 
 export class WsDriver implements Driver {
   readonly stats: DeliveryStats = emptyStats();
   private next = 0;
+  private readonly connections: ConnectionPace;
 
-  constructor(private readonly options: WsDriverOptions) {}
+  constructor(private readonly options: WsDriverOptions) {
+    this.connections = new ConnectionPace(options.parallel);
+  }
+
+  pace(probeMs: number): void {
+    this.connections.probed(probeMs);
+  }
 
   async open(): Promise<void> {}
 
@@ -31,7 +37,7 @@ export class WsDriver implements Driver {
     const worker = async () => {
       while (index < cases.length) await this.one(cases[index++]);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.parallel, cases.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.connections.current, cases.length) }, worker));
   }
 
   private one(inputs: Buffer[]): Promise<void> {
@@ -43,36 +49,24 @@ export class WsDriver implements Driver {
       const ws = new WebSocket(this.options.url, 'sip', { localAddress, handshakeTimeout: 10_000 });
       let idle: NodeJS.Timeout | null = null;
       let opened = false;
-      let restSent = inputs.length < 2;
-      // Text frames must be UTF-8 (RFC 6455 §5.6): odd bytes in a text frame are an input too.
-      const send = (input: Buffer, i: number) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(input, { binary: i % 2 === 1 });
-      };
-      const sendRest = () => {
-        if (restSent) return false;
-        restSent = true;
-        inputs.slice(1).forEach((input, i) => send(input, i + 1));
-        return true;
-      };
       const arm = () => {
         if (idle) clearTimeout(idle);
-        idle = setTimeout(
-          () => {
-            if (sendRest()) arm();
-            else ws.terminate();
-          },
-          restSent ? this.options.idleMs : this.options.answerWaitMs,
-        );
+        idle = setTimeout(() => ws.terminate(), this.options.idleMs);
       };
       ws.on('open', () => {
         opened = true;
-        send(inputs[0], 0);
+        inputs.forEach((input, i) => ws.send(input, { binary: i % 2 === 1 }));
         arm();
       });
+      let answered = 0;
       ws.on('message', (data: Buffer) => {
+        const before = this.stats.answers;
         noteServerErrors(this.stats, count(data, this.stats), inputs);
-        sendRest();
-        arm();
+        answered += this.stats.answers - before;
+        if (this.options.closeWhenAnswered && answered >= inputs.length) {
+          if (idle) clearTimeout(idle);
+          ws.terminate();
+        } else arm();
       });
       ws.on('error', () => {
         if (!opened) this.stats.connectFailures++;
