@@ -34,6 +34,12 @@ export interface FuzzOptions {
   keepaliveSeconds?: number;
   /** How long a liveness probe may wait for its answer (default 15 s). */
   probeDeadlineMs?: number;
+  /**
+   * How long the node rests after the last input before its memory and open files are read
+   * (default 20 s: TFTP transfers and SIP transactions in flight end by then), so that "after"
+   * tells what stays, not what was still in use.
+   */
+  settleSeconds?: number;
   /** Names of known crash classes (known-crashes.ts) whose inputs are not sent. */
   exclude?: string[];
   /** Narrow each crash down to a reproducer and save it there (default: none). */
@@ -338,6 +344,7 @@ async function fuzz(
         fail(`the bystander ${name} reads as ${status[name]} in the API after the run`);
     }
   }
+  if (!node.exit && !failure) await new Promise((r) => setTimeout(r, (options.settleSeconds ?? 20) * 1000));
   const endMetrics = node.exit ? null : await readMetrics(node, fixture.readOnlyKey).catch(() => null);
   if (endMetrics && endMetrics.eventLoopLagMaxSeconds > lagMax) lagMax = endMetrics.eventLoopLagMaxSeconds;
   await checkRemote().catch(() => undefined);

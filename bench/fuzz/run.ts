@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { Bystanders } from './bystanders.js';
 import { escapeInput, loadReproducer, signatureOf } from './findings.js';
 import { prepareNode } from './fuzz-fixture.js';
+import { readMetrics } from './node-api.js';
 import type { FuzzReport } from './fuzz-run.js';
 import { runFuzz } from './fuzz-run.js';
 import { KNOWN_CRASHES } from './known-crashes.js';
@@ -94,7 +95,7 @@ function printReport(r: FuzzReport): void {
     if (f.file) console.log(`     saved: ${f.file}  (npm run fuzz -- --replay ${f.file})`);
   }
   console.log(
-    `node RSS: ${mb(m.rssMbBefore)} before, ${mb(m.rssMbAfter)} after; open files ${m.openFilesBefore ?? '?'} → ${m.openFilesAfter ?? '?'}; event loop blocked up to ${(r.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms`,
+    `node RSS: ${mb(m.rssMbBefore)} before, ${mb(m.rssMbAfter)} after (once the node rested); open files ${m.openFilesBefore ?? '?'} → ${m.openFilesAfter ?? '?'}; event loop blocked up to ${(r.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms`,
   );
   console.log(
     `bystanders: ${r.bystanders.lost ?? 'both stayed registered'} (${r.bystanders.sccpKeepaliveAcks} KeepAliveAcks, ${r.bystanders.sipRefreshes} SIP refreshes; API: ${Object.entries(
@@ -125,7 +126,11 @@ async function replayFile(file: string, node: NodeUnderTest): Promise<boolean> {
   try {
     const target = createTarget(saved.target, { node, fixture, attackerAddresses: ['127.0.0.2'] });
     const targets = new Map([[saved.target, target]]);
-    const count = () => Promise.resolve(node.errors.filter((e) => e.unexpected).length);
+    // The saved error by its signature (a crash or a handled error); a remote node has only its counter.
+    const count = async () =>
+      node.pid
+        ? node.errors.filter((e) => signatureOf(e) === saved.signature).length
+        : (await readMetrics(node, fixture.readOnlyKey)).unexpectedErrors;
     const reproduced = await replay(
       {
         targets,
@@ -136,8 +141,7 @@ async function replayFile(file: string, node: NodeUnderTest): Promise<boolean> {
       saved.target,
       saved.cases,
     );
-    for (const e of node.errors.filter((x) => x.unexpected))
-      console.log(`node: ${e.msg}\n  ${signatureOf(e)}`);
+    for (const e of node.errors) console.log(`node: ${e.msg}\n  ${signatureOf(e)}`);
     console.log(
       reproduced
         ? `reproduced: ${saved.signature}`

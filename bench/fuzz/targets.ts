@@ -144,7 +144,8 @@ export function createTarget(name: TargetName, env: TargetEnvironment): Target {
       const url = `ws://${node.host}:${node.ports.http}/sip`;
       return {
         name,
-        nextCase: (rand) => several(rand, 6, () => sipInput(rand, ctx)),
+        // A bad message does not end a WebSocket as it ends a TCP stream: more per connection.
+        nextCase: (rand) => several(rand, 16, () => sipInput(rand, ctx)),
         freshen: freshenSip,
         driver: () =>
           new WsDriver({

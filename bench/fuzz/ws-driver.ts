@@ -1,7 +1,8 @@
 /**
  * SIP over WebSocket (RFC 7118): one WebSocket to /sip per case, subprotocol "sip", every input
- * one message, text and binary frames alternating (a text frame must be UTF-8, RFC 6455 §5.6:
- * odd bytes in one are an input too). Closed once the node has been silent for `idleMs`.
+ * one message. Every fifth goes as a text frame, the others binary: a text frame must be UTF-8
+ * (RFC 6455 §5.6), and odd bytes in one close the WebSocket, which is an input too but ends the
+ * case. Closed once the node has answered every message or been silent for `idleMs`.
  */
 import WebSocket from 'ws';
 import type { AnswerCounter, DeliveryStats, Driver } from './delivery.js';
@@ -55,7 +56,7 @@ export class WsDriver implements Driver {
       };
       ws.on('open', () => {
         opened = true;
-        inputs.forEach((input, i) => ws.send(input, { binary: i % 2 === 1 }));
+        inputs.forEach((input, i) => ws.send(input, { binary: i % 5 !== 0 }));
         arm();
       });
       let answered = 0;
