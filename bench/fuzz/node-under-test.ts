@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { entryScript } from '../../src/runtime/entry-script.js';
 import { treeMemory } from '../proc.js';
 
 export interface NodePorts {
@@ -67,10 +68,11 @@ export interface StartOptions {
 export async function startNodeProcess(options: StartOptions): Promise<NodeUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-fuzz-'));
   const adminPassword = `fuzz-${randomBytes(9).toString('base64url')}`;
+  // `openucm start` from source, as src/ runs its own child processes (runtime/entry-script).
+  const cli = entryScript(new URL('../../src/main.ts', import.meta.url).href, 'main');
   const args = [
-    '--import',
-    'tsx',
-    'src/main.ts',
+    ...cli.execArgv,
+    cli.path,
     'start',
     '--bind',
     '127.0.0.1',
