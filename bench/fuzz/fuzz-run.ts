@@ -93,6 +93,9 @@ export interface FuzzReport {
     rssMbAfter: number | null;
     openFilesBefore: number | null;
     openFilesAfter: number | null;
+    /** The data directory (SQLite database and WAL), MB: refusals that become rows show here. */
+    dataMbBefore: number | null;
+    dataMbAfter: number | null;
   };
   /** The longest the node's event loop was blocked, seen in /metrics every progress interval, s. */
   eventLoopLagMaxSeconds: number;
@@ -187,6 +190,7 @@ async function fuzz(
   const memoryBefore = {
     rss: node.rssMb() ?? startMetrics.residentMb,
     files: node.openFiles() ?? startMetrics.openFiles,
+    data: node.dataMb(),
   };
 
   let failure: string | null = null;
@@ -351,6 +355,7 @@ async function fuzz(
   const memoryAfter = {
     rss: node.rssMb() ?? endMetrics?.residentMb ?? null,
     files: node.openFiles() ?? endMetrics?.openFiles ?? null,
+    data: node.dataMb(),
   };
   const unexpectedErrors = endMetrics ? endMetrics.unexpectedErrors : unexpectedSeen;
 
@@ -423,6 +428,8 @@ async function fuzz(
       rssMbAfter: memoryAfter.rss,
       openFilesBefore: memoryBefore.files,
       openFilesAfter: memoryAfter.files,
+      dataMbBefore: memoryBefore.data,
+      dataMbAfter: memoryAfter.data,
     },
     eventLoopLagMaxSeconds: lagMax,
     loggedErrors,

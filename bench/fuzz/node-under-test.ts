@@ -51,6 +51,8 @@ export interface NodeUnderTest {
   rssMb(): number | null;
   /** Open file descriptors of the node's process (null when not ours to measure). */
   openFiles(): number | null;
+  /** Size of the node's data directory (the SQLite database and its WAL), MB (null when not ours). */
+  dataMb(): number | null;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,16 @@ export async function startNodeProcess(options: StartOptions): Promise<NodeUnder
     openFiles: () => {
       try {
         return child.pid && !node.exit ? fs.readdirSync(`/proc/${child.pid}/fd`).length : null;
+      } catch {
+        return null;
+      }
+    },
+    dataMb: () => {
+      try {
+        const bytes = fs
+          .readdirSync(dataDir)
+          .reduce((sum, f) => sum + fs.statSync(path.join(dataDir, f)).size, 0);
+        return bytes / 1024 / 1024;
       } catch {
         return null;
       }
@@ -200,6 +212,7 @@ export async function connectToNode(
     tail: () => [],
     rssMb: () => null,
     openFiles: () => null,
+    dataMb: () => null,
     stop: async () => undefined,
   };
   return node;

@@ -95,7 +95,7 @@ function printReport(r: FuzzReport): void {
     if (f.file) console.log(`     saved: ${f.file}  (npm run fuzz -- --replay ${f.file})`);
   }
   console.log(
-    `node RSS: ${mb(m.rssMbBefore)} before, ${mb(m.rssMbAfter)} after (once the node rested); open files ${m.openFilesBefore ?? '?'} → ${m.openFilesAfter ?? '?'}; event loop blocked up to ${(r.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms`,
+    `node RSS: ${mb(m.rssMbBefore)} before, ${mb(m.rssMbAfter)} after (once the node rested); open files ${m.openFilesBefore ?? '?'} → ${m.openFilesAfter ?? '?'}; data directory ${m.dataMbBefore?.toFixed(1) ?? '?'} → ${m.dataMbAfter?.toFixed(1) ?? '?'} MB; event loop blocked up to ${(r.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms`,
   );
   console.log(
     `bystanders: ${r.bystanders.lost ?? 'both stayed registered'} (${r.bystanders.sccpKeepaliveAcks} KeepAliveAcks, ${r.bystanders.sipRefreshes} SIP refreshes; API: ${Object.entries(
