@@ -21,6 +21,12 @@ export interface ConnectionDriverOptions {
   closeWhenAnswered?: boolean;
 }
 
+/**
+ * The longest a connection may stay, answers or not: a live event stream (GET /api/v1/events)
+ * keeps sending while the fuzzer's own inputs make events, and would never fall idle.
+ */
+const MAX_CONNECTION_MS = 10_000;
+
 /** One connection's life, seen by the subclass: when to close it, and what came back. */
 export interface ConnectionWatch {
   /** (Re)starts the idle timer; `close` runs when it fires. */
@@ -68,6 +74,7 @@ export abstract class ConnectionDriver implements Driver {
   protected watch(inputs: Buffer[], close: () => void): ConnectionWatch {
     const count = this.common.counter();
     let idle: NodeJS.Timeout | null = null;
+    const lifetime = setTimeout(close, MAX_CONNECTION_MS);
     let answers = 0;
     return {
       arm: () => {
@@ -82,6 +89,7 @@ export abstract class ConnectionDriver implements Driver {
       },
       clear: () => {
         if (idle) clearTimeout(idle);
+        clearTimeout(lifetime);
       },
     };
   }
