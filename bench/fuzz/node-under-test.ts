@@ -91,7 +91,12 @@ export async function startNodeProcess(options: StartOptions): Promise<NodeUnder
     cwd: root,
     env: { ...process.env, OPENUCM_ADMIN_PASSWORD: adminPassword },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches the fuzzer, which reports and then stops the node.
+    detached: true,
   });
+  // Whatever ends the fuzzer, the node does not outlive it.
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
   const tail: string[] = [];
   const remember = (line: string) => {
     tail.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
@@ -131,6 +136,7 @@ export async function startNodeProcess(options: StartOptions): Promise<NodeUnder
         await exited;
         clearTimeout(killer);
       }
+      process.off('exit', orphaned);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
