@@ -10,10 +10,11 @@ import type { DeliveryStats, Driver } from './delivery.js';
 import { excludedClass } from './known-crashes.js';
 import type { Finding } from './findings.js';
 import { saveFinding, signatureOf } from './findings.js';
+import { CrashWatch } from './crash-watch.js';
 import type { FuzzFixture } from './fuzz-fixture.js';
 import { prepareNode } from './fuzz-fixture.js';
 import { api, bearer, readMetrics } from './node-api.js';
-import type { LoggedError, NodePorts, NodeUnderTest } from './node-under-test.js';
+import type { NodePorts, NodeUnderTest } from './node-under-test.js';
 import { connectToNode, startNodeProcess } from './node-under-test.js';
 import { PROBES } from './probes.js';
 import { Random } from './random.js';
@@ -117,20 +118,11 @@ const ATTACKER_ADDRESSES = [
   '127.0.0.8',
   '127.0.0.9',
 ];
-/** Batches kept per target as candidates when a crash shows up (processing may lag one batch). */
-const KEPT_BATCHES = 2;
 const PROGRESS_EVERY_MS = 10_000;
 const PROBE_ATTEMPTS = 3;
 
 function loopbackV4(host: string): boolean {
   return /^127\./.test(host);
-}
-
-function describeError(e: LoggedError): string {
-  const detail = e.err?.message && !e.msg.includes(e.err.message) ? `: ${e.err.message}` : '';
-  const frames = (e.err?.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at '));
-  const where = (frames.find((l) => l.includes('/src/')) ?? frames[0] ?? '').trim();
-  return `${e.msg}${detail}${e.url ? ` (url ${e.url.slice(0, 200)})` : ''}${where ? ` ${where}` : ''}`;
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
@@ -204,46 +196,15 @@ async function fuzz(
   const onAbort = () => fail('interrupted');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  // Recent batches per target, the candidates when a crash shows up.
-  const recent = new Map<TargetName, Buffer[][][]>();
-  const snapshot = () => new Map([...recent].map(([t, batches]) => [t, batches.flat()]));
-  const findings = new Map<string, Finding>();
-  const otherErrors = new Map<string, Finding>();
-  let unexpectedSeen = 0;
-  const onUnexpected = (signature: string, message: string, stack?: string) => {
-    unexpectedSeen++;
-    const known = findings.get(signature);
-    if (known) {
-      known.count++;
-      return;
-    }
-    findings.set(signature, { signature, message, stack, count: 1, candidates: snapshot() });
-    log(`CRASH (caught by the process guard): ${signature}`);
-  };
-  node.onError = (e) => {
-    if (e.unexpected) {
-      onUnexpected(signatureOf(e), describeError(e), e.err?.stack);
-      return;
-    }
-    const signature = signatureOf(e);
-    const known = otherErrors.get(signature);
-    if (known) known.count++;
-    else
-      otherErrors.set(signature, {
-        signature,
-        message: describeError(e),
-        stack: e.err?.stack,
-        count: 1,
-        candidates: snapshot(),
-      });
-  };
+  const watch = new CrashWatch(log);
+  node.onError = (e) => watch.logged(e);
   let remoteUnexpected = startMetrics.unexpectedErrors;
   /** A node the fuzzer did not start has no log here: its counter tells of uncaught errors. */
   const checkRemote = async () => {
     if (node.pid) return;
     const now = (await readMetrics(node, fixture.readOnlyKey)).unexpectedErrors;
     for (; remoteUnexpected < now; remoteUnexpected++)
-      onUnexpected(
+      watch.crashed(
         'uncaught error on the remote node (see its log)',
         'openucm_unexpected_errors_total increased',
       );
@@ -275,10 +236,7 @@ async function fuzz(
           batch.push(kept);
           size += kept.length;
         }
-        const kept = recent.get(name) ?? [];
-        kept.push(batch);
-        if (kept.length > KEPT_BATCHES) kept.shift();
-        recent.set(name, kept);
+        watch.sending(name, batch);
         await driver.deliver(batch);
         entry.sent += size;
         if (node.exit) {
@@ -313,7 +271,7 @@ async function fuzz(
     const rss = node.rssMb();
     log(
       `[${elapsed.toFixed(0)} s] ${parts.join(', ')} | ${total} inputs, ${Math.round(total / elapsed)}/s` +
-        `${rss !== null ? `, node RSS ${rss.toFixed(0)} MB` : ''}, event loop blocked up to ${(lag * 1000).toFixed(0)} ms, uncaught errors ${unexpectedSeen}`,
+        `${rss !== null ? `, node RSS ${rss.toFixed(0)} MB` : ''}, event loop blocked up to ${(lag * 1000).toFixed(0)} ms, uncaught errors ${watch.crashCount}`,
     );
   }, PROGRESS_EVERY_MS);
   try {
@@ -357,12 +315,12 @@ async function fuzz(
     files: node.openFiles() ?? endMetrics?.openFiles ?? null,
     data: node.dataMb(),
   };
-  const unexpectedErrors = endMetrics ? endMetrics.unexpectedErrors : unexpectedSeen;
+  const unexpectedErrors = endMetrics ? endMetrics.unexpectedErrors : watch.crashCount;
 
   // Narrow each crash down to the inputs that cause it, while the node is still up (the replays
   // add to the node's counts, not to the run's).
-  const runFindings = [...findings.values()].map((f) => ({ ...f }));
-  const loggedErrors = [...otherErrors.values()].map((f) => ({ ...f })).sort((a, b) => b.count - a.count);
+  const runFindings = [...watch.crashes.values()].map((f) => ({ ...f }));
+  const loggedErrors = [...watch.errors.values()].map((f) => ({ ...f })).sort((a, b) => b.count - a.count);
   const toReduce = [
     ...runFindings.slice(0, 5),
     ...(options.reduceLoggedErrors && node.pid ? loggedErrors.slice(0, 5) : []),
@@ -402,7 +360,7 @@ async function fuzz(
     };
   });
   const inputs = targetReports.reduce((a, t) => a + t.inputs, 0);
-  if (unexpectedErrors > startMetrics.unexpectedErrors || findings.size > 0)
+  if (unexpectedErrors > startMetrics.unexpectedErrors || watch.crashes.size > 0)
     fail(
       `${unexpectedErrors - startMetrics.unexpectedErrors} errors escaped every handler (the process guard caught them)`,
     );
