@@ -91,7 +91,7 @@ describe('SCCP registration and auto-registration', () => {
 
   it('rejects the next unknown SCCP phone once the parameter is SIP, with the fix in the event', async () => {
     const patch = await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });
-    expect(patch).toEqual({ status: 200, body: { autoRegistrationPhoneProtocol: 'SIP' } });
+    expect(patch).toMatchObject({ status: 200, body: { autoRegistrationPhoneProtocol: 'SIP' } });
     const s = await phone(4);
     expect(await s.register()).toEqual({ kind: 'rejected', text: 'Auto-reg protocol is SIP' });
     await eventually(() => s.isClosed);

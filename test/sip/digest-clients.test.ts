@@ -24,6 +24,7 @@ interface Event {
   outcome: string;
   reason: string;
   message: string;
+  count?: number;
 }
 
 async function events(device: string): Promise<Event[]> {
@@ -202,7 +203,11 @@ describe('REGISTERs written by hand', () => {
   });
 
   it('refuses with 400 and an event a response without qop, and one computed for another URI', async () => {
-    const before = (await events('SEP0077FF000003')).filter((e) => e.reason === 'sip-digest-invalid').length;
+    const attempts = async (): Promise<number> =>
+      (await events('SEP0077FF000003'))
+        .filter((e) => e.reason === 'sip-digest-invalid')
+        .reduce((sum, e) => sum + (e.count ?? 1), 0);
+    const before = await attempts();
     const nonce = await challenge(mine, 'raw-call-2@127.0.0.1');
     const noQop = await peer.exchange(
       register(mine, [authorization(nonce, { qop: false })], 'raw-call-2@127.0.0.1'),
@@ -214,11 +219,11 @@ describe('REGISTERs written by hand', () => {
       register(mine, [authorization(other, { uri: 'sip:10.20.30.40' })], 'raw-call-3@127.0.0.1'),
       t.node.ports.sip!,
     );
-    expect(otherUri).toMatch(/^SIP\/2.0 400/);
+    expect(otherUri).toMatch(/^SIP\/2.0 400 Bad Request \(digest response does not fit the request\)/);
+    // Identical refusals from one address within a minute are one event with a count.
+    await expect.poll(attempts, { timeout: 10_000 }).toBe(before + 2);
     const invalid = (await events('SEP0077FF000003')).filter((e) => e.reason === 'sip-digest-invalid');
-    expect(invalid.length).toBe(before + 2);
     expect(invalid.map((e) => e.message).join(' ')).toContain('no qop');
-    expect(invalid.map((e) => e.message).join(' ')).toContain('sip:10.20.30.40');
   });
 });
 

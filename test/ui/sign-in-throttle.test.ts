@@ -17,9 +17,11 @@ let page: Page;
 let url: string;
 
 async function submit(name: string, password: string): Promise<void> {
-  await page.getByLabel('User name').fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The sign-in form, not another page's password fields while sign-out is still under way.
+  const form = page.getByRole('form', { name: 'openucm Administration' });
+  await form.getByLabel('User name').fill(name);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
 }
 
 beforeAll(async () => {
