@@ -35,7 +35,11 @@ import { loginRoutes, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { installWebUi } from './web-ui.js';
 import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-route.js';
-import { registerSipWebSocketRoute, SIP_WEBSOCKET_PATH } from '../protocols/sip/transport/websocket-route.js';
+import {
+  installWebSocketUpgrades,
+  registerSipWebSocketRoute,
+  SIP_WEBSOCKET_PATH,
+} from '../protocols/sip/transport/websocket-route.js';
 import type { Limits } from '../limits/index.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { EventStreams } from './event-streams.js';
@@ -169,6 +173,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: TIMEOUT_CHECK_MS,
     },
   });
+  // First, so that every route registered after it destroys the socket of an upgrade it refuses.
+  if (deps.sipWebSocket) await installWebSocketUpgrades(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
@@ -320,7 +326,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  if (deps.sipWebSocket) await registerSipWebSocketRoute(app, deps.sipWebSocket);
+  if (deps.sipWebSocket) registerSipWebSocketRoute(app, deps.sipWebSocket);
   connections.attach(app.server, deps.sipWebSocket ? SIP_WEBSOCKET_PATH : undefined);
   return app;
 }

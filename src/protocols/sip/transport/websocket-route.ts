@@ -28,22 +28,47 @@ export const SIP_WEBSOCKET_PATH = '/sip';
 /** Largest WebSocket message accepted: one SIP message of the parser's default limit, plus framing slack. */
 const MAX_PAYLOAD = 65536 + 1024;
 
-/** Registers `GET /sip` on the HTTP app; WebSocket connections there are handed to `acceptor`. */
-export async function registerSipWebSocketRoute(
-  app: FastifyInstance,
-  acceptor: SipWebSocketAcceptor,
-): Promise<void> {
-  if (!app.hasDecorator('websocketServer')) {
-    await app.register(fastifyWebsocket, {
-      options: {
-        maxPayload: MAX_PAYLOAD,
-        handleProtocols: (protocols: Set<string>) =>
-          protocols.has(SIP_WEBSOCKET_PROTOCOL)
-            ? SIP_WEBSOCKET_PROTOCOL
-            : (protocols.values().next().value ?? false),
-      },
+/**
+ * Takes WebSocket upgrades on the HTTP app. Called before any route is registered, so that its hooks
+ * reach every route: an upgrade that is refused (401, 403, 404, …) then has its socket destroyed once
+ * the refusal is sent. A socket that Node handed over for an upgrade has no HTTP timeouts any more;
+ * left open, each refused upgrade would hold a file descriptor and a place in the per-address count
+ * for as long as the client liked.
+ */
+export async function installWebSocketUpgrades(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyWebsocket, {
+    // Errors on an upgraded socket (a bad frame, a reset) are the client's: one debug line each, so
+    // that a flood of bad WebSockets does not flood the log. Anything else is a bug and says so.
+    errorHandler: (error, socket, request) => {
+      const clients = typeof (error as NodeJS.ErrnoException).code === 'string';
+      if (clients) request.log.debug({ err: error }, 'WebSocket closed after a protocol or socket error');
+      else request.log.error({ err: error, url: request.url }, 'WebSocket handler failed; closed it');
+      socket.terminate();
+    },
+    options: {
+      maxPayload: MAX_PAYLOAD,
+      handleProtocols: (protocols: Set<string>) =>
+        protocols.has(SIP_WEBSOCKET_PROTOCOL)
+          ? SIP_WEBSOCKET_PROTOCOL
+          : (protocols.values().next().value ?? false),
+    },
+  });
+  // Only /sip speaks WebSocket: an upgrade anywhere else is refused before authentication or any other
+  // work (nothing is upgraded to be closed again, nothing is logged per attempt).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.ws || request.routeOptions.url === SIP_WEBSOCKET_PATH) return;
+    return reply.code(404).send({
+      error: 'not-found',
+      message: `no WebSocket here: SIP over WebSocket (RFC 7118) is at ${SIP_WEBSOCKET_PATH}`,
     });
-  }
+  });
+}
+
+/**
+ * Registers `GET /sip` on the HTTP app; WebSocket connections there are handed to `acceptor`.
+ * installWebSocketUpgrades must have run first.
+ */
+export function registerSipWebSocketRoute(app: FastifyInstance, acceptor: SipWebSocketAcceptor): void {
   app.get(
     SIP_WEBSOCKET_PATH,
     {
