@@ -173,6 +173,19 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: TIMEOUT_CHECK_MS,
     },
   });
+  // A client that reset its connection before the node accepted it leaves a socket with no peer
+  // address but its request still readable: nothing can be answered, and everything that keys on
+  // request.ip (rate limits, throttles) must not see an address that is undefined. Reading it here
+  // also fixes it on the socket (Node keeps it), so it stays defined after the client goes.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.ip !== undefined) {
+      done();
+      return;
+    }
+    request.log.debug({ url: request.url.slice(0, 200) }, 'dropped a request whose client is gone');
+    reply.hijack();
+    request.raw.socket?.destroy();
+  });
   // First, so that every route registered after it destroys the socket of an upgrade it refuses.
   if (deps.sipWebSocket) await installWebSocketUpgrades(app);
   app.setValidatorCompiler(validatorCompiler);
