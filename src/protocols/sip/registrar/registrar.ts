@@ -150,20 +150,46 @@ export class Registrar {
       if (entry !== undefined && this.refresh(entry, aor, plan.contacts, request, flow, reply)) return;
     }
     const key = name ?? `call-id:${request.callId}`;
+    let answered = false;
+    const answer: ReplyFn = (r) => {
+      answered = true;
+      reply(r);
+    };
     const verdict = this.queues.enqueue(key, () =>
-      this.decide(request, flow, plan, identity, reply).catch((error: unknown) => {
-        this.options.logger.error(
-          { err: error, device: name, user: aor },
-          'SIP registration failed inside the node (database?); answered 500, the phone will retry',
-        );
-        reply({
-          status: 500,
-          reason: 'Server Internal Error (registration failed; retry)',
-          headers: [['Retry-After', '30']],
-        });
-      }),
+      this.decide(request, flow, plan, identity, answer).catch((error: unknown) =>
+        this.failed(error, answered, name ?? aor, reply),
+      ),
     );
     if (verdict !== 'queued') reply(this.guards.busy(verdict, name ?? aor, flow.remoteAddress));
+  }
+
+  /**
+   * A REGISTER whose decision threw: answered 500 unless it was answered already (then only logged).
+   * Never throws: it ends the device's line in RegisterQueues, which a throw would break for the REGISTERs
+   * waiting behind it.
+   */
+  private failed(error: unknown, answered: boolean, who: string, reply: ReplyFn): void {
+    try {
+      if (answered) {
+        this.options.logger.error(
+          { err: error, device: who },
+          `SIP registration of ${who} failed inside the node after the phone was answered; ` +
+            'its registration on this node may be out of date until its next REGISTER (see the error)',
+        );
+        return;
+      }
+      this.options.logger.error(
+        { err: error, device: who },
+        `SIP registration of ${who} failed inside the node (database?); answered 500, the phone will retry`,
+      );
+      reply({
+        status: 500,
+        reason: 'Server Internal Error (registration failed; retry)',
+        headers: [['Retry-After', '30']],
+      });
+    } catch {
+      // Nothing left to tell it with: the REGISTERs queued behind this one must still be decided.
+    }
   }
 
   /**
