@@ -70,10 +70,12 @@ export class SipRegistration extends EventEmitter<Events> {
   private readonly tags = new Map<number, string>();
   private cseq = Math.floor(Math.random() * 10_000) + 100;
   private readonly t1: number;
+  private localAddress: string | undefined;
 
   constructor(private readonly options: SipRegistrationOptions) {
     super();
     this.t1 = options.t1Ms ?? 500;
+    this.localAddress = options.localAddress;
   }
 
   /** Binds the phone's SIP UDP port. */
@@ -83,7 +85,7 @@ export class SipRegistration extends EventEmitter<Events> {
     socket.on('message', (datagram, rinfo) => this.onDatagram(datagram, rinfo));
     socket.on('error', () => undefined);
     await new Promise<void>((resolve) =>
-      socket.bind({ address: this.options.localAddress, port: 0 }, () => resolve()),
+      socket.bind({ address: this.localAddress, port: 0 }, () => resolve()),
     );
     this.localPort = socket.address().port;
   }
@@ -98,8 +100,18 @@ export class SipRegistration extends EventEmitter<Events> {
     this.socket = null;
   }
 
+  /**
+   * The phone got another IP address (a DHCP renewal, another LAN): its SIP port is bound there and
+   * its registrations go on as refreshes (same Call-IDs, CSeq counting on).
+   */
+  async moveTo(localAddress: string): Promise<void> {
+    this.socket?.close();
+    this.localAddress = localAddress;
+    await this.open();
+  }
+
   private get localIp(): string {
-    return this.options.localAddress ?? '127.0.0.1';
+    return this.localAddress ?? '127.0.0.1';
   }
 
   /** sip-cisco.md §1.3: Call-ID `<MAC first 8 hex>-<MAC last 4 hex><4 hex>-<8 hex>-<8 hex>@<phone-ip>`, kept across refreshes. */

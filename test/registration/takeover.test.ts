@@ -153,6 +153,44 @@ describe('SIP', () => {
     expect((await after.register(line, sipTarget())).kind).toBe('registered');
   });
 
+  it('a phone with credentials that refreshes from a new address moves there, and the move is recorded', async () => {
+    const name = 'SEP00AB00000007';
+    await addDigestDevice(t.node, { name, dn: '4007', password: 'pw' });
+    const line = { index: 1, name: '4007', authName: '4007', password: 'pw' };
+    const moving = await sipPhone('00ab00000007', '127.0.0.1');
+    expect((await moving.register(line, sipTarget())).kind).toBe('registered');
+    // DHCP gave it another address: the same registration (Call-ID, next CSeq) refreshed from there.
+    await moving.moveTo('127.0.0.2');
+    expect((await moving.register(line, sipTarget())).kind).toBe('registered');
+    await t.node.statusWriter.flush();
+    expect(await phone(name)).toMatchObject({ status: 'registered', ipAddress: '127.0.0.2' });
+    const [moved] = await events(name);
+    expect(moved).toMatchObject({ outcome: 'accepted' });
+    expect(moved.address).toMatch(/^127\.0\.0\.2:/);
+    // A reset reaches it where it is now.
+    const reboot = new Promise<ServerCommand>((resolve) => moving.once('command', (c) => resolve(c)));
+    expect((await t.api.post(`/phones/${name}/reset`, { type: 'reset' })).status).toBeLessThan(300);
+    expect(await reboot).toBe('reboot');
+  });
+
+  it('a refresh or a removal of a live binding from another address without credentials is refused', async () => {
+    const name = 'SEP00AB00000008';
+    const line = { index: 1, name: '1000', authName: '1000' };
+    const victim = await sipPhone('00ab00000008', '127.0.0.1');
+    expect((await victim.register(line, sipTarget())).kind).toBe('registered');
+    // Its very registration (Call-ID, next CSeq) sent from another address: a refresh, then a removal.
+    await victim.moveTo('127.0.0.2');
+    const refreshed = await victim.register(line, sipTarget());
+    expect(refreshed).toMatchObject({ kind: 'rejected', status: 403 });
+    const removed = await victim.register(line, sipTarget(), 0);
+    expect(removed).toMatchObject({ kind: 'rejected', status: 403 });
+    await t.node.statusWriter.flush();
+    expect(await phone(name)).toMatchObject({ status: 'registered', ipAddress: '127.0.0.1' });
+    const [event] = await events(name);
+    expect(event).toMatchObject({ outcome: 'rejected', reason: 'registered-elsewhere' });
+    expect(event.address).toMatch(/^127\.0\.0\.2:/);
+  });
+
   it('a REGISTER naming a live SCCP phone is refused and leaves its status alone', async () => {
     await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SCCP' });
     const name = 'SEP00AB00000006';

@@ -9,6 +9,8 @@ import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { Rejection } from '../../../core/rejection.js';
 import { rejection } from '../../../core/rejection.js';
+import { ipOf } from '../../../core/ip-of.js';
+import { takeoverRefusal } from '../../../core/registration.js';
 import type { ResetType } from '../../../services/live-registry.js';
 import type { RegistrationService } from '../../../services/registration-service.js';
 import type { DigestPolicy } from '../auth/digest-policy.js';
@@ -217,6 +219,8 @@ export class Registrar {
         }
       }
       if (match === undefined || match.callId !== callId) return false;
+      // From another IP address: a takeover unless the device proves who it is (decide), then a move to record.
+      if (match.flow.remoteAddress !== flow.remoteAddress) return false;
       found.push(match);
     }
     // Credentials changed since the device registered: decide again with the stored ones.
@@ -290,6 +294,11 @@ export class Registrar {
       reply(okReply(entry?.bindings ?? [], aor, now));
       return;
     }
+    // README (Security and limits): a device that cannot prove who it is changes nothing of its live
+    // registration from another IP address, neither adds nor removes.
+    if (entry !== undefined && credential === null && this.refusedTakeover(request, flow, entry, reply))
+      return;
+    const moved = entry !== undefined && ipOf(entry.connection.address) !== flow.remoteAddress;
     if (plan.kind === 'remove-all') {
       this.removeAll(entry, aor, request, reply);
       return;
@@ -304,9 +313,12 @@ export class Registrar {
       const b = e === undefined ? undefined : findBinding(e, aor, c.key);
       return c.expires > 0 && (b === undefined || b.callId !== callId);
     };
-    if (contacts.some((c) => isNew(c, entry))) {
+    // An authenticated device at a new IP address (DHCP, another LAN) registers anew from there: its
+    // registration, its address and the event say where it is now.
+    const movesHere = moved && contacts.some((c) => c.expires > 0);
+    if (movesHere || contacts.some((c) => isNew(c, entry))) {
       const connection =
-        entry?.connection ??
+        (movesHere ? undefined : entry?.connection) ??
         new SipDeviceConnection(deviceName, formatAddress(flow.remoteAddress, flow.remotePort), this.actions);
       const result = await this.options.registration.register(
         this.registrationRequest(request, flow, deviceName, credential !== null),
@@ -488,6 +500,20 @@ export class Registrar {
     });
     this.options.recorder.rejected(r, refused);
     reply(rejectionReply(refused, this.options.warnAgent));
+  }
+
+  /**
+   * Refuses (records and answers) a REGISTER of a device without credentials from another IP address than
+   * its live registration's; false when it comes from the same address.
+   */
+  private refusedTakeover(request: SipRequest, flow: SipFlow, entry: DeviceEntry, reply: ReplyFn): boolean {
+    const r = this.registrationRequest(request, flow, entry.name);
+    const live = { protocol: 'SIP' as const, address: entry.connection.address };
+    const refused = takeoverRefusal(r, live, this.options.nodeName);
+    if (refused === null) return false;
+    this.options.recorder.rejected(r, refused);
+    reply(rejectionReply(refused, this.options.warnAgent));
+    return true;
   }
 
   /**
