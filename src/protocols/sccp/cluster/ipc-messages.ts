@@ -9,6 +9,7 @@ import type { ResetType } from '../../../services/live-registry.js';
 import type { RegistrationResult } from '../../../services/registration-service.js';
 import type { SccpServerLimits } from '../server.js';
 import type { RefusalCount } from './refusal-tally.js';
+import type { UnexpectedErrorReport } from '../../../runtime/process-guard.js';
 
 /** What a worker is started with (environment variable OPENUCM_SCCP_WORKER, JSON). */
 export interface WorkerSettings {
@@ -39,6 +40,8 @@ export type WorkerToPrimary =
       reason: UnregistrationReason;
     }
   | { type: 'log'; line: string }
+  /** An error that escaped every handler in the worker, for the node's process guard. */
+  | { type: 'unexpected-error'; report: UnexpectedErrorReport }
   /** Clients refused at limits, counted per limit and source: the primary counts them in /metrics and logs them. */
   | { type: 'refusals'; counts: RefusalCount[] }
   /** This worker is full (holds its share of the node's phones), or has room again. */

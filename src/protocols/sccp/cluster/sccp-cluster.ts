@@ -17,6 +17,7 @@ import type {
 } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
 import { entryScript } from '../../../runtime/entry-script.js';
+import { reportUnexpected } from '../../../runtime/process-guard.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
 import type { SccpCapacity } from '../capacity-plan.js';
 import type { SccpServerLimits } from '../server.js';
@@ -190,6 +191,10 @@ export class SccpCluster {
       }
       case 'log':
         this.relayLog(message.line);
+        return;
+      case 'unexpected-error':
+        // The worker's guard caught it: the node's guard counts it (/metrics) and logs it, saying where.
+        reportUnexpected(this.log, message.report, { sccpWorker: state.index });
         return;
       case 'refusals':
         // Each counts in /metrics; LimitLog writes at most a line per limit and source anyway.

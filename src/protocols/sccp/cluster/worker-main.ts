@@ -26,7 +26,8 @@ const logger = pino(
   { level: settings.logLevel ?? 'info', base: { sccpWorker: settings.index } },
   { write: (line: string) => send({ type: 'log', line }) },
 );
-installProcessGuard(logger);
+// An error that escapes every handler here is the node's to count and log (its /metrics, its guard).
+installProcessGuard(logger, (report) => send({ type: 'unexpected-error', report }));
 const registrar = new IpcRegistrar(settings.nodeName, send);
 const { capacity } = settings;
 const refusals = new RefusalTally((counts) => send({ type: 'refusals', counts }));
