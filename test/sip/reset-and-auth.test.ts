@@ -85,7 +85,7 @@ it('challenges a device that has SIP credentials and registers it with the right
     ).toMatchObject({
       kind: 'rejected',
       status: 403,
-      reason: expect.stringContaining('Set the SIP password on the phone'),
+      reason: expect.stringContaining('set the SIP user and password on the phone'),
     });
     expect(
       await right.register({ index: 1, name: '4001', authName: '4001', password: 's3cret' }, target()),

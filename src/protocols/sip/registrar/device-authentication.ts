@@ -10,13 +10,18 @@ import type { BindingStore } from './binding-store.js';
 import type { CredentialLookup, StoredCredential } from './credentials.js';
 import type { MessageIdentity } from './device-identity.js';
 import type { AuthGate, RegistrarGuards } from './registrar-guards.js';
+import { randomBytes } from 'node:crypto';
 import type { RegistrarReply } from './replies.js';
+import { challengeReply, digestRefusalReply } from './replies.js';
 
 export type Authentication =
   /** Answer this (a challenge, or a refusal at a limit) and stop. */
   | { readonly kind: 'reply'; readonly reply: RegistrarReply }
-  /** No device is known by any of the REGISTER's names. */
-  | { readonly kind: 'unknown' }
+  /**
+   * No device is known by any of the REGISTER's names; `reply` is what a device with credentials would
+   * have been answered (a challenge, or a refused digest answer), so that the answer tells nothing.
+   */
+  | { readonly kind: 'unknown'; readonly reply: RegistrarReply }
   /** The device has credentials and the REGISTER's did not match them (`detail` says how). */
   | { readonly kind: 'failed'; readonly deviceName: string; readonly detail: string }
   /** The REGISTER's credentials do not answer the challenge for this request (no qop, another URI). */
@@ -33,6 +38,8 @@ export class DeviceAuthenticator {
       guards: RegistrarGuards;
       authThrottle: AuthGate;
       logger: Logger;
+      /** warn-agent of Warning headers. */
+      warnAgent: string;
     },
   ) {}
 
@@ -65,7 +72,7 @@ export class DeviceAuthenticator {
       // Credentials for a user that does not exist are a failed authentication too (a guesser of user names).
       else if (digestUser !== undefined) authThrottle.failed(address);
     }
-    if (deviceName === undefined) return { kind: 'unknown' };
+    if (deviceName === undefined) return { kind: 'unknown', reply: this.asIfKnown(request, digestUser) };
     // RFC 3261 §10.3 step 3: "the registrar ... MUST authenticate the UAC" when it has credentials to check.
     // Read from the store, not the registered device's copy: credentials changed on another node of a cluster
     // apply at the device's next registration here.
@@ -73,16 +80,7 @@ export class DeviceAuthenticator {
     if (credential === null) return { kind: 'ok', deviceName, credential };
     const verdict = digest.verify(request, credential);
     if (verdict.kind === 'missing' || verdict.kind === 'stale' || verdict.kind === 'replay') {
-      // RFC 3261 §22.1: "the server ... SHOULD challenge the originator ... by rejecting the request with a 401".
-      const challenges = digest.challenges(request, verdict.kind === 'stale');
-      return {
-        kind: 'reply',
-        reply: {
-          status: 401,
-          reason: 'Unauthorized',
-          headers: challenges.map((c) => ['WWW-Authenticate', c] as const),
-        },
-      };
+      return { kind: 'reply', reply: challengeReply(digest.challenges(request, verdict.kind === 'stale')) };
     }
     if (verdict.kind === 'failed' || verdict.kind === 'invalid') {
       this.deps.logger.debug(
@@ -94,5 +92,33 @@ export class DeviceAuthenticator {
     }
     authThrottle.succeeded(address);
     return { kind: 'ok', deviceName, credential };
+  }
+
+  /**
+   * What a REGISTER naming no known user or device is answered: what a device with credentials whose
+   * password the sender does not know would get. Without credentials a challenge; with them, the
+   * verdict of a check against credentials nobody has (the same checks and the same hashing).
+   */
+  private asIfKnown(request: SipRequest, username: string | undefined): RegistrarReply {
+    const { digest, warnAgent } = this.deps;
+    if (username === undefined) return challengeReply(digest.challenges(request, false));
+    const nobody = randomBytes(16).toString('hex');
+    const verdict = digest.verify(request, {
+      deviceName: '',
+      username,
+      realm: digest.realm,
+      ha1Md5: nobody,
+      ha1Sha256: nobody + nobody,
+    });
+    switch (verdict.kind) {
+      case 'missing':
+      case 'stale':
+      case 'replay':
+        return challengeReply(digest.challenges(request, verdict.kind === 'stale'));
+      case 'invalid':
+        return digestRefusalReply('invalid', warnAgent);
+      default:
+        return digestRefusalReply('failed', warnAgent);
+    }
   }
 }

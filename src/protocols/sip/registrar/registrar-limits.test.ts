@@ -133,7 +133,7 @@ describe('failed digest authentication', () => {
     expect(headerValues(await attempt(h, guesser, 'guess13', 108), 'retry-after')).toEqual(['1']);
   });
 
-  it('counts credentials for a user that does not exist as a failure', async () => {
+  it('counts credentials for a user that does not exist as a failure, answered as a wrong password is', async () => {
     const h = withCredential();
     for (let i = 0; i < 10; i++) {
       const challenge = headerValues(await h.send({ ...thirdParty, cseq: 1 }), 'www-authenticate')[0];
@@ -141,7 +141,8 @@ describe('failed digest authentication', () => {
         { ...thirdParty, user: `u${i}`, cseq: 2, extra: [authorizationHeader(challenge, 'x', 1, `u${i}`)] },
         guesser,
       );
-      expect(reply.status).toBe(404);
+      expect(reply.status).toBe(403);
+      expect(reply.reason).toBe('Forbidden (authentication failed)');
     }
     expect((await attempt(h, guesser, 'secret', 1)).reason).toBe(
       'Forbidden (too many failed authentications)',
@@ -183,9 +184,9 @@ describe('names that cannot be device or user names', () => {
     });
     expect(reply.status).toBe(404);
     expect(h.usernameLookups).toBe(0);
-    // 128 characters: a user name that may exist; unknown here, so refused and recorded as such.
+    // 128 characters: a user name that may exist; unknown here, so challenged as any user and recorded as such.
     const longest = await h.send({ user: 'u'.repeat(128), mac: null, userAgent: 'baresip' });
-    expect(longest.status).toBe(404);
+    expect(longest.status).toBe(401);
     expect(h.recorded.map((r) => r.reason)).toEqual(['sip-identity-unknown']);
   });
 });

@@ -176,13 +176,46 @@ describe('refusals', () => {
     expect(h.registrar.bindings.size).toBe(0);
   });
 
-  it('refuses a phone it cannot identify with 404 and records why', async () => {
+  it('challenges a phone it cannot identify as it would a device with credentials, and records why', async () => {
     const h = new RegistrarHarness();
     const reply = await h.send({ user: 'alice', mac: null, userAgent: 'SomePhone/1.0' });
-    expect(reply.status).toBe(404);
+    expect(reply.status).toBe(401);
+    expect(headerValues(reply, 'www-authenticate')).toHaveLength(1);
+    expect(headerValues(reply, 'warning')).toEqual([]);
     expect(h.recorded.map((r) => r.reason)).toEqual(['sip-identity-unknown']);
-    expect(headerValues(reply, 'warning')[0]).toContain('SEP followed by its 12-digit MAC');
+    expect(h.recorded[0].remedy).toContain('SEP followed by its 12-digit MAC');
     expect(h.requests).toEqual([]);
+  });
+
+  it('answers an unknown user as a known one with a wrong password, and names no device in a Warning', async () => {
+    const h = new RegistrarHarness();
+    h.credentials.set('4001', {
+      deviceName: 'SEP00C0FFEE0101',
+      username: '4001',
+      realm: 'ccmsipline',
+      ...credentialHashes('4001', 'ccmsipline', 'right'),
+    });
+    const replies: unknown[][] = [];
+    for (const user of ['4001', '3999']) {
+      const challenge = await h.send({ user, mac: null, userAgent: 'friendly-scanner', cseq: 1 });
+      const answer = await h.send({
+        user,
+        mac: null,
+        userAgent: 'friendly-scanner',
+        cseq: 2,
+        extra: [authorizationHeader(headerValues(challenge, 'www-authenticate')[0], 'wrong', 1, user)],
+      });
+      replies.push([
+        challenge.status,
+        challenge.reason,
+        answer.status,
+        answer.reason,
+        headerValues(answer, 'warning'),
+      ]);
+    }
+    expect(replies[1]).toEqual(replies[0]);
+    expect(replies[0].slice(0, 4)).toEqual([401, 'Unauthorized', 403, 'Forbidden (authentication failed)']);
+    expect(JSON.stringify(replies[0])).not.toContain('SEP00C0FFEE0101');
   });
 
   it('processes REGISTERs of one device in arrival order while the service decides', async () => {

@@ -26,7 +26,7 @@ import { identifyFromMessage } from './device-identity.js';
 import type { ExpiresPolicy, RegisterPlan, RequestedContact } from './register-plan.js';
 import { DEFAULT_EXPIRES_POLICY, planRegister } from './register-plan.js';
 import type { RegistrarReply } from './replies.js';
-import { okReply, rejectionReply, warningHeader } from './replies.js';
+import { challengeReply, digestRefusalReply, okReply, rejectionReply, warningHeader } from './replies.js';
 import { RegistrarGuards } from './registrar-guards.js';
 import { DeviceAuthenticator } from './device-authentication.js';
 import { SipDeviceConnection } from './sip-device-connection.js';
@@ -125,6 +125,7 @@ export class Registrar {
       guards: this.guards,
       authThrottle: options.authThrottle,
       logger: options.logger,
+      warnAgent: options.warnAgent,
     });
   }
 
@@ -274,10 +275,12 @@ export class Registrar {
       return;
     }
     if (auth.kind === 'unknown') {
+      // README (SIP credentials): answered as a device with credentials would be, so that the answer does
+      // not tell a scanner which users exist; the operator gets the event that says why.
       const removalOnly =
         plan.kind !== 'update' || plan.contacts.every((c) => c.expires === 0 || c.keepAlive);
-      if (removalOnly) reply(okReply([], aor, this.options.now()));
-      else this.refuse(request, flow, aor, 'sip-identity-unknown', reply);
+      if (!removalOnly) this.record(request, flow, aor, 'sip-identity-unknown');
+      reply(auth.reply);
       return;
     }
     if (auth.kind === 'failed' || auth.kind === 'invalid') {
@@ -325,7 +328,7 @@ export class Registrar {
         connection,
       );
       if (result.kind === 'rejected') {
-        reply(rejectionReply(result.rejection, this.options.warnAgent));
+        reply(this.refusalReply(result.rejection, request));
         return;
       }
       entry = this.bindings.device(deviceName);
@@ -479,13 +482,30 @@ export class Registrar {
     };
   }
 
-  /** A refusal decided here: recorded as a registration event, answered with its status and remedy. */
+  /** A refused digest answer, decided here: recorded as a registration event, answered as any user's would be. */
   private refuse(
     request: SipRequest,
     flow: SipFlow,
     deviceName: string,
-    reason: 'sip-identity-unknown' | 'sip-authentication-failed' | 'sip-digest-invalid',
+    reason: 'sip-authentication-failed' | 'sip-digest-invalid',
     reply: ReplyFn,
+    detail?: string,
+  ): void {
+    this.record(request, flow, deviceName, reason, detail);
+    reply(
+      digestRefusalReply(
+        reason === 'sip-authentication-failed' ? 'failed' : 'invalid',
+        this.options.warnAgent,
+      ),
+    );
+  }
+
+  /** Records a refusal decided here as a registration event (the operator's side of it). */
+  private record(
+    request: SipRequest,
+    flow: SipFlow,
+    deviceName: string,
+    reason: 'sip-identity-unknown' | 'sip-authentication-failed' | 'sip-digest-invalid',
     detail?: string,
   ): void {
     const r = this.registrationRequest(request, flow, deviceName === '' ? '(no user)' : deviceName);
@@ -499,7 +519,18 @@ export class Registrar {
       address: r.address,
     });
     this.options.recorder.rejected(r, refused);
-    reply(rejectionReply(refused, this.options.warnAgent));
+  }
+
+  /**
+   * What the phone is told of a refusal by the registration service. A device refused for having no
+   * credentials is answered as one with credentials would be (challenged, then refused as a wrong
+   * password): a scanner cannot tell it from a device that has some, or from a name no device has.
+   */
+  private refusalReply(refused: Rejection, request: SipRequest): RegistrarReply {
+    const { digest, warnAgent } = this.options;
+    if (refused.reason !== 'sip-credentials-required') return rejectionReply(refused, warnAgent);
+    if (digest.username(request) === undefined) return challengeReply(digest.challenges(request, false));
+    return digestRefusalReply('failed', warnAgent);
   }
 
   /**

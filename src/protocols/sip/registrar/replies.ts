@@ -1,5 +1,6 @@
 /** The registrar's answers, as status, reason phrase and extra headers (the SIP server adds the rest). */
 import type { Rejection } from '../../../core/rejection.js';
+import { rejection } from '../../../core/rejection.js';
 import type { Binding } from './binding-store.js';
 
 export interface RegistrarReply {
@@ -27,6 +28,40 @@ export function rejectionReply(rejection: Rejection, agent: string): RegistrarRe
   // RFC 3261 §20.33: Retry-After = "Retry-After" HCOLON delta-seconds ...
   if (retryAfter !== undefined) headers.push(['Retry-After', String(retryAfter)]);
   return { status: rejection.sip.status, reason: rejection.sip.phrase, headers };
+}
+
+/** RFC 3261 §22.1: "the server ... SHOULD challenge the originator ... by rejecting the request with a 401". */
+export function challengeReply(challenges: readonly string[]): RegistrarReply {
+  return {
+    status: 401,
+    reason: 'Unauthorized',
+    headers: challenges.map((c) => ['WWW-Authenticate', c] as const),
+  };
+}
+
+/** The SIP status and phrase of the two digest refusals, from the one catalogue of rejections. */
+const DIGEST_REFUSALS = {
+  failed: rejection('sip-authentication-failed', { deviceName: '', nodeName: '', protocol: 'SIP' }).sip,
+  invalid: rejection('sip-digest-invalid', { deviceName: '', nodeName: '', protocol: 'SIP' }).sip,
+};
+
+const DIGEST_REFUSAL_TEXTS = {
+  failed:
+    'authentication failed: set the SIP user and password on the phone to the ones configured for it ' +
+    '(Device > Phone > SIP Credentials)',
+  invalid:
+    'the digest response does not answer the challenge for this request: openucm requires qop=auth and the ' +
+    'Request-URI as digest uri (RFC 7616); update the phone firmware',
+};
+
+/**
+ * A refused digest answer, as the phone is told it: the same for every user and device, known or not,
+ * so that the answers do not tell a scanner (sipvicious svwar) which users exist or which device a user
+ * belongs to. The registration event keeps what the operator needs (device, user, why).
+ */
+export function digestRefusalReply(kind: 'failed' | 'invalid', agent: string): RegistrarReply {
+  const { status, phrase } = DIGEST_REFUSALS[kind];
+  return { status, reason: phrase, headers: [warningHeader(agent, DIGEST_REFUSAL_TEXTS[kind])] };
 }
 
 let dateSecond = -1;
