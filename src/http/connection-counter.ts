@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { AddressSlots } from '../protocols/address-slots.js';
 import type { LimitReporter } from '../services/limit-log.js';
 
 export interface ConnectionLimits {
@@ -15,13 +16,19 @@ export interface ConnectionLimits {
  * bounds its own.
  */
 export class ConnectionCounter {
+  /** The connections counted, with the address each took its slot for (released once). */
   private readonly sockets = new Map<Socket, string>();
-  private readonly byAddress = new Map<string, number>();
+  private readonly slots: AddressSlots<'httpMaxConnections' | 'httpMaxConnectionsPerAddress'>;
 
   constructor(
     private readonly limits: ConnectionLimits,
     private readonly report: LimitReporter,
-  ) {}
+  ) {
+    this.slots = new AddressSlots({
+      total: { max: limits.total, limit: 'httpMaxConnections' },
+      perAddress: { max: limits.perAddress, limit: 'httpMaxConnectionsPerAddress' },
+    });
+  }
 
   /** Counts the connections of `server` from now on. */
   attach(server: Server, handedOffPath?: string): void {
@@ -35,33 +42,24 @@ export class ConnectionCounter {
   }
 
   get count(): number {
-    return this.sockets.size;
+    return this.slots.held;
   }
 
   private admit(socket: Socket): void {
     const address = socket.remoteAddress ?? '';
-    const mine = this.byAddress.get(address) ?? 0;
-    const { perAddress, total } = this.limits;
-    if (this.sockets.size >= total) {
+    const refused = this.slots.take(address);
+    if (refused !== null) {
       this.report.reached(
-        'httpMaxConnections',
+        refused,
         { address },
-        `closed a new administration HTTP connection from ${address}: ${total} are open in all (--http-max-connections)`,
-      );
-      socket.destroy();
-      return;
-    }
-    if (perAddress > 0 && mine >= perAddress) {
-      this.report.reached(
-        'httpMaxConnectionsPerAddress',
-        { address },
-        `closed a new administration HTTP connection from ${address}: it holds ${mine} already (--http-max-connections-per-address)`,
+        refused === 'httpMaxConnections'
+          ? `closed a new administration HTTP connection from ${address}: ${this.limits.total} are open in all (--http-max-connections)`
+          : `closed a new administration HTTP connection from ${address}: it holds ${this.slots.heldBy(address)} already (--http-max-connections-per-address)`,
       );
       socket.destroy();
       return;
     }
     this.sockets.set(socket, address);
-    this.byAddress.set(address, mine + 1);
     socket.once('close', () => this.release(socket));
   }
 
@@ -69,8 +67,6 @@ export class ConnectionCounter {
     const address = this.sockets.get(socket);
     if (address === undefined) return;
     this.sockets.delete(socket);
-    const left = (this.byAddress.get(address) ?? 1) - 1;
-    if (left === 0) this.byAddress.delete(address);
-    else this.byAddress.set(address, left);
+    this.slots.release(address);
   }
 }

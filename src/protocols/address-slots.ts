@@ -1,14 +1,16 @@
 /**
- * What clients hold of one kind of resource (transfers, connections), per source address and in
+ * What clients hold of one kind of resource (connections, transfers), per source address and in
  * all: a client takes a slot before it is served and gives it back when done, or is told which
- * limit it reached.
+ * limit it reached. The one count behind every per-address bound of the node (SCCP, SIP TCP and
+ * WebSocket, TFTP, HTTP provisioning, administration HTTP); each caller reports and refuses in its
+ * protocol's way.
  */
 import type { LimitName } from '../limits/index.js';
 
 export interface SlotLimits<L extends LimitName> {
-  /** Slots in all, and the limit that says so. */
-  total: { max: number; limit: L };
-  /** Slots one source address may hold. */
+  /** Slots in all, and the limit that says so; none: only the per-address bound applies. */
+  total?: { max: number; limit: L };
+  /** Slots one source address may hold (0: no limit). The address's own bound is checked first. */
   perAddress: { max: number; limit: L };
 }
 
@@ -18,16 +20,24 @@ export class AddressSlots<L extends LimitName> {
 
   constructor(private readonly limits: SlotLimits<L>) {}
 
+  /** Which limit one more slot for `address` would pass, or null; takes nothing. */
+  refusal(address: string): L | null {
+    const { perAddress, total } = this.limits;
+    if (perAddress.max > 0 && (this.perAddress.get(address) ?? 0) >= perAddress.max) return perAddress.limit;
+    if (total !== undefined && this.total >= total.max) return total.limit;
+    return null;
+  }
+
   /** Takes a slot for `address`, or says which limit is reached. */
   take(address: string): L | null {
-    const held = this.perAddress.get(address) ?? 0;
-    if (held >= this.limits.perAddress.max) return this.limits.perAddress.limit;
-    if (this.total >= this.limits.total.max) return this.limits.total.limit;
-    this.perAddress.set(address, held + 1);
+    const refused = this.refusal(address);
+    if (refused !== null) return refused;
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     this.total += 1;
     return null;
   }
 
+  /** Gives back a slot `address` took. */
   release(address: string): void {
     const held = this.perAddress.get(address);
     if (held === undefined) return;
@@ -41,6 +51,7 @@ export class AddressSlots<L extends LimitName> {
     return this.perAddress.get(address) ?? 0;
   }
 
+  /** Slots held in all. */
   get held(): number {
     return this.total;
   }

@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { keyIdOf } from './secret-box.js';
+import { syncPath } from './sync-path.js';
 
 /** The file name under the data directory when `--secret-key-file` is not set. */
 export const SECRET_KEY_FILE_NAME = 'secret.key';
@@ -22,15 +23,6 @@ export interface NodeSecretKey {
 }
 
 const KEY_TEXT = /^[0-9a-f]{64}$/i;
-
-async function sync(file: string): Promise<void> {
-  const handle = await fsp.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Creates the key file with mode 0600, durably (file and directory entry synced); false if it exists. */
 async function create(file: string): Promise<boolean> {
@@ -48,7 +40,7 @@ async function create(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-  await sync(path.dirname(file));
+  await syncPath(path.dirname(file));
   return true;
 }
 

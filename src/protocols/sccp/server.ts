@@ -2,8 +2,7 @@ import cluster from 'node:cluster';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { LimitReporter } from '../../services/limit-log.js';
-import type { Refusal } from './connection-admission.js';
-import { ConnectionAdmission } from './connection-admission.js';
+import { AddressSlots } from '../address-slots.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrar } from './registrar.js';
 import type { SessionLimits } from './session.js';
@@ -51,7 +50,8 @@ export class SccpServer {
   private readonly sessions = new Set<SccpSession>();
   private readonly supervisor: KeepaliveSupervisor;
   private readonly registerDeadlines: KeepaliveSupervisor;
-  private readonly admission: ConnectionAdmission;
+  /** The connections this process holds, in all and per source address. */
+  private readonly admission: AddressSlots<'sccpMaxConnections' | 'sccpMaxConnectionsPerAddress'>;
   private full = false;
   private paused = false;
   private stopping = false;
@@ -63,10 +63,10 @@ export class SccpServer {
     // Two intervals plus 5 s grace: one lost keepalive is tolerated (sccp.md §3.5: server policy).
     this.supervisor = new KeepaliveSupervisor(options.keepaliveSeconds * 2000 + 5000, now);
     this.registerDeadlines = new KeepaliveSupervisor(options.limits.registerTimeoutSeconds * 1000, now);
-    this.admission = new ConnectionAdmission(
-      options.capacity.phones,
-      options.limits.maxConnectionsPerAddress,
-    );
+    this.admission = new AddressSlots({
+      total: { max: options.capacity.phones, limit: 'sccpMaxConnections' },
+      perAddress: { max: options.limits.maxConnectionsPerAddress, limit: 'sccpMaxConnectionsPerAddress' },
+    });
     this.server.on('connection', (socket) => this.accept(socket));
     this.server.on('error', (error) => this.onListenerError(error));
   }
@@ -78,7 +78,7 @@ export class SccpServer {
       socket.destroy();
       return;
     }
-    const refusal = this.admission.admit(ip);
+    const refusal = this.admission.take(ip);
     if (refusal) {
       this.refuse(socket, ip, refusal);
       return;
@@ -99,17 +99,21 @@ export class SccpServer {
       },
     });
     this.sessions.add(session);
-    if (!this.full && this.admission.count >= this.admission.capacity) this.filledUp();
+    if (!this.full && this.admission.held >= this.options.capacity.phones) this.filledUp();
   }
 
   /** Closes a connection at a limit at once, and reports it (counted, logged). */
-  private refuse(socket: net.Socket, ip: string, refusal: Refusal): void {
+  private refuse(
+    socket: net.Socket,
+    ip: string,
+    limit: 'sccpMaxConnections' | 'sccpMaxConnectionsPerAddress',
+  ): void {
     const { capacity, limits } = this.options;
     const message =
-      refusal.limit === 'sccpMaxConnections'
-        ? `not accepting more SCCP connections: ${capacity.holder} holds ${refusal.held} phones, its limit (${capacity.limitedBy}); refused a connection from ${ip}`
-        : `refused an SCCP connection from ${ip}: that address holds ${refusal.held} connections, the most one address may (--sccp-max-connections-per-address ${limits.maxConnectionsPerAddress}); if many phones share it (NAT), raise the limit`;
-    this.options.reporter.reached(refusal.limit, { address: ip }, message);
+      limit === 'sccpMaxConnections'
+        ? `not accepting more SCCP connections: ${capacity.holder} holds ${this.admission.held} phones, its limit (${capacity.limitedBy}); refused a connection from ${ip}`
+        : `refused an SCCP connection from ${ip}: that address holds ${this.admission.heldBy(ip)} connections, the most one address may (--sccp-max-connections-per-address ${limits.maxConnectionsPerAddress}); if many phones share it (NAT), raise the limit`;
+    this.options.reporter.reached(limit, { address: ip }, message);
     socket.destroy();
   }
 
@@ -120,21 +124,21 @@ export class SccpServer {
       // At once, not on the primary's word: during a storm its answer can take a second, and each
       // phone the kernel hands this worker meanwhile would be refused although others have room.
       this.pause();
-      onCapacity(true, this.admission.count);
+      onCapacity(true, this.admission.held);
       return;
     }
     this.options.logger.warn(
-      { phones: this.admission.count },
-      `not accepting more SCCP connections: ${capacity.holder} holds ${this.admission.count} phones, its limit (${capacity.limitedBy}); new phones are refused until some leave`,
+      { phones: this.admission.held },
+      `not accepting more SCCP connections: ${capacity.holder} holds ${this.admission.held} phones, its limit (${capacity.limitedBy}); new phones are refused until some leave`,
     );
   }
 
   private roomAgain(): void {
-    if (!this.full || this.stopping || this.admission.count >= this.admission.capacity * ROOM_AT) return;
+    if (!this.full || this.stopping || this.admission.held >= this.options.capacity.phones * ROOM_AT) return;
     this.full = false;
     if (this.paused) this.listenAgain();
-    if (this.options.onCapacity) this.options.onCapacity(false, this.admission.count);
-    else this.options.logger.info({ phones: this.admission.count }, 'accepting SCCP connections again');
+    if (this.options.onCapacity) this.options.onCapacity(false, this.admission.held);
+    else this.options.logger.info({ phones: this.admission.held }, 'accepting SCCP connections again');
   }
 
   /**
@@ -164,7 +168,7 @@ export class SccpServer {
     this.lastListenerErrorAt = now;
     const files = error.code === 'EMFILE' || error.code === 'ENFILE';
     this.options.logger.error(
-      { err: error, phones: this.admission.count },
+      { err: error, phones: this.admission.held },
       files
         ? 'SCCP listener cannot accept: the process has no file descriptor left; raise the open-file limit (ulimit -n) or lower --sccp-max-connections (further such errors within 10 s are not logged)'
         : 'SCCP listener error (further errors within 10 s are not logged)',

@@ -1,4 +1,5 @@
 import type { LimitReporter } from '../../../services/limit-log.js';
+import { AddressSlots } from '../../address-slots.js';
 
 /** The transports that hold connections. */
 export type ConnectionTransport = 'TCP' | 'WS';
@@ -21,12 +22,17 @@ const NAMES: Record<ConnectionTransport, string> = { TCP: 'SIP TCP', WS: 'SIP We
  */
 export class ConnectionLimits {
   private readonly totals: Record<ConnectionTransport, number> = { TCP: 0, WS: 0 };
-  private readonly byAddress = new Map<string, number>();
+  /** Per source address across both transports; the totals are per transport, above. */
+  private readonly byAddress: AddressSlots<'sipMaxConnectionsPerAddress'>;
 
   constructor(
     private readonly settings: ConnectionLimitSettings,
     private readonly limits: LimitReporter,
-  ) {}
+  ) {
+    this.byAddress = new AddressSlots({
+      perAddress: { max: settings.sipMaxConnectionsPerAddress, limit: 'sipMaxConnectionsPerAddress' },
+    });
+  }
 
   /** Connections held now over `transport`. */
   count(transport: ConnectionTransport): number {
@@ -46,12 +52,11 @@ export class ConnectionLimits {
       );
       return false;
     }
-    const perAddress = settings.sipMaxConnectionsPerAddress;
-    if (perAddress > 0 && (this.byAddress.get(address) ?? 0) >= perAddress) {
+    if (this.byAddress.refusal(address) !== null) {
       limits.reached(
         'sipMaxConnectionsPerAddress',
         { address },
-        `refused a ${NAMES[transport]} connection from ${address}: that address holds ${perAddress} SIP connections already; ` +
+        `refused a ${NAMES[transport]} connection from ${address}: that address holds ${settings.sipMaxConnectionsPerAddress} SIP connections already; ` +
           'raise --sip-max-connections-per-address if many phones share it (NAT)',
       );
       return false;
@@ -63,15 +68,13 @@ export class ConnectionLimits {
   admit(transport: ConnectionTransport, address: string): boolean {
     if (!this.allows(transport, address)) return false;
     this.totals[transport]++;
-    this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
+    this.byAddress.take(address);
     return true;
   }
 
   /** An admitted connection closed. */
   release(transport: ConnectionTransport, address: string): void {
     this.totals[transport]--;
-    const n = (this.byAddress.get(address) ?? 1) - 1;
-    if (n <= 0) this.byAddress.delete(address);
-    else this.byAddress.set(address, n);
+    this.byAddress.release(address);
   }
 }
