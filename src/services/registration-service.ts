@@ -21,6 +21,8 @@ import type { DeviceConnection, LiveRegistry } from './live-registry.js';
 import type { LiveEvents } from './live-events.js';
 import type { RefusalLog } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
+import type { FoldedWarning } from './folded-warning.js';
+import { keepaliveTimeoutLog } from './keepalive-timeouts.js';
 
 export type RegistrationResult =
   { kind: 'accepted'; device: Device; autoRegistered: boolean } | { kind: 'rejected'; rejection: Rejection };
@@ -53,9 +55,11 @@ export class RegistrationService {
   private readonly devices: BatchedLookup<DeviceRecord>;
   /** Registrations between arrival and decision: waiting for a lookup or an auto-registration commit. */
   private pending = 0;
+  private readonly keepaliveTimeouts: FoldedWarning;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.autoRegistrar = new AutoRegistrar(deps);
+    this.keepaliveTimeouts = keepaliveTimeoutLog(deps.logger, () => deps.clock().getTime());
     this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names));
     deps.live.on('configuration-changed', (change) => {
       if (change.what !== 'device') this.cached = null;
@@ -290,7 +294,9 @@ export class RegistrationService {
       model: device.model,
       at: now.toISOString(),
     });
-    const log = reason === 'keepalive-timeout' ? logger.warn.bind(logger) : logger.info.bind(logger);
-    log({ device: device.name, address: connection.address, reason }, event.message);
+    const fields = { device: device.name, address: connection.address, reason };
+    if (reason === 'keepalive-timeout')
+      this.keepaliveTimeouts.warn(fields, event.message, `${device.name} (${connection.address})`);
+    else logger.info(fields, event.message);
   }
 }
