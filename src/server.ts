@@ -35,6 +35,7 @@ import { BatchedLookup } from './services/batched-lookup.js';
 import { RefusalLog } from './services/refusal-log.js';
 import { RetentionJob } from './services/retention-job.js';
 import { RegistrationService } from './services/registration-service.js';
+import { AutoRegistrationGuardService } from './services/auto-registration-guard.js';
 import { StatusWriter } from './services/status-writer.js';
 import { SecretBox } from './services/secret-box.js';
 import { loadSecretKey, SECRET_KEY_FILE_NAME } from './services/secret-key-file.js';
@@ -170,6 +171,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     refusals.start();
     started.push({ stop: async () => refusals.stop() });
     const allocator = new DnAllocator(clock);
+    const guard = new AutoRegistrationGuardService({
+      store,
+      nodeName: config.nodeName,
+      clock,
+      live,
+      logger: logger.child({ component: 'registration' }),
+      limits,
+      maxPendingPhones: config.autoRegistrationMaxPendingPhones,
+    });
     const registration = new RegistrationService({
       store,
       nodeName: config.nodeName,
@@ -182,6 +192,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       limits,
       maxPending: config.registrationMaxPending,
       refusals,
+      guard,
     });
     const configuration = new ConfigurationService({
       store,

@@ -71,6 +71,13 @@ describe('every rejection reason has its diagnosis', () => {
     'node-busy': {},
     'sip-digest-invalid': {},
     'sip-credentials-required': {},
+    'auto-registration-subnet': {},
+    'auto-registration-oui': {},
+    'auto-registration-model': {},
+    'auto-registration-rate': {},
+    'awaiting-approval': {},
+    'approval-refused': {},
+    'approval-queue-full': {},
   };
   it.each(REJECTION_REASONS)('%s', (reason) => {
     const d = diagnose(facts({ ...situations[reason], events: [rejectedEvent(reason)] }));

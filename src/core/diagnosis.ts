@@ -12,6 +12,7 @@ export type CheckId =
   | 'provisioning'
   | 'device'
   | 'auto-registration'
+  | 'auto-registration-guard'
   | 'dn-range'
   | 'model'
   | 'protocol'
@@ -79,6 +80,13 @@ export const REJECTION_CHECK: Record<RejectionReason, CheckId> = {
   'node-busy': 'registration',
   'sip-digest-invalid': 'credentials',
   'sip-credentials-required': 'credentials',
+  'auto-registration-subnet': 'auto-registration-guard',
+  'auto-registration-oui': 'auto-registration-guard',
+  'auto-registration-model': 'auto-registration-guard',
+  'auto-registration-rate': 'auto-registration-guard',
+  'awaiting-approval': 'auto-registration-guard',
+  'approval-refused': 'auto-registration-guard',
+  'approval-queue-full': 'auto-registration-guard',
 };
 
 // SCCP keepalives and SIP refreshes that stopped arriving.
@@ -89,6 +97,7 @@ const CHECK_TITLES: Record<CheckId, string> = {
   provisioning: 'Configuration download',
   device: 'Device record',
   'auto-registration': 'Auto-registration',
+  'auto-registration-guard': 'Auto-registration guard',
   'dn-range': 'DN range',
   model: 'Phone model',
   protocol: 'Protocol',

@@ -13,7 +13,14 @@ export type RejectionReason =
   | 'registered-elsewhere'
   | 'node-busy'
   | 'sip-digest-invalid'
-  | 'sip-credentials-required';
+  | 'sip-credentials-required'
+  | 'auto-registration-subnet'
+  | 'auto-registration-oui'
+  | 'auto-registration-model'
+  | 'auto-registration-rate'
+  | 'awaiting-approval'
+  | 'approval-refused'
+  | 'approval-queue-full';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -54,6 +61,12 @@ export interface RejectionContext {
   detail?: string;
   /** Address the refused request came from. */
   address?: string;
+  /** The values an auto-registration guard rule allows (subnets, OUIs or models), as a list for the message. */
+  allowed?: string;
+  /** New phones per minute the node's auto-registration guard admits. */
+  perMinute?: number;
+  /** Phones waiting for approval when one more could not be queued. */
+  queued?: number;
 }
 
 function other(p: DeviceProtocol): DeviceProtocol {
@@ -61,6 +74,11 @@ function other(p: DeviceProtocol): DeviceProtocol {
 }
 
 type Entry = Omit<Rejection, 'reason'>;
+
+/** "SEP001122334455 (7960) from 10.9.9.9": an unknown phone as the guard's messages name it. */
+function newPhone(c: RejectionContext): string {
+  return `${c.deviceName} (${c.announcedModel ?? 'unknown model'}) from ${c.ip ?? 'an unknown address'}`;
+}
 
 // One exhaustive table (Kamailio's rerrno/reply idea): adding a reason without its texts does not compile.
 const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
@@ -190,6 +208,74 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
       'Enterprise Parameters (applies to the next registration, no restart)',
     phoneText: 'SIP credentials required',
     sip: { status: 403, phrase: 'Forbidden (SIP credentials required)' },
+  }),
+  // The auto-registration guard (System > Cisco Unified CM): which unknown phones may auto-register.
+  'auto-registration-subnet': (c) => ({
+    message: `${newPhone(c)} is not in the auto-registration subnets of ${c.nodeName} (${c.allowed ?? '?'})`,
+    remedy:
+      `Add its subnet on System > Cisco Unified CM > ${c.nodeName} (Auto-registration Guard, Allowed Subnets), ` +
+      `or configure the phone under Device > Phone`,
+    phoneText: 'Subnet may not auto-register',
+    sip: { status: 403, phrase: 'Forbidden (source subnet may not auto-register)' },
+  }),
+  'auto-registration-oui': (c) => ({
+    message:
+      `${newPhone(c)} has MAC vendor prefix (OUI) ${c.deviceName.slice(3, 9)}, which is not among the ` +
+      `auto-registration OUIs of ${c.nodeName} (${c.allowed ?? '?'})`,
+    remedy:
+      `Add ${c.deviceName.slice(3, 9)} to Allowed MAC OUIs on System > Cisco Unified CM > ${c.nodeName}, ` +
+      'or configure the phone under Device > Phone',
+    phoneText: 'MAC vendor may not auto-reg',
+    sip: { status: 403, phrase: 'Forbidden (MAC vendor may not auto-register)' },
+  }),
+  'auto-registration-model': (c) => ({
+    message: `${newPhone(c)} is a model that may not auto-register on ${c.nodeName} (allowed: ${c.allowed ?? '?'})`,
+    remedy:
+      `Add the model to Allowed Models on System > Cisco Unified CM > ${c.nodeName}, ` +
+      'or configure the phone under Device > Phone',
+    phoneText: 'Model may not auto-register',
+    sip: { status: 403, phrase: 'Forbidden (model may not auto-register)' },
+  }),
+  'auto-registration-rate': (c) => ({
+    message:
+      `${newPhone(c)} was told to retry later: ${c.nodeName} has auto-registered its limit of ` +
+      `${c.perMinute ?? '?'} new phones in the last minute`,
+    remedy:
+      'Nothing to do during a rollout: the phone registers when it retries after the minute. To let more new ' +
+      `phones in at once, raise New Phones per Minute on System > Cisco Unified CM > ${c.nodeName}; if no new ` +
+      'phones were expected, look at where they come from (Monitoring > Registration Events)',
+    phoneText: 'Too many new phones, retry',
+    // RFC 3261 §21.5.4: 503 with Retry-After tells the client when to try again.
+    sip: {
+      status: 503,
+      phrase: 'Service Unavailable (auto-registration rate limit; retry later)',
+      retryAfter: 60,
+    },
+  }),
+  'awaiting-approval': (c) => ({
+    message: `${newPhone(c)} waits for an administrator's approval: new phones need approval on ${c.nodeName}`,
+    remedy: `Accept or refuse ${c.deviceName} on Device > Pending Phones; once accepted it auto-registers at its next attempt`,
+    phoneText: 'Waiting for approval',
+    // RFC 3261 §21.4.18: 480 with Retry-After, "a better time to call": the phone keeps retrying.
+    sip: { status: 480, phrase: 'Temporarily Unavailable (waiting for approval)', retryAfter: 60 },
+  }),
+  'approval-refused': (c) => ({
+    message: `${newPhone(c)} was refused by an administrator (Device > Pending Phones) and may not auto-register on ${c.nodeName}`,
+    remedy:
+      `If it should register: Accept ${c.deviceName} among the refused phones on Device > Pending Phones, ` +
+      'delete it there (it then waits for approval again), or add it under Device > Phone',
+    phoneText: 'Refused by administrator',
+    sip: { status: 403, phrase: 'Forbidden (refused by an administrator)' },
+  }),
+  'approval-queue-full': (c) => ({
+    message:
+      `${newPhone(c)} could not wait for approval: the queue on Device > Pending Phones is full ` +
+      `(${c.queued ?? 'too many'} waiting)`,
+    remedy:
+      'Accept or refuse the waiting phones on Device > Pending Phones (this one is queued at its next attempt once ' +
+      'there is room), or raise --auto-registration-max-pending-phones',
+    phoneText: 'Approval queue full',
+    sip: { status: 503, phrase: 'Service Unavailable (approval queue full; retry later)', retryAfter: 60 },
   }),
 };
 

@@ -104,8 +104,20 @@ export const dashboardSchema = z
         changedAt: z.string(),
         onForDays: z.number().nullable(),
         warning: z.string().nullable(),
+        guard: z
+          .string()
+          .describe(
+            'the auto-registration guard: "Auto-registration guard is open on cm1: any subnet, any phone, no rate limit"',
+          ),
+        guardOpen: z.boolean().describe('the guard lets every new phone in (the default, as CUCM ships)'),
       }),
     ),
+    pendingPhones: z
+      .object({
+        waiting: z.number().describe('phones waiting for approval on Device > Pending Phones'),
+        summary: z.string().nullable().describe('"3 phones wait for approval"; null when none waits'),
+      })
+      .describe('the approval queue of the auto-registration guard'),
     warningDays: z.number(),
     lastRejections: z.array(registrationEventSchema),
     refusedSources: z

@@ -46,6 +46,7 @@ import { EventStreams } from './event-streams.js';
 import { directoryNumberRoutes } from './routes/directory-numbers.js';
 import { enterpriseParameterRoutes } from './routes/enterprise-parameters.js';
 import { nodeRoutes } from './routes/nodes.js';
+import { pendingPhoneRoutes } from './routes/pending-phones.js';
 import { phoneRoutes } from './routes/phones.js';
 import { registrationEventRoutes } from './routes/registration-events.js';
 import { deviceDefaultRoutes } from './routes/device-defaults.js';
@@ -324,6 +325,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(enterpriseParameterRoutes(deps.configuration));
         await secured.register(nodeRoutes(deps.configuration, deps.store));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
+        await secured.register(pendingPhoneRoutes(admin.pendingPhones));
         await secured.register(sipCredentialRoutes(deps.sipCredentials));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEVICE_PROTOCOLS } from '../core/device.js';
 import { ENTERPRISE_PARAMETER_HELP, SIP_DEVICES_WITHOUT_CREDENTIALS } from '../core/enterprise-parameters.js';
 import { PHONE_SORT_FIELDS } from '../store/device-repository.js';
+import { PENDING_PHONE_STATES } from '../store/pending-phone-repository.js';
 
 export const protocolSchema = z.enum(DEVICE_PROTOCOLS as [string, ...string[]]) as z.ZodType<'SCCP' | 'SIP'>;
 export const statusSchema = z.enum(['registered', 'unregistered', 'rejected']);
@@ -48,16 +49,68 @@ export const nodeSchema = z
         .string()
         .describe('plain-language state, e.g. "Auto-registration is ON for cm1: DNs 1000–1999, 37 used"'),
     }),
+    autoRegistrationGuard: z
+      .object({
+        allowedSubnets: z
+          .array(z.string())
+          .describe('IPv4/IPv6 CIDRs a new phone must come from; empty: any'),
+        allowedOuis: z
+          .array(z.string())
+          .describe('first 6 hex digits of the MAC a new phone must have; empty: any'),
+        allowedModels: z.array(z.string()).describe('models a new phone must be (e.g. 7960); empty: any'),
+        newPhonesPerMinute: z
+          .number()
+          .describe('new phones auto-registered per minute on this node at most; 0: no limit'),
+        approvalRequired: z
+          .boolean()
+          .describe('new phones wait on Device > Pending Phones until an administrator accepts them'),
+        summary: z
+          .string()
+          .describe('e.g. "Auto-registration guard is open on cm1: any subnet, any phone, no rate limit"'),
+      })
+      .describe('which unknown phones may auto-register here; configured devices are never affected'),
   })
   .meta({ id: 'Node' });
 
 export const nodePatchSchema = z.strictObject({
-  autoRegistration: z.strictObject({
-    enabled: z.boolean().optional(),
-    startingDn: z.string().optional(),
-    endingDn: z.string().optional(),
-  }),
+  autoRegistration: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      startingDn: z.string().optional(),
+      endingDn: z.string().optional(),
+    })
+    .optional(),
+  // Entries are checked by the domain (core/auto-registration-guard) so that a refusal names the rule.
+  autoRegistrationGuard: z
+    .strictObject({
+      allowedSubnets: z.array(z.string().max(64)).optional(),
+      allowedOuis: z.array(z.string().max(64)).optional(),
+      allowedModels: z.array(z.string().max(64)).optional(),
+      newPhonesPerMinute: z.number().optional(),
+      approvalRequired: z.boolean().optional(),
+    })
+    .optional(),
 });
+
+export const pendingPhoneStateSchema = z.enum(PENDING_PHONE_STATES as ['pending', 'accepted', 'refused']);
+
+export const pendingPhoneSchema = z
+  .object({
+    deviceName: z.string(),
+    model: z.string(),
+    protocol: protocolSchema,
+    sourceIp: z.string().describe('IP address of its last attempt'),
+    node: z.string().describe('the node it last asked'),
+    state: pendingPhoneStateSchema.describe(
+      'pending: waits; accepted: auto-registers at its next attempt (then leaves the queue); refused: its attempts are refused until it is deleted from the queue',
+    ),
+    firstSeenAt: z.string(),
+    lastSeenAt: z.string(),
+    attempts: z.number().describe('registration attempts seen while it waited'),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+  })
+  .meta({ id: 'PendingPhone' });
 
 export const lineSchema = z.object({ index: z.number(), dn: z.string() });
 
@@ -78,7 +131,9 @@ export const phoneSchema = z
   })
   .meta({ id: 'Phone' });
 
-const positiveInt = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+/** A paging parameter: a whole number from 1 to `max`, `dflt` when absent. */
+export const positiveInt = (max: number, dflt: number) =>
+  z.coerce.number().int().min(1).max(max).default(dflt);
 
 export const phoneQuerySchema = z.strictObject({
   name: z.string().optional(),

@@ -26,4 +26,10 @@ export const registrationLimits = {
     max: 1_000_000,
     help: 'refusal events a node records per minute in all (many sources at once, or spoofed UDP sources); beyond, further refusals are counted in one event per reason until the minute ends',
   },
+  autoRegistrationMaxPendingPhones: {
+    default: 1000,
+    min: 1,
+    max: 1_000_000,
+    help: 'unknown phones waiting for approval (Device > Pending Phones) in the cluster while an auto-registration guard requires it; a further new phone is told to retry later (SIP 503, SCCP RegisterReject "Approval queue full") until phones are accepted or refused',
+  },
 } satisfies Record<string, LimitSpec>;

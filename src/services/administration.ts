@@ -12,6 +12,7 @@ import type { ConfigurationService } from './configuration-service.js';
 import { DashboardService } from './dashboard.js';
 import type { DnAllocator } from './dn-allocator.js';
 import type { LiveEvents } from './live-events.js';
+import { PendingPhoneService } from './pending-phones.js';
 import { PhoneEditor } from './phone-editor.js';
 import type { StatusWriter } from './status-writer.js';
 import { UserAdministration } from './user-administration.js';
@@ -26,6 +27,8 @@ export interface Administration {
   phones: PhoneEditor;
   settings: AdminSettingsService;
   dashboard: DashboardService;
+  /** Device > Pending Phones: the auto-registration guard's approval queue. */
+  pendingPhones: PendingPhoneService;
 }
 
 /** Builds the administration services of one node over the same store, clock and events. */
@@ -71,6 +74,7 @@ export function createAdministration(deps: {
       logger,
     }),
     settings,
+    pendingPhones: new PendingPhoneService({ store, clock, live: deps.live, logger }),
     dashboard: new DashboardService({
       store,
       clock,

@@ -20,6 +20,8 @@ export interface AutoRegistrationRequest {
   model: PhoneModel;
   /** The status the new device is stored with (registered on this node), so none has to follow. */
   status: StatusChange;
+  /** An administrator accepted it on Device > Pending Phones: it leaves the queue with its device stored. */
+  approved?: boolean;
 }
 
 interface Waiting extends AutoRegistrationRequest {
@@ -128,6 +130,8 @@ export class AutoRegistrar {
           now,
           new Map(proposed.map((p) => [p.device.name, p.waiting.status])),
         );
+        const approved = proposed.filter((p) => p.waiting.approved).map((p) => p.device.name);
+        if (approved.length > 0) await tx.pendingPhones.remove(approved);
       });
     } catch (error) {
       for (const p of proposed) allocator.released(p.waiting.range, p.dn);
@@ -162,6 +166,7 @@ export class AutoRegistrar {
           const now = clock();
           await tx.devices.reserveDns([dn], now);
           await tx.devices.insertAll([device], now, new Map([[device.name, item.status]]));
+          if (item.approved) await tx.pendingPhones.remove([device.name]);
         });
         allocator.committed(range, dn);
         return { kind: 'accepted', device, autoRegistered: true };

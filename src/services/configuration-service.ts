@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
+import type { AutoRegistrationGuard } from '../core/auto-registration-guard.js';
+import { guardProblems, guardSummary, normalizedGuard } from '../core/auto-registration-guard.js';
 import type { AutoRegistration, FieldProblem } from '../core/node.js';
 import { autoRegistrationProblems, inRange } from '../core/node.js';
 import type { DeviceRecord, PhoneQuery } from '../store/device-repository.js';
@@ -80,22 +82,31 @@ export class ConfigurationService {
   }
 
   /**
-   * Changes a node's auto-registration setting after checking every rule of core/node. A range
+   * Changes a node's auto-registration range and switch and its auto-registration guard, after
+   * checking every rule of core/node and core/auto-registration-guard: both or neither. A range
    * overlapping another node's is a conflict (409): it clashes with that node's current setting.
    */
-  async updateAutoRegistration(
+  async updateNode(
     name: string,
-    changes: Partial<AutoRegistration>,
+    changes: {
+      autoRegistration?: Partial<AutoRegistration>;
+      autoRegistrationGuard?: Partial<AutoRegistrationGuard>;
+    },
   ): Promise<{ before: StoredNode; after: StoredNode }> {
     const { store, clock, allocator } = this.deps;
     // The check and the write in one transaction with the nodes locked: two changes at once, on
     // this node or on another sharing PostgreSQL, cannot both pass the overlap check.
-    const { before, proposed } = await store.transaction(async (tx) => {
+    const { before, proposed, guard } = await store.transaction(async (tx) => {
       const nodes = await tx.nodes.lockAll();
       const node = nodes.find((n) => n.name === name);
       if (!node) throw new NotFoundError(`node ${name} does not exist`);
+      const guard = changes.autoRegistrationGuard
+        ? normalizedGuard({ ...node.autoRegistrationGuard, ...changes.autoRegistrationGuard })
+        : null;
+      const [guardProblem] = guard ? guardProblems(guard) : [];
+      if (guardProblem) throw new ValidationError(guardProblem);
       const current = node.autoRegistration;
-      const proposed: AutoRegistration = { ...current, ...changes };
+      const proposed: AutoRegistration = { ...current, ...changes.autoRegistration };
       const others = nodes.filter((n) => n.name !== name && n.autoRegistration.enabled);
       const assigned = (
         await tx.devices.dnsWithLength(current.startingDn.length, current.endingDn.length)
@@ -110,12 +121,14 @@ export class ConfigurationService {
       if (problem?.conflictsWith) throw new ConflictError(problem.message, problem.field);
       if (problem) throw new ValidationError(problem);
       await tx.nodes.updateAutoRegistration(name, proposed, clock());
-      return { before: node, proposed };
+      if (guard) await tx.nodes.updateGuard(name, guard);
+      return { before: node, proposed, guard };
     });
     allocator.invalidate();
     this.deps.logger.info(
-      { node: name, autoRegistration: proposed },
-      'auto-registration settings changed; they apply to the next registration',
+      { node: name, autoRegistration: proposed, ...(guard ? { autoRegistrationGuard: guard } : {}) },
+      `auto-registration settings of ${name} changed; they apply to the next registration` +
+        (guard ? `. ${guardSummary(name, guard)}` : ''),
     );
     this.deps.live.emit('configuration-changed', { what: 'node', name });
     return { before, after: await this.getNode(name) };

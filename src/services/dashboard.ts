@@ -1,3 +1,4 @@
+import { guardIsOpen, guardSummary } from '../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../core/node.js';
 import type { RefusedSource, StoredRegistrationEvent } from '../store/event-repository.js';
 import type { Store } from '../store/store.js';
@@ -25,6 +26,10 @@ export interface AutoRegistrationState {
   onForDays: number | null;
   /** Security advice when it has been on longer than the configured number of days. */
   warning: string | null;
+  /** The auto-registration guard in one sentence. */
+  guard: string;
+  /** The guard lets every new phone in (the default). */
+  guardOpen: boolean;
 }
 
 export interface Dashboard {
@@ -35,6 +40,8 @@ export interface Dashboard {
   /** Registration attempts per minute over the last hour, oldest first (60 entries). */
   minutes: { minute: string; accepted: number; rejected: number }[];
   autoRegistration: AutoRegistrationState[];
+  /** The approval queue: "3 phones wait for approval". */
+  pendingPhones: { waiting: number; summary: string | null };
   warningDays: number;
   lastRejections: StoredRegistrationEvent[];
   /** The sources with the most refused attempts in the last `refusedMinutes` minutes, most first. */
@@ -88,6 +95,7 @@ export class DashboardService {
       lastRejections,
       sources,
       sipWithoutCredentials,
+      waiting,
     ] = await Promise.all([
       store.statistics.devicesByState(),
       store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
@@ -96,6 +104,7 @@ export class DashboardService {
       store.events.list({ outcome: 'rejected', limit: 10 }),
       store.events.refusedSources(refusedSince.toISOString(), foldedFrom.toISOString(), REFUSED_SOURCES),
       this.sipWithoutCredentials(),
+      store.pendingPhones.countPending(),
     ]);
     const protocols = new Map<string, StatusCounts>([
       ['SCCP', emptyCounts()],
@@ -146,6 +155,8 @@ export class DashboardService {
           changedAt: node.autoRegistrationChangedAt,
           onForDays,
           warning,
+          guard: guardSummary(node.name, node.autoRegistrationGuard),
+          guardOpen: guardIsOpen(node.autoRegistrationGuard),
         };
       }),
     );
@@ -155,6 +166,13 @@ export class DashboardService {
       byNode: [...byNode].map(([node, c]) => ({ node, ...c })),
       minutes,
       autoRegistration,
+      pendingPhones: {
+        waiting,
+        summary:
+          waiting === 0
+            ? null
+            : `${waiting.toLocaleString('en-US')} phone${waiting === 1 ? ' waits' : 's wait'} for approval`,
+      },
       warningDays: autoRegistrationWarningDays,
       lastRejections,
       refusedSources: sources.map((s) => ({ ...s, summary: refusedSummary(s) })),

@@ -13,6 +13,14 @@ export interface DeviceStatusChange {
   at: string;
 }
 
+/** A phone entered the approval queue, waited again, was decided or left the queue (`removed`). */
+export interface PendingPhoneChange {
+  deviceName: string;
+  state: 'pending' | 'accepted' | 'refused' | 'removed';
+  node: string;
+  at: string;
+}
+
 interface LiveEventMap {
   /**
    * An event recorded, or a folded refusal's count updated; `attempts` is how many registration
@@ -24,6 +32,7 @@ interface LiveEventMap {
     { what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults'; name: string },
   ];
   'bulk-job-progress': [BulkJobProgressEvent];
+  'pending-phone': [PendingPhoneChange];
 }
 
 /** In-process publish/subscribe of what changed, for the live UI and for tests. */

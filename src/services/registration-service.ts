@@ -3,6 +3,7 @@ import type { Device, DeviceProtocol } from '../core/device.js';
 import { deviceNameProblem } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import { ipOf } from '../core/ip-of.js';
+import type { PhoneModel } from '../core/phone-models.js';
 import type { RegistrationRequest } from '../core/registration.js';
 import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
@@ -13,6 +14,7 @@ import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
 import { AutoRegistrar } from './auto-registrar.js';
+import type { AutoRegistrationGuardService } from './auto-registration-guard.js';
 import { BatchedLookup } from './batched-lookup.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
@@ -42,6 +44,8 @@ export interface RegistrationServiceDeps {
   maxPending: number;
   /** Where refusals are recorded (folded, names checked). */
   refusals: RefusalLog;
+  /** Which unknown phones may auto-register: the node's auto-registration guard. */
+  guard: AutoRegistrationGuardService;
 }
 
 const SETTINGS_TTL_MS = 1000;
@@ -110,16 +114,43 @@ export class RegistrationService {
         result = { kind: 'accepted', device: decision.device, autoRegistered: false };
         break;
       case 'auto-register':
-        result = await this.autoRegistrar.register({
-          request,
-          nodeName: node.name,
-          range: node.autoRegistration,
-          model: decision.model,
-          status: this.registeredStatus(request, this.deps.clock()),
-        });
+        result = await this.autoRegister(request, node, decision.model);
         break;
     }
     return { result, device };
+  }
+
+  /** An unknown phone that may auto-register: the node's guard decides whether it gets in now. */
+  private async autoRegister(
+    request: RegistrationRequest,
+    node: StoredNode,
+    model: PhoneModel,
+  ): Promise<RegistrationResult> {
+    const phone = {
+      deviceName: request.deviceName,
+      protocol: request.protocol,
+      model: model.model,
+      ip: ipOf(request.address),
+    };
+    const admitted = await this.deps.guard.check(phone, node.autoRegistrationGuard);
+    if (admitted.kind === 'refuse') return { kind: 'rejected', rejection: admitted.rejection };
+    const result = await this.autoRegistrar.register({
+      request,
+      nodeName: node.name,
+      range: node.autoRegistration,
+      model,
+      status: this.registeredStatus(request, this.deps.clock()),
+      approved: admitted.approved,
+    });
+    if (admitted.approved && result.kind === 'accepted') {
+      this.deps.live.emit('pending-phone', {
+        deviceName: request.deviceName,
+        state: 'removed',
+        node: node.name,
+        at: this.deps.clock().toISOString(),
+      });
+    }
+    return result;
   }
 
   /** Refuses a name no device can have, before any lookup (the refusal log counts it, unrecorded). */

@@ -71,7 +71,8 @@ function toRecord(row: Schema['devices'], lines: Line[]): DeviceRecord {
   };
 }
 
-function likePattern(text: string): string {
+/** A case-insensitive "contains" LIKE pattern for `text` (compared with lower(column)). */
+export function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

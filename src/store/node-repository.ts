@@ -1,3 +1,5 @@
+import type { AutoRegistrationGuard } from '../core/auto-registration-guard.js';
+import { OPEN_GUARD } from '../core/auto-registration-guard.js';
 import type { AutoRegistration, CallManagerNode } from '../core/node.js';
 import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
@@ -13,6 +15,14 @@ export interface NodeEndpoint {
 export interface StoredNode extends CallManagerNode {
   autoRegistrationChangedAt: string;
   endpoint: NodeEndpoint | null;
+  /** Which unknown phones may auto-register here (System > Cisco Unified CM). */
+  autoRegistrationGuard: AutoRegistrationGuard;
+}
+
+/** The stored guard, any field it lacks (written by an older version) taken as open. */
+function guardOf(json: string | null): AutoRegistrationGuard {
+  if (json === null) return OPEN_GUARD;
+  return { ...OPEN_GUARD, ...(JSON.parse(json) as Partial<AutoRegistrationGuard>) };
 }
 
 function toNode(row: Schema['nodes']): StoredNode {
@@ -28,6 +38,7 @@ function toNode(row: Schema['nodes']): StoredNode {
       row.address !== null && row.sccp_port !== null
         ? { address: row.address, sccpPort: row.sccp_port, sipPort: row.sip_port }
         : null,
+    autoRegistrationGuard: guardOf(row.auto_registration_guard),
   };
 }
 
@@ -100,6 +111,15 @@ export class NodeRepository {
   async heartbeats(): Promise<{ name: string; at: Date | null }[]> {
     const rows = await this.db.selectFrom('nodes').select(['name', 'heartbeat_at']).orderBy('name').execute();
     return rows.map((r) => ({ name: r.name, at: r.heartbeat_at ? new Date(r.heartbeat_at) : null }));
+  }
+
+  /** Stores the node's auto-registration guard (checked by core/auto-registration-guard before). */
+  async updateGuard(name: string, guard: AutoRegistrationGuard): Promise<void> {
+    await this.db
+      .updateTable('nodes')
+      .set({ auto_registration_guard: JSON.stringify(guard) })
+      .where('name', '=', name)
+      .execute();
   }
 
   async updateAutoRegistration(name: string, ar: AutoRegistration, now: Date): Promise<void> {

@@ -16,6 +16,8 @@ export interface Schema {
     sip_port: number | null;
     /** When the node last said it is running (ISO-8601); null once it stopped cleanly. */
     heartbeat_at: string | null;
+    /** The auto-registration guard as JSON (core/auto-registration-guard); null: open. */
+    auto_registration_guard: string | null;
   };
   devices: {
     name: string;
@@ -141,5 +143,21 @@ export interface Schema {
     username: string;
     password_sealed: string;
     created_at: string;
+  };
+  /** Unknown phones held by the auto-registration guard for an administrator's approval. */
+  pending_phones: {
+    device_name: string;
+    model: string;
+    protocol: string;
+    source_ip: string;
+    /** The node the phone asked (whose guard holds it). */
+    node: string;
+    /** pending, accepted (auto-registers at its next attempt) or refused (stays refused). */
+    state: string;
+    first_seen_at: string;
+    last_seen_at: string;
+    attempts: Generated<number>;
+    decided_by: string | null;
+    decided_at: string | null;
   };
 }

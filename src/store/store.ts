@@ -13,6 +13,7 @@ import type { Executor } from './executor.js';
 import { migrateToLatest } from './migrations/index.js';
 import { NodeRepository } from './node-repository.js';
 import { ParameterRepository } from './parameter-repository.js';
+import { PendingPhoneRepository } from './pending-phone-repository.js';
 import { SessionRepository } from './session-repository.js';
 import { StatisticsRepository } from './statistics-repository.js';
 import { UserRepository } from './user-repository.js';
@@ -34,6 +35,7 @@ export interface Repositories {
   deviceChanges: DeviceChangeRepository;
   bulkJobs: BulkJobRepository;
   credentials: CredentialRepository;
+  pendingPhones: PendingPhoneRepository;
 }
 
 function repositories(db: Executor, flavor: Flavor): Repositories {
@@ -52,6 +54,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     deviceChanges: new DeviceChangeRepository(db),
     bulkJobs: new BulkJobRepository(db),
     credentials: new CredentialRepository(db),
+    pendingPhones: new PendingPhoneRepository(db),
   };
 }
 
@@ -71,6 +74,7 @@ export class Store implements Repositories {
   readonly deviceChanges: DeviceChangeRepository;
   readonly bulkJobs: BulkJobRepository;
   readonly credentials: CredentialRepository;
+  readonly pendingPhones: PendingPhoneRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db, database.flavor);
@@ -87,6 +91,7 @@ export class Store implements Repositories {
     this.deviceChanges = new DeviceChangeRepository(database.db);
     this.bulkJobs = new BulkJobRepository(database.db);
     this.credentials = new CredentialRepository(database.db);
+    this.pendingPhones = new PendingPhoneRepository(database.db);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

@@ -21,6 +21,7 @@ const SCHEMA_TABLES = {
   bulk_job_items: true,
   sip_credentials: true,
   sip_password_handouts: true,
+  pending_phones: true,
 } satisfies Record<keyof Schema, true>;
 
 /** The schema's tables and Kysely's migration bookkeeping: everything openucm keeps in its database. */

@@ -17,6 +17,7 @@ import { FirmwareLoadsPage } from './pages/firmware-loads';
 import { LoginPage } from './pages/login';
 import { MigratePhonesPage } from './pages/migrate-phones';
 import { NodePage, NodesPage } from './pages/nodes';
+import { PendingPhonesPage } from './pages/pending-phones';
 import { NewPhonePage } from './pages/phone-new';
 import { PhonePage } from './pages/phone';
 import { PhonesPage } from './pages/phones';
@@ -36,6 +37,7 @@ function Routes() {
   if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;
   if (path === '/phones') return <PhonesPage />;
   if (path === '/phones/new') return <NewPhonePage />;
+  if (path === '/pending-phones') return <PendingPhonesPage />;
   if ((params = match('/phones/:name', path))) return <PhonePage key={params.name} name={params.name} />;
   if (path === '/directory-numbers') return <DirectoryNumbersPage />;
   if (path === '/registration-events') return <RegistrationEventsPage />;

@@ -5,6 +5,7 @@ import type {
   BulkJobProgressEvent,
   ConfigurationChange,
   DeviceStatusChange,
+  PendingPhoneChange,
   RegistrationEvent,
 } from './api/types';
 
@@ -15,6 +16,7 @@ export interface LiveEventMap {
   'configuration-changed': ConfigurationChange;
   audit: AuditEntry;
   'bulk-job-progress': BulkJobProgressEvent;
+  'pending-phone': PendingPhoneChange;
 }
 type Name = keyof LiveEventMap;
 type Handler<K extends Name> = (data: LiveEventMap[K]) => void;
@@ -49,6 +51,7 @@ export function LiveProvider({ children, onLost }: { children: ReactNode; onLost
       'configuration-changed',
       'audit',
       'bulk-job-progress',
+      'pending-phone',
     ];
     for (const name of names) {
       source.addEventListener(name, (e) => {

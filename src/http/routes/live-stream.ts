@@ -30,7 +30,7 @@ export const liveStreamRoutes =
       schema: {
         tags: ['Monitoring'],
         summary:
-          'Server-sent events (text/event-stream): hello, registration-event, device-status, configuration-changed, audit, bulk-job-progress. Each data line is JSON',
+          'Server-sent events (text/event-stream): hello, registration-event, device-status, configuration-changed, audit, bulk-job-progress, pending-phone. Each data line is JSON',
         produces: ['text/event-stream'],
       },
       handler: (request, reply) => {
@@ -66,8 +66,10 @@ export const liveStreamRoutes =
         const onConfiguration = send('configuration-changed');
         const onAudit = send('audit');
         const onBulkJob = send('bulk-job-progress');
+        const onPendingPhone = send('pending-phone');
         live.on('registration-event', onRegistration);
         live.on('bulk-job-progress', onBulkJob);
+        live.on('pending-phone', onPendingPhone);
         live.on('device-status', onStatus);
         live.on('configuration-changed', onConfiguration);
         audit.on('entry', onAudit);
@@ -90,6 +92,7 @@ export const liveStreamRoutes =
           clearInterval(heartbeat);
           live.off('registration-event', onRegistration);
           live.off('bulk-job-progress', onBulkJob);
+          live.off('pending-phone', onPendingPhone);
           live.off('device-status', onStatus);
           live.off('configuration-changed', onConfiguration);
           audit.off('entry', onAudit);

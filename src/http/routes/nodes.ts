@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { guardSummary } from '../../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../../core/node.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
 import { freeDns } from '../../services/free-dns.js';
@@ -21,6 +22,10 @@ export const nodeRoutes =
           changedAt: node.autoRegistrationChangedAt,
           used,
           summary: autoRegistrationSummary(node, used),
+        },
+        autoRegistrationGuard: {
+          ...node.autoRegistrationGuard,
+          summary: guardSummary(node.name, node.autoRegistrationGuard),
         },
       };
     };
@@ -45,22 +50,25 @@ export const nodeRoutes =
       schema: {
         tags,
         summary:
-          "Change auto-registration of a node (enabled, startingDn, endingDn); refused with the rule that a value breaks (409 when the range overlaps another node's)",
+          "Change auto-registration of a node (enabled, startingDn, endingDn) and its auto-registration guard; refused with the rule that a value breaks (409 when the range overlaps another node's)",
         params: z.object({ name: z.string() }),
         body: nodePatchSchema,
         response: { 200: nodeSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
       handler: async (request) => {
-        const { before, after } = await config.updateAutoRegistration(
-          request.params.name,
-          request.body.autoRegistration,
-        );
+        const { before, after } = await config.updateNode(request.params.name, request.body);
         await request.audit({
           action: 'update',
           target: 'node',
           targetName: after.name,
-          before: { autoRegistration: { ...before.autoRegistration } },
-          after: { autoRegistration: { ...after.autoRegistration } },
+          before: {
+            autoRegistration: { ...before.autoRegistration },
+            autoRegistrationGuard: { ...before.autoRegistrationGuard },
+          },
+          after: {
+            autoRegistration: { ...after.autoRegistration },
+            autoRegistrationGuard: { ...after.autoRegistrationGuard },
+          },
         });
         return view(after);
       },

@@ -11,6 +11,7 @@ import { nodeHeartbeat } from './0006-node-heartbeat.js';
 import { registrationEventRepeats } from './0007-registration-event-repeats.js';
 import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
 import { sipPasswordHandouts } from './0009-sip-password-handouts.js';
+import { autoRegistrationGuard } from './0010-auto-registration-guard.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0007-registration-event-repeats': registrationEventRepeats,
   '0008-sip-credential-secrets': sipCredentialSecrets,
   '0009-sip-password-handouts': sipPasswordHandouts,
+  '0010-auto-registration-guard': autoRegistrationGuard,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */

@@ -54,6 +54,42 @@ export interface NodeInfo {
     used: number;
     summary: string;
   };
+  autoRegistrationGuard: AutoRegistrationGuard & { summary: string };
+}
+
+/** Which unknown phones a node lets auto-register; empty lists allow any. */
+export interface AutoRegistrationGuard {
+  allowedSubnets: string[];
+  allowedOuis: string[];
+  allowedModels: string[];
+  /** 0: no limit. */
+  newPhonesPerMinute: number;
+  approvalRequired: boolean;
+}
+
+export type PendingPhoneState = 'pending' | 'accepted' | 'refused';
+
+/** An unknown phone held for approval (Device > Pending Phones). */
+export interface PendingPhone {
+  deviceName: string;
+  model: string;
+  protocol: Protocol;
+  sourceIp: string;
+  node: string;
+  state: PendingPhoneState;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  attempts: number;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+/** Pushed when a phone enters the queue, waits again, is decided or leaves it. */
+export interface PendingPhoneChange {
+  deviceName: string;
+  state: PendingPhoneState | 'removed';
+  node: string;
+  at: string;
 }
 
 export interface FreeDns {
@@ -128,7 +164,10 @@ export interface Dashboard {
     changedAt: string;
     onForDays: number | null;
     warning: string | null;
+    guard: string;
+    guardOpen: boolean;
   }[];
+  pendingPhones: { waiting: number; summary: string | null };
   warningDays: number;
   lastRejections: RegistrationEvent[];
   /** The sources with the most refused attempts in the last `refusedMinutes` minutes. */

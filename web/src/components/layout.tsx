@@ -23,6 +23,7 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
     group: 'Device',
     items: [
       { label: 'Phone', href: '/phones' },
+      { label: 'Pending Phones', href: '/pending-phones' },
       { label: 'Device Defaults', href: '/device-defaults' },
       { label: 'Firmware Loads', href: '/firmware-loads' },
     ],

@@ -64,6 +64,7 @@ export function DashboardPage() {
   useLiveEvent('registration-event', refresh);
   useLiveEvent('device-status', refresh);
   useLiveEvent('configuration-changed', refresh);
+  useLiveEvent('pending-phone', refresh);
   // The hour slides even when nothing happens.
   useInterval(reload, 60_000);
   useEffect(() => {
@@ -89,9 +90,17 @@ export function DashboardPage() {
                     </span>
                   )}
                   {n.warning && <Notice kind="warn">{n.warning}</Notice>}
+                  <div className="guard">
+                    <Link href={`/nodes/${encodeURIComponent(n.node)}`}>{n.guard}</Link>
+                  </div>
                 </li>
               ))}
             </ul>
+            {data.pendingPhones.summary && (
+              <p className="pending-phones-summary">
+                <Link href="/pending-phones">{data.pendingPhones.summary}</Link>
+              </p>
+            )}
             <p className="hint">
               Warning after {data.warningDays} days on (change it under{' '}
               <Link href="/enterprise-parameters">System &gt; Enterprise Parameters</Link>).

@@ -25,6 +25,7 @@ export function NodesPage() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Auto-registration</th>
+              <th scope="col">Auto-registration guard</th>
               <th scope="col">Last switched on/off</th>
             </tr>
           </thead>
@@ -35,6 +36,7 @@ export function NodesPage() {
                   <Link href={`/nodes/${encodeURIComponent(n.name)}`}>{n.name}</Link>
                 </td>
                 <td>{n.autoRegistration.summary}</td>
+                <td>{n.autoRegistrationGuard.summary}</td>
                 <td>{dateTime(n.autoRegistration.changedAt)}</td>
               </tr>
             ))}
@@ -43,6 +45,14 @@ export function NodesPage() {
       )}
     </>
   );
+}
+
+/** The entries of a comma- or space-separated list, as the administrator typed them. */
+function entries(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
 }
 
 export function NodePage({ name }: { name: string }) {
@@ -55,6 +65,7 @@ export function NodePage({ name }: { name: string }) {
   const [startingDn, setStartingDn] = useState('');
   const [endingDn, setEndingDn] = useState('');
   const [disabled, setDisabled] = useState(false);
+  const [guard, setGuard] = useState({ subnets: '', ouis: '', models: '', perMinute: '', approval: false });
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string; field?: string } | null>(null);
 
   useEffect(() => {
@@ -65,6 +76,14 @@ export function NodePage({ name }: { name: string }) {
     setStartingDn(node.data.autoRegistration.startingDn);
     setEndingDn(node.data.autoRegistration.endingDn);
     setDisabled(!node.data.autoRegistration.enabled);
+    const g = node.data.autoRegistrationGuard;
+    setGuard({
+      subnets: g.allowedSubnets.join(', '),
+      ouis: g.allowedOuis.join(', '),
+      models: g.allowedModels.join(', '),
+      perMinute: g.newPhonesPerMinute === 0 ? '' : String(g.newPhonesPerMinute),
+      approval: g.approvalRequired,
+    });
   }, [node.data]);
   useLiveEvent('registration-event', (e) => e.outcome === 'accepted' && free.reload());
 
@@ -73,10 +92,18 @@ export function NodePage({ name }: { name: string }) {
     try {
       const saved = await patch<NodeInfo>(`/nodes/${encodeURIComponent(name)}`, {
         autoRegistration: { startingDn, endingDn, enabled: !disabled },
+        autoRegistrationGuard: {
+          allowedSubnets: entries(guard.subnets),
+          allowedOuis: entries(guard.ouis),
+          allowedModels: entries(guard.models),
+          // Empty is no limit; anything else goes to the node as written, which says what is wrong with it.
+          newPhonesPerMinute: guard.perMinute.trim() === '' ? 0 : Number(guard.perMinute.trim()),
+          approvalRequired: guard.approval,
+        },
       });
       setResult({
         kind: 'ok',
-        text: `Saved. ${saved.autoRegistration.summary}. It applies to the next registration.`,
+        text: `Saved. ${saved.autoRegistration.summary}. ${saved.autoRegistrationGuard.summary}. It applies to the next registration.`,
       });
       node.reload();
       free.reload();
@@ -133,6 +160,59 @@ export function NodePage({ name }: { name: string }) {
               </span>
             </div>
             {fieldError('enabled') && <Notice kind="error">{fieldError('enabled')}</Notice>}
+          </fieldset>
+          <fieldset disabled={!canChange}>
+            <legend>Auto-registration Guard</legend>
+            <p className="hint">
+              Which unknown phones may auto-register on this node; configured phones are never affected. Empty
+              lists allow any: the guard is open by default, as CUCM ships.{' '}
+              {node.data.autoRegistrationGuard.summary}.
+            </p>
+            <Field
+              label="Allowed Subnets"
+              value={guard.subnets}
+              onChange={(e) => setGuard((g) => ({ ...g, subnets: e.target.value }))}
+              error={fieldError('allowedSubnets')}
+              hint="IPv4 or IPv6 subnets a new phone must register from, comma-separated, e.g. 10.1.0.0/16, 2001:db8::/32."
+            />
+            <Field
+              label="Allowed MAC OUIs"
+              value={guard.ouis}
+              onChange={(e) => setGuard((g) => ({ ...g, ouis: e.target.value }))}
+              error={fieldError('allowedOuis')}
+              hint="The first 6 hex digits of the MAC (its vendor), comma-separated, e.g. 001BD4."
+            />
+            <Field
+              label="Allowed Models"
+              value={guard.models}
+              onChange={(e) => setGuard((g) => ({ ...g, models: e.target.value }))}
+              error={fieldError('allowedModels')}
+              hint="Phone models, comma-separated, e.g. 7960, 7941."
+            />
+            <Field
+              label="New Phones per Minute"
+              value={guard.perMinute}
+              inputMode="numeric"
+              onChange={(e) => setGuard((g) => ({ ...g, perMinute: e.target.value }))}
+              error={fieldError('newPhonesPerMinute')}
+              hint="New phones this node auto-registers per minute at most; further ones are told to retry later. Empty: no limit. Phones accepted by hand do not count."
+            />
+            <div className="field checkbox">
+              <input
+                id="guard-approval"
+                type="checkbox"
+                checked={guard.approval}
+                onChange={(e) => setGuard((g) => ({ ...g, approval: e.target.checked }))}
+                aria-describedby="guard-approval-hint"
+              />
+              <label htmlFor="guard-approval">New Phones Wait for Approval</label>
+              <span id="guard-approval-hint" className="hint">
+                A new phone that passes the rules above waits on{' '}
+                <Link href="/pending-phones">Device &gt; Pending Phones</Link> until an administrator accepts
+                it.
+              </span>
+            </div>
+            {fieldError('approvalRequired') && <Notice kind="error">{fieldError('approvalRequired')}</Notice>}
             <div className="toolbar">
               <button type="submit" className="primary">
                 Save

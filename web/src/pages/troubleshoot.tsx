@@ -69,6 +69,12 @@ function linksOf(check: DiagnosisCheck, deviceName: string, configured: boolean)
         : [{ href: '/enterprise-parameters', label: 'Enterprise Parameters' }];
     case 'auto-registration':
       return [{ href: '/nodes', label: 'Cisco Unified CM' }, addPhone];
+    case 'auto-registration-guard':
+      return [
+        { href: '/pending-phones', label: 'Pending Phones' },
+        { href: '/nodes', label: 'Cisco Unified CM' },
+        addPhone,
+      ];
     case 'dn-range': {
       const node = /^DN range of (.+)$/.exec(check.title)?.[1];
       return [
