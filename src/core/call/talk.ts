@@ -14,6 +14,14 @@ import type { Step } from './step.js';
 export function answer(call: Call, leg: Leg, media: MediaDescription | undefined, step: Step): void {
   if (call.state !== 'alerting' || leg.side !== 'dest' || leg.state !== 'ringing') return;
   if (media) noteMedia(leg, media, true);
+  const caller = originLeg(call);
+  const codec = callCodec(caller.media.codecs, leg.media.codecs);
+  if (!codec) {
+    // Known only now (a SIP callee's delayed offer): no common codec ends the call (calls.md §3).
+    call.destLeg = leg.id;
+    releaseCall(call, { side: 'dest', cause: Q850.bearerCapabilityNotImplemented }, step);
+    return;
+  }
   step.stopTimer('ring');
   for (const other of call.legs) {
     if (other.side !== 'dest' || other === leg || other.state !== 'ringing') continue;
@@ -22,7 +30,6 @@ export function answer(call: Call, leg: Leg, media: MediaDescription | undefined
     step.tell(other, { kind: 'call-state', state: 'in-use-remotely', remote: null });
     step.tell(other, { kind: 'prompt', prompt: 'in-use-remote' });
   }
-  const caller = originLeg(call);
   call.state = 'connected';
   call.connectedAt = step.now;
   call.destLeg = leg.id;
@@ -32,12 +39,6 @@ export function answer(call: Call, leg: Leg, media: MediaDescription | undefined
   step.tell(leg, { kind: 'prompt', prompt: 'connected' });
   step.tell(caller, { kind: 'stop-tone' }, { kind: 'call-state', state: 'connected', remote: leg.party });
   step.tell(caller, { kind: 'prompt', prompt: 'connected' });
-  const codec = callCodec(caller.media.codecs, leg.media.codecs);
-  if (!codec) {
-    // Known only now (a SIP callee's delayed offer): no common codec ends the call (calls.md §3).
-    releaseCall(call, { side: 'dest', cause: Q850.bearerCapabilityNotImplemented }, step);
-    return;
-  }
   call.codec = codec;
   call.packetMs = caller.media.receive?.packetMs ?? leg.media.receive?.packetMs ?? DEFAULT_PACKET_MS;
   reconcileMedia(call, step);

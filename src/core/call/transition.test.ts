@@ -209,6 +209,7 @@ describe('a call: failures', () => {
     const driver = ringing(target(2, sipPhone('SEP00000000000B', '1002')));
     driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['G729']) });
     expect(driver.call.state).toBe('released');
+    expect(driver.kinds(1)).toEqual(['clear']);
     expect(driver.told(1)).toContainEqual({ kind: 'clear', cause: 65 });
     expect(driver.told(2)).toContainEqual({ kind: 'clear', cause: 65 });
   });
