@@ -3,6 +3,7 @@
  * area. Each is a setting (config file, OPENUCM_* variable, flag) with a default.
  */
 import { authLimits } from './auth.js';
+import { callLimits } from './calls.js';
 import { firmwareLimits } from './firmware.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
@@ -22,6 +23,7 @@ export const LIMITS = {
   ...firmwareLimits,
   ...storeLimits,
   ...registrationLimits,
+  ...callLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

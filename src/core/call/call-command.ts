@@ -1,0 +1,57 @@
+import type { Codec } from './codec.js';
+import type { MediaTarget } from './media.js';
+import type { Q850Cause } from './q850.js';
+import type { LegState, Party } from './call.js';
+
+export type Tone = 'dial' | 'ringback' | 'busy' | 'reorder';
+
+/** Prompts a phone shows in its own words (SCCP: 0x80 + label code, calls.md §1.4). */
+export type Prompt =
+  | 'enter-number'
+  | 'call-proceed'
+  | 'ring-out'
+  | 'from'
+  | 'connected'
+  | 'hold'
+  | 'busy'
+  | 'unknown-number'
+  | 'temp-fail'
+  | 'in-use-remote';
+
+/**
+ * A protocol-neutral instruction to one leg's phone. The SCCP adapter renders each as Skinny
+ * messages, the SIP adapter as responses and requests (docs/calls.md has both tables).
+ */
+export type LegCommand =
+  /** The leg's state changed; `remote` is who the phone is calling or talking to. */
+  | { kind: 'call-state'; state: LegState; remote: Party | null }
+  | { kind: 'tone'; tone: Tone }
+  | { kind: 'stop-tone' }
+  | { kind: 'prompt'; prompt: Prompt }
+  /** Offer the call: ring, showing who calls. */
+  | { kind: 'ring'; caller: Party; called: Party }
+  | { kind: 'stop-ringing' }
+  /** Another device on the shared line answered: show the line in use there. */
+  | { kind: 'in-use-remotely' }
+  /** Ask the phone where it receives, in `codec`; the answer is a media event. */
+  | { kind: 'open-receive-channel'; codec: Codec; packetMs: number }
+  /** Send RTP in `codec` to `to` (a new target replaces the old one). */
+  | { kind: 'start-media'; to: MediaTarget; codec: Codec; packetMs: number }
+  /** Stop sending and receiving (hold, or the end of the call). */
+  | { kind: 'stop-media' }
+  /** The call this phone placed cannot be completed (cause): tone and prompt went before; it waits for the hang-up. */
+  | { kind: 'reject'; cause: Q850Cause }
+  /** The leg is over: end it on the phone (for SIP: final response, CANCEL or BYE, by dialog state). */
+  | { kind: 'clear'; cause: Q850Cause };
+
+export type CallTimer = 't302' | 'ring';
+
+/** What a transition asks: commands to legs, and work for the call service (timers, routing, the end). */
+export type CallCommand =
+  | { kind: 'leg'; leg: number; command: LegCommand }
+  | { kind: 'start-timer'; timer: CallTimer }
+  | { kind: 'stop-timer'; timer: CallTimer }
+  /** Find the devices of `dn` and answer with a routed or route-failed event. */
+  | { kind: 'route'; dn: string }
+  /** The call is over: its history makes the CDR. */
+  | { kind: 'released' };

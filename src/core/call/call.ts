@@ -1,0 +1,184 @@
+import type { Codec } from './codec.js';
+import type { MediaDescription, MediaTarget } from './media.js';
+import type { Q850Cause } from './q850.js';
+
+/**
+ * A call: two or more legs (one per device involved) that the node joins. Media flows phone to
+ * phone; the call only tells each phone where to send (calls.md §0).
+ */
+export type CallState =
+  /** Created, before the caller's off-hook is processed. */
+  | 'idle'
+  /** The caller is dialling: digits collected one by one, T302 running. */
+  | 'dialling'
+  /** The number is complete; the node is finding the devices of the DN. */
+  | 'proceeding'
+  /** The callee's devices ring; the caller hears ring-back. */
+  | 'alerting'
+  | 'connected'
+  /** Connected, and at least one side has put the call on hold. */
+  | 'on-hold'
+  /** The call could not be completed; the caller hears busy or reorder until it hangs up. */
+  | 'failed'
+  | 'released';
+
+export type LegState =
+  | 'dialling'
+  | 'proceeding'
+  /** The caller's leg while the callee rings. */
+  | 'alerting'
+  /** A callee's leg while its phone rings. */
+  | 'ringing'
+  | 'connected'
+  /** This phone put the call on hold. */
+  | 'on-hold'
+  /** A device sharing the DN, after another device answered (shared line). */
+  | 'in-use-remotely'
+  /** The caller's leg of a call that failed: tone and prompt until it hangs up. */
+  | 'failed'
+  | 'released';
+
+/** A number and the name shown with it (caller ID, CallInfo, Remote-Party-ID). */
+export interface Party {
+  number: string;
+  name: string;
+}
+
+/** What the call knows of a leg's media (calls.md §7 lesson 3: one media state per leg). */
+export interface LegMedia {
+  /** What the phone can receive: SCCP capabilities or a SIP offer, most preferred first. */
+  codecs: readonly Codec[];
+  /**
+   * The phone tells its receive address only when asked (SCCP: OpenReceiveChannel, then the Ack);
+   * false for phones that volunteer it (SIP, in every offer and answer).
+   */
+  solicited: boolean;
+  /** Where the phone receives now: its newest OpenReceiveChannelAck or SDP. */
+  receive: MediaDescription | null;
+  /** An open-receive-channel was sent and its answer is awaited (never sent twice). */
+  opening: boolean;
+  /** Where the phone was last told to send; null when it sends nothing. */
+  sendingTo: MediaTarget | null;
+  /** The phone made an offer (SDP) that still needs its answer: the next start-media carries it. */
+  answerDue: boolean;
+  /** The last receive address seen, kept for the CDR after the channel closes. */
+  lastReceive: MediaDescription | null;
+}
+
+export interface Leg {
+  /** Unique among the node's live legs (the CDR's leg call identifier). */
+  id: number;
+  /** The call's originating leg, or one of the devices called. */
+  side: 'orig' | 'dest';
+  deviceName: string;
+  /** Line button (1-based) the call is on. */
+  line: number;
+  /** The directory number of that line, and its name. */
+  party: Party;
+  /** Signalling address of the device (for the CDR's origIpAddr/destIpAddr), when known. */
+  address: string | null;
+  state: LegState;
+  media: LegMedia;
+  /** Why a called device refused or could not be reached, once it did. */
+  refusal: Q850Cause | null;
+}
+
+/** Why and by whom the call was cleared: CDR origCause_value / destCause_value. */
+export interface Clearing {
+  /** Who cleared: the caller's side, or the destination's (a callee, or the network on its behalf). */
+  side: 'orig' | 'dest';
+  cause: Q850Cause;
+}
+
+export interface Call {
+  /** globalCallID_callId: sequential on the node. */
+  id: number;
+  state: CallState;
+  /** Digits as dialled (with a closing # if pressed): originalCalledPartyNumber. */
+  dialled: string;
+  /** The DN the call was routed to: finalCalledPartyNumber. */
+  calledDn: string | null;
+  /** The called DN's name, once routed (shown on the caller's phone). */
+  calledName: string;
+  legs: Leg[];
+  /** The one codec both phones use; chosen at answer. */
+  codec: Codec | null;
+  packetMs: number;
+  /** Epoch milliseconds. */
+  originatedAt: number;
+  connectedAt: number | null;
+  releasedAt: number | null;
+  clearing: Clearing | null;
+  /** The destination device that answered (or was offered the call first), for the CDR. */
+  destLeg: number | null;
+}
+
+/** What an adapter tells about the phone that starts a call. */
+export interface OriginatingDevice {
+  deviceName: string;
+  line: number;
+  party: Party;
+  address: string | null;
+  codecs: readonly Codec[];
+  /** See LegMedia.solicited. */
+  solicitedMedia: boolean;
+}
+
+export const DEFAULT_PACKET_MS = 20;
+
+export function newLeg(id: number, side: Leg['side'], device: OriginatingDevice, state: LegState): Leg {
+  return {
+    id,
+    side,
+    deviceName: device.deviceName,
+    line: device.line,
+    party: device.party,
+    address: device.address,
+    state,
+    media: {
+      codecs: device.codecs,
+      solicited: device.solicitedMedia,
+      receive: null,
+      opening: false,
+      sendingTo: null,
+      answerDue: false,
+      lastReceive: null,
+    },
+    refusal: null,
+  };
+}
+
+/** A call in its first state; its first event is the caller's off-hook. */
+export function newCall(id: number, legId: number, caller: OriginatingDevice, now: number): Call {
+  return {
+    id,
+    state: 'idle',
+    dialled: '',
+    calledDn: null,
+    calledName: '',
+    legs: [newLeg(legId, 'orig', caller, 'dialling')],
+    codec: null,
+    packetMs: DEFAULT_PACKET_MS,
+    originatedAt: now,
+    connectedAt: null,
+    releasedAt: null,
+    clearing: null,
+    destLeg: null,
+  };
+}
+
+export function originLeg(call: Call): Leg {
+  return call.legs[0];
+}
+
+/** The destination leg that answered, if any. */
+export function answeredLeg(call: Call): Leg | undefined {
+  return call.legs.find(
+    (leg) => leg.side === 'dest' && (leg.state === 'connected' || leg.state === 'on-hold'),
+  );
+}
+
+/** Legs still to be told something: neither released nor gone. */
+export function liveLegs(call: Call): Leg[] {
+  return call.legs.filter((leg) => leg.state !== 'released');
+}

@@ -1,0 +1,121 @@
+import { ipOf } from '../ip-of.js';
+import type { Call, Leg } from './call.js';
+import { originLeg } from './call.js';
+import { CODECS } from './codec.js';
+
+/**
+ * A Call Detail Record with CUCM's flat-file field names (calls.md §4.3; CUCM 4.2(3) and 12.0 CDR
+ * definitions): one record per call, written when it ends.
+ */
+export interface CallDetailRecord {
+  /** 1 = CDR (2 would be a CMR). */
+  cdrRecordType: 1;
+  globalCallID_callManagerId: number;
+  globalCallID_callId: number;
+  origLegCallIdentifier: number;
+  /** 0 when no device was offered the call. */
+  destLegCallIdentifier: number;
+  /** UTC epoch seconds: off-hook (or the INVITE). */
+  dateTimeOrigination: number;
+  /** UTC epoch seconds of the answer; 0 if the call never connected. */
+  dateTimeConnect: number;
+  dateTimeDisconnect: number;
+  /** Seconds from connect to disconnect; 0 if unanswered. */
+  duration: number;
+  callingPartyNumber: string;
+  /** As dialled, with a closing # if the user pressed it. */
+  originalCalledPartyNumber: string;
+  finalCalledPartyNumber: string;
+  /** No forwarding yet: always empty. */
+  lastRedirectDn: string;
+  /** Q.850 cause when the caller's side cleared, else 0. */
+  origCause_value: number;
+  /** Q.850 cause when the destination cleared or refused, else 0. */
+  destCause_value: number;
+  origDeviceName: string;
+  destDeviceName: string;
+  /** Signalling IPs as CUCM writes them: the signed decimal of a little-endian u32; 0 when unknown. */
+  origIpAddr: number;
+  destIpAddr: number;
+  origMediaTransportAddress_IP: number;
+  origMediaTransportAddress_Port: number;
+  destMediaTransportAddress_IP: number;
+  destMediaTransportAddress_Port: number;
+  /** Skinny codec number (4 = G.711 µ-law); 0 when no media was set up. */
+  origMediaCap_payloadCapability: number;
+  /** Milliseconds of audio per packet; 0 when no media was set up. */
+  origMediaCap_maxFramesPerPacket: number;
+  destMediaCap_payloadCapability: number;
+  destMediaCap_maxFramesPerPacket: number;
+  /** MLPP precedence: 4 = routine, the default. */
+  origPrecedenceLevel: number;
+  destPrecedenceLevel: number;
+}
+
+/**
+ * An IPv4 address as CUCM's CDR holds it: the bytes in reverse order read as a signed 32-bit
+ * integer (192.168.18.188 → -1139627840, the CDR definition's own example). 0 for anything else.
+ */
+export function cdrIpAddress(address: string | null | undefined): number {
+  if (!address) return 0;
+  const octets = ipOf(address).split('.');
+  if (octets.length !== 4 || !octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)) return 0;
+  const [a, b, c, d] = octets.map(Number);
+  return a | (b << 8) | (c << 16) | (d << 24);
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** The record of a released call; `callManagerId` names the node (globalCallID_callManagerId). */
+export function callDetailRecord(call: Call, callManagerId: number): CallDetailRecord {
+  const orig = originLeg(call);
+  const dest: Leg | undefined = call.legs.find((leg) => leg.id === call.destLeg);
+  const connect = call.connectedAt === null ? 0 : seconds(call.connectedAt);
+  const disconnect = seconds(call.releasedAt ?? call.originatedAt);
+  const clearing = call.clearing;
+  const origMedia = mediaOf(call, orig);
+  const destMedia = mediaOf(call, dest);
+  return {
+    cdrRecordType: 1,
+    globalCallID_callManagerId: callManagerId,
+    globalCallID_callId: call.id,
+    origLegCallIdentifier: orig.id,
+    destLegCallIdentifier: dest?.id ?? 0,
+    dateTimeOrigination: seconds(call.originatedAt),
+    dateTimeConnect: connect,
+    dateTimeDisconnect: disconnect,
+    duration: connect === 0 ? 0 : Math.max(0, disconnect - connect),
+    callingPartyNumber: orig.party.number,
+    originalCalledPartyNumber: call.dialled,
+    finalCalledPartyNumber: call.calledDn ?? call.dialled,
+    lastRedirectDn: '',
+    origCause_value: clearing?.side === 'orig' ? clearing.cause : 0,
+    destCause_value: clearing?.side === 'dest' ? clearing.cause : 0,
+    origDeviceName: orig.deviceName,
+    destDeviceName: dest?.deviceName ?? '',
+    origIpAddr: cdrIpAddress(orig.address),
+    destIpAddr: cdrIpAddress(dest?.address),
+    origMediaTransportAddress_IP: origMedia.ip,
+    origMediaTransportAddress_Port: origMedia.port,
+    origMediaCap_payloadCapability: origMedia.capability,
+    origMediaCap_maxFramesPerPacket: origMedia.framesMs,
+    destMediaTransportAddress_IP: destMedia.ip,
+    destMediaTransportAddress_Port: destMedia.port,
+    destMediaCap_payloadCapability: destMedia.capability,
+    destMediaCap_maxFramesPerPacket: destMedia.framesMs,
+    origPrecedenceLevel: 4,
+    destPrecedenceLevel: 4,
+  };
+}
+
+/** A leg's media as the CDR shows it: zeros when media was never set up (calls.md §4.3). */
+function mediaOf(call: Call, leg: Leg | undefined) {
+  const media = call.connectedAt === null ? null : (leg?.media.lastReceive ?? null);
+  const capability = media && call.codec ? CODECS[call.codec].skinny : 0;
+  return {
+    ip: cdrIpAddress(media?.address),
+    port: media?.port ?? 0,
+    capability,
+    framesMs: capability ? call.packetMs : 0,
+  };
+}

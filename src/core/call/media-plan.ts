@@ -1,0 +1,67 @@
+import type { Codec } from './codec.js';
+import { chooseCodec } from './codec.js';
+import type { Call, Leg } from './call.js';
+import { answeredLeg, originLeg } from './call.js';
+import { sameTarget } from './media.js';
+import type { Step } from './step.js';
+
+/**
+ * The codec of a call: the caller's preferred one that the callee has. A phone that has said
+ * nothing of its codecs yet (a SIP INVITE without SDP) takes the other's list; G.711 µ-law, which
+ * every 79xx has (calls.md §1.3), when neither has said.
+ */
+export function callCodec(caller: readonly Codec[], callee: readonly Codec[]): Codec | null {
+  if (caller.length === 0 && callee.length === 0) return 'PCMU';
+  if (caller.length === 0) return callee[0];
+  if (callee.length === 0) return caller[0];
+  return chooseCodec(caller, callee);
+}
+
+/** The two legs that talk: the caller and the device that answered. */
+export function talkingLegs(call: Call): [Leg, Leg] | null {
+  const answered = answeredLeg(call);
+  return answered ? [originLeg(call), answered] : null;
+}
+
+/**
+ * Brings both phones' media to what the call needs, sending only what changed: each phone is asked
+ * for its receive address once (open-receive-channel, never twice: chan-sccp #316), and is told to
+ * send to the other's newest address as soon as that is known — never before the other's
+ * OpenReceiveChannelAck (calls.md §1.5). A pending SDP offer always gets its answer.
+ */
+export function reconcileMedia(call: Call, step: Step): void {
+  const legs = talkingLegs(call);
+  if (call.state !== 'connected' || !legs || !call.codec) return;
+  const codec = call.codec;
+  for (const leg of legs) {
+    const media = leg.media;
+    if (!media.receive && media.solicited && !media.opening) {
+      media.opening = true;
+      step.tell(leg, { kind: 'open-receive-channel', codec, packetMs: call.packetMs });
+    }
+  }
+  for (const [leg, peer] of [legs, [legs[1], legs[0]]] as const) {
+    const receive = peer.media.receive;
+    if (!receive) continue;
+    const target = { address: receive.address, port: receive.port };
+    if (sameTarget(leg.media.sendingTo, target) && !leg.media.answerDue) continue;
+    leg.media.sendingTo = target;
+    leg.media.answerDue = false;
+    step.tell(leg, { kind: 'start-media', to: target, codec, packetMs: call.packetMs });
+  }
+}
+
+/** Hold: both phones stop sending and receiving; a phone that reports its address when asked will be asked again on resume. */
+export function stopMedia(call: Call, step: Step): void {
+  const legs = talkingLegs(call);
+  if (!legs) return;
+  for (const leg of legs) {
+    const media = leg.media;
+    media.sendingTo = null;
+    media.answerDue = false;
+    media.opening = false;
+    // On every resume ask again: the phone may pick a new port (calls.md §1.5, chan-sccp #394).
+    if (media.solicited) media.receive = null;
+    step.tell(leg, { kind: 'stop-media' });
+  }
+}

@@ -1,0 +1,107 @@
+import type { CallContext, RouteTarget } from './call-event.js';
+import type { Call } from './call.js';
+import { newLeg, originLeg } from './call.js';
+import { chooseCodec } from './codec.js';
+import type { DigitAnalysis } from './dial-plan.js';
+import { analyseDigits, dialComplete } from './dial-plan.js';
+import { Q850 } from './q850.js';
+import { failCall } from './release.js';
+import type { Step } from './step.js';
+
+/** Off-hook: dial tone, "Enter Number", and T302 running until the first digit. */
+export function offHook(call: Call, step: Step): void {
+  if (call.state !== 'idle') return;
+  call.state = 'dialling';
+  const caller = originLeg(call);
+  step.tell(caller, { kind: 'call-state', state: 'dialling', remote: null });
+  step.tell(caller, { kind: 'prompt', prompt: 'enter-number' }, { kind: 'tone', tone: 'dial' });
+  step.startTimer('t302');
+}
+
+/** One key: the first stops dial tone; each restarts T302 unless the number is complete. */
+export function digit(call: Call, key: string, step: Step, context: CallContext): void {
+  if (call.state !== 'dialling') return;
+  if (call.dialled.length === 0) step.tell(originLeg(call), { kind: 'stop-tone' });
+  call.dialled += key;
+  const analysis = analyseDigits(call.dialled, context.dialPlan);
+  if (analysis.kind === 'could-grow' || analysis.kind === 'more-digits') step.startTimer('t302');
+  else follow(call, analysis, step);
+}
+
+/** The whole number at once (en bloc): route it now. */
+export function digits(call: Call, number: string, step: Step, context: CallContext): void {
+  if (call.state !== 'dialling') return;
+  call.dialled = number;
+  follow(call, dialComplete(number, context.dialPlan), step);
+}
+
+/** T302 expired: what was dialled is routed if it is a DN; nothing dialled is an incomplete number. */
+export function t302Expired(call: Call, step: Step, context: CallContext): void {
+  if (call.state !== 'dialling') return;
+  if (call.dialled.length === 0) failCall(call, Q850.invalidNumberFormat, 'orig', step);
+  else follow(call, dialComplete(call.dialled, context.dialPlan), step);
+}
+
+function follow(call: Call, analysis: DigitAnalysis, step: Step): void {
+  if (analysis.kind === 'route') routeTo(call, analysis.dn, step);
+  else failCall(call, Q850.unallocatedNumber, 'orig', step);
+}
+
+function routeTo(call: Call, dn: string, step: Step): void {
+  step.stopTimer('t302');
+  call.state = 'proceeding';
+  call.calledDn = dn;
+  const caller = originLeg(call);
+  caller.state = 'proceeding';
+  step.tell(
+    caller,
+    { kind: 'stop-tone' },
+    { kind: 'call-state', state: 'proceeding', remote: { number: dn, name: '' } },
+  );
+  step.tell(caller, { kind: 'prompt', prompt: 'call-proceed' });
+  step.route(dn);
+}
+
+/**
+ * Offer the call to every device of the DN (a shared line rings them all). A device whose codecs
+ * are known and share none with the caller's is not offered it; if that leaves none, the call is
+ * refused as a codec mismatch (cause 65, SIP 488) — never transcoded.
+ */
+export function routed(call: Call, targets: RouteTarget[], step: Step): void {
+  if (call.state !== 'proceeding') return;
+  const caller = originLeg(call);
+  const offered = targets.filter(
+    (t) =>
+      t.codecs === null ||
+      caller.media.codecs.length === 0 ||
+      chooseCodec(caller.media.codecs, t.codecs) !== null,
+  );
+  if (offered.length === 0) {
+    const cause = targets.length > 0 ? Q850.bearerCapabilityNotImplemented : Q850.subscriberAbsent;
+    failCall(call, cause, 'dest', step);
+    return;
+  }
+  call.state = 'alerting';
+  call.calledName = offered[0].party.name;
+  call.destLeg = offered[0].legId;
+  const called = { number: call.calledDn ?? '', name: call.calledName };
+  for (const target of offered) {
+    const leg = newLeg(
+      target.legId,
+      'dest',
+      { ...target, codecs: target.codecs ?? [], solicitedMedia: target.solicitedMedia },
+      'ringing',
+    );
+    call.legs.push(leg);
+    step.tell(leg, { kind: 'call-state', state: 'ringing', remote: caller.party });
+    step.tell(
+      leg,
+      { kind: 'ring', caller: caller.party, called: target.party },
+      { kind: 'prompt', prompt: 'from' },
+    );
+  }
+  caller.state = 'alerting';
+  step.tell(caller, { kind: 'call-state', state: 'alerting', remote: called });
+  step.tell(caller, { kind: 'tone', tone: 'ringback' }, { kind: 'prompt', prompt: 'ring-out' });
+  step.startTimer('ring');
+}

@@ -1,0 +1,33 @@
+import type { CallCommand, CallTimer, LegCommand } from './call-command.js';
+import type { Call, Leg } from './call.js';
+
+/** The commands one transition emits, in order. */
+export class Step {
+  readonly commands: CallCommand[] = [];
+
+  constructor(readonly now: number) {}
+
+  tell(leg: Leg, ...commands: LegCommand[]): void {
+    for (const command of commands) this.commands.push({ kind: 'leg', leg: leg.id, command });
+  }
+
+  startTimer(timer: CallTimer): void {
+    this.commands.push({ kind: 'start-timer', timer });
+  }
+
+  stopTimer(timer: CallTimer): void {
+    this.commands.push({ kind: 'stop-timer', timer });
+  }
+
+  route(dn: string): void {
+    this.commands.push({ kind: 'route', dn });
+  }
+
+  released(): void {
+    this.commands.push({ kind: 'released' });
+  }
+}
+
+export function legById(call: Call, id: number): Leg | undefined {
+  return call.legs.find((leg) => leg.id === id);
+}

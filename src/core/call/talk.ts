@@ -1,0 +1,93 @@
+import type { Call, Leg } from './call.js';
+import { DEFAULT_PACKET_MS, originLeg } from './call.js';
+import type { MediaDescription } from './media.js';
+import { isHoldOffer } from './media.js';
+import { callCodec, reconcileMedia, stopMedia, talkingLegs } from './media-plan.js';
+import { Q850 } from './q850.js';
+import { releaseCall } from './release.js';
+import type { Step } from './step.js';
+
+/**
+ * A called device answered. The first answer wins: the other devices of a shared line stop ringing
+ * and show the line in use. Both phones are told they are connected, then media is set up.
+ */
+export function answer(call: Call, leg: Leg, media: MediaDescription | undefined, step: Step): void {
+  if (call.state !== 'alerting' || leg.side !== 'dest' || leg.state !== 'ringing') return;
+  if (media) noteMedia(leg, media, true);
+  const caller = originLeg(call);
+  const codec = callCodec(caller.media.codecs, leg.media.codecs);
+  if (!codec) {
+    // Known only now (a SIP callee's delayed offer): no common codec ends the call (calls.md §3).
+    call.destLeg = leg.id;
+    releaseCall(call, { side: 'dest', cause: Q850.bearerCapabilityNotImplemented }, step);
+    return;
+  }
+  step.stopTimer('ring');
+  for (const other of call.legs) {
+    if (other.side !== 'dest' || other === leg || other.state !== 'ringing') continue;
+    other.state = 'in-use-remotely';
+    step.tell(other, { kind: 'stop-ringing' }, { kind: 'in-use-remotely' });
+    step.tell(other, { kind: 'call-state', state: 'in-use-remotely', remote: null });
+    step.tell(other, { kind: 'prompt', prompt: 'in-use-remote' });
+  }
+  call.state = 'connected';
+  call.connectedAt = step.now;
+  call.destLeg = leg.id;
+  leg.state = 'connected';
+  caller.state = 'connected';
+  step.tell(leg, { kind: 'stop-ringing' }, { kind: 'call-state', state: 'connected', remote: caller.party });
+  step.tell(leg, { kind: 'prompt', prompt: 'connected' });
+  step.tell(caller, { kind: 'stop-tone' }, { kind: 'call-state', state: 'connected', remote: leg.party });
+  step.tell(caller, { kind: 'prompt', prompt: 'connected' });
+  call.codec = codec;
+  call.packetMs = caller.media.receive?.packetMs ?? leg.media.receive?.packetMs ?? DEFAULT_PACKET_MS;
+  reconcileMedia(call, step);
+}
+
+/**
+ * A phone said where it receives. An offer of sendonly, inactive or c=0.0.0.0 from a talking phone
+ * is hold; a plain offer from a phone that holds is resume; anything else re-points the other phone
+ * to the newest address.
+ */
+export function media(call: Call, leg: Leg, description: MediaDescription, offer: boolean, step: Step): void {
+  if (leg.state === 'released' || leg.state === 'in-use-remotely' || leg.state === 'failed') return;
+  const talking = call.state === 'connected' || call.state === 'on-hold';
+  if (offer && talking && isHoldOffer(description)) {
+    hold(call, leg, step);
+    return;
+  }
+  noteMedia(leg, description, offer);
+  if (offer && leg.state === 'on-hold') resume(call, leg, step);
+  else reconcileMedia(call, step);
+}
+
+function noteMedia(leg: Leg, description: MediaDescription, offer: boolean): void {
+  leg.media.receive = description;
+  leg.media.lastReceive = description;
+  leg.media.opening = false;
+  leg.media.answerDue = offer;
+  if (description.codecs.length > 0) leg.media.codecs = description.codecs;
+}
+
+export function hold(call: Call, leg: Leg, step: Step): void {
+  const legs = talkingLegs(call);
+  if (!legs?.includes(leg) || leg.state !== 'connected') return;
+  leg.state = 'on-hold';
+  call.state = 'on-hold';
+  stopMedia(call, step);
+  step.tell(leg, { kind: 'call-state', state: 'on-hold', remote: null }, { kind: 'prompt', prompt: 'hold' });
+}
+
+/** Resume: media is set up again with each phone's newest address (both phones, every time). */
+export function resume(call: Call, leg: Leg, step: Step): void {
+  const legs = talkingLegs(call);
+  if (!legs?.includes(leg) || leg.state !== 'on-hold') return;
+  leg.state = 'connected';
+  const peer = legs[0] === leg ? legs[1] : legs[0];
+  step.tell(leg, { kind: 'call-state', state: 'connected', remote: peer.party });
+  step.tell(leg, { kind: 'prompt', prompt: 'connected' });
+  // A call held from both sides stays silent until both resume.
+  if (peer.state === 'on-hold') return;
+  call.state = 'connected';
+  reconcileMedia(call, step);
+}

@@ -1,0 +1,70 @@
+import type { LegCommand } from '../../core/call/call-command.js';
+import type { CallEvent } from '../../core/call/call-event.js';
+import type { CallDetailRecord } from '../../core/call/cdr.js';
+import type { Codec } from '../../core/call/codec.js';
+import type { DeviceProtocol } from '../../core/device.js';
+
+/** Where one leg's commands go: the adapter renders each as its protocol's messages. */
+export interface LegSink {
+  send(command: LegCommand): void;
+}
+
+/** Names a leg to its adapter and to the call service. */
+export interface LegHandle {
+  callId: number;
+  legId: number;
+}
+
+/** A registered device an adapter serves, as the call service may use it. */
+export interface CallDevice {
+  deviceName: string;
+  protocol: DeviceProtocol;
+  /** Signalling address (ip or ip:port), for the CDR. */
+  address: string | null;
+  /** What the phone can receive (SCCP CapabilitiesRes); empty when only its SDP will say (SIP). */
+  codecs: readonly Codec[];
+  /** The phone reports its receive address only when asked (SCCP). */
+  solicitedMedia: boolean;
+  /** A sink for a leg of a call offered to this device on `line` (an SCCP callReference, a SIP dialog). */
+  openLeg(leg: LegHandle, line: number): LegSink;
+}
+
+/** Where a finished call's record goes (storage comes next). */
+export interface CdrSink {
+  write(cdr: CallDetailRecord): void;
+}
+
+/** Runs the call timers (T302, ring timeout); tests drive time by hand. */
+export interface Scheduler {
+  set(ms: number, run: () => void): unknown;
+  clear(handle: unknown): void;
+}
+
+/** The scheduler of a running node: timers that do not keep the process alive. */
+export const timerScheduler: Scheduler = {
+  set: (ms, run) => setTimeout(run, ms).unref(),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Events an adapter sends for one of its legs (the leg is named by the handle). */
+export type LegEvent = DistributiveOmit<
+  Extract<
+    CallEvent,
+    {
+      kind:
+        | 'digit'
+        | 'digits'
+        | 'answer'
+        | 'media'
+        | 'media-failed'
+        | 'hold'
+        | 'resume'
+        | 'busy'
+        | 'unreachable'
+        | 'hang-up';
+    }
+  >,
+  'leg'
+>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

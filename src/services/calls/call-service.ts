@@ -1,0 +1,313 @@
+import type { Logger } from 'pino';
+import type { CallCommand } from '../../core/call/call-command.js';
+import type { CallEvent } from '../../core/call/call-event.js';
+import type { Call, Party } from '../../core/call/call.js';
+import { newCall } from '../../core/call/call.js';
+import { callDetailRecord } from '../../core/call/cdr.js';
+import type { DialPlanView } from '../../core/call/dial-plan.js';
+import type { Q850Cause } from '../../core/call/q850.js';
+import { Q850 } from '../../core/call/q850.js';
+import { transition } from '../../core/call/transition.js';
+import type { Limits } from '../../limits/index.js';
+import type { Clock } from '../clock.js';
+import type { LimitReporter } from '../limit-log.js';
+import { CallTimers } from './call-timers.js';
+import type { CallDevice, CdrSink, LegEvent, LegHandle, LegSink, Scheduler } from './call-ports.js';
+import type { DnLocator } from './dn-locator.js';
+import { routeTargets } from './route-targets.js';
+
+export type CallSettings = Pick<
+  Limits,
+  'callMaxActive' | 'callMaxPerDevice' | 'callT302Milliseconds' | 'callRingTimeoutSeconds'
+>;
+
+export interface CallServiceDeps {
+  clock: Clock;
+  scheduler: Scheduler;
+  locator: DnLocator;
+  /** The directory numbers that exist now (configured, registered or not). */
+  dialPlan: () => DialPlanView;
+  cdrs: CdrSink;
+  limits: LimitReporter;
+  settings: CallSettings;
+  /** globalCallID_callManagerId of this node's CDRs. */
+  callManagerId: number;
+  logger: Logger;
+}
+
+/** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
+export interface OffHook {
+  deviceName: string;
+  line: number;
+  /** The line's DN and name: the caller ID the other phone shows. */
+  party: Party;
+  sink: LegSink;
+}
+
+export type OffHookResult =
+  | { kind: 'calling'; leg: LegHandle }
+  /** The phone had a call ringing: going off-hook answered it (FreeSWITCH does the same). */
+  | { kind: 'answered'; leg: LegHandle }
+  /** A limit refused the call; the sink was told (reorder, prompt, reject with the cause). */
+  | { kind: 'refused'; cause: Q850Cause };
+
+interface LiveLeg {
+  callId: number;
+  deviceName: string;
+  sink: LegSink | null;
+}
+
+/**
+ * Owns the live calls of a node: runs each call's transition() on the events adapters send, hands
+ * the commands to the legs' sinks, runs the timers, routes through the DnLocator, and writes the
+ * CDR of each call that ends. Events are handled one at a time, in order, even when a sink sends
+ * one back while it is being told something.
+ */
+export class CallService {
+  private readonly calls = new Map<number, Call>();
+  private readonly legs = new Map<number, LiveLeg>();
+  private readonly devices = new Map<string, CallDevice>();
+  private readonly timers: CallTimers;
+  private readonly queue: { callId: number; event: CallEvent }[] = [];
+  private draining = false;
+  private nextCallId = 1;
+  private nextLegId = 1;
+
+  constructor(private readonly deps: CallServiceDeps) {
+    this.timers = new CallTimers(deps.scheduler);
+  }
+
+  /** A device registered through an adapter can place and receive calls. */
+  attach(device: CallDevice): void {
+    this.devices.set(device.deviceName, device);
+  }
+
+  /** The device is gone (unregistered, connection lost): each of its calls learns it (cause 27). */
+  detach(deviceName: string): void {
+    if (!this.devices.delete(deviceName)) return;
+    for (const [legId, leg] of this.legs) {
+      if (leg.deviceName !== deviceName) continue;
+      leg.sink = null;
+      this.enqueue(leg.callId, { kind: 'unreachable', leg: legId, cause: Q850.destinationOutOfOrder });
+    }
+    this.drain();
+  }
+
+  offHook(request: OffHook): OffHookResult {
+    const device = this.devices.get(request.deviceName);
+    if (!device)
+      throw new Error(`${request.deviceName} placed a call without being attached to the call service`);
+    const ringing = this.ringingLegOf(request.deviceName);
+    if (ringing) {
+      this.send(ringing, { kind: 'answer' });
+      return { kind: 'answered', leg: ringing };
+    }
+    const refusal = this.refusal(request.deviceName);
+    if (refusal) {
+      request.sink.send({ kind: 'tone', tone: 'reorder' });
+      request.sink.send({ kind: 'prompt', prompt: 'temp-fail' });
+      request.sink.send({ kind: 'reject', cause: refusal });
+      return { kind: 'refused', cause: refusal };
+    }
+    const leg: LegHandle = { callId: this.nextCallId++, legId: this.nextLegId++ };
+    const caller = {
+      deviceName: device.deviceName,
+      line: request.line,
+      party: request.party,
+      address: device.address,
+      codecs: device.codecs,
+      solicitedMedia: device.solicitedMedia,
+    };
+    this.calls.set(leg.callId, newCall(leg.callId, leg.legId, caller, this.now()));
+    this.legs.set(leg.legId, { callId: leg.callId, deviceName: request.deviceName, sink: request.sink });
+    this.enqueue(leg.callId, { kind: 'off-hook' });
+    this.drain();
+    return { kind: 'calling', leg };
+  }
+
+  /** An event from one of an adapter's legs; events for a leg that has ended are ignored. */
+  send(handle: LegHandle, event: LegEvent): void {
+    const leg = this.legs.get(handle.legId);
+    if (!leg || leg.callId !== handle.callId) return;
+    this.enqueue(handle.callId, { ...event, leg: handle.legId } as CallEvent);
+    this.drain();
+  }
+
+  /** Calls live now. */
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
+  /** A copy of a live call, for the Active Calls view and tests. */
+  call(callId: number): Call | undefined {
+    const call = this.calls.get(callId);
+    return call && structuredClone(call);
+  }
+
+  private refusal(deviceName: string): Q850Cause | null {
+    const { settings, limits } = this.deps;
+    if (this.calls.size >= settings.callMaxActive) {
+      limits.reached(
+        'callMaxActive',
+        { device: deviceName },
+        `refused a call from ${deviceName}: the node holds ${settings.callMaxActive} calls, its limit (--call-max-active); raise it if the node has the memory and CPU for more`,
+      );
+      return Q850.noCircuitAvailable;
+    }
+    if (this.legCount(deviceName) >= settings.callMaxPerDevice) {
+      limits.reached(
+        'callMaxPerDevice',
+        { device: deviceName },
+        `refused one more call from ${deviceName}: it is already part of ${settings.callMaxPerDevice} calls (--call-max-per-device)`,
+      );
+      return Q850.noCircuitAvailable;
+    }
+    return null;
+  }
+
+  /** A device with as many calls as it may hold is busy for one more (counted and logged as a limit). */
+  private atCallLimit(deviceName: string): boolean {
+    const max = this.deps.settings.callMaxPerDevice;
+    if (this.legCount(deviceName) < max) return false;
+    this.deps.limits.reached(
+      'callMaxPerDevice',
+      { device: deviceName },
+      `${deviceName} was offered no further call: it is already part of ${max} calls (--call-max-per-device); callers hear busy`,
+    );
+    return true;
+  }
+
+  private legCount(deviceName: string): number {
+    let count = 0;
+    for (const leg of this.legs.values()) if (leg.deviceName === deviceName) count++;
+    return count;
+  }
+
+  private ringingLegOf(deviceName: string): LegHandle | null {
+    for (const [legId, leg] of this.legs) {
+      if (leg.deviceName !== deviceName) continue;
+      const state = this.calls.get(leg.callId)?.legs.find((l) => l.id === legId)?.state;
+      if (state === 'ringing') return { callId: leg.callId, legId };
+    }
+    return null;
+  }
+
+  private enqueue(callId: number, event: CallEvent): void {
+    this.queue.push({ callId, event });
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift())
+        this.apply(next.callId, next.event);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private apply(callId: number, event: CallEvent): void {
+    const current = this.calls.get(callId);
+    if (!current) return;
+    const { call, commands } = transition(current, event, {
+      now: this.now(),
+      dialPlan: this.deps.dialPlan(),
+    });
+    this.calls.set(callId, call);
+    for (const command of commands) this.perform(call, command);
+  }
+
+  private perform(call: Call, command: CallCommand): void {
+    switch (command.kind) {
+      case 'leg':
+        this.tell(call, command.leg, command.command);
+        break;
+      case 'start-timer': {
+        const { callT302Milliseconds, callRingTimeoutSeconds } = this.deps.settings;
+        const ms = command.timer === 't302' ? callT302Milliseconds : callRingTimeoutSeconds * 1000;
+        if (ms === 0) break;
+        const expired: CallEvent =
+          command.timer === 't302' ? { kind: 't302-expired' } : { kind: 'ring-timeout' };
+        this.timers.start(call.id, command.timer, ms, () => {
+          this.enqueue(call.id, expired);
+          this.drain();
+        });
+        break;
+      }
+      case 'stop-timer':
+        this.timers.stop(call.id, command.timer);
+        break;
+      case 'route':
+        void this.route(call.id, command.dn);
+        break;
+      case 'released':
+        this.finish(call);
+        break;
+    }
+  }
+
+  /** Hands a command to the leg's sink; a callee's sink is opened at its first command. */
+  private tell(call: Call, legId: number, command: Parameters<LegSink['send']>[0]): void {
+    let leg = this.legs.get(legId);
+    if (!leg) {
+      const planned = call.legs.find((l) => l.id === legId);
+      const device = planned && this.devices.get(planned.deviceName);
+      if (!planned || !device) return;
+      leg = {
+        callId: call.id,
+        deviceName: device.deviceName,
+        sink: device.openLeg({ callId: call.id, legId }, planned.line),
+      };
+      this.legs.set(legId, leg);
+    }
+    try {
+      leg.sink?.send(command);
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, device: leg.deviceName, call: call.id },
+        `the ${command.kind} command for ${leg.deviceName} (call ${call.id}) failed in its adapter: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async route(callId: number, dn: string): Promise<void> {
+    let event: CallEvent;
+    try {
+      const locations = await this.deps.locator.devicesFor(dn);
+      const caller = this.calls.get(callId)?.legs[0].deviceName ?? '';
+      event = routeTargets(dn, locations, {
+        caller,
+        devices: this.devices,
+        busy: (deviceName) => this.atCallLimit(deviceName),
+        nextLegId: () => this.nextLegId++,
+      });
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, dn },
+        `could not find where DN ${dn} is registered: ${(error as Error).message}`,
+      );
+      event = { kind: 'route-failed', cause: Q850.temporaryFailure };
+    }
+    this.enqueue(callId, event);
+    this.drain();
+  }
+
+  private finish(call: Call): void {
+    this.timers.stopAll(call.id);
+    this.calls.delete(call.id);
+    for (const leg of call.legs) this.legs.delete(leg.id);
+    try {
+      this.deps.cdrs.write(callDetailRecord(call, this.deps.callManagerId));
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, call: call.id },
+        `the CDR of call ${call.id} was not written: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private now(): number {
+    return this.deps.clock().getTime();
+  }
+}

@@ -1,0 +1,22 @@
+import type { DeviceProtocol } from '../../core/device.js';
+
+/** One registered device holding a DN, and where. */
+export interface DnLocation {
+  deviceName: string;
+  /** The node the device is registered on. */
+  node: string;
+  protocol: DeviceProtocol;
+  /** Line button (1-based) the DN is on. */
+  line: number;
+  /** The line's name shown to the other party (CUCM: the line's Display), empty when none. */
+  displayName: string;
+}
+
+/**
+ * "Where is DN N registered?" — the one question call routing asks. One node answers from its own
+ * registrations (RegisteredLines); a cluster answers across nodes (DESIGN.md, Calls).
+ */
+export interface DnLocator {
+  /** The registered devices holding `dn`, in line order of registration; empty when none is. */
+  devicesFor(dn: string): Promise<DnLocation[]>;
+}
