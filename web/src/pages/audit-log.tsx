@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { get, query } from '../api/client';
 import type { AuditEntry } from '../api/types';
 import { Loading, PageTitle } from '../components/ui';
+import { FilterForm, FilterSelect, FilterText } from '../components/filters';
 import { dateTime, valueText } from '../format';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -43,29 +44,23 @@ export function AuditLogPage() {
       <p className="muted">
         Every change through the UI or the API: who, when, how (ui, basic, api-key), old and new values.
       </p>
-      <form className="filters" onSubmit={find} role="search" aria-label="Filter the audit log">
-        <div className="filter">
-          <label htmlFor="au-user">User</label>
-          <input id="au-user" value={draftUser} onChange={(e) => setDraftUser(e.target.value)} />
-        </div>
-        <div className="filter">
-          <label htmlFor="au-target">Changed</label>
-          <select id="au-target" value={draftTarget} onChange={(e) => setDraftTarget(e.target.value)}>
-            <option value="">Anything</option>
-            <option value="phone">Phones</option>
-            <option value="node">Nodes</option>
-            <option value="enterprise-parameters">Enterprise parameters</option>
-            <option value="admin-settings">Administration settings</option>
-            <option value="user">Users</option>
-            <option value="api-key">API keys</option>
-          </select>
-        </div>
-        <div className="filter filter-buttons">
-          <button type="submit" className="primary">
-            Find
-          </button>
-        </div>
-      </form>
+      <FilterForm label="Filter the audit log" onSubmit={find}>
+        <FilterText label="User" value={draftUser} onValue={setDraftUser} />
+        <FilterSelect
+          label="Changed"
+          value={draftTarget}
+          onValue={setDraftTarget}
+          options={[
+            ['', 'Anything'],
+            ['phone', 'Phones'],
+            ['node', 'Nodes'],
+            ['enterprise-parameters', 'Enterprise parameters'],
+            ['admin-settings', 'Administration settings'],
+            ['user', 'Users'],
+            ['api-key', 'API keys'],
+          ]}
+        />
+      </FilterForm>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
         <table className="grid-table">

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { get, query } from '../api/client';
 import type { DirectoryNumber, FreeDns, NodeInfo, Page } from '../api/types';
 import { Loading, PageTitle, Pager } from '../components/ui';
+import { FilterForm, FilterText } from '../components/filters';
 import { number } from '../format';
 import { useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -84,17 +85,9 @@ export function DirectoryNumbersPage() {
     <>
       <PageTitle>Find and List Directory Numbers</PageTitle>
       <FreeNumbers />
-      <form className="filters" onSubmit={find} role="search" aria-label="Find directory numbers">
-        <div className="filter">
-          <label htmlFor="f-dn">Directory Number contains</label>
-          <input id="f-dn" value={draft} inputMode="numeric" onChange={(e) => setDraft(e.target.value)} />
-        </div>
-        <div className="filter filter-buttons">
-          <button type="submit" className="primary">
-            Find
-          </button>
-        </div>
-      </form>
+      <FilterForm label="Find directory numbers" onSubmit={find}>
+        <FilterText label="Directory Number contains" value={draft} inputMode="numeric" onValue={setDraft} />
+      </FilterForm>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
         <>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, del, get, post, query } from '../api/client';
 import type { NodeInfo, Page, PendingPhone, PendingPhoneState } from '../api/types';
 import { Loading, Notice, PageTitle, Pager } from '../components/ui';
+import { FilterForm, FilterSelect, FilterText, NodeFilter } from '../components/filters';
 import { dateTime, number } from '../format';
 import { useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -113,42 +114,22 @@ export function PendingPhonesPage() {
         range; a refused one stays refused until it is removed from this list.
       </p>
       {result && <Notice kind={result.kind}>{result.text}</Notice>}
-      <form className="filters" onSubmit={find} role="search" aria-label="Find pending phones">
-        <div className="filter">
-          <label htmlFor="pp-state">State</label>
-          <select id="pp-state" value={draft.state} onChange={(e) => set('state', e.target.value)}>
-            <option value="pending">Waiting for approval</option>
-            <option value="accepted">Accepted</option>
-            <option value="refused">Refused</option>
-            <option value="any">Any</option>
-          </select>
-        </div>
-        <div className="filter">
-          <label htmlFor="pp-name">Device Name contains</label>
-          <input id="pp-name" value={draft.name} onChange={(e) => set('name', e.target.value)} />
-        </div>
-        <div className="filter">
-          <label htmlFor="pp-ip">IP Address contains</label>
-          <input id="pp-ip" value={draft.sourceIp} onChange={(e) => set('sourceIp', e.target.value)} />
-        </div>
-        <div className="filter">
-          <label htmlFor="pp-node">Node</label>
-          <select id="pp-node" value={draft.node} onChange={(e) => set('node', e.target.value)}>
-            <option value="">Any</option>
-            {nodes.data?.map((n) => (
-              <option key={n.name}>{n.name}</option>
-            ))}
-          </select>
-        </div>
-        <div className="filter filter-buttons">
-          <button type="submit" className="primary">
-            Find
-          </button>
-          <button type="button" onClick={() => navigate('/pending-phones')}>
-            Clear Filter
-          </button>
-        </div>
-      </form>
+      <FilterForm label="Find pending phones" onSubmit={find} clearHref="/pending-phones">
+        <FilterSelect
+          label="State"
+          value={draft.state}
+          onValue={(v) => set('state', v)}
+          options={[
+            ['pending', 'Waiting for approval'],
+            ['accepted', 'Accepted'],
+            ['refused', 'Refused'],
+            ['any', 'Any'],
+          ]}
+        />
+        <FilterText label="Device Name contains" value={draft.name} onValue={(v) => set('name', v)} />
+        <FilterText label="IP Address contains" value={draft.sourceIp} onValue={(v) => set('sourceIp', v)} />
+        <NodeFilter value={draft.node} onValue={(v) => set('node', v)} nodes={nodes.data} />
+      </FilterForm>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
         <>

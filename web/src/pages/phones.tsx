@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { get, query } from '../api/client';
 import type { NodeInfo, Page, Phone, PhoneModel } from '../api/types';
 import { Loading, PageTitle, Pager, SortHeader, StatusBadge } from '../components/ui';
+import { FilterForm, FilterSelect, FilterText, NodeFilter } from '../components/filters';
 import { useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
 import { Link, navigate, useLocation } from '../router';
@@ -95,59 +96,39 @@ export function PhonesPage() {
       >
         Find and List Phones
       </PageTitle>
-      <form className="filters" onSubmit={find} role="search" aria-label="Find phones">
+      <FilterForm label="Find phones" onSubmit={find} clearHref="/phones">
         {TEXT_FILTERS.map(([k, label]) => (
-          <div key={k} className="filter">
-            <label htmlFor={`f-${k}`}>{label} contains</label>
-            <input id={`f-${k}`} value={draft[k]} onChange={(e) => set(k, e.target.value)} />
-          </div>
+          <FilterText key={k} label={`${label} contains`} value={draft[k]} onValue={(v) => set(k, v)} />
         ))}
-        <div className="filter">
-          <label htmlFor="f-protocol">Protocol</label>
-          <select id="f-protocol" value={draft.protocol} onChange={(e) => set('protocol', e.target.value)}>
-            <option value="">Any</option>
-            <option>SCCP</option>
-            <option>SIP</option>
-          </select>
-        </div>
-        <div className="filter">
-          <label htmlFor="f-model">Model</label>
-          <select id="f-model" value={draft.model} onChange={(e) => set('model', e.target.value)}>
-            <option value="">Any</option>
-            {models.data?.map((m) => (
-              <option key={m.model} value={m.model}>
-                {m.displayName}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filter">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={draft.status} onChange={(e) => set('status', e.target.value)}>
-            <option value="">Any</option>
-            <option value="registered">Registered</option>
-            <option value="unregistered">Unregistered</option>
-            <option value="rejected">Rejected</option>
-          </select>
-        </div>
-        <div className="filter">
-          <label htmlFor="f-node">Node</label>
-          <select id="f-node" value={draft.node} onChange={(e) => set('node', e.target.value)}>
-            <option value="">Any</option>
-            {nodes.data?.map((n) => (
-              <option key={n.name}>{n.name}</option>
-            ))}
-          </select>
-        </div>
-        <div className="filter filter-buttons">
-          <button type="submit" className="primary">
-            Find
-          </button>
-          <button type="button" onClick={() => navigate('/phones')}>
-            Clear Filter
-          </button>
-        </div>
-      </form>
+        <FilterSelect
+          label="Protocol"
+          value={draft.protocol}
+          onValue={(v) => set('protocol', v)}
+          options={[
+            ['', 'Any'],
+            ['SCCP', 'SCCP'],
+            ['SIP', 'SIP'],
+          ]}
+        />
+        <FilterSelect
+          label="Model"
+          value={draft.model}
+          onValue={(v) => set('model', v)}
+          options={[['', 'Any'], ...(models.data ?? []).map((m) => [m.model, m.displayName] as const)]}
+        />
+        <FilterSelect
+          label="Status"
+          value={draft.status}
+          onValue={(v) => set('status', v)}
+          options={[
+            ['', 'Any'],
+            ['registered', 'Registered'],
+            ['unregistered', 'Unregistered'],
+            ['rejected', 'Rejected'],
+          ]}
+        />
+        <NodeFilter value={draft.node} onValue={(v) => set('node', v)} nodes={nodes.data} />
+      </FilterForm>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
         <>

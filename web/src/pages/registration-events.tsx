@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { Outcome, RegistrationEvent } from '../api/types';
 import { Loading, PageTitle } from '../components/ui';
+import { FilterForm, FilterSelect, FilterText } from '../components/filters';
 import { dateTime, hostOf, number } from '../format';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -101,47 +102,26 @@ export function RegistrationEventsPage() {
         newest first, live. Identical refusals (same device, reason and source address) within a minute are
         one event with a count.
       </p>
-      <form className="filters" onSubmit={find} role="search" aria-label="Filter events">
-        <div className="filter">
-          <label htmlFor="ev-device">Device Name</label>
-          <input
-            id="ev-device"
-            value={draftDevice}
-            onChange={(e) => setDraftDevice(e.target.value)}
-            placeholder="SEP…"
-          />
-        </div>
-        <div className="filter">
-          <label htmlFor="ev-outcome">Outcome</label>
-          <select
-            id="ev-outcome"
-            value={draftOutcome}
-            onChange={(e) => setDraftOutcome(e.target.value as Outcome | '')}
-          >
-            <option value="">Any</option>
-            <option value="accepted">Accepted</option>
-            <option value="rejected">Rejected</option>
-            <option value="unregistered">Unregistered</option>
-          </select>
-        </div>
-        <div className="filter">
-          <label htmlFor="ev-address">Source Address</label>
-          <input
-            id="ev-address"
-            value={draftAddress}
-            onChange={(e) => setDraftAddress(e.target.value)}
-            placeholder="10.1.2.3"
-          />
-        </div>
-        <div className="filter filter-buttons">
-          <button type="submit" className="primary">
-            Find
-          </button>
-          <button type="button" onClick={() => navigate('/registration-events')}>
-            Clear Filter
-          </button>
-        </div>
-      </form>
+      <FilterForm label="Filter events" onSubmit={find} clearHref="/registration-events">
+        <FilterText label="Device Name" value={draftDevice} onValue={setDraftDevice} placeholder="SEP…" />
+        <FilterSelect
+          label="Outcome"
+          value={draftOutcome}
+          onValue={(v) => setDraftOutcome(v as Outcome | '')}
+          options={[
+            ['', 'Any'],
+            ['accepted', 'Accepted'],
+            ['rejected', 'Rejected'],
+            ['unregistered', 'Unregistered'],
+          ]}
+        />
+        <FilterText
+          label="Source Address"
+          value={draftAddress}
+          onValue={setDraftAddress}
+          placeholder="10.1.2.3"
+        />
+      </FilterForm>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
         <table className="grid-table events" aria-live="polite" aria-relevant="additions">
