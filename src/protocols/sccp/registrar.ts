@@ -1,8 +1,7 @@
 import type { DeviceProtocol } from '../../core/device.js';
-import type { RegistrationRequest } from '../../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../../core/registration.js';
 import type { UnregistrationReason } from '../../core/registration-event.js';
 import type { DeviceConnection } from '../../services/live-registry.js';
-import type { RegistrationResult } from '../../services/registration-service.js';
 
 /**
  * What an SCCP session needs from the node to register a phone: the in-process

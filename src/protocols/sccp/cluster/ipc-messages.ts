@@ -3,10 +3,9 @@
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
 import type { DeviceProtocol } from '../../../core/device.js';
-import type { RegistrationRequest } from '../../../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
-import type { RegistrationResult } from '../../../services/registration-service.js';
 import type { SccpServerLimits } from '../server.js';
 import type { RefusalCount } from './refusal-tally.js';
 import type { UnexpectedErrorReport } from '../../../runtime/process-guard.js';

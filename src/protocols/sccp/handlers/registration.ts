@@ -1,5 +1,5 @@
 import { modelOfSccpDeviceType } from '../../../core/phone-models.js';
-import type { RegistrationResult } from '../../../services/registration-service.js';
+import type { RegistrationResult } from '../../../core/registration.js';
 import type { Alarm } from '../codec/messages/phone-status.js';
 import { MessageId } from '../codec/message-id.js';
 import type { Register } from '../codec/messages/register.js';
