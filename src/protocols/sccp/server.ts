@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
-import type { SccpRegistrar } from './registrar.js';
+import type { SccpRegistrations } from './registrations.js';
 import type { SessionLimits } from './session-deps.js';
 import { SccpSession } from './session.js';
 
@@ -18,7 +18,7 @@ export interface SccpServerOptions {
   port: number;
   keepaliveSeconds: number;
   /** The in-process RegistrationService, or the IPC proxy in an SCCP worker process. */
-  registration: SccpRegistrar;
+  registration: SccpRegistrations;
   logger: Logger;
   clock: () => Date;
   limits: SccpServerLimits;

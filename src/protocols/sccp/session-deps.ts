@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { LimitReporter } from '../../services/limit-log.js';
 import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
-import type { SccpRegistrar } from './registrar.js';
+import type { SccpRegistrations } from './registrations.js';
 
 /** What one connection may hold or take (README: Security and limits, SCCP). */
 export interface SessionLimits {
@@ -13,7 +13,7 @@ export interface SessionLimits {
 /** What a session is built from: the node's services it talks to, its limits, its clock. */
 export interface SessionDeps {
   /** The node's registration service, in process or behind the SCCP worker IPC. */
-  registration: SccpRegistrar;
+  registration: SccpRegistrations;
   /** Unregisters phones whose keepalives stop. */
   supervisor: KeepaliveSupervisor;
   /** Closes connections that send no Register in time (a sweeper with the register timeout). */

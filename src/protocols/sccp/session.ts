@@ -13,7 +13,7 @@ import { greet } from './handlers/registration.js';
 import type { AnnouncedPhone, SessionMove, StationSession } from './handlers/station-session.js';
 import { dispatch } from './handlers/table.js';
 import type { Supervised } from './keepalive-supervisor.js';
-import type { SccpRegistrar } from './registrar.js';
+import type { SccpRegistrations } from './registrations.js';
 import type { SessionDeps } from './session-deps.js';
 import { sessionMove, type SessionState } from './session-state.js';
 import { headerVersionFor } from './station-responses.js';
@@ -46,7 +46,7 @@ export class SccpSession implements StationSession {
   /** Watched by the register-timeout sweeper until Register arrives. */
   private readonly registerDeadline: Supervised;
   readonly logged = { alarms: 0, secondRegister: false };
-  readonly registration: SccpRegistrar;
+  readonly registration: SccpRegistrations;
   readonly keepaliveSeconds: number;
   readonly log: Logger;
 

@@ -47,15 +47,15 @@ export type WorkerToPrimary =
   | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' };
 
-/** What the primary tells a worker's registrar (IpcRegistrar). */
-export type RegistrarToWorker =
+/** What the primary tells a worker's IpcRegistrations. */
+export type RegistrationsToWorker =
   | { type: 'register-result'; id: number; result: RegistrationResult }
   | { type: 'register-failed'; id: number; message: string }
   | { type: 'reset'; conn: number; resetType: ResetType }
   | { type: 'close'; conn: number; reason: UnregistrationReason };
 
 export type PrimaryToWorker =
-  | RegistrarToWorker
+  | RegistrationsToWorker
   /** Stop listening while full: another worker has room. */
   | { type: 'pause' }
   /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */

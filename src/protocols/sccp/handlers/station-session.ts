@@ -3,7 +3,7 @@ import type { Device } from '../../../core/device.js';
 import type { PhoneModel } from '../../../core/phone-models.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection } from '../../../services/live-registry.js';
-import type { SccpRegistrar } from '../registrar.js';
+import type { SccpRegistrations } from '../registrations.js';
 import type { SessionState } from '../session-state.js';
 
 /** What the phone said of itself in its Register: what the session speaks to it with. */
@@ -29,7 +29,7 @@ export interface StationSession extends DeviceConnection {
   readonly state: SessionState;
   readonly log: Logger;
   /** The node's registration service, in process or behind the SCCP worker IPC. */
-  readonly registration: SccpRegistrar;
+  readonly registration: SccpRegistrations;
   readonly keepaliveSeconds: number;
   now(): Date;
   /** Set on Register. */
