@@ -39,6 +39,10 @@ export type RegistrationDecision =
   | { kind: 'auto-register'; model: PhoneModel }
   | { kind: 'reject'; rejection: Rejection };
 
+/** What a protocol adapter is told of a registration: the phone accepted (with its lines), or why not. */
+export type RegistrationResult =
+  { kind: 'accepted'; device: Device; autoRegistered: boolean } | { kind: 'rejected'; rejection: Rejection };
+
 /**
  * Decides a registration from what is known; pure. `auto-register` means: allocate the
  * lowest free DN of the node's range and accept; when none is free the caller rejects with

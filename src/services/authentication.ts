@@ -1,19 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../store/user-repository.js';
 import { LIMITS } from '../limits/index.js';
 import type { AccessChanges, Credential } from './access-changes.js';
-import type { AuthSource, PasswordVerifierDeps } from './password-verifier.js';
+import type { AuthSource, Identity, PasswordVerifierDeps } from './password-verifier.js';
 import { PasswordVerifier } from './password-verifier.js';
 import type { Lockout } from './sign-in-lockouts.js';
 
 export type { AuthSource } from './password-verifier.js';
 export { AuthenticationError } from './password-verifier.js';
-
-/** Who is signed in, as the services see it. */
-export interface Identity {
-  name: string;
-  role: Role;
-}
 
 /** A browser session: the cookie token (given to the browser once) and its CSRF token. */
 export interface SessionGrant {

@@ -1,7 +1,7 @@
 import type { Device } from '../core/device.js';
 import type { AutoRegistration } from '../core/node.js';
 import type { PhoneModel } from '../core/phone-models.js';
-import type { RegistrationRequest } from '../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../core/registration.js';
 import { autoRegisteredDevice } from '../core/registration.js';
 import { rejection } from '../core/rejection.js';
 import { isUniqueViolation } from '../store/errors.js';
@@ -10,7 +10,6 @@ import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import { whenGathered } from './gather.js';
-import type { RegistrationResult } from './registration-service.js';
 
 /** What the auto-registration of one unknown phone needs to know. */
 export interface AutoRegistrationRequest {

@@ -1,14 +1,20 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
+import type { Role } from '../store/user-repository.js';
 import { userNameProblem } from './account-rules.js';
 import type { AuthDoor, AuthThrottle } from './auth-throttle.js';
-import type { Identity } from './authentication.js';
 import type { Clock } from './clock.js';
 import type { LimitReporter } from './limit-log.js';
 import { PasswordCheckGate } from './password-check-gate.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Lockout } from './sign-in-lockouts.js';
 import { SignInLockouts } from './sign-in-lockouts.js';
+
+/** Who is signed in, as the services see it. */
+export interface Identity {
+  name: string;
+  role: Role;
+}
 
 /** Where credentials came from: the client's source address and the door it knocked on. */
 export interface AuthSource {

@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
-import type { Device, DeviceProtocol } from '../core/device.js';
+import type { DeviceProtocol } from '../core/device.js';
 import { deviceNameProblem } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import { ipOf } from '../core/ip-of.js';
 import type { PhoneModel } from '../core/phone-models.js';
-import type { RegistrationRequest } from '../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../core/registration.js';
 import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core/registration.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
 import { acceptedEvent, unregisteredEvent } from '../core/registration-event.js';
-import type { Rejection } from '../core/rejection.js';
 import { rejection } from '../core/rejection.js';
 import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
@@ -25,9 +24,6 @@ import type { RefusalLog } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
 import type { FoldedWarning } from './folded-warning.js';
 import { keepaliveTimeoutLog } from './keepalive-timeouts.js';
-
-export type RegistrationResult =
-  { kind: 'accepted'; device: Device; autoRegistered: boolean } | { kind: 'rejected'; rejection: Rejection };
 
 export interface RegistrationServiceDeps {
   store: Store;

@@ -3,11 +3,11 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/limits/index.js';
 import { SccpServer } from '../../src/protocols/sccp/server.js';
-import type { SccpRegistrar } from '../../src/protocols/sccp/registrar.js';
+import type { SccpRegistrations } from '../../src/protocols/sccp/registrations.js';
 import { eventually } from '../support/node.js';
 
 // No phone registers here: only connections are counted.
-const registrar: SccpRegistrar = {
+const registrations: SccpRegistrations = {
   nodeName: 'cm1',
   register: () => Promise.reject(new Error('not used')),
   unregistered: () => undefined,
@@ -48,7 +48,7 @@ describe('SCCP server at its connection limit (as in an SCCP worker)', () => {
       host: '127.0.0.1',
       port: 0,
       keepaliveSeconds: 30,
-      registration: registrar,
+      registration: registrations,
       logger: pino({ level: 'silent' }),
       clock: () => new Date(),
       limits: {

@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
-import type { SccpRegistrar } from './registrar.js';
-import type { SessionLimits } from './session.js';
+import type { SccpRegistrations } from './registrations.js';
+import type { SessionLimits } from './session-deps.js';
 import { SccpSession } from './session.js';
 
 /** The per-connection and per-process bounds of one SCCP listener (README: Security and limits). */
@@ -18,7 +18,7 @@ export interface SccpServerOptions {
   port: number;
   keepaliveSeconds: number;
   /** The in-process RegistrationService, or the IPC proxy in an SCCP worker process. */
-  registration: SccpRegistrar;
+  registration: SccpRegistrations;
   logger: Logger;
   clock: () => Date;
   limits: SccpServerLimits;
@@ -92,8 +92,8 @@ export class SccpServer {
       keepaliveSeconds: this.options.keepaliveSeconds,
       clock: this.options.clock,
       logger: this.options.logger,
-      onClosed: (s) => {
-        this.sessions.delete(s);
+      onClosed: () => {
+        this.sessions.delete(session);
         this.admission.release(ip);
         this.roomAgain();
       },

@@ -8,7 +8,7 @@ import * as cisco from '../../../test/sip/fixtures/cisco.js';
 import * as invalid from '../../../test/sip/fixtures/rfc4475-invalid.js';
 import * as valid from '../../../test/sip/fixtures/rfc4475.js';
 import { parseDigestChallenge, parseDigestCredentials } from './digest.js';
-import { SipHeaderError } from './errors.js';
+import { SipHeaderError } from './header-error.js';
 import type { SipMessage, SipRequest } from './message.js';
 import { parseMessage } from './parser.js';
 import { buildResponse } from './serializer.js';

@@ -16,7 +16,8 @@ export {
   parseDigestCredentials,
   verifyDigestCredentials,
 } from './digest.js';
-export { SipHeaderError, type SipParseError, type SipParseErrorCode } from './errors.js';
+export { type SipParseError, type SipParseErrorCode } from './parse-error.js';
+export { SipHeaderError } from './header-error.js';
 export type { HostType, Params, Parsed } from './grammar.js';
 export { canonicalHeaderName, isListHeader, wireHeaderName } from './header-names.js';
 export type { CSeq } from './header-values.js';

@@ -3,7 +3,7 @@
  * first access, then cached. Header names are case-insensitive; compact forms map to full ones.
  */
 import { type ContactValue, type NameAddr, parseContactList, parseNameAddr } from './address.js';
-import { SipHeaderError } from './errors.js';
+import { SipHeaderError } from './header-error.js';
 import { type Parsed, countList, splitList, unfold } from './grammar.js';
 import { canonicalHeaderName, isListHeader } from './header-names.js';
 import {

@@ -5,7 +5,7 @@ import {
   cisco7975Register,
 } from '../../../test/sip/fixtures/cisco.js';
 import { crlf } from '../../../test/sip/fixtures/rfc4475.js';
-import { SipHeaderError } from './errors.js';
+import { SipHeaderError } from './header-error.js';
 import type { SipMessage } from './message.js';
 import { DEFAULT_LIMITS, parseMessage } from './parser.js';
 

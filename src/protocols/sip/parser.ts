@@ -3,7 +3,7 @@
  * time linear in the input, and bounds size, header rows and Contact values.
  */
 import { isAscii } from 'node:buffer';
-import { type SipParseError, type SipParseErrorCode, parseError } from './errors.js';
+import { type SipParseError, type SipParseErrorCode, parseError } from './parse-error.js';
 import { isDigits, isToken } from './grammar.js';
 import type { CSeq } from './header-values.js';
 import { parseContentLength } from './header-values.js';

@@ -2,7 +2,7 @@
  * One pass over a message head: start line, header rows (with folding) and where the body
  * starts. Nothing is decoded here except header names; values are decoded on access.
  */
-import { type SipParseError, parseError } from './errors.js';
+import { type SipParseError, parseError } from './parse-error.js';
 import { isTokenChar } from './grammar.js';
 import { canonicalHeaderName } from './header-names.js';
 import type { FieldRef } from './message.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { SipParseError } from './errors.js';
+import type { SipParseError } from './parse-error.js';
 import type { SipRequest } from './message.js';
 import type { ParseResult } from './parser.js';
 import type { Registrar } from './registrar/registrar.js';

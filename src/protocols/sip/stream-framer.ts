@@ -3,7 +3,7 @@
  * RFC 5626 keep-alives, and bounds what it buffers. Buffering is amortised linear however the
  * stream is chunked.
  */
-import { type SipParseError, parseError } from './errors.js';
+import { type SipParseError, parseError } from './parse-error.js';
 import { parseContentLength } from './header-values.js';
 import { DEFAULT_LIMITS, type ParseOptions, type ParseResult, finishMessage } from './parser.js';
 import { type ScannedHead, scanHead } from './scan.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as bad from '../../../test/sip/fixtures/rfc4475-invalid.js';
 import * as good from '../../../test/sip/fixtures/rfc4475.js';
 import { parseDigestCredentials } from './digest.js';
-import type { SipParseErrorCode } from './errors.js';
+import type { SipParseErrorCode } from './parse-error.js';
 import type { SipMessage } from './message.js';
 import { type ParseResult, parseMessage } from './parser.js';
 

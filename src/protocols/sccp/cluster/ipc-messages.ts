@@ -3,10 +3,9 @@
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
 import type { DeviceProtocol } from '../../../core/device.js';
-import type { RegistrationRequest } from '../../../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
-import type { RegistrationResult } from '../../../services/registration-service.js';
 import type { SccpServerLimits } from '../server.js';
 import type { RefusalCount } from './refusal-tally.js';
 import type { UnexpectedErrorReport } from '../../../runtime/process-guard.js';
@@ -48,15 +47,15 @@ export type WorkerToPrimary =
   | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' };
 
-/** What the primary tells a worker's registrar (IpcRegistrar). */
-export type RegistrarToWorker =
+/** What the primary tells a worker's IpcRegistrations. */
+export type RegistrationsToWorker =
   | { type: 'register-result'; id: number; result: RegistrationResult }
   | { type: 'register-failed'; id: number; message: string }
   | { type: 'reset'; conn: number; resetType: ResetType }
   | { type: 'close'; conn: number; reason: UnregistrationReason };
 
 export type PrimaryToWorker =
-  | RegistrarToWorker
+  | RegistrationsToWorker
   /** Stop listening while full: another worker has room. */
   | { type: 'pause' }
   /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */

@@ -6,7 +6,7 @@ import { phoneModel } from '../../../core/phone-models.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
-import type { SccpRegistrar } from '../registrar.js';
+import type { SccpRegistrations } from '../registrations.js';
 import { IpcBatch } from './ipc-batch.js';
 import type {
   IpcEnvelope,
@@ -26,7 +26,7 @@ export interface SccpClusterOptions {
   host: string;
   port: number;
   keepaliveSeconds: number;
-  registration: SccpRegistrar;
+  registration: SccpRegistrations;
   logger: Logger;
   logLevel: string;
   limits: SccpServerLimits;

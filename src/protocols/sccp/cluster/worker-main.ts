@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { installProcessGuard } from '../../../runtime/process-guard.js';
 import { SccpServer } from '../server.js';
-import { IpcRegistrar } from './ipc-registrar.js';
+import { IpcRegistrations } from './ipc-registrations.js';
 import { IpcBatch } from './ipc-batch.js';
 import { RefusalTally } from './refusal-tally.js';
 import type { IpcEnvelope, PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
@@ -28,14 +28,14 @@ const logger = pino(
 );
 // An error that escapes every handler here is the node's to count and log (its /metrics, its guard).
 installProcessGuard(logger, (report) => send({ type: 'unexpected-error', report }));
-const registrar = new IpcRegistrar(settings.nodeName, send);
+const registrations = new IpcRegistrations(settings.nodeName, send);
 const { capacity } = settings;
 const refusals = new RefusalTally((counts) => send({ type: 'refusals', counts }));
 const server = new SccpServer({
   host: settings.host,
   port: settings.port,
   keepaliveSeconds: settings.keepaliveSeconds,
-  registration: registrar,
+  registration: registrations,
   logger: logger.child({ component: 'sccp' }),
   clock: () => new Date(),
   limits: settings.limits,
@@ -65,13 +65,13 @@ process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
     if (message.type === 'stop') void stop();
     else if (message.type === 'pause') server.pause();
     else if (message.type === 'listen') server.listenAgain();
-    else registrar.receive(message);
+    else registrations.receive(message);
   }
 });
 process.on('disconnect', () => {
   // Stopped: the primary has all our messages. Otherwise the primary is gone: no registration can
   // be decided any more; exiting drops every phone so that they fail over.
-  registrar.failPending('the primary process of the node exited');
+  registrations.failPending('the primary process of the node exited');
   process.exit(stopping ? 0 : 1);
 });
 process.on('SIGINT', () => undefined); // the primary decides when workers stop

@@ -1,5 +1,6 @@
 /**
- * Skinny message ids of the registration / startup set.
+ * Skinny message ids of the registration / startup set, and the phone's call and media messages
+ * (calls.md §1.1) that the session routes.
  *
  * Reference §2 (ids verified against Wireshark's message_id table and chan-sccp's sccp_mid_t).
  * Names follow the reference; Wireshark shows a few of them differently (KeepAliveReq,
@@ -12,9 +13,11 @@ export const MessageId = {
   Register: 0x0001,
   IpPort: 0x0002,
   KeypadButton: 0x0003,
+  EnblocCall: 0x0004,
   Stimulus: 0x0005,
   OffHook: 0x0006,
   OnHook: 0x0007,
+  HookFlash: 0x0008,
   ForwardStatReq: 0x0009,
   SpeedDialStatReq: 0x000a,
   LineStatReq: 0x000b,
@@ -24,14 +27,18 @@ export const MessageId = {
   CapabilitiesRes: 0x0010,
   ServerReq: 0x0012,
   Alarm: 0x0020,
+  OpenReceiveChannelAck: 0x0022,
+  ConnectionStatisticsRes: 0x0023,
   SoftKeySetReq: 0x0025,
   SoftKeyEvent: 0x0026,
   Unregister: 0x0027,
   SoftKeyTemplateReq: 0x0028,
+  MediaTransmissionFailure: 0x002a,
   HeadsetStatus: 0x002b,
   RegisterAvailableLines: 0x002d,
   ServiceURLStatReq: 0x0033,
   FeatureStatReq: 0x0034,
+  StartMediaTransmissionAck: 0x0154,
   // server → phone
   RegisterAck: 0x0081,
   StartTone: 0x0082,

@@ -1,11 +1,10 @@
 /** A registrar with fake services and an injected clock, for unit tests of the registration rules. */
 import pino from 'pino';
 import type { Device } from '../../../core/device.js';
-import type { RegistrationRequest } from '../../../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { Rejection } from '../../../core/rejection.js';
 import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
-import type { RegistrationResult } from '../../../services/registration-service.js';
 import { defaultLimits } from '../../../limits/index.js';
 import { AuthThrottle } from '../../../services/auth-throttle.js';
 import { DigestPolicy } from '../auth/digest-policy.js';

@@ -1,10 +1,9 @@
 import type { DeviceProtocol } from '../../../core/device.js';
-import type { RegistrationRequest } from '../../../core/registration.js';
+import type { RegistrationRequest, RegistrationResult } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection } from '../../../services/live-registry.js';
-import type { RegistrationResult } from '../../../services/registration-service.js';
-import type { SccpRegistrar } from '../registrar.js';
-import type { RegistrarToWorker, WorkerToPrimary } from './ipc-messages.js';
+import type { SccpRegistrations } from '../registrations.js';
+import type { RegistrationsToWorker, WorkerToPrimary } from './ipc-messages.js';
 
 interface Pending {
   resolve(result: RegistrationResult): void;
@@ -16,7 +15,7 @@ interface Pending {
  * The worker side of registration: forwards Register and unregistrations to the primary over
  * IPC and carries out the primary's Reset/close on the session it names.
  */
-export class IpcRegistrar implements SccpRegistrar {
+export class IpcRegistrations implements SccpRegistrations {
   private nextRequest = 1;
   private nextConn = 1;
   private readonly pending = new Map<number, Pending>();
@@ -60,7 +59,7 @@ export class IpcRegistrar implements SccpRegistrar {
   }
 
   /** Handles a message of the primary. */
-  receive(message: RegistrarToWorker): void {
+  receive(message: RegistrationsToWorker): void {
     switch (message.type) {
       case 'register-result': {
         const p = this.pending.get(message.id);

@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { LimitReporter } from '../../services/limit-log.js';
+import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import type { SccpRegistrations } from './registrations.js';
+
+/** What one connection may hold or take (README: Security and limits, SCCP). */
+export interface SessionLimits {
+  registerTimeoutSeconds: number;
+  maxPendingFrames: number;
+  maxQueuedBytes: number;
+}
+
+/** What a session is built from: the node's services it talks to, its limits, its clock. */
+export interface SessionDeps {
+  /** The node's registration service, in process or behind the SCCP worker IPC. */
+  registration: SccpRegistrations;
+  /** Unregisters phones whose keepalives stop. */
+  supervisor: KeepaliveSupervisor;
+  /** Closes connections that send no Register in time (a sweeper with the register timeout). */
+  registerDeadlines: KeepaliveSupervisor;
+  limits: SessionLimits;
+  /** Every refusal at a limit is reported here (counted and logged by the node). */
+  reporter: LimitReporter;
+  keepaliveSeconds: number;
+  clock: () => Date;
+  logger: Logger;
+  /** Called once when the socket has closed. */
+  onClosed(): void;
+}
