@@ -3,6 +3,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { closePipelinedUpgrades } from './pipelined-upgrades.js';
 import type { WebSocketPeer } from './websocket-transport.js';
 import { SIP_WEBSOCKET_PROTOCOL } from './websocket-transport.js';
 
@@ -53,6 +54,12 @@ export async function installWebSocketUpgrades(app: FastifyInstance): Promise<vo
           : (protocols.values().next().value ?? false),
     },
   });
+  closePipelinedUpgrades(app.server, (request) =>
+    app.log.debug(
+      { address: request.socket.remoteAddress, url: request.url },
+      'closed a connection that pipelined a WebSocket upgrade behind a request still being answered',
+    ),
+  );
   // Only /sip speaks WebSocket: an upgrade anywhere else is refused before authentication or any other
   // work (nothing is upgraded to be closed again, nothing is logged per attempt).
   app.addHook('onRequest', async (request, reply) => {
