@@ -193,7 +193,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error);
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    // A client that went away while its answer was streamed (a file, the UI) is the client's doing.
+    const clientGone =
+      request.raw.socket?.destroyed === true ||
+      (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+    if (clientGone)
+      request.log.debug({ url: request.url.slice(0, 200) }, 'the client went away during its answer');
+    else if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     // The UI (session cookie or its X-Requested-With) gets a Bearer challenge: a Basic one would pop up the browser's own sign-in box.
     const fromUi =
       request.headers['x-requested-with'] === 'openucm-ui' || request.cookies?.[SESSION_COOKIE] !== undefined;

@@ -38,7 +38,7 @@ interface Upgrade {
 }
 
 /** Sends a WebSocket upgrade request from 127.0.0.4 over a raw socket and never closes it itself. */
-function upgrade(path: string, headers: string[] = []): Upgrade {
+function upgrade(path: string, headers: string[] = [], before = ''): Upgrade {
   const socket = net.connect({ host: '127.0.0.1', port: t.node.ports.http, localAddress: '127.0.0.4' });
   let closed = false;
   socket.on('error', () => undefined);
@@ -53,18 +53,19 @@ function upgrade(path: string, headers: string[] = []): Upgrade {
     socket.on('close', () => resolve(0));
   });
   socket.write(
-    [
-      `GET ${path} HTTP/1.1`,
-      'Host: 127.0.0.1',
-      'Connection: Upgrade',
-      'Upgrade: websocket',
-      'Sec-WebSocket-Version: 13',
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-      'Sec-WebSocket-Protocol: sip',
-      ...headers,
-      '',
-      '',
-    ].join('\r\n'),
+    before +
+      [
+        `GET ${path} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Protocol: sip',
+        ...headers,
+        '',
+        '',
+      ].join('\r\n'),
   );
   return { socket, status, closed: () => closed };
 }
@@ -113,5 +114,18 @@ describe('WebSocket upgrades on the administration port', () => {
     await eventually(() => sockets.every((ws) => ws.readyState === WebSocket.CLOSED));
     const loud = t.logs.slice(from).filter((l) => (l.level as number) >= 40);
     expect(loud).toEqual([]);
+  });
+  it('closes a connection that pipelines an upgrade behind a request still being answered', async () => {
+    const from = t.logs.length;
+    const before = await openConnections();
+    // Node hands such a socket over for the upgrade while the first answer is still being written; left
+    // to the WebSocket plugin, it stayed open for good (CLOSE_WAIT once the client went), with a warning.
+    const pipelined = [
+      upgrade('/sip', [], 'GET /api/v1/nodes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+      upgrade('/sip', ['Origin: https://softphone.example.com'], 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+    ];
+    await eventually(() => pipelined.every((a) => a.closed()));
+    await eventually(async () => (await openConnections()) <= before);
+    expect(t.logs.slice(from).filter((l) => (l.level as number) >= 40)).toEqual([]);
   });
 });
