@@ -22,6 +22,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Administration } from '../services/administration.js';
 import { AuthenticationError } from '../services/authentication.js';
+import type { CallService } from '../services/calls/call-service.js';
 import type { LiveEvents } from '../services/live-events.js';
 import type { LimitLog } from '../services/limit-log.js';
 import { installAudit } from './audit-hook.js';
@@ -93,6 +94,8 @@ export interface HttpDeps {
   bounds: HttpBounds;
   /** Device > Phone > SIP credentials. */
   sipCredentials: SipCredentialService;
+  /** The node's calls, counted in /metrics. */
+  calls?: Pick<CallService, 'counters' | 'activeCalls'>;
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -281,6 +284,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     protect: guard(authenticator),
     passwordChecks: () => admin.authentication.passwordChecks,
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
+    calls: deps.calls,
   });
   await app.register(
     async (api) => {
