@@ -50,6 +50,7 @@ import { nodeRoutes } from './routes/nodes.js';
 import { pendingPhoneRoutes } from './routes/pending-phones.js';
 import { phoneRoutes } from './routes/phones.js';
 import { registrationEventRoutes } from './routes/registration-events.js';
+import { callDetailRecordRoutes } from './routes/call-detail-records.js';
 import { deviceDefaultRoutes } from './routes/device-defaults.js';
 import { firmwareLoadRoutes } from './routes/firmware-loads.js';
 import { diagnosisRoutes } from './routes/diagnosis.js';
@@ -333,6 +334,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(sipCredentialRoutes(deps.sipCredentials));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
+        await secured.register(callDetailRecordRoutes(deps.store, deps.statusWriter));
         await secured.register(
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
         );

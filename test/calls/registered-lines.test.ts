@@ -8,6 +8,7 @@ import { SccpStation } from '../../src/sim/sccp-station.js';
 import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { addDigestDevice } from '../sip/helpers/digest-device.js';
 import { eventually, startTestNode } from '../support/node.js';
+import { addSccpDevice } from '../support/sccp-device.js';
 import type { TestNode } from '../support/node.js';
 
 let t: TestNode;
@@ -25,26 +26,7 @@ const SCCP_PHONE = 'SEP00AC00000001';
 const SIP_PHONE = 'SEP00AC00000002';
 
 /** An SCCP 7960 holding 2001 on line 1 and the shared line 3000 on line 2. */
-async function addSccpDevice(): Promise<void> {
-  const now = new Date();
-  await t.node.store.transaction(async (tx) => {
-    await tx.devices.reserveDns(['2001', '3000'], now);
-    await tx.devices.insert(
-      {
-        name: SCCP_PHONE,
-        model: '7960',
-        protocol: 'SCCP',
-        description: 'call test phone',
-        lines: [
-          { index: 1, dn: '2001' },
-          { index: 2, dn: '3000' },
-        ],
-        loadId: null,
-      },
-      now,
-    );
-  });
-}
+const addSccpPhone = () => addSccpDevice(t.node, SCCP_PHONE, ['2001', '3000']);
 
 async function sccpStation(): Promise<SccpStation> {
   const station = new SccpStation({ deviceName: SCCP_PHONE, deviceType: 7 });
@@ -71,7 +53,7 @@ const holders = async (dn: string) =>
   (await t.node.calls.lines.devicesFor(dn)).map((l) => `${l.deviceName}/${l.protocol}/line ${l.line}`);
 
 it('answers which registered SCCP and SIP devices hold a DN, and forgets them when they unregister', async () => {
-  await addSccpDevice();
+  await addSccpPhone();
   const station = await sccpStation();
   const phone = await sipPhone();
   const target = { host: '127.0.0.1', port: t.node.ports.sip! };
@@ -94,7 +76,7 @@ it('answers which registered SCCP and SIP devices hold a DN, and forgets them wh
 });
 
 it('forgets an SCCP phone whose connection drops', async () => {
-  await addSccpDevice();
+  await addSccpPhone();
   const station = await sccpStation();
   expect((await station.register()).kind).toBe('registered');
   expect(await holders('2001')).toEqual([`${SCCP_PHONE}/SCCP/line 1`]);
@@ -103,7 +85,7 @@ it('forgets an SCCP phone whose connection drops', async () => {
 });
 
 it('drops a deleted phone’s DN from the dial plan', async () => {
-  await addSccpDevice();
+  await addSccpPhone();
   await eventually(async () => {
     t.node.calls.dialPlan.refresh();
     await t.node.calls.dialPlan.settled();

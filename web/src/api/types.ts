@@ -113,6 +113,7 @@ export interface AdminSettings {
   registrationEventRetentionDays: number;
   auditRetentionDays: number;
   registrationEventMaxRows: number;
+  cdrRetentionDays: number;
 }
 
 export type Outcome = 'accepted' | 'rejected' | 'unregistered';
