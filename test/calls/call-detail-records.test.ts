@@ -5,12 +5,10 @@
  * composed CallService as an adapter will (attach, offHook, send).
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { SccpStation } from '../../src/sim/sccp-station.js';
 import { CDR_FIELDS } from '../../src/store/cdr-repository.js';
-import { FakePhone } from '../support/call-phones.js';
+import { registeredCallPhone } from '../support/call-adapter-fake.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
-import { addSccpDevice } from '../support/sccp-device.js';
 
 let t: TestNode;
 const closers: Array<() => void> = [];
@@ -38,19 +36,8 @@ interface Cdr {
   origMediaCap_payloadCapability: number;
 }
 
-/** A registered SCCP phone and the fake adapter leg side of it, attached to the node's call service. */
-async function phone(n: number, dn: string): Promise<FakePhone> {
-  const name = `SEP00AD000000${String(n).padStart(2, '0')}`;
-  await addSccpDevice(t.node, name, [dn]);
-  const station = new SccpStation({ deviceName: name, deviceType: 7 });
-  await station.connect('127.0.0.1', t.node.ports.sccp);
-  closers.push(() => station.destroy());
-  expect((await station.register()).kind).toBe('registered');
-  const fake = new FakePhone(name, 'SCCP', dn);
-  fake.service = t.node.calls.service;
-  t.node.calls.service.attach(fake);
-  return fake;
-}
+const phone = (n: number, dn: string) =>
+  registeredCallPhone(t, `SEP00AD000000${String(n).padStart(2, '0')}`, dn, closers);
 
 const list = async (query = '') =>
   (await t.api.get<{ items: Cdr[] }>(`/call-detail-records${query}`)).body.items;

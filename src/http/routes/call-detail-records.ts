@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CAUSES } from '../../core/call/q850.js';
 import { cdrCsv } from '../../services/cdr-csv.js';
 import type { StatusWriter } from '../../services/status-writer.js';
 import type { CdrQuery } from '../../store/cdr-repository.js';
@@ -30,6 +31,9 @@ const filterSchema = z.strictObject({
 
 type Filter = z.infer<typeof filterSchema>;
 
+/** Q.850 cause → its text, for the page's cause column and filter. */
+const CAUSE_TEXTS = Object.fromEntries(Object.entries(CAUSES).map(([cause, facts]) => [cause, facts.text]));
+
 const epochSeconds = (iso: string | undefined) =>
   iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000);
 
@@ -57,12 +61,20 @@ export const callDetailRecordRoutes =
           beforeId: z.coerce.number().int().optional().describe('page backwards: records older than this id'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
-        response: { 200: z.object({ items: z.array(callDetailRecordSchema) }) },
+        response: {
+          200: z.object({
+            items: z.array(callDetailRecordSchema),
+            causes: z.record(z.string(), z.string()).describe('the text of each Q.850 cause openucm records'),
+          }),
+        },
       },
       handler: async (request) => {
         await statusWriter.flush();
         const { beforeId, limit, ...filter } = request.query;
-        return { items: await store.cdrs.list({ ...query(filter), beforeId, limit }) };
+        return {
+          items: await store.cdrs.list({ ...query(filter), beforeId, limit }),
+          causes: CAUSE_TEXTS,
+        };
       },
     });
     app.get('/call-detail-records.csv', {
