@@ -2,6 +2,7 @@ import type { FormEvent } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { CallDetailRecord, CallDetailRecordPushed } from '../api/types';
+import { FilterForm, FilterSelect, FilterText } from '../components/filters';
 import { Loading, PageTitle } from '../components/ui';
 import { dateTime } from '../format';
 import { useLoad } from '../hooks';
@@ -127,65 +128,37 @@ export function CallDetailRecordsPage() {
         One record per finished call, with the fields of CUCM&apos;s CDRs — newest first, live. Records older
         than <Link href="/enterprise-parameters">CDR Retention (days)</Link> are deleted.
       </p>
-      <form className="filters" onSubmit={find} role="search" aria-label="Filter call detail records">
-        <div className="filter">
-          <label htmlFor="cdr-from">Began From</label>
-          <input
-            id="cdr-from"
-            type="datetime-local"
-            value={localOfIso(draft.from)}
-            onChange={(e) => set('from')(isoOfLocal(e.target.value))}
-          />
-        </div>
-        <div className="filter">
-          <label htmlFor="cdr-to">Began Before</label>
-          <input
-            id="cdr-to"
-            type="datetime-local"
-            value={localOfIso(draft.to)}
-            onChange={(e) => set('to')(isoOfLocal(e.target.value))}
-          />
-        </div>
-        <div className="filter">
-          <label htmlFor="cdr-calling">Calling Number</label>
-          <input id="cdr-calling" value={draft.calling} onChange={(e) => set('calling')(e.target.value)} />
-        </div>
-        <div className="filter">
-          <label htmlFor="cdr-called">Called Number</label>
-          <input id="cdr-called" value={draft.called} onChange={(e) => set('called')(e.target.value)} />
-        </div>
-        <div className="filter">
-          <label htmlFor="cdr-device">Device Name</label>
-          <input
-            id="cdr-device"
-            value={draft.device}
-            onChange={(e) => set('device')(e.target.value)}
-            placeholder="SEP…"
-          />
-        </div>
-        <div className="filter">
-          <label htmlFor="cdr-cause">Cause</label>
-          <select id="cdr-cause" value={draft.cause} onChange={(e) => set('cause')(e.target.value)}>
-            <option value="">Any</option>
-            {Object.entries(causes).map(([cause, text]) => (
-              <option key={cause} value={cause}>
-                {cause} {text}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filter filter-buttons">
-          <button type="submit" className="primary">
-            Find
-          </button>
-          <button type="button" onClick={() => navigate('/call-detail-records')}>
-            Clear Filter
-          </button>
-          <a className="button" href={`/api/v1/call-detail-records.csv${query({ ...filter })}`} download>
-            Export CSV
-          </a>
-        </div>
-      </form>
+      <FilterForm label="Filter call detail records" onSubmit={find} clearHref="/call-detail-records">
+        <FilterText
+          label="Began From"
+          type="datetime-local"
+          value={localOfIso(draft.from)}
+          onValue={(v) => set('from')(isoOfLocal(v))}
+        />
+        <FilterText
+          label="Began Before"
+          type="datetime-local"
+          value={localOfIso(draft.to)}
+          onValue={(v) => set('to')(isoOfLocal(v))}
+        />
+        <FilterText label="Calling Number" value={draft.calling} onValue={set('calling')} />
+        <FilterText label="Called Number" value={draft.called} onValue={set('called')} />
+        <FilterText label="Device Name" value={draft.device} onValue={set('device')} placeholder="SEP…" />
+        <FilterSelect
+          label="Cause"
+          value={draft.cause}
+          onValue={set('cause')}
+          options={[
+            ['', 'Any'],
+            ...Object.entries(causes).map(([cause, text]) => [cause, `${cause} ${text}`] as const),
+          ]}
+        />
+      </FilterForm>
+      <div className="toolbar">
+        <a className="button" href={`/api/v1/call-detail-records.csv${query({ ...filter })}`} download>
+          Export CSV
+        </a>
+      </div>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
         <table className="grid-table cdrs" aria-live="polite" aria-relevant="additions">
