@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
+import { composeCalls } from './compose-calls.js';
+import type { NodeCalls } from './compose-calls.js';
 import { buildHttpApp } from './http/app.js';
 import { advertisedAddress } from './network.js';
 import { ProvisioningHttpServer } from './protocols/provisioning-http/server.js';
@@ -73,6 +75,8 @@ export interface RunningNode {
   bulkJobs: BulkJobService;
   /** Backups the node runs: schedule, back up now, last outcome (System > Backup). */
   backups: BackupService;
+  /** The call service and the registered lines and dial plan it routes by. */
+  calls: NodeCalls;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
   generatedAdminPassword: string | null;
   stop(): Promise<void>;
@@ -170,6 +174,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     refusals.start();
     started.push({ stop: async () => refusals.stop() });
+    const calls = await composeCalls({
+      config,
+      store,
+      statusWriter,
+      live,
+      clock,
+      limits,
+      logger: logger.child({ component: 'calls' }),
+    });
+    started.push({ stop: () => calls.stop() });
     const allocator = new DnAllocator(clock);
     const guard = new AutoRegistrationGuardService({
       store,
@@ -193,6 +207,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       maxPending: config.registrationMaxPending,
       refusals,
       guard,
+      lines: calls.feed,
     });
     const configuration = new ConfigurationService({
       store,
@@ -321,6 +336,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       limits,
       bounds: config,
       administration,
+      calls: calls.service,
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });
@@ -463,6 +479,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       authThrottle,
       bulkJobs,
       backups,
+      calls,
       generatedAdminPassword,
       stop,
     };

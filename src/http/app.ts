@@ -22,6 +22,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Administration } from '../services/administration.js';
 import { AuthenticationError } from '../services/authentication.js';
+import type { CallService } from '../services/calls/call-service.js';
 import type { LiveEvents } from '../services/live-events.js';
 import type { LimitLog } from '../services/limit-log.js';
 import { installAudit } from './audit-hook.js';
@@ -49,6 +50,7 @@ import { nodeRoutes } from './routes/nodes.js';
 import { pendingPhoneRoutes } from './routes/pending-phones.js';
 import { phoneRoutes } from './routes/phones.js';
 import { registrationEventRoutes } from './routes/registration-events.js';
+import { callDetailRecordRoutes } from './routes/call-detail-records.js';
 import { deviceDefaultRoutes } from './routes/device-defaults.js';
 import { firmwareLoadRoutes } from './routes/firmware-loads.js';
 import { diagnosisRoutes } from './routes/diagnosis.js';
@@ -93,6 +95,8 @@ export interface HttpDeps {
   bounds: HttpBounds;
   /** Device > Phone > SIP credentials. */
   sipCredentials: SipCredentialService;
+  /** The node's calls, counted in /metrics. */
+  calls?: Pick<CallService, 'counters' | 'activeCalls'>;
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -287,6 +291,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     protect: guard(authenticator),
     passwordChecks: () => admin.authentication.passwordChecks,
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
+    calls: deps.calls,
   });
   await app.register(
     async (api) => {
@@ -335,6 +340,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(sipCredentialRoutes(deps.sipCredentials));
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
+        await secured.register(callDetailRecordRoutes(deps.store, deps.statusWriter));
         await secured.register(
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
         );

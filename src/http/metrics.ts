@@ -1,6 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RegistrationEvent } from '../core/registration-event.js';
+import type { CallService } from '../services/calls/call-service.js';
 import type { LiveEvents } from '../services/live-events.js';
 import type { LimitLog } from '../services/limit-log.js';
 import { unexpectedErrorCount } from '../runtime/process-guard.js';
@@ -26,6 +27,8 @@ export function installMetrics(
     passwordChecks: () => { right: number; wrong: number };
     /** Open administration HTTP connections and event streams. */
     open: () => { connections: number; eventStreams: number };
+    /** The node's call service (absent in tests of the HTTP side alone). */
+    calls?: Pick<CallService, 'counters' | 'activeCalls'>;
   },
 ): void {
   const registry = new Registry();
@@ -139,15 +142,17 @@ export function installMetrics(
   });
   new Gauge({
     name: 'openucm_database_write_backlog',
-    help: 'Registration statuses and events waiting to be written to the database',
+    help: 'Registration statuses, events and call detail records waiting to be written to the database',
     labelNames: ['kind'] as const,
     registers: [registry],
     collect() {
       const backlog = statusWriter.backlog();
       this.set({ kind: 'statuses' }, backlog.statuses);
       this.set({ kind: 'events' }, backlog.events);
+      this.set({ kind: 'cdrs' }, backlog.cdrs);
     },
   });
+  if (deps.calls) installCallMetrics(registry, deps.calls);
   // A folded refusal's count update adds the attempts it folded since the last push.
   const onEvent = (e: RegistrationEvent, n = 1) => {
     if (e.outcome === 'unregistered') losses.inc({ protocol: e.protocol, reason: e.reason });
@@ -176,6 +181,46 @@ export function installMetrics(
     handler: async (_request, reply) => {
       reply.header('content-type', registry.contentType);
       return registry.metrics();
+    },
+  });
+}
+
+/** Calls started, connected and failed (by Q.850 cause) since the node started, and calls live now. */
+function installCallMetrics(registry: Registry, calls: Pick<CallService, 'counters' | 'activeCalls'>): void {
+  new Counter({
+    name: 'openucm_calls_started_total',
+    help: 'Calls phones started on this node (refused ones included)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(calls.counters.started);
+    },
+  });
+  new Counter({
+    name: 'openucm_calls_connected_total',
+    help: 'Calls answered on this node',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(calls.counters.connected);
+    },
+  });
+  new Counter({
+    name: 'openucm_calls_failed_total',
+    help: 'Calls that could not complete on this node, by Q.850 cause (17 busy, 1 unallocated number, 34 refused at a limit …)',
+    labelNames: ['cause'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [cause, n] of calls.counters.failed) this.inc({ cause: String(cause) }, n);
+    },
+  });
+  new Gauge({
+    name: 'openucm_active_calls',
+    help: 'Calls live on this node now (dialling, ringing, talking or on hold)',
+    registers: [registry],
+    collect() {
+      this.set(calls.activeCalls);
     },
   });
 }

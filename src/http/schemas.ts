@@ -188,3 +188,42 @@ export const registrationEventSchema = z
   .meta({ id: 'RegistrationEvent' });
 
 export const deviceNameParamSchema = z.object({ name: z.string() });
+
+/** A Call Detail Record as CUCM names its fields (core/call/cdr.ts), with its row id and the node that wrote it. */
+export const callDetailRecordSchema = z
+  .object({
+    id: z.number().describe('page with beforeId'),
+    node: z.string().describe('the node that wrote the record'),
+    cdrRecordType: z.number().describe('1: a CDR'),
+    globalCallID_callManagerId: z.number(),
+    globalCallID_callId: z.number(),
+    origLegCallIdentifier: z.number(),
+    destLegCallIdentifier: z.number().describe('0 when no device was offered the call'),
+    dateTimeOrigination: z.number().describe('UTC epoch seconds of the off-hook (or INVITE)'),
+    dateTimeConnect: z.number().describe('UTC epoch seconds of the answer; 0 if never answered'),
+    dateTimeDisconnect: z.number(),
+    duration: z.number().describe('seconds from connect to disconnect; 0 if unanswered'),
+    callingPartyNumber: z.string(),
+    originalCalledPartyNumber: z.string().describe('as dialled, with a closing # if pressed'),
+    finalCalledPartyNumber: z.string(),
+    lastRedirectDn: z.string(),
+    origCause_value: z.number().describe("Q.850 cause when the caller's side cleared, else 0"),
+    destCause_value: z.number().describe('Q.850 cause when the destination cleared or refused, else 0'),
+    origDeviceName: z.string(),
+    destDeviceName: z.string(),
+    origIpAddr: z.number().describe('signed decimal of the little-endian IPv4 address, as CUCM writes it'),
+    destIpAddr: z.number(),
+    origMediaTransportAddress_IP: z.number(),
+    origMediaTransportAddress_Port: z.number(),
+    destMediaTransportAddress_IP: z.number(),
+    destMediaTransportAddress_Port: z.number(),
+    origMediaCap_payloadCapability: z
+      .number()
+      .describe('Skinny codec number (4 G.711 µ-law); 0 without media'),
+    origMediaCap_maxFramesPerPacket: z.number(),
+    destMediaCap_payloadCapability: z.number(),
+    destMediaCap_maxFramesPerPacket: z.number(),
+    origPrecedenceLevel: z.number(),
+    destPrecedenceLevel: z.number(),
+  })
+  .meta({ id: 'CallDetailRecord' });

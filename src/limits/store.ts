@@ -6,6 +6,6 @@ export const storeLimits = {
     default: 100_000,
     min: 100,
     max: 10_000_000,
-    help: 'registration events held in memory while the database is slow or down; past it the oldest are dropped (counted and logged), never a status',
+    help: 'registration events, and as many call detail records, held in memory while the database is slow or down; past it the oldest are dropped (counted and logged), never a status',
   },
 } satisfies Record<string, LimitSpec>;

@@ -11,6 +11,8 @@ export interface AdminSettings {
   auditRetentionDays: number;
   /** The registration log keeps at most this many events (the oldest beyond it are deleted). */
   registrationEventMaxRows: number;
+  /** Call detail records of calls begun longer ago than this many days are deleted. */
+  cdrRetentionDays: number;
 }
 
 interface SettingSpec {
@@ -56,6 +58,13 @@ export const ADMIN_SETTINGS: Record<keyof AdminSettings, SettingSpec> = {
     help:
       'The registration log keeps at most this many events, the newest: a safety net against floods, ' +
       'whatever their age.',
+  },
+  cdrRetentionDays: {
+    default: 30,
+    min: 1,
+    max: 3650,
+    label: 'CDR Retention (days)',
+    help: 'Call detail records of calls begun longer ago than this are deleted (checked every hour, and at once when changed).',
   },
 };
 

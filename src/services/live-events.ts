@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { CallDetailRecord } from '../core/call/cdr.js';
 import type { DeviceStatus } from '../core/device.js';
 import type { RegistrationEvent } from '../core/registration-event.js';
 import type { BulkJobProgressEvent } from './bulk/progress.js';
@@ -33,6 +34,8 @@ interface LiveEventMap {
   ];
   'bulk-job-progress': [BulkJobProgressEvent];
   'pending-phone': [PendingPhoneChange];
+  /** A finished call's record is stored. */
+  'call-detail-record': [{ node: string; cdr: CallDetailRecord }];
 }
 
 /** In-process publish/subscribe of what changed, for the live UI and for tests. */

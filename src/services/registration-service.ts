@@ -22,6 +22,7 @@ import type { DeviceConnection, LiveRegistry } from './live-registry.js';
 import type { LiveEvents } from './live-events.js';
 import type { RefusalLog } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
+import type { RegisteredDevice } from './calls/registered-lines.js';
 import type { FoldedWarning } from './folded-warning.js';
 import { keepaliveTimeoutLog } from './keepalive-timeouts.js';
 
@@ -42,6 +43,14 @@ export interface RegistrationServiceDeps {
   refusals: RefusalLog;
   /** Which unknown phones may auto-register: the node's auto-registration guard. */
   guard: AutoRegistrationGuardService;
+  /** Told which DNs each device registered here holds, and when it goes (call routing's DnLocator). */
+  lines: RegisteredLinesFeed;
+}
+
+/** Where the registration service reports the lines of the devices registered on this node. */
+export interface RegisteredLinesFeed {
+  registered(device: RegisteredDevice): void;
+  unregistered(deviceName: string): void;
 }
 
 const SETTINGS_TTL_MS = 1000;
@@ -242,6 +251,7 @@ export class RegistrationService {
     const { device } = result;
     const previous = registry.claim(device.name, connection);
     if (previous) previous.close('replaced-by-new-registration');
+    this.deps.lines.registered({ deviceName: device.name, protocol: device.protocol, lines: device.lines });
     const event = acceptedEvent(
       where,
       result.autoRegistered ? 'auto-registered' : 'configured-device',
@@ -291,6 +301,7 @@ export class RegistrationService {
   ): void {
     const { registry, clock, nodeName, statusWriter, live, logger } = this.deps;
     if (!registry.release(device.name, connection)) return;
+    this.deps.lines.unregistered(device.name);
     const now = clock();
     const event = unregisteredEvent(
       {

@@ -16,6 +16,7 @@ export interface RetentionJobDeps {
 export interface RetentionRun {
   events: number;
   audit: number;
+  cdrs: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -24,8 +25,9 @@ const DAY_MS = 86_400_000;
 const CHUNK = 5000;
 
 /**
- * Deletes registration events and audit entries past their retention (System > Enterprise
- * Parameters: Registration Event Retention, Audit Log Retention, Registration Event Maximum), at
+ * Deletes registration events, audit entries and call detail records past their retention (System
+ * > Enterprise Parameters: Registration Event Retention, Audit Log Retention, Registration Event
+ * Maximum, CDR Retention), at
  * start, every hour, and at once after a change of those settings. Every node of a cluster runs it;
  * the deletes are idempotent.
  */
@@ -54,9 +56,9 @@ export class RetentionJob {
       .catch((error: unknown) => {
         this.deps.logger.warn(
           { err: error },
-          'could not delete registration events and audit entries past their retention; the next run (within an hour) tries again. Check the database if this repeats',
+          'could not delete registration events, audit entries and call detail records past their retention; the next run (within an hour) tries again. Check the database if this repeats',
         );
-        return { events: 0, audit: 0 };
+        return { events: 0, audit: 0, cdrs: 0 };
       })
       .finally(() => {
         this.running = null;
@@ -78,14 +80,18 @@ export class RetentionJob {
       (await this.inChunks((n) => store.events.deleteOlderThan(eventsBefore, n))) +
       (await this.inChunks((n) => store.events.deleteBeyond(s.registrationEventMaxRows, n)));
     const audit = await this.inChunks((n) => store.audit.deleteOlderThan(auditBefore, n));
-    if (events > 0 || audit > 0) {
+    // CDR times are UTC epoch seconds, as CUCM writes them.
+    const cdrsBefore = Math.floor((now - s.cdrRetentionDays * DAY_MS) / 1000);
+    const cdrs = await this.inChunks((n) => store.cdrs.deleteOriginatedBefore(cdrsBefore, n));
+    if (events > 0 || audit > 0 || cdrs > 0) {
       logger.info(
-        { events, audit },
+        { events, audit, cdrs },
         `deleted ${events} registration events (older than ${s.registrationEventRetentionDays} days, or beyond ` +
-          `the newest ${s.registrationEventMaxRows}) and ${audit} audit entries older than ${s.auditRetentionDays} days`,
+          `the newest ${s.registrationEventMaxRows}), ${audit} audit entries older than ${s.auditRetentionDays} days ` +
+          `and ${cdrs} call detail records of calls begun more than ${s.cdrRetentionDays} days ago`,
       );
     }
-    return { events, audit };
+    return { events, audit, cdrs };
   }
 
   async stop(): Promise<void> {

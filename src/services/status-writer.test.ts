@@ -2,6 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createSqliteDatabase, useTestStore } from '../../test/support/databases.js';
+import { cdr } from '../../test/support/cdrs.js';
 import { eventually } from '../../test/support/node.js';
 import { unregisteredEvent } from '../core/registration-event.js';
 import type { Store } from '../store/store.js';
@@ -90,6 +91,8 @@ describe('status writer', () => {
       at: now.toISOString(),
     });
     writer.event(lostEvent(name));
+    let cdrStored = false;
+    void writer.cdr({ node: 'cm1', cdr: cdr(1, 0) }).then(() => (cdrStored = true));
     await writer.flush();
     expect((await store.devices.find(name))?.status).toBe('unregistered');
     const unhealthy = await eventually(() => {
@@ -97,15 +100,18 @@ describe('status writer', () => {
       return health.healthy ? null : health;
     });
     expect(unhealthy.reason).toMatch(
-      /cannot be written to the database .* the last with "disk I\/O error"\. 1 statuses and 1 events are waiting/,
+      /cannot be written to the database .* the last with "disk I\/O error"\. 1 statuses, 1 events and 1 call detail records are waiting/,
     );
-    expect(writer.backlog()).toEqual({ statuses: 1, events: 1, droppedEvents: 0 });
+    expect(writer.backlog()).toEqual({ statuses: 1, events: 1, cdrs: 1, droppedEvents: 0, droppedCdrs: 0 });
+    expect(cdrStored).toBe(false);
 
     broken.heal();
     await eventually(() => writer.health().healthy);
     expect((await store.devices.find(name))?.status).toBe('registered');
     expect(await store.events.list({ deviceName: name, limit: 10 })).toHaveLength(1);
-    expect(writer.backlog()).toEqual({ statuses: 0, events: 0, droppedEvents: 0 });
+    expect(await store.cdrs.list({ limit: 10 })).toHaveLength(1);
+    await eventually(() => cdrStored);
+    expect(writer.backlog()).toEqual({ statuses: 0, events: 0, cdrs: 0, droppedEvents: 0, droppedCdrs: 0 });
     await writer.close();
   });
 
@@ -134,7 +140,13 @@ describe('status writer', () => {
       }
       await writer.flush();
     }
-    expect(writer.backlog()).toEqual({ statuses: 30, events: 100, droppedEvents: 50 });
+    expect(writer.backlog()).toEqual({
+      statuses: 30,
+      events: 100,
+      cdrs: 0,
+      droppedEvents: 50,
+      droppedCdrs: 0,
+    });
     expect(limits.totals().get('databaseMaxQueuedEvents')).toBeGreaterThan(0);
 
     broken.heal();

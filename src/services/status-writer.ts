@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RegistrationEvent } from '../core/registration-event.js';
 import { flagOf, LIMITS } from '../limits/index.js';
+import type { NewCallDetailRecord } from '../store/cdr-repository.js';
 import type { StatusChange } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import type { LimitReporter } from './limit-log.js';
@@ -21,6 +22,12 @@ export interface StatusWriterOptions {
 /** Whether the writer keeps up with the database, for /api/v1/health and /metrics. */
 export type StatusWriterHealth = { healthy: true } | { healthy: false; reason: string };
 
+/** A CDR waiting to be written, and whom to tell once it is. */
+interface QueuedCdr {
+  row: NewCallDetailRecord;
+  stored(): void;
+}
+
 interface Waiter {
   /** Resolved once every status and event queued before flush() was called is written (or failed). */
   upTo: number;
@@ -28,8 +35,9 @@ interface Waiter {
 }
 
 /**
- * Batches status transitions and registration events into few database writes, so that a
- * registration storm costs a transaction per batch instead of one per phone. `flush()` gives
+ * Batches status transitions, registration events and call detail records into few database
+ * writes, so that a registration storm (or a busy hour of calls) costs a transaction per batch
+ * instead of one per phone. `flush()` gives
  * readers of the same node read-your-writes.
  *
  * Nothing here is what a phone was acknowledged (its device and DN are committed before its
@@ -43,6 +51,7 @@ interface Waiter {
 export class StatusWriter {
   private statuses = new Map<string, StatusChange>();
   private events: RegistrationEvent[] = [];
+  private cdrs: QueuedCdr[] = [];
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
@@ -57,6 +66,7 @@ export class StatusWriter {
   private lastError = '';
   private unhealthy = false;
   private dropped = 0;
+  private droppedCdrs = 0;
   private closed = false;
   private readonly options: Required<Omit<StatusWriterOptions, 'limits'>> & { limits?: LimitReporter };
 
@@ -100,19 +110,39 @@ export class StatusWriter {
     this.schedule();
   }
 
+  /**
+   * Queues a finished call's record; resolves once it is in the database (a failed write is
+   * retried like the events). Past maxQueuedEvents waiting records the oldest are dropped, and
+   * theirs never resolve.
+   */
+  cdr(row: NewCallDetailRecord): Promise<void> {
+    return new Promise((stored) => {
+      this.cdrs.push({ row, stored });
+      this.enqueued++;
+      this.keepCdrsBounded();
+      this.schedule();
+    });
+  }
+
   /** Whether writes succeed; when not, why and what to do. */
   health(): StatusWriterHealth {
     if (!this.unhealthy) return { healthy: true };
     const since = new Date(this.failingSince).toISOString();
     return {
       healthy: false,
-      reason: `registration statuses and events cannot be written to the database (${this.store.database.location}) since ${since}: ${this.failures} attempts failed, the last with "${this.lastError}". ${this.statuses.size} statuses and ${this.events.length} events are waiting and are retried every ${Math.round(this.retryDelay() / 1000)} s; check that the database is up, reachable and has disk space`,
+      reason: `registration statuses and events cannot be written to the database (${this.store.database.location}) since ${since}: ${this.failures} attempts failed, the last with "${this.lastError}". ${this.statuses.size} statuses, ${this.events.length} events and ${this.cdrs.length} call detail records are waiting and are retried every ${Math.round(this.retryDelay() / 1000)} s; check that the database is up, reachable and has disk space`,
     };
   }
 
   /** What is waiting to be written, and the events dropped past the limit since the node started. */
-  backlog(): { statuses: number; events: number; droppedEvents: number } {
-    return { statuses: this.statuses.size, events: this.events.length, droppedEvents: this.dropped };
+  backlog(): { statuses: number; events: number; cdrs: number; droppedEvents: number; droppedCdrs: number } {
+    return {
+      statuses: this.statuses.size,
+      events: this.events.length,
+      cdrs: this.cdrs.length,
+      droppedEvents: this.dropped,
+      droppedCdrs: this.droppedCdrs,
+    };
   }
 
   /**
@@ -134,16 +164,21 @@ export class StatusWriter {
     this.retryTimer = null;
     await this.writing;
     await this.flush();
-    if (this.statuses.size + this.events.length === 0) return;
+    if (this.waiting() === 0) return;
     this.logger.error(
-      { statuses: this.statuses.size, events: this.events.length, error: this.lastError },
-      `the node stopped with ${this.statuses.size} statuses and ${this.events.length} registration events it could not write to the database: the events are lost; statuses are set again when the phones register (a starting node marks its phones unregistered)`,
+      {
+        statuses: this.statuses.size,
+        events: this.events.length,
+        cdrs: this.cdrs.length,
+        error: this.lastError,
+      },
+      `the node stopped with ${this.statuses.size} statuses, ${this.events.length} registration events and ${this.cdrs.length} call detail records it could not write to the database: the events and records are lost; statuses are set again when the phones register (a starting node marks its phones unregistered)`,
     );
   }
 
   private schedule(): void {
     if (this.writing || this.retryTimer) return;
-    if (this.statuses.size + this.events.length >= this.maxBatch) {
+    if (this.waiting() >= this.maxBatch) {
       this.start();
       return;
     }
@@ -156,7 +191,7 @@ export class StatusWriter {
       this.timer = null;
     }
     if (this.writing) return;
-    if (this.statuses.size === 0 && this.events.length === 0) {
+    if (this.waiting() === 0) {
       this.written = this.enqueued;
       this.wake();
       return;
@@ -164,38 +199,49 @@ export class StatusWriter {
     this.writing = this.write().finally(() => {
       this.writing = null;
       // What arrived during the write goes next, without waiting for another delay.
-      if (!this.retryTimer && this.statuses.size + this.events.length > 0) this.start();
+      if (!this.retryTimer && this.waiting() > 0) this.start();
     });
   }
 
   private async write(): Promise<void> {
     const statuses = [...this.statuses.values()];
     const events = this.events;
+    const cdrs = this.cdrs;
     const upTo = this.enqueued;
     this.statuses = new Map();
     this.events = [];
+    this.cdrs = [];
     this.storedMeanwhile.clear();
     try {
       await this.store.writeBatch(async (tx) => {
         await tx.devices.applyStatusChanges(statuses);
         await tx.events.insertMany(events);
+        await tx.cdrs.insertMany(cdrs.map((c) => c.row));
       });
     } catch (error) {
-      this.failed(error, statuses, events);
+      this.failed(error, statuses, events, cdrs);
       this.wake(upTo);
       return;
     }
+    for (const c of cdrs) c.stored();
     this.written = Math.max(this.written, upTo);
     if (this.failures > 0) this.recovered();
     this.wake();
   }
 
-  private failed(error: unknown, statuses: StatusChange[], events: RegistrationEvent[]): void {
+  private failed(
+    error: unknown,
+    statuses: StatusChange[],
+    events: RegistrationEvent[],
+    cdrs: QueuedCdr[],
+  ): void {
     // Back in the queue, behind nothing newer: a status queued meanwhile is the newer one.
     for (const s of statuses)
       if (!this.statuses.has(s.name) && !this.storedMeanwhile.has(s.name)) this.statuses.set(s.name, s);
     this.events = events.concat(this.events);
     this.keepEventsBounded();
+    this.cdrs = cdrs.concat(this.cdrs);
+    this.keepCdrsBounded();
     if (this.failures === 0) this.failingSince = this.options.now();
     this.failures++;
     this.lastError = error instanceof Error ? error.message : String(error);
@@ -205,7 +251,12 @@ export class StatusWriter {
       this.retryTimer = null;
       this.start();
     }, delay);
-    const waiting = { statuses: this.statuses.size, events: this.events.length, attempts: this.failures };
+    const waiting = {
+      statuses: this.statuses.size,
+      events: this.events.length,
+      cdrs: this.cdrs.length,
+      attempts: this.failures,
+    };
     if (!this.unhealthy && this.failures >= this.options.unhealthyAfterFailures) {
       this.unhealthy = true;
       this.logger.error(
@@ -246,6 +297,22 @@ export class StatusWriter {
       {},
       `dropped the ${excess} oldest registration events waiting for the database (${this.dropped} since the node started): more than ${this.options.maxQueuedEvents} were waiting (${flagOf('databaseMaxQueuedEvents')}). Statuses are kept. ${this.unhealthy ? 'The database is failing: check it' : 'The database is slower than the registrations: check its disk'}`,
     );
+  }
+
+  private keepCdrsBounded(): void {
+    const excess = this.cdrs.length - this.options.maxQueuedEvents;
+    if (excess <= 0) return;
+    this.cdrs.splice(0, excess);
+    this.droppedCdrs += excess;
+    this.options.limits?.reached(
+      'databaseMaxQueuedEvents',
+      {},
+      `dropped the ${excess} oldest call detail records waiting for the database (${this.droppedCdrs} since the node started): more than ${this.options.maxQueuedEvents} were waiting (${flagOf('databaseMaxQueuedEvents')}). ${this.unhealthy ? 'The database is failing: check it' : 'The database is slower than the calls: check its disk'}`,
+    );
+  }
+
+  private waiting(): number {
+    return this.statuses.size + this.events.length + this.cdrs.length;
   }
 
   /** Resolves the flushes that `upTo` (default: everything written) covers. */

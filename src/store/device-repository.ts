@@ -355,6 +355,12 @@ export class DeviceRepository {
     return { items: rows.map((r) => toRecord(r, lines.get(r.name) ?? [])), total: Number(countRow.n) };
   }
 
+  /** Every directory number of the cluster (the call dial plan). */
+  async allDirectoryNumbers(): Promise<string[]> {
+    const rows = await this.db.selectFrom('directory_numbers').select('dn').execute();
+    return rows.map((r) => r.dn);
+  }
+
   /** Directory numbers whose length lies between the two bounds (candidates of a numeric range). */
   async dnsWithLength(minLength: number, maxLength: number): Promise<string[]> {
     const rows = await this.db

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Flavor } from './database.js';
 
 /** How a column's JSON value becomes SQL: PostgreSQL reads every JSON value as text first. */
-export type JsonColumnType = 'text' | 'integer';
+export type JsonColumnType = 'text' | 'integer' | 'bigint';
 
 /**
  * Rows handed to the database as one JSON parameter and read back as a table:

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { CallDetailRecord } from '../core/call/cdr.js';
 
 /** Tables as Kysely sees them. Booleans are 0/1 integers and times ISO-8601 text on both dialects. */
 export interface Schema {
@@ -160,4 +161,11 @@ export interface Schema {
     decided_by: string | null;
     decided_at: string | null;
   };
+  /**
+   * Call Detail Records with CUCM's field names as columns (numbers read from PostgreSQL's bigint
+   * columns arrive as strings: the repository converts them); `node` wrote the record.
+   */
+  call_detail_records: { id: Generated<number>; node: string } & Omit<CallDetailRecord, 'cdrRecordType'> & {
+      cdrRecordType: number;
+    };
 }

@@ -3,6 +3,7 @@ import { AdminSettingRepository } from './admin-setting-repository.js';
 import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { BulkJobRepository } from './bulk-job-repository.js';
+import { CdrRepository } from './cdr-repository.js';
 import { CredentialRepository } from './credential-repository.js';
 import type { Flavor, StoreDatabase } from './database.js';
 import { DeviceChangeRepository } from './device-change-repository.js';
@@ -36,6 +37,8 @@ export interface Repositories {
   bulkJobs: BulkJobRepository;
   credentials: CredentialRepository;
   pendingPhones: PendingPhoneRepository;
+  /** Call Detail Records. */
+  cdrs: CdrRepository;
 }
 
 function repositories(db: Executor, flavor: Flavor): Repositories {
@@ -55,6 +58,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     bulkJobs: new BulkJobRepository(db),
     credentials: new CredentialRepository(db),
     pendingPhones: new PendingPhoneRepository(db),
+    cdrs: new CdrRepository(db, flavor),
   };
 }
 
@@ -75,6 +79,7 @@ export class Store implements Repositories {
   readonly bulkJobs: BulkJobRepository;
   readonly credentials: CredentialRepository;
   readonly pendingPhones: PendingPhoneRepository;
+  readonly cdrs: CdrRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db, database.flavor);
@@ -92,6 +97,7 @@ export class Store implements Repositories {
     this.bulkJobs = new BulkJobRepository(database.db);
     this.credentials = new CredentialRepository(database.db);
     this.pendingPhones = new PendingPhoneRepository(database.db);
+    this.cdrs = new CdrRepository(database.db, database.flavor);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

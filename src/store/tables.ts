@@ -22,6 +22,7 @@ const SCHEMA_TABLES = {
   sip_credentials: true,
   sip_password_handouts: true,
   pending_phones: true,
+  call_detail_records: true,
 } satisfies Record<keyof Schema, true>;
 
 /** The schema's tables and Kysely's migration bookkeeping: everything openucm keeps in its database. */

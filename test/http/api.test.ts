@@ -53,6 +53,8 @@ describe('authentication', () => {
       '/api/v1/nodes/{name}',
       '/api/v1/phones',
       '/api/v1/registration-events',
+      '/api/v1/call-detail-records',
+      '/api/v1/call-detail-records.csv',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { RegistrationEvent } from '../../src/core/registration-event.js';
+import { cdr } from '../support/cdrs.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 
@@ -63,6 +64,7 @@ it('shows the retention settings with their defaults and refuses values out of b
     registrationEventRetentionDays: 30,
     auditRetentionDays: 365,
     registrationEventMaxRows: 1_000_000,
+    cdrRetentionDays: 30,
   });
   const bad = await t.api.patch<{ field: string; message: string }>('/admin-settings', {
     registrationEventRetentionDays: 10,
@@ -132,4 +134,21 @@ it('deletes what is past retention when the node starts', async () => {
   t = await startTestNode({ database: t.database });
   await eventually(async () => (await eventNames()).length === 1);
   expect(await eventNames()).toEqual(['SEP000000000001']);
+});
+
+it('deletes the call detail records of calls begun before the CDR retention at once when it is changed', async () => {
+  const secondsAgo = (days: number) => Math.floor((Date.now() - days * DAY) / 1000);
+  await t.node.store.cdrs.insertMany([
+    { node: 'cm1', cdr: cdr(1, 0, { dateTimeOrigination: secondsAgo(40) }) },
+    { node: 'cm1', cdr: cdr(2, 0, { dateTimeOrigination: secondsAgo(10) }) },
+  ]);
+  const callIds = async () =>
+    (await t.api.get<{ items: { globalCallID_callId: number }[] }>('/call-detail-records')).body.items.map(
+      (r) => r.globalCallID_callId,
+    );
+  // Both are kept until the next run: it follows a change of the setting at once.
+  expect(await callIds()).toEqual([2, 1]);
+  expect((await t.api.patch('/admin-settings', { cdrRetentionDays: 20 })).status).toBe(200);
+  await eventually(async () => (await callIds()).length === 1);
+  expect(await callIds()).toEqual([2]);
 });

@@ -5,6 +5,7 @@ import { Layout } from './components/layout';
 import { LiveProvider } from './live';
 import { ApiKeysPage } from './pages/api-keys';
 import { AuditLogPage } from './pages/audit-log';
+import { CallDetailRecordsPage } from './pages/call-detail-records';
 import { BackupPage } from './pages/backup';
 import { BulkPage } from './pages/bulk';
 import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
@@ -41,6 +42,7 @@ function Routes() {
   if ((params = match('/phones/:name', path))) return <PhonePage key={params.name} name={params.name} />;
   if (path === '/directory-numbers') return <DirectoryNumbersPage />;
   if (path === '/registration-events') return <RegistrationEventsPage />;
+  if (path === '/call-detail-records') return <CallDetailRecordsPage />;
   if (path === '/audit-log') return <AuditLogPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/api-keys') return <ApiKeysPage />;

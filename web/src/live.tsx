@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type {
   AuditEntry,
   BulkJobProgressEvent,
+  CallDetailRecordPushed,
   ConfigurationChange,
   DeviceStatusChange,
   PendingPhoneChange,
@@ -17,6 +18,7 @@ export interface LiveEventMap {
   audit: AuditEntry;
   'bulk-job-progress': BulkJobProgressEvent;
   'pending-phone': PendingPhoneChange;
+  'call-detail-record': CallDetailRecordPushed;
 }
 type Name = keyof LiveEventMap;
 type Handler<K extends Name> = (data: LiveEventMap[K]) => void;
@@ -52,6 +54,7 @@ export function LiveProvider({ children, onLost }: { children: ReactNode; onLost
       'audit',
       'bulk-job-progress',
       'pending-phone',
+      'call-detail-record',
     ];
     for (const name of names) {
       source.addEventListener(name, (e) => {

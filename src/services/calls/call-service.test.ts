@@ -56,6 +56,7 @@ describe('CallService', () => {
       duration: 30,
       origCause_value: 16,
     });
+    expect(service.counters).toEqual({ started: 1, connected: 1, failed: new Map() });
     expect(time.pending).toBe(0);
   });
 
@@ -106,6 +107,7 @@ describe('CallService', () => {
     expect(a.commands()).toContainEqual({ kind: 'tone', tone: 'busy' });
     service.send(aLeg, { kind: 'hang-up' });
     expect(cdrs[0]).toMatchObject({ origCause_value: 0, destCause_value: 17, dateTimeConnect: 0 });
+    expect(service.counters).toEqual({ started: 1, connected: 0, failed: new Map([[17, 1]]) });
   });
 
   it('finds a device with as many calls as it may hold busy, and counts the limit', async () => {
@@ -123,9 +125,10 @@ describe('CallService', () => {
   it('refuses a call beyond the node’s limit with reorder and cause 34, counted and logged', () => {
     const a = sccp(1, '1001');
     const b = sccp(2, '1002');
-    const { limits } = callNode([a, b], { callMaxActive: 1 });
+    const { limits, service } = callNode([a, b], { callMaxActive: 1 });
     a.dial('');
     expect(() => b.dial('')).toThrow('cause 34');
+    expect(service.counters).toEqual({ started: 2, connected: 0, failed: new Map([[34, 1]]) });
     expect(b.commands({ callId: 0, legId: 0 })).toEqual([
       { kind: 'tone', tone: 'reorder' },
       { kind: 'prompt', prompt: 'temp-fail' },

@@ -51,6 +51,16 @@ export type OffHookResult =
   /** A limit refused the call; the sink was told (reorder, prompt, reject with the cause). */
   | { kind: 'refused'; cause: Q850Cause };
 
+/** What the node's calls came to since it started (/metrics). */
+export interface CallCounts {
+  /** Off-hooks that began a call, or were refused one at a limit. */
+  started: number;
+  /** Calls answered. */
+  connected: number;
+  /** Calls that could not complete (busy, unallocated, refused at a limit …), by Q.850 cause. */
+  failed: ReadonlyMap<number, number>;
+}
+
 interface LiveLeg {
   callId: number;
   deviceName: string;
@@ -72,6 +82,7 @@ export class CallService {
   private draining = false;
   private nextCallId = 1;
   private nextLegId = 1;
+  private readonly counts = { started: 0, connected: 0, failed: new Map<number, number>() };
 
   constructor(private readonly deps: CallServiceDeps) {
     this.timers = new CallTimers(deps.scheduler);
@@ -102,8 +113,10 @@ export class CallService {
       this.send(ringing, { kind: 'answer' });
       return { kind: 'answered', leg: ringing };
     }
+    this.counts.started++;
     const refusal = this.refusal(request.deviceName);
     if (refusal) {
+      this.countFailure(refusal);
       request.sink.send({ kind: 'tone', tone: 'reorder' });
       request.sink.send({ kind: 'prompt', prompt: 'temp-fail' });
       request.sink.send({ kind: 'reject', cause: refusal });
@@ -136,6 +149,15 @@ export class CallService {
   /** Calls live now. */
   get activeCalls(): number {
     return this.calls.size;
+  }
+
+  /** Calls started, connected and failed since the node started. */
+  get counters(): CallCounts {
+    return {
+      started: this.counts.started,
+      connected: this.counts.connected,
+      failed: new Map(this.counts.failed),
+    };
   }
 
   /** A copy of a live call, for the Active Calls view and tests. */
@@ -215,6 +237,8 @@ export class CallService {
       dialPlan: this.deps.dialPlan(),
     });
     this.calls.set(callId, call);
+    if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
+    if (current.state !== 'failed' && call.state === 'failed') this.countFailure(call.clearing?.cause ?? 0);
     for (const command of commands) this.perform(call, command);
   }
 
@@ -305,6 +329,10 @@ export class CallService {
         `the CDR of call ${call.id} was not written: ${(error as Error).message}`,
       );
     }
+  }
+
+  private countFailure(cause: number): void {
+    this.counts.failed.set(cause, (this.counts.failed.get(cause) ?? 0) + 1);
   }
 
   private now(): number {

@@ -12,6 +12,7 @@ import { registrationEventRepeats } from './0007-registration-event-repeats.js';
 import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
 import { sipPasswordHandouts } from './0009-sip-password-handouts.js';
 import { autoRegistrationGuard } from './0010-auto-registration-guard.js';
+import { callDetailRecords } from './0011-call-detail-records.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0008-sip-credential-secrets': sipCredentialSecrets,
   '0009-sip-password-handouts': sipPasswordHandouts,
   '0010-auto-registration-guard': autoRegistrationGuard,
+  '0011-call-detail-records': callDetailRecords,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */

@@ -113,6 +113,7 @@ export interface AdminSettings {
   registrationEventRetentionDays: number;
   auditRetentionDays: number;
   registrationEventMaxRows: number;
+  cdrRetentionDays: number;
 }
 
 export type Outcome = 'accepted' | 'rejected' | 'unregistered';
@@ -416,4 +417,28 @@ export interface SipCredentials {
   problem: string | null;
   updatedAt: string | null;
   message?: string;
+}
+
+/** A Call Detail Record with CUCM's field names; times in UTC epoch seconds. */
+export interface CallDetailRecord {
+  id: number;
+  node: string;
+  globalCallID_callId: number;
+  dateTimeOrigination: number;
+  dateTimeConnect: number;
+  dateTimeDisconnect: number;
+  duration: number;
+  callingPartyNumber: string;
+  originalCalledPartyNumber: string;
+  finalCalledPartyNumber: string;
+  origCause_value: number;
+  destCause_value: number;
+  origDeviceName: string;
+  destDeviceName: string;
+}
+
+/** The live push of a stored CDR (it has no row id yet). */
+export interface CallDetailRecordPushed {
+  node: string;
+  cdr: Omit<CallDetailRecord, 'id' | 'node'>;
 }

@@ -41,6 +41,7 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
     group: 'Monitoring',
     items: [
       { label: 'Registration Events', href: '/registration-events' },
+      { label: 'Call Detail Records', href: '/call-detail-records' },
       { label: "Why isn't this phone registering?", href: '/troubleshoot' },
       { label: 'Audit Log', href: '/audit-log' },
     ],

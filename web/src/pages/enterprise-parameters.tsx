@@ -134,6 +134,13 @@ const RETENTION_FIELDS: SettingField[] = [
     max: 36500,
     hint: 'Audit log entries older than this are deleted: every hour, and at once when you save.',
   },
+  {
+    name: 'cdrRetentionDays',
+    label: 'CDR Retention (days)',
+    min: 1,
+    max: 3650,
+    hint: 'Call detail records of calls begun longer ago than this are deleted: every hour, and at once when you save.',
+  },
 ];
 
 /** A group of administration settings saved together; a refusal shows beside its field. */
@@ -239,7 +246,7 @@ export function EnterpriseParametersPage() {
           savedText={(saved) =>
             `Saved. Registration events are kept ${saved.registrationEventRetentionDays} days (at most ` +
             `${saved.registrationEventMaxRows.toLocaleString('en-US')}), audit entries ` +
-            `${saved.auditRetentionDays} days; older ones are being deleted now.`
+            `${saved.auditRetentionDays} days, call detail records ${saved.cdrRetentionDays} days; older ones are being deleted now.`
           }
         />
       )}

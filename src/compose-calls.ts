@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Clock } from './services/clock.js';
+import { CallService } from './services/calls/call-service.js';
+import { timerScheduler } from './services/calls/call-ports.js';
+import { CdrRecorder } from './services/calls/cdr-recorder.js';
+import { RegisteredLines } from './services/calls/registered-lines.js';
+import { StoredDialPlan } from './services/calls/stored-dial-plan.js';
+import type { LimitReporter } from './services/limit-log.js';
+import type { LiveEvents } from './services/live-events.js';
+import type { RegisteredLinesFeed } from './services/registration-service.js';
+import type { StatusWriter } from './services/status-writer.js';
+import type { Store } from './store/store.js';
+
+/** The call side of a node: the call service and what it routes by. */
+export interface NodeCalls {
+  service: CallService;
+  /** Which registered devices hold which DN on this node (the service's DnLocator). */
+  lines: RegisteredLines;
+  dialPlan: StoredDialPlan;
+  /** What the registration service tells about registered devices' lines. */
+  feed: RegisteredLinesFeed;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composes the call service of one node: the configured call limits, real timers, the node's
+ * clock, the lines of the devices registered here, the dial plan from the stored DNs, and CDRs
+ * written with the node's other batched writes.
+ */
+export async function composeCalls(deps: {
+  config: Config;
+  store: Store;
+  statusWriter: StatusWriter;
+  live: LiveEvents;
+  clock: Clock;
+  limits: LimitReporter;
+  logger: Logger;
+}): Promise<NodeCalls> {
+  const { config, store, statusWriter, live, clock, limits, logger } = deps;
+  const lines = new RegisteredLines(config.nodeName);
+  const dialPlan = new StoredDialPlan({
+    load: () => store.devices.allDirectoryNumbers(),
+    live,
+    logger,
+  });
+  await dialPlan.start();
+  const service = new CallService({
+    clock,
+    scheduler: timerScheduler,
+    locator: lines,
+    dialPlan: () => dialPlan.view(),
+    cdrs: new CdrRecorder({ statusWriter, live, nodeName: config.nodeName }),
+    limits,
+    settings: config,
+    // Nodes have no number yet: the CDR's node column tells the nodes of a cluster apart.
+    callManagerId: 1,
+    logger,
+  });
+  const feed: RegisteredLinesFeed = {
+    registered(device) {
+      lines.registered(device);
+      dialPlan.learn(device.lines.map((line) => line.dn));
+    },
+    unregistered(deviceName) {
+      lines.unregistered(deviceName);
+    },
+  };
+  return { service, lines, dialPlan, feed, stop: () => dialPlan.stop() };
+}

@@ -1,0 +1,60 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { LiveEvents } from '../live-events.js';
+import { StoredDialPlan } from './stored-dial-plan.js';
+
+/** A store whose DNs the test sets, counting the reads; `fail` makes the next read fail. */
+function storedDns(initial: string[]) {
+  const state = { dns: initial, reads: 0, fail: false };
+  const load = async () => {
+    state.reads++;
+    if (state.fail) throw new Error('connection refused');
+    return [...state.dns];
+  };
+  return { state, load };
+}
+
+describe('StoredDialPlan', () => {
+  it('reads the stored DNs at start and again when this node changes a device', async () => {
+    const { state, load } = storedDns(['1001']);
+    const live = new LiveEvents();
+    const plan = new StoredDialPlan({ load, live, logger: pino({ level: 'silent' }) });
+    await plan.start();
+    expect(plan.view().isDirectoryNumber('1001')).toBe(true);
+    state.dns = ['1001', '1002'];
+    live.emit('configuration-changed', { what: 'enterprise-parameters', name: '' });
+    await plan.settled();
+    expect(plan.view().isDirectoryNumber('1002')).toBe(false);
+    live.emit('configuration-changed', { what: 'device', name: 'SEP000000000002' });
+    await plan.settled();
+    expect(plan.view().isDirectoryNumber('1002')).toBe(true);
+    await plan.stop();
+  });
+
+  it('reads again only for a DN it lacks, and keeps the DNs it had when a read fails', async () => {
+    const { state, load } = storedDns(['1001']);
+    const plan = new StoredDialPlan({ load, live: new LiveEvents(), logger: pino({ level: 'silent' }) });
+    await plan.start();
+    plan.learn(['1001']);
+    await plan.settled();
+    expect(state.reads).toBe(1);
+    state.fail = true;
+    plan.learn(['1003']);
+    await plan.settled();
+    expect(state.reads).toBe(2);
+    expect(plan.view().isDirectoryNumber('1001')).toBe(true);
+    await plan.stop();
+  });
+
+  it('folds the changes made during a read into one more read', async () => {
+    const { state, load } = storedDns(['1001']);
+    const plan = new StoredDialPlan({ load, live: new LiveEvents(), logger: pino({ level: 'silent' }) });
+    await plan.start();
+    plan.refresh();
+    plan.refresh();
+    plan.refresh();
+    await plan.settled();
+    expect(state.reads).toBe(3);
+    await plan.stop();
+  });
+});
