@@ -16,6 +16,21 @@ export class DirectoryNumberSet implements DialPlanView {
 
   hasLongerThan(digits: string): boolean {
     // Numbers that begin with `digits` sort right after it, together.
+    const next = this.sorted[this.firstAfter(digits)];
+    return next !== undefined && next.startsWith(digits);
+  }
+
+  /** Adds numbers that came to exist (a phone auto-registered with one), without sorting again. */
+  add(dns: Iterable<string>): void {
+    for (const dn of dns) {
+      if (this.all.has(dn)) continue;
+      this.all.add(dn);
+      this.sorted.splice(this.firstAfter(dn), 0, dn);
+    }
+  }
+
+  /** Index of the first number that sorts after `digits`. */
+  private firstAfter(digits: string): number {
     let low = 0;
     let high = this.sorted.length;
     while (low < high) {
@@ -23,8 +38,7 @@ export class DirectoryNumberSet implements DialPlanView {
       if (this.sorted[middle] <= digits) low = middle + 1;
       else high = middle;
     }
-    const next = this.sorted[low];
-    return next !== undefined && next.startsWith(digits);
+    return low;
   }
 
   get size(): number {

@@ -31,18 +31,33 @@ describe('StoredDialPlan', () => {
     await plan.stop();
   });
 
-  it('reads again only for a DN it lacks, and keeps the DNs it had when a read fails', async () => {
+  it('adds a DN a registered device holds without a read, and keeps the DNs it had when a read fails', async () => {
     const { state, load } = storedDns(['1001']);
     const plan = new StoredDialPlan({ load, live: new LiveEvents(), logger: pino({ level: 'silent' }) });
     await plan.start();
-    plan.learn(['1001']);
+    plan.learn(['1001', '1003']);
     await plan.settled();
     expect(state.reads).toBe(1);
+    expect(plan.view().isDirectoryNumber('1003')).toBe(true);
+    expect(plan.view().hasLongerThan('100')).toBe(true);
     state.fail = true;
-    plan.learn(['1003']);
+    plan.refresh();
     await plan.settled();
     expect(state.reads).toBe(2);
     expect(plan.view().isDirectoryNumber('1001')).toBe(true);
+    expect(plan.view().isDirectoryNumber('1003')).toBe(true);
+    await plan.stop();
+  });
+
+  it('keeps a DN learnt while a read that began before it was stored is under way', async () => {
+    const { state, load } = storedDns(['1001']);
+    const plan = new StoredDialPlan({ load, live: new LiveEvents(), logger: pino({ level: 'silent' }) });
+    await plan.start();
+    plan.refresh();
+    plan.learn(['1004']);
+    await plan.settled();
+    expect(state.reads).toBe(2);
+    expect(plan.view().isDirectoryNumber('1004')).toBe(true);
     await plan.stop();
   });
 

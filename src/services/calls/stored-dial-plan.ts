@@ -24,6 +24,8 @@ export class StoredDialPlan {
   private current = new DirectoryNumberSet([]);
   private loading: Promise<void> | null = null;
   private again = false;
+  /** DNs learnt while a read was under way (it may have begun before they were stored). */
+  private learnedDuringRead: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly onChange = (change: { what: string }) => {
     if (change.what === 'device') this.refresh();
@@ -45,9 +47,14 @@ export class StoredDialPlan {
     return this.current;
   }
 
-  /** A registered device holds these DNs: read the plan again if one is new to it. */
+  /**
+   * A registered device holds these DNs, so they exist: added at once, without a read (an
+   * auto-registration storm brings a new DN with every phone). A read under way may have missed
+   * them; they are added to its result too.
+   */
   learn(dns: readonly string[]): void {
-    if (dns.some((dn) => !this.current.isDirectoryNumber(dn))) this.refresh();
+    this.current.add(dns);
+    if (this.loading) this.learnedDuringRead.push(...dns);
   }
 
   /** Reads the DNs now, or once more after the read under way. */
@@ -59,7 +66,9 @@ export class StoredDialPlan {
     this.loading = this.deps
       .load()
       .then((dns) => {
-        this.current = new DirectoryNumberSet(dns);
+        const read = new DirectoryNumberSet(dns);
+        read.add(this.learnedDuringRead);
+        this.current = read;
       })
       .catch((error: unknown) => {
         this.deps.logger.warn(
@@ -69,6 +78,7 @@ export class StoredDialPlan {
       })
       .finally(() => {
         this.loading = null;
+        this.learnedDuringRead = [];
         if (this.again) {
           this.again = false;
           this.refresh();
