@@ -49,11 +49,12 @@ describe('garbage on the request port', () => {
     const illegal = encodePacket({ type: 'error', code: 4, message: 'Illegal TFTP operation' });
     expect(replies).toEqual(Array.from({ length: garbage.length - 1 }, () => illegal));
     expect(fx.events.filter((e) => e.type === 'malformed')).toHaveLength(garbage.length - 1);
+    // The first is written at once; the rest are folded into one line with their count (log-flood.test.ts).
     expect(
       fx.logs.filter(
         (l) => l.msg === 'TFTP malformed or unexpected datagram; answered "Illegal TFTP operation"',
       ),
-    ).toHaveLength(garbage.length - 1);
+    ).toHaveLength(1);
 
     for (const datagram of noise) socket.send(datagram, fx.port, HOST);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { provisioningLimits } from '../../limits/tftp.js';
+import { FOLD_MS, FoldedWarning, more } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import type { RenderedFile } from '../../services/provisioning-service.js';
 import type { TftpFile, TftpFileSource } from '../tftp/file-source.js';
@@ -64,6 +65,8 @@ export class ProvisioningHttpServer {
   private readonly maxQueued: number;
   /** Per connection: the requests received and not yet answered, and the end of the last one. */
   private readonly queues = new WeakMap<Socket, { waiting: number; last: Promise<void> }>();
+  /** Names refused as outside the served files: any client can ask for thousands (a scanner). */
+  private readonly refusedNames: FoldedWarning;
 
   constructor(private readonly options: ProvisioningHttpOptions) {
     const defaults = provisioningLimits;
@@ -80,6 +83,14 @@ export class ProvisioningHttpServer {
       options.limits,
       (socket) => (this.queues.get(socket)?.waiting ?? 0) > 0,
     );
+    this.refusedNames = new FoldedWarning({
+      logger: options.logger,
+      now: Date.now,
+      summary: (count, examples) =>
+        `provisioning HTTP: refused ${more(count, 'request')} for a name outside the served files within ` +
+        `${FOLD_MS / 1000} s (answered 404), e.g. ${examples.join(', ')}: phones never ask for such names; if you do ` +
+        'not know these addresses, something is probing the node: block them at the firewall',
+    });
     this.maxQueued = options.maxQueuedRequests ?? defaults.provisioningHttpMaxQueuedRequests.default;
     this.server = http.createServer(this.guard.serverOptions(), (req, res) => this.enqueue(req, res));
     this.guard.attach(this.server);
@@ -148,9 +159,11 @@ export class ProvisioningHttpServer {
     }
     const name = normalizeRequestedName(raw);
     if (!name) {
-      this.options.logger.warn(
+      this.refusedNames.warn(
         { peer: address, file: raw.slice(0, 300) },
         'provisioning HTTP: refused a name outside the served files',
+        `${address} (${raw.slice(0, 80)})`,
+        address,
       );
       res.writeHead(404).end();
       return;
@@ -211,6 +224,7 @@ export class ProvisioningHttpServer {
   }
 
   stop(): Promise<void> {
+    this.refusedNames.flush();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

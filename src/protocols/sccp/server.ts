@@ -1,12 +1,15 @@
 import cluster from 'node:cluster';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrations } from './registrations.js';
 import type { SessionLimits } from './session-deps.js';
 import { SccpSession } from './session.js';
+import { sccpWarnings } from './warnings.js';
+import type { SccpWarningKind } from './warnings.js';
 
 /** The per-connection and per-process bounds of one SCCP listener (README: Security and limits). */
 export interface SccpServerLimits extends SessionLimits {
@@ -57,6 +60,7 @@ export class SccpServer {
   private stopping = false;
   private port = 0;
   private lastListenerErrorAt = 0;
+  private readonly warnings: FoldedWarnings<SccpWarningKind>;
 
   constructor(private readonly options: SccpServerOptions) {
     const now = () => options.clock().getTime();
@@ -67,6 +71,7 @@ export class SccpServer {
       total: { max: options.capacity.phones, limit: 'sccpMaxConnections' },
       perAddress: { max: options.limits.maxConnectionsPerAddress, limit: 'sccpMaxConnectionsPerAddress' },
     });
+    this.warnings = sccpWarnings(options.logger, now);
     this.server.on('connection', (socket) => this.accept(socket));
     this.server.on('error', (error) => this.onListenerError(error));
   }
@@ -92,6 +97,7 @@ export class SccpServer {
       keepaliveSeconds: this.options.keepaliveSeconds,
       clock: this.options.clock,
       logger: this.options.logger,
+      warnings: this.warnings,
       onClosed: () => {
         this.sessions.delete(session);
         this.admission.release(ip);
@@ -217,5 +223,6 @@ export class SccpServer {
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const session of this.sessions) session.close('node-shutdown');
     await closed;
+    this.warnings.flush();
   }
 }

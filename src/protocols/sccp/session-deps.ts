@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpRegistrations } from './registrations.js';
+import type { SccpWarningKind } from './warnings.js';
 
 /** What one connection may hold or take (README: Security and limits, SCCP). */
 export interface SessionLimits {
@@ -24,6 +26,8 @@ export interface SessionDeps {
   keepaliveSeconds: number;
   clock: () => Date;
   logger: Logger;
+  /** The warnings a peer can draw at will, folded across this listener's connections. */
+  warnings: FoldedWarnings<SccpWarningKind>;
   /** Called once when the socket has closed. */
   onClosed(): void;
 }

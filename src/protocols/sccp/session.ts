@@ -17,6 +17,7 @@ import type { SccpRegistrations } from './registrations.js';
 import type { SessionDeps } from './session-deps.js';
 import { sessionMove, type SessionState } from './session-state.js';
 import { headerVersionFor } from './station-responses.js';
+import type { SccpWarningKind } from './warnings.js';
 
 /** A peer that does not close its side this long after ours is cut off. */
 const CLOSE_GRACE_MS = 3000;
@@ -141,9 +142,11 @@ export class SccpSession implements StationSession {
       frames = this.reader.push(chunk);
     } catch (error) {
       if (!(error instanceof SccpFramingError)) throw error;
-      this.log.warn(
+      this.warn(
+        'framing',
         { device: this.accepted?.name ?? null, code: error.code },
         `closing SCCP connection: ${error.message}. The peer is not speaking Skinny correctly (wrong port, or a broken device)`,
+        error.code,
       );
       this.socket.destroy();
       return;
@@ -174,6 +177,16 @@ export class SccpSession implements StationSession {
     if (this.current === 'closing' || this.current === 'closed') return;
     this.lastSeen = this.deps.clock().getTime();
     dispatch(frame, this);
+  }
+
+  warn(kind: SccpWarningKind, fields: Record<string, unknown>, message: string, what: string): void {
+    this.deps.warnings.warn(
+      kind,
+      { address: this.address, ...fields },
+      message,
+      `${this.address} (${what})`,
+      this.ip,
+    );
   }
 
   failed(error: unknown, messageId?: number): void {

@@ -5,6 +5,7 @@
 import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { provisioningLimits } from '../../limits/tftp.js';
+import type { FoldedWarnings } from '../../services/folded-warning.js';
 import { AddressSlots } from '../address-slots.js';
 import { systemClock } from './clock.js';
 import type { TftpEvent } from './events.js';
@@ -24,6 +25,8 @@ import type { TftpServerOptions } from './server-options.js';
 import { reportTransferOutcome } from './transfer-report.js';
 import { TransferPort } from './transfer-port.js';
 import { bindUdp, closeUdp, listenError } from './udp.js';
+import { tftpExample, tftpWarnings } from './warnings.js';
+import type { TftpWarningKind } from './warnings.js';
 
 export type { TftpServerOptions } from './server-options.js';
 
@@ -45,6 +48,7 @@ export class TftpServer {
   private readonly slots: AddressSlots<SlotRefusal>;
   private readonly maxTimeoutSeconds: number;
   private readonly answers: ErrorAnswers;
+  private readonly warnings: FoldedWarnings<TftpWarningKind>;
 
   constructor(private readonly options: TftpServerOptions) {
     this.host = options.host ?? '0.0.0.0';
@@ -69,6 +73,7 @@ export class TftpServer {
       now: () => clock.now(),
       limits: options.limits,
     });
+    this.warnings = tftpWarnings(this.log, () => clock.now());
   }
 
   /** Number of transfers in progress. */
@@ -105,6 +110,7 @@ export class TftpServer {
     const entries = [...this.active.values()];
     this.active.clear();
     await Promise.all(entries.map((entry) => this.release(entry)));
+    this.warnings.flush();
   }
 
   private track(work: Promise<void>): void {
@@ -152,9 +158,12 @@ export class TftpServer {
     if (!this.takeSlot(peer, file)) return;
     try {
       await this.refuse(peer, TftpErrorCode.accessViolation, READ_ONLY_MESSAGE, () => {
-        this.log.warn(
+        this.warnings.warn(
+          'refusedWrite',
           { peer, file },
           'TFTP write refused: this server is read-only (put files in the TFTP directory or use the admin UI)',
+          tftpExample(peer, file),
+          peer.address,
         );
         this.emit({ type: 'refused-write', file, peer, detail: READ_ONLY_MESSAGE });
       });
@@ -238,7 +247,13 @@ export class TftpServer {
       const file = nameForLog(requested);
       const detail = `name refused: it contains "..", a NUL byte, a drive or UNC prefix, is empty or longer than ${MAX_NAME_LENGTH} characters`;
       await this.refuse(peer, TftpErrorCode.fileNotFound, FILE_NOT_FOUND_MESSAGE, () => {
-        this.log.warn({ peer, file }, `TFTP read refused, ${detail}; answered "File not found"`);
+        this.warnings.warn(
+          'refusedName',
+          { peer, file },
+          `TFTP read refused, ${detail}; answered "File not found"`,
+          tftpExample(peer, file),
+          peer.address,
+        );
         this.emit({ type: 'refused-name', file, peer, detail });
       });
       return false;
@@ -297,7 +312,7 @@ export class TftpServer {
       timing: { clock, timeoutMs, maxRetries, firstPacketRetransmissions },
       log: this.log,
       onFinish: (finished, outcome) => {
-        reportTransferOutcome(this.log, (event) => this.emit(event), name, peer, outcome);
+        reportTransferOutcome(this.log, this.warnings, (event) => this.emit(event), name, peer, outcome);
         if (this.active.get(key) === finished) this.active.delete(key);
         void this.release(finished);
       },
@@ -355,9 +370,12 @@ export class TftpServer {
   }
 
   private reportMalformed(peer: TftpPeer, detail: string): void {
-    this.log.warn(
+    this.warnings.warn(
+      'malformed',
       { peer, detail },
       'TFTP malformed or unexpected datagram; answered "Illegal TFTP operation"',
+      tftpExample(peer, detail),
+      peer.address,
     );
     this.emit({ type: 'malformed', peer, detail });
   }

@@ -3,12 +3,16 @@
  * reads (what happened, to which peer, and what to check).
  */
 import type { Logger } from 'pino';
+import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { TftpEvent } from './events.js';
 import type { TftpPeer } from './file-source.js';
 import type { ReadTransferOutcome } from './transfer.js';
+import { tftpExample } from './warnings.js';
+import type { TftpWarningKind } from './warnings.js';
 
 export function reportTransferOutcome(
   log: Logger,
+  warnings: FoldedWarnings<TftpWarningKind>,
   emit: (event: TftpEvent) => void,
   file: string,
   peer: TftpPeer,
@@ -27,7 +31,13 @@ export function reportTransferOutcome(
         `no ${outcome.waitingFor} after ${outcome.retransmissions} retransmissions; ` +
         'the phone went away or a firewall/NAT drops the reply from our transfer port ' +
         '(TFTP answers from a new UDP port, not 69)';
-      log.warn({ peer, file, bytes: outcome.bytes }, `TFTP read timed out: ${detail}`);
+      warnings.warn(
+        'timedOut',
+        { peer, file, bytes: outcome.bytes },
+        `TFTP read timed out: ${detail}`,
+        tftpExample(peer, file),
+        peer.address,
+      );
       emit({ type: 'timed-out', file, peer, bytes: outcome.bytes, detail });
       return;
     }
@@ -38,7 +48,13 @@ export function reportTransferOutcome(
         (outcome.duringNegotiation
           ? ' in answer to our option acknowledgement (OACK); it should retry without options'
           : '');
-      log.warn({ peer, file, bytes: outcome.bytes }, `TFTP read aborted by the client: ${detail}`);
+      warnings.warn(
+        'aborted',
+        { peer, file, bytes: outcome.bytes },
+        `TFTP read aborted by the client: ${detail}`,
+        tftpExample(peer, file),
+        peer.address,
+      );
       emit({ type: 'aborted', file, peer, bytes: outcome.bytes, detail });
       return;
     }

@@ -18,9 +18,11 @@ export function register(message: Register, session: StationSession): void {
     // Once per connection: a phone that repeats itself must not fill the log.
     if (session.logged.secondRegister) return;
     session.logged.secondRegister = true;
-    session.log.warn(
+    session.warn(
+      'secondRegister',
       { device: session.device?.name ?? null, name: message.deviceName },
       'ignoring a second Register on a connection that is already registered (further ones on this connection are ignored silently)',
+      session.device?.name ?? message.deviceName.slice(0, 40),
     );
     return;
   }

@@ -5,6 +5,7 @@ import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection } from '../../../services/live-registry.js';
 import type { SccpRegistrations } from '../registrations.js';
 import type { SessionState } from '../session-state.js';
+import type { SccpWarningKind } from '../warnings.js';
 
 /** What the phone said of itself in its Register: what the session speaks to it with. */
 export interface AnnouncedPhone {
@@ -40,6 +41,11 @@ export interface StationSession extends DeviceConnection {
   readonly closeReason: UnregistrationReason;
   /** What this connection has already logged: a phone that repeats itself must not fill the log. */
   readonly logged: { alarms: number; secondRegister: boolean };
+  /**
+   * Logs a warning the peer can draw at will (folded with those of other connections); `what` names
+   * this one in the folded line, after the peer's address.
+   */
+  warn(kind: SccpWarningKind, fields: Record<string, unknown>, message: string, what: string): void;
   /** Where the phone reached this node (ServerRes names it). */
   readonly localAddress: string | undefined;
   readonly localPort: number | undefined;

@@ -48,6 +48,7 @@ function fakeSession(state: SessionState, agreedVersion = 11) {
     transition: () => {},
     send: (messageId, body) => sent.push({ messageId, body }),
     hangUp: () => {},
+    warn: (_kind, fields, message) => logs.push({ ...fields, msg: message }),
     failed: (error) => {
       throw error;
     },
