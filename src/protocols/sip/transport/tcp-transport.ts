@@ -79,7 +79,6 @@ export class TcpTransport {
 
   constructor(private readonly options: TcpTransportOptions) {
     this.server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
-    this.server.on('error', (error) => options.logger.error({ err: error }, 'SIP TCP listener error'));
   }
 
   /** Listens on `port`; resolves with the actual port. */
@@ -89,6 +88,11 @@ export class TcpTransport {
       this.server.once('error', onError);
       this.server.listen({ host: this.options.host, port, backlog: 1024 }, () => {
         this.server.off('error', onError);
+        // Only once listening: a port taken at start is the caller's to handle (with port 0, another
+        // port pair is tried), not an error of a listener that never was.
+        this.server.on('error', (error) =>
+          this.options.logger.error({ err: error }, 'SIP TCP listener error'),
+        );
         const address = this.server.address();
         resolve(typeof address === 'object' && address ? address.port : port);
       });
