@@ -50,7 +50,7 @@ export async function composeCalls(deps: {
     scheduler: timerScheduler,
     locator: lines,
     dialPlan: () => dialPlan.view(),
-    cdrs: new CdrRecorder({ statusWriter, live, nodeName: config.nodeName }),
+    cdrs: new CdrRecorder({ statusWriter, live, nodeName: config.nodeName, logger }),
     limits,
     settings: config,
     // Nodes have no number yet: the CDR's node column tells the nodes of a cluster apart.
