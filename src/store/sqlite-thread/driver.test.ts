@@ -117,8 +117,9 @@ describe('the SQLite checkpointer', () => {
     const message = 'x'.repeat(2000);
     const file = store.database.location;
     let largest = 0;
-    // About 20 MB of registration events in 20 commits, as a storm writes them.
-    for (let batch = 0; batch < 20; batch++) {
+    let written = 0;
+    // About 25 MB of registration events in 24 commits, as a storm writes them.
+    for (let batch = 0; batch < 24; batch++) {
       const events = Array.from({ length: 500 }, (_, i) => ({
         at: now.toISOString(),
         deviceName: `SEP${String(batch * 500 + i).padStart(12, '0')}`,
@@ -131,11 +132,15 @@ describe('the SQLite checkpointer', () => {
         remedy: null,
       }));
       await store.events.insertMany(events);
+      written += events.length * message.length;
       largest = Math.max(largest, fs.statSync(`${file}-wal`).size);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Longer than the checkpointer's 200 ms interval, so a checkpoint can run between commits.
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    // The writer alone would checkpoint only at 10,000 pages (40 MB): the WAL would hold all 20 MB.
-    expect(largest).toBeLessThan(10 * 1024 * 1024);
+    // The writer alone would checkpoint only at 10,000 pages (40 MB): the WAL would hold all of it.
+    // Half is the bound, not less: on a loaded machine (CI runs three test files on two cores)
+    // the checkpointer thread can miss a few intervals.
+    expect(largest).toBeLessThan(written / 2);
     const stored = await store.events.list({ limit: 1 });
     expect(stored).toHaveLength(1);
   });
