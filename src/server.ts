@@ -316,6 +316,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       authThrottle,
       webSocketOrigins: config.sipWebSocketOrigins,
       digestAlgorithms: config.sipDigestAlgorithms,
+      calls: calls.service,
     });
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,

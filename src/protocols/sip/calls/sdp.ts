@@ -34,8 +34,12 @@ export function parseSdp(body: string): SdpResult {
   if (lines[0] !== 'v=0') return bad(400, 'SDP must begin with v=0');
   let sessionAddress: string | null = null;
   let sessionDirection: MediaDirection = 'sendrecv';
-  let audio: { port: number; formats: number[]; address: string | null; direction: MediaDirection | null } | null =
-    null;
+  let audio: {
+    port: number;
+    formats: number[];
+    address: string | null;
+    direction: MediaDirection | null;
+  } | null = null;
   let inOtherMedia = false;
   let packetMs: number | undefined;
   const rtpmap = new Map<number, string>();
