@@ -4,6 +4,7 @@
  * as its registration did: digest when the device has credentials (RFC 3261 §22.2: 401 with a
  * challenge), nothing more when it has none. Anything else is 403, never a call.
  */
+import type { Logger } from 'pino';
 import type { DigestPolicy } from '../auth/digest-policy.js';
 import type { SipRequest } from '../message.js';
 import type { Binding, BindingStore, DeviceEntry } from '../registrar/binding-store.js';
@@ -39,7 +40,7 @@ export function registeredSender(request: SipRequest, flow: SipFlow, bindings: B
 export async function callerOf(
   request: SipRequest,
   flow: SipFlow,
-  deps: { bindings: BindingStore; digest: DigestPolicy; credentials: CredentialLookup },
+  deps: { bindings: BindingStore; digest: DigestPolicy; credentials: CredentialLookup; logger: Logger },
 ): Promise<CallerVerdict> {
   const binding = registeredSender(request, flow, deps.bindings);
   if (!binding)
@@ -70,6 +71,10 @@ export async function callerOf(
           .map((c) => ['WWW-Authenticate', c] as [string, string]),
       };
     default:
+      deps.logger.info(
+        { device: entry.name, address: flow.remoteAddress, detail: verdict.detail },
+        `refused an INVITE of ${entry.name} from ${flow.remoteAddress}: its digest did not prove the device (${verdict.detail}); check the phone's SIP password`,
+      );
       return { kind: 'reply', status: 403, reason: 'Forbidden (authentication failed)', headers: [] };
   }
 }
