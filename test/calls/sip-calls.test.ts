@@ -224,3 +224,23 @@ it('refuses INVITEs from phones that are not registered (403) and malformed SDP 
   expect(bad.header('warning')).toMatch(/^399 /);
   expect(t.node.calls.service.activeCalls).toBe(0);
 });
+
+it('ends a call whose phone unregisters: BYE with cause 27 to the other phone (and to it), and the call can be placed again once it is back', async () => {
+  await connect();
+  expect((await b.register(0)).status).toBe(200);
+  const toB = await b.request('BYE');
+  expect(toB.header('reason')).toContain('cause=27');
+  b.respond(toB, 200, 'OK', 'btag');
+  const toA = await a.request('BYE');
+  expect(toA.header('reason')).toContain('cause=27');
+  a.respond(toA, 200, 'OK', 'x');
+  await eventually(() => t.node.calls.service.activeCalls === 0);
+  expect(await lastCdr(9)).toMatchObject({ destCause_value: 27 });
+
+  expect((await b.register()).status).toBe(200);
+  const { ad } = await connect();
+  a.inDialog(ad, 'BYE');
+  await a.response('BYE', 200);
+  const bye = await b.request('BYE');
+  b.respond(bye, 200, 'OK', 'btag');
+});

@@ -5,6 +5,7 @@
  * device that proves itself as its registration did may call (caller.ts).
  */
 import type { Logger } from 'pino';
+import { Q850 } from '../../../core/call/q850.js';
 import type { Device, Line } from '../../../core/device.js';
 import type { CallService } from '../../../services/calls/call-service.js';
 import type { LegHandle, LegSink } from '../../../services/calls/call-ports.js';
@@ -95,7 +96,10 @@ export class SipCalls {
   /** The device's registration ended (expired, removed, connection closed): its calls end (cause 27). */
   dropped(deviceName: string): void {
     if (!this.lines.delete(deviceName)) return;
-    for (const leg of [...this.legs.values()]) if (leg.deviceName === deviceName) leg.lost();
+    // Each of its dialogs ends on the phone as the call model would end it (BYE, CANCEL, final response);
+    // the call service then stops telling these legs anything.
+    for (const leg of [...this.legs.values()])
+      if (leg.deviceName === deviceName) leg.send({ kind: 'clear', cause: Q850.destinationOutOfOrder });
     this.deps.service.detach(deviceName);
   }
 

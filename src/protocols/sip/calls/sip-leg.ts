@@ -206,11 +206,6 @@ export class SipLeg implements LegSink {
       );
   }
 
-  /** The flow or the device is gone: nothing more can be sent. */
-  lost(): void {
-    this.end();
-  }
-
   // ——— uas: responses to the phone's INVITE ———
 
   private provisional(status: number): void {
