@@ -242,6 +242,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       live,
       cacheSeconds: config.provisioningCacheSeconds,
       credentials: sipCredentials,
+      interDigitSeconds: Math.round(config.callT302Milliseconds / 1000),
     });
 
     const bulkJobs = new BulkJobService({
