@@ -142,7 +142,7 @@ it('ends the call when the callee hangs up: BYE to the caller', async () => {
   expect(await lastCdr(2)).toMatchObject({ origCause_value: 0, destCause_value: 16 });
 });
 
-it('holds and resumes with re-INVITEs: the holder gets inactive, the other phone a=inactive, then both addresses again', async () => {
+it('holds and resumes with re-INVITEs from either phone (a=sendonly, c=0.0.0.0): the holder gets inactive, the other phone a=inactive, then both newest addresses', async () => {
   const { ad, bd } = await connect();
   a.inDialog(ad, 'INVITE', phoneSdp(20_000, { direction: 'sendonly' }));
   const held = await a.response('INVITE', 200);
@@ -163,11 +163,27 @@ it('holds and resumes with re-INVITEs: the holder gets inactive, the other phone
   b.respond(again, 200, 'OK', 'btag', phoneSdp(30_000));
   await b.request('ACK');
 
+  // The callee holds the old way (c=0.0.0.0, RFC 2543) and resumes before the caller answered the
+  // node's a=inactive re-INVITE: the caller is offered the callee's address as soon as it answered.
+  b.inDialog(bd, 'INVITE', phoneSdp(30_000, { address: '0.0.0.0' }));
+  expect(sdpOf(await b.response('INVITE', 200)).direction).toBe('inactive');
+  b.ack(bd);
+  const holdToA = await a.request('INVITE');
+  expect(sdpOf(holdToA).direction).toBe('inactive');
+  b.inDialog(bd, 'INVITE', phoneSdp(30_200));
+  expect(sdpOf(await b.response('INVITE', 200))).toMatchObject({ port: 20_100, direction: 'sendrecv' });
+  b.ack(bd);
+  a.respond(holdToA, 200, 'OK', 'x', phoneSdp(20_100, { direction: 'inactive' }));
+  await a.request('ACK');
+  const resumeToA = await a.request('INVITE');
+  expect(sdpOf(resumeToA)).toMatchObject({ port: 30_200, direction: 'sendrecv' });
+  a.respond(resumeToA, 200, 'OK', 'x', phoneSdp(20_100));
+  await a.request('ACK');
+
   a.inDialog(ad, 'BYE');
   await a.response('BYE', 200);
   const bye = await b.request('BYE');
   b.respond(bye, 200, 'OK', 'btag');
-  void bd;
 });
 
 it('cancels while ringing: 487 to the caller, CANCEL to the callee', async () => {

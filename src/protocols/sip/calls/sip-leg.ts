@@ -78,6 +78,8 @@ export class SipLeg implements LegSink {
   /** A re-INVITE from the phone awaiting the model's answer. */
   private reinvite: { request: SipRequest; tx: ServerTransaction } | null = null;
   private ourReinvite = false;
+  /** The media changed while an offer could not go (ours pending, our 200 unacknowledged): offer it then. */
+  private reofferDue = false;
   /** Our INVITE (uac): its branch and the dialog it was sent in, for CANCEL. */
   private sent: { branch: string; dialog: Dialog } | null = null;
   private ackPacket: Buffer | null = null;
@@ -196,6 +198,7 @@ export class SipLeg implements LegSink {
       this.invite = null;
     }
     if (this.state === 'unacked') this.state = 'confirmed';
+    this.reofferIfDue();
     if (request.body.length === 0 || !this.handle) return;
     const sdp = parseSdp(request.body.toString('utf8'));
     if (sdp.ok) this.ctx.service.send(this.handle, { kind: 'media', media: sdp.sdp.media, offer: false });
@@ -272,7 +275,7 @@ export class SipLeg implements LegSink {
         `${this.deviceName} never acknowledged the 200 OK of its call; the call is ended (check that the phone can reach the node's SIP port)`,
       );
       this.ok = null;
-      this.bye(Q850.recoveryOnTimerExpiry);
+      this.guarded('ending the unacknowledged call', () => this.bye(Q850.recoveryOnTimerExpiry));
       this.hangUp();
     }, 64 * timers.t1);
   }
@@ -405,11 +408,22 @@ export class SipLeg implements LegSink {
         this.state = 'confirmed';
         return;
       case 'confirmed':
-        this.sendReinvite(this.sdp(direction));
+        if (this.ourReinvite) this.reofferDue = true;
+        else this.sendReinvite(this.sdp(direction));
+        return;
+      case 'unacked':
+        this.reofferDue = true;
         return;
       default:
         return;
     }
+  }
+
+  /** What changed while no offer could go goes now, as it stands now. */
+  private reofferIfDue(): void {
+    if (!this.reofferDue || this.state !== 'confirmed' || this.ourReinvite) return;
+    this.reofferDue = false;
+    this.describe(this.sending ? 'sendrecv' : 'inactive');
   }
 
   /** A re-INVITE from the phone: hold, resume, or a new address (docs/calls.md). */
@@ -439,8 +453,14 @@ export class SipLeg implements LegSink {
   }
 
   private sendReinvite(body: string): void {
-    if (this.ourReinvite) return;
     this.ourReinvite = true;
+    let settled = false;
+    const settle = () => {
+      if (settled) return false;
+      settled = true;
+      this.ourReinvite = false;
+      return true;
+    };
     this.step({ kind: 'request-sent' });
     const branch = newBranch();
     const dialog = this.dialog;
@@ -457,8 +477,19 @@ export class SipLeg implements LegSink {
     this.ctx.invites.send(branch, packet, this.flow, ackOf, {
       provisional: () => undefined,
       final: (response) => {
-        this.ourReinvite = false;
-        if (response.status >= 300) return;
+        const first = settle();
+        if (response.status >= 300) {
+          // RFC 3261 §14.1: after a 491 (glare) the owner of the Call-ID waits 2.1–4 s, the other 0–2 s.
+          if (response.status === 491) this.reofferDue = true;
+          if (first && this.reofferDue) {
+            const wait = this.role === 'uac' ? randomInt(2100, 4000) : randomInt(0, 2000);
+            this.ctx.host.setTimeout(
+              () => this.guarded('re-offering media', () => this.reofferIfDue()),
+              wait,
+            );
+          }
+          return;
+        }
         this.flow.send(
           dialogRequest(this.dialog, 'ACK', this.local, {
             branch: newBranch(),
@@ -467,11 +498,13 @@ export class SipLeg implements LegSink {
           }),
         );
         const answer = response.body.length > 0 ? parseSdp(response.body.toString('utf8')) : null;
+        if (!first) return;
         if (answer?.ok && this.handle && this.state === 'confirmed')
           this.ctx.service.send(this.handle, { kind: 'media', media: answer.sdp.media, offer: false });
+        this.reofferIfDue();
       },
       failed: () => {
-        this.ourReinvite = false;
+        settle();
       },
     });
   }
@@ -549,6 +582,18 @@ export class SipLeg implements LegSink {
       this.ok = null;
     }
     this.ctx.ended(this);
+  }
+
+  /** Work run from a timer: a failure is logged, never thrown into the event loop. */
+  private guarded(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.ctx.logger.error(
+        { err: error, device: this.deviceName },
+        `${what} for ${this.deviceName} failed inside the node: ${(error as Error).message}`,
+      );
+    }
   }
 
   private step(event: DialogEvent): 'ok' | 'out-of-order' {
