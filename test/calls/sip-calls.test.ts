@@ -260,3 +260,33 @@ it('ends a call whose phone unregisters: BYE with cause 27 to the other phone (a
   const bye = await b.request('BYE');
   b.respond(bye, 200, 'OK', 'btag');
 });
+
+it('rings every phone of a shared line; the first 200 wins and the other is CANCELled as completed elsewhere', async () => {
+  await addSipDevice(t.node, 'SEP00CA11000004', ['3004']);
+  await addSipDevice(t.node, 'SEP00CA11000005', ['3004'], true);
+  const first = await new SipCallPhone('00ca11000004', '3004', t.node.ports.sip!).open();
+  const second = await new SipCallPhone('00ca11000005', '3004', t.node.ports.sip!).open();
+  phones.push(first, second);
+  expect((await first.register()).status).toBe(200);
+  expect((await second.register()).status).toBe(200);
+
+  const ad = a.invite('3004', phoneSdp(20_000));
+  const [toFirst, toSecond] = await Promise.all([first.request('INVITE'), second.request('INVITE')]);
+  second.respond(toSecond, 180, 'Ringing', 's2');
+  first.respond(toFirst, 200, 'OK', 'f1', phoneSdp(40_000));
+  await first.request('ACK');
+  const cancel = await second.request('CANCEL');
+  expect(cancel.header('reason')).toBe('SIP;cause=200;text="Call completed elsewhere"');
+  second.respond(cancel, 200, 'OK', 's2');
+  second.respond(toSecond, 487, 'Request Terminated', 's2');
+  await second.request('ACK');
+  const ok = await a.response('INVITE', 200);
+  expect(sdpOf(ok).port).toBe(40_000);
+  SipCallPhone.confirmed(ad, ok);
+  a.ack(ad);
+  a.inDialog(ad, 'BYE');
+  await a.response('BYE', 200);
+  const bye = await first.request('BYE');
+  first.respond(bye, 200, 'OK', 'f1');
+  await eventually(() => t.node.calls.service.activeCalls === 0);
+});

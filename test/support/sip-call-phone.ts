@@ -10,11 +10,17 @@ import type { SipMessage, SipRequest, SipResponse } from '../../src/protocols/si
 import { parseMessage } from '../../src/protocols/sip/parser.js';
 import type { RunningNode } from '../../src/server.js';
 
-/** Adds a configured SIP 7960 holding `dns` on lines 1, 2, … */
-export async function addSipDevice(node: RunningNode, name: string, dns: string[]): Promise<void> {
+/** Adds a configured SIP 7960 holding `dns` on lines 1, 2, … (reserved unless `shared`). */
+export async function addSipDevice(
+  node: RunningNode,
+  name: string,
+  dns: string[],
+  /** The DNs exist already (a shared line). */
+  shared = false,
+): Promise<void> {
   const now = new Date();
   await node.store.transaction(async (tx) => {
-    await tx.devices.reserveDns(dns, now);
+    if (!shared) await tx.devices.reserveDns(dns, now);
     await tx.devices.insert(
       {
         name,
