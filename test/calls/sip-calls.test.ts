@@ -290,3 +290,28 @@ it('rings every phone of a shared line; the first 200 wins and the other is CANC
   first.respond(bye, 200, 'OK', 'f1');
   await eventually(() => t.node.calls.service.activeCalls === 0);
 });
+
+it('calls over TCP: the node’s INVITE and BYE reach the callee on the connection it registered on', async () => {
+  await addSipDevice(t.node, 'SEP00CA11000006', ['3006']);
+  const tcpPhone = await new SipCallPhone('00ca11000006', '3006', t.node.ports.sip!, 'TCP').open();
+  phones.push(tcpPhone);
+  expect((await tcpPhone.register()).status).toBe(200);
+
+  const ad = a.invite('3006', phoneSdp(20_000));
+  const invite = await tcpPhone.request('INVITE');
+  expect(invite.header('via')).toMatch(/^SIP\/2\.0\/TCP /);
+  tcpPhone.respond(invite, 200, 'OK', 't6', phoneSdp(50_000));
+  expect(sdpOf(await tcpPhone.request('ACK')).port).toBe(20_000);
+  const ok = await a.response('INVITE', 200);
+  expect(sdpOf(ok).port).toBe(50_000);
+  SipCallPhone.confirmed(ad, ok);
+  a.ack(ad);
+
+  // The TCP phone hangs up on its connection; the UDP caller gets the BYE.
+  const td = SipCallPhone.dialogOf(invite, 't6', tcpPhone);
+  tcpPhone.inDialog(td, 'BYE');
+  await tcpPhone.response('BYE', 200);
+  const bye = await a.request('BYE');
+  a.respond(bye, 200, 'OK', 'x');
+  await eventually(() => t.node.calls.service.activeCalls === 0);
+});

@@ -6,8 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import type { SipMessage, SipRequest, SipResponse } from '../../src/protocols/sip/message.js';
 import { parseMessage } from '../../src/protocols/sip/parser.js';
+import { SipStreamFramer } from '../../src/protocols/sip/stream-framer.js';
 import type { RunningNode } from '../../src/server.js';
 
 /** Adds a configured SIP 7960 holding `dns` on lines 1, 2, … (reserved unless `shared`). */
@@ -83,6 +85,7 @@ export interface PhoneDialog {
 export class SipCallPhone {
   readonly received: SipMessage[] = [];
   private readonly socket = dgram.createSocket('udp4');
+  private tcp: net.Socket | null = null;
   private cseq = 1;
   private waiters: Array<() => void> = [];
 
@@ -90,6 +93,8 @@ export class SipCallPhone {
     readonly mac: string,
     readonly dn: string,
     private readonly nodePort: number,
+    /** UDP, or one TCP connection to the node for everything (RFC 3261 §18: requests to the phone come back on it). */
+    readonly transport: 'UDP' | 'TCP' = 'UDP',
   ) {}
 
   get name(): string {
@@ -97,25 +102,47 @@ export class SipCallPhone {
   }
 
   get port(): number {
-    return this.socket.address().port;
+    return this.tcp ? this.tcp.localPort! : this.socket.address().port;
+  }
+
+  private get contactParams(): string {
+    return this.transport === 'TCP' ? ';transport=tcp' : '';
   }
 
   async open(): Promise<this> {
+    const take = (message: SipMessage) => {
+      this.received.push(message);
+      for (const wake of this.waiters.splice(0)) wake();
+    };
+    if (this.transport === 'TCP') {
+      const framer = new SipStreamFramer();
+      const tcp = net.connect(this.nodePort, '127.0.0.1');
+      tcp.on('data', (chunk: Buffer) => {
+        for (const event of framer.push(chunk))
+          if (event.type === 'message' && event.result.ok) take(event.result.message);
+      });
+      tcp.on('error', () => undefined);
+      await new Promise<void>((resolve) => tcp.once('connect', () => resolve()));
+      this.tcp = tcp;
+      return this;
+    }
     this.socket.on('message', (data) => {
       const result = parseMessage(data);
-      if (result.ok) this.received.push(result.message);
-      for (const wake of this.waiters.splice(0)) wake();
+      if (result.ok) take(result.message);
     });
     await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', () => resolve()));
     return this;
   }
 
   close(): void {
-    this.socket.close();
+    if (this.tcp) this.tcp.destroy();
+    else this.socket.close();
   }
 
   send(text: string | Buffer): void {
-    this.socket.send(typeof text === 'string' ? Buffer.from(text) : text, this.nodePort, '127.0.0.1');
+    const data = typeof text === 'string' ? Buffer.from(text) : text;
+    if (this.tcp) this.tcp.write(data);
+    else this.socket.send(data, this.nodePort, '127.0.0.1');
   }
 
   /** Waits for a message that `match` accepts, received since `from` (default: any not yet taken). */
@@ -159,12 +186,12 @@ export class SipCallPhone {
     this.send(
       [
         `REGISTER sip:127.0.0.1:${this.nodePort} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
+        `Via: SIP/2.0/${this.transport} 127.0.0.1:${this.port};branch=${branch};rport`,
         `From: <sip:${this.dn}@127.0.0.1>;tag=${this.mac}`,
         `To: <sip:${this.dn}@127.0.0.1>`,
         `Call-ID: reg-${this.mac}@127.0.0.1`,
         `CSeq: ${this.cseq++} REGISTER`,
-        `Contact: <sip:${this.dn}@127.0.0.1:${this.port}>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-${this.mac}>";+u.sip!model.ccm.cisco.com="7"`,
+        `Contact: <sip:${this.dn}@127.0.0.1:${this.port}${this.contactParams}>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-${this.mac}>";+u.sip!model.ccm.cisco.com="7"`,
         'Max-Forwards: 70',
         'User-Agent: Cisco-CP7960G/8.0',
         `Expires: ${expires}`,
@@ -205,12 +232,12 @@ export class SipCallPhone {
     const remoteTag = dialog.remoteTag ? `;tag=${dialog.remoteTag}` : '';
     const lines = [
       `${method} ${dialog.target} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
+      `Via: SIP/2.0/${this.transport} 127.0.0.1:${this.port};branch=${branch};rport`,
       `From: ${dialog.local};tag=${dialog.localTag}`,
       `To: ${dialog.remote}${remoteTag}`,
       `Call-ID: ${dialog.callId}`,
       `CSeq: ${cseq ?? dialog.cseq} ${method}`,
-      `Contact: <sip:${this.dn}@127.0.0.1:${this.port}>`,
+      `Contact: <sip:${this.dn}@127.0.0.1:${this.port}${this.contactParams}>`,
       'Max-Forwards: 70',
       ...(body === undefined ? [] : ['Content-Type: application/sdp']),
       `Content-Length: ${body === undefined ? 0 : Buffer.byteLength(body)}`,
@@ -253,7 +280,7 @@ export class SipCallPhone {
       `To: ${request.header('to')}${request.to.tag ? '' : `;tag=${tag}`}`,
       `Call-ID: ${request.callId}`,
       `CSeq: ${request.header('cseq')}`,
-      `Contact: <sip:${this.dn}@127.0.0.1:${this.port}>`,
+      `Contact: <sip:${this.dn}@127.0.0.1:${this.port}${this.contactParams}>`,
       ...(body === undefined ? [] : ['Content-Type: application/sdp']),
       `Content-Length: ${body === undefined ? 0 : Buffer.byteLength(body)}`,
       '',
