@@ -371,7 +371,14 @@ export class SipLeg implements LegSink {
       userAgent: this.ctx.userAgent,
       headers: [['Reason', reason]],
     });
-    void this.ctx.clients.send(this.sent.branch, packet, this.flow);
+    const branch = this.sent.branch;
+    void this.ctx.clients.send(branch, packet, this.flow);
+    // RFC 3261 §9.1: with no final response to the INVITE within 64*T1 of the CANCEL, it is over.
+    this.ctx.host.setTimeout(() => {
+      if (this.state !== 'cancelling') return;
+      this.ctx.invites.forget(branch);
+      this.end();
+    }, 64 * this.ctx.timers.t1);
   }
 
   private sendAck(body: string | undefined): void {

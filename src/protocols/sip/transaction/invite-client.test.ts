@@ -80,3 +80,15 @@ it('gives up at Timer B without a response, and does not retransmit on TCP', () 
   expect(flow.sent).toHaveLength(1);
   expect(table.size).toBe(0);
 });
+
+it('forgets a transaction on request (a CANCELled INVITE that never got its final response)', () => {
+  const timers = new ManualTimers();
+  const table = new InviteClientTable({ host: timers });
+  const flow = new MemoryFlow('UDP');
+  const u = user();
+  table.send('z9hG4bKi5', INVITE, flow, () => ACK, u);
+  table.receive(response(180, 'z9hG4bKi5'));
+  table.forget('z9hG4bKi5');
+  expect(table.size).toBe(0);
+  expect(table.receive(response(487, 'z9hG4bKi5'))).toBe(false);
+});

@@ -141,6 +141,15 @@ export class InviteClientTable {
     return true;
   }
 
+  /**
+   * Forgets the transaction of `branch` (RFC 3261 §9.1: a CANCELled INVITE with no final response
+   * within 64*T1 "should be considered" terminated); a late response then matches nothing.
+   */
+  forget(branch: string): void {
+    const p = this.pending.get(branch);
+    if (p) this.end(branch, p);
+  }
+
   dispose(): void {
     for (const [branch, p] of [...this.pending]) this.end(branch, p);
   }
