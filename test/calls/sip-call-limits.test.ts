@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import type { SipRequest } from '../../src/protocols/sip/message.js';
 import type { PhoneDialog } from '../support/sip-call-phone.js';
 import { SipCallPhone, addSipDevice, phoneSdp } from '../support/sip-call-phone.js';
 
@@ -23,6 +24,17 @@ beforeAll(async () => {
   expect((await b.register()).status).toBe(200);
 });
 
+const rung = new Set<string>();
+/** The callee rings for the next new call offered to it (retransmissions of earlier INVITEs are skipped). */
+async function ring(): Promise<void> {
+  const invite = (await b.next(
+    (m) => m.kind === 'request' && m.method === 'INVITE' && !rung.has(m.callId),
+    'a new INVITE',
+  )) as SipRequest;
+  rung.add(invite.callId);
+  b.respond(invite, 180, 'Ringing', `b${rung.size}`);
+}
+
 afterAll(async () => {
   a.close();
   b.close();
@@ -34,7 +46,7 @@ it('answers 503 with Retry-After beyond --sip-max-call-dialogs, logs it, and tak
   const ringing: PhoneDialog[] = [];
   for (let i = 0; i < 5; i++) {
     ringing.push(a.invite('3032', phoneSdp(20_000 + 2 * i)));
-    await b.request('INVITE');
+    await ring();
   }
   a.invite('3032', phoneSdp(21_000));
   const refused = await a.response('INVITE', 503);
@@ -49,6 +61,6 @@ it('answers 503 with Retry-After beyond --sip-max-call-dialogs, logs it, and tak
   b.respond(cancel, 200, 'OK', 'b');
   await eventually(() => t.node.calls.service.activeCalls === 4);
   a.invite('3032', phoneSdp(22_000));
-  await b.request('INVITE');
+  await ring();
   expect(t.node.calls.service.activeCalls).toBe(5);
 });

@@ -86,6 +86,7 @@ export class SipCallPhone {
   readonly received: SipMessage[] = [];
   private readonly socket = dgram.createSocket('udp4');
   private tcp: net.Socket | null = null;
+  private readonly seen = new Set<string>();
   private cseq = 1;
   private waiters: Array<() => void> = [];
 
@@ -111,6 +112,13 @@ export class SipCallPhone {
 
   async open(): Promise<this> {
     const take = (message: SipMessage) => {
+      // Retransmissions (UDP Timer A/G, a 2xx resent until its ACK) are kept out: a test reads each message once.
+      const key =
+        message.kind === 'request'
+          ? `${message.method} ${message.callId} ${message.cseq.seq} ${message.via[0]?.branch ?? ''}`
+          : `${message.status} ${message.callId} ${message.cseq.seq} ${message.cseq.method}`;
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
       this.received.push(message);
       for (const wake of this.waiters.splice(0)) wake();
     };

@@ -82,6 +82,10 @@ export class SipLeg implements LegSink {
   private reofferDue = false;
   /** Our INVITE (uac): its branch and the dialog it was sent in, for CANCEL. */
   private sent: { branch: string; dialog: Dialog } | null = null;
+  /** A provisional response came to our INVITE: a CANCEL may go (RFC 3261 §9.1). */
+  private provisionalSeen = false;
+  /** The CANCEL waiting for that provisional response, with its Reason. */
+  private cancelWaiting: string | null = null;
   private ackPacket: Buffer | null = null;
   private readonly sessionId = randomInt(1, 2 ** 31);
   private sdpVersion = 0;
@@ -302,6 +306,8 @@ export class SipLeg implements LegSink {
     this.ctx.invites.send(branch, packet, this.flow, ackOf, {
       provisional: (response) => {
         if (response.to.tag !== undefined) this.step({ kind: 'early', remoteTag: response.to.tag });
+        this.provisionalSeen = true;
+        if (this.state === 'cancelling' && this.cancelWaiting !== null) this.sendCancel(this.cancelWaiting);
       },
       final: (response) => this.answered(response),
       failed: (why) => {
@@ -366,6 +372,15 @@ export class SipLeg implements LegSink {
   private cancel(reason: string): void {
     if (!this.sent) return this.end();
     this.state = 'cancelling';
+    // RFC 3261 §9.1: "a CANCEL request SHOULD NOT be sent to cancel an INVITE until a provisional response is
+    // received"; Timer B (no response at all) ends the leg meanwhile.
+    if (this.provisionalSeen) this.sendCancel(reason);
+    else this.cancelWaiting = reason;
+  }
+
+  private sendCancel(reason: string): void {
+    if (!this.sent) return;
+    this.cancelWaiting = null;
     const packet = dialogRequest(this.sent.dialog, 'CANCEL', this.local, {
       branch: this.sent.branch,
       userAgent: this.ctx.userAgent,
