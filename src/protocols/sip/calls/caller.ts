@@ -9,6 +9,7 @@ import type { DigestPolicy } from '../auth/digest-policy.js';
 import type { SipRequest } from '../message.js';
 import type { Binding, BindingStore, DeviceEntry } from '../registrar/binding-store.js';
 import type { CredentialLookup } from '../registrar/credentials.js';
+import { warningHeader } from '../registrar/replies.js';
 import type { SipFlow } from '../transport/flow.js';
 
 export type CallerVerdict =
@@ -40,7 +41,14 @@ export function registeredSender(request: SipRequest, flow: SipFlow, bindings: B
 export async function callerOf(
   request: SipRequest,
   flow: SipFlow,
-  deps: { bindings: BindingStore; digest: DigestPolicy; credentials: CredentialLookup; logger: Logger },
+  deps: {
+    bindings: BindingStore;
+    digest: DigestPolicy;
+    credentials: CredentialLookup;
+    logger: Logger;
+    /** warn-agent of Warning headers. */
+    warnAgent: string;
+  },
 ): Promise<CallerVerdict> {
   const binding = registeredSender(request, flow, deps.bindings);
   if (!binding)
@@ -48,7 +56,7 @@ export async function callerOf(
       kind: 'reply',
       status: 403,
       reason: 'Forbidden (not registered)',
-      headers: [['Warning', '399 openucm "register this phone on the node before it places calls"']],
+      headers: [[...warningHeader(deps.warnAgent, 'register this phone on the node before it places calls')]],
     };
   const entry = binding.device;
   // The credentials the registration proved; read again when they changed since (undefined).

@@ -161,6 +161,10 @@ export class SipCalls {
       return this.reply(request, tx, 503, [['Retry-After', '30']]);
     }
     const body = request.body.toString('utf8');
+    const type = request.contentType?.split(';')[0].trim().toLowerCase();
+    // RFC 3261 §21.4.13: a body the UAS does not understand draws 415 with the types it accepts.
+    if (body.length > 0 && type !== undefined && type !== 'application/sdp')
+      return this.reply(request, tx, 415, [['Accept', 'application/sdp']]);
     const sdp = body.length > 0 ? parseSdp(body) : null;
     if (sdp && !sdp.ok) return this.reply(request, tx, sdp.status, [warningFor(sdp, deps.warnAgent)]);
     const fromUser = request.from.sipUri?.user;
