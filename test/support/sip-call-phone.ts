@@ -84,6 +84,8 @@ export interface PhoneDialog {
 
 export class SipCallPhone {
   readonly received: SipMessage[] = [];
+  /** Every message as it came off the wire, retransmissions too (for tshark). */
+  readonly wire: Buffer[] = [];
   private readonly socket = dgram.createSocket('udp4');
   private tcp: net.Socket | null = null;
   private readonly seen = new Set<string>();
@@ -112,6 +114,7 @@ export class SipCallPhone {
 
   async open(): Promise<this> {
     const take = (message: SipMessage) => {
+      this.wire.push(message.raw);
       // Retransmissions (UDP Timer A/G, a 2xx resent until its ACK) are kept out: a test reads each message once.
       const key =
         message.kind === 'request'
