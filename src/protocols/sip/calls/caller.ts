@@ -1,6 +1,6 @@
 /**
  * Who may call (docs/calls.md, "SIP adapter"): an INVITE comes from a device registered on this
- * node — a binding reached from the same address (and connection, for TCP/WS) — and proves itself
+ * node — a binding reached from the same address and port (connection, for TCP/WS) — and proves itself
  * as its registration did: digest when the device has credentials (RFC 3261 §22.2: 401 with a
  * challenge), nothing more when it has none. Anything else is 403, never a call.
  */
@@ -17,8 +17,9 @@ export type CallerVerdict =
   | { kind: 'reply'; status: number; reason: string; headers: Array<[string, string]> };
 
 /**
- * The registered device an INVITE comes from. Among the bindings reached from the INVITE's source,
- * one whose AOR is the From user wins; else the device when only one is registered from there.
+ * The registered device an INVITE comes from: a binding reached from the INVITE's source (address
+ * and port for UDP, the connection for TCP/WS). Among several (the lines of one phone, phones
+ * behind one connection), the one whose AOR is the From user; else the device when only one is there.
  */
 export function registeredSender(request: SipRequest, flow: SipFlow, bindings: BindingStore): Binding | null {
   const fromUser = request.from.sipUri?.user;
@@ -28,7 +29,9 @@ export function registeredSender(request: SipRequest, flow: SipFlow, bindings: B
       const bf = binding.flow;
       if (bf.remoteAddress !== flow.remoteAddress) continue;
       if (flow.connectionId !== 0 && bf.connectionId !== flow.connectionId) continue;
-      if (flow.connectionId === 0 && bf.connectionId !== 0) continue;
+      // UDP: the port the phone registered from too (a 79xx sends everything from voip_control_port, 5060):
+      // another device behind the same address does not call as this one.
+      if (flow.connectionId === 0 && (bf.connectionId !== 0 || bf.remotePort !== flow.remotePort)) continue;
       candidates.push(binding);
     }
   }
