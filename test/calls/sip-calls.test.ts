@@ -315,3 +315,19 @@ it('calls over TCP: the node’s INVITE and BYE reach the callee on the connecti
   a.respond(bye, 200, 'OK', 'x');
   await eventually(() => t.node.calls.service.activeCalls === 0);
 });
+
+it('takes a caller’s INVITE without SDP: the 200 carries the callee’s offer, the caller’s ACK its answer, which reaches the callee', async () => {
+  const ad = a.invite('3002', null);
+  const invite = await b.request('INVITE');
+  b.respond(invite, 200, 'OK', 'btag', phoneSdp(30_000, { pts: [8, 0] }));
+  const ok = await a.response('INVITE', 200);
+  expect(sdpOf(ok)).toMatchObject({ port: 30_000, codecs: ['PCMA'] });
+  SipCallPhone.confirmed(ad, ok);
+  a.ack(ad, phoneSdp(20_400, { pts: [8] }));
+  const ack = await b.request('ACK');
+  expect(sdpOf(ack)).toMatchObject({ port: 20_400, codecs: ['PCMA'] });
+  a.inDialog(ad, 'BYE');
+  await a.response('BYE', 200);
+  b.respond(await b.request('BYE'), 200, 'OK', 'btag');
+  await eventually(() => t.node.calls.service.activeCalls === 0);
+});
