@@ -331,3 +331,35 @@ it('takes a caller’s INVITE without SDP: the 200 carries the callee’s offer,
   b.respond(await b.request('BYE'), 200, 'OK', 'btag');
   await eventually(() => t.node.calls.service.activeCalls === 0);
 });
+
+it('answers what does not fit a call with one error each and keeps the call: unknown dialog 481, bad re-INVITE SDP 400, non-SDP body 415', async () => {
+  const { ad } = await connect();
+  a.inDialog({ ...ad, remoteTag: 'nosuchtag' }, 'BYE');
+  await a.response('BYE', 481);
+  a.inDialog(ad, 'INVITE', 'v=0\r\nm=audio x\r\n');
+  const bad = await a.response('INVITE', 400);
+  expect(bad.header('warning')).toMatch(/^399 /);
+  a.ack(ad);
+  expect(t.node.calls.service.activeCalls).toBe(1);
+
+  a.send(
+    [
+      `INVITE sip:3002@127.0.0.1:${t.node.ports.sip} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${a.port};branch=z9hG4bKtext415;rport`,
+      `From: <sip:3001@127.0.0.1>;tag=t415`,
+      'To: <sip:3002@127.0.0.1>',
+      'Call-ID: text415@127.0.0.1',
+      'CSeq: 1 INVITE',
+      'Content-Type: text/plain',
+      'Content-Length: 5',
+      '',
+      'hello',
+    ].join('\r\n'),
+  );
+  await a.response('INVITE', 415);
+
+  a.inDialog(ad, 'BYE');
+  await a.response('BYE', 200);
+  b.respond(await b.request('BYE'), 200, 'OK', 'btag');
+  await eventually(() => t.node.calls.service.activeCalls === 0);
+});
