@@ -44,7 +44,15 @@ export interface CallState {
 export function decodeCallState(body: Buffer): CallState {
   const [callState, lineInstance, callReference, privacy, precedenceLevel, precedenceDomain] =
     decodeU32Fields(body, 6);
-  return { type: 'CallState', callState, lineInstance, callReference, privacy, precedenceLevel, precedenceDomain };
+  return {
+    type: 'CallState',
+    callState,
+    lineInstance,
+    callReference,
+    privacy,
+    precedenceLevel,
+    precedenceDomain,
+  };
 }
 export function encodeCallState(
   msg: Pick<CallState, 'callState' | 'lineInstance' | 'callReference'> & Partial<CallState>,
