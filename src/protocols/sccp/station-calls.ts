@@ -137,13 +137,13 @@ export class StationCalls implements SccpCallEndpoint {
     callReference: number,
   ): void {
     const call = this.calls.get(callReference) ?? this.calls.get(passThruPartyOf(passThruPartyId));
-    if (!call || call.media !== 'opening') return;
+    if (!call || call.media.receive !== 'opening') return;
     if (status !== 0 || address === '0.0.0.0' || port === 0 || port > 65535) {
-      call.media = 'closed';
+      call.media.receive = 'closed';
       this.send(call, { kind: 'media-failed' });
       return;
     }
-    call.media = 'open';
+    call.media.receive = 'open';
     this.send(call, {
       kind: 'media',
       media: { address, port, codecs: [], direction: 'sendrecv' },
@@ -162,7 +162,7 @@ export class StationCalls implements SccpCallEndpoint {
         line: line || 1,
         state: 'offered',
         inbound: true,
-        media: 'closed',
+        media: { receive: 'closed', transmitting: false },
         remote: null,
       };
       if (command.kind !== 'clear') this.calls.set(callReference, call);
@@ -188,7 +188,7 @@ export class StationCalls implements SccpCallEndpoint {
       line: lineInstance,
       state: 'offered',
       inbound: false,
-      media: 'closed',
+      media: { receive: 'closed', transmitting: false },
       remote: null,
     };
     this.calls.set(call.callReference, call);

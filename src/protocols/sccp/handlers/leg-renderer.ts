@@ -7,8 +7,14 @@ import { LampMode, RingDuration, RingMode, ToneCode } from '../codec/messages/ca
 import type { SccpMessageInput } from '../codec/sccp-message.js';
 import { SoftKeySetIndex } from '../codec/soft-keys.js';
 
-/** Where a call's media stands on the phone (calls.md §7 lesson 3). */
-export type PhoneMedia = 'closed' | 'opening' | 'open' | 'transmitting';
+/**
+ * Where a call's media stands on the phone (calls.md §7 lesson 3): its receive channel, and
+ * whether it sends. The two move apart: a phone may be told to send before its own ack is in.
+ */
+export interface PhoneMedia {
+  receive: 'closed' | 'opening' | 'open';
+  transmitting: boolean;
+}
 
 /** One call on a phone, as its session renders it. */
 export interface PhoneCall {
@@ -100,8 +106,8 @@ export function renderLegCommand(
     };
   };
   const closeMedia = (): SccpMessageInput[] => {
-    if (call.media === 'closed') return [];
-    call.media = 'closed';
+    if (call.media.receive === 'closed' && !call.media.transmitting) return [];
+    call.media = { receive: 'closed', transmitting: false };
     const channel = {
       conferenceId: callReference,
       passThruPartyId: passThruPartyOf(callReference),
@@ -180,7 +186,7 @@ export function renderLegCommand(
         },
       ];
     case 'open-receive-channel':
-      call.media = 'opening';
+      call.media.receive = 'opening';
       return [
         {
           type: 'OpenReceiveChannel',
@@ -198,9 +204,10 @@ export function renderLegCommand(
         passThruPartyId: passThruPartyOf(callReference),
         callReference,
       };
-      const stop: SccpMessageInput[] =
-        call.media === 'transmitting' ? [{ type: 'StopMediaTransmission', ...channel }] : [];
-      call.media = 'transmitting';
+      const stop: SccpMessageInput[] = call.media.transmitting
+        ? [{ type: 'StopMediaTransmission', ...channel }]
+        : [];
+      call.media.transmitting = true;
       return [
         ...stop,
         {
