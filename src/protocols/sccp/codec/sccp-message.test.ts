@@ -161,6 +161,7 @@ const EXAMPLES: { [K in SccpMessageType]: Extract<SccpMessage, { type: K }> } = 
     port: 20002,
     passThruPartyId: 0xfffffff8,
     callReference: 7,
+    v17: false,
   },
   CallState: {
     type: 'CallState',

@@ -14,8 +14,10 @@ import { decodeU32Fields, encodeU32Fields } from './station-call.js';
  * OpenReceiveChannel (0x0105). ≤V16: u32 conferenceId @0, passThruPartyId @4, msPacketSize @8,
  * compressionType @12, echoCancelType @16, g723BitRate @20, callReference @24, encryption @28–75
  * (zero), streamPassThroughId @76, associatedStreamId @80, rfc2833PayloadType @84, rtpTimeout @88
- * → 92 bytes (the CUCM 7 dump to a V11 phone). V17: + mixingMode @92, direction @96, ipv46 @100,
- * ip[16] @104, port @120, requestedIpAddrType @124 → 128 bytes.
+ * → 92 bytes (the CUCM 7 dump to a V11 phone); from header version 11 Wireshark also reads
+ * mixingMode @92, direction @96, source ip @100, source port @104 and calls 92 bytes malformed, so
+ * we send 108 bytes as chan-sccp does to every ≤V16 phone. V17: mixingMode @92, direction @96,
+ * ipv46 @100, ip[16] @104, port @120, requestedIpAddrType @124 → 128 bytes.
  */
 export interface OpenReceiveChannel {
   type: 'OpenReceiveChannel';
@@ -41,7 +43,7 @@ export function decodeOpenReceiveChannel(body: Buffer): OpenReceiveChannel {
   };
 }
 export function encodeOpenReceiveChannel(msg: Omit<OpenReceiveChannel, 'type'>): Buffer {
-  const b = Buffer.alloc(msg.v17 ? 128 : 92);
+  const b = Buffer.alloc(msg.v17 ? 128 : 108);
   b.writeUInt32LE(msg.conferenceId >>> 0, 0);
   b.writeUInt32LE(msg.passThruPartyId >>> 0, 4);
   b.writeUInt32LE(msg.msPacketSize >>> 0, 8);
@@ -64,6 +66,8 @@ export interface OpenReceiveChannelAck {
   port: number;
   passThruPartyId: number;
   callReference: number;
+  /** Protocol 17+: the 36-byte form (decoded by its length). */
+  v17?: boolean;
 }
 
 export function decodeOpenReceiveChannelAck(body: Buffer): OpenReceiveChannelAck {
@@ -77,6 +81,7 @@ export function decodeOpenReceiveChannelAck(body: Buffer): OpenReceiveChannelAck
       port: b.readUInt32LE(24),
       passThruPartyId: b.readUInt32LE(28),
       callReference: b.readUInt32LE(32),
+      v17: true,
     };
   }
   const b = zeroFill(body, 20);
@@ -87,9 +92,19 @@ export function decodeOpenReceiveChannelAck(body: Buffer): OpenReceiveChannelAck
     port: b.readUInt32LE(8),
     passThruPartyId: b.readUInt32LE(12),
     callReference: b.readUInt32LE(16),
+    v17: false,
   };
 }
 export function encodeOpenReceiveChannelAck(msg: Omit<OpenReceiveChannelAck, 'type'>): Buffer {
+  if (msg.v17) {
+    const b = Buffer.alloc(36);
+    b.writeUInt32LE(msg.status >>> 0, 0);
+    writeIpv4(b, 8, msg.ipAddress);
+    b.writeUInt32LE(msg.port >>> 0, 24);
+    b.writeUInt32LE(msg.passThruPartyId >>> 0, 28);
+    b.writeUInt32LE(msg.callReference >>> 0, 32);
+    return b;
+  }
   const b = Buffer.alloc(20);
   b.writeUInt32LE(msg.status >>> 0, 0);
   writeIpv4(b, 4, msg.ipAddress);
