@@ -45,6 +45,16 @@ export const CALL_STATE_NAMES: Record<number, string> = {
   13: 'in use remote',
 };
 
+/** A call as the phone's screen and reports show it. */
+export interface SimCallView {
+  callReference: number;
+  state: string;
+  remote: { number: string; name: string } | null;
+  tone: number | null;
+  /** RTP of the call now: packets sent and received, from where, and where it sends. */
+  media: RtpStats | null;
+}
+
 interface Events {
   change: [SimCall];
   ended: [SimCall];
@@ -160,8 +170,8 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
     });
   }
 
-  /** The calls as plain data (for --json and error messages). */
-  describe() {
+  /** The calls as plain data (for the screen, --json and error messages). */
+  describe(): SimCallView[] {
     return [...this.calls.values()].map((c) => ({
       callReference: c.callReference,
       state: CALL_STATE_NAMES[c.state] ?? String(c.state),

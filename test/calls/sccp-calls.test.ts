@@ -8,6 +8,8 @@ import { receivedOf } from '../../src/sim/sccp-calls.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
+import { addSccpDevice } from '../support/sccp-device.js';
+import { trackedPhone } from '../sim/helpers.js';
 import type { SimSccpPhone } from '../support/sccp-call-phones.js';
 
 interface Cdr {
@@ -225,6 +227,52 @@ describe('SCCP calls in the node process', () => {
     await b2.calls.waitFor((c) => c.state === CallStateCode.OnHook);
     const [cdr] = await cdrs(1);
     expect(cdr).toMatchObject({ destDeviceName: 'SEP00AC00000073', origCause_value: 16 });
+  });
+});
+
+describe('openucm sim phones (--call, --answer, --hold-after)', () => {
+  beforeEach(async () => {
+    t = await startTestNode();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await t.destroy();
+  });
+
+  it('one phone calls, the other answers; both screens show the call and the RTP each receives', async () => {
+    await addSccpDevice(t.node, 'SEP00AF00000001', ['3301']);
+    await addSccpDevice(t.node, 'SEP00AF00000002', ['3302']);
+    const direct = { host: '127.0.0.1', sccpPort: t.node.ports.sccp, sipPort: t.node.ports.sip ?? 5060 };
+    const callee = trackedPhone({
+      mac: '00AF00000002',
+      model: '7960',
+      tftp: null,
+      direct,
+      calls: { answer: true },
+    });
+    closers.push(() => callee.phone.stop());
+    callee.phone.start();
+    await callee.reach('registered');
+    await eventually(() => t.node.calls.dialPlan.view().isDirectoryNumber('3302'));
+    const caller = trackedPhone({
+      mac: '00AF00000001',
+      model: '7960',
+      tftp: null,
+      direct,
+      calls: { call: '3302', holdAfterSeconds: 1 },
+    });
+    closers.push(() => caller.phone.stop());
+    caller.phone.start();
+    const talking = (p: typeof caller, remote: string) =>
+      eventually(() =>
+        p.phone.snapshot.calls.find(
+          (c) => c.state === 'connected' && c.remote?.number === remote && (c.media?.received ?? 0) > 10,
+        ),
+      );
+    await talking(caller, '3302');
+    await talking(callee, '3301');
+    await eventually(() => caller.phone.snapshot.calls.find((c) => c.state === 'hold'));
+    await eventually(() => caller.phone.snapshot.calls.find((c) => c.state === 'connected' && c.media));
   });
 });
 
