@@ -268,10 +268,15 @@ describe('openucm sim phones (--call, --answer, --hold-after)', () => {
         p.phone.snapshot.calls.find(
           (c) => c.state === 'connected' && c.remote?.number === remote && (c.media?.received ?? 0) > 10,
         ),
-      );
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}: ${JSON.stringify([caller.phone.snapshot, callee.phone.snapshot])}`,
+        );
+      });
     await talking(caller, '3302');
     await talking(callee, '3301');
-    await eventually(() => caller.phone.snapshot.calls.find((c) => c.state === 'hold'));
+    // It held the call (its screen said so) and resumed it.
+    await eventually(() => caller.states.some((s) => s.calls.some((c) => c.state === 'hold')));
     await eventually(() => caller.phone.snapshot.calls.find((c) => c.state === 'connected' && c.media));
   });
 });
