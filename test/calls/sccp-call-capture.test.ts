@@ -56,6 +56,8 @@ function capture(file: string, port: number): Promise<() => Promise<void>> {
 it.skipIf(!CAN_CAPTURE)('tshark decodes the call messages as the ones we sent, none malformed', async () => {
   const file = join(dir, 'call.pcapng');
   const stop = await capture(file, t.node.ports.sccp);
+  // dumpcap says it captures as it opens the device: give it a moment before the first packet.
+  await new Promise((r) => setTimeout(r, 300));
   const a = await sccpCallPhone(t, 'SEP00AE00000001', ['3201'], closers);
   const b = await sccpCallPhone(t, 'SEP00AE00000002', ['3202'], closers, {
     autoAnswer: true,
