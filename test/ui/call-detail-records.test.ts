@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { CallStateCode } from '../../src/protocols/sccp/codec/index.js';
-import { eventually, startTestNode } from '../support/node.js';
+import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
 import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
