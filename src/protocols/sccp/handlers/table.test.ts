@@ -82,6 +82,7 @@ it('decodes and handles odd bodies of every size for any message id, without thr
         const body = Buffer.alloc(size);
         for (let j = 0; j < size; j++) body[j] = fill(j);
         const { session, sent } = fakeSession('registered', f % 2 ? 11 : 18);
+        session.calls.attach();
         dispatch({ headerVersion: 0, messageId, body }, session);
         for (const answer of sent) {
           if (answer.messageId !== MessageId.KeepAliveAck && answer.messageId !== MessageId.CapabilitiesReq) {
