@@ -151,7 +151,7 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
 
   /** Resolves with the first call (live or ended) that matches, now or after a change. */
   waitFor(match: (call: SimCall) => boolean, timeoutMs = 10_000): Promise<SimCall> {
-    const now = this.find(match);
+    const now = this.find(match) ?? this.ended.find(match);
     if (now) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       const check = (call: SimCall) => {
