@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { expect, it } from 'vitest';
 import type { Device } from '../../core/device.js';
 import type { SccpCalls } from './calls.js';
@@ -28,6 +29,7 @@ function phone() {
       device,
       peerIp: '10.0.0.5',
       agreedVersion: 11,
+      log: pino({ level: 'silent' }),
       send: (messageId, body) => sent.push(decodeMessage({ headerVersion: 0, messageId, body }).type),
     },
     port,

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { LegCommand } from '../../core/call/call-command.js';
 import type { Party } from '../../core/call/call.js';
 import type { Codec } from '../../core/call/codec.js';
@@ -18,6 +19,7 @@ export interface CallSession {
   readonly peerIp: string;
   /** The protocol version agreed at Register. */
   readonly agreedVersion: number;
+  readonly log: Logger;
   send(messageId: number, body: Buffer): void;
 }
 
@@ -139,6 +141,10 @@ export class StationCalls implements SccpCallEndpoint {
     const call = this.calls.get(callReference) ?? this.calls.get(passThruPartyOf(passThruPartyId));
     if (!call || call.media.receive !== 'opening') return;
     if (status !== 0 || address === '0.0.0.0' || port === 0 || port > 65535) {
+      this.session.log.warn(
+        { device: this.session.device?.name, status, address, port },
+        `${this.session.device?.name} could not open an RTP receive channel for its call ${callReference} (OpenReceiveChannelAck status ${status}, ${address}:${port}); the call is cleared. Status 2 or 8: the phone has no channel or socket left; 0xFF: it was on-hook`,
+      );
       call.media.receive = 'closed';
       this.send(call, { kind: 'media-failed' });
       return;

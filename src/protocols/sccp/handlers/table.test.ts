@@ -45,6 +45,7 @@ function fakeSession(state: SessionState, agreedVersion = 11, port: SccpCalls = 
         device: state === 'registered' ? device : null,
         peerIp: '127.0.0.1',
         agreedVersion,
+        log: pino({ level: 'silent' }),
         send: (messageId, body) => sent.push({ messageId, body }),
       },
       port,
