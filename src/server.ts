@@ -337,6 +337,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       bounds: config,
       administration,
       calls: calls.service,
+      activeCalls: calls.active,
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });
