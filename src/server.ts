@@ -282,6 +282,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         maxSessionsPerUser: config.authMaxSessionsPerUser,
       },
       maxApiKeysPerUser: config.authMaxApiKeysPerUser,
+      activeCalls: () => calls.service.activeCalls,
     });
     // Registration events and audit entries past their retention go, every hour and after a change.
     const retention = new RetentionJob({
