@@ -23,6 +23,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { Administration } from '../services/administration.js';
 import { AuthenticationError } from '../services/authentication.js';
 import type { ActiveCalls } from '../services/calls/active-calls.js';
+import type { CallDiagnosisService } from '../services/calls/call-diagnosis-service.js';
 import type { CallService } from '../services/calls/call-service.js';
 import type { LiveEvents } from '../services/live-events.js';
 import type { LimitLog } from '../services/limit-log.js';
@@ -32,6 +33,7 @@ import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { activeCallRoutes } from './routes/active-calls.js';
+import { callDiagnosisRoutes } from './routes/call-diagnosis.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { liveStreamRoutes } from './routes/live-stream.js';
 import { loginRoutes, sessionRoutes } from './routes/session.js';
@@ -101,6 +103,8 @@ export interface HttpDeps {
   calls?: Pick<CallService, 'counters' | 'activeCalls'>;
   /** Monitoring > Active Calls. */
   activeCalls?: Pick<ActiveCalls, 'list'>;
+  /** Monitoring > Why did this call fail? */
+  callDiagnosis?: CallDiagnosisService;
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -346,6 +350,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
         await secured.register(callDetailRecordRoutes(deps.store, deps.statusWriter));
         if (deps.activeCalls) await secured.register(activeCallRoutes(deps.activeCalls));
+        if (deps.callDiagnosis) await secured.register(callDiagnosisRoutes(deps.callDiagnosis));
         await secured.register(
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
         );
