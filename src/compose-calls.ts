@@ -48,7 +48,11 @@ export async function composeCalls(deps: {
     logger,
   });
   await dialPlan.start();
-  const active = new ActiveCalls({ nodeName: config.nodeName, clock, events: live });
+  const active = new ActiveCalls({
+    nodeName: config.nodeName,
+    clock,
+    publish: (change) => live.emit('active-call', change),
+  });
   const service = new CallService({
     clock,
     scheduler: timerScheduler,

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../core/call/call-event.js';
 import { CallDriver, rtp, sccpPhone, START, target } from '../../../test/support/call-driver.js';
-import { LiveEvents } from '../live-events.js';
 import type { ActiveCallChange } from './active-calls.js';
 import { ActiveCalls, ENDED_CALLS_KEPT } from './active-calls.js';
 
 const A = sccpPhone('SEP000000000001', '1001');
 
 function watched() {
-  const events = new LiveEvents();
   const pushed: ActiveCallChange[] = [];
-  events.on('active-call', (change) => pushed.push(change));
   let now = START;
-  const active = new ActiveCalls({ nodeName: 'cm1', clock: () => new Date(now), events });
+  const active = new ActiveCalls({
+    nodeName: 'cm1',
+    clock: () => new Date(now),
+    publish: (change) => pushed.push(change),
+  });
   const driver = new CallDriver(A);
   const send = (event: CallEvent, afterMs = 0) => {
     now += afterMs;
@@ -90,8 +91,7 @@ describe('ActiveCalls', () => {
   });
 
   it(`keeps the last ${ENDED_CALLS_KEPT} finished calls`, () => {
-    const events = new LiveEvents();
-    const active = new ActiveCalls({ nodeName: 'cm1', clock: () => new Date(0), events });
+    const active = new ActiveCalls({ nodeName: 'cm1', clock: () => new Date(0), publish: () => {} });
     for (let id = 1; id <= ENDED_CALLS_KEPT + 1; id++) {
       const driver = new CallDriver(A, id, id);
       driver.send({ kind: 'off-hook' });

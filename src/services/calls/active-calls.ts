@@ -1,7 +1,6 @@
 import type { Call, CallState, Leg, LegState } from '../../core/call/call.js';
 import type { Codec } from '../../core/call/codec.js';
 import type { Clock } from '../clock.js';
-import type { LiveEvents } from '../live-events.js';
 import type { CallWatcher } from './call-ports.js';
 
 /** One device's part in a live call, as Monitoring > Active Calls shows it. */
@@ -80,7 +79,14 @@ export class ActiveCalls implements CallWatcher {
   private readonly live = new Map<number, { view: ActiveCall; shown: string }>();
   private readonly ended = new Map<number, EndedCallFacts>();
 
-  constructor(private readonly deps: { nodeName: string; clock: Clock; events: LiveEvents }) {}
+  constructor(
+    private readonly deps: {
+      nodeName: string;
+      clock: Clock;
+      /** Tells the live pages (LiveEvents' active-call). */
+      publish: (change: ActiveCallChange) => void;
+    },
+  ) {}
 
   changed(call: Readonly<Call>): void {
     const known = this.live.get(call.id);
@@ -96,7 +102,7 @@ export class ActiveCalls implements CallWatcher {
       if (known?.shown === shown) return;
       this.live.set(call.id, { view, shown });
     }
-    this.deps.events.emit('active-call', { call: view, ended: over });
+    this.deps.publish({ call: view, ended: over });
   }
 
   /** The live calls, oldest first. */
