@@ -76,8 +76,8 @@ describe('why did this call fail?', () => {
     const busy = recorded({ ...unanswered, destCause_value: 17 });
     const d = diagnoseCall(facts({ cdr: busy, calledDevices: [{ ...registered, calls: 4 }] }));
     expect(d.firstProblem?.id).toBe('busy');
-    expect(d.firstProblem?.detail).toContain('--call-max-per-device 4');
-    expect(d.firstProblem?.detail).toContain('SEP000000000002 4');
+    expect(d.firstProblem?.detail).toContain('(--call-max-per-device, 4)');
+    expect(d.firstProblem?.detail).toContain('SEP000000000002 is in 4 calls');
     const self = diagnoseCall(facts({ called: '1001', cdr: busy }));
     expect(self.firstProblem?.detail).toContain('called its own number');
     // Every phone at its limit now: a call now would be busy, even with no call recorded.

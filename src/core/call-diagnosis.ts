@@ -91,7 +91,7 @@ const CAUSE_CHECK: Partial<Record<number, CallCheckId>> = {
 const CAUSE_FIX: Partial<Record<number, string>> = {
   18: 'The called phone did not respond: check that it is powered and reachable, then call again',
   19: 'Nobody answered while it rang (--call-ring-timeout-seconds); the caller may try again later',
-  21: 'The called phone declined the call (Reject/Do Not Disturb on the phone); nothing to fix on the node',
+  21: 'The called phone declined the call (SIP 403/603); nothing to fix on the node',
   34: 'A call limit refused the call: the node held --call-max-active calls, or the calling phone already had --call-max-per-device calls; raise the limit if the node has the capacity',
   41: "The node could not look up where the DN is registered: see the node's log at that time (database or cluster trouble)",
   102: 'The called phone stopped answering in the middle of the call setup: check its network path',
@@ -231,8 +231,8 @@ function busyCheck(f: CallDiagnosisFacts, cause: number | null): CallCheck {
   const registered = f.calledDevices.filter((d) => d.status === 'registered');
   const full = registered.filter((d) => d.calls >= f.maxCallsPerDevice);
   const self = f.calling !== '' && f.calling === f.called;
-  const limit = `--call-max-per-device ${f.maxCallsPerDevice}`;
-  const fix = `Wait until one of its calls ends, add another phone to DN ${f.called} (a shared line rings every free phone), or raise ${limit} if the phones can hold more calls`;
+  const limit = `--call-max-per-device, ${f.maxCallsPerDevice}`;
+  const fix = `Wait until one of its calls ends, add another phone to DN ${f.called} (a shared line rings every free phone), or raise --call-max-per-device if the phones can hold more calls`;
   if (cause === 17)
     return {
       id: 'busy',
@@ -240,7 +240,7 @@ function busyCheck(f: CallDiagnosisFacts, cause: number | null): CallCheck {
       status: 'problem',
       detail: self
         ? `${f.calling} called its own number: its line is in use (cause 17, user busy)`
-        : `every phone of DN ${f.called} was busy (cause 17, user busy; SIP 486): each was already part of as many calls as it may hold (${limit}) or refused the call as busy (Do Not Disturb, or a SIP phone's 486). Calls now: ${registered.map((d) => `${d.deviceName} ${d.calls}`).join(', ') || 'none registered'}`,
+        : `every phone of DN ${f.called} was busy (cause 17, user busy; SIP 486): each was already part of as many calls as it may hold (${limit}) or answered busy itself (SIP 486/600). Now: ${registered.map((d) => `${d.deviceName} is in ${plural(d.calls, 'call')}`).join(', ') || 'none is registered'}`,
       fix: self ? 'Call another number' : fix,
     };
   if (registered.length > 0 && full.length === registered.length)
