@@ -88,6 +88,12 @@ it('lists a live call while it rings and talks, pushes each change, and forgets 
     },
   ]);
 
+  const only = async (query: string) =>
+    (await t.api.get<{ items: ActiveCall[]; total: number }>(`/active-calls?${query}`)).body;
+  expect((await only('number=2302')).total).toBe(1);
+  expect((await only('device=SEP00AF00000002')).total).toBe(1);
+  expect(await only('number=2309')).toEqual({ items: [], total: 0 });
+
   service.send(b.legs[0], { kind: 'answer' });
   const [talking] = await list();
   expect(talking).toMatchObject({ state: 'connected', codec: 'PCMU' });

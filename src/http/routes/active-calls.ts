@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ActiveCalls } from '../../services/calls/active-calls.js';
+import type { ActiveCall, ActiveCalls } from '../../services/calls/active-calls.js';
 
 const time = z.string().describe('ISO-8601, UTC');
 const legStates = [
@@ -52,6 +52,17 @@ export const activeCallSchema = z
   })
   .meta({ id: 'ActiveCall' });
 
+function matches(call: ActiveCall, number?: string, device?: string): boolean {
+  if (
+    number &&
+    call.calling.number !== number &&
+    call.called.dialled !== number &&
+    call.called.number !== number
+  )
+    return false;
+  return !device || call.legs.some((leg) => leg.deviceName === device);
+}
+
 export const activeCallRoutes =
   (active: Pick<ActiveCalls, 'list'>): FastifyPluginAsyncZod =>
   async (app) => {
@@ -60,8 +71,26 @@ export const activeCallRoutes =
         tags: ['Monitoring'],
         summary:
           "The calls this node holds now, oldest first: parties, devices, each leg's state, the call's state and since when, codec. Changes arrive live as active-call events on /events",
-        response: { 200: z.object({ items: z.array(activeCallSchema) }) },
+        querystring: z.strictObject({
+          number: z
+            .string()
+            .max(64)
+            .optional()
+            .describe('calling number, or called (dialled or routed), exactly'),
+          device: z.string().max(64).optional().describe('device name of any leg'),
+          limit: z.coerce.number().int().min(1).max(5000).default(500),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(activeCallSchema).describe('the oldest `limit` calls that match'),
+            total: z.number().describe('calls that match'),
+          }),
+        },
       },
-      handler: () => ({ items: active.list() }),
+      handler: (request) => {
+        const { number, device, limit } = request.query;
+        const items = active.list().filter((call) => matches(call, number, device));
+        return { items: items.slice(0, limit), total: items.length };
+      },
     });
   };
