@@ -344,6 +344,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         store,
         statusWriter,
         active: calls.active,
+        attached: (name) => calls.service.device(name),
         settings: config,
         nodeName: config.nodeName,
       }),

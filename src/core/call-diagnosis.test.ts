@@ -9,6 +9,7 @@ const registered: CalledDevice = {
   node: 'cm1',
   lastEvent: null,
   calls: 0,
+  codecs: ['PCMU', 'PCMA'],
 };
 
 function facts(changes: Partial<CallDiagnosisFacts> = {}): CallDiagnosisFacts {

@@ -29,6 +29,8 @@ export interface CalledDevice {
   lastEvent: RegistrationEvent | null;
   /** Calls it is part of now on this node. */
   calls: number;
+  /** What it can receive, as its adapter told this node (SCCP capabilities); empty when unknown (SIP, or not here). */
+  codecs: readonly Codec[];
 }
 
 /** What one side of a finished call offered, as the node that held it remembers. */
@@ -269,8 +271,18 @@ function codecCheck(f: CallDiagnosisFacts, cause: number | null): CallCheck | nu
   const dests = (f.media ?? []).filter(
     (m) => m.side === 'dest' && (!f.cdr?.destDeviceName || m.deviceName === f.cdr.destDeviceName),
   );
-  const offers = orig ? [orig, ...dests].filter((m) => m.codecs.length > 0) : [];
-  const said = offers.map((m) => `${m.deviceName} offered ${codecList(m.codecs)}`).join('; ');
+  // A callee refused at routing for its codecs was never part of the call: its capabilities now.
+  const capable =
+    dests.length > 0
+      ? []
+      : f.calledDevices.map((d) => ({ deviceName: d.deviceName, codecs: d.codecs, verb: 'can receive' }));
+  const offers = orig
+    ? [orig, ...dests]
+        .map((m) => ({ deviceName: m.deviceName, codecs: m.codecs, verb: 'offered' }))
+        .concat(capable)
+        .filter((m) => m.codecs.length > 0)
+    : [];
+  const said = offers.map((m) => `${m.deviceName} ${m.verb} ${codecList(m.codecs)}`).join('; ');
   const common =
     offers.length >= 2 && offers.slice(1).every((d) => d.codecs.some((c) => offers[0].codecs.includes(c)));
   if (cause === 65)

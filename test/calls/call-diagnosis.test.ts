@@ -4,7 +4,9 @@
  * stand in for the call adapters (test/support/call-adapter-fake.ts).
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { LegHandle, LegSink } from '../../src/services/calls/call-ports.js';
 import { SccpStation } from '../../src/sim/sccp-station.js';
+import { FakePhone } from '../support/call-phones.js';
 import { registeredCallPhone } from '../support/call-adapter-fake.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
@@ -134,4 +136,59 @@ it('answers an unknown DN, an unregistered callee and a busy one, from a CDR or 
   const invalid = await t.api.get<{ message: string }>('/call-diagnosis?calling=2401&called=abc');
   expect(invalid.status).toBe(400);
   expect(invalid.body.message).toContain('called must be digits');
+});
+
+/** A phone that never answers OpenReceiveChannel (the fake adapter records what it is told, nothing more). */
+class SilentPhone extends FakePhone {
+  override sink(leg: LegHandle): LegSink {
+    return {
+      send: (command) => this.told.set(leg.legId, [...(this.told.get(leg.legId) ?? []), command]),
+    };
+  }
+}
+
+it('shows the codecs each side offered when they share none, and a phone that never gave its media address', async () => {
+  const { service } = t.node.calls;
+  // A SIP caller offering G.729 only; SCCP phones that receive G.711 (µ-law, A-law).
+  const sipCaller = new FakePhone('SEP00B000000011', 'SIP', '2411');
+  sipCaller.service = service;
+  service.attach(sipCaller);
+  closers.push(() => service.detach(sipCaller.deviceName));
+  await phone(12, '2412');
+  await addSccpDevice(t.node, 'SEP00B000000013', ['2413']);
+  const station = new SccpStation({ deviceName: 'SEP00B000000013', deviceType: 7 });
+  await station.connect('127.0.0.1', t.node.ports.sccp);
+  closers.push(() => station.destroy());
+  expect((await station.register()).kind).toBe('registered');
+  const silent = new SilentPhone('SEP00B000000013', 'SCCP', '2413');
+  silent.service = service;
+  service.attach(silent);
+  await eventually(() => t.node.calls.dialPlan.view().isDirectoryNumber('2413'));
+
+  const offer = sipCaller.dial('');
+  service.send(offer, {
+    kind: 'media',
+    media: { address: sipCaller.ip, port: 16384, codecs: ['G729'], direction: 'sendrecv' },
+    offer: true,
+  });
+  service.send(offer, { kind: 'digits', digits: '2412' });
+  await eventually(() => sipCaller.commands(offer).some((c) => c.kind === 'reject' || c.kind === 'clear'));
+  service.send(offer, { kind: 'hang-up' });
+  const codecCdr = await recordOf('called=2412');
+  const codec = await t.api.get<CallDiagnosis>(`/call-detail-records/${codecCdr.id}/diagnosis`);
+  expect(codec.body.firstProblem).toMatchObject({ id: 'codec', status: 'problem' });
+  expect(codec.body.firstProblem?.detail).toContain(
+    'SEP00B000000011 offered G.729; SEP00B000000012 can receive G.711 µ-law, G.711 A-law',
+  );
+
+  const a = await phone(14, '2414');
+  const talk = a.dial('2413');
+  await eventually(() => silent.kinds().includes('ring'));
+  service.send(silent.legs[0], { kind: 'answer' });
+  expect(silent.kinds()).toContain('open-receive-channel');
+  service.send(talk, { kind: 'hang-up' });
+  const mediaCdr = await recordOf('called=2413');
+  const media = await t.api.get<CallDiagnosis>(`/call-detail-records/${mediaCdr.id}/diagnosis`);
+  expect(media.body.firstProblem).toMatchObject({ id: 'media', status: 'problem' });
+  expect(media.body.verdict).toContain('SEP00B000000013 never answered OpenReceiveChannel');
 });

@@ -1,5 +1,6 @@
 import type { CallDiagnosis, CalledDevice } from '../../core/call-diagnosis.js';
 import { diagnoseCall } from '../../core/call-diagnosis.js';
+import type { Codec } from '../../core/call/codec.js';
 import type { Limits } from '../../limits/index.js';
 import type { StoredCallDetailRecord } from '../../store/cdr-repository.js';
 import type { Store } from '../../store/store.js';
@@ -16,6 +17,8 @@ export class CallDiagnosisService {
       store: Store;
       statusWriter: Pick<StatusWriter, 'flush'>;
       active: Pick<ActiveCalls, 'list' | 'endedCall'>;
+      /** The devices adapters attached to this node's call service. */
+      attached: (deviceName: string) => { codecs: readonly Codec[] } | undefined;
       settings: Pick<Limits, 'callMaxPerDevice'>;
       nodeName: string;
     },
@@ -68,6 +71,7 @@ export class CallDiagnosisService {
         node: device?.node ?? null,
         lastEvent: events[i][0] ?? null,
         calls: calls.get(deviceName) ?? 0,
+        codecs: this.deps.attached(deviceName)?.codecs ?? [],
       };
     });
     const remembered =

@@ -170,6 +170,11 @@ export class CallService {
     };
   }
 
+  /** A device attached by an adapter (its codecs, for the call troubleshooter); undefined when none is. */
+  device(deviceName: string): Readonly<CallDevice> | undefined {
+    return this.devices.get(deviceName);
+  }
+
   /** A copy of a live call, for the Active Calls view and tests. */
   call(callId: number): Call | undefined {
     const call = this.calls.get(callId);
