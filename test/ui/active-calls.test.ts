@@ -111,4 +111,18 @@ it('answers "why did this call fail?" for an unknown DN and for an unregistered 
   const check = page.locator('[data-check="registration"]');
   expect(await check.getByRole('link', { name: "Why isn't SEP00B100000004 registering?" }).count()).toBe(1);
   await screenshot(page, 'troubleshoot-call');
+
+  // The dashboard counts the failed call by its cause, and links to its records.
+  await page
+    .getByRole('navigation', { name: 'Administration menu' })
+    .getByRole('link', { name: 'Dashboard' })
+    .click();
+  const failures = page.getByRole('region', { name: 'Failed calls by cause, last 24 hours' });
+  const cause = failures.getByRole('row', { name: /20 subscriber absent/ });
+  await expect.poll(() => cause.textContent()).toContain('1');
+  expect(await cause.getByRole('link').getAttribute('href')).toBe('/call-detail-records?cause=20');
+  expect(await page.getByRole('link', { name: /calls? active now/ }).textContent()).toBe(
+    '0 calls active now',
+  );
+  await screenshot(page, 'dashboard-calls');
 });

@@ -142,16 +142,6 @@ export function DashboardPage() {
             <h2 id="chart-title">Registrations and rejections, last hour</h2>
             <RegistrationChart minutes={data.minutes} />
           </section>
-          <section aria-labelledby="calls-title" className="panel">
-            <h2 id="calls-title">Calls, last hour</h2>
-            <p className="calls-now">
-              <Link href="/active-calls">
-                {number(data.calls.activeNow)} call{data.calls.activeNow === 1 ? '' : 's'} active now
-              </Link>{' '}
-              <span className="muted">on this node</span>
-            </p>
-            <CallChart minutes={data.calls.minutes} />
-          </section>
           <section aria-labelledby="failures-title" className="panel">
             <h2 id="failures-title">Failed calls by cause, last 24 hours</h2>
             {data.calls.failuresByCause.length === 0 ? (
@@ -185,6 +175,16 @@ export function DashboardPage() {
               A call failed when it ended with a cause other than normal clearing (16). Open a record&apos;s{' '}
               <strong>Why?</strong> to see what broke it.
             </p>
+          </section>
+          <section aria-labelledby="calls-title" className="panel">
+            <h2 id="calls-title">Calls, last hour</h2>
+            <p className="calls-now">
+              <Link href="/active-calls">
+                {number(data.calls.activeNow)} call{data.calls.activeNow === 1 ? '' : 's'} active now
+              </Link>{' '}
+              <span className="muted">on this node</span>
+            </p>
+            <CallChart minutes={data.calls.minutes} />
           </section>
           <section aria-labelledby="flood-title" className="panel wide">
             <h2 id="flood-title">Refused registrations by source, last {data.refusedMinutes} minutes</h2>
