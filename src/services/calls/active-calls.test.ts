@@ -37,7 +37,12 @@ describe('ActiveCalls', () => {
         legs: [{ side: 'orig', deviceName: 'SEP000000000001', state: 'dialling' }],
       },
     ]);
-    for (const digit of '1002') send({ kind: 'digit', digit }, 500);
+    send({ kind: 'digit', digit: '1' }, 500);
+    send({ kind: 'digit', digit: '0' }, 500);
+    // Digits show in the list, but are not pushed one by one: they come with the next state.
+    expect(active.list()[0].called.dialled).toBe('10');
+    expect(pushed.map((p) => p.call.state)).toEqual(['dialling']);
+    for (const digit of '02') send({ kind: 'digit', digit }, 500);
     send({ kind: 'routed', targets: [target(2, sccpPhone('SEP000000000002', '1002'))] });
     expect(active.list()[0]).toMatchObject({
       state: 'alerting',

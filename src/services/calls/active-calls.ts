@@ -64,6 +64,11 @@ function legOf(leg: Leg): ActiveCallLeg {
   return { legId: leg.id, side: leg.side, deviceName: leg.deviceName, line: leg.line, state: leg.state };
 }
 
+/** What Active Calls shows of a call, but the digits dialled so far (they come with the next state). */
+function signature(call: Readonly<Call>): string {
+  return `${call.state}|${call.calledDn}|${call.calledName}|${call.codec}|${call.legs.map((l) => l.state).join(',')}`;
+}
+
 /** The codecs a leg's phone offered: its capabilities, else those of its newest SDP. */
 export function offeredCodecs(leg: Leg): readonly Codec[] {
   if (leg.media.codecs.length > 0) return leg.media.codecs;
@@ -71,12 +76,12 @@ export function offeredCodecs(leg: Leg): readonly Codec[] {
 }
 
 /**
- * The node's live calls as the administration shows them. It watches the call service, keeps one
- * view per live call, pushes each change to the live pages (only when what they show changed), and
+ * The node's live calls as the administration shows them. It watches the call service, keeps the
+ * newest state of each live call, pushes each change of state to the live pages (not each digit or media event), and
  * remembers the media facts of the last ENDED_CALLS_KEPT finished calls.
  */
 export class ActiveCalls implements CallWatcher {
-  private readonly live = new Map<number, { view: ActiveCall; shown: string }>();
+  private readonly live = new Map<number, { call: Readonly<Call>; shown: string; stateSince: string }>();
   private readonly ended = new Map<number, EndedCallFacts>();
 
   constructor(
@@ -91,23 +96,24 @@ export class ActiveCalls implements CallWatcher {
   changed(call: Readonly<Call>): void {
     const known = this.live.get(call.id);
     const over = call.state === 'released';
+    const shown = signature(call);
     const stateSince =
-      known && known.view.state === call.state ? known.view.stateSince : this.deps.clock().toISOString();
-    const view = this.view(call, stateSince);
-    const shown = JSON.stringify({ ...view, stateSince: undefined });
+      known && known.call.state === call.state ? known.stateSince : this.deps.clock().toISOString();
     if (over) {
       this.live.delete(call.id);
       this.remember(call);
     } else {
+      // The newest call is kept (the service never changes a call it has handed on) for list().
+      this.live.set(call.id, { call, shown, stateSince });
+      // Media events and each dialled digit change nothing the list shows by state: no push for them.
       if (known?.shown === shown) return;
-      this.live.set(call.id, { view, shown });
     }
-    this.deps.publish({ call: view, ended: over });
+    this.deps.publish({ call: this.view(call, stateSince), ended: over });
   }
 
   /** The live calls, oldest first. */
   list(): ActiveCall[] {
-    return [...this.live.values()].map((entry) => entry.view);
+    return [...this.live.values()].map((entry) => this.view(entry.call, entry.stateSince));
   }
 
   /** The media facts of a finished call of this node, while remembered. */
