@@ -24,6 +24,7 @@ import { BulkJobService } from './services/bulk/bulk-job-service.js';
 import { BackupService } from './services/backup/backup-service.js';
 import { createAdministration } from './services/administration.js';
 import { DiagnosisService } from './services/diagnosis-service.js';
+import { CallDiagnosisService } from './services/calls/call-diagnosis-service.js';
 import { PhoneCsv } from './services/phone-csv.js';
 import { DnAllocator } from './services/dn-allocator.js';
 import { FirmwareLoadStore } from './services/firmware-loads.js';
@@ -283,6 +284,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         maxSessionsPerUser: config.authMaxSessionsPerUser,
       },
       maxApiKeysPerUser: config.authMaxApiKeysPerUser,
+      activeCalls: () => calls.service.activeCalls,
     });
     // Registration events and audit entries past their retention go, every hour and after a change.
     const retention = new RetentionJob({
@@ -338,6 +340,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       bounds: config,
       administration,
       calls: calls.service,
+      activeCalls: calls.active,
+      callDiagnosis: new CallDiagnosisService({
+        store,
+        statusWriter,
+        active: calls.active,
+        attached: (name) => calls.service.device(name),
+        settings: config,
+        nodeName: config.nodeName,
+      }),
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });
