@@ -69,6 +69,12 @@ async function basicCall(enbloc: boolean): Promise<void> {
   expect(b.calls.answer()).toBe(true);
   await talking(a, b);
   expect(a.calls.active()?.remote?.number).toBe('3102');
+  // Monitoring > Active Calls lists it with both phones talking, in the codec both have.
+  const active = (
+    await t.api.get<{ items: { state: string; codec: string; legs: { state: string }[] }[] }>('/active-calls')
+  ).body.items;
+  expect(active).toMatchObject([{ state: 'connected', codec: 'PCMU' }]);
+  expect(active[0].legs.map((l) => l.state)).toEqual(['connected', 'connected']);
   b.calls.hangUp();
   await a.calls.waitFor((c) => c.state === CallStateCode.OnHook);
   await b.calls.waitFor((c) => c.state === CallStateCode.OnHook);
