@@ -30,6 +30,8 @@ const FIELDS = [
   'skinny.compressionType',
   'skinny.milliSecondPacketSize',
   'skinny.conferenceId',
+  // ORC, its ack and SMT carry this one; skinny.passthruPartyID (reference calls.md §5) is another message's.
+  'skinny.passThroughPartyId',
   'skinny.ipAddr.ipv4',
   'skinny.portNumber',
   'skinny.remoteIpAddr.ipv4',
@@ -180,6 +182,7 @@ describe.skipIf(!TSHARK_AVAILABLE).each([11, 17])('call messages at header versi
     ]);
     expect(Number(row(12)['skinny.callReference'])).toBe(0x01020304);
     expect(Number(row(13)['skinny.conferenceId'])).toBe(77);
+    expect([10, 11, 12].map((i) => Number(row(i)['skinny.passThroughPartyId']))).toEqual([78, 78, 78]);
     expect(Number(row(15)['skinny.callReference'])).toBe(0x01020304);
   });
 });
