@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { composeCalls } from './compose-calls.js';
+import { SccpCallAdapter } from './protocols/sccp/call-adapter.js';
 import type { NodeCalls } from './compose-calls.js';
 import { buildHttpApp } from './http/app.js';
 import { advertisedAddress } from './network.js';
@@ -376,6 +377,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       maxPendingFrames: config.sccpMaxPendingFrames,
       maxQueuedBytes: config.sccpMaxQueuedBytes,
     };
+    // SCCP phones place and receive calls through this adapter, whichever process holds their socket.
+    const sccpCalls = new SccpCallAdapter(calls.service);
     const sccp =
       sccpCapacity.workers > 0
         ? new SccpCluster({
@@ -383,6 +386,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             port: config.sccpPort,
             keepaliveSeconds: config.keepaliveSeconds,
             registration,
+            calls: sccpCalls,
             logger,
             logLevel: config.logLevel,
             limits: sccpLimits,
@@ -394,6 +398,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             port: config.sccpPort,
             keepaliveSeconds: config.keepaliveSeconds,
             registration,
+            calls: sccpCalls,
             logger: logger.child({ component: 'sccp' }),
             clock,
             limits: sccpLimits,
