@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './services/clock.js';
+import { ActiveCalls } from './services/calls/active-calls.js';
 import { CallService } from './services/calls/call-service.js';
 import { timerScheduler } from './services/calls/call-ports.js';
 import { CdrRecorder } from './services/calls/cdr-recorder.js';
@@ -15,6 +16,8 @@ import type { Store } from './store/store.js';
 /** The call side of a node: the call service and what it routes by. */
 export interface NodeCalls {
   service: CallService;
+  /** The live calls as Monitoring > Active Calls shows them, and the media facts of recent ones. */
+  active: ActiveCalls;
   /** Which registered devices hold which DN on this node (the service's DnLocator). */
   lines: RegisteredLines;
   dialPlan: StoredDialPlan;
@@ -45,6 +48,11 @@ export async function composeCalls(deps: {
     logger,
   });
   await dialPlan.start();
+  const active = new ActiveCalls({
+    nodeName: config.nodeName,
+    clock,
+    publish: (change) => live.emit('active-call', change),
+  });
   const service = new CallService({
     clock,
     scheduler: timerScheduler,
@@ -56,6 +64,7 @@ export async function composeCalls(deps: {
     // Nodes have no number yet: the CDR's node column tells the nodes of a cluster apart.
     callManagerId: 1,
     logger,
+    watcher: active,
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {
@@ -66,5 +75,5 @@ export async function composeCalls(deps: {
       lines.unregistered(deviceName);
     },
   };
-  return { service, lines, dialPlan, feed, stop: () => dialPlan.stop() };
+  return { service, active, lines, dialPlan, feed, stop: () => dialPlan.stop() };
 }

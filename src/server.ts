@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { composeCalls } from './compose-calls.js';
+import { SccpCallAdapter } from './protocols/sccp/call-adapter.js';
 import type { NodeCalls } from './compose-calls.js';
 import { buildHttpApp } from './http/app.js';
 import { advertisedAddress } from './network.js';
@@ -23,6 +24,7 @@ import { BulkJobService } from './services/bulk/bulk-job-service.js';
 import { BackupService } from './services/backup/backup-service.js';
 import { createAdministration } from './services/administration.js';
 import { DiagnosisService } from './services/diagnosis-service.js';
+import { CallDiagnosisService } from './services/calls/call-diagnosis-service.js';
 import { PhoneCsv } from './services/phone-csv.js';
 import { DnAllocator } from './services/dn-allocator.js';
 import { FirmwareLoadStore } from './services/firmware-loads.js';
@@ -283,6 +285,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         maxSessionsPerUser: config.authMaxSessionsPerUser,
       },
       maxApiKeysPerUser: config.authMaxApiKeysPerUser,
+      activeCalls: () => calls.service.activeCalls,
     });
     // Registration events and audit entries past their retention go, every hour and after a change.
     const retention = new RetentionJob({
@@ -339,6 +342,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       bounds: config,
       administration,
       calls: calls.service,
+      activeCalls: calls.active,
+      callDiagnosis: new CallDiagnosisService({
+        store,
+        statusWriter,
+        active: calls.active,
+        attached: (name) => calls.service.device(name),
+        settings: config,
+        nodeName: config.nodeName,
+      }),
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });
@@ -367,6 +379,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       maxPendingFrames: config.sccpMaxPendingFrames,
       maxQueuedBytes: config.sccpMaxQueuedBytes,
     };
+    // SCCP phones place and receive calls through this adapter, whichever process holds their socket.
+    const sccpCalls = new SccpCallAdapter(calls.service);
     const sccp =
       sccpCapacity.workers > 0
         ? new SccpCluster({
@@ -374,6 +388,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             port: config.sccpPort,
             keepaliveSeconds: config.keepaliveSeconds,
             registration,
+            calls: sccpCalls,
             logger,
             logLevel: config.logLevel,
             limits: sccpLimits,
@@ -385,6 +400,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             port: config.sccpPort,
             keepaliveSeconds: config.keepaliveSeconds,
             registration,
+            calls: sccpCalls,
             logger: logger.child({ component: 'sccp' }),
             clock,
             limits: sccpLimits,

@@ -142,6 +142,25 @@ export const dashboardSchema = z
         warning: z.string().nullable(),
       })
       .describe('SIP devices that register without a password'),
+    calls: z
+      .object({
+        minutes: z
+          .array(z.object({ minute: z.string(), calls: z.number(), failed: z.number() }))
+          .describe(
+            'calls begun per minute over the last hour (from the CDRs), oldest first, and how many failed',
+          ),
+        failuresByCause: z
+          .array(
+            z.object({
+              cause: z.number().describe('Q.850 cause value'),
+              name: z.string().describe("Q.850's name: user busy, unallocated (unassigned) number …"),
+              calls: z.number(),
+            }),
+          )
+          .describe('calls of the last 24 hours that failed (cause neither 0 nor 16), by cause, most first'),
+        activeNow: z.number().describe('calls this node holds now'),
+      })
+      .describe('calls of the cluster from its call detail records'),
   })
   .meta({ id: 'Dashboard' });
 

@@ -22,6 +22,8 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Administration } from '../services/administration.js';
 import { AuthenticationError } from '../services/authentication.js';
+import type { ActiveCalls } from '../services/calls/active-calls.js';
+import type { CallDiagnosisService } from '../services/calls/call-diagnosis-service.js';
 import type { CallService } from '../services/calls/call-service.js';
 import type { LiveEvents } from '../services/live-events.js';
 import type { LimitLog } from '../services/limit-log.js';
@@ -30,6 +32,8 @@ import { Authenticator, SESSION_COOKIE } from './auth.js';
 import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { activeCallRoutes } from './routes/active-calls.js';
+import { callDiagnosisRoutes } from './routes/call-diagnosis.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { liveStreamRoutes } from './routes/live-stream.js';
 import { loginRoutes, sessionRoutes } from './routes/session.js';
@@ -97,6 +101,10 @@ export interface HttpDeps {
   sipCredentials: SipCredentialService;
   /** The node's calls, counted in /metrics. */
   calls?: Pick<CallService, 'counters' | 'activeCalls'>;
+  /** Monitoring > Active Calls. */
+  activeCalls?: Pick<ActiveCalls, 'list'>;
+  /** Monitoring > Why did this call fail? */
+  callDiagnosis?: CallDiagnosisService;
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -341,6 +349,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(directoryNumberRoutes(deps.store));
         await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
         await secured.register(callDetailRecordRoutes(deps.store, deps.statusWriter));
+        if (deps.activeCalls) await secured.register(activeCallRoutes(deps.activeCalls));
+        if (deps.callDiagnosis) await secured.register(callDiagnosisRoutes(deps.callDiagnosis));
         await secured.register(
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
         );

@@ -45,6 +45,8 @@ export function createAdministration(deps: {
   limits: LimitReporter;
   policy?: Partial<AuthenticationPolicy>;
   maxApiKeysPerUser: number;
+  /** Calls the node holds now, for the dashboard. */
+  activeCalls?: () => number;
 }): Administration {
   const { store, clock, logger } = deps;
   const changes = new AccessChanges();
@@ -81,6 +83,7 @@ export function createAdministration(deps: {
       configuration: deps.configuration,
       settings,
       statusWriter: deps.statusWriter,
+      activeCalls: deps.activeCalls,
     }),
   };
 }

@@ -1,3 +1,5 @@
+import type { Q850Cause } from '../core/call/q850.js';
+import { CAUSES } from '../core/call/q850.js';
 import { guardIsOpen, guardSummary } from '../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../core/node.js';
 import type { RefusedSource, StoredRegistrationEvent } from '../store/event-repository.js';
@@ -48,6 +50,17 @@ export interface Dashboard {
   refusedSources: (RefusedSource & { summary: string })[];
   refusedMinutes: number;
   sipWithoutCredentials: SipWithoutCredentials;
+  calls: CallFigures;
+}
+
+/** The calls of the cluster from its CDRs, and the calls this node holds now. */
+export interface CallFigures {
+  /** Calls begun per minute over the last hour, oldest first (60 entries), and how many failed. */
+  minutes: { minute: string; calls: number; failed: number }[];
+  /** Calls of the last 24 hours that failed, by the Q.850 cause that ended them, most first. */
+  failuresByCause: { cause: number; name: string; calls: number }[];
+  /** Calls this node holds now (dialling, ringing, talking or on hold). */
+  activeNow: number;
 }
 
 /** SIP devices that register without a password, and the warning while the parameter allows it. */
@@ -75,6 +88,8 @@ export class DashboardService {
       configuration: ConfigurationService;
       settings: AdminSettingsService;
       statusWriter: StatusWriter;
+      /** Calls the node holds now. */
+      activeCalls?: () => number;
     },
   ) {}
 
@@ -96,6 +111,7 @@ export class DashboardService {
       sources,
       sipWithoutCredentials,
       waiting,
+      calls,
     ] = await Promise.all([
       store.statistics.devicesByState(),
       store.statistics.eventsPerMinute(`${firstMinute}:00.000Z`),
@@ -105,6 +121,7 @@ export class DashboardService {
       store.events.refusedSources(refusedSince.toISOString(), foldedFrom.toISOString(), REFUSED_SOURCES),
       this.sipWithoutCredentials(),
       store.pendingPhones.countPending(),
+      this.callFigures(hourAgo, now),
     ]);
     const protocols = new Map<string, StatusCounts>([
       ['SCCP', emptyCounts()],
@@ -178,6 +195,31 @@ export class DashboardService {
       refusedSources: sources.map((s) => ({ ...s, summary: refusedSummary(s) })),
       refusedMinutes: REFUSED_MINUTES,
       sipWithoutCredentials,
+      calls,
+    };
+  }
+
+  private async callFigures(hourAgo: Date, now: Date): Promise<CallFigures> {
+    const { store, activeCalls } = this.deps;
+    const first = Math.floor(hourAgo.getTime() / 60_000) * 60;
+    const [perMinute, byCause] = await Promise.all([
+      store.statistics.callsPerMinute(first),
+      store.statistics.callFailuresByCause(Math.floor((now.getTime() - DAY_MS) / 1000)),
+    ]);
+    const counted = new Map(perMinute.map((m) => [m.minute, m]));
+    const minutes = Array.from({ length: 60 }, (_, i) => {
+      const at = first + i * 60;
+      const m = counted.get(at);
+      return {
+        minute: new Date(at * 1000).toISOString().slice(0, 16),
+        calls: m?.calls ?? 0,
+        failed: m?.failed ?? 0,
+      };
+    });
+    return {
+      minutes,
+      failuresByCause: byCause.map((c) => ({ ...c, name: causeName(c.cause) })),
+      activeNow: activeCalls?.() ?? 0,
     };
   }
 
@@ -202,6 +244,11 @@ export class DashboardService {
     }
     return { allowed, devices, warning };
   }
+}
+
+/** Q.850's name of a cause, or its number for one openucm does not record. */
+function causeName(cause: number): string {
+  return cause in CAUSES ? CAUSES[cause as Q850Cause].text : `cause ${cause}`;
 }
 
 /** "2,314 refused registrations from 10.1.2.3 in the last 5 minutes, mostly …". */

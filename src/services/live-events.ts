@@ -3,6 +3,7 @@ import type { CallDetailRecord } from '../core/call/cdr.js';
 import type { DeviceStatus } from '../core/device.js';
 import type { RegistrationEvent } from '../core/registration-event.js';
 import type { BulkJobProgressEvent } from './bulk/progress.js';
+import type { ActiveCallChange } from './calls/active-calls.js';
 
 export interface DeviceStatusChange {
   name: string;
@@ -36,6 +37,8 @@ interface LiveEventMap {
   'pending-phone': [PendingPhoneChange];
   /** A finished call's record is stored. */
   'call-detail-record': [{ node: string; cdr: CallDetailRecord }];
+  /** A live call started, changed state or (ended) is over: Monitoring > Active Calls. */
+  'active-call': [ActiveCallChange];
 }
 
 /** In-process publish/subscribe of what changed, for the live UI and for tests. */

@@ -13,7 +13,7 @@ import { phonesPerSourceAddress, runFleet } from './fleet-runner.js';
 import type { FleetRun } from './fleet-runner.js';
 import { normalizeMac } from './mac.js';
 import { Phone } from './phone.js';
-import type { PhoneStatus } from './phone.js';
+import type { CallPlan, PhoneStatus } from './phone.js';
 import { finalReport, summaryLine } from './report.js';
 import type { RunTimes } from './report.js';
 import { renderScreen } from './screen.js';
@@ -36,6 +36,10 @@ interface SimFlags {
   json?: boolean;
   duration?: string;
   untilRegistered?: boolean;
+  call?: string;
+  enbloc?: boolean;
+  answer?: boolean;
+  holdAfter?: string;
 }
 
 class UsageError extends Error {}
@@ -78,6 +82,10 @@ export function registerSimCommand(program: Command): void {
       '--local-address <ips>',
       'source address(es) of the phones, comma-separated (default: towards 127.0.0.0/8, 500 phones per loopback address)',
     )
+    .option('--call <dn>', 'once registered, go off-hook and dial DN key by key (one SCCP phone)')
+    .option('--enbloc', 'with --call: dial the whole number at once (EnblocCall)')
+    .option('--answer', 'answer calls that ring (one SCCP phone)')
+    .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option('--json', 'print each state change (one phone) or each summary (--count) as a JSON line')
     .option('--duration <s>', 'stop after S seconds and print the report')
     .option(
@@ -107,6 +115,20 @@ async function resolveHost(host: string): Promise<string> {
   }
 }
 
+/** What the phone does with calls (--call, --enbloc, --answer, --hold-after), if anything. */
+function callPlan(flags: SimFlags): CallPlan | undefined {
+  if (flags.call === undefined && !flags.answer && flags.holdAfter === undefined) return undefined;
+  if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
+    throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
+  if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
+  return {
+    call: flags.call,
+    enbloc: !!flags.enbloc,
+    answer: !!flags.answer,
+    holdAfterSeconds: flags.holdAfter !== undefined ? num(flags.holdAfter, '--hold-after') : undefined,
+  };
+}
+
 async function runSim(flags: SimFlags): Promise<number> {
   const model = simModel(flags.model);
   if (!model)
@@ -129,6 +151,7 @@ async function runSim(flags: SimFlags): Promise<number> {
   for (const a of localAddresses)
     if (!net.isIP(a)) throw new UsageError(`--local-address ${a} is not an IP address`);
   const durationMs = flags.duration !== undefined ? num(flags.duration, '--duration') * 1000 : null;
+  const calls = callPlan(flags);
   if (flags.count === undefined) {
     const mac = normalizeMac(flags.mac ?? '0011223344AA');
     if (!mac) throw new UsageError(`--mac ${flags.mac} is not 12 hex digits`);
@@ -142,8 +165,10 @@ async function runSim(flags: SimFlags): Promise<number> {
       json: !!flags.json,
       durationMs,
       untilRegistered: !!flags.untilRegistered,
+      calls,
     });
   }
+  if (calls) throw new UsageError('--call, --answer and --hold-after drive one phone: leave out --count');
   const count = int(flags.count, '--count', 1, 1_000_000);
   const perAddress = phonesPerSourceAddress(count, localAddresses, host);
   const nodeLimit = sccpLimits.sccpMaxConnectionsPerAddress.default;
@@ -180,6 +205,7 @@ async function runOne(o: {
   json: boolean;
   durationMs: number | null;
   untilRegistered: boolean;
+  calls?: CallPlan;
 }): Promise<number> {
   const model = simModel(o.model)!;
   const phone = new Phone({
@@ -189,6 +215,7 @@ async function runOne(o: {
     tftp: o.tftp,
     direct: o.direct,
     localAddress: o.localAddress,
+    calls: o.calls,
   });
   const tty = process.stdout.isTTY && !o.json;
   const show = (s: PhoneStatus) => {

@@ -9,6 +9,8 @@ import { protocolOfLoad } from '../core/load.js';
 import type { CallManagerEntry, DeviceConfig } from './device-config.js';
 import { DeviceConfigError, parseDeviceConfig } from './device-config.js';
 import { filesNamedIn, manifestOf } from './load-files.js';
+import { SccpPhoneCalls } from './sccp-calls.js';
+import type { SimCallView } from './sccp-calls.js';
 import { SccpStation } from './sccp-station.js';
 import type { SimModel } from './sim-models.js';
 import type { ServerCommand, SipLineIdentity, SipTarget } from './sip-registration.js';
@@ -37,6 +39,20 @@ export interface PhoneStatus {
   clockOffsetMs: number;
   /** A DisplayNotify text from the server, if any. */
   notify: string | null;
+  /** The calls on the phone now (SCCP). */
+  calls: SimCallView[];
+}
+
+/** What a simulated phone does with calls once registered (SCCP). */
+export interface CallPlan {
+  /** Dial this number once registered. */
+  call?: string;
+  /** Dial it at once (EnblocCall) instead of key by key. */
+  enbloc?: boolean;
+  /** Answer a call that rings. */
+  answer?: boolean;
+  /** Hold a connected call after this many seconds, and resume it as long after. */
+  holdAfterSeconds?: number;
 }
 
 export interface PhoneTiming {
@@ -86,6 +102,7 @@ export interface PhoneOptions {
   /** The phone's own address (bound as the source of every packet). */
   localAddress?: string;
   timing?: Partial<PhoneTiming>;
+  calls?: CallPlan;
 }
 
 interface Events {
@@ -127,6 +144,7 @@ export class Phone extends EventEmitter<Events> {
       error: null,
       clockOffsetMs: 0,
       notify: null,
+      calls: [],
     };
   }
 
@@ -388,6 +406,7 @@ export class Phone extends EventEmitter<Events> {
       this.registrations++;
       this.failedRounds = 0;
       this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs });
+      this.startCalls(gen, station);
       return;
     }
     if (this.stale(gen)) return;
@@ -400,6 +419,38 @@ export class Phone extends EventEmitter<Events> {
   }
 
   /** sccp.md §3.15: 1 = reset (reboot), 2 = restart (re-register). */
+  /** Places, answers and holds calls as the plan says; the screen shows them. */
+  private startCalls(gen: number, station: SccpStation): void {
+    const plan = this.options.calls;
+    if (!plan) return;
+    const calls = new SccpPhoneCalls(station, {
+      address: station.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      autoAnswer: plan.answer,
+    });
+    const show = () => {
+      if (this.station === station) this.set({ calls: calls.describe() });
+    };
+    calls.on('change', show);
+    // The RTP counters move without a message: refresh the screen once a second while calls last.
+    const refresh = setInterval(() => calls.calls.size > 0 && show(), 1000);
+    station.once('closed', () => clearInterval(refresh));
+    const holdAfter = plan.holdAfterSeconds;
+    if (holdAfter !== undefined) {
+      const held = new Set<number>();
+      calls.on('change', (call) => {
+        if (call.state !== 5 || held.has(call.callReference)) return;
+        held.add(call.callReference);
+        this.after(holdAfter * 1000, gen, () => {
+          calls.hold();
+          this.after(holdAfter * 1000, gen, () => calls.resume());
+        });
+      });
+    }
+    if (plan.call === undefined) return;
+    if (plan.enbloc) calls.dialEnbloc(plan.call);
+    else calls.dial(plan.call).catch(() => this.set({ error: `no dial tone for ${plan.call}` }));
+  }
+
   private onSccpReset(gen: number, station: SccpStation, type: number): void {
     if (this.stale(gen) || this.station !== station) return;
     if (type === 2) {

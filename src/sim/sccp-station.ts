@@ -98,6 +98,11 @@ export class SccpStation extends EventEmitter<StationEvents> {
     });
   }
 
+  /** The phone's own address on its connection (where its RTP is received). */
+  get localAddress(): string | undefined {
+    return this.socket?.localAddress;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

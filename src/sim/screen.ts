@@ -32,6 +32,15 @@ export function renderScreen(status: PhoneStatus, now: number, lineButtons: numb
     const line = status.lines.find((l) => l.index === i);
     rows.push(pad(`[${i}] ${line ? line.dn : ''}`));
   }
+  for (const call of status.calls) {
+    const who = call.remote ? `${call.remote.number} ${call.remote.name}`.trim() : '';
+    rows.push(pad(`☎ ${call.state} ${who}`));
+    if (call.media) {
+      const from = call.media.receivedFrom.join(', ') || 'nobody';
+      rows.push(pad(`  rtp sent ${call.media.sent} to ${call.media.sendingTo ?? '-'}`));
+      rows.push(pad(`  rtp received ${call.media.received} from ${from}`));
+    }
+  }
   rows.push(pad(''), pad(`load ${status.load}`), rule);
   return rows.join('\n');
 }

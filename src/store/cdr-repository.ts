@@ -123,6 +123,16 @@ export class CdrRepository {
     return rows.map(toRecord);
   }
 
+  /** One record by its row id. */
+  async get(id: number): Promise<StoredCallDetailRecord | undefined> {
+    const row = await this.db
+      .selectFrom('call_detail_records')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
   /** Deletes up to `limit` records of calls that began before `before` (epoch seconds), oldest first. */
   async deleteOriginatedBefore(before: number, limit: number): Promise<number> {
     const r = await this.db

@@ -1,14 +1,13 @@
 /**
- * A finished call becomes a Call Detail Record that the API lists and exports. Two real SCCP
- * phones register over sockets (so the node's DnLocator knows their DNs); the SCCP and SIP call
- * adapters do not exist yet, so in-process fakes stand in for them and drive the node's own
- * composed CallService as an adapter will (attach, offHook, send).
+ * A finished call becomes a Call Detail Record that the API lists and exports: two simulated SCCP
+ * phones call each other over real sockets through the node.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CDR_FIELDS } from '../../src/store/cdr-repository.js';
-import { registeredCallPhone } from '../support/call-adapter-fake.js';
+import { CallStateCode, ToneCode } from '../../src/protocols/sccp/codec/index.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { sccpCallPhone } from '../support/sccp-call-phones.js';
 
 let t: TestNode;
 const closers: Array<() => void> = [];
@@ -36,28 +35,27 @@ interface Cdr {
   origMediaCap_payloadCapability: number;
 }
 
-const phone = (n: number, dn: string) =>
-  registeredCallPhone(t, `SEP00AD000000${String(n).padStart(2, '0')}`, dn, closers);
+const phone = (n: number, dn: string, autoAnswer = false) =>
+  sccpCallPhone(t, `SEP00AD000000${String(n).padStart(2, '0')}`, [dn], closers, { autoAnswer });
 
 const list = async (query = '') =>
   (await t.api.get<{ items: Cdr[] }>(`/call-detail-records${query}`)).body.items;
 
 it('lists and exports the CDR of an answered call and of a call to an unallocated number (at its first digit)', async () => {
   const a = await phone(1, '2101');
-  const b = await phone(2, '2102');
+  const b = await phone(2, '2102', true);
   const { service } = t.node.calls;
-  await eventually(() => t.node.calls.dialPlan.view().isDirectoryNumber('2102'));
 
-  const aLeg = a.dial('2102');
-  await eventually(() => b.kinds().includes('ring'));
-  service.send(b.legs[0], { kind: 'answer' });
-  expect(a.sendingTo()).toBe(`${b.ip}:20002`);
-  service.send(aLeg, { kind: 'hang-up' });
+  await a.calls.dial('2102');
+  const talking = await b.calls.waitFor((c) => c.state === CallStateCode.Connected && c.rtp !== null);
+  await a.calls.waitFor((c) => c.sentTo.includes(`127.0.0.1:${talking.rtp?.port}`));
+  a.calls.hangUp();
+  await a.calls.waitFor((c) => c.state === CallStateCode.OnHook);
   expect(service.activeCalls).toBe(0);
 
-  const bad = a.dial('9');
-  expect(a.commands(bad)).toContainEqual({ kind: 'reject', cause: 1 });
-  service.send(bad, { kind: 'hang-up' });
+  await a.calls.dial('9');
+  await a.calls.waitFor((c) => c.tone === ToneCode.Reorder);
+  a.calls.hangUp();
 
   const [unallocated, answered] = await eventually(async () => {
     const items = await list();

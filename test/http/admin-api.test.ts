@@ -477,6 +477,9 @@ describe('web UI serving and the OpenAPI document', () => {
       '/api/v1/users',
       '/api/v1/api-keys',
       '/api/v1/phone-models',
+      '/api/v1/active-calls',
+      '/api/v1/call-diagnosis',
+      '/api/v1/call-detail-records/{id}/diagnosis',
     ])
       expect(doc.paths, path).toHaveProperty([path]);
   });

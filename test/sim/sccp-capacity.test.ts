@@ -1,3 +1,4 @@
+import { noCalls } from '../../src/protocols/sccp/calls.js';
 import net from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,7 @@ describe('SCCP server at its connection limit (as in an SCCP worker)', () => {
       host: '127.0.0.1',
       port: 0,
       keepaliveSeconds: 30,
+      calls: noCalls,
       registration: registrations,
       logger: pino({ level: 'silent' }),
       clock: () => new Date(),

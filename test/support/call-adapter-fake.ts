@@ -6,8 +6,10 @@ import { addSccpDevice } from './sccp-device.js';
 
 /**
  * A real SCCP phone registered over a socket (so that the node's DnLocator knows its DN) and an
- * in-process fake standing in for the call adapter, which does not exist yet: it is attached to
- * the node's own call service and drives it as an adapter will (offHook, send).
+ * in-process fake attached in place of the SCCP adapter (it registers without its startup, so no
+ * CapabilitiesRes re-attaches the real one): the test drives the node's call service by hand
+ * (offHook, send), for states a real phone reaches only slowly. Calls as users make them:
+ * test/support/sccp-call-phones.ts.
  */
 export async function registeredCallPhone(
   t: TestNode,

@@ -1,14 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { registeredCallPhone } from '../support/call-adapter-fake.js';
-import { eventually, startTestNode } from '../support/node.js';
+import { CallStateCode } from '../../src/protocols/sccp/codec/index.js';
+import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
+import { sccpCallPhone } from '../support/sccp-call-phones.js';
 import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * Monitoring > Call Detail Records in Chromium: empty at first, a finished call appears live,
- * filters by device, and links its CSV export. The call adapters do not exist yet: in-process
- * fakes drive the node's call service for two really registered SCCP phones.
+ * filters by device, and links its CSV export. The call is between two simulated SCCP phones.
  */
 
 const TIMEOUT = 15_000;
@@ -43,14 +43,11 @@ it('shows a finished call live, filters by device and links the CSV export', asy
     .toContain('No call has ended on this cluster yet.');
   expect(await unlabelledFields(page)).toEqual([]);
 
-  const a = await registeredCallPhone(t, 'SEP00AE00000001', '2201', closers);
-  const b = await registeredCallPhone(t, 'SEP00AE00000002', '2202', closers);
-  await eventually(() => t.node.calls.dialPlan.view().isDirectoryNumber('2202'));
-  const { service } = t.node.calls;
-  const aLeg = a.dial('2202');
-  await eventually(() => b.kinds().includes('ring'));
-  service.send(b.legs[0], { kind: 'answer' });
-  service.send(aLeg, { kind: 'hang-up' });
+  const a = await sccpCallPhone(t, 'SEP00AE00000001', ['2201'], closers);
+  await sccpCallPhone(t, 'SEP00AE00000002', ['2202'], closers, { autoAnswer: true });
+  await a.calls.dial('2202');
+  await a.calls.waitFor((c) => c.state === CallStateCode.Connected);
+  a.calls.hangUp();
 
   const row = page.getByRole('row', { name: /SEP00AE00000002/ });
   await expect.poll(() => row.count(), { timeout: TIMEOUT }).toBe(1);

@@ -3,6 +3,7 @@ import { ApiError, get, post, setCsrfToken, whenSessionEnds } from './api/client
 import type { Session } from './api/types';
 import { Layout } from './components/layout';
 import { LiveProvider } from './live';
+import { ActiveCallsPage } from './pages/active-calls';
 import { ApiKeysPage } from './pages/api-keys';
 import { AuditLogPage } from './pages/audit-log';
 import { CallDetailRecordsPage } from './pages/call-detail-records';
@@ -24,6 +25,7 @@ import { PhonePage } from './pages/phone';
 import { PhonesPage } from './pages/phones';
 import { RegistrationEventsPage } from './pages/registration-events';
 import { TroubleshootPage } from './pages/troubleshoot';
+import { TroubleshootCallPage } from './pages/troubleshoot-call';
 import { UsersPage } from './pages/users';
 import { match, useLocation } from './router';
 import { SessionCtx } from './session';
@@ -43,6 +45,8 @@ function Routes() {
   if (path === '/directory-numbers') return <DirectoryNumbersPage />;
   if (path === '/registration-events') return <RegistrationEventsPage />;
   if (path === '/call-detail-records') return <CallDetailRecordsPage />;
+  if (path === '/active-calls') return <ActiveCallsPage />;
+  if (path === '/troubleshoot-call') return <TroubleshootCallPage />;
   if (path === '/audit-log') return <AuditLogPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/api-keys') return <ApiKeysPage />;

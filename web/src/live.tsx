@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type {
+  ActiveCallChange,
   AuditEntry,
   BulkJobProgressEvent,
   CallDetailRecordPushed,
@@ -19,6 +20,7 @@ export interface LiveEventMap {
   'bulk-job-progress': BulkJobProgressEvent;
   'pending-phone': PendingPhoneChange;
   'call-detail-record': CallDetailRecordPushed;
+  'active-call': ActiveCallChange;
 }
 type Name = keyof LiveEventMap;
 type Handler<K extends Name> = (data: LiveEventMap[K]) => void;
@@ -55,6 +57,7 @@ export function LiveProvider({ children, onLost }: { children: ReactNode; onLost
       'bulk-job-progress',
       'pending-phone',
       'call-detail-record',
+      'active-call',
     ];
     for (const name of names) {
       source.addEventListener(name, (e) => {

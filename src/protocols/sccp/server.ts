@@ -5,6 +5,7 @@ import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import type { SccpCalls } from './calls.js';
 import type { SccpRegistrations } from './registrations.js';
 import type { SessionLimits } from './session-deps.js';
 import { SccpSession } from './session.js';
@@ -22,6 +23,8 @@ export interface SccpServerOptions {
   keepaliveSeconds: number;
   /** The in-process RegistrationService, or the IPC proxy in an SCCP worker process. */
   registration: SccpRegistrations;
+  /** The node's calls: the SccpCallAdapter in process, IpcCalls in an SCCP worker. */
+  calls: SccpCalls;
   logger: Logger;
   clock: () => Date;
   limits: SccpServerLimits;
@@ -90,6 +93,7 @@ export class SccpServer {
     }
     const session = new SccpSession(socket, {
       registration: this.options.registration,
+      calls: this.options.calls,
       supervisor: this.supervisor,
       registerDeadlines: this.registerDeadlines,
       limits: this.options.limits,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import type { SccpCalls } from './calls.js';
 import type { SccpRegistrations } from './registrations.js';
 import type { SccpWarningKind } from './warnings.js';
 
@@ -16,6 +17,8 @@ export interface SessionLimits {
 export interface SessionDeps {
   /** The node's registration service, in process or behind the SCCP worker IPC. */
   registration: SccpRegistrations;
+  /** The node's calls, in process or behind the SCCP worker IPC. */
+  calls: SccpCalls;
   /** Unregisters phones whose keepalives stop. */
   supervisor: KeepaliveSupervisor;
   /** Closes connections that send no Register in time (a sweeper with the register timeout). */

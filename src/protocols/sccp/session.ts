@@ -14,6 +14,7 @@ import type { AnnouncedPhone, SessionMove, StationSession } from './handlers/sta
 import { dispatch } from './handlers/table.js';
 import type { Supervised } from './keepalive-supervisor.js';
 import type { SccpRegistrations } from './registrations.js';
+import { StationCalls } from './station-calls.js';
 import type { SessionDeps } from './session-deps.js';
 import { sessionMove, type SessionState } from './session-state.js';
 import { headerVersionFor } from './station-responses.js';
@@ -48,6 +49,7 @@ export class SccpSession implements StationSession {
   private readonly registerDeadline: Supervised;
   readonly logged = { alarms: 0, secondRegister: false };
   readonly registration: SccpRegistrations;
+  readonly calls: StationCalls;
   readonly keepaliveSeconds: number;
   readonly log: Logger;
 
@@ -61,6 +63,7 @@ export class SccpSession implements StationSession {
     this.log = deps.logger.child({ address: this.address });
     this.writer = new FrameWriter(socket);
     this.registration = deps.registration;
+    this.calls = new StationCalls(this, deps.calls);
     this.keepaliveSeconds = deps.keepaliveSeconds;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -84,6 +87,13 @@ export class SccpSession implements StationSession {
   }
   get closeReason(): UnregistrationReason {
     return this.reason;
+  }
+  /** The peer's IP address alone. */
+  get peerIp(): string {
+    return this.ip;
+  }
+  get agreedVersion(): number {
+    return this.announced?.agreedVersion ?? 0;
   }
   get localAddress(): string | undefined {
     return this.socket.localAddress;
@@ -110,6 +120,7 @@ export class SccpSession implements StationSession {
       case 'registered': {
         this.accepted = move.device;
         greet(this);
+        this.calls.attach();
         this.deps.supervisor.watch(this);
         // A phone acts on Reset only once registered (see reset()), then on what it sent meanwhile.
         const pending = this.pendingReset;
@@ -127,6 +138,7 @@ export class SccpSession implements StationSession {
         this.backlog = [];
         this.deps.supervisor.unwatch(this);
         this.deps.registerDeadlines.unwatch(this.registerDeadline);
+        this.calls.detach();
         if (this.accepted) {
           const { name, model } = this.accepted;
           this.deps.registration.unregistered({ name, protocol: 'SCCP', model }, this, this.reason);

@@ -1,5 +1,6 @@
 import type { LegCommand } from '../../core/call/call-command.js';
 import type { CallEvent } from '../../core/call/call-event.js';
+import type { Call } from '../../core/call/call.js';
 import type { CallDetailRecord } from '../../core/call/cdr.js';
 import type { Codec } from '../../core/call/codec.js';
 import type { DeviceProtocol } from '../../core/device.js';
@@ -32,6 +33,15 @@ export interface CallDevice {
 /** Where a finished call's record goes (storage comes next). */
 export interface CdrSink {
   write(cdr: CallDetailRecord): void;
+}
+
+/**
+ * Told of each live call as it changes (started, dialled, rang, answered, held, ended), for the
+ * Active Calls view. A call whose state is `released` has ended and is told no more. The call given
+ * is the service's own: a watcher reads it and never changes it. A cluster may forward it.
+ */
+export interface CallWatcher {
+  changed(call: Readonly<Call>): void;
 }
 
 /** Runs the call timers (T302, ring timeout); tests drive time by hand. */

@@ -12,7 +12,15 @@ import type { Limits } from '../../limits/index.js';
 import type { Clock } from '../clock.js';
 import type { LimitReporter } from '../limit-log.js';
 import { CallTimers } from './call-timers.js';
-import type { CallDevice, CdrSink, LegEvent, LegHandle, LegSink, Scheduler } from './call-ports.js';
+import type {
+  CallDevice,
+  CallWatcher,
+  CdrSink,
+  LegEvent,
+  LegHandle,
+  LegSink,
+  Scheduler,
+} from './call-ports.js';
 import type { DnLocator } from './dn-locator.js';
 import { routeTargets } from './route-targets.js';
 
@@ -33,6 +41,8 @@ export interface CallServiceDeps {
   /** globalCallID_callManagerId of this node's CDRs. */
   callManagerId: number;
   logger: Logger;
+  /** Told of each call that starts, changes or ends (Active Calls). */
+  watcher?: CallWatcher;
 }
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
@@ -162,6 +172,11 @@ export class CallService {
     };
   }
 
+  /** A device attached by an adapter (its codecs, for the call troubleshooter); undefined when none is. */
+  device(deviceName: string): Readonly<CallDevice> | undefined {
+    return this.devices.get(deviceName);
+  }
+
   /** A copy of a live call, for the Active Calls view and tests. */
   call(callId: number): Call | undefined {
     const call = this.calls.get(callId);
@@ -242,6 +257,18 @@ export class CallService {
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
     if (current.state !== 'failed' && call.state === 'failed') this.countFailure(call.clearing?.cause ?? 0);
     for (const command of commands) this.perform(call, command);
+    this.watch(call);
+  }
+
+  private watch(call: Call): void {
+    try {
+      this.deps.watcher?.changed(call);
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, call: call.id },
+        `the Active Calls view missed a change of call ${call.id}: ${(error as Error).message}; it shows the call right at its next change`,
+      );
+    }
   }
 
   private perform(call: Call, command: CallCommand): void {

@@ -182,6 +182,55 @@ export interface Dashboard {
   }[];
   refusedMinutes: number;
   sipWithoutCredentials: { allowed: boolean; devices: number; warning: string | null };
+  calls: {
+    /** Calls begun per minute over the last hour (from the CDRs), and how many failed. */
+    minutes: { minute: string; calls: number; failed: number }[];
+    /** Failed calls of the last 24 hours by Q.850 cause, most first. */
+    failuresByCause: { cause: number; name: string; calls: number }[];
+    /** Calls this node holds now. */
+    activeNow: number;
+  };
+}
+
+export type CallState =
+  'idle' | 'dialling' | 'proceeding' | 'alerting' | 'connected' | 'on-hold' | 'failed' | 'released';
+
+/** A live call (GET /api/v1/active-calls, and the active-call event). */
+export interface ActiveCall {
+  node: string;
+  callId: number;
+  state: CallState;
+  since: string;
+  stateSince: string;
+  connectedAt: string | null;
+  calling: { number: string; name: string; deviceName: string };
+  called: { dialled: string; number: string | null; name: string };
+  legs: { legId: number; side: 'orig' | 'dest'; deviceName: string; line: number; state: string }[];
+  codec: string | null;
+  packetMs: number;
+}
+
+export interface ActiveCallChange {
+  call: ActiveCall;
+  ended: boolean;
+}
+
+export interface CallCheck {
+  id: 'call' | 'called-number' | 'registration' | 'busy' | 'codec' | 'media';
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+/** GET /api/v1/call-diagnosis and /call-detail-records/{id}/diagnosis. */
+export interface CallDiagnosis {
+  calling: string;
+  called: string;
+  cdrId: number | null;
+  verdict: string;
+  firstProblem: CallCheck | null;
+  checks: CallCheck[];
 }
 
 export interface AuditEntry {

@@ -41,8 +41,10 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
     group: 'Monitoring',
     items: [
       { label: 'Registration Events', href: '/registration-events' },
+      { label: 'Active Calls', href: '/active-calls' },
       { label: 'Call Detail Records', href: '/call-detail-records' },
       { label: "Why isn't this phone registering?", href: '/troubleshoot' },
+      { label: 'Why did this call fail?', href: '/troubleshoot-call' },
       { label: 'Audit Log', href: '/audit-log' },
     ],
   },

@@ -173,12 +173,15 @@ export function CallDetailRecordsPage() {
               <th scope="col">Called Device</th>
               <th scope="col">Cause</th>
               <th scope="col">Node</th>
+              <th scope="col">
+                <span className="visually-hidden">Troubleshoot</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={9} className="muted">
+                <td colSpan={10} className="muted">
                   {filtered ? 'No call detail record matches.' : 'No call has ended on this cluster yet.'}
                 </td>
               </tr>
@@ -202,6 +205,15 @@ export function CallDetailRecordsPage() {
                 </td>
                 <td className="reason">{causeText(r, causes)}</td>
                 <td>{r.node}</td>
+                <td>
+                  <Link
+                    className="button"
+                    href={whyHref(r)}
+                    title={`Why did call ${r.globalCallID_callId} from ${r.callingPartyNumber} fail?`}
+                  >
+                    Why?
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -216,6 +228,13 @@ export function CallDetailRecordsPage() {
       )}
     </>
   );
+}
+
+/** The troubleshooter for a record: by its id, or (pushed live, no id yet) by its two numbers. */
+function whyHref(r: Row): string {
+  if (r.id !== undefined) return `/troubleshoot-call?cdr=${r.id}`;
+  const called = r.finalCalledPartyNumber || r.originalCalledPartyNumber;
+  return `/troubleshoot-call${query({ calling: r.callingPartyNumber, called })}`;
 }
 
 function DeviceLink({ name }: { name: string }) {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { get } from '../api/client';
 import type { Dashboard, StatusCounts } from '../api/types';
-import { RegistrationChart } from '../components/registration-chart';
+import { CallChart, RegistrationChart } from '../components/minute-chart';
 import { Loading, Notice, PageTitle } from '../components/ui';
 import { dateTime, number } from '../format';
 import { useInterval, useLoad, useThrottle } from '../hooks';
@@ -65,6 +65,11 @@ export function DashboardPage() {
   useLiveEvent('device-status', refresh);
   useLiveEvent('configuration-changed', refresh);
   useLiveEvent('pending-phone', refresh);
+  useLiveEvent('call-detail-record', refresh);
+  // Calls active now: the count changes when a call starts or ends, not at each digit or state.
+  useLiveEvent('active-call', (change) => {
+    if (change.ended || change.call.state === 'dialling') refresh();
+  });
   // The hour slides even when nothing happens.
   useInterval(reload, 60_000);
   useEffect(() => {
@@ -136,6 +141,50 @@ export function DashboardPage() {
           <section aria-labelledby="chart-title" className="panel">
             <h2 id="chart-title">Registrations and rejections, last hour</h2>
             <RegistrationChart minutes={data.minutes} />
+          </section>
+          <section aria-labelledby="failures-title" className="panel">
+            <h2 id="failures-title">Failed calls by cause, last 24 hours</h2>
+            {data.calls.failuresByCause.length === 0 ? (
+              <p className="muted">No call failed in the last 24 hours.</p>
+            ) : (
+              <table className="grid-table failures">
+                <thead>
+                  <tr>
+                    <th scope="col">Q.850 cause</th>
+                    <th scope="col">Calls</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.calls.failuresByCause.map((f) => (
+                    <tr key={f.cause}>
+                      <th scope="row">
+                        <Link
+                          href={`/call-detail-records?cause=${f.cause}`}
+                          title={`The call detail records with cause ${f.cause}`}
+                        >
+                          {f.cause} {f.name}
+                        </Link>
+                      </th>
+                      <td className="num bad">{number(f.calls)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <p className="hint">
+              A call failed when it ended with a cause other than normal clearing (16). Open a record&apos;s{' '}
+              <strong>Why?</strong> to see what broke it.
+            </p>
+          </section>
+          <section aria-labelledby="calls-title" className="panel">
+            <h2 id="calls-title">Calls, last hour</h2>
+            <p className="calls-now">
+              <Link href="/active-calls">
+                {number(data.calls.activeNow)} call{data.calls.activeNow === 1 ? '' : 's'} active now
+              </Link>{' '}
+              <span className="muted">on this node</span>
+            </p>
+            <CallChart minutes={data.calls.minutes} />
           </section>
           <section aria-labelledby="flood-title" className="panel wide">
             <h2 id="flood-title">Refused registrations by source, last {data.refusedMinutes} minutes</h2>

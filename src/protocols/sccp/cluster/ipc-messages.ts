@@ -2,7 +2,11 @@
  * Messages between the node's primary process and its SCCP worker processes (`--sccp-workers`).
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
+import type { LegCommand } from '../../../core/call/call-command.js';
+import type { Party } from '../../../core/call/call.js';
 import type { DeviceProtocol } from '../../../core/device.js';
+import type { LegEvent } from '../../../services/calls/call-ports.js';
+import type { SccpCallDevice } from '../calls.js';
 import type { RegistrationRequest, RegistrationResult } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
@@ -45,7 +49,21 @@ export type WorkerToPrimary =
   | { type: 'refusals'; counts: RefusalCount[] }
   /** This worker is full (holds its share of the node's phones), or has room again. */
   | { type: 'capacity'; full: boolean; phones: number }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** Calls (IpcCalls): a session's phone can place and receive calls, is gone, goes off-hook, sends an event. */
+  | { type: 'call-attach'; conn: number; device: SccpCallDevice }
+  | { type: 'call-detach'; conn: number }
+  | { type: 'call-off-hook'; conn: number; callReference: number; line: number; party: Party }
+  | { type: 'call-event'; conn: number; callReference: number; event: LegEvent };
+
+/** A leg command for the session `conn` names (conn is IpcCalls' number, not IpcRegistrations'). */
+export interface CallsToWorker {
+  type: 'leg-command';
+  conn: number;
+  callReference: number;
+  line: number;
+  command: LegCommand;
+}
 
 /** What the primary tells a worker's IpcRegistrations. */
 export type RegistrationsToWorker =
@@ -56,6 +74,7 @@ export type RegistrationsToWorker =
 
 export type PrimaryToWorker =
   | RegistrationsToWorker
+  | CallsToWorker
   /** Stop listening while full: another worker has room. */
   | { type: 'pause' }
   /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */

@@ -6,6 +6,7 @@ import { phoneModel } from '../../../core/phone-models.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
+import type { SccpCallEndpoint, SccpCalls } from '../calls.js';
 import type { SccpRegistrations } from '../registrations.js';
 import { IpcBatch } from './ipc-batch.js';
 import type {
@@ -27,6 +28,8 @@ export interface SccpClusterOptions {
   port: number;
   keepaliveSeconds: number;
   registration: SccpRegistrations;
+  /** The node's SccpCallAdapter: the workers' sessions place and receive calls through it. */
+  calls: SccpCalls;
   logger: Logger;
   logLevel: string;
   limits: SccpServerLimits;
@@ -67,6 +70,8 @@ interface WorkerState {
   /** Holds its share of the node's phones (it said so; it says again when it has room). */
   full: boolean;
   phones: number;
+  /** The worker's sessions as the call adapter knows them, by IpcCalls' conn. */
+  callEndpoints: Map<number, SccpCallEndpoint>;
 }
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -140,6 +145,7 @@ export class SccpCluster {
       stopped: new Promise((resolve) => (stoppedResolve = resolve)),
       full: false,
       phones: 0,
+      callEndpoints: new Map(),
     };
     this.workers.set(worker.id, state);
     return new Promise((resolve, reject) => {
@@ -189,6 +195,12 @@ export class SccpCluster {
         this.options.registration.unregistered(message.device, entry.connection, message.reason);
         return;
       }
+      case 'call-attach':
+      case 'call-detach':
+      case 'call-off-hook':
+      case 'call-event':
+        this.onCall(state, message);
+        return;
       case 'log':
         this.relayLog(message.line);
         return;
@@ -256,8 +268,40 @@ export class SccpCluster {
     );
   }
 
+  /** A session's call message: the adapter acts on it here, and its leg commands go back in order. */
+  private onCall(
+    state: WorkerState,
+    message: Extract<
+      WorkerToPrimary,
+      { type: 'call-attach' | 'call-detach' | 'call-off-hook' | 'call-event' }
+    >,
+  ): void {
+    const { calls } = this.options;
+    const conn = message.conn;
+    let endpoint = state.callEndpoints.get(conn);
+    if (message.type === 'call-detach') {
+      state.callEndpoints.delete(conn);
+      if (endpoint) calls.detach(endpoint);
+      return;
+    }
+    if (!endpoint) {
+      if (message.type !== 'call-attach') return;
+      endpoint = {
+        command: (callReference, line, command) =>
+          state.outbox.post({ type: 'leg-command', conn, callReference, line, command }),
+      };
+      state.callEndpoints.set(conn, endpoint);
+    }
+    if (message.type === 'call-attach') calls.attach(endpoint, message.device);
+    else if (message.type === 'call-off-hook')
+      calls.offHook(endpoint, message.callReference, message.line, message.party);
+    else calls.send(endpoint, message.callReference, message.event);
+  }
+
   /** A worker is gone: its phones are too. */
   private dropConnections(state: WorkerState, reason: UnregistrationReason): void {
+    for (const endpoint of state.callEndpoints.values()) this.options.calls.detach(endpoint);
+    state.callEndpoints.clear();
     for (const { connection, device } of state.connections.values()) {
       if (device) {
         this.options.registration.unregistered(

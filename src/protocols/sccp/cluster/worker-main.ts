@@ -7,6 +7,7 @@
 import pino from 'pino';
 import { installProcessGuard } from '../../../runtime/process-guard.js';
 import { SccpServer } from '../server.js';
+import { IpcCalls } from './ipc-calls.js';
 import { IpcRegistrations } from './ipc-registrations.js';
 import { IpcBatch } from './ipc-batch.js';
 import { RefusalTally } from './refusal-tally.js';
@@ -29,6 +30,7 @@ const logger = pino(
 // An error that escapes every handler here is the node's to count and log (its /metrics, its guard).
 installProcessGuard(logger, (report) => send({ type: 'unexpected-error', report }));
 const registrations = new IpcRegistrations(settings.nodeName, send);
+const calls = new IpcCalls(send);
 const { capacity } = settings;
 const refusals = new RefusalTally((counts) => send({ type: 'refusals', counts }));
 const server = new SccpServer({
@@ -36,6 +38,7 @@ const server = new SccpServer({
   port: settings.port,
   keepaliveSeconds: settings.keepaliveSeconds,
   registration: registrations,
+  calls,
   logger: logger.child({ component: 'sccp' }),
   clock: () => new Date(),
   limits: settings.limits,
@@ -65,6 +68,7 @@ process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
     if (message.type === 'stop') void stop();
     else if (message.type === 'pause') server.pause();
     else if (message.type === 'listen') server.listenAgain();
+    else if (message.type === 'leg-command') calls.receive(message);
     else registrations.receive(message);
   }
 });

@@ -24,3 +24,7 @@ export * from './messages/display-notify.js';
 export * from './messages/speed-dial.js';
 export * from './messages/forward-stat.js';
 export * from './messages/feature-stat.js';
+export * from './messages/station-call.js';
+export * from './messages/call-signals.js';
+export * from './messages/call-display.js';
+export * from './messages/media-channel.js';

@@ -148,6 +148,84 @@ const EXAMPLES: { [K in SccpMessageType]: Extract<SccpMessage, { type: K }> } = 
     featureTextLabel: 'DND',
     featureStatus: 0,
   },
+  OffHook: { type: 'OffHook', lineInstance: 1, callReference: 0 },
+  OnHook: { type: 'OnHook', lineInstance: 1, callReference: 7 },
+  KeypadButton: { type: 'KeypadButton', button: 0x0e, lineInstance: 1, callReference: 7 },
+  EnblocCall: { type: 'EnblocCall', calledParty: '1002', lineInstance: 1 },
+  Stimulus: { type: 'Stimulus', stimulus: 9, stimulusInstance: 1, callReference: 0, stimulusStatus: 0 },
+  SoftKeyEvent: { type: 'SoftKeyEvent', softKeyEvent: 11, lineInstance: 1, callReference: 0x01000001 },
+  OpenReceiveChannelAck: {
+    type: 'OpenReceiveChannelAck',
+    status: 0,
+    ipAddress: '192.168.9.36',
+    port: 20002,
+    passThruPartyId: 0xfffffff8,
+    callReference: 7,
+    v17: false,
+  },
+  CallState: {
+    type: 'CallState',
+    callState: 5,
+    lineInstance: 1,
+    callReference: 7,
+    privacy: 0,
+    precedenceLevel: 4,
+    precedenceDomain: 0,
+  },
+  CallInfo: {
+    type: 'CallInfo',
+    callingPartyName: 'Lobby',
+    callingParty: '1001',
+    calledPartyName: 'Desk',
+    calledParty: '1002',
+    lineInstance: 1,
+    callReference: 7,
+    callType: 2,
+    originalCalledPartyName: 'Desk',
+    originalCalledParty: '1002',
+    callInstance: 1,
+  },
+  DialedNumber: { type: 'DialedNumber', dialedNumber: '1002', lineInstance: 1, callReference: 7 },
+  DisplayPromptStatus: {
+    type: 'DisplayPromptStatus',
+    timeOutValue: 0,
+    promptStatus: '\x80\x18',
+    lineInstance: 1,
+    callReference: 7,
+  },
+  ClearPromptStatus: { type: 'ClearPromptStatus', lineInstance: 1, callReference: 7 },
+  ActivateCallPlane: { type: 'ActivateCallPlane', lineInstance: 1 },
+  StartTone: { type: 'StartTone', tone: 0x21, direction: 0, lineInstance: 1, callReference: 7 },
+  StopTone: { type: 'StopTone', lineInstance: 1, callReference: 7, tone: 0 },
+  SetLamp: { type: 'SetLamp', stimulus: 9, stimulusInstance: 1, lampMode: 5 },
+  SetRinger: { type: 'SetRinger', ringMode: 2, ringDuration: 1, lineInstance: 1, callReference: 7 },
+  OpenReceiveChannel: {
+    type: 'OpenReceiveChannel',
+    conferenceId: 7,
+    passThruPartyId: 0xfffffff8,
+    msPacketSize: 20,
+    compressionType: 4,
+    callReference: 7,
+    v17: false,
+  },
+  CloseReceiveChannel: { type: 'CloseReceiveChannel', conferenceId: 7, passThruPartyId: 8, callReference: 7 },
+  StartMediaTransmission: {
+    type: 'StartMediaTransmission',
+    conferenceId: 7,
+    passThruPartyId: 0xfffffff8,
+    remoteIpAddress: '192.168.9.37',
+    remotePort: 20004,
+    msPacketSize: 20,
+    compressionType: 4,
+    callReference: 7,
+    v17: false,
+  },
+  StopMediaTransmission: {
+    type: 'StopMediaTransmission',
+    conferenceId: 7,
+    passThruPartyId: 8,
+    callReference: 7,
+  },
 };
 
 const ALL = Object.values(EXAMPLES) as SccpMessage[];
@@ -199,12 +277,12 @@ describe('encodeMessage / decodeMessage', () => {
   });
 
   it("decodes unknown ids and ids without a layout as { type: 'Unknown' } and re-encodes them", () => {
-    const offHook = {
+    const hookFlash = {
       headerVersion: 0,
-      messageId: MessageId.OffHook,
+      messageId: MessageId.HookFlash,
       body: Buffer.from('0100000000000000', 'hex'),
     };
-    expect(decodeMessage(offHook)).toEqual({ type: 'Unknown', messageId: 6, body: offHook.body });
+    expect(decodeMessage(hookFlash)).toEqual({ type: 'Unknown', messageId: 8, body: hookFlash.body });
     const strange = { headerVersion: 0, messageId: 0x1234, body: Buffer.alloc(3, 7) };
     const msg = decodeMessage(strange);
     expect(msg).toEqual({ type: 'Unknown', messageId: 0x1234, body: strange.body });
@@ -246,7 +324,8 @@ describe('encodeMessage / decodeMessage', () => {
 
   it('knows which names have a layout', () => {
     expect(isSccpMessageType('Register')).toBe(true);
-    expect(isSccpMessageType('OffHook')).toBe(false);
+    expect(isSccpMessageType('OffHook')).toBe(true);
+    expect(isSccpMessageType('HookFlash')).toBe(false);
     expect(isSccpMessageType('toString')).toBe(false);
   });
 });

@@ -11,6 +11,76 @@ import {
   encodeCapabilitiesRes,
   type CapabilitiesRes,
 } from './messages/capabilities.js';
+import {
+  decodeActivateCallPlane,
+  decodeCallInfo,
+  decodeCallState,
+  decodeClearPromptStatus,
+  decodeDialedNumber,
+  decodeDisplayPromptStatus,
+  encodeActivateCallPlane,
+  encodeCallInfo,
+  encodeCallState,
+  encodeClearPromptStatus,
+  encodeDialedNumber,
+  encodeDisplayPromptStatus,
+  type ActivateCallPlane,
+  type CallInfo,
+  type CallState,
+  type ClearPromptStatus,
+  type DialedNumber,
+  type DisplayPromptStatus,
+} from './messages/call-display.js';
+import {
+  decodeSetLamp,
+  decodeSetRinger,
+  decodeStartTone,
+  decodeStopTone,
+  encodeSetLamp,
+  encodeSetRinger,
+  encodeStartTone,
+  encodeStopTone,
+  type SetLamp,
+  type SetRinger,
+  type StartTone,
+  type StopTone,
+} from './messages/call-signals.js';
+import {
+  decodeCloseReceiveChannel,
+  decodeOpenReceiveChannel,
+  decodeOpenReceiveChannelAck,
+  decodeStartMediaTransmission,
+  decodeStopMediaTransmission,
+  encodeMediaChannelClose,
+  encodeOpenReceiveChannel,
+  encodeOpenReceiveChannelAck,
+  encodeStartMediaTransmission,
+  type CloseReceiveChannel,
+  type OpenReceiveChannel,
+  type OpenReceiveChannelAck,
+  type StartMediaTransmission,
+  type StopMediaTransmission,
+} from './messages/media-channel.js';
+import {
+  decodeEnblocCall,
+  decodeKeypadButton,
+  decodeOffHook,
+  decodeOnHook,
+  decodeSoftKeyEvent,
+  decodeStimulus,
+  encodeEnblocCall,
+  encodeKeypadButton,
+  encodeOffHook,
+  encodeOnHook,
+  encodeSoftKeyEvent,
+  encodeStimulus,
+  type EnblocCall,
+  type KeypadButton,
+  type OffHook,
+  type OnHook,
+  type SoftKeyEventMessage,
+  type Stimulus,
+} from './messages/station-call.js';
 import { decodeConfigStat, encodeConfigStat, type ConfigStat } from './messages/config-stat.js';
 import { decodeDisplayNotify, encodeDisplayNotify, type DisplayNotify } from './messages/display-notify.js';
 import { EMPTY_BODY, type EmptyMessageType } from './messages/empty.js';
@@ -127,7 +197,28 @@ export interface SccpMessageMap extends EmptyMessages {
   ForwardStatReq: ForwardStatReq;
   FeatureStatReq: FeatureStatReq;
   Unregister: Unregister;
+  OffHook: OffHook;
+  OnHook: OnHook;
+  KeypadButton: KeypadButton;
+  EnblocCall: EnblocCall;
+  Stimulus: Stimulus;
+  SoftKeyEvent: SoftKeyEventMessage;
+  OpenReceiveChannelAck: OpenReceiveChannelAck;
   // server → phone
+  CallState: CallState;
+  CallInfo: CallInfo;
+  DialedNumber: DialedNumber;
+  DisplayPromptStatus: DisplayPromptStatus;
+  ClearPromptStatus: ClearPromptStatus;
+  ActivateCallPlane: ActivateCallPlane;
+  StartTone: StartTone;
+  StopTone: StopTone;
+  SetLamp: SetLamp;
+  SetRinger: SetRinger;
+  OpenReceiveChannel: OpenReceiveChannel;
+  CloseReceiveChannel: CloseReceiveChannel;
+  StartMediaTransmission: StartMediaTransmission;
+  StopMediaTransmission: StopMediaTransmission;
   RegisterAck: RegisterAck;
   RegisterReject: RegisterReject;
   UnregisterAck: UnregisterAck;
@@ -168,6 +259,27 @@ export interface SccpMessageInputMap extends Record<EmptyMessageType, object> {
   ForwardStatReq: Body<ForwardStatReq>;
   FeatureStatReq: Body<FeatureStatReq>;
   Unregister: Body<Unregister>;
+  OffHook: Body<OffHook>;
+  OnHook: Body<OnHook>;
+  KeypadButton: Body<KeypadButton>;
+  EnblocCall: Body<EnblocCall>;
+  Stimulus: Body<Stimulus>;
+  SoftKeyEvent: Body<SoftKeyEventMessage>;
+  OpenReceiveChannelAck: Body<OpenReceiveChannelAck>;
+  CallState: Parameters<typeof encodeCallState>[0];
+  CallInfo: Parameters<typeof encodeCallInfo>[0];
+  DialedNumber: Body<DialedNumber>;
+  DisplayPromptStatus: Body<DisplayPromptStatus>;
+  ClearPromptStatus: Body<ClearPromptStatus>;
+  ActivateCallPlane: Body<ActivateCallPlane>;
+  StartTone: Body<StartTone>;
+  StopTone: Body<StopTone>;
+  SetLamp: Body<SetLamp>;
+  SetRinger: Body<SetRinger>;
+  OpenReceiveChannel: Body<OpenReceiveChannel>;
+  CloseReceiveChannel: Body<CloseReceiveChannel>;
+  StartMediaTransmission: Body<StartMediaTransmission>;
+  StopMediaTransmission: Body<StopMediaTransmission>;
   RegisterAck: RegisterAckInput;
   RegisterReject: Body<RegisterReject>;
   UnregisterAck: Body<UnregisterAck>;
@@ -240,6 +352,27 @@ const CODECS: { readonly [K in SccpMessageType]: Codec<K> } = {
   SpeedDialStat: { encode: encodeSpeedDialStat, decode: decodeSpeedDialStat },
   ForwardStat: { encode: encodeForwardStat, decode: decodeForwardStat },
   FeatureStat: { encode: encodeFeatureStat, decode: decodeFeatureStat },
+  OffHook: { encode: encodeOffHook, decode: decodeOffHook },
+  OnHook: { encode: encodeOnHook, decode: decodeOnHook },
+  KeypadButton: { encode: encodeKeypadButton, decode: decodeKeypadButton },
+  EnblocCall: { encode: encodeEnblocCall, decode: decodeEnblocCall },
+  Stimulus: { encode: encodeStimulus, decode: decodeStimulus },
+  SoftKeyEvent: { encode: encodeSoftKeyEvent, decode: decodeSoftKeyEvent },
+  OpenReceiveChannelAck: { encode: encodeOpenReceiveChannelAck, decode: decodeOpenReceiveChannelAck },
+  CallState: { encode: encodeCallState, decode: decodeCallState },
+  CallInfo: { encode: encodeCallInfo, decode: decodeCallInfo },
+  DialedNumber: { encode: encodeDialedNumber, decode: decodeDialedNumber },
+  DisplayPromptStatus: { encode: encodeDisplayPromptStatus, decode: decodeDisplayPromptStatus },
+  ClearPromptStatus: { encode: encodeClearPromptStatus, decode: decodeClearPromptStatus },
+  ActivateCallPlane: { encode: encodeActivateCallPlane, decode: decodeActivateCallPlane },
+  StartTone: { encode: encodeStartTone, decode: decodeStartTone },
+  StopTone: { encode: encodeStopTone, decode: decodeStopTone },
+  SetLamp: { encode: encodeSetLamp, decode: decodeSetLamp },
+  SetRinger: { encode: encodeSetRinger, decode: decodeSetRinger },
+  OpenReceiveChannel: { encode: encodeOpenReceiveChannel, decode: decodeOpenReceiveChannel },
+  CloseReceiveChannel: { encode: encodeMediaChannelClose, decode: decodeCloseReceiveChannel },
+  StartMediaTransmission: { encode: encodeStartMediaTransmission, decode: decodeStartMediaTransmission },
+  StopMediaTransmission: { encode: encodeMediaChannelClose, decode: decodeStopMediaTransmission },
 };
 
 /** True if the codec has a layout for this message type name. */

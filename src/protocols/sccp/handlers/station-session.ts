@@ -4,6 +4,7 @@ import type { PhoneModel } from '../../../core/phone-models.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection } from '../../../services/live-registry.js';
 import type { SccpRegistrations } from '../registrations.js';
+import type { StationCalls } from '../station-calls.js';
 import type { SessionState } from '../session-state.js';
 import type { SccpWarningKind } from '../warnings.js';
 
@@ -31,6 +32,8 @@ export interface StationSession extends DeviceConnection {
   readonly log: Logger;
   /** The node's registration service, in process or behind the SCCP worker IPC. */
   readonly registration: SccpRegistrations;
+  /** The phone's calls: what its keys mean, and how the node's commands reach it. */
+  readonly calls: StationCalls;
   readonly keepaliveSeconds: number;
   now(): Date;
   /** Set on Register. */

@@ -8,6 +8,9 @@ import { MessageId } from '../codec/message-id.js';
 import type { SessionState } from '../session-state.js';
 import type { StationSession } from './station-session.js';
 import { dispatch } from './table.js';
+import type { SccpCalls } from '../calls.js';
+import { noCalls } from '../calls.js';
+import { StationCalls } from '../station-calls.js';
 
 const device = {
   name: 'SEP001122334455',
@@ -18,7 +21,7 @@ const device = {
 } as Device;
 
 /** A session in `state` that records what it sends and logs. */
-function fakeSession(state: SessionState, agreedVersion = 11) {
+function fakeSession(state: SessionState, agreedVersion = 11, port: SccpCalls = noCalls) {
   const sent: { messageId: number; body: Buffer }[] = [];
   const logs: { msg: string; message?: string }[] = [];
   const sink = new Writable({
@@ -37,6 +40,16 @@ function fakeSession(state: SessionState, agreedVersion = 11) {
       register: () => new Promise(() => {}),
       unregistered: () => {},
     },
+    calls: new StationCalls(
+      {
+        device: state === 'registered' ? device : null,
+        peerIp: '127.0.0.1',
+        agreedVersion,
+        log: pino({ level: 'silent' }),
+        send: (messageId, body) => sent.push({ messageId, body }),
+      },
+      port,
+    ),
     keepaliveSeconds: 30,
     now: () => new Date(),
     phone: { name: device.name, model: phoneModel('7940'), agreedVersion },
@@ -70,6 +83,7 @@ it('decodes and handles odd bodies of every size for any message id, without thr
         const body = Buffer.alloc(size);
         for (let j = 0; j < size; j++) body[j] = fill(j);
         const { session, sent } = fakeSession('registered', f % 2 ? 11 : 18);
+        session.calls.attach();
         dispatch({ headerVersion: 0, messageId, body }, session);
         for (const answer of sent) {
           if (answer.messageId !== MessageId.KeepAliveAck && answer.messageId !== MessageId.CapabilitiesReq) {
@@ -88,15 +102,15 @@ it('answers a registered phone’s startup queries', () => {
   expect(sent.map((s) => s.messageId)).toEqual([MessageId.ButtonTemplate, MessageId.KeepAliveAck]);
 });
 
-it('ignores call and media messages for now, and says so at debug', () => {
-  const { session, sent, logs } = fakeSession('registered');
+it('hands a registered phone’s off-hook to the node’s calls, and ignores a media answer nobody asked for', () => {
+  const offHooks: unknown[] = [];
+  const port: SccpCalls = { ...noCalls, offHook: (_endpoint, ...rest) => offHooks.push(rest) };
+  const { session, sent } = fakeSession('registered', 11, port);
+  session.calls.attach();
   dispatch({ headerVersion: 0, messageId: MessageId.OffHook, body: Buffer.alloc(8) }, session);
   dispatch({ headerVersion: 0, messageId: MessageId.OpenReceiveChannelAck, body: Buffer.alloc(20) }, session);
+  expect(offHooks).toEqual([[1, 1, { number: '1000', name: 'Lobby' }]]);
   expect(sent).toEqual([]);
-  expect(logs.map((l) => [l.message, l.msg])).toEqual([
-    ['OffHook', 'call control not yet supported; SCCP message ignored'],
-    ['OpenReceiveChannelAck', 'media not yet supported; SCCP message ignored'],
-  ]);
 });
 
 it('handles nothing but Register before registration', () => {

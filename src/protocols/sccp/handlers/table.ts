@@ -23,7 +23,7 @@ const HANDLERS: HandlerTable = {
   KeepAlive: registration.keepAlive,
   Unregister: registration.unregister,
   Alarm: registration.alarm,
-  CapabilitiesRes: registration.noted,
+  CapabilitiesRes: media.capabilitiesRes,
   IpPort: registration.noted,
   HeadsetStatus: registration.noted,
   RegisterAvailableLines: registration.noted,

@@ -1,0 +1,246 @@
+import type { LegCommand, Prompt, Tone } from '../../../core/call/call-command.js';
+import type { LegState, Party } from '../../../core/call/call.js';
+import { CODECS } from '../../../core/call/codec.js';
+import { ButtonDefinition } from '../codec/messages/button-template.js';
+import { CallStateCode, CallType } from '../codec/messages/call-display.js';
+import { LampMode, RingDuration, RingMode, ToneCode } from '../codec/messages/call-signals.js';
+import type { SccpMessageInput } from '../codec/sccp-message.js';
+import { SoftKeySetIndex } from '../codec/soft-keys.js';
+
+/**
+ * Where a call's media stands on the phone (calls.md §7 lesson 3): its receive channel, and
+ * whether it sends. The two move apart: a phone may be told to send before its own ack is in.
+ */
+export interface PhoneMedia {
+  receive: 'closed' | 'opening' | 'open';
+  transmitting: boolean;
+}
+
+/** One call on a phone, as its session renders it. */
+export interface PhoneCall {
+  callReference: number;
+  line: number;
+  /** The leg's state as the node last told it ('offered' before its first call-state). */
+  state: LegState | 'offered';
+  /** The node offered it (incoming) rather than the phone placing it. */
+  inbound: boolean;
+  media: PhoneMedia;
+  /** Who the phone talks to, as last told. */
+  remote: Party | null;
+}
+
+/** What the renderer needs of the phone beyond the call. */
+export interface RenderContext {
+  /** This line's own DN and name (CallInfo's other half). */
+  own: Party;
+  /** Protocol 17+: media messages in their longer form. */
+  v17: boolean;
+  /** Another call of the phone still uses this call's line (its lamp stays lit). */
+  lineBusyElsewhere: boolean;
+}
+
+const TONES: Record<Tone, number> = {
+  dial: ToneCode.Dial,
+  ringback: ToneCode.Ringback,
+  busy: ToneCode.Busy,
+  reorder: ToneCode.Reorder,
+};
+
+/** Label codes shown as 0x80 + code in the phone's own words (calls.md §1.4). */
+const PROMPTS: Record<Prompt, number> = {
+  'enter-number': 0x20,
+  'call-proceed': 0x1e,
+  'ring-out': 0x16,
+  from: 0x17,
+  connected: 0x18,
+  hold: 0x03,
+  busy: 0x19,
+  'unknown-number': 0x38,
+  'temp-fail': 0x23,
+  'in-use-remote': 0x1f,
+};
+
+const ALL_KEYS = 0xffffffff;
+
+/** passThruPartyId of a call's receive channel: callReference XOR 0xFFFFFFFF, as chan-sccp (calls.md §0). */
+export function passThruPartyOf(callReference: number): number {
+  return (callReference ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Renders one leg command as the Skinny messages of docs/calls.md (SCCP adapter, second table;
+ * order of calls.md §1.5) and moves the call's state and media along. Pure: returns the messages.
+ */
+export function renderLegCommand(
+  call: PhoneCall,
+  command: LegCommand,
+  context: RenderContext,
+): SccpMessageInput[] {
+  const { line, callReference } = call;
+  const ref = { lineInstance: line, callReference };
+  const lamp = (lampMode: number): SccpMessageInput => ({
+    type: 'SetLamp',
+    stimulus: ButtonDefinition.Line,
+    stimulusInstance: line,
+    lampMode,
+  });
+  const keys = (softKeySetIndex: number): SccpMessageInput => ({
+    type: 'SelectSoftKeys',
+    ...ref,
+    softKeySetIndex,
+    validKeyMask: ALL_KEYS,
+  });
+  const state = (callState: number): SccpMessageInput => ({ type: 'CallState', callState, ...ref });
+  const ringerOff: SccpMessageInput = { type: 'SetRinger', ringMode: RingMode.Off, ringDuration: 0, ...ref };
+  const info = (): SccpMessageInput => {
+    const remote = call.remote ?? { number: '', name: '' };
+    const [calling, called] = call.inbound ? [remote, context.own] : [context.own, remote];
+    return {
+      type: 'CallInfo',
+      callingPartyName: calling.name,
+      callingParty: calling.number,
+      calledPartyName: called.name,
+      calledParty: called.number,
+      ...ref,
+      callType: call.inbound ? CallType.Inbound : CallType.Outbound,
+    };
+  };
+  const closeMedia = (): SccpMessageInput[] => {
+    if (call.media.receive === 'closed' && !call.media.transmitting) return [];
+    call.media = { receive: 'closed', transmitting: false };
+    const channel = {
+      conferenceId: callReference,
+      passThruPartyId: passThruPartyOf(callReference),
+      callReference,
+    };
+    return [
+      { type: 'CloseReceiveChannel', ...channel },
+      { type: 'StopMediaTransmission', ...channel },
+    ];
+  };
+
+  switch (command.kind) {
+    case 'call-state':
+      call.state = command.state;
+      if (command.remote) call.remote = command.remote;
+      switch (command.state) {
+        case 'dialling':
+          return [
+            lamp(LampMode.On),
+            state(CallStateCode.OffHook),
+            { type: 'ActivateCallPlane', lineInstance: line },
+            keys(SoftKeySetIndex.OffHook),
+          ];
+        case 'proceeding':
+          return [
+            info(),
+            { type: 'DialedNumber', dialedNumber: call.remote?.number ?? '', ...ref },
+            state(CallStateCode.Proceed),
+            keys(SoftKeySetIndex.RingOut),
+          ];
+        case 'alerting':
+          return [info(), state(CallStateCode.RingOut), keys(SoftKeySetIndex.RingOut)];
+        case 'ringing':
+          return [state(CallStateCode.RingIn), info()];
+        case 'connected':
+          return [
+            ringerOff,
+            { type: 'StopTone', ...ref, tone: 0 },
+            lamp(LampMode.On),
+            state(CallStateCode.Connected),
+            info(),
+            { type: 'ActivateCallPlane', lineInstance: line },
+            keys(SoftKeySetIndex.Connected),
+          ];
+        case 'on-hold':
+          return [lamp(LampMode.Wink), state(CallStateCode.Hold), keys(SoftKeySetIndex.OnHold)];
+        case 'failed':
+          return [keys(SoftKeySetIndex.RingOut)];
+        // in-use-remotely: rendered by its own command; released: by clear.
+        default:
+          return [];
+      }
+    case 'ring':
+      call.remote = command.caller;
+      return [
+        lamp(LampMode.Blink),
+        { type: 'SetRinger', ringMode: RingMode.Inside, ringDuration: RingDuration.Normal, ...ref },
+        keys(SoftKeySetIndex.RingIn),
+      ];
+    case 'stop-ringing':
+      return [ringerOff];
+    case 'in-use-remotely':
+      call.state = 'in-use-remotely';
+      return [state(CallStateCode.RemoteMultiline), keys(SoftKeySetIndex.InUseHint), lamp(LampMode.On)];
+    case 'tone':
+      return [{ type: 'StartTone', tone: TONES[command.tone], direction: 0, ...ref }];
+    case 'stop-tone':
+      return [{ type: 'StopTone', ...ref, tone: 0 }];
+    case 'prompt':
+      return [
+        {
+          type: 'DisplayPromptStatus',
+          timeOutValue: 0,
+          promptStatus: String.fromCharCode(0x80, PROMPTS[command.prompt]),
+          ...ref,
+        },
+      ];
+    case 'open-receive-channel':
+      call.media.receive = 'opening';
+      return [
+        {
+          type: 'OpenReceiveChannel',
+          conferenceId: callReference,
+          passThruPartyId: passThruPartyOf(callReference),
+          msPacketSize: command.packetMs,
+          compressionType: CODECS[command.codec].skinny,
+          callReference,
+          v17: context.v17,
+        },
+      ];
+    case 'start-media': {
+      const channel = {
+        conferenceId: callReference,
+        passThruPartyId: passThruPartyOf(callReference),
+        callReference,
+      };
+      const stop: SccpMessageInput[] = call.media.transmitting
+        ? [{ type: 'StopMediaTransmission', ...channel }]
+        : [];
+      call.media.transmitting = true;
+      return [
+        ...stop,
+        {
+          type: 'StartMediaTransmission',
+          ...channel,
+          remoteIpAddress: command.to.address,
+          remotePort: command.to.port,
+          msPacketSize: command.packetMs,
+          compressionType: CODECS[command.codec].skinny,
+          v17: context.v17,
+        },
+      ];
+    }
+    case 'stop-media':
+      return closeMedia();
+    case 'reject':
+      return [];
+    case 'clear':
+      call.state = 'released';
+      return [
+        ...closeMedia(),
+        { type: 'StopTone', ...ref, tone: 0 },
+        ...(context.lineBusyElsewhere ? [] : [lamp(LampMode.Off)]),
+        { type: 'ClearPromptStatus', ...ref },
+        state(CallStateCode.OnHook),
+        {
+          type: 'SelectSoftKeys',
+          lineInstance: 0,
+          callReference: 0,
+          softKeySetIndex: SoftKeySetIndex.OnHook,
+          validKeyMask: ALL_KEYS,
+        },
+        ringerOff,
+      ];
+  }
+}

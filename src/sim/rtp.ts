@@ -1,0 +1,108 @@
+/**
+ * A phone's RTP endpoint for the simulator: receives on a UDP port of its own address and, once
+ * told where, sends G.711 µ-law (RFC 3551 PT 0) in 20 ms packets with a real RTP header
+ * (RFC 3550: version 2, sequence, timestamp, SSRC). It counts what arrives and from where, so
+ * that one-way audio shows. Protocol-neutral: SCCP and SIP sim phones use it alike.
+ */
+import dgram from 'node:dgram';
+import { randomInt } from 'node:crypto';
+
+export interface RtpTarget {
+  address: string;
+  port: number;
+}
+
+export interface RtpStats {
+  sent: number;
+  received: number;
+  /** Where packets came from ("ip:port"), in order of first arrival. */
+  receivedFrom: string[];
+  /** Where the phone sends now, or null. */
+  sendingTo: string | null;
+}
+
+const PACKET_MS = 20;
+/** 8 kHz × 20 ms of µ-law: one byte per sample. */
+const SAMPLES = 160;
+const PCMU = 0;
+/** µ-law digital silence. */
+const SILENCE = 0xff;
+
+export class RtpStream {
+  private readonly socket: dgram.Socket;
+  private timer: NodeJS.Timeout | null = null;
+  private target: RtpTarget | null = null;
+  private sequence = randomInt(0, 0x10000);
+  private timestamp = randomInt(0, 0x1_0000_0000);
+  private readonly ssrc = randomInt(1, 0x1_0000_0000);
+  private readonly from = new Set<string>();
+  private counts = { sent: 0, received: 0 };
+
+  private constructor(
+    socket: dgram.Socket,
+    readonly address: string,
+    readonly port: number,
+  ) {
+    this.socket = socket;
+    socket.on('message', (packet, peer) => {
+      // RTP version 2 only: anything else on the port is not audio.
+      if (packet.length < 12 || packet[0] >> 6 !== 2) return;
+      this.counts.received++;
+      this.from.add(`${peer.address}:${peer.port}`);
+    });
+  }
+
+  /** Binds a UDP port (chosen by the system) on `address`: where the phone receives. */
+  static open(address: string): Promise<RtpStream> {
+    return new Promise((resolve, reject) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', reject);
+      socket.bind({ address, port: 0 }, () => {
+        socket.off('error', reject);
+        socket.on('error', () => undefined);
+        resolve(new RtpStream(socket, address, socket.address().port));
+      });
+    });
+  }
+
+  /** Sends to `target` from now on (a new target replaces the old one). */
+  start(target: RtpTarget): void {
+    this.target = target;
+    if (this.timer) return;
+    this.timer = setInterval(() => this.sendOne(), PACKET_MS);
+    this.sendOne();
+  }
+
+  /** Stops sending; the port stays open. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.target = null;
+  }
+
+  close(): void {
+    this.stop();
+    this.socket.close();
+  }
+
+  get stats(): RtpStats {
+    const t = this.target;
+    return { ...this.counts, receivedFrom: [...this.from], sendingTo: t ? `${t.address}:${t.port}` : null };
+  }
+
+  private sendOne(): void {
+    const target = this.target;
+    if (!target) return;
+    const packet = Buffer.alloc(12 + SAMPLES, SILENCE);
+    packet[0] = 0x80; // version 2, no padding, no extension, no CSRC
+    packet[1] = PCMU; // marker 0
+    packet.writeUInt16BE(this.sequence, 2);
+    packet.writeUInt32BE(this.timestamp >>> 0, 4);
+    packet.writeUInt32BE(this.ssrc >>> 0, 8);
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.timestamp = (this.timestamp + SAMPLES) >>> 0;
+    this.socket.send(packet, target.port, target.address, (error) => {
+      if (!error) this.counts.sent++;
+    });
+  }
+}
