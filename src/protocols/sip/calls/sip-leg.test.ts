@@ -74,7 +74,7 @@ describe('SipLeg answering a phone’s INVITE', () => {
     expect(flow.startLines).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing', 'SIP/2.0 200 OK']);
     const ok = flow.sent[2].toString();
     expect(ok).toContain('To: <sip:1002@10.0.0.9>;tag=node1');
-    expect(ok).toMatch(/^Remote-Party-ID: "Bob" <sip:1002@10.0.0.9>;party=called;/im);
+    expect(ok).toMatch(/^Remote-Party-ID: "Bob" <sip:1002@10.0.0.9>;party=called;/m);
     expect(ok).toContain('m=audio 5000 RTP/AVP 0 101');
     expect(flow.sent[1].toString()).toContain(';party=called');
     host.advance(500 + 1000);
