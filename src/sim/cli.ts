@@ -82,9 +82,12 @@ export function registerSimCommand(program: Command): void {
       '--local-address <ips>',
       'source address(es) of the phones, comma-separated (default: towards 127.0.0.0/8, 500 phones per loopback address)',
     )
-    .option('--call <dn>', 'once registered, go off-hook and dial DN key by key (one SCCP phone)')
+    .option(
+      '--call <dn>',
+      'once registered, call DN: an SCCP phone dials key by key, a SIP phone sends the whole number (one phone)',
+    )
     .option('--enbloc', 'with --call: dial the whole number at once (EnblocCall)')
-    .option('--answer', 'answer calls that ring (one SCCP phone)')
+    .option('--answer', 'answer calls that ring (one phone, SCCP or SIP)')
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option('--json', 'print each state change (one phone) or each summary (--count) as a JSON line')
     .option('--duration <s>', 'stop after S seconds and print the report')

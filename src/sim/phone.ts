@@ -10,6 +10,7 @@ import type { CallManagerEntry, DeviceConfig } from './device-config.js';
 import { DeviceConfigError, parseDeviceConfig } from './device-config.js';
 import { filesNamedIn, manifestOf } from './load-files.js';
 import { SccpPhoneCalls } from './sccp-calls.js';
+import { SipPhoneCalls } from './sip-calls.js';
 import type { SimCallView } from './sccp-calls.js';
 import { SccpStation } from './sccp-station.js';
 import type { SimModel } from './sim-models.js';
@@ -39,11 +40,11 @@ export interface PhoneStatus {
   clockOffsetMs: number;
   /** A DisplayNotify text from the server, if any. */
   notify: string | null;
-  /** The calls on the phone now (SCCP). */
+  /** The calls on the phone now. */
   calls: SimCallView[];
 }
 
-/** What a simulated phone does with calls once registered (SCCP). */
+/** What a simulated phone does with calls once registered (a SIP phone dials en bloc and does not hold). */
 export interface CallPlan {
   /** Dial this number once registered. */
   call?: string;
@@ -598,6 +599,7 @@ export class Phone extends EventEmitter<Events> {
       this.registrations++;
       this.failedRounds = 0;
       this.set({ state: 'registered', message: 'Registered', server, lines: registered, clockOffsetMs });
+      if (!sip.calls) this.startSipCalls(sip, primary.name, target);
       // sip-cisco.md §1.5: the phone re-registers at expires − delta (Timer Register Delta, default 5 s).
       const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
       this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target));
@@ -610,6 +612,39 @@ export class Phone extends EventEmitter<Events> {
       server: null,
     });
     this.after(this.backoff(), gen, () => void this.registerSip(gen, sip, lines));
+  }
+
+  /** Places and answers calls as the plan says (SIP: the whole number in one INVITE); the screen shows them. */
+  private startSipCalls(sip: SipRegistration, line: string, server: SipTarget): void {
+    const plan = this.options.calls;
+    if (!plan) return;
+    const calls = new SipPhoneCalls(sip, {
+      address: sip.local.host,
+      line,
+      server,
+      autoAnswer: plan.answer,
+      userAgent: this.options.model.userAgent(this.load),
+    });
+    const show = () => {
+      // A reboot or re-registration replaced the phone's SIP side: these calls are gone.
+      if (this.sip !== sip) return clearInterval(refresh);
+      this.set({
+        calls: calls.describe().map((c, i) => ({
+          callReference: i + 1,
+          state: c.state,
+          remote: { number: c.remote, name: '' },
+          tone: null,
+          media: c.media,
+        })),
+      });
+    };
+    // The RTP counters move without a message: refresh the screen once a second while calls last.
+    const refresh = setInterval(() => (calls.calls.size > 0 || this.sip !== sip ? show() : undefined), 1000);
+    refresh.unref();
+    calls.on('change', show);
+    if (plan.call !== undefined) {
+      calls.dial(plan.call).catch(() => this.set({ error: `could not place the call to ${plan.call}` }));
+    }
   }
 
   private async refreshSip(

@@ -62,8 +62,16 @@ interface Transaction {
 /** Timer F (RFC 3261 §17.1.2.2): a non-INVITE transaction fails after 64·T1. */
 const TIMER_F_FACTOR = 64;
 
+/** What the phone's calls (sip-calls.ts) get of its SIP socket: requests and responses that are not its REGISTERs'. */
+export interface SipCallHandler {
+  request(request: SipRequest, from: SipTarget): void;
+  response(response: SipResponse): void;
+}
+
 export class SipRegistration extends EventEmitter<Events> {
   private socket: dgram.Socket | null = null;
+  /** The phone's calls, when it places or answers any. */
+  calls: SipCallHandler | null = null;
   private localPort = 0;
   private readonly transactions = new Map<string, Transaction>();
   private readonly callIds = new Map<number, string>();
@@ -112,6 +120,16 @@ export class SipRegistration extends EventEmitter<Events> {
 
   private get localIp(): string {
     return this.localAddress ?? '127.0.0.1';
+  }
+
+  /** Where the phone's SIP socket is (its Via and Contact). */
+  get local(): SipTarget {
+    return { host: this.localIp, port: this.localPort };
+  }
+
+  /** Sends a call's message from the phone's SIP port. */
+  sendTo(packet: Buffer, target: SipTarget): void {
+    this.socket?.send(packet, target.port, target.host);
   }
 
   /** sip-cisco.md §1.3: Call-ID `<MAC first 8 hex>-<MAC last 4 hex><4 hex>-<8 hex>-<8 hex>@<phone-ip>`, kept across refreshes. */
@@ -269,6 +287,10 @@ export class SipRegistration extends EventEmitter<Events> {
     if (!parsed.ok) return;
     const message = parsed.message;
     if (message.kind === 'response') {
+      if (message.cseq.method !== 'REGISTER') {
+        this.calls?.response(message);
+        return;
+      }
       if (message.status < 200) return;
       const branch = message.via[0]?.params.get('branch');
       const t = branch ? this.transactions.get(branch) : undefined;
@@ -284,6 +306,10 @@ export class SipRegistration extends EventEmitter<Events> {
   private onRequest(request: SipRequest, rinfo: dgram.RemoteInfo): void {
     const reply = (status: number) =>
       this.socket?.send(buildResponse(request, status), rinfo.port, rinfo.address);
+    if (this.calls && ['INVITE', 'ACK', 'BYE', 'CANCEL'].includes(request.method)) {
+      this.calls.request(request, { host: rinfo.address, port: rinfo.port });
+      return;
+    }
     if (request.method !== 'NOTIFY') {
       reply(request.method === 'OPTIONS' ? 200 : 405);
       return;

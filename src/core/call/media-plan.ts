@@ -27,7 +27,8 @@ export function talkingLegs(call: Call): [Leg, Leg] | null {
  * Brings both phones' media to what the call needs, sending only what changed: each phone is asked
  * for its receive address once (open-receive-channel, never twice: chan-sccp #316), and is told to
  * send to the other's newest address as soon as that is known — never before the other's
- * OpenReceiveChannelAck (calls.md §1.5). A pending SDP offer always gets its answer.
+ * OpenReceiveChannelAck, nor an SCCP phone before its own (calls.md §1.5). A pending SDP offer
+ * always gets its answer.
  */
 export function reconcileMedia(call: Call, step: Step): void {
   const legs = talkingLegs(call);
@@ -43,6 +44,9 @@ export function reconcileMedia(call: Call, step: Step): void {
   for (const [leg, peer] of [legs, [legs[1], legs[0]]] as const) {
     const receive = peer.media.receive;
     if (!receive) continue;
+    // calls.md §1.5 "only when both acks are in": a phone that opens its channel when asked (SCCP) is told
+    // where to send once that channel is open, even when the other's address (a SIP SDP) came first.
+    if (leg.media.solicited && !leg.media.receive) continue;
     const target = { address: receive.address, port: receive.port };
     if (sameTarget(leg.media.sendingTo, target) && !leg.media.answerDue) continue;
     leg.media.sendingTo = target;

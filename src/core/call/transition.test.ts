@@ -119,7 +119,7 @@ describe('a call: ringing and answer', () => {
     expect(driver.work()).toContainEqual({ kind: 'start-timer', timer: 'ring' });
   });
 
-  it('opens both receive channels at answer, and starts each phone only after the other’s address is known', () => {
+  it('opens both receive channels at answer, and starts the phones only when both acks are in (calls.md §1.5)', () => {
     const driver = ringing(target(2, B));
     driver.send({ kind: 'answer', leg: 2 });
     expect(driver.call.state).toBe('connected');
@@ -128,13 +128,14 @@ describe('a call: ringing and answer', () => {
     expect(driver.told(2)).toContainEqual({ kind: 'open-receive-channel', codec: 'PCMU', packetMs: 20 });
     expect(driver.told(1)).toContainEqual({ kind: 'stop-tone' });
     driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20000), offer: false });
-    expect(driver.told(2)).toEqual([
-      { kind: 'start-media', to: { address: '10.0.0.1', port: 20000 }, codec: 'PCMU', packetMs: 20 },
-    ]);
+    expect(driver.told(2)).toEqual([]);
     expect(driver.told(1)).toEqual([]);
     driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.2', 30000), offer: false });
     expect(driver.told(1)).toEqual([
       { kind: 'start-media', to: { address: '10.0.0.2', port: 30000 }, codec: 'PCMU', packetMs: 20 },
+    ]);
+    expect(driver.told(2)).toEqual([
+      { kind: 'start-media', to: { address: '10.0.0.1', port: 20000 }, codec: 'PCMU', packetMs: 20 },
     ]);
   });
 
@@ -147,13 +148,15 @@ describe('a call: ringing and answer', () => {
     driver.send({ kind: 'answer', leg: 2 });
     expect(driver.call.codec).toBe('PCMA');
     expect(driver.kinds(1)).not.toContain('open-receive-channel');
+    // The SCCP callee sends once its own channel is open (calls.md §1.5), when the SIP caller gets its answer.
+    expect(driver.kinds(2)).not.toContain('start-media');
+    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.2', 30000), offer: false });
     expect(driver.told(2)).toContainEqual({
       kind: 'start-media',
       to: { address: '10.0.0.9', port: 16384 },
       codec: 'PCMA',
       packetMs: 20,
     });
-    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.2', 30000), offer: false });
     expect(driver.told(1)).toEqual([
       { kind: 'start-media', to: { address: '10.0.0.2', port: 30000 }, codec: 'PCMA', packetMs: 20 },
     ]);
@@ -165,7 +168,17 @@ describe('a call: ringing and answer', () => {
     expect(driver.call.codec).toBe('PCMU');
     expect(driver.kinds(2)).not.toContain('open-receive-channel');
     expect(driver.kinds(2)).not.toContain('start-media');
+    // calls.md §1.5: the SCCP caller is told where to send only once its own receive channel is open
+    // ("only when both acks are in"), though the SIP callee's address is known already.
+    expect(driver.kinds(1)).toContain('open-receive-channel');
+    expect(driver.kinds(1)).not.toContain('start-media');
     driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20000), offer: false });
+    expect(driver.told(1)).toContainEqual({
+      kind: 'start-media',
+      to: { address: '10.0.0.5', port: 40000 },
+      codec: 'PCMU',
+      packetMs: 20,
+    });
     expect(driver.told(2)).toContainEqual({
       kind: 'start-media',
       to: { address: '10.0.0.1', port: 20000 },
@@ -309,17 +322,18 @@ describe('a call: hold and resume', () => {
       expect(driver.told(2)).toContainEqual({ kind: 'stop-media' });
       driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.6', 41000, ['PCMU']), offer: true });
       expect(driver.call.state).toBe('connected');
-      // The SCCP phone is asked for its (maybe new) port and sends to the SIP phone's new address;
-      // the SIP phone's re-INVITE is answered once that port is known.
+      // The SCCP phone is asked for its (maybe new) port; once it is known, it sends to the SIP phone's new
+      // address and the SIP phone's re-INVITE is answered with it.
       expect(driver.told(1)).toContainEqual({ kind: 'open-receive-channel', codec: 'PCMU', packetMs: 20 });
+      expect(driver.kinds(1)).not.toContain('start-media');
+      expect(driver.kinds(2)).toEqual(['call-state', 'prompt']);
+      driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20004), offer: false });
       expect(driver.told(1)).toContainEqual({
         kind: 'start-media',
         to: { address: '10.0.0.6', port: 41000 },
         codec: 'PCMU',
         packetMs: 20,
       });
-      expect(driver.kinds(2)).toEqual(['call-state', 'prompt']);
-      driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20004), offer: false });
       expect(driver.told(2)).toEqual([
         { kind: 'start-media', to: { address: '10.0.0.1', port: 20004 }, codec: 'PCMU', packetMs: 20 },
       ]);

@@ -39,6 +39,8 @@ const SPECIAL_SPELLING: Readonly<Record<string, string>> = {
   'sip-etag': 'SIP-ETag',
   'sip-if-match': 'SIP-If-Match',
   'p-asserted-identity': 'P-Asserted-Identity',
+  // draft-ietf-sip-privacy-04 and CUCM spell it so (calls.md §2.2).
+  'remote-party-id': 'Remote-Party-ID',
 };
 
 // RFC 3261 §7.3.1: "Multiple header field rows with the same field-name MAY be present in a message if and
