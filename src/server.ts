@@ -244,6 +244,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       live,
       cacheSeconds: config.provisioningCacheSeconds,
       credentials: sipCredentials,
+      interDigitSeconds: Math.round(config.callT302Milliseconds / 1000),
     });
 
     const bulkJobs = new BulkJobService({
@@ -319,6 +320,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       authThrottle,
       webSocketOrigins: config.sipWebSocketOrigins,
       digestAlgorithms: config.sipDigestAlgorithms,
+      calls: calls.service,
     });
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,

@@ -62,6 +62,12 @@ export const sipLimits = {
     max: 10_000_000,
     help: 'SIP server transactions remembered at once (each keeps its last response for retransmissions, up to 32 s); beyond it the oldest answered ones are forgotten early',
   },
+  sipMaxCallDialogs: {
+    default: 20_000,
+    min: 10,
+    max: 10_000_000,
+    help: 'SIP call dialogs (INVITEs being answered, 2xx awaiting their ACK, calls up, BYEs awaiting their answer) held at once in all; a new INVITE beyond it is answered 503 with Retry-After',
+  },
 } satisfies Record<string, LimitSpec>;
 
 /** The values of the SIP limits, as a node's config holds them. */

@@ -49,6 +49,9 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
         timerT2: 4000,
       },
       phoneLabel: device.lines[0]?.dn ?? device.name,
+      // docs/calls.md (SIP adapter, dialling): a dial template rather than KPML, so that off-hook dialling
+      // ends in one INVITE with the whole number (calls.md §2.1; the phone fetches it like a 7940's).
+      dialTemplate: 'dialplan.xml',
       sipLines: {
         line: device.lines.map((line) => ({
           '@_button': String(line.index),

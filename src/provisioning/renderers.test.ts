@@ -1,7 +1,13 @@
 import { XMLParser } from 'fast-xml-parser';
 import { expect, it } from 'vitest';
 import { renderDeviceConfig } from './device-config.js';
-import { renderOs79xx, renderSipDefault, renderSipDevice } from './sip-79xx.js';
+import {
+  EMPTY_DIAL_PLAN,
+  renderDialPlan,
+  renderOs79xx,
+  renderSipDefault,
+  renderSipDevice,
+} from './sip-79xx.js';
 import { renderXmlDefault } from './xml-default.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
@@ -84,4 +90,37 @@ it('7940 SIP text files follow the name: value format', () => {
       credentials: { authName: 'u', authPassword: 'p"w' },
     }),
   ).toThrow(/double quote/);
+});
+
+it('dialplan.xml sends a DN at once unless a longer DN begins with it, and anything else after the inter-digit time', () => {
+  expect(renderDialPlan([], 15)).toBe(EMPTY_DIAL_PLAN);
+  const doc = parser.parse(renderDialPlan(['1001', '1002', '100', '20001'], 15));
+  expect(doc.DIALTEMPLATE.TEMPLATE).toEqual([
+    { '@_MATCH': '...', '@_Timeout': '15', '@_User': 'Phone' },
+    { '@_MATCH': '....', '@_Timeout': '0', '@_User': 'Phone' },
+    { '@_MATCH': '.....', '@_Timeout': '0', '@_User': 'Phone' },
+    { '@_MATCH': '*', '@_Timeout': '15', '@_User': 'Phone' },
+  ]);
+});
+
+it('a 79x1 SIP configuration names the dial template, so that off-hook dialling sends the whole number', () => {
+  const doc = parser.parse(
+    renderDeviceConfig({
+      device: {
+        name: 'SEP001122334455',
+        model: '7961',
+        protocol: 'SIP',
+        description: 'x',
+        lines: [{ index: 1, dn: '1001' }],
+        loadId: null,
+      },
+      devicePool: 'Default',
+      callManagers: cms,
+      loadId: null,
+      versionStamp: '1',
+      sipRegisterExpires: 3600,
+      credentials: null,
+    }),
+  );
+  expect(doc.device.sipProfile.dialTemplate).toBe('dialplan.xml');
 });

@@ -83,8 +83,27 @@ export function renderSipDevice(input: {
   return textConfig(entries);
 }
 
-/** dialplan.xml: an empty template silences the phone's missing-file errors (provisioning.md §4.3). */
+/** dialplan.xml without rules: silences the phone's missing-file errors (provisioning.md §4.3). */
 export const EMPTY_DIAL_PLAN = '<DIALTEMPLATE>\n</DIALTEMPLATE>\n';
+
+/**
+ * dialplan.xml for the configured directory numbers (calls.md §2.1; 7940/7960 `dial_template`,
+ * 79x1+ `dialTemplate`): one rule per DN length, `.` per digit, sent at once (Timeout 0) unless a
+ * longer DN begins with one of that length — then after the inter-digit time, as T302 would route
+ * it (a # sends at once). Anything else goes after that time too, and the node answers 404.
+ */
+export function renderDialPlan(dns: readonly string[], interDigitSeconds: number): string {
+  if (dns.length === 0) return EMPTY_DIAL_PLAN;
+  const lengths = [...new Set(dns.map((dn) => dn.length))].sort((a, b) => a - b);
+  const rules = lengths.map((length) => {
+    const overlapped = dns.some(
+      (dn) => dn.length === length && dns.some((other) => other.length > length && other.startsWith(dn)),
+    );
+    return `<TEMPLATE MATCH="${'.'.repeat(length)}" Timeout="${overlapped ? interDigitSeconds : 0}" User="Phone"/>`;
+  });
+  rules.push(`<TEMPLATE MATCH="*" Timeout="${interDigitSeconds}" User="Phone"/>`);
+  return `<DIALTEMPLATE>\n${rules.map((r) => `  ${r}\n`).join('')}</DIALTEMPLATE>\n`;
+}
 
 /** RINGLIST.DAT: no custom rings. */
 export const EMPTY_RING_LIST = '';

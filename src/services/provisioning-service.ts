@@ -10,7 +10,7 @@ import { renderDeviceConfig } from '../provisioning/device-config.js';
 import { classifyRequest, macOfRequest } from '../provisioning/file-names.js';
 import type { RequestedFile } from '../provisioning/file-names.js';
 import {
-  EMPTY_DIAL_PLAN,
+  renderDialPlan,
   EMPTY_RING_LIST,
   renderOs79xx,
   renderSipDefault,
@@ -51,6 +51,8 @@ export interface ProvisioningDeps {
   cacheSeconds: number;
   /** The digest user and password a SIP device's configuration files carry (SipCredentialService). */
   credentials: { forConfigFile(deviceName: string): Promise<ConfigFileCredentials | null> };
+  /** Seconds a SIP phone's dial template waits before sending digits a longer DN could continue (T302). */
+  interDigitSeconds?: number;
 }
 
 /** What every file is made of: read once for all phones asking within the cache time. */
@@ -174,7 +176,12 @@ export class ProvisioningService implements TftpFileSource {
       case 'sip-device':
         return this.sipDevice(request.mac);
       case 'dial-plan':
-        return xml(EMPTY_DIAL_PLAN);
+        return xml(
+          renderDialPlan(
+            await this.deps.store.devices.allDirectoryNumbers(),
+            this.deps.interDigitSeconds ?? 15,
+          ),
+        );
       case 'ring-list':
         return text(EMPTY_RING_LIST);
       case 'trust-list':

@@ -11,7 +11,9 @@ import type { ParseResult } from './parser.js';
 import type { Registrar } from './registrar/registrar.js';
 import type { RegistrarReply } from './registrar/replies.js';
 import { buildResponse } from './serializer.js';
+import type { SipCalls } from './calls/sip-calls.js';
 import type { ClientTransactionTable } from './transaction/client-transactions.js';
+import type { InviteClientTable } from './transaction/invite-client.js';
 import type { ServerTransaction, ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipFlow } from './transport/flow.js';
 import { formatAddress, responsePort } from './transport/flow.js';
@@ -31,12 +33,18 @@ const KNOWN_METHODS = new Set([
   'PUBLISH',
 ]);
 const ALLOW = 'REGISTER, OPTIONS';
+/** With the call adapter: RFC 3261 §8.2.1 Allow lists what the node answers. */
+const ALLOW_CALLS = 'INVITE, ACK, CANCEL, BYE, REGISTER, OPTIONS';
 const CRLF = Buffer.from('\r\n');
 
 export interface SipCoreDeps {
   transactions: ServerTransactionTable;
   clients: ClientTransactionTable;
   registrar: Registrar;
+  /** INVITE client transactions (the call adapter's INVITEs): their responses go there first. */
+  invites?: InviteClientTable;
+  /** The call adapter: INVITE, ACK of a 2xx, CANCEL, BYE. Without it INVITE gets 405. */
+  calls?: SipCalls;
   logger: Logger;
   /** Server header value, e.g. `openucm/0.1.0`. */
   serverName: string;
@@ -68,7 +76,12 @@ export class SipCore implements InboundSink {
       }
       const m = result.message;
       if (m.kind === 'response') {
-        this.deps.clients.receive(m);
+        if (!this.deps.invites?.receive(m)) this.deps.clients.receive(m);
+        return;
+      }
+      // The ACK of a 2xx is a transaction of its own (RFC 3261 §17.1.1.3): no server transaction has it.
+      if (m.method === 'ACK' && this.deps.calls && !this.deps.transactions.inviteFor(m)) {
+        this.deps.calls.ack(m);
         return;
       }
       tx = this.deps.transactions.receive(m, flow);
@@ -105,6 +118,8 @@ export class SipCore implements InboundSink {
           ? { status: 200, reason: 'OK', headers: [] }
           : { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] },
       );
+      // RFC 3261 §9.2: the pending INVITE then gets its 487 (the call adapter's).
+      if (invite) this.deps.calls?.cancel(request);
       return;
     }
     // RFC 3261 §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request
@@ -124,6 +139,8 @@ export class SipCore implements InboundSink {
       });
       return;
     }
+    if ((method === 'INVITE' || method === 'BYE') && this.deps.calls?.request(request, tx)) return;
+    const allow = this.deps.calls ? ALLOW_CALLS : ALLOW;
     switch (method) {
       case 'REGISTER':
         this.deps.registrar.handle(request, tx.flow, (reply) => this.respond(tx, reply));
@@ -134,7 +151,7 @@ export class SipCore implements InboundSink {
           status: 200,
           reason: 'OK',
           headers: [
-            ['Allow', ALLOW],
+            ['Allow', allow],
             ['Accept', 'application/sdp'],
             ['Accept-Encoding', 'identity'],
             ['Accept-Language', 'en'],
@@ -145,10 +162,10 @@ export class SipCore implements InboundSink {
         if (KNOWN_METHODS.has(method)) {
           // RFC 3261 §8.2.1: "the UAS MUST generate a 405 (Method Not Allowed) response ... [and] MUST also add an
           // Allow header field".
-          this.respond(tx, { status: 405, reason: 'Method Not Allowed', headers: [['Allow', ALLOW]] });
+          this.respond(tx, { status: 405, reason: 'Method Not Allowed', headers: [['Allow', allow]] });
         } else {
           // RFC 3261 §21.5.2: 501 "is the appropriate response when a UAS does not recognize the request method".
-          this.respond(tx, { status: 501, reason: 'Not Implemented', headers: [['Allow', ALLOW]] });
+          this.respond(tx, { status: 501, reason: 'Not Implemented', headers: [['Allow', allow]] });
         }
     }
   }

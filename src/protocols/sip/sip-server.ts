@@ -18,6 +18,12 @@ import type { AuthGate } from './registrar/registrar-guards.js';
 import { Registrar } from './registrar/registrar.js';
 import { serviceControlNotify } from './registrar/service-control.js';
 import { SipCore } from './sip-core.js';
+import type { CallPort } from './calls/sip-calls.js';
+import { SipCalls } from './calls/sip-calls.js';
+import type { LocalEndpoint } from './calls/messages.js';
+import { InviteClientTable } from './transaction/invite-client.js';
+import { DEFAULT_TIMERS, SYSTEM_TIMERS } from './transaction/timers.js';
+import type { SipFlow } from './transport/flow.js';
 import { ClientTransactionTable } from './transaction/client-transactions.js';
 import { ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipTimers } from './transaction/timers.js';
@@ -65,6 +71,8 @@ export interface SipServerOptions {
   authThrottle: AuthGate;
   /** Origins (besides the node's own) whose pages may open SIP over WebSocket; `*` for any. */
   webSocketOrigins?: readonly string[];
+  /** The node's call service: registered SIP phones place and receive calls (without it INVITE gets 405). */
+  calls?: CallPort;
 }
 
 const PORT_ATTEMPTS = 5;
@@ -73,6 +81,9 @@ export class SipServer {
   readonly registrar: Registrar;
   readonly transactions: ServerTransactionTable;
   private readonly clients: ClientTransactionTable;
+  private readonly invites: InviteClientTable;
+  /** The call adapter, when the node has a call service. */
+  readonly calls: SipCalls | null = null;
   private readonly core: SipCore;
   private readonly ws: WebSocketTransport;
   private udp: UdpTransport | null = null;
@@ -110,6 +121,7 @@ export class SipServer {
         ),
     });
     this.clients = new ClientTransactionTable({ timers: options.timers });
+    this.invites = new InviteClientTable({ timers: options.timers });
     this.digest = new DigestPolicy({ realm: options.realm, now, algorithms: options.digestAlgorithms });
     this.registrar = new Registrar({
       registration: options.registration,
@@ -125,10 +137,34 @@ export class SipServer {
       reporter: options.reporter,
       authThrottle: options.authThrottle,
       settings: this.settings,
+      calls: {
+        registered: (entry, device) => this.calls?.registered(entry, device),
+        dropped: (name) => this.calls?.dropped(name),
+      },
     });
+    if (options.calls) {
+      this.calls = new SipCalls({
+        service: options.calls,
+        bindings: this.registrar.bindings,
+        digest: this.digest,
+        credentials: options.credentials,
+        invites: this.invites,
+        clients: this.clients,
+        timers: options.timers ?? DEFAULT_TIMERS,
+        host: SYSTEM_TIMERS,
+        local: (flow, serverHost) => this.localEndpoint(flow, serverHost),
+        userAgent: this.serverName,
+        warnAgent: options.warnAgent ?? options.advertiseAddress ?? options.nodeName,
+        logger: logger.child({ component: 'sip-calls' }),
+        reporter: options.reporter,
+        maxDialogs: this.settings.sipMaxCallDialogs,
+      });
+    }
     this.core = new SipCore({
       transactions: this.transactions,
       clients: this.clients,
+      invites: this.invites,
+      calls: this.calls ?? undefined,
       registrar: this.registrar,
       logger,
       serverName: this.serverName,
@@ -238,6 +274,15 @@ export class SipServer {
     return this.udp?.port ?? 0;
   }
 
+  /** Where a phone reaches the node on `flow`: the Via sent-by and Contact of requests sent on it. */
+  private localEndpoint(flow: SipFlow, serverHost: string | undefined): LocalEndpoint {
+    return {
+      host: this.options.advertiseAddress ?? (serverHost || flow.localAddress),
+      port: flow.transport === 'UDP' ? this.port : flow.localPort,
+      transport: flow.transport,
+    };
+  }
+
   /** Sends the reset/restart NOTIFY to the device's first binding and logs how the phone answered. */
   private resetDevice(entry: DeviceEntry, type: ResetType): void {
     try {
@@ -290,6 +335,7 @@ export class SipServer {
     this.registrar.shutdown();
     this.ws.stop();
     this.clients.dispose();
+    this.invites.dispose();
     this.transactions.dispose();
     await Promise.all([this.udp?.stop(), this.tcp?.stop()]);
   }

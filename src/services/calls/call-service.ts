@@ -52,6 +52,8 @@ export interface OffHook {
   /** The line's DN and name: the caller ID the other phone shows. */
   party: Party;
   sink: LegSink;
+  /** A SIP INVITE: it always places a new call, never answers one ringing on the device (a 200 OK does). */
+  placesCall?: boolean;
 }
 
 export type OffHookResult =
@@ -118,7 +120,7 @@ export class CallService {
     const device = this.devices.get(request.deviceName);
     if (!device)
       throw new Error(`${request.deviceName} placed a call without being attached to the call service`);
-    const ringing = this.ringingLegOf(request.deviceName);
+    const ringing = request.placesCall ? null : this.ringingLegOf(request.deviceName);
     if (ringing) {
       this.send(ringing, { kind: 'answer' });
       return { kind: 'answered', leg: ringing };

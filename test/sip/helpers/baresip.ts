@@ -14,7 +14,13 @@ export interface BaresipRun {
  * `seconds` (-t: it sends its un-REGISTER, then quits; stdin is /dev/null, so it runs without a
  * console). It is killed if it outlives that by 10 s.
  */
-export function runBaresip(parent: string, account: string, seconds: number): BaresipRun {
+export function runBaresip(
+  parent: string,
+  account: string,
+  seconds: number,
+  /** More config lines (modules, audio_source …). */
+  extraConfig: string[] = [],
+): BaresipRun {
   const home = fs.mkdtempSync(path.join(parent, 'baresip-'));
   fs.writeFileSync(
     path.join(home, 'config'),
@@ -24,6 +30,7 @@ export function runBaresip(parent: string, account: string, seconds: number): Ba
       'module_path /usr/lib/baresip/modules',
       'module g711.so',
       'module_app account.so',
+      ...extraConfig,
       '',
     ].join('\n'),
   );

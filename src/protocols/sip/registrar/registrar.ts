@@ -5,6 +5,7 @@
  * when a binding is new.
  */
 import type { Logger } from 'pino';
+import type { Device } from '../../../core/device.js';
 import type { RegistrationRequest } from '../../../core/registration.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { Rejection } from '../../../core/rejection.js';
@@ -60,6 +61,8 @@ export interface RegistrarOptions {
   reporter: LimitReporter;
   /** The node's count of failed authentications per source address, asked before any digest is hashed. */
   authThrottle: AuthGate;
+  /** Told when a device registers here and when its registration ends (the call adapter attaches and detaches it). */
+  calls?: RegistrationObserver;
   /** The registrar's bounds (default: the limits' defaults). */
   settings?: Partial<
     Pick<
@@ -70,6 +73,12 @@ export interface RegistrarOptions {
       | 'sipMaxIdentityLength'
     >
   >;
+}
+
+/** Who follows SIP registrations besides the registration service: the call adapter. */
+export interface RegistrationObserver {
+  registered(entry: DeviceEntry, device: Device): void;
+  dropped(deviceName: string): void;
 }
 
 /** Answers a REGISTER. Must never throw: it is called from promise handlers, where a throw would be lost. */
@@ -348,6 +357,7 @@ export class Registrar {
         entry.model = result.device.model;
         entry.credential = credential;
       }
+      this.options.calls?.registered(entry, result.device);
     } else if (entry === undefined) {
       // Only removals of bindings that do not exist (RFC 3261 §10.3 step 7 removes nothing).
       reply(okReply([], aor, now));
@@ -583,6 +593,7 @@ export class Registrar {
   private dropDevice(entry: DeviceEntry, reason: UnregistrationReason): void {
     for (const b of [...entry.bindings]) this.bindings.remove(b);
     this.bindings.removeDevice(entry);
+    this.options.calls?.dropped(entry.name);
     this.options.registration.unregistered(
       { name: entry.name, protocol: 'SIP', model: entry.model },
       entry.connection,
