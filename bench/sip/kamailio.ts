@@ -1,4 +1,7 @@
-/** Kamailio as the reference registrar: registrar + in-memory usrloc, 2 UDP children, loopback. */
+/**
+ * Kamailio as the reference peer of the benchmarks, on loopback with 2 UDP children: the registrar
+ * of bench:sip (registrar + in-memory usrloc) and the stateful proxy of bench:calls.
+ */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,12 +44,17 @@ const MODULE_DIRS = [
   '/usr/lib/kamailio/modules',
 ];
 
-export function startKamailio(dir: string, port: number): KamailioProcess {
+/** Starts Kamailio with the configuration `config` makes of its port and modules directory (kamailioConfig by default). */
+export function startKamailio(
+  dir: string,
+  port: number,
+  config: (port: number, modulesDir: string) => string = kamailioConfig,
+): KamailioProcess {
   const modules = MODULE_DIRS.find((d) => fs.existsSync(path.join(d, 'registrar.so')));
   if (modules === undefined)
     throw new Error('Kamailio modules not found: install the Debian package kamailio');
   const cfg = path.join(dir, 'kamailio.cfg');
-  fs.writeFileSync(cfg, kamailioConfig(port, modules));
+  fs.writeFileSync(cfg, config(port, modules));
   // -DD: stay in the foreground, -E: log to stderr, -m: 512 MB shared memory for 50,000 contacts.
   const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-m', '512', '-M', '16'], {
     stdio: ['ignore', 'ignore', 'pipe'],
