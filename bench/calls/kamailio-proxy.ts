@@ -9,6 +9,8 @@ export function kamailioProxyConfig(port: number, modulesDir: string): string {
 debug=0
 log_stderror=yes
 children=2
+# Receive buffer up to 4 MB (net.core.rmem_max here): the default 256 KB drops replies in bursts.
+maxbuffer=4194304
 auto_aliases=no
 listen=udp:127.0.0.1:${port}
 alias="127.0.0.1:${port}"

@@ -49,6 +49,8 @@ const { values } = parseArgs({
     'no-sccp': { type: 'boolean', default: false },
     /** Run openucm with tsx from src/ instead of a tsc build. */
     'from-source': { type: 'boolean', default: false },
+    /** node --cpu-prof for each openucm node; profiles land in bench/results/prof-calls/. */
+    profile: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -228,6 +230,7 @@ async function startNode(dataDir: string, extra: string[] = []): Promise<Openucm
     dataDir,
     ports: PORTS,
     adminPassword: PASSWORD,
+    nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS, 'prof-calls')}`] : [],
     args: ['--call-max-per-device', String(CALL_MAX_PER_DEVICE), ...extra],
   });
 }
@@ -462,7 +465,10 @@ async function main(): Promise<void> {
   const kamailio = values['no-kamailio'] ? undefined : await kamailioSip(work);
   const sccp = values['no-sccp'] ? undefined : await openucmSccp(work);
   const held = CONCURRENT > 0 ? await openucmHeld(work) : undefined;
-  fs.rmSync(work, { recursive: true, force: true });
+  const failedCalls = sip.uac.failed + (kamailio?.uac.failed ?? 0) + (sccp?.failed ?? 0);
+  // SIPp's error logs (-trace_err) and statistics stay for a look when calls failed.
+  if (failedCalls === 0) fs.rmSync(work, { recursive: true, force: true });
+  else log(`${failedCalls} calls failed in all: SIPp's error logs and statistics are kept in ${work}`);
 
   const pct = (r: SippResult) => ((100 * r.failed) / Math.max(1, r.successful + r.failed)).toFixed(3);
   const o = Math.round(sip.uac.rate);
@@ -486,7 +492,9 @@ async function main(): Promise<void> {
   const notes = [
     `openucm: B2BUA, two dialogs per call, ${sip.cdrs} CDRs stored (SQLite, synchronous FULL); --call-max-per-device ${CALL_MAX_PER_DEVICE}, ` +
       `the calls spread over ${pairsFor(IN_FLIGHT).length} caller/callee device pairs (at most ${PER_DEVICE} calls each in flight)`,
-    'Kamailio: stateful proxy (tm, record-route, registrar + usrloc in memory, 2 UDP children), the same SIPp pair and devices',
+    kamailio
+      ? `Kamailio: stateful proxy (tm, record-route, registrar + usrloc in memory, 2 UDP children, 4 MB receive buffer), the same SIPp pair and devices; ${kamailio.uac.failed} failed`
+      : '',
     held
       ? `held calls: ${pairsFor(CONCURRENT).length} device pairs, set up at ${values['concurrent-rate']}/s in ${held.setupSeconds.toFixed(0)} s; RSS ${held.idleRssMb} → ${held.heldRssMb} MB (${held.rssBytesPerCall} bytes per call); Active Calls API total ${held.activeCallsApi}; failed calls ${held.failedCalls}`
       : '',
@@ -519,9 +527,7 @@ async function main(): Promise<void> {
     `${report.command} (${report.date})\n\n${table}\n\n${notes}\n`,
   );
   log(`report written to bench/results/calls-${stamp}.{json,md}`);
-  const failed = sip.uac.failed + (kamailio?.uac.failed ?? 0) + (sccp?.failed ?? 0);
   if (held && held.established < held.requested) process.exitCode = 1;
-  if (failed > 0) log(`${failed} calls failed in all: see the SIPp error logs kept with -trace_err`);
 }
 
 main().catch((error: unknown) => {
