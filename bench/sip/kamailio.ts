@@ -44,15 +44,21 @@ const MODULE_DIRS = [
   '/usr/lib/kamailio/modules',
 ];
 
+/** Where Debian's kamailio package put its modules. */
+export function kamailioModulesDir(): string {
+  const modules = MODULE_DIRS.find((d) => fs.existsSync(path.join(d, 'registrar.so')));
+  if (modules === undefined)
+    throw new Error('Kamailio modules not found: install the Debian package kamailio');
+  return modules;
+}
+
 /** Starts Kamailio with the configuration `config` makes of its port and modules directory (kamailioConfig by default). */
 export function startKamailio(
   dir: string,
   port: number,
   config: (port: number, modulesDir: string) => string = kamailioConfig,
 ): KamailioProcess {
-  const modules = MODULE_DIRS.find((d) => fs.existsSync(path.join(d, 'registrar.so')));
-  if (modules === undefined)
-    throw new Error('Kamailio modules not found: install the Debian package kamailio');
+  const modules = kamailioModulesDir();
   const cfg = path.join(dir, 'kamailio.cfg');
   fs.writeFileSync(cfg, config(port, modules));
   // -DD: stay in the foreground, -E: log to stderr, -m: 512 MB shared memory for 50,000 contacts.
