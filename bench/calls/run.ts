@@ -219,7 +219,7 @@ function logCalls(label: string, r: CallRun): void {
   log(
     `${label}: ${r.uac.successful} calls ok, ${r.uac.failed} failed (${failedPct.toFixed(3)} %) in ${r.uac.seconds.toFixed(2)} s = ` +
       `${Math.round(r.uac.rate)} calls/s (server CPU ${r.serverCpuSeconds.toFixed(1)} s = ${Math.round((r.serverCpuSeconds * 1e6) / Math.max(1, r.uac.successful))} µs per call; ` +
-      `SIPp CPU uac ${r.uac.sippCpuSeconds.toFixed(1)} s, uas ${r.uas.sippCpuSeconds.toFixed(1)} s)`,
+      `SIPp CPU uac ${r.uac.sippCpuSeconds.toFixed(1)} s, uas ${r.uas.sippCpuSeconds.toFixed(1)} s; retransmissions uac ${r.uac.retransmissions}, uas ${r.uas.retransmissions})`,
   );
 }
 
@@ -480,6 +480,7 @@ async function main(): Promise<void> {
     `| SIP↔SIP calls/s (INVITE, 180, 200, ACK, BYE; ${CALLS} calls, ${IN_FLIGHT} in flight) | ${o} | ${k ?? '—'} | ${k ? (o / k).toFixed(2) : '—'} |`,
     `| failed SIP calls | ${sip.uac.failed} (${pct(sip.uac)} %) | ${kamailio ? `${kamailio.uac.failed} (${pct(kamailio.uac)} %)` : '—'} | |`,
     `| server CPU per SIP call (µs, all threads and processes) | ${perCall(sip)} | ${kamailio ? perCall(kamailio) : '—'} | |`,
+    `| SIPp retransmissions (uac + uas; each one a message lost or answered late) | ${sip.uac.retransmissions + sip.uas.retransmissions} | ${kamailio ? kamailio.uac.retransmissions + kamailio.uas.retransmissions : '—'} | |`,
     sccp
       ? `| SCCP↔SCCP calls/s (${SCCP_PAIRS} pairs of sim 7960s, dial, answer, hang up; ${sccp.successful + sccp.failed} calls) | ${Math.round(sccp.rate)} (${sccp.failed} failed) | — | |`
       : '',

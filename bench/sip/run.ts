@@ -111,6 +111,7 @@ async function phase(
   const result = {
     successful,
     failed: results.reduce((s, r) => s + r.failed, 0),
+    retransmissions: results.reduce((s, r) => s + r.retransmissions, 0),
     seconds,
     rate: successful / seconds,
     sippCpuSeconds: results.reduce((s, r) => s + r.sippCpuSeconds, 0),

@@ -10,6 +10,8 @@ export interface SippResult {
   seconds: number;
   /** Successful calls per second over the run. */
   rate: number;
+  /** Messages SIPp sent again for want of an answer (a UDP loss or a late answer costs 500 ms or more). */
+  retransmissions: number;
   /** CPU seconds SIPp used (user + system): tells whether SIPp itself was the bottleneck. */
   sippCpuSeconds: number;
 }
@@ -94,5 +96,6 @@ export async function runSipp(options: {
   const successful = Number(field('SuccessfulCall(C)'));
   const failed = Number(field('FailedCall(C)'));
   const seconds = epoch(field('CurrentTime')) - epoch(field('StartTime'));
-  return { successful, failed, seconds, rate: successful / seconds, sippCpuSeconds: cpu };
+  const retransmissions = Number(field('Retransmissions(C)'));
+  return { successful, failed, seconds, rate: successful / seconds, retransmissions, sippCpuSeconds: cpu };
 }
