@@ -45,6 +45,8 @@ const { values } = parseArgs({
     concurrent: { type: 'string', default: '10000' },
     /** New calls per second while the held calls are set up. */
     'concurrent-rate': { type: 'string', default: '200' },
+    /** Rounds of (openucm, Kamailio) SIP measurements; the table gives the median round of each. */
+    rounds: { type: 'string', default: '1' },
     'no-kamailio': { type: 'boolean', default: false },
     'no-sccp': { type: 'boolean', default: false },
     /** Run openucm with tsx from src/ instead of a tsc build. */
@@ -56,6 +58,7 @@ const { values } = parseArgs({
 });
 
 const CALLS = Number(values.calls);
+const ROUNDS = Number(values.rounds);
 const IN_FLIGHT = Number(values['in-flight']);
 const TALK_MS = Number(values['talk-ms']);
 const CONCURRENT = Number(values.concurrent);
@@ -270,8 +273,8 @@ function storedCdrs(dataDir: string): number {
   }
 }
 
-async function openucmSip(work: string): Promise<CallRun & { cdrs: number }> {
-  const dataDir = path.join(work, 'data-sip');
+async function openucmSip(work: string, round: number): Promise<CallRun & { cdrs: number }> {
+  const dataDir = path.join(work, `data-sip-${round}`);
   const node = await startNode(dataDir);
   const pairs = pairsFor(IN_FLIGHT);
   let run: CallRun;
@@ -279,7 +282,7 @@ async function openucmSip(work: string): Promise<CallRun & { cdrs: number }> {
     await addSipDevices(pairs);
     await dialPlanReady(pairs.flatMap((p) => [p.caller.dn, p.callee.dn]));
     const target = `127.0.0.1:${PORTS.sip}`;
-    await registerSipPhones(target, pairs, work, 'openucm');
+    await registerSipPhones(target, pairs, work, `openucm-${round}`);
     // The dial plan rereads the stored DNs on a device change: give it a moment.
     await sleep(2000);
     run = await sipCalls({
@@ -290,9 +293,9 @@ async function openucmSip(work: string): Promise<CallRun & { cdrs: number }> {
       inFlight: IN_FLIGHT,
       talkMs: TALK_MS,
       dir: work,
-      label: 'openucm-sip',
+      label: `openucm-sip-${round}`,
     });
-    logCalls('openucm SIP↔SIP', run);
+    logCalls(`openucm SIP↔SIP, round ${round}`, run);
   } finally {
     await node.stop();
   }
@@ -301,14 +304,14 @@ async function openucmSip(work: string): Promise<CallRun & { cdrs: number }> {
   return { ...run, cdrs };
 }
 
-async function kamailioSip(work: string): Promise<CallRun> {
+async function kamailioSip(work: string, round: number): Promise<CallRun> {
   await ensurePortFree(KAMAILIO_PORT, 'Kamailio');
   const kamailio = startKamailio(work, KAMAILIO_PORT, kamailioProxyConfig);
   try {
     await sipReady(KAMAILIO_PORT, 'Kamailio');
     const pairs = pairsFor(IN_FLIGHT);
     const target = `127.0.0.1:${KAMAILIO_PORT}`;
-    await registerSipPhones(target, pairs, work, 'kamailio');
+    await registerSipPhones(target, pairs, work, `kamailio-${round}`);
     const run = await sipCalls({
       target,
       serverPid: kamailio.child.pid as number,
@@ -317,9 +320,9 @@ async function kamailioSip(work: string): Promise<CallRun> {
       inFlight: IN_FLIGHT,
       talkMs: TALK_MS,
       dir: work,
-      label: 'kamailio-sip',
+      label: `kamailio-sip-${round}`,
     });
-    logCalls('Kamailio SIP↔SIP', run);
+    logCalls(`Kamailio SIP↔SIP, round ${round}`, run);
     return run;
   } finally {
     await kamailio.stop();
@@ -444,6 +447,11 @@ async function openucmHeld(work: string): Promise<HeldResult> {
   }
 }
 
+/** The round whose rate is the median (the upper one of an even count). */
+function medianRound<T extends CallRun>(rounds: T[]): T {
+  return [...rounds].sort((a, b) => a.uac.rate - b.uac.rate)[Math.floor(rounds.length / 2)];
+}
+
 function loadAverage(): string {
   return os
     .loadavg()
@@ -459,13 +467,20 @@ async function main(): Promise<void> {
     buildOpenucm({ root: ROOT, outDir: BUILD });
   }
   log(
-    `${CALLS} SIP calls, ${IN_FLIGHT} in flight, ${TALK_MS} ms talk; ${SCCP_CALLS} SCCP calls over ${SCCP_PAIRS} pairs; ${CONCURRENT} held; load ${loadAtStart}`,
+    `${CALLS} SIP calls × ${ROUNDS} round(s), ${IN_FLIGHT} in flight, ${TALK_MS} ms talk; ${SCCP_CALLS} SCCP calls over ${SCCP_PAIRS} pairs; ${CONCURRENT} held; load ${loadAtStart}`,
   );
-  const sip = await openucmSip(work);
-  const kamailio = values['no-kamailio'] ? undefined : await kamailioSip(work);
+  const sipRounds: Array<CallRun & { cdrs: number }> = [];
+  const kamailioRounds: CallRun[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    sipRounds.push(await openucmSip(work, round));
+    if (!values['no-kamailio']) kamailioRounds.push(await kamailioSip(work, round));
+  }
+  const sip = medianRound(sipRounds);
+  const kamailio = kamailioRounds.length > 0 ? medianRound(kamailioRounds) : undefined;
   const sccp = values['no-sccp'] ? undefined : await openucmSccp(work);
   const held = CONCURRENT > 0 ? await openucmHeld(work) : undefined;
-  const failedCalls = sip.uac.failed + (kamailio?.uac.failed ?? 0) + (sccp?.failed ?? 0);
+  const failedCalls =
+    [...sipRounds, ...kamailioRounds].reduce((n, r) => n + r.uac.failed, 0) + (sccp?.failed ?? 0);
   // SIPp's error logs (-trace_err) and statistics stay for a look when calls failed.
   if (failedCalls === 0) fs.rmSync(work, { recursive: true, force: true });
   else log(`${failedCalls} calls failed in all: SIPp's error logs and statistics are kept in ${work}`);
@@ -490,7 +505,11 @@ async function main(): Promise<void> {
   ]
     .filter((l) => l !== '')
     .join('\n');
+  const rates = (rs: CallRun[]) => rs.map((r) => Math.round(r.uac.rate)).join(', ');
   const notes = [
+    `SIP calls/s per round — openucm: ${rates(sipRounds)}` +
+      (kamailio ? `; Kamailio: ${rates(kamailioRounds)}` : '') +
+      `; the table gives the median round (of ${ROUNDS})`,
     `openucm: B2BUA, two dialogs per call, ${sip.cdrs} CDRs stored (SQLite, synchronous FULL); --call-max-per-device ${CALL_MAX_PER_DEVICE}, ` +
       `the calls spread over ${pairsFor(IN_FLIGHT).length} caller/callee device pairs (at most ${PER_DEVICE} calls each in flight)`,
     kamailio
@@ -513,8 +532,9 @@ async function main(): Promise<void> {
     kamailioVersion: kamailio
       ? execFileSync('kamailio', ['-v'], { encoding: 'utf8' }).split('\n')[0]
       : undefined,
-    openucm: { sip, sccp, held },
-    kamailio,
+    rounds: ROUNDS,
+    openucm: { sip: sipRounds, sccp, held },
+    kamailio: kamailioRounds,
     table,
     notes,
   };
