@@ -39,8 +39,8 @@ const { values } = parseArgs({
     /** Milliseconds each SIP call talks between ACK and BYE (SIPp -d). */
     'talk-ms': { type: 'string', default: '0' },
     /** SCCP calls, and the pairs of sim phones placing them. */
-    'sccp-calls': { type: 'string', default: '5000' },
-    'sccp-pairs': { type: 'string', default: '20' },
+    'sccp-calls': { type: 'string', default: '10000' },
+    'sccp-pairs': { type: 'string', default: '100' },
     /** SIP calls established and held at once (0: skip). */
     concurrent: { type: 'string', default: '10000' },
     /** New calls per second while the held calls are set up. */
