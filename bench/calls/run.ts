@@ -53,6 +53,8 @@ const { values } = parseArgs({
     'from-source': { type: 'boolean', default: false },
     /** node --cpu-prof for each openucm node; profiles land in bench/results/prof-calls/. */
     profile: { type: 'boolean', default: false },
+    /** Keep the work directory (SIPp statistics and error logs, CSVs, configs) even when nothing failed. */
+    keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -482,10 +484,16 @@ async function main(): Promise<void> {
   const failedCalls =
     [...sipRounds, ...kamailioRounds].reduce((n, r) => n + r.uac.failed, 0) + (sccp?.failed ?? 0);
   // SIPp's error logs (-trace_err) and statistics stay for a look when calls failed.
-  if (failedCalls === 0) fs.rmSync(work, { recursive: true, force: true });
-  else log(`${failedCalls} calls failed in all: SIPp's error logs and statistics are kept in ${work}`);
+  if (failedCalls === 0 && !values.keep) fs.rmSync(work, { recursive: true, force: true });
+  else if (failedCalls > 0)
+    log(`${failedCalls} calls failed in all: SIPp's error logs and statistics are kept in ${work}`);
+  else log(`SIPp's statistics and logs are kept in ${work}`);
 
-  const pct = (r: SippResult) => ((100 * r.failed) / Math.max(1, r.successful + r.failed)).toFixed(3);
+  const failedOf = (rs: CallRun[]) => {
+    const failed = rs.reduce((n, r) => n + r.uac.failed, 0);
+    const all = rs.reduce((n, r) => n + r.uac.failed + r.uac.successful, 0);
+    return `${failed} of ${all} (${((100 * failed) / Math.max(1, all)).toFixed(3)} %)`;
+  };
   const o = Math.round(sip.uac.rate);
   const k = kamailio ? Math.round(kamailio.uac.rate) : undefined;
   const perCall = (r: CallRun) => Math.round((r.serverCpuSeconds * 1e6) / Math.max(1, r.uac.successful));
@@ -493,7 +501,7 @@ async function main(): Promise<void> {
     '| measure | openucm | Kamailio | openucm ÷ Kamailio |',
     '|---|---:|---:|---:|',
     `| SIP↔SIP calls/s (INVITE, 180, 200, ACK, BYE; ${CALLS} calls, ${IN_FLIGHT} in flight) | ${o} | ${k ?? '—'} | ${k ? (o / k).toFixed(2) : '—'} |`,
-    `| failed SIP calls | ${sip.uac.failed} (${pct(sip.uac)} %) | ${kamailio ? `${kamailio.uac.failed} (${pct(kamailio.uac)} %)` : '—'} | |`,
+    `| failed SIP calls (all rounds) | ${failedOf(sipRounds)} | ${kamailio ? failedOf(kamailioRounds) : '—'} | |`,
     `| server CPU per SIP call (µs, all threads and processes) | ${perCall(sip)} | ${kamailio ? perCall(kamailio) : '—'} | |`,
     `| SIPp retransmissions (uac + uas; each one a message lost or answered late) | ${sip.uac.retransmissions + sip.uas.retransmissions} | ${kamailio ? kamailio.uac.retransmissions + kamailio.uas.retransmissions : '—'} | |`,
     sccp

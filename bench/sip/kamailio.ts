@@ -74,6 +74,8 @@ export function startKamailio(
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       if (child.exitCode !== 0 && child.signalCode !== 'SIGTERM' && log) process.stderr.write(log);
+      // What it logged last (warnings and errors: a refused transaction says why) stays with the run.
+      fs.writeFileSync(path.join(dir, `kamailio-${child.pid}.log`), log);
     },
   };
 }
