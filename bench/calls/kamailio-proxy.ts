@@ -15,8 +15,8 @@ auto_aliases=no
 listen=udp:127.0.0.1:${port}
 alias="127.0.0.1:${port}"
 mpath="${modulesDir}"
-loadmodule "sl.so"
 loadmodule "tm.so"
+loadmodule "sl.so"
 loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "maxfwd.so"

@@ -75,7 +75,7 @@ export function startKamailio(
       await exited;
       if (child.exitCode !== 0 && child.signalCode !== 'SIGTERM' && log) process.stderr.write(log);
       // What it logged last (warnings and errors: a refused transaction says why) stays with the run.
-      fs.writeFileSync(path.join(dir, `kamailio-${child.pid}.log`), log);
+      fs.writeFileSync(path.join(dir, `kamailio-${child.pid}.stderr`), log);
     },
   };
 }
