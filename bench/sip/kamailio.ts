@@ -1,4 +1,7 @@
-/** Kamailio as the reference registrar: registrar + in-memory usrloc, 2 UDP children, loopback. */
+/**
+ * Kamailio as the reference peer of the benchmarks, on loopback with 2 UDP children: the registrar
+ * of bench:sip (registrar + in-memory usrloc) and the stateful proxy of bench:calls.
+ */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,12 +44,23 @@ const MODULE_DIRS = [
   '/usr/lib/kamailio/modules',
 ];
 
-export function startKamailio(dir: string, port: number): KamailioProcess {
+/** Where Debian's kamailio package put its modules. */
+export function kamailioModulesDir(): string {
   const modules = MODULE_DIRS.find((d) => fs.existsSync(path.join(d, 'registrar.so')));
   if (modules === undefined)
     throw new Error('Kamailio modules not found: install the Debian package kamailio');
+  return modules;
+}
+
+/** Starts Kamailio with the configuration `config` makes of its port and modules directory (kamailioConfig by default). */
+export function startKamailio(
+  dir: string,
+  port: number,
+  config: (port: number, modulesDir: string) => string = kamailioConfig,
+): KamailioProcess {
+  const modules = kamailioModulesDir();
   const cfg = path.join(dir, 'kamailio.cfg');
-  fs.writeFileSync(cfg, kamailioConfig(port, modules));
+  fs.writeFileSync(cfg, config(port, modules));
   // -DD: stay in the foreground, -E: log to stderr, -m: 512 MB shared memory for 50,000 contacts.
   const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-m', '512', '-M', '16'], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -60,6 +74,8 @@ export function startKamailio(dir: string, port: number): KamailioProcess {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       if (child.exitCode !== 0 && child.signalCode !== 'SIGTERM' && log) process.stderr.write(log);
+      // What it logged last (warnings and errors: a refused transaction says why) stays with the run.
+      fs.writeFileSync(path.join(dir, `kamailio-${child.pid}.stderr`), log);
     },
   };
 }

@@ -9,10 +9,7 @@
  *
  * Loopback only, unusual fixed ports.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +20,8 @@ import { startKamailio } from './kamailio.js';
 import { treeCpuSeconds, treeMemory } from '../proc.js';
 import type { SippResult } from './sipp.js';
 import { runSipp } from './sipp.js';
+import type { OpenucmNode } from './openucm-node.js';
+import { adminApi, ensurePortFree, sipReady, sleep, startOpenucm } from './openucm-node.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +53,8 @@ const PASSWORD = 'bench-password-1';
 // Unusual fixed ports on loopback (bench only; bench:sccp uses 2xx60-ish ports of its own).
 const PORTS = { http: 28190, sccp: 22110, sip: 25170, tftp: 20179, provisioningHttp: 26990, kamailio: 25960 };
 
+const api = adminApi(PORTS.http, PASSWORD);
+
 function log(text: string): void {
   process.stderr.write(`[bench:sip ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 }
@@ -67,51 +68,6 @@ function writeCsv(dir: string): string {
   }
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-/** Refuses to measure whatever already listens on `port` (a leftover server would answer for the new one). */
-async function ensurePortFree(port: number, what: string): Promise<void> {
-  const socket = dgram.createSocket('udp4');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, '127.0.0.1', () => resolve());
-    });
-  } catch (error) {
-    throw new Error(
-      `UDP 127.0.0.1:${port} for ${what} is already in use (${(error as NodeJS.ErrnoException).code}): stop the process holding it (ss -ulpn | grep ${port})`,
-      { cause: error },
-    );
-  } finally {
-    socket.close();
-  }
-}
-
-/** Waits until `port` answers an OPTIONS with 200. */
-async function sipReady(port: number, what: string): Promise<void> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  const local = socket.address().port;
-  let answered = false;
-  socket.on('message', (m) => {
-    if (m.toString().startsWith('SIP/2.0 200')) answered = true;
-  });
-  try {
-    const deadline = Date.now() + 60_000;
-    for (let n = 0; !answered; n++) {
-      if (Date.now() > deadline) throw new Error(`${what} does not answer OPTIONS on 127.0.0.1:${port}`);
-      socket.send(
-        `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKready${n};rport\r\n` +
-          `From: <sip:bench@127.0.0.1>;tag=${n}\r\nTo: <sip:127.0.0.1>\r\nCall-ID: ready${n}@bench\r\nCSeq: 1 OPTIONS\r\n` +
-          'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
-        port,
-        '127.0.0.1',
-      );
-      await sleep(300);
-    }
-  } finally {
-    socket.close();
-  }
 }
 
 /** What one phase measured: SIPp's figures and the CPU time the server (all its threads and processes) used. */
@@ -155,6 +111,7 @@ async function phase(
   const result = {
     successful,
     failed: results.reduce((s, r) => s + r.failed, 0),
+    retransmissions: results.reduce((s, r) => s + r.retransmissions, 0),
     seconds,
     rate: successful / seconds,
     sippCpuSeconds: results.reduce((s, r) => s + r.sippCpuSeconds, 0),
@@ -180,19 +137,6 @@ function splitCsv(file: string, dir: string): string[] {
   });
 }
 
-async function api(method: string, route: string, body?: unknown): Promise<unknown> {
-  const r = await fetch(`http://127.0.0.1:${PORTS.http}/api/v1${route}`, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from(`CCMAdministrator:${PASSWORD}`).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${await r.text()}`);
-  return r.json();
-}
-
 const BUILD = path.join(RESULTS, 'sip-build');
 
 /** Builds openucm as `npm run build` does (tsc), into bench/results/sip-build/; a failed build ends the bench. */
@@ -201,49 +145,20 @@ function build(): void {
   buildOpenucm({ root: ROOT, outDir: BUILD });
 }
 
-async function startOpenucm(dataDir: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
-  const nodeArgs = values['from-source'] ? ['--import', 'tsx'] : [];
+async function startNode(dataDir: string): Promise<OpenucmNode> {
+  const nodeArgs: string[] = [];
   if (values.profile) {
     fs.mkdirSync(path.join(RESULTS, 'prof-sip'), { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS, 'prof-sip')}`);
   }
-  const args = [
-    ...nodeArgs,
-    values['from-source'] ? 'src/main.ts' : path.join(BUILD, 'dist', 'main.js'),
-    'start',
-    '--bind',
-    '127.0.0.1',
-    '--http-port',
-    String(PORTS.http),
-    '--sccp-port',
-    String(PORTS.sccp),
-    '--sip-port',
-    String(PORTS.sip),
-    '--tftp-port',
-    String(PORTS.tftp),
-    '--provisioning-http-port',
-    String(PORTS.provisioningHttp),
-    '--data-dir',
+  return startOpenucm({
+    root: ROOT,
+    build: values['from-source'] ? undefined : BUILD,
     dataDir,
-    '--log-level',
-    'warn',
-  ];
-  await ensurePortFree(PORTS.sip, 'openucm');
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, OPENUCM_ADMIN_PASSWORD: PASSWORD },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    ports: PORTS,
+    adminPassword: PASSWORD,
+    nodeArgs,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await sipReady(PORTS.sip, 'openucm');
-  if (child.exitCode !== null) throw new Error(`openucm exited at start (code ${child.exitCode})`);
-  return {
-    child,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 function bindingHeapBytes(): number {
@@ -272,10 +187,6 @@ function persisted(dataDir: string): { devices: number; dns: number; duplicateDn
   }
 }
 
-async function sleep(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
-}
-
 interface ServerRound {
   register: PhaseResult;
   refresh: PhaseResult;
@@ -290,7 +201,7 @@ async function openucmRound(
   settle: boolean,
 ): Promise<ServerRound & { persisted: ReturnType<typeof persisted> }> {
   const dataDir = path.join(work, `data-${round}`);
-  const node = await startOpenucm(dataDir);
+  const node = await startNode(dataDir);
   let result: ServerRound;
   try {
     await api('PATCH', '/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });

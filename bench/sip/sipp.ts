@@ -10,6 +10,8 @@ export interface SippResult {
   seconds: number;
   /** Successful calls per second over the run. */
   rate: number;
+  /** Messages SIPp sent again for want of an answer (a UDP loss or a late answer costs 500 ms or more). */
+  retransmissions: number;
   /** CPU seconds SIPp used (user + system): tells whether SIPp itself was the bottleneck. */
   sippCpuSeconds: number;
 }
@@ -22,35 +24,43 @@ function epoch(field: string): number {
 export async function runSipp(options: {
   target: string;
   scenario: string;
-  csv: string;
+  /** -inf: one row per call ([field0] …). */
+  csv?: string;
   calls: number;
   inFlight: number;
+  /** -r: new calls per second; default unbounded (the in-flight limit paces a closed loop). */
+  rate?: number;
   runId: string;
-  cseq: number;
+  /** bench:sip's REGISTER CSeq ([reg_cseq]). */
+  cseq?: number;
   dir: string;
   localAddress: string;
+  /** -p: the UDP port SIPp sends from and listens on (a phone's registered address); default any. */
+  localPort?: number;
   label: string;
+  /** More SIPp arguments (-d, -mp, -default_behaviors …). */
+  extraArgs?: string[];
+  /** Ends SIPp (SIGTERM) when aborted; the figures are then those of its last statistics line. */
+  signal?: AbortSignal;
 }): Promise<SippResult> {
   const stat = path.join(options.dir, `${options.label}.csv`);
   const args = [
     options.target,
     '-sf',
     options.scenario,
-    '-inf',
-    options.csv,
+    ...(options.csv === undefined ? [] : ['-inf', options.csv]),
     '-m',
     String(options.calls),
     '-l',
     String(options.inFlight),
     '-r',
-    '100000',
+    String(options.rate ?? 100000),
     '-i',
     options.localAddress,
     '-cid_str',
     `%u-${options.runId}@bench`,
-    '-key',
-    'reg_cseq',
-    String(options.cseq),
+    ...(options.cseq === undefined ? [] : ['-key', 'reg_cseq', String(options.cseq)]),
+    ...(options.localPort === undefined ? [] : ['-p', String(options.localPort)]),
     '-nostdin',
     '-trace_stat',
     '-stf',
@@ -62,6 +72,7 @@ export async function runSipp(options: {
     path.join(options.dir, `${options.label}-errors.log`),
     '-timeout',
     '600s',
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn('sipp', args, { cwd: options.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -71,7 +82,10 @@ export async function runSipp(options: {
   const sampler = setInterval(() => {
     if (child.pid !== undefined) cpu = Math.max(cpu, cpuSeconds(child.pid));
   }, 100);
+  const stop = () => child.kill('SIGTERM');
+  options.signal?.addEventListener('abort', stop, { once: true });
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  options.signal?.removeEventListener('abort', stop);
   clearInterval(sampler);
   if (!fs.existsSync(stat))
     throw new Error(`SIPp wrote no statistics (exit ${code}): ${stderr.slice(0, 500)}`);
@@ -82,5 +96,6 @@ export async function runSipp(options: {
   const successful = Number(field('SuccessfulCall(C)'));
   const failed = Number(field('FailedCall(C)'));
   const seconds = epoch(field('CurrentTime')) - epoch(field('StartTime'));
-  return { successful, failed, seconds, rate: successful / seconds, sippCpuSeconds: cpu };
+  const retransmissions = Number(field('Retransmissions(C)'));
+  return { successful, failed, seconds, rate: successful / seconds, retransmissions, sippCpuSeconds: cpu };
 }
