@@ -69,4 +69,16 @@ describe('registeredSender', () => {
     ).toBeNull();
     expect(registeredSender(inviteFrom('anything'), tcp, store)?.device.name).toBe('SEP000000000003');
   });
+
+  it('follows a phone whose refresh came from another port, and forgets one whose binding is gone', () => {
+    const store = new BindingStore(Date.now());
+    const first = new MemoryFlow('UDP', '10.0.0.4', 5060);
+    const entry = register(store, 'SEP000000000004', '1004', first);
+    const moved = new MemoryFlow('UDP', '10.0.0.4', 5070);
+    store.setFlow(entry.bindings[0], moved);
+    expect(registeredSender(inviteFrom('1004'), first, store)).toBeNull();
+    expect(registeredSender(inviteFrom('1004'), moved, store)?.device.name).toBe('SEP000000000004');
+    store.remove(entry.bindings[0]);
+    expect(registeredSender(inviteFrom('1004'), moved, store)).toBeNull();
+  });
 });

@@ -23,18 +23,7 @@ export type CallerVerdict =
  */
 export function registeredSender(request: SipRequest, flow: SipFlow, bindings: BindingStore): Binding | null {
   const fromUser = request.from.sipUri?.user;
-  const candidates: Binding[] = [];
-  for (const entry of bindings.allDevices()) {
-    for (const binding of entry.bindings) {
-      const bf = binding.flow;
-      if (bf.remoteAddress !== flow.remoteAddress) continue;
-      if (flow.connectionId !== 0 && bf.connectionId !== flow.connectionId) continue;
-      // UDP: the port the phone registered from too (a 79xx sends everything from voip_control_port, 5060):
-      // another device behind the same address does not call as this one.
-      if (flow.connectionId === 0 && (bf.connectionId !== 0 || bf.remotePort !== flow.remotePort)) continue;
-      candidates.push(binding);
-    }
-  }
+  const candidates = [...bindings.reachedFrom(flow)];
   const byAor = candidates.find((b) => b.aor === fromUser);
   if (byAor) return byAor;
   const devices = new Set(candidates.map((b) => b.device));

@@ -55,6 +55,8 @@ export class BindingStore {
   private readonly byCallId = new Map<string, Binding>();
   /** Bindings whose flow is a connection (TCP, WebSocket), by connection number. */
   private readonly byConnection = new Map<number, Set<Binding>>();
+  /** Bindings whose flow is UDP, by the address and port the REGISTER came from (who sent an INVITE). */
+  private readonly byUdpSource = new Map<string, Set<Binding>>();
   /** Expiry buckets: second → bindings that may expire in it (stale entries are skipped). */
   private readonly buckets = new Map<number, Binding[]>();
   private lastSwept: number;
@@ -105,13 +107,30 @@ export class BindingStore {
 
   /** The flow a binding's phone is reached through changed (every UDP REGISTER brings its own). */
   setFlow(binding: Binding, flow: SipFlow): void {
-    if (binding.flow.connectionId !== flow.connectionId) {
+    const old = binding.flow;
+    if (
+      old.connectionId !== flow.connectionId ||
+      (flow.connectionId === 0 &&
+        (old.remoteAddress !== flow.remoteAddress || old.remotePort !== flow.remotePort))
+    ) {
       this.unindex(binding);
       binding.flow = flow;
       this.index(binding);
     } else {
       binding.flow = flow;
     }
+  }
+
+  /**
+   * The bindings registered through `flow`: its connection (TCP, WebSocket), or for UDP the same
+   * source address and port. An index, so that an INVITE from anywhere costs no scan of every device.
+   */
+  reachedFrom(flow: SipFlow): ReadonlySet<Binding> {
+    const set =
+      flow.connectionId !== 0
+        ? this.byConnection.get(flow.connectionId)
+        : this.byUdpSource.get(udpSource(flow));
+    return set ?? NO_BINDINGS;
   }
 
   /** Takes the bindings reached through connection `id` out of the index; the caller removes them. */
@@ -124,19 +143,14 @@ export class BindingStore {
 
   private index(binding: Binding): void {
     const id = binding.flow.connectionId;
-    if (id === 0) return;
-    const set = this.byConnection.get(id);
-    if (set === undefined) this.byConnection.set(id, new Set([binding]));
-    else set.add(binding);
+    if (id === 0) addTo(this.byUdpSource, udpSource(binding.flow), binding);
+    else addTo(this.byConnection, id, binding);
   }
 
   private unindex(binding: Binding): void {
     const id = binding.flow.connectionId;
-    if (id === 0) return;
-    const set = this.byConnection.get(id);
-    if (set === undefined) return;
-    set.delete(binding);
-    if (set.size === 0) this.byConnection.delete(id);
+    if (id === 0) deleteFrom(this.byUdpSource, udpSource(binding.flow), binding);
+    else deleteFrom(this.byConnection, id, binding);
   }
 
   /** Records a changed Call-ID or expiry of a binding. */
@@ -195,4 +209,23 @@ export class BindingStore {
     this.lastSwept = until;
     return out;
   }
+}
+
+const NO_BINDINGS: ReadonlySet<Binding> = new Set();
+
+function udpSource(flow: SipFlow): string {
+  return `${flow.remoteAddress}|${flow.remotePort}`;
+}
+
+function addTo<K>(index: Map<K, Set<Binding>>, key: K, binding: Binding): void {
+  const set = index.get(key);
+  if (set === undefined) index.set(key, new Set([binding]));
+  else set.add(binding);
+}
+
+function deleteFrom<K>(index: Map<K, Set<Binding>>, key: K, binding: Binding): void {
+  const set = index.get(key);
+  if (set === undefined) return;
+  set.delete(binding);
+  if (set.size === 0) index.delete(key);
 }
