@@ -5,12 +5,8 @@ import type { CallCheck, CallDiagnosis } from '../api/types';
 import { Field, Loading, PageTitle } from '../components/ui';
 import { useLoad } from '../hooks';
 import { Link, navigate, useLocation } from '../router';
-import { CHECK_STATUS } from './troubleshoot';
-
-interface FixLink {
-  href: string;
-  label: string;
-}
+import type { FixLink } from '../components/check-item';
+import { CHECK_STATUS, CheckItem } from '../components/check-item';
 
 /** The pages where the remedy of a check is carried out. */
 function fixLinks(check: CallCheck, d: CallDiagnosis): FixLink[] {
@@ -35,38 +31,6 @@ function fixLinks(check: CallCheck, d: CallDiagnosis): FixLink[] {
     default:
       return [];
   }
-}
-
-function CheckItem({ check, diagnosis }: { check: CallCheck; diagnosis: CallDiagnosis }) {
-  const s = CHECK_STATUS[check.status];
-  const links = check.status === 'ok' || check.status === 'info' ? [] : fixLinks(check, diagnosis);
-  return (
-    <li className={`check check-${check.status}`} data-check={check.id}>
-      <span className="check-icon" aria-hidden="true">
-        {s.icon}
-      </span>
-      <span className="check-status">{s.label}</span>
-      <div className="check-body">
-        <strong>{check.title}</strong>: {check.detail}
-        {check.fix && (
-          <p className="check-fix">
-            <strong>Fix:</strong> {check.fix}
-          </p>
-        )}
-        {links.length > 0 && (
-          <p className="check-links">
-            See:{' '}
-            {links.map((l, i) => (
-              <span key={l.href}>
-                {i > 0 && ' · '}
-                <Link href={l.href}>{l.label}</Link>
-              </span>
-            ))}
-          </p>
-        )}
-      </div>
-    </li>
-  );
 }
 
 /**
@@ -163,7 +127,12 @@ export function TroubleshootCallPage() {
             <h2 id="checks-title">What the call met, step by step</h2>
             <ol className="checks">
               {d.checks.map((c, i) => (
-                <CheckItem key={`${c.id}-${i}`} check={c} diagnosis={d} />
+                <CheckItem
+                  key={`${c.id}-${i}`}
+                  check={c}
+                  links={c.status === 'ok' || c.status === 'info' ? [] : fixLinks(c, d)}
+                  linksLabel="See:"
+                />
               ))}
             </ol>
             <p>

@@ -1,19 +1,13 @@
 import type { FormEvent } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
-import type { CheckStatus, Diagnosis, DiagnosisCheck } from '../api/types';
+import type { Diagnosis, DiagnosisCheck } from '../api/types';
+import type { FixLink } from '../components/check-item';
+import { CHECK_STATUS, CheckItem } from '../components/check-item';
 import { Field, Loading, PageTitle } from '../components/ui';
 import { useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
 import { Link, navigate, useLocation } from '../router';
-
-/** Icon and word of each check status: the status is always written, never shown by colour alone. */
-export const CHECK_STATUS: Record<CheckStatus, { icon: string; label: string }> = {
-  ok: { icon: '✔', label: 'OK' },
-  problem: { icon: '✖', label: 'Problem' },
-  warning: { icon: '⚠', label: 'Warning' },
-  info: { icon: 'ℹ', label: 'Info' },
-};
 
 const SEPARATORS = /[\s:.-]/g;
 
@@ -32,11 +26,6 @@ export function diagnosisPath(input: string): string | null {
   if (/^[0-9a-f]{12}$/i.test(raw.replace(SEPARATORS, ''))) return `/diagnosis${query({ mac: raw })}`;
   // Not a MAC: the API diagnoses it as a name and says what is wrong with it.
   return `/phones/${encodeURIComponent(raw)}/diagnosis`;
-}
-
-interface FixLink {
-  href: string;
-  label: string;
 }
 
 // Pages a fix names in its text (the rejection remedies name CUCM menu paths).
@@ -109,46 +98,6 @@ function linksOf(check: DiagnosisCheck, deviceName: string, configured: boolean)
 function verdictKind(d: Diagnosis): 'problem' | 'warning' | 'ok' {
   if (d.firstProblem) return 'problem';
   return d.checks.some((c) => c.status === 'warning') ? 'warning' : 'ok';
-}
-
-function CheckItem({
-  check,
-  deviceName,
-  configured,
-}: {
-  check: DiagnosisCheck;
-  deviceName: string;
-  configured: boolean;
-}) {
-  const s = CHECK_STATUS[check.status];
-  const links = check.status === 'ok' ? [] : fixLinks(check, deviceName, configured);
-  return (
-    <li className={`check check-${check.status}`} data-check={check.id}>
-      <span className="check-icon" aria-hidden="true">
-        {s.icon}
-      </span>
-      <span className="check-status">{s.label}</span>
-      <div className="check-body">
-        <strong>{check.title}</strong>: {check.detail}
-        {check.fix && (
-          <p className="check-fix">
-            <strong>Fix:</strong> {check.fix}
-          </p>
-        )}
-        {links.length > 0 && (
-          <p className="check-links">
-            Fix it on:{' '}
-            {links.map((l, i) => (
-              <span key={l.href}>
-                {i > 0 && ' · '}
-                <Link href={l.href}>{l.label}</Link>
-              </span>
-            ))}
-          </p>
-        )}
-      </div>
-    </li>
-  );
 }
 
 /**
@@ -257,7 +206,12 @@ export function TroubleshootPage() {
             <h2 id="checks-title">The chain, link by link</h2>
             <ol className="checks">
               {d.checks.map((c, i) => (
-                <CheckItem key={`${c.id}-${i}`} check={c} deviceName={d.deviceName} configured={configured} />
+                <CheckItem
+                  key={`${c.id}-${i}`}
+                  check={c}
+                  links={c.status === 'ok' ? [] : fixLinks(c, d.deviceName, configured)}
+                  linksLabel="Fix it on:"
+                />
               ))}
             </ol>
             <p>
