@@ -59,6 +59,12 @@ export function media(call: Call, leg: Leg, description: MediaDescription, offer
   noteMedia(leg, description, offer);
   if (offer && leg.state === 'on-hold') resume(call, leg, step);
   else reconcileMedia(call, step);
+  // An offer while the call stays held (the other side still holds) is answered at once: inactive.
+  // While it talks, the answer is the next start-media, which may wait for an SCCP phone's ack.
+  if (offer && talking && call.state === 'on-hold' && leg.media.answerDue) {
+    leg.media.answerDue = false;
+    step.tell(leg, { kind: 'stop-media' });
+  }
 }
 
 function noteMedia(leg: Leg, description: MediaDescription, offer: boolean): void {

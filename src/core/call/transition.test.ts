@@ -351,6 +351,24 @@ describe('a call: hold and resume', () => {
     expect(driver.kinds(1)).toContain('open-receive-channel');
   });
 
+  it('answers a SIP phone’s resume offer at once with stop-media (inactive) while the other side still holds', () => {
+    const driver = ringing(target(2, sipPhone('SEP00000000000B', '1002')));
+    driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['PCMU']) });
+    driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20000), offer: false });
+    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.5', 40000, [], 'sendonly'), offer: true });
+    driver.send({ kind: 'hold', leg: 1 });
+    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.5', 40002, ['PCMU']), offer: true });
+    expect(driver.call.state).toBe('on-hold');
+    expect(driver.told(2)).toContainEqual({ kind: 'stop-media' });
+    expect(driver.kinds(1)).not.toContain('open-receive-channel');
+    // Once the SCCP phone resumes, both talk again: the SIP phone is re-offered the SCCP phone's new port.
+    driver.send({ kind: 'resume', leg: 1 });
+    driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20006), offer: false });
+    expect(driver.told(2)).toEqual([
+      { kind: 'start-media', to: { address: '10.0.0.1', port: 20006 }, codec: 'PCMU', packetMs: 20 },
+    ]);
+  });
+
   it('re-points the other phone when a phone moves its media mid-call, and answers the offer', () => {
     const driver = ringing(target(2, sipPhone('SEP00000000000B', '1002')));
     driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['PCMU']) });
