@@ -93,7 +93,6 @@ class SipSide {
 let t: TestNode;
 const closers: Array<() => void> = [];
 let s1: SimSccpPhone;
-let s2: SimSccpPhone;
 let p1: SipSide;
 let p2: SipSide;
 const cdrCounts = new Map<string, number>();
@@ -132,7 +131,20 @@ async function listed(state: string, devices: string[]): Promise<void> {
     const list = await activeCalls();
     return list.length === 1 && list[0].state === state ? list : null;
   });
-  expect(items[0].legs.map((l) => l.deviceName).sort()).toEqual([...devices].sort());
+  expect(items[0].legs.map((l) => l.deviceName)).toEqual(expect.arrayContaining(devices));
+}
+
+/** Waits for a call of `s` that it did not have before this was called (live or ended). */
+function newCallOf(s: SimSccpPhone): (match: (call: SimCall) => boolean) => Promise<SimCall> {
+  const old = new Set([...s.calls.ended, ...s.calls.calls.values()].map((c) => c.callReference));
+  return (match) => s.calls.waitFor((c) => !old.has(c.callReference) && match(c));
+}
+
+/** The SCCP phone's user hangs up a call that failed, and the phone goes on-hook. */
+async function hangUpFailed(s: SimSccpPhone, call: SimCall): Promise<void> {
+  s.calls.hangUp();
+  await s.calls.waitFor((c) => c.state === CallStateCode.OnHook && c.callReference === call.callReference);
+  await allEnded();
 }
 
 async function allEnded(): Promise<void> {
@@ -212,7 +224,6 @@ async function sipHangsUp(p: SipSide, dialog: PhoneDialog, s: SimSccpPhone, call
 beforeAll(async () => {
   t = await startTestNode({ config: { callMaxPerDevice: 1 } });
   s1 = await sccpSide('SEP00AC00000401', '3401');
-  s2 = await sccpSide('SEP00AC00000402', '3402');
   p1 = await sipSide('00ca11000411', '3411');
   p2 = await sipSide('00ca11000412', '3412');
 });
@@ -278,5 +289,203 @@ describe('hold and resume across protocols: RTP re-pointed and received both way
     const cdr = await nextCdr(caller === 'SCCP' ? '3401' : '3411', caller === 'SCCP' ? '3411' : '3401');
     expect(cdr.dateTimeConnect).toBeGreaterThan(0);
     expect(caller === 'SCCP' ? cdr.destCause_value : cdr.origCause_value).toBe(16);
+  });
+});
+
+describe('failures across protocols: the tone, prompt or status each user notices, and the CDR cause', () => {
+  it('busy: a SIP callee’s 486 gives the SCCP caller busy tone and "Busy"; a busy SCCP phone is 486 to a SIP caller (cause 17)', async () => {
+    const failed = newCallOf(s1);
+    s1.calls.dialEnbloc(p1.dn);
+    const invite = await p1.phone.request('INVITE');
+    p1.phone.respond(invite, 486, 'Busy Here', 'busy');
+    await p1.phone.request('ACK');
+    const busy = await failed((c) => c.tone === ToneCode.Busy);
+    expect(busy.prompt).toBe(PROMPT.busy);
+    await hangUpFailed(s1, busy);
+    expect(await nextCdr('3401', '3411')).toMatchObject({ origCause_value: 0, destCause_value: 17 });
+
+    // The SCCP phone talks to another SIP phone: at its one call (--call-max-per-device 1) it is busy.
+    const dialog = await sccpCallsSip(s1, p2);
+    const call = await talking(s1, p2);
+    p1.phone.invite('3401', p1.sdp());
+    await p1.phone.response('INVITE', 486);
+    expect(await nextCdr('3411', '3401')).toMatchObject({ destCause_value: 17, dateTimeConnect: 0 });
+    await sipHangsUp(p2, dialog, s1, call);
+    await nextCdr('3401', '3412');
+  });
+
+  it('unknown number: reorder and "Unknown Number" on the SCCP phone, 404 to the SIP phone (cause 1)', async () => {
+    const failed = newCallOf(s1);
+    s1.calls.dialEnbloc('9');
+    const unknown = await failed((c) => c.tone === ToneCode.Reorder);
+    expect(unknown.prompt).toBe(PROMPT.unknownNumber);
+    await hangUpFailed(s1, unknown);
+    expect(await nextCdr('3401', '9')).toMatchObject({ origCause_value: 1, destCause_value: 0 });
+
+    p1.phone.invite('3999', p1.sdp());
+    await p1.phone.response('INVITE', 404);
+    expect(await nextCdr('3411', '3999')).toMatchObject({ origCause_value: 1, destCause_value: 0 });
+  });
+
+  it('callee not registered: reorder and "Temp Fail" on the SCCP phone, 480 to the SIP phone (cause 20)', async () => {
+    await addSipDevice(t.node, 'SEP00CA11000419', ['3419']);
+    await addSccpDevice(t.node, 'SEP00AC00000409', ['3409']);
+    t.node.calls.dialPlan.refresh();
+    await eventually(() =>
+      ['3419', '3409'].every((dn) => t.node.calls.dialPlan.view().isDirectoryNumber(dn)),
+    );
+
+    const failed = newCallOf(s1);
+    s1.calls.dialEnbloc('3419');
+    const absent = await failed((c) => c.tone === ToneCode.Reorder);
+    expect(absent.prompt).toBe(PROMPT.tempFail);
+    await hangUpFailed(s1, absent);
+    expect(await nextCdr('3401', '3419')).toMatchObject({ destCause_value: 20 });
+
+    p1.phone.invite('3409', p1.sdp());
+    await p1.phone.response('INVITE', 480);
+    expect(await nextCdr('3411', '3409')).toMatchObject({ destCause_value: 20 });
+  });
+
+  it('the caller gives up while the other protocol’s phone rings: CANCEL to the SIP callee, the SCCP callee stops ringing', async () => {
+    const ringOut = newCallOf(s1);
+    s1.calls.dialEnbloc(p1.dn);
+    const invite = await p1.phone.request('INVITE');
+    p1.phone.respond(invite, 180, 'Ringing', 'ring');
+    const placed = await ringOut((c) => c.state === CallStateCode.RingOut);
+    await listed('alerting', [s1.name, p1.phone.name]);
+    s1.calls.hangUp();
+    const cancel = await p1.phone.request('CANCEL');
+    p1.phone.respond(cancel, 200, 'OK', 'ring');
+    p1.phone.respond(invite, 487, 'Request Terminated', 'ring');
+    await p1.phone.request('ACK');
+    await s1.calls.waitFor(
+      (c) => c.state === CallStateCode.OnHook && c.callReference === placed.callReference,
+    );
+    await allEnded();
+    expect(await nextCdr('3401', '3411')).toMatchObject({ origCause_value: 16, dateTimeConnect: 0 });
+
+    const ringIn = newCallOf(s1);
+    const dialog = p1.phone.invite('3401', p1.sdp());
+    await p1.phone.response('INVITE', 180);
+    const offered = await ringIn((c) => c.state === CallStateCode.RingIn);
+    await eventually(() => s1.calls.ringing);
+    await listed('alerting', [s1.name, p1.phone.name]);
+    p1.phone.cancel(dialog);
+    await p1.phone.response('CANCEL', 200);
+    await p1.phone.response('INVITE', 487);
+    await s1.calls.waitFor(
+      (c) => c.state === CallStateCode.OnHook && c.callReference === offered.callReference,
+    );
+    await eventually(() => !s1.calls.ringing);
+    await allEnded();
+    expect(await nextCdr('3411', '3401')).toMatchObject({ origCause_value: 16, dateTimeConnect: 0 });
+  });
+
+  it('the callee unregisters mid-call: the SCCP caller is cleared, the SIP caller gets BYE with cause 27', async () => {
+    await sccpCallsSip(s1, p1);
+    const call = await talking(s1, p1);
+    expect((await p1.phone.register(0)).status).toBe(200);
+    const toCallee = await p1.phone.request('BYE');
+    expect(toCallee.header('reason')).toContain('cause=27');
+    p1.phone.respond(toCallee, 200, 'OK', 'sip-callee');
+    await s1.calls.waitFor((c) => c.state === CallStateCode.OnHook && c.callReference === call.callReference);
+    await allEnded();
+    expect(await nextCdr('3401', '3411')).toMatchObject({ origCause_value: 0, destCause_value: 27 });
+    expect((await p1.phone.register()).status).toBe(200);
+
+    const s3 = await sccpSide('SEP00AC00000403', '3403');
+    await sipCallsSccp(p1, s3);
+    await talking(s3, p1);
+    await s3.station.unregister();
+    const toCaller = await p1.phone.request('BYE');
+    expect(toCaller.header('reason')).toContain('cause=27');
+    p1.phone.respond(toCaller, 200, 'OK', 'x');
+    await allEnded();
+    expect(await nextCdr('3411', '3403')).toMatchObject({ origCause_value: 0, destCause_value: 27 });
+  });
+
+  it('no common codec (a G.729-only SCCP phone, a PCMU-only SIP phone): reorder on the SCCP phone, 488 to the SIP phone (cause 65)', async () => {
+    const g729 = await sccpSide('SEP00AC00000408', '3408', {
+      capabilities: [{ payloadCapability: 11, maxFramesPerPacket: 60 }],
+    });
+    const failed = newCallOf(g729);
+    g729.calls.dialEnbloc(p1.dn);
+    const invite = await p1.phone.request('INVITE');
+    p1.phone.respond(invite, 200, 'OK', 'pcmu', p1.sdp({ pts: [0] }));
+    await p1.phone.request('ACK');
+    const bye = await p1.phone.request('BYE');
+    p1.phone.respond(bye, 200, 'OK', 'pcmu');
+    const refused = await failed((c) => c.tone === ToneCode.Reorder);
+    expect(refused.prompt).toBe(PROMPT.tempFail);
+    await hangUpFailed(g729, refused);
+    expect(await nextCdr('3408', '3411')).toMatchObject({ destCause_value: 65 });
+
+    p1.phone.invite('3408', p1.sdp({ pts: [0, 101] }));
+    const notAcceptable = await p1.phone.response('INVITE', 488);
+    expect(notAcceptable.header('warning')).toMatch(/^305 /);
+    await allEnded();
+    expect(await nextCdr('3411', '3408')).toMatchObject({ destCause_value: 65 });
+  });
+});
+
+describe('a line shared by an SCCP and a SIP device: both ring, the first answer wins', () => {
+  let sh: SimSccpPhone;
+  let ps: SipSide;
+
+  beforeAll(async () => {
+    await addSccpDevice(t.node, 'SEP00AC00000420', ['3420']);
+    sh = await sccpSide('SEP00AC00000420', '3420', { configure: false });
+    ps = await sipSide('00ca11000420', '3420', true);
+  });
+
+  it('a SIP caller: the SCCP device answers first, the SIP device gets CANCEL (completed elsewhere)', async () => {
+    const dialog = p1.phone.invite('3420', p1.sdp());
+    const invite = await ps.phone.request('INVITE');
+    ps.phone.respond(invite, 180, 'Ringing', 'shared');
+    await sh.calls.waitFor((c) => c.state === CallStateCode.RingIn);
+    await listed('alerting', [p1.phone.name, sh.name, ps.phone.name]);
+    expect(sh.calls.answer()).toBe(true);
+    const cancel = await ps.phone.request('CANCEL');
+    expect(cancel.header('reason')).toBe('SIP;cause=200;text="Call completed elsewhere"');
+    ps.phone.respond(cancel, 200, 'OK', 'shared');
+    ps.phone.respond(invite, 487, 'Request Terminated', 'shared');
+    await ps.phone.request('ACK');
+    const ok = await p1.phone.response('INVITE', 200);
+    SipCallPhone.confirmed(dialog, ok);
+    p1.phone.ack(dialog);
+    const call = await talking(sh, p1);
+    await listed('connected', [p1.phone.name, sh.name]);
+    await sipHangsUp(p1, dialog, sh, call);
+    expect(await nextCdr('3411', '3420')).toMatchObject({ destDeviceName: sh.name, origCause_value: 16 });
+  });
+
+  it('an SCCP caller: the SIP device answers first, the SCCP device stops ringing and shows the line in use', async () => {
+    const ringIn = newCallOf(sh);
+    s1.calls.dialEnbloc('3420');
+    const invite = await ps.phone.request('INVITE');
+    ps.phone.respond(invite, 180, 'Ringing', 'shared');
+    const offered = await ringIn((c) => c.state === CallStateCode.RingIn);
+    await eventually(() => sh.calls.ringing);
+    ps.phone.respond(invite, 200, 'OK', 'shared', ps.sdp());
+    await ps.phone.request('ACK');
+    await sh.calls.waitFor(
+      (c) => c.callReference === offered.callReference && c.state === CallStateCode.RemoteMultiline,
+    );
+    await eventually(() => !sh.calls.ringing);
+    await talking(s1, ps);
+    await listed('connected', [s1.name, ps.phone.name]);
+    s1.calls.hangUp();
+    const bye = await ps.phone.request('BYE');
+    expect(bye.header('reason')).toContain('cause=16');
+    ps.phone.respond(bye, 200, 'OK', 'shared');
+    await sh.calls.waitFor(
+      (c) => c.callReference === offered.callReference && c.state === CallStateCode.OnHook,
+    );
+    await allEnded();
+    expect(await nextCdr('3401', '3420')).toMatchObject({
+      destDeviceName: ps.phone.name,
+      origCause_value: 16,
+    });
   });
 });

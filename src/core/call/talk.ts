@@ -4,7 +4,7 @@ import type { MediaDescription } from './media.js';
 import { isHoldOffer } from './media.js';
 import { callCodec, reconcileMedia, stopMedia, talkingLegs } from './media-plan.js';
 import { Q850 } from './q850.js';
-import { releaseCall } from './release.js';
+import { clearLeg, failCall } from './release.js';
 import type { Step } from './step.js';
 
 /**
@@ -17,9 +17,12 @@ export function answer(call: Call, leg: Leg, media: MediaDescription | undefined
   const caller = originLeg(call);
   const codec = callCodec(caller.media.codecs, leg.media.codecs);
   if (!codec) {
-    // Known only now (a SIP callee's delayed offer): no common codec ends the call (calls.md §3).
+    // Known only now (a SIP callee's delayed offer): no common codec fails the call (calls.md §3). The
+    // device that answered is cleared; the caller hears reorder and reads why (an SCCP phone keeps the
+    // call until it hangs up; a SIP caller gets 488).
     call.destLeg = leg.id;
-    releaseCall(call, { side: 'dest', cause: Q850.bearerCapabilityNotImplemented }, step);
+    clearLeg(leg, Q850.bearerCapabilityNotImplemented, step);
+    failCall(call, Q850.bearerCapabilityNotImplemented, 'dest', step);
     return;
   }
   step.stopTimer('ring');

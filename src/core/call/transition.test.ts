@@ -218,13 +218,22 @@ describe('a call: failures', () => {
     expect(driver.call.legs).toHaveLength(1);
   });
 
-  it('ends the call when a delayed offer at answer shares no codec', () => {
-    const driver = ringing(target(2, sipPhone('SEP00000000000B', '1002')));
-    driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['G729']) });
+  it('clears the SIP callee that answered and gives the SCCP caller reorder and "Temp Fail" until it hangs up (cause 65)', () => {
+    const g729 = sccpPhone('SEP000000000001', '1001', ['G729']);
+    const driver = new CallDriver(g729);
+    driver.send({ kind: 'off-hook' });
+    driver.send({ kind: 'digits', digits: '1002' });
+    driver.send({ kind: 'routed', targets: [target(2, sipPhone('SEP00000000000B', '1002'))] });
+    driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['PCMU']) });
+    expect(driver.call.state).toBe('failed');
+    expect(driver.told(2)).toEqual([{ kind: 'clear', cause: 65 }]);
+    expect(driver.told(1)).toContainEqual({ kind: 'tone', tone: 'reorder' });
+    expect(driver.told(1)).toContainEqual({ kind: 'prompt', prompt: 'temp-fail' });
+    expect(driver.told(1)).toContainEqual({ kind: 'reject', cause: 65 });
+    driver.send({ kind: 'hang-up', leg: 1 });
     expect(driver.call.state).toBe('released');
-    expect(driver.kinds(1)).toEqual(['clear']);
-    expect(driver.told(1)).toContainEqual({ kind: 'clear', cause: 65 });
-    expect(driver.told(2)).toContainEqual({ kind: 'clear', cause: 65 });
+    expect(driver.call.clearing).toEqual({ side: 'dest', cause: 65 });
+    expect(driver.call.destLeg).toBe(2);
   });
 
   it('stops the ringing and gives the caller reorder when nobody answers in time (cause 19)', () => {
