@@ -140,8 +140,9 @@ function newCallOf(s: SimSccpPhone): (match: (call: SimCall) => boolean) => Prom
   return (match) => s.calls.waitFor((c) => !old.has(c.callReference) && match(c));
 }
 
-/** The SCCP phone's user hangs up a call that failed, and the phone goes on-hook. */
+/** Active Calls lists the failed call while the SCCP phone's user hears its tone; then the user hangs up. */
 async function hangUpFailed(s: SimSccpPhone, call: SimCall): Promise<void> {
+  await listed('failed', [s.name]);
   s.calls.hangUp();
   await s.calls.waitFor((c) => c.state === CallStateCode.OnHook && c.callReference === call.callReference);
   await allEnded();
