@@ -599,7 +599,7 @@ export class Phone extends EventEmitter<Events> {
       this.registrations++;
       this.failedRounds = 0;
       this.set({ state: 'registered', message: 'Registered', server, lines: registered, clockOffsetMs });
-      if (!sip.calls) this.startSipCalls(sip, primary.name, target);
+      if (!sip.calls) this.startSipCalls(gen, sip, primary.name, target);
       // sip-cisco.md §1.5: the phone re-registers at expires − delta (Timer Register Delta, default 5 s).
       const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
       this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target));
@@ -615,7 +615,7 @@ export class Phone extends EventEmitter<Events> {
   }
 
   /** Places and answers calls as the plan says (SIP: the whole number in one INVITE); the screen shows them. */
-  private startSipCalls(sip: SipRegistration, line: string, server: SipTarget): void {
+  private startSipCalls(gen: number, sip: SipRegistration, line: string, server: SipTarget): void {
     const plan = this.options.calls;
     if (!plan) return;
     const calls = new SipPhoneCalls(sip, {
@@ -642,6 +642,19 @@ export class Phone extends EventEmitter<Events> {
     const refresh = setInterval(() => (calls.calls.size > 0 || this.sip !== sip ? show() : undefined), 1000);
     refresh.unref();
     calls.on('change', show);
+    const holdAfter = plan.holdAfterSeconds;
+    if (holdAfter !== undefined) {
+      // As the SCCP phones: each call, once connected, is held after S seconds and resumed S later.
+      const held = new Set<string>();
+      calls.on('change', (call) => {
+        if (call.state !== 'connected' || held.has(call.callId)) return;
+        held.add(call.callId);
+        this.after(holdAfter * 1000, gen, () => {
+          calls.hold();
+          this.after(holdAfter * 1000, gen, () => calls.resume());
+        });
+      });
+    }
     if (plan.call !== undefined) {
       calls.dial(plan.call).catch(() => this.set({ error: `could not place the call to ${plan.call}` }));
     }

@@ -17,6 +17,8 @@ export interface StationIdentity {
   /** Running firmware load, sent in the 124-byte Register of newer phones. */
   loadInfo?: string;
   stationIp?: string;
+  /** Codecs its CapabilitiesRes offers (default G.711 µ-law/A-law and G.729, as a 7940). */
+  capabilities?: { payloadCapability: number; maxFramesPerPacket: number }[];
 }
 
 export type RegisterOutcome =
@@ -234,7 +236,7 @@ export class SccpStation extends EventEmitter<StationEvents> {
     // The answer to the CapabilitiesReq that follows RegisterAck (sccp.md §5 step 5): G.711 µ-law/A-law, G.729.
     this.send({
       type: 'CapabilitiesRes',
-      capabilities: [
+      capabilities: this.identity.capabilities ?? [
         { payloadCapability: 4, maxFramesPerPacket: 40 },
         { payloadCapability: 2, maxFramesPerPacket: 40 },
         { payloadCapability: 11, maxFramesPerPacket: 60 },

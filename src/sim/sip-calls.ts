@@ -48,6 +48,8 @@ interface Dialog {
   inviteBranch: string;
   /** The INVITE being answered (incoming call), kept for its responses. */
   invite: SipRequest | null;
+  /** This phone put the call on hold (its own re-INVITE), not the other side. */
+  heldHere?: boolean;
 }
 
 interface Events {
@@ -121,6 +123,36 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     return true;
   }
 
+  /**
+   * Hold (calls.md §2.3, as a 7940/7960 on SIP): a re-INVITE offering `a=sendonly`; it stops sending
+   * at once. Returns false when no call is connected.
+   */
+  hold(): boolean {
+    const entry = [...this.calls.values()].find((e) => e.call.state === 'connected');
+    const rtp = entry?.call.rtp;
+    if (!entry || !rtp) return false;
+    const { call, dialog } = entry;
+    rtp.stop();
+    call.state = 'hold';
+    dialog.heldHere = true;
+    dialog.cseq++;
+    this.send(call.callId, dialog, 'INVITE', this.sdp(rtp.port, 'sendonly'));
+    this.emit('change', call);
+    return true;
+  }
+
+  /** Resume: a re-INVITE with its address, `sendrecv`; it sends again where the 200's SDP says. */
+  resume(): boolean {
+    const entry = [...this.calls.values()].find((e) => e.call.state === 'hold' && e.dialog.heldHere);
+    const rtp = entry?.call.rtp;
+    if (!entry || !rtp) return false;
+    const { call, dialog } = entry;
+    dialog.heldHere = false;
+    dialog.cseq++;
+    this.send(call.callId, dialog, 'INVITE', this.sdp(rtp.port, 'sendrecv'));
+    return true;
+  }
+
   /** Hangs up the call that is connected (BYE) or declines the one ringing (603). */
   hangUp(): void {
     for (const { call, dialog } of this.calls.values()) {
@@ -190,8 +222,20 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     if (contacts !== '*' && contacts.length > 0) dialog.target = contacts[0].uri;
     // The ACK of a 2xx (each retransmission too): a new transaction, the INVITE's CSeq number.
     this.send(call.callId, dialog, 'ACK', undefined, undefined, response.cseq.seq);
-    if (call.state === 'connected' || call.state === 'ended' || response.cseq.seq !== dialog.inviteCseq)
+    if (response.cseq.seq !== dialog.inviteCseq) {
+      // The answer to our own resume re-INVITE: send where it says.
+      const reanswer = response.body.length > 0 ? parseSdp(response.body.toString('utf8')) : null;
+      if (call.state === 'hold' && !dialog.heldHere && reanswer?.ok) {
+        const media = reanswer.sdp.media;
+        if (media.direction !== 'inactive' && media.direction !== 'recvonly') {
+          this.sendRtp(call, media.address, media.port);
+          call.state = 'connected';
+          this.emit('change', call);
+        }
+      }
       return;
+    }
+    if (call.state === 'connected' || call.state === 'ended') return;
     const answer = parseSdp(response.body.toString('utf8'));
     if (answer.ok) this.sendRtp(call, answer.sdp.media.address, answer.sdp.media.port);
     call.state = 'connected';
@@ -234,6 +278,11 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     const { call, dialog } = entry;
     const offer = request.body.length > 0 ? parseSdp(request.body.toString('utf8')) : null;
     const port = call.rtp?.port ?? 9;
+    if (dialog.heldHere) {
+      // It holds the call itself: it stays silent whatever the other side offers.
+      this.respond(request, 200, dialog.localTag, this.sdp(port, 'inactive'));
+      return;
+    }
     if (offer?.ok) {
       const media = offer.sdp.media;
       const hold =
@@ -266,7 +315,7 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     this.emit('change', call);
   }
 
-  private sdp(port: number, direction: 'sendrecv' | 'inactive'): string {
+  private sdp(port: number, direction: 'sendrecv' | 'sendonly' | 'inactive'): string {
     return renderSdp({
       sessionId: 1,
       version: this.sdpVersion++,

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { SccpPhoneCalls } from '../../src/sim/sccp-calls.js';
 import { SccpStation } from '../../src/sim/sccp-station.js';
+import type { StationIdentity } from '../../src/sim/sccp-station.js';
 import type { TestNode } from './node.js';
 import { eventually } from './node.js';
 import { addSccpDevice } from './sccp-device.js';
@@ -23,11 +24,17 @@ export async function sccpCallPhone(
   name: string,
   dns: string[],
   closers: Array<() => void>,
-  options: { rtpAddress?: string; autoAnswer?: boolean; configure?: boolean } = {},
+  options: {
+    rtpAddress?: string;
+    autoAnswer?: boolean;
+    configure?: boolean;
+    /** Its CapabilitiesRes (default µ-law, A-law, G.729). */
+    capabilities?: StationIdentity['capabilities'];
+  } = {},
 ): Promise<SimSccpPhone> {
   if (options.configure !== false) await addSccpDevice(t.node, name, dns);
   const rtpAddress = options.rtpAddress ?? '127.0.0.1';
-  const station = new SccpStation({ deviceName: name, deviceType: 7 });
+  const station = new SccpStation({ deviceName: name, deviceType: 7, capabilities: options.capabilities });
   const calls = new SccpPhoneCalls(station, { address: rtpAddress, autoAnswer: options.autoAnswer });
   await station.connect('127.0.0.1', t.node.ports.sccp);
   closers.push(() => station.destroy());

@@ -4,7 +4,7 @@ import type { MediaDescription } from './media.js';
 import { isHoldOffer } from './media.js';
 import { callCodec, reconcileMedia, stopMedia, talkingLegs } from './media-plan.js';
 import { Q850 } from './q850.js';
-import { releaseCall } from './release.js';
+import { clearLeg, failCall } from './release.js';
 import type { Step } from './step.js';
 
 /**
@@ -17,9 +17,12 @@ export function answer(call: Call, leg: Leg, media: MediaDescription | undefined
   const caller = originLeg(call);
   const codec = callCodec(caller.media.codecs, leg.media.codecs);
   if (!codec) {
-    // Known only now (a SIP callee's delayed offer): no common codec ends the call (calls.md §3).
+    // Known only now (a SIP callee's delayed offer): no common codec fails the call (calls.md §3). The
+    // device that answered is cleared; the caller hears reorder and reads why (an SCCP phone keeps the
+    // call until it hangs up; a SIP caller gets 488).
     call.destLeg = leg.id;
-    releaseCall(call, { side: 'dest', cause: Q850.bearerCapabilityNotImplemented }, step);
+    clearLeg(leg, Q850.bearerCapabilityNotImplemented, step);
+    failCall(call, Q850.bearerCapabilityNotImplemented, 'dest', step);
     return;
   }
   step.stopTimer('ring');
@@ -59,6 +62,12 @@ export function media(call: Call, leg: Leg, description: MediaDescription, offer
   noteMedia(leg, description, offer);
   if (offer && leg.state === 'on-hold') resume(call, leg, step);
   else reconcileMedia(call, step);
+  // An offer while the call stays held (the other side still holds) is answered at once: inactive.
+  // While it talks, the answer is the next start-media, which may wait for an SCCP phone's ack.
+  if (offer && talking && call.state === 'on-hold' && leg.media.answerDue) {
+    leg.media.answerDue = false;
+    step.tell(leg, { kind: 'stop-media' });
+  }
 }
 
 function noteMedia(leg: Leg, description: MediaDescription, offer: boolean): void {

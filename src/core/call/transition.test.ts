@@ -218,13 +218,22 @@ describe('a call: failures', () => {
     expect(driver.call.legs).toHaveLength(1);
   });
 
-  it('ends the call when a delayed offer at answer shares no codec', () => {
-    const driver = ringing(target(2, sipPhone('SEP00000000000B', '1002')));
-    driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['G729']) });
+  it('clears the SIP callee that answered and gives the SCCP caller reorder and "Temp Fail" until it hangs up (cause 65)', () => {
+    const g729 = sccpPhone('SEP000000000001', '1001', ['G729']);
+    const driver = new CallDriver(g729);
+    driver.send({ kind: 'off-hook' });
+    driver.send({ kind: 'digits', digits: '1002' });
+    driver.send({ kind: 'routed', targets: [target(2, sipPhone('SEP00000000000B', '1002'))] });
+    driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['PCMU']) });
+    expect(driver.call.state).toBe('failed');
+    expect(driver.told(2)).toEqual([{ kind: 'clear', cause: 65 }]);
+    expect(driver.told(1)).toContainEqual({ kind: 'tone', tone: 'reorder' });
+    expect(driver.told(1)).toContainEqual({ kind: 'prompt', prompt: 'temp-fail' });
+    expect(driver.told(1)).toContainEqual({ kind: 'reject', cause: 65 });
+    driver.send({ kind: 'hang-up', leg: 1 });
     expect(driver.call.state).toBe('released');
-    expect(driver.kinds(1)).toEqual(['clear']);
-    expect(driver.told(1)).toContainEqual({ kind: 'clear', cause: 65 });
-    expect(driver.told(2)).toContainEqual({ kind: 'clear', cause: 65 });
+    expect(driver.call.clearing).toEqual({ side: 'dest', cause: 65 });
+    expect(driver.call.destLeg).toBe(2);
   });
 
   it('stops the ringing and gives the caller reorder when nobody answers in time (cause 19)', () => {
@@ -349,6 +358,24 @@ describe('a call: hold and resume', () => {
     expect(driver.kinds(1)).not.toContain('open-receive-channel');
     driver.send({ kind: 'resume', leg: 2 });
     expect(driver.kinds(1)).toContain('open-receive-channel');
+  });
+
+  it('answers a SIP phone’s resume offer at once with stop-media (inactive) while the other side still holds', () => {
+    const driver = ringing(target(2, sipPhone('SEP00000000000B', '1002')));
+    driver.send({ kind: 'answer', leg: 2, media: rtp('10.0.0.5', 40000, ['PCMU']) });
+    driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20000), offer: false });
+    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.5', 40000, [], 'sendonly'), offer: true });
+    driver.send({ kind: 'hold', leg: 1 });
+    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.5', 40002, ['PCMU']), offer: true });
+    expect(driver.call.state).toBe('on-hold');
+    expect(driver.told(2)).toContainEqual({ kind: 'stop-media' });
+    expect(driver.kinds(1)).not.toContain('open-receive-channel');
+    // Once the SCCP phone resumes, both talk again: the SIP phone is re-offered the SCCP phone's new port.
+    driver.send({ kind: 'resume', leg: 1 });
+    driver.send({ kind: 'media', leg: 1, media: rtp('10.0.0.1', 20006), offer: false });
+    expect(driver.told(2)).toEqual([
+      { kind: 'start-media', to: { address: '10.0.0.1', port: 20006 }, codec: 'PCMU', packetMs: 20 },
+    ]);
   });
 
   it('re-points the other phone when a phone moves its media mid-call, and answers the offer', () => {

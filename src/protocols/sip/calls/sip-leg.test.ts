@@ -27,13 +27,29 @@ function invite(): SipRequest {
   return r.message;
 }
 
-function setup() {
+/** The phone's re-INVITE in the dialog (CSeq `cseq`) offering `sdp`. */
+function reinvite(cseq: number, sdp: string): SipRequest {
+  const text =
+    `INVITE sip:1002@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKr${cseq}\r\n` +
+    'From: "Alice" <sip:1001@10.0.0.9>;tag=f1\r\nTo: <sip:1002@10.0.0.9>;tag=node1\r\nCall-ID: c1@10.0.0.1\r\n' +
+    `CSeq: ${cseq} INVITE\r\nContact: <sip:1001@10.0.0.1>\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`;
+  const r = parseMessage(Buffer.from(text));
+  if (!r.ok || r.message.kind !== 'request') throw new Error('bad fixture');
+  return r.message;
+}
+
+function setup(react: (event: LegEvent, leg: SipLeg) => void = () => undefined) {
   const host = new ManualTimers();
   const flow = new MemoryFlow('UDP');
   const events: LegEvent['kind'][] = [];
-  const leg = new SipLeg(
+  const leg: SipLeg = new SipLeg(
     {
-      service: { send: (_handle, event) => events.push(event.kind) },
+      service: {
+        send: (_handle, event) => {
+          events.push(event.kind);
+          react(event, leg);
+        },
+      },
       invites: new InviteClientTable({ host }),
       clients: new ClientTransactionTable({ host }),
       timers: DEFAULT_TIMERS,
@@ -60,9 +76,21 @@ function setup() {
   );
   leg.handle = { callId: 1, legId: 1 };
   const request = invite();
-  const tx = new ServerTransactionTable({ host }).receive(request, flow)!;
+  const servers = new ServerTransactionTable({ host });
+  const tx = servers.receive(request, flow)!;
   leg.offered(request, tx, parseSdp(SDP));
-  return { host, flow, events, leg, request };
+  /** The call is talking: our 200 went and its ACK came. */
+  const confirm = () => {
+    leg.send({ kind: 'call-state', state: 'connected', remote: null });
+    leg.send({ kind: 'start-media', to: { address: '10.0.0.2', port: 5000 }, codec: 'PCMU', packetMs: 20 });
+    leg.acked(request);
+  };
+  /** The phone sends a re-INVITE offering `sdp`. */
+  const reinvited = (cseq: number, sdp: string) => {
+    const re = reinvite(cseq, sdp);
+    leg.request(re, servers.receive(re, flow)!);
+  };
+  return { host, flow, events, leg, request, confirm, reinvited };
 }
 
 describe('SipLeg answering a phone’s INVITE', () => {
@@ -102,5 +130,46 @@ describe('SipLeg answering a phone’s INVITE', () => {
     expect(flow.startLines.at(-1)).toBe('SIP/2.0 488 Not Acceptable Here');
     expect(flow.sent.at(-1)!.toString()).toMatch(/Warning: 305 node "/);
     expect(events).toEqual(['hang-up']);
+  });
+});
+
+describe('SipLeg answering a phone’s re-INVITE', () => {
+  it('answers a resume when the model re-points it (an SCCP peer first opens a new channel), not at once', () => {
+    // The model resumes the call: call-state connected now, start-media once the SCCP phone acked.
+    const { flow, leg, confirm, reinvited } = setup((event, l) => {
+      if (event.kind === 'media' && event.offer)
+        l.send({ kind: 'call-state', state: 'connected', remote: null });
+    });
+    confirm();
+    reinvited(2, SDP.replace('m=audio 4000', 'm=audio 4002'));
+    expect(flow.sent.some((m) => m.toString().includes('CSeq: 2 INVITE'))).toBe(false);
+    const sentBefore = flow.sent.length;
+    leg.send({ kind: 'start-media', to: { address: '10.0.0.2', port: 5002 }, codec: 'PCMU', packetMs: 20 });
+    expect(flow.sent).toHaveLength(sentBefore + 1);
+    const answer = flow.sent.at(-1)!.toString();
+    expect(answer).toMatch(/^SIP\/2\.0 200 OK/);
+    expect(answer).toContain('CSeq: 2 INVITE');
+    expect(answer).toContain('m=audio 5002 RTP/AVP 0 101');
+    expect(answer).toContain('a=sendrecv');
+  });
+
+  it('answers at once with what holds now when the model says nothing, and 487 to one still pending when the call ends', () => {
+    const { flow, confirm, reinvited } = setup();
+    confirm();
+    reinvited(2, SDP);
+    expect(flow.sent.at(-1)!.toString()).toMatch(/^SIP\/2\.0 200 OK[\s\S]*CSeq: 2 INVITE[\s\S]*a=sendrecv/);
+
+    const resuming = setup((event, l) => {
+      if (event.kind === 'media' && event.offer)
+        l.send({ kind: 'call-state', state: 'connected', remote: null });
+    });
+    resuming.confirm();
+    resuming.reinvited(2, SDP);
+    resuming.leg.send({ kind: 'clear', cause: 16 });
+    const last = resuming.flow.sent.slice(-2).map((m) => m.toString().split('\r\n')[0]);
+    expect(last.sort()).toEqual(['BYE sip:1001@10.0.0.1 SIP/2.0', 'SIP/2.0 487 Request Terminated']);
+    expect(resuming.flow.sent.map((m) => m.toString()).find((m) => m.startsWith('SIP/2.0 487'))).toContain(
+      'CSeq: 2 INVITE',
+    );
   });
 });

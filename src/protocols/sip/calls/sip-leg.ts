@@ -78,6 +78,8 @@ export class SipLeg implements LegSink {
   /** A re-INVITE from the phone awaiting the model's answer. */
   private reinvite: { request: SipRequest; tx: ServerTransaction } | null = null;
   private ourReinvite = false;
+  /** The pending re-INVITE resumed the call: its answer waits for the model's start-media. */
+  private resumed = false;
   /** The media changed while an offer could not go (ours pending, our 200 unacknowledged): offer it then. */
   private reofferDue = false;
   /** Our INVITE (uac): its branch and the dialog it was sent in, for CANCEL. */
@@ -123,6 +125,7 @@ export class SipLeg implements LegSink {
     switch (command.kind) {
       case 'call-state':
         if (command.remote) this.remoteParty = command.remote;
+        if (this.reinvite && command.state === 'connected') this.resumed = true;
         if (this.role !== 'uas' || this.state !== 'offered') return;
         if (command.state === 'alerting') this.provisional(180);
         else if (command.state === 'connected') this.state = 'answering';
@@ -469,9 +472,11 @@ export class SipLeg implements LegSink {
     if (!sdp.ok) return this.respond(request, tx, sdp.status, [warningFor(sdp, this.ctx.warnAgent)]);
     if (sdp.sdp.telephoneEvent !== null) this.telephoneEvent = sdp.sdp.telephoneEvent;
     this.reinvite = { request, tx };
+    this.resumed = false;
     if (this.handle) this.ctx.service.send(this.handle, { kind: 'media', media: sdp.sdp.media, offer: true });
-    // The model said nothing (a call held from both sides stays silent): the answer is what holds now.
-    if (this.reinvite?.tx === tx) this.describe(this.sending ? 'sendrecv' : 'inactive');
+    // A resume is answered by the start-media that follows once the other phone is ready (an SCCP
+    // phone first opens a new receive channel). Otherwise, if the model said nothing, the answer is what holds now.
+    if (this.reinvite?.tx === tx && !this.resumed) this.describe(this.sending ? 'sendrecv' : 'inactive');
   }
 
   private sendReinvite(body: string): void {
@@ -597,6 +602,12 @@ export class SipLeg implements LegSink {
   private end(): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    // RFC 3261 §15.1.2: a re-INVITE still awaiting its answer when the dialog ends gets 487.
+    if (this.reinvite) {
+      const { request, tx } = this.reinvite;
+      this.reinvite = null;
+      this.respond(request, tx, 487);
+    }
     this.step({ kind: 'terminated' });
     if (this.ok) {
       this.ctx.host.clearTimeout(this.ok.timer);
