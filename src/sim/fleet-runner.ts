@@ -77,7 +77,7 @@ export function callCapacityProblem(count: number, processes: number): string | 
   const needed = Math.ceil(count / CALLING_PHONES_PER_PROCESS);
   return (
     `${perProcess} calling phones in one process: each phone in a call holds an RTP port beside its ` +
-    `connection, so a process holds at most ${CALLING_PHONES_PER_PROCESS} (${CALLING_PHONES_PER_PROCESS / 2} calls at once) ` +
+    `connection, so a process holds at most ${CALLING_PHONES_PER_PROCESS.toLocaleString('en-US')} (${(CALLING_PHONES_PER_PROCESS / 2).toLocaleString('en-US')} calls at once) ` +
     `under its 20,000 open files; give --processes ${needed} or more (or fewer phones with --count)`
   );
 }
