@@ -3,7 +3,8 @@
  * the caller knows the callee's DN from the callee's own registration) call each other at a given
  * rate. The caller lifts the handset and dials key by key, the callee answers when it rings, both
  * send and receive RTP for the talk time, the caller hangs up. One call per pair at a time; a call
- * due while every ready pair is busy is not placed and is counted as such. SCCP phones only.
+ * due while every ready pair is busy is not placed and is counted as such (or, at rate 0, each pair
+ * calls again as soon as it is idle: bench:calls). SCCP phones only.
  */
 import { CallStateCode, ToneCode } from '../protocols/sccp/codec/index.js';
 import type { Phone } from './phone.js';
@@ -11,12 +12,17 @@ import { receivedOf } from './sccp-calls.js';
 import type { SccpPhoneCalls, SimCall } from './sccp-calls.js';
 
 export interface FleetCallSpec {
-  /** Calls started per second by this fleet. */
+  /**
+   * Calls started per second by this fleet. 0: as fast as the pairs can (closed loop, a
+   * benchmark): once every pair is ready, each pair places its next call as soon as it is idle.
+   */
   callsPerSecond: number;
-  /** Seconds both sides talk (send RTP) before the caller hangs up. */
+  /** Seconds both sides talk (send RTP) before the caller hangs up (0: at once, audio not judged). */
   talkSeconds: number;
   /** Longest wait for dial tone, for the call to connect, and for both phones to be on-hook again (ms). */
   setupTimeoutMs?: number;
+  /** Place this many calls in all, then no more. */
+  totalCalls?: number;
 }
 
 export interface CallStats {
@@ -137,7 +143,7 @@ export class FleetCalls {
 
   /** Starts placing calls; the rate's clock starts when the first pair is ready. */
   start(): void {
-    if (this.ticker || this.spec.callsPerSecond <= 0 || this.pairs.length === 0) return;
+    if (this.ticker || this.pairs.length === 0) return;
     this.ticker = setInterval(() => this.tick(), 20);
   }
 
@@ -162,8 +168,23 @@ export class FleetCalls {
     return !p.busy && !!p.caller.calls && !!p.callee.calls && !!p.callee.dn && !!p.caller.dn;
   }
 
+  private get closedLoop(): boolean {
+    return this.spec.callsPerSecond <= 0;
+  }
+
+  private get allPlaced(): boolean {
+    return this.spec.totalCalls !== undefined && this.stats.placed >= this.spec.totalCalls;
+  }
+
   private tick(): void {
     const now = Date.now();
+    if (this.allPlaced) return this.stopPlacing();
+    if (this.closedLoop) {
+      if (this.began === 0 && !this.pairs.every((p) => this.ready(p))) return;
+      this.began = now;
+      for (const pair of this.pairs) if (this.ready(pair) && !this.allPlaced) void this.place(pair);
+      return;
+    }
     if (this.began === 0) {
       if (!this.pairs.some((p) => this.ready(p))) return;
       this.began = now;
@@ -211,12 +232,15 @@ export class FleetCalls {
         this.stats.failed[setup.reason] = (this.stats.failed[setup.reason] ?? 0) + 1;
       } else {
         this.stats.connected++;
-        await this.sleep(this.spec.talkSeconds * 1000);
-        // The callee's side: its one call (connected now, unless the node dropped it).
-        const answered = callee.find(() => true);
-        const heard = receivedOf(setup.call).received > 0;
-        const heardBack = !!answered && receivedOf(answered).received > 0;
-        if (!heard || !heardBack) this.stats.oneWay++;
+        // Talk 0 (a benchmark's calls): hang up at once, audio not judged.
+        if (this.spec.talkSeconds > 0) {
+          await this.sleep(this.spec.talkSeconds * 1000);
+          // The callee's side: its one call (connected now, unless the node dropped it).
+          const answered = callee.find(() => true);
+          const heard = receivedOf(setup.call).received > 0;
+          const heardBack = !!answered && receivedOf(answered).received > 0;
+          if (!heard || !heardBack) this.stats.oneWay++;
+        }
       }
       if (caller.calls.size > 0) caller.hangUp();
       await Promise.all([whenIdle(caller, this.setupTimeoutMs), whenIdle(callee, this.setupTimeoutMs)]);
@@ -227,6 +251,8 @@ export class FleetCalls {
       this.stats.inProgress--;
       pair.busy = false;
     }
+    // Closed loop: the pair calls again at once.
+    if (this.closedLoop && this.ticker && !this.allPlaced && this.ready(pair)) void this.place(pair);
   }
 
   /** Dials `dn` and waits for what the caller's screen shows: connected, or why not. */
