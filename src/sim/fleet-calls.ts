@@ -80,7 +80,10 @@ interface Pair {
   busy: boolean;
 }
 
-type Setup = { kind: 'connected'; call: SimCall } | { kind: 'failed'; reason: string };
+type Setup =
+  | { kind: 'connected'; call: SimCall }
+  /** `settled`: what the pair must wait for before its next call, if anything. */
+  | { kind: 'failed'; reason: string; settled?: Promise<unknown> };
 
 /** Resolves once the phone holds no call (its last one showed on-hook), or after `timeoutMs`. */
 export function whenIdle(calls: SccpPhoneCalls, timeoutMs: number): Promise<boolean> {
@@ -226,10 +229,13 @@ export class FleetCalls {
     pair.busy = true;
     this.stats.placed++;
     this.stats.inProgress++;
+    let counted = false;
     try {
       const setup = await this.setUp(caller, pair.callee.dn as string);
       if (setup.kind === 'failed') {
         this.stats.failed[setup.reason] = (this.stats.failed[setup.reason] ?? 0) + 1;
+        this.stats.inProgress--;
+        counted = true;
       } else {
         this.stats.connected++;
         // Talk 0 (a benchmark's calls): hang up at once, audio not judged.
@@ -242,13 +248,15 @@ export class FleetCalls {
           if (!heard || !heardBack) this.stats.oneWay++;
         }
       }
-      if (caller.calls.size > 0) caller.hangUp();
+      // The handset goes down (a refused off-hook too: the phone saw reorder, not a call).
+      if (caller.calls.size > 0 || setup.kind === 'failed') caller.hangUp();
       await Promise.all([whenIdle(caller, this.setupTimeoutMs), whenIdle(callee, this.setupTimeoutMs)]);
+      if (setup.kind === 'failed') await setup.settled;
     } finally {
       // What ended is kept for a phone's screen; a fleet places thousands of calls.
       caller.ended.length = 0;
       callee.ended.length = 0;
-      this.stats.inProgress--;
+      if (!counted) this.stats.inProgress--;
       pair.busy = false;
     }
     // Closed loop: the pair calls again at once.
@@ -258,10 +266,26 @@ export class FleetCalls {
   /** Dials `dn` and waits for what the caller's screen shows: connected, or why not. */
   private async setUp(caller: SccpPhoneCalls, dn: string): Promise<Setup> {
     let call: SimCall;
+    caller.shown = { tone: null, prompt: '' };
+    let onShown = () => undefined as void;
+    // Refused at off-hook (a limit): reorder and "Temp Fail" come without a call state.
+    const refused = new Promise<null>((resolve) => {
+      onShown = () => {
+        if (caller.shown.tone === ToneCode.Reorder) resolve(null);
+      };
+      caller.on('shown', onShown);
+    });
+    const dialling = caller.dial(dn, this.setupTimeoutMs);
     try {
-      call = await caller.dial(dn, this.setupTimeoutMs);
+      const dialled = await Promise.race([dialling, refused]);
+      // The dial still waits for dial tone (and would key the digits into the pair's next call):
+      // the pair waits until it gives up.
+      if (!dialled) return { kind: 'failed', reason: 'rejected', settled: dialling.catch(() => undefined) };
+      call = dialled;
     } catch {
       return { kind: 'failed', reason: 'no dial tone' };
+    } finally {
+      caller.off('shown', onShown);
     }
     const ref = call.callReference;
     try {

@@ -66,3 +66,28 @@ it('refuses more calling phones in a process than its open files hold, saying wh
   expect(callCapacityProblem(20_000, 1)).toMatch(/give --processes 3 or more/);
   expect(callCapacityProblem(20_000, 3)).toBeNull();
 });
+
+it('a node that holds one call at a time refuses the overlapping ones: the fleet counts them as failed, by what the callers saw', async () => {
+  t = await startTestNode({ config: { callMaxActive: 1 } });
+  const node = t;
+  run = runFleet(
+    {
+      macStart: '00CF00010000',
+      count: 10,
+      model: '7940',
+      tftp: null,
+      direct: { host: '127.0.0.1', sccpPort: node.node.ports.sccp, sipPort: node.node.ports.sip as number },
+      rate: 0,
+      localAddresses: [],
+      timing: FAST,
+      calls: { callsPerSecond: 5, talkSeconds: 1 },
+    },
+    { statsIntervalMs: 100 },
+  );
+  const fleet = run;
+  await eventually(() => fleet.stats().calls.connected >= 2 && failedCalls(fleet.stats().calls) >= 2, 30_000);
+  const { calls } = fleet.stats();
+  // The second off-hook hears reorder and "Temp Fail" (call-max-active): rejected, not a lost dial tone.
+  expect(Object.keys(calls.failed)).toEqual(['rejected']);
+  expect(calls.oneWay).toBe(0);
+});
