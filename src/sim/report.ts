@@ -52,7 +52,7 @@ function callReport(s: FleetStats, t: RunTimes): string[] {
   return [
     `  calls placed  ${c.placed}${per(c.placed)}`,
     `  connected     ${c.connected}${per(c.connected)}`,
-    `  failed        ${failedCalls(c)}`,
+    `  calls failed  ${failedCalls(c)}`,
     ...Object.entries(c.failed)
       .sort((a, b) => b[1] - a[1])
       .map(([why, n]) => `    ${String(n).padStart(7)} × ${why}`),
