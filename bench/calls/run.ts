@@ -27,7 +27,7 @@ import { adminApi, ensurePortFree, sipReady, sleep, startOpenucm } from '../sip/
 import type { SippResult } from '../sip/sipp.js';
 import { runSipp } from '../sip/sipp.js';
 import { kamailioProxyConfig } from './kamailio-proxy.js';
-import { closePairs, connectPairs, runSccpCalls, sccpPairDevice } from './sccp-pairs.js';
+import { runSccpCalls, sccpPairDevice } from './sccp-pairs.js';
 import type { SccpRunResult } from './sccp-pairs.js';
 
 const { values } = parseArgs({
@@ -346,18 +346,12 @@ async function openucmSccp(work: string): Promise<SccpRunResult> {
         });
       }
     await dialPlanReady([]);
-    const pairs = await connectPairs(SCCP_PAIRS, PORTS.sccp);
-    await sleep(2000);
-    try {
-      const r = await runSccpCalls(pairs, SCCP_CALLS);
-      log(
-        `openucm SCCP↔SCCP: ${r.successful} calls ok, ${r.failed} failed in ${r.seconds.toFixed(2)} s = ${Math.round(r.rate)} calls/s (${SCCP_PAIRS} pairs)`,
-      );
-      for (const e of r.errors) log(`  ${e}`);
-      return r;
-    } finally {
-      closePairs(pairs);
-    }
+    const r = await runSccpCalls(SCCP_PAIRS, SCCP_CALLS, PORTS.sccp);
+    log(
+      `openucm SCCP↔SCCP: ${r.successful} calls ok, ${r.failed} failed in ${r.seconds.toFixed(2)} s = ${Math.round(r.rate)} calls/s (${SCCP_PAIRS} pairs)`,
+    );
+    for (const e of r.errors) log(`  ${e}`);
+    return r;
   } finally {
     await node.stop();
   }

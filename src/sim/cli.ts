@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { sccpLimits } from '../limits/sccp.js';
 import { Option } from 'commander';
 import type { FleetStats } from './fleet.js';
-import { phonesPerSourceAddress, runFleet } from './fleet-runner.js';
+import { callCapacityProblem, phonesPerSourceAddress, runFleet } from './fleet-runner.js';
+import type { FleetCallSpec } from './fleet-calls.js';
 import type { FleetRun } from './fleet-runner.js';
 import { normalizeMac } from './mac.js';
 import { Phone } from './phone.js';
@@ -40,6 +41,8 @@ interface SimFlags {
   enbloc?: boolean;
   answer?: boolean;
   holdAfter?: string;
+  callsPerSecond?: string;
+  talkSeconds: string;
 }
 
 class UsageError extends Error {}
@@ -89,6 +92,15 @@ export function registerSimCommand(program: Command): void {
     .option('--enbloc', 'with --call: dial the whole number at once (EnblocCall)')
     .option('--answer', 'answer calls that ring (one phone, SCCP or SIP)')
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
+    .option(
+      '--calls-per-second <r>',
+      'with --count: once registered, the phones call each other in pairs (SCCP), R calls started per second across the fleet',
+    )
+    .option(
+      '--talk-seconds <s>',
+      'with --calls-per-second: seconds each call talks (RTP both ways) before the caller hangs up',
+      '5',
+    )
     .option('--json', 'print each state change (one phone) or each summary (--count) as a JSON line')
     .option('--duration <s>', 'stop after S seconds and print the report')
     .option(
@@ -173,6 +185,12 @@ async function runSim(flags: SimFlags): Promise<number> {
   }
   if (calls) throw new UsageError('--call, --answer and --hold-after drive one phone: leave out --count');
   const count = int(flags.count, '--count', 1, 1_000_000);
+  const fleetCalls = fleetCallSpec(flags, count);
+  const processes = flags.processes !== undefined ? int(flags.processes, '--processes', 1, 64) : undefined;
+  if (fleetCalls && processes !== undefined) {
+    const problem = callCapacityProblem(count, processes);
+    if (problem) throw new UsageError(problem);
+  }
   const perAddress = phonesPerSourceAddress(count, localAddresses, host);
   const nodeLimit = sccpLimits.sccpMaxConnectionsPerAddress.default;
   if (perAddress > nodeLimit)
@@ -191,11 +209,35 @@ async function runSim(flags: SimFlags): Promise<number> {
       direct,
       rate: num(flags.rate, '--rate'),
       localAddresses,
+      calls: fleetCalls,
     },
-    { processes: flags.processes !== undefined ? int(flags.processes, '--processes', 1, 64) : undefined },
+    { processes },
   );
   const what = `${count} × ${model.displayName} (${flags.load ?? model.factoryLoad}) against ${flags.server}`;
   return watchFleet(run, what, { json: !!flags.json, durationMs, untilRegistered: !!flags.untilRegistered });
+}
+
+/** The fleet's calls (--calls-per-second, --talk-seconds), if asked for. */
+function fleetCallSpec(flags: SimFlags, count: number): FleetCallSpec | undefined {
+  if (flags.callsPerSecond === undefined) return undefined;
+  const callsPerSecond = num(flags.callsPerSecond, '--calls-per-second');
+  const talkSeconds = num(flags.talkSeconds, '--talk-seconds');
+  if (callsPerSecond <= 0) throw new UsageError('--calls-per-second must be more than 0');
+  // One-way audio is judged at hang-up: both sides need a moment for their first packets.
+  if (talkSeconds < 1)
+    throw new UsageError(
+      '--talk-seconds must be 1 or more: one-way audio is judged when the caller hangs up',
+    );
+  if (count < 2)
+    throw new UsageError('--calls-per-second needs --count 2 or more: the phones call each other in pairs');
+  // Each pair holds one call at a time: a rate the pairs cannot carry leaves calls unplaced.
+  const perCall = talkSeconds + 1;
+  const carried = Math.floor(count / 2) / perCall;
+  if (callsPerSecond > carried)
+    console.error(
+      `openucm sim: ${Math.floor(count / 2)} pairs talking ${talkSeconds} s carry about ${carried.toFixed(1)} calls/s; calls due while every pair is busy are counted as not placed (raise --count or lower --talk-seconds)`,
+    );
+  return { callsPerSecond, talkSeconds };
 }
 
 async function runOne(o: {
@@ -261,9 +303,15 @@ export async function watchFleet(
 ): Promise<number> {
   const began = Date.now();
   let allRegisteredMs: number | null = null;
-  let previous = { at: began, registrations: 0, keepalives: 0 };
-  let rates = { registrationsPerSecond: 0, keepalivesPerSecond: 0 };
-  const times = (): RunTimes => ({ elapsedMs: Date.now() - began, allRegisteredMs, ...rates });
+  let firstCallMs: number | null = null;
+  let previous = { at: began, registrations: 0, keepalives: 0, placed: 0, connected: 0 };
+  let rates = {
+    registrationsPerSecond: 0,
+    keepalivesPerSecond: 0,
+    placedPerSecond: 0,
+    connectedPerSecond: 0,
+  };
+  const times = (): RunTimes => ({ elapsedMs: Date.now() - began, allRegisteredMs, firstCallMs, ...rates });
   const tty = process.stderr.isTTY && !o.json;
   const bar = tty
     ? new cliProgress.SingleBar(
@@ -299,9 +347,18 @@ export async function watchFleet(
         rates = {
           registrationsPerSecond: (s.registrations - previous.registrations) / dt,
           keepalivesPerSecond: (s.keepaliveAcks - previous.keepalives) / dt,
+          placedPerSecond: (s.calls.placed - previous.placed) / dt,
+          connectedPerSecond: (s.calls.connected - previous.connected) / dt,
         };
-        previous = { at: now, registrations: s.registrations, keepalives: s.keepaliveAcks };
+        previous = {
+          at: now,
+          registrations: s.registrations,
+          keepalives: s.keepaliveAcks,
+          placed: s.calls.placed,
+          connected: s.calls.connected,
+        };
       }
+      if (firstCallMs === null && s.calls.placed > 0) firstCallMs = now - began;
       if (allRegisteredMs === null && s.byState.registered === s.total) allRegisteredMs = now - began;
       if (o.json) {
         if (now - lastPrint >= 1000) {

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { sccpLimits } from '../limits/sccp.js';
 import { entryScript } from '../runtime/entry-script.js';
+import { CALLING_PHONES_PER_PROCESS } from './fleet-calls.js';
 import { Fleet, addStats, emptyStats } from './fleet.js';
 import type { FleetSpec, FleetStats } from './fleet.js';
 import type { ParentToWorker, WorkerToParent } from './fleet-worker.js';
@@ -16,6 +17,8 @@ import type { ParentToWorker, WorkerToParent } from './fleet-worker.js';
 export interface FleetRun {
   /** Stats summed over every process, as of the last report (≤ statsIntervalMs old). */
   stats(): FleetStats;
+  /** Places no more calls (--calls-per-second); the calls under way go on to their end. */
+  stopCalls(): void;
   /** Powers every phone off and ends the worker processes. */
   stop(): Promise<FleetStats>;
   /** Worker processes used (0: in this process). */
@@ -64,8 +67,24 @@ function isLoopback(host: string): boolean {
   return net.isIPv4(host) && host.startsWith('127.');
 }
 
+/**
+ * Why `processes` worker processes (0: this one) cannot hold `count` phones that call each other,
+ * or null when they can: each phone in a call holds an RTP port beside its connection.
+ */
+export function callCapacityProblem(count: number, processes: number): string | null {
+  const perProcess = Math.ceil(count / Math.max(1, processes));
+  if (perProcess <= CALLING_PHONES_PER_PROCESS) return null;
+  const needed = Math.ceil(count / CALLING_PHONES_PER_PROCESS);
+  return (
+    `${perProcess} calling phones in one process: each phone in a call holds an RTP port beside its ` +
+    `connection, so a process holds at most ${CALLING_PHONES_PER_PROCESS.toLocaleString('en-US')} (${(CALLING_PHONES_PER_PROCESS / 2).toLocaleString('en-US')} calls at once) ` +
+    `under its 20,000 open files; give --processes ${needed} or more (or fewer phones with --count)`
+  );
+}
+
 export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = {}): FleetRun {
-  const perProcess = options.perProcess ?? DEFAULT_PHONES_PER_PROCESS;
+  const perProcess =
+    options.perProcess ?? (spec.calls ? CALLING_PHONES_PER_PROCESS : DEFAULT_PHONES_PER_PROCESS);
   const processes = options.processes ?? (spec.count > perProcess ? Math.ceil(spec.count / perProcess) : 0);
   const server = spec.tftp?.host ?? spec.direct?.host ?? '';
   const autoSources = spec.localAddresses.length === 0 && isLoopback(server);
@@ -77,6 +96,7 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
     fleet.start();
     return {
       stats: () => fleet.stats(),
+      stopCalls: () => fleet.stopCalls(),
       stop: async () => {
         const stats = fleet.stats();
         fleet.stop();
@@ -105,7 +125,15 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
     const localAddresses = autoSources ? loopbackSources(i, count) : spec.localAddresses;
     const message: ParentToWorker = {
       type: 'start',
-      spec: { ...spec, offset, count, rate: spec.rate / processes, localAddresses },
+      spec: {
+        ...spec,
+        offset,
+        count,
+        rate: spec.rate / processes,
+        localAddresses,
+        // Each worker its share of the calls (pairs are inside one worker).
+        calls: spec.calls && { ...spec.calls, callsPerSecond: spec.calls.callsPerSecond / processes },
+      },
       statsIntervalMs,
     };
     child.send(message);
@@ -117,6 +145,9 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
     stats,
     processes,
     fleet: null,
+    stopCalls: () => {
+      for (const c of children) if (c.connected) c.send({ type: 'stop-calls' } satisfies ParentToWorker);
+    },
     stop: async () => {
       for (const c of children) if (c.connected) c.send({ type: 'stop' } satisfies ParentToWorker);
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());

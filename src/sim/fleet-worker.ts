@@ -6,7 +6,8 @@
 import { Fleet } from './fleet.js';
 import type { FleetSpec, FleetStats } from './fleet.js';
 
-export type ParentToWorker = { type: 'start'; spec: FleetSpec; statsIntervalMs: number } | { type: 'stop' };
+export type ParentToWorker =
+  { type: 'start'; spec: FleetSpec; statsIntervalMs: number } | { type: 'stop-calls' } | { type: 'stop' };
 export type WorkerToParent = { type: 'stats'; stats: FleetStats } | { type: 'stopped'; stats: FleetStats };
 
 let fleet: Fleet | null = null;
@@ -24,6 +25,10 @@ process.on('message', (message: ParentToWorker) => {
       () => send({ type: 'stats', stats: (fleet as Fleet).stats() }),
       message.statsIntervalMs,
     );
+    return;
+  }
+  if (message.type === 'stop-calls') {
+    fleet?.stopCalls();
     return;
   }
   if (message.type === 'stop') {

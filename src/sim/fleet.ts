@@ -2,6 +2,8 @@
  * Many simulated phones in one process: consecutive MACs, started at a given rate, counted by
  * state. Several fleets in worker processes make up a large run (fleet-runner.ts).
  */
+import { FleetCalls, addCallStats, emptyCallStats } from './fleet-calls.js';
+import type { CallStats, FleetCallSpec } from './fleet-calls.js';
 import type { PhoneState, PhoneTiming } from './phone.js';
 import { Phone } from './phone.js';
 import { macAt } from './mac.js';
@@ -22,6 +24,8 @@ export interface FleetSpec {
   /** Source addresses the phones use, round-robin (the phones' IPs). */
   localAddresses: string[];
   timing?: Partial<PhoneTiming>;
+  /** Once registered, the phones call each other in pairs at this rate (fleet-calls.ts). */
+  calls?: FleetCallSpec;
 }
 
 export const PHONE_STATES: PhoneState[] = [
@@ -45,6 +49,7 @@ export interface FleetStats {
   /** Status-line texts of rejected / failed phones, counted. */
   rejectedReasons: Record<string, number>;
   failedReasons: Record<string, number>;
+  calls: CallStats;
 }
 
 export function emptyStats(total = 0): FleetStats {
@@ -56,6 +61,7 @@ export function emptyStats(total = 0): FleetStats {
     keepaliveAcks: 0,
     rejectedReasons: {},
     failedReasons: {},
+    calls: emptyCallStats(),
   };
 }
 
@@ -69,6 +75,7 @@ export function addStats(a: FleetStats, b: FleetStats): FleetStats {
   for (const [k, v] of Object.entries(b.rejectedReasons))
     a.rejectedReasons[k] = (a.rejectedReasons[k] ?? 0) + v;
   for (const [k, v] of Object.entries(b.failedReasons)) a.failedReasons[k] = (a.failedReasons[k] ?? 0) + v;
+  addCallStats(a.calls, b.calls);
   return a;
 }
 
@@ -79,6 +86,7 @@ export class Fleet {
   private readonly rejectedReasons = new Map<string, number>();
   private readonly failedReasons = new Map<string, number>();
   private launcher: NodeJS.Timeout | null = null;
+  private readonly calls: FleetCalls | null = null;
 
   constructor(private readonly spec: FleetSpec) {
     const model = simModel(spec.model);
@@ -96,6 +104,8 @@ export class Fleet {
         direct: spec.direct,
         localAddress,
         timing: spec.timing,
+        // Every phone answers what rings; the fleet's call driver dials.
+        calls: spec.calls ? { answer: true } : undefined,
       });
       this.states.push('stopped');
       this.counts.stopped++;
@@ -111,10 +121,12 @@ export class Fleet {
       });
       this.phones.push(phone);
     }
+    if (spec.calls) this.calls = new FleetCalls(this.phones, spec.calls);
   }
 
   /** Powers the phones on at the spec's rate. */
   start(): void {
+    this.calls?.start();
     const { rate } = this.spec;
     let next = 0;
     if (rate <= 0) {
@@ -135,7 +147,13 @@ export class Fleet {
     tick();
   }
 
+  /** Places no more calls; those under way go on to their end (stats().calls.inProgress reaches 0). */
+  stopCalls(): void {
+    this.calls?.stopPlacing();
+  }
+
   stop(): void {
+    this.calls?.stop();
     if (this.launcher) clearInterval(this.launcher);
     this.launcher = null;
     for (const p of this.phones) p.stop();
@@ -156,6 +174,7 @@ export class Fleet {
       keepaliveAcks,
       rejectedReasons: Object.fromEntries(this.rejectedReasons),
       failedReasons: Object.fromEntries(this.failedReasons),
+      calls: this.calls?.snapshot() ?? emptyCallStats(),
     };
   }
 

@@ -108,6 +108,8 @@ export interface PhoneOptions {
 
 interface Events {
   change: [PhoneStatus];
+  /** A registration's SCCP calls, once the phone is registered (a fleet's call driver uses them). */
+  sccpCalls: [SccpPhoneCalls];
 }
 
 type SipLine = SipLineIdentity & { targets: SipTarget[] };
@@ -428,6 +430,7 @@ export class Phone extends EventEmitter<Events> {
       address: station.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       autoAnswer: plan.answer,
     });
+    this.emit('sccpCalls', calls);
     const show = () => {
       if (this.station === station) this.set({ calls: calls.describe() });
     };

@@ -58,6 +58,8 @@ export interface SimCallView {
 interface Events {
   change: [SimCall];
   ended: [SimCall];
+  /** A tone or prompt for no call the phone knows changed (`shown`). */
+  shown: [];
 }
 
 export class SccpPhoneCalls extends EventEmitter<Events> {
@@ -66,6 +68,8 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
   readonly ended: SimCall[] = [];
   /** The ringer sounds (SetRinger other than off). */
   ringing = false;
+  /** Tone and prompt sent for no call the phone knows: an off-hook refused at a limit gets reorder and "Temp Fail" without a call state. */
+  shown: { tone: number | null; prompt: string } = { tone: null, prompt: '' };
 
   constructor(
     private readonly station: SccpStation,
@@ -247,7 +251,13 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
       case 'StopTone':
       case 'DisplayPromptStatus': {
         const call = this.calls.get(message.callReference);
-        if (!call) return;
+        if (!call) {
+          if (message.type === 'StartTone') this.shown.tone = message.tone;
+          else if (message.type === 'StopTone') this.shown.tone = null;
+          else this.shown.prompt = message.promptStatus;
+          this.emit('shown');
+          return;
+        }
         if (message.type === 'StartTone') call.tone = message.tone;
         else if (message.type === 'StopTone') call.tone = null;
         else call.prompt = message.promptStatus;
