@@ -52,6 +52,8 @@ export async function composeCalls(deps: {
     nodeName: config.nodeName,
     clock,
     publish: (change) => live.emit('active-call', change),
+    // Building each change costs CPU per call (bench:calls); only open pages need them.
+    listened: () => live.listenerCount('active-call') > 0,
   });
   const service = new CallService({
     clock,

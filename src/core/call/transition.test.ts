@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CallDriver, rtp, sccpPhone, sipPhone, target } from '../../../test/support/call-driver.js';
+import {
+  CallDriver,
+  DIAL_PLAN,
+  rtp,
+  sccpPhone,
+  sipPhone,
+  target,
+} from '../../../test/support/call-driver.js';
 import type { CallCommand } from './call-command.js';
+import type { CallEvent } from './call-event.js';
+import { transition } from './transition.js';
 
 const A = sccpPhone('SEP000000000001', '1001');
 const B = sccpPhone('SEP000000000002', '1002');
@@ -418,4 +427,34 @@ describe('a call: hang-up', () => {
     expect(driver.last).toEqual([]);
     expect(driver.call).toEqual(released);
   });
+
+  it('leaves every call it was given as it was, through a whole call with a shared line, hold and media changes', () => {
+    const driver = ringing(target(2, B), target(3, B2));
+    const events: CallEvent[] = [
+      { kind: 'answer', leg: 3, media: rtp('10.0.0.3', 30000) },
+      { kind: 'media', leg: 1, media: rtp('10.0.0.1', 20000), offer: false },
+      { kind: 'hold', leg: 1 },
+      { kind: 'resume', leg: 1 },
+      { kind: 'media', leg: 3, media: rtp('10.0.0.3', 30002), offer: true },
+      { kind: 'hang-up', leg: 3 },
+    ];
+    for (const event of events) {
+      // Frozen all the way down: a change in place to any part of the given call throws (strict mode).
+      const given = deepFreeze(structuredClone(driver.call));
+      const copy = structuredClone(given);
+      const next = transition(given, event, { now: driver.now, dialPlan: DIAL_PLAN });
+      expect(given).toEqual(copy);
+      expect(next.call).not.toBe(given);
+      driver.call = next.call;
+    }
+    expect(driver.call.state).toBe('released');
+  });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

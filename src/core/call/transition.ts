@@ -1,6 +1,6 @@
 import type { CallCommand } from './call-command.js';
 import type { CallContext, CallEvent } from './call-event.js';
-import type { Call } from './call.js';
+import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
 import { Q850 } from './q850.js';
 import { digit, digits, offHook, routed, t302Expired } from './setup.js';
@@ -19,7 +19,7 @@ export interface Transition {
  * current state (a late timer, a leg that is gone) changes nothing.
  */
 export function transition(current: Call, event: CallEvent, context: CallContext): Transition {
-  const call = structuredClone(current);
+  const call = copyCall(current);
   const step = new Step(context.now);
   if (call.state === 'released') return { call, commands: [] };
   switch (event.kind) {
@@ -48,6 +48,19 @@ export function transition(current: Call, event: CallEvent, context: CallContext
       legEvent(call, event, step);
   }
   return { call, commands: step.commands };
+}
+
+/**
+ * The call's own fields, its legs and their media copied; the rest (parties, codec lists, media
+ * descriptions, the clearing) is shared with `current`: the state machine replaces those objects,
+ * never changes them in place. Cheaper than a deep copy on every event (bench:calls).
+ */
+function copyCall(current: Call): Call {
+  return { ...current, legs: current.legs.map(copyLeg) };
+}
+
+function copyLeg(leg: Leg): Leg {
+  return { ...leg, media: { ...leg.media } };
 }
 
 type LegEvent = Extract<CallEvent, { leg: number }>;

@@ -2,12 +2,12 @@
  * Building messages: responses to a parsed request (the server's hot path) and requests for
  * client use (the phone simulator). Output is a Buffer with Content-Length always set.
  */
-import { randomUUID } from 'node:crypto';
 import type { NameAddr } from './address.js';
 import { isToken, isTokenChar } from './grammar.js';
 import { canonicalHeaderName, wireHeaderName } from './header-names.js';
 import type { SipRequest } from './message.js';
 import { reasonPhrase } from './status-codes.js';
+import { newTag } from './random-ids.js';
 import type { Via } from './via.js';
 
 /** Headers to add: ordered pairs, or a record whose array values become repeated rows. */
@@ -119,10 +119,6 @@ export function stampVia(via: Via, source: { readonly address: string; readonly 
   return `${via.protocol}/${via.version}/${via.transport} ${sentBy}${formatParams(params)}`;
 }
 
-function randomTag(): string {
-  return randomUUID().replace(/-/g, '').slice(0, 16);
-}
-
 /**
  * Build a response to `request`.
  * RFC 3261 §8.2.6.2: "The From field of the response MUST equal the From header field of the request. The
@@ -159,7 +155,7 @@ export function buildResponse(
     // RFC 3261 §8.2.6.2: "if the To header field in the request did not contain a tag, ... the UAS MUST add a
     // tag to the To header field in the response (with the exception of the 100 (Trying) response ...)"
     if (status > 100 && parsed !== undefined && parsed.ok && (parsed.value as NameAddr).tag === undefined) {
-      to += `;tag=${checkLine('To tag', options?.toTag ?? randomTag())}`;
+      to += `;tag=${checkLine('To tag', options?.toTag ?? newTag())}`;
     }
     out += `To: ${to}${CRLF}`;
   }

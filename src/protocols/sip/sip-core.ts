@@ -3,7 +3,6 @@
  * goes to the registrar, OPTIONS is answered 200, methods without call control get 405, unknown
  * ones 501 (RFC 3261 §8.2.1). Malformed requests are answered when they can be, else dropped.
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SipParseError } from './parse-error.js';
 import type { SipRequest } from './message.js';
@@ -17,6 +16,7 @@ import type { InviteClientTable } from './transaction/invite-client.js';
 import type { ServerTransaction, ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipFlow } from './transport/flow.js';
 import { formatAddress, responsePort } from './transport/flow.js';
+import { newTag } from './random-ids.js';
 import type { InboundSink } from './transport/inbound.js';
 
 /** RFC 3261 §8.2.1: methods the UAS knows but does not allow (yet: no call control) get 405 with Allow. */
@@ -48,20 +48,6 @@ export interface SipCoreDeps {
   logger: Logger;
   /** Server header value, e.g. `openucm/0.1.0`. */
   serverName: string;
-}
-
-const TAG_BYTES = 6;
-let tagPool = Buffer.alloc(0);
-let tagOffset = 0;
-
-/** RFC 3261 §19.3: a tag "MUST be globally unique and cryptographically random with at least 32 bits of randomness". */
-function nextTag(): string {
-  if (tagOffset + TAG_BYTES > tagPool.length) {
-    tagPool = randomBytes(TAG_BYTES * 2048);
-    tagOffset = 0;
-  }
-  tagOffset += TAG_BYTES;
-  return tagPool.toString('hex', tagOffset - TAG_BYTES, tagOffset);
 }
 
 export class SipCore implements InboundSink {
@@ -182,7 +168,7 @@ export class SipCore implements InboundSink {
       const headers: Array<readonly [string, string]> = [...reply.headers, ['Server', this.deps.serverName]];
       const packet = buildResponse(tx.request, reply.status, reply.reason, headers, undefined, {
         source: { address: flow.remoteAddress, port: flow.remotePort },
-        toTag: nextTag(),
+        toTag: newTag(),
       });
       tx.respond(reply.status, packet);
     } catch (error) {
@@ -217,7 +203,7 @@ export class SipCore implements InboundSink {
         undefined,
         {
           source: { address: flow.remoteAddress, port: flow.remotePort },
-          toTag: nextTag(),
+          toTag: newTag(),
         },
       );
       flow.respond(packet, responsePort(request.via[0]));

@@ -24,6 +24,29 @@ function watched() {
 }
 
 describe('ActiveCalls', () => {
+  it('builds and pushes no change while no live page listens, yet lists the call, and pushes again once one does', () => {
+    const pushed: ActiveCallChange[] = [];
+    let listening = false;
+    const active = new ActiveCalls({
+      nodeName: 'cm1',
+      clock: () => new Date(START),
+      publish: (change) => pushed.push(change),
+      listened: () => listening,
+    });
+    const driver = new CallDriver(A);
+    driver.send({ kind: 'off-hook' });
+    active.changed(driver.call);
+    for (const digit of '1002') driver.send({ kind: 'digit', digit });
+    driver.send({ kind: 'routed', targets: [target(2, sccpPhone('SEP000000000002', '1002'))] });
+    active.changed(driver.call);
+    expect(pushed).toEqual([]);
+    expect(active.list()).toMatchObject([{ callId: 1, state: 'alerting' }]);
+    listening = true;
+    driver.send({ kind: 'answer', leg: 2 });
+    active.changed(driver.call);
+    expect(pushed.map((p) => [p.call.state, p.ended])).toEqual([['connected', false]]);
+  });
+
   it('shows a call from off-hook to hang-up, pushing each change once and the end', () => {
     const { active, pushed, send } = watched();
     send({ kind: 'off-hook' });

@@ -90,6 +90,8 @@ export class ActiveCalls implements CallWatcher {
       clock: Clock;
       /** Tells the live pages (LiveEvents' active-call). */
       publish: (change: ActiveCallChange) => void;
+      /** Whether any live page listens now; without one no change is built (default: always). */
+      listened?: () => boolean;
     },
   ) {}
 
@@ -108,6 +110,7 @@ export class ActiveCalls implements CallWatcher {
       // Media events and each dialled digit change nothing the list shows by state: no push for them.
       if (known?.shown === shown) return;
     }
+    if (this.deps.listened?.() === false) return;
     this.deps.publish({ call: this.view(call, stateSince), ended: over });
   }
 

@@ -122,6 +122,21 @@ describe('CallService', () => {
     expect(limits.seen.map((s) => s.limit)).toEqual(['callMaxPerDevice']);
   });
 
+  it('frees a device’s place in its calls when a call ends: at a limit of 1 it calls and is called again', async () => {
+    const a = sccp(1, '1001');
+    const b = sccp(2, '1002');
+    const { limits, service } = callNode([a, b], { callMaxPerDevice: 1 });
+    for (let round = 0; round < 3; round++) {
+      const aLeg = a.dial('1002');
+      await settle();
+      expect(b.legs).toHaveLength(round + 1);
+      expect(b.kinds()).toContain('ring');
+      service.send(aLeg, { kind: 'hang-up' });
+      expect(service.activeCalls).toBe(0);
+    }
+    expect(limits.seen).toEqual([]);
+  });
+
   it('refuses a call beyond the node’s limit with reorder and cause 34, counted and logged', () => {
     const a = sccp(1, '1001');
     const b = sccp(2, '1002');

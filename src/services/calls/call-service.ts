@@ -88,6 +88,8 @@ interface LiveLeg {
 export class CallService {
   private readonly calls = new Map<number, Call>();
   private readonly legs = new Map<number, LiveLeg>();
+  /** Live legs per device: the per-device call limit is checked on every call without a scan of all legs. */
+  private readonly legsPerDevice = new Map<string, number>();
   private readonly devices = new Map<string, CallDevice>();
   private readonly timers: CallTimers;
   private readonly queue: { callId: number; event: CallEvent }[] = [];
@@ -144,7 +146,7 @@ export class CallService {
       solicitedMedia: device.solicitedMedia,
     };
     this.calls.set(leg.callId, newCall(leg.callId, leg.legId, caller, this.now()));
-    this.legs.set(leg.legId, { callId: leg.callId, deviceName: request.deviceName, sink: request.sink });
+    this.addLeg(leg.legId, { callId: leg.callId, deviceName: request.deviceName, sink: request.sink });
     this.enqueue(leg.callId, { kind: 'off-hook' });
     this.drain();
     return { kind: 'calling', leg };
@@ -217,9 +219,21 @@ export class CallService {
   }
 
   private legCount(deviceName: string): number {
-    let count = 0;
-    for (const leg of this.legs.values()) if (leg.deviceName === deviceName) count++;
-    return count;
+    return this.legsPerDevice.get(deviceName) ?? 0;
+  }
+
+  private addLeg(legId: number, leg: LiveLeg): void {
+    this.legs.set(legId, leg);
+    this.legsPerDevice.set(leg.deviceName, this.legCount(leg.deviceName) + 1);
+  }
+
+  private removeLeg(legId: number): void {
+    const leg = this.legs.get(legId);
+    if (!leg) return;
+    this.legs.delete(legId);
+    const left = this.legCount(leg.deviceName) - 1;
+    if (left > 0) this.legsPerDevice.set(leg.deviceName, left);
+    else this.legsPerDevice.delete(leg.deviceName);
   }
 
   private ringingLegOf(deviceName: string): LegHandle | null {
@@ -312,7 +326,7 @@ export class CallService {
         deviceName: device.deviceName,
         sink: device.openLeg({ callId: call.id, legId }, planned.line),
       };
-      this.legs.set(legId, leg);
+      this.addLeg(legId, leg);
     }
     try {
       leg.sink?.send(command);
@@ -349,7 +363,7 @@ export class CallService {
   private finish(call: Call): void {
     this.timers.stopAll(call.id);
     this.calls.delete(call.id);
-    for (const leg of call.legs) this.legs.delete(leg.id);
+    for (const leg of call.legs) this.removeLeg(leg.id);
     try {
       this.deps.cdrs.write(callDetailRecord(call, this.deps.callManagerId));
     } catch (error) {

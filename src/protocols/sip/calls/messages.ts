@@ -2,7 +2,6 @@
  * The messages of a call leg: requests in its dialog (RFC 3261 §12.2.1.1), responses to the
  * phone's requests with the dialog's tag, and the caller identity headers (calls.md §2.2).
  */
-import { randomBytes } from 'node:crypto';
 import type { Party } from '../../../core/call/call.js';
 import type { SipRequest } from '../message.js';
 import { buildResponse, formatNameAddr, serializeRequest } from '../serializer.js';
@@ -16,15 +15,8 @@ export interface LocalEndpoint {
   readonly transport: SipTransportName;
 }
 
-/** RFC 3261 §8.1.1.7: the branch "MUST always begin with the characters "z9hG4bK"". */
-export function newBranch(): string {
-  return `z9hG4bK${randomBytes(10).toString('hex')}`;
-}
-
-/** RFC 3261 §19.3: at least 32 random bits. */
-export function newTag(): string {
-  return randomBytes(6).toString('hex');
-}
+/** Tags and branches come from the pooled random bytes of random-ids.ts. */
+export { newBranch, newTag } from '../random-ids.js';
 
 function hostPart(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
