@@ -57,12 +57,14 @@ export function startKamailio(
   dir: string,
   port: number,
   config: (port: number, modulesDir: string) => string = kamailioConfig,
+  /** Shared memory: the registrar's 50,000 contacts fit in 512 MB; the proxy's transactions need more. */
+  sharedMemoryMb = 512,
 ): KamailioProcess {
   const modules = kamailioModulesDir();
   const cfg = path.join(dir, 'kamailio.cfg');
   fs.writeFileSync(cfg, config(port, modules));
-  // -DD: stay in the foreground, -E: log to stderr, -m: 512 MB shared memory for 50,000 contacts.
-  const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-m', '512', '-M', '16'], {
+  // -DD: stay in the foreground, -E: log to stderr, -m: shared memory (MB), -M: per-process memory (MB).
+  const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-m', String(sharedMemoryMb), '-M', '16'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
