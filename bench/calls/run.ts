@@ -29,6 +29,7 @@ import { runSipp } from '../sip/sipp.js';
 import { kamailioProxyConfig } from './kamailio-proxy.js';
 import { runSccpCalls, sccpPairDevice } from './sccp-pairs.js';
 import type { SccpRunResult } from './sccp-pairs.js';
+import { writeBenchReport } from '../report.js';
 
 const { values } = parseArgs({
   options: {
@@ -543,16 +544,15 @@ async function main(): Promise<void> {
     table,
     notes,
   };
-  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(`\n${table}\n\n${notes}\n\n`);
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const stamp = report.date.replace(/[:.]/g, '-');
-  fs.writeFileSync(path.join(RESULTS, `calls-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(
-    path.join(RESULTS, `calls-${stamp}.md`),
-    `${report.command} (${report.date})\n\n${table}\n\n${notes}\n`,
-  );
-  log(`report written to bench/results/calls-${stamp}.{json,md}`);
+  const written = writeBenchReport({
+    dir: RESULTS,
+    name: 'calls',
+    report,
+    table,
+    notes,
+    json: Boolean(values.json),
+  });
+  log(`report written to ${written}`);
   if (held && held.established < held.requested) process.exitCode = 1;
 }
 

@@ -22,6 +22,7 @@ import type { SippResult } from './sipp.js';
 import { runSipp } from './sipp.js';
 import type { OpenucmNode } from './openucm-node.js';
 import { adminApi, ensurePortFree, sipReady, sleep, startOpenucm } from './openucm-node.js';
+import { writeBenchReport } from '../report.js';
 
 const { values } = parseArgs({
   options: {
@@ -381,16 +382,15 @@ async function main(): Promise<void> {
     table,
     notes,
   };
-  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(`\n${table}\n\n${notes}\n\n`);
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const stamp = report.date.replace(/[:.]/g, '-');
-  fs.writeFileSync(path.join(RESULTS, `sip-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(
-    path.join(RESULTS, `sip-${stamp}.md`),
-    `${report.command} (${report.date})\n\n${table}\n\n${notes}\n`,
-  );
-  log(`report written to bench/results/sip-${stamp}.{json,md}`);
+  const written = writeBenchReport({
+    dir: RESULTS,
+    name: 'sip',
+    report,
+    table,
+    notes,
+    json: Boolean(values.json),
+  });
+  log(`report written to ${written}`);
 }
 
 main().catch((error: unknown) => {
