@@ -53,7 +53,12 @@ export async function startSippRegistrar(user: string, password: string): Promis
   const exited = new Promise((r) => child.once('exit', r));
   return {
     port,
-    logged: async () => readFile(log, 'utf8').catch(() => ''),
+    // SIPp writes its log through a buffer it flushes at exit, which follows its one call (-m 1):
+    // a phone may show "registered" before that (CI read an empty log once).
+    logged: async () => {
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      return readFile(log, 'utf8').catch(() => '');
+    },
     stop: async () => {
       // SIPp exits by itself after its one call (-m 1); end it if the test did not get that far.
       if (child.exitCode === null) child.kill('SIGTERM');
