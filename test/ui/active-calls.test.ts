@@ -10,8 +10,9 @@ import { launchChromium, screenshot, signIn, unlabelledFields } from './support/
 /**
  * Monitoring > Active Calls and "Why did this call fail?" in Chromium: a call appears, changes and
  * disappears live; the troubleshooter answers for an unknown DN and for an unregistered callee,
- * from two numbers and from a record's Why? button. The call adapters do not exist yet: in-process
- * fakes drive the node's call service for really registered SCCP phones.
+ * from two numbers and from a record's Why? button. In-process fakes in place of the SCCP adapter
+ * drive the node's call service for really registered SCCP phones, so the test holds each state as
+ * long as it looks (support/call-adapter-fake.ts); real phones' calls: call-detail-records.test.ts.
  */
 
 const TIMEOUT = 15_000;
