@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CheckStatus } from '../api/types';
 import { Link } from '../router';
 
@@ -61,5 +62,38 @@ export function CheckItem({
         )}
       </div>
     </li>
+  );
+}
+
+/** A troubleshooter's verdict: what it found first, in words, above the checks it walked. */
+export function Verdict({
+  kind,
+  heading,
+  text,
+  busy,
+  children,
+}: {
+  kind: 'problem' | 'warning' | 'ok';
+  heading: string;
+  text: string;
+  busy: boolean;
+  children?: ReactNode;
+}) {
+  return (
+    <section
+      className={`verdict verdict-${kind}`}
+      aria-labelledby="verdict-title"
+      aria-live="polite"
+      aria-busy={busy}
+    >
+      <h2 id="verdict-title">
+        <span className="verdict-icon" aria-hidden="true">
+          {CHECK_STATUS[kind].icon}
+        </span>{' '}
+        {heading}
+      </h2>
+      <p className="verdict-text">{text}</p>
+      {children}
+    </section>
   );
 }

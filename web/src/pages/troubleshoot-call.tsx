@@ -6,7 +6,7 @@ import { Field, Loading, PageTitle } from '../components/ui';
 import { useLoad } from '../hooks';
 import { Link, navigate, useLocation } from '../router';
 import type { FixLink } from '../components/check-item';
-import { CHECK_STATUS, CheckItem } from '../components/check-item';
+import { CheckItem, Verdict } from '../components/check-item';
 
 /** The pages where the remedy of a check is carried out. */
 function fixLinks(check: CallCheck, d: CallDiagnosis): FixLink[] {
@@ -109,20 +109,14 @@ export function TroubleshootCallPage() {
       {(cdr || called) && <Loading error={result.error} loading={result.loading && !d} />}
       {d && (
         <>
-          <section
-            className={`verdict verdict-${kind}`}
-            aria-labelledby="verdict-title"
-            aria-live="polite"
-            aria-busy={result.loading}
-          >
-            <h2 id="verdict-title">
-              <span className="verdict-icon" aria-hidden="true">
-                {CHECK_STATUS[kind].icon}
-              </span>{' '}
-              {d.firstProblem ? `What broke the call: ${d.firstProblem.title}` : 'Nothing broke the call'}
-            </h2>
-            <p className="verdict-text">{d.verdict}</p>
-          </section>
+          <Verdict
+            kind={kind}
+            heading={
+              d.firstProblem ? `What broke the call: ${d.firstProblem.title}` : 'Nothing broke the call'
+            }
+            text={d.verdict}
+            busy={result.loading}
+          />
           <section className="panel" aria-labelledby="checks-title">
             <h2 id="checks-title">What the call met, step by step</h2>
             <ol className="checks">

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { Diagnosis, DiagnosisCheck } from '../api/types';
 import type { FixLink } from '../components/check-item';
-import { CHECK_STATUS, CheckItem } from '../components/check-item';
+import { CheckItem, Verdict } from '../components/check-item';
 import { Field, Loading, PageTitle } from '../components/ui';
 import { useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -184,24 +184,12 @@ export function TroubleshootPage() {
       {device && <Loading error={result.error} loading={result.loading && !d} />}
       {d && (
         <>
-          <section
-            className={`verdict verdict-${kind}`}
-            aria-labelledby="verdict-title"
-            aria-live="polite"
-            aria-busy={result.loading}
-          >
-            <h2 id="verdict-title">
-              <span className="verdict-icon" aria-hidden="true">
-                {CHECK_STATUS[kind].icon}
-              </span>{' '}
-              {heading}
-            </h2>
-            <p className="verdict-text">{d.verdict}</p>
+          <Verdict kind={kind} heading={heading} text={d.verdict} busy={result.loading}>
             <p className="muted verdict-when">
               Checked at {checkedAt?.toLocaleTimeString() ?? '—'}; runs again by itself when {d.deviceName}{' '}
               tries to register or the configuration changes.
             </p>
-          </section>
+          </Verdict>
           <section className="panel" aria-labelledby="checks-title">
             <h2 id="checks-title">The chain, link by link</h2>
             <ol className="checks">
