@@ -174,3 +174,14 @@ export function SortHeader({
     </th>
   );
 }
+
+/** The one row of a table that has none to show: says why (nothing matches the filter, or nothing yet). */
+export function EmptyRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={columns} className="muted">
+        {children}
+      </td>
+    </tr>
+  );
+}

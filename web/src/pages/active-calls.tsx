@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { ActiveCall, ActiveCallChange, CallState } from '../api/types';
 import { FilterForm, FilterText } from '../components/filters';
-import { Loading, PageTitle } from '../components/ui';
+import { Loading, PageTitle, EmptyRow } from '../components/ui';
 import { dateTime, number } from '../format';
 import { useInterval, useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -157,11 +157,9 @@ export function ActiveCallsPage() {
             </thead>
             <tbody>
               {rows.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="muted">
-                    {filtered ? 'No active call matches.' : 'No call is active on this node.'}
-                  </td>
-                </tr>
+                <EmptyRow columns={7}>
+                  {filtered ? 'No active call matches.' : 'No call is active on this node.'}
+                </EmptyRow>
               )}
               {rows.map((c) => (
                 <tr key={key(c)} data-call={c.callId}>

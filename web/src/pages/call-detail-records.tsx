@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get, query } from '../api/client';
 import type { CallDetailRecord, CallDetailRecordPushed } from '../api/types';
 import { FilterForm, FilterSelect, FilterText } from '../components/filters';
-import { Loading, PageTitle } from '../components/ui';
+import { Loading, PageTitle, EmptyRow } from '../components/ui';
 import { dateTime } from '../format';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -180,11 +180,9 @@ export function CallDetailRecordsPage() {
           </thead>
           <tbody>
             {rows.length === 0 && (
-              <tr>
-                <td colSpan={10} className="muted">
-                  {filtered ? 'No call detail record matches.' : 'No call has ended on this cluster yet.'}
-                </td>
-              </tr>
+              <EmptyRow columns={10}>
+                {filtered ? 'No call detail record matches.' : 'No call has ended on this cluster yet.'}
+              </EmptyRow>
             )}
             {rows.map((r) => (
               <tr key={r.id ?? `live-${rowKey(r)}`}>
