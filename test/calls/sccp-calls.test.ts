@@ -92,6 +92,29 @@ async function basicCall(enbloc: boolean): Promise<void> {
   expect(cdr.destMediaTransportAddress_Port).toBe(b.calls.ended[0].portsOpened[0]);
 }
 
+describe('SCCP calls with a ring timeout', () => {
+  beforeEach(async () => {
+    t = await startTestNode({ config: { callRingTimeoutSeconds: 1 } });
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await t.destroy();
+  });
+
+  it('nobody answers: the callee stops ringing, the caller hears reorder, and the record says no answer (19)', async () => {
+    const a = await sccpCallPhone(t, 'SEP00AC00000061', ['3161'], closers);
+    const b = await sccpCallPhone(t, 'SEP00AC00000062', ['3162'], closers);
+    a.calls.dialEnbloc('3162');
+    await b.calls.waitFor((c) => c.state === CallStateCode.RingIn);
+    await b.calls.waitFor((c) => c.state === CallStateCode.OnHook);
+    await eventually(() => !b.calls.ringing);
+    await a.calls.waitFor((c) => c.tone === ToneCode.Reorder);
+    a.calls.hangUp();
+    const [cdr] = await cdrs(1);
+    expect(cdr).toMatchObject({ origCause_value: 0, destCause_value: 19, dateTimeConnect: 0 });
+  });
+});
+
 describe('SCCP calls in the node process', () => {
   beforeEach(async () => {
     t = await startTestNode({ config: { callMaxPerDevice: 1, callT302Milliseconds: 3000 } });
