@@ -30,6 +30,15 @@ export interface CallDevice {
   openLeg(leg: LegHandle, line: number): LegSink;
 }
 
+/**
+ * Stores the Call Forward All a user sets or clears from the phone (SCCP CFwdAll soft key), so that
+ * it survives a restart, before the phone is told (ForwardStat). The administrator's own changes go
+ * through the configuration service.
+ */
+export interface ForwardSettings {
+  setForwardAll(dn: string, target: string | null): Promise<void>;
+}
+
 /** Where a finished call's record goes (storage comes next). */
 export interface CdrSink {
   write(cdr: CallDetailRecord): void;

@@ -7,6 +7,7 @@ import { callDetailRecord } from '../../core/call/cdr.js';
 import type { DialPlanView } from '../../core/call/dial-plan.js';
 import type { Q850Cause } from '../../core/call/q850.js';
 import { Q850 } from '../../core/call/q850.js';
+import type { DnFeatures } from '../../core/line-settings.js';
 import { transition } from '../../core/call/transition.js';
 import type { Limits } from '../../limits/index.js';
 import type { Clock } from '../clock.js';
@@ -43,6 +44,8 @@ export interface CallServiceDeps {
   logger: Logger;
   /** Told of each call that starts, changes or ends (Active Calls). */
   watcher?: CallWatcher;
+  /** A DN's forwarding and pickup group, from a cache (routing never waits on a query); none when absent. */
+  dnFeatures?: (dn: string) => DnFeatures;
 }
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */

@@ -1,7 +1,8 @@
 import type { DeviceProtocol } from '../../core/device.js';
+import type { LineAppearance } from '../../core/line-settings.js';
 
 /** One registered device holding a DN, and where. */
-export interface DnLocation {
+export interface DnLocation extends LineAppearance {
   deviceName: string;
   /** The node the device is registered on. */
   node: string;

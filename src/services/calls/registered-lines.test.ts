@@ -13,10 +13,27 @@ describe('RegisteredLines (the one-node DnLocator)', () => {
         { index: 2, dn: '1001' },
       ],
       displayNames: new Map([[2, 'Reception']]),
+      appearances: new Map([[2, { maxCalls: 4, busyTrigger: 3 }]]),
     });
     expect(await lines.devicesFor('1001')).toEqual([
-      { deviceName: 'SEP000000000001', node: 'cm1', protocol: 'SCCP', line: 1, displayName: '' },
-      { deviceName: 'SEP000000000002', node: 'cm1', protocol: 'SIP', line: 2, displayName: 'Reception' },
+      {
+        deviceName: 'SEP000000000001',
+        node: 'cm1',
+        protocol: 'SCCP',
+        line: 1,
+        displayName: '',
+        maxCalls: 2,
+        busyTrigger: 2,
+      },
+      {
+        deviceName: 'SEP000000000002',
+        node: 'cm1',
+        protocol: 'SIP',
+        line: 2,
+        displayName: 'Reception',
+        maxCalls: 4,
+        busyTrigger: 3,
+      },
     ]);
     expect(await lines.devicesFor('1003')).toEqual([]);
   });

@@ -1,4 +1,6 @@
 import type { DeviceProtocol, Line } from '../../core/device.js';
+import type { LineAppearance } from '../../core/line-settings.js';
+import { DEFAULT_LINE_APPEARANCE } from '../../core/line-settings.js';
 import type { DnLocation, DnLocator } from './dn-locator.js';
 
 /** What a registration tells about a device's lines. */
@@ -8,6 +10,8 @@ export interface RegisteredDevice {
   lines: readonly Line[];
   /** Display name per line index, when configured. */
   displayNames?: ReadonlyMap<number, string>;
+  /** Max calls and busy trigger per line index, when configured (else DEFAULT_LINE_APPEARANCE). */
+  appearances?: ReadonlyMap<number, LineAppearance>;
 }
 
 /**
@@ -33,6 +37,7 @@ export class RegisteredLines implements DnLocator {
         protocol: device.protocol,
         line: line.index,
         displayName: device.displayNames?.get(line.index) ?? '',
+        ...(device.appearances?.get(line.index) ?? DEFAULT_LINE_APPEARANCE),
       });
       this.byDn.set(line.dn, holders);
     }
