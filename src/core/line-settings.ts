@@ -23,7 +23,10 @@ export interface DnFeatures {
   forwardBusy: string | null;
   /** Call Forward No Answer: where a call goes when nobody answers in time; null when off. */
   forwardNoAnswer: string | null;
-  /** Call Pickup Group the DN is in (its name); null when in none. */
+  /**
+   * Call Pickup Group the DN is in, named by the group's number (digits, as CUCM's Call Pickup
+   * Group Number: GPickUp dials it); null when in none.
+   */
   pickupGroup: string | null;
 }
 
