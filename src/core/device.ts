@@ -27,6 +27,9 @@ export interface Line {
   pickupGroup?: string | null;
 }
 
+/** A line as stored: every setting present. */
+export type StoredLine = Required<Line>;
+
 /** A phone as the call manager knows it (Device > Phone). */
 export interface Device {
   /** `SEP` + 12 upper-case hex digits of the MAC. */

@@ -2,6 +2,7 @@ import type { Device, DeviceProtocol } from './device.js';
 import { descriptionProblem, deviceNameProblem } from './device.js';
 import { loadIdProblem } from './load.js';
 import { directoryNumberProblem } from './directory-number.js';
+import { applyLineSettingCells } from './line-setting-columns.js';
 import { phoneModel } from './phone-models.js';
 import { digestUserProblem, sipPasswordProblem } from './sip-credential.js';
 
@@ -82,6 +83,8 @@ export function parsePhoneRow(
       err(column, `model ${model.model} has ${model.lineButtons} line button(s)`);
     else lines.push({ index, dn });
   }
+  const settings = applyLineSettingCells(row, lines);
+  for (const [column, message] of settings.errors) err(column, message);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -92,6 +95,7 @@ export function parsePhoneRow(
       description,
       lines: lines.sort((a, b) => a.index - b.index),
       loadId: load || null,
+      ...(settings.dnd === undefined ? {} : { dnd: settings.dnd }),
     },
     credentials: { username: username || undefined, password: password || undefined },
   };

@@ -184,10 +184,30 @@ export const adminSettingsPatchSchema = z.strictObject(
   ) as Record<keyof AdminSettings, z.ZodOptional<z.ZodNumber>>,
 );
 
+const forwardInput = z.string().nullable().optional();
 const linesInput = z
-  .array(z.strictObject({ index: z.number().int(), dn: z.string() }))
+  .array(
+    z.strictObject({
+      index: z.number().int(),
+      dn: z.string(),
+      displayName: z.string().optional().describe('Display (Caller ID), at most 30 printable characters'),
+      label: z.string().optional().describe('Line Text Label, at most 30 printable characters'),
+      maxCalls: z.number().optional().describe('Maximum Number of Calls, 1–6 (default 2)'),
+      busyTrigger: z.number().optional().describe('Busy Trigger, 1–maxCalls (default 2)'),
+      forwardAll: forwardInput.describe('the DN’s: digits 0-9 * #, up to 24, not the DN itself; null = off'),
+      forwardBusy: forwardInput.describe('the DN’s; rules as forwardAll'),
+      forwardNoAnswer: forwardInput.describe('the DN’s; rules as forwardAll'),
+      pickupGroup: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('the DN’s Call Pickup Group number; null = none'),
+    }),
+  )
   .max(64)
-  .describe('line buttons and their DNs; a DN another phone holds becomes a shared line');
+  .describe(
+    'line buttons and their DNs; a DN another phone holds becomes a shared line. A setting left out keeps the value the line had (default for a new line); forwards and pickup group belong to the DN, shared by every phone it is on',
+  );
 
 export const phoneCreateSchema = z.strictObject({
   name: z.string().describe('SEP + 12 upper-case hex digits of the MAC'),
@@ -196,6 +216,7 @@ export const phoneCreateSchema = z.strictObject({
   description: z.string().default(''),
   lines: linesInput.default([]),
   loadId: z.string().nullable().default(null).describe('Phone Load Name; null uses Device Defaults'),
+  dnd: z.boolean().optional().describe('Do Not Disturb (default off)'),
 });
 
 export const phonePatchSchema = z.strictObject({
@@ -204,6 +225,7 @@ export const phonePatchSchema = z.strictObject({
   lines: linesInput.optional().describe('replaces all lines'),
   model: z.string().optional().describe('fixed once added: only the current value is accepted'),
   protocol: protocolSchema.optional().describe('fixed once added: migrate with Bulk Administration'),
+  dnd: z.boolean().optional().describe('Do Not Disturb'),
 });
 
 export const freeDnsSchema = z

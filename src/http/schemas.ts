@@ -114,13 +114,35 @@ export const pendingPhoneSchema = z
 
 export const lineSchema = z.object({ index: z.number(), dn: z.string() });
 
+/** A phone's line with its settings: the appearance's own, then its DN's (shared by the DN's phones). */
+export const phoneLineSchema = z
+  .object({
+    index: z.number(),
+    dn: z.string(),
+    displayName: z.string().describe('Display (Caller ID): the name the called party sees; empty = none'),
+    label: z.string().describe('Line Text Label shown beside the line button; empty = the DN'),
+    maxCalls: z.number().describe('Maximum Number of Calls on this line of this phone (1–6)'),
+    busyTrigger: z.number().describe('calls at which the line is busy for a new caller (1–maxCalls)'),
+    forwardAll: z.string().nullable().describe('the DN’s Call Forward All destination; null = off'),
+    forwardBusy: z.string().nullable().describe('the DN’s Call Forward Busy destination; null = off'),
+    forwardNoAnswer: z
+      .string()
+      .nullable()
+      .describe('the DN’s Call Forward No Answer destination; null = off'),
+    pickupGroup: z.string().nullable().describe('the DN’s Call Pickup Group number; null = none'),
+  })
+  .meta({ id: 'Line' });
+
 export const phoneSchema = z
   .object({
     name: z.string(),
     model: z.string(),
     protocol: protocolSchema,
     description: z.string(),
-    lines: z.array(lineSchema),
+    lines: z.array(phoneLineSchema),
+    dnd: z
+      .boolean()
+      .describe('Do Not Disturb: no call is offered to the phone (busy when no other phone has the DN)'),
     status: statusSchema,
     node: z.string().nullable(),
     ipAddress: z.string().nullable(),

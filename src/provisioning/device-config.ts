@@ -1,4 +1,5 @@
 import type { Device } from '../core/device.js';
+import { DEFAULT_LINE_APPEARANCE } from '../core/line-settings.js';
 import type { CallManagerEntry } from './call-managers.js';
 import { callManagerGroup } from './call-managers.js';
 import { toXml } from './xml.js';
@@ -57,12 +58,13 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
           '@_button': String(line.index),
           '@_lineIndex': String(line.index),
           featureID: 9,
-          featureLabel: line.dn,
+          featureLabel: line.label || line.dn,
           // USECALLMANAGER: register to the callManager entries above (provisioning.md §2.2).
           proxy: 'USECALLMANAGER',
           port: input.callManagers[0]?.sipPort ?? 5060,
           name: line.dn,
-          displayName: device.description,
+          // The line's Display (Caller ID), else the device's description as before line settings.
+          displayName: line.displayName || device.description,
           contact: line.dn,
           autoAnswer: { autoAnswerEnabled: 2 },
           callWaiting: 3,
@@ -70,8 +72,8 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
           ...(input.credentials?.authPassword !== undefined
             ? { authPassword: input.credentials.authPassword }
             : {}),
-          maxNumCalls: 2,
-          busyTrigger: 2,
+          maxNumCalls: line.maxCalls ?? DEFAULT_LINE_APPEARANCE.maxCalls,
+          busyTrigger: line.busyTrigger ?? DEFAULT_LINE_APPEARANCE.busyTrigger,
         })),
       },
     };

@@ -70,8 +70,8 @@ export function renderSipDevice(input: {
     const n = line.index;
     entries.push(
       [`line${n}_name`, line.dn],
-      [`line${n}_shortname`, line.dn],
-      [`line${n}_displayname`, line.dn],
+      [`line${n}_shortname`, line.label || line.dn],
+      [`line${n}_displayname`, line.displayName || line.dn],
       [`line${n}_authname`, input.credentials?.authName ?? line.dn],
       ...(input.credentials?.authPassword !== undefined
         ? ([[`line${n}_password`, input.credentials.authPassword]] as [string, string][])

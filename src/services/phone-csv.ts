@@ -12,9 +12,15 @@ import {
   parsePhoneRow,
   phoneRow,
 } from '../core/phone-row.js';
+import {
+  DND_COLUMN,
+  LINE_SETTING_COLUMN,
+  lineSettingCells,
+  lineSettingHeaders,
+} from '../core/line-setting-columns.js';
 import { defaultDigestUser } from '../core/sip-credential.js';
 import type { PhoneQuery } from '../store/device-repository.js';
-import type { Store } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import { spreadsheetCsv, textOfSpreadsheetCell } from './spreadsheet-csv.js';
@@ -59,10 +65,15 @@ export class PhoneCsv {
       for (const d of page) lineColumns = Math.max(lineColumns, ...d.lines.map((l) => l.index));
     }
     const lineHeaders = Array.from({ length: lineColumns }, (_, i) => `Line ${i + 1}`);
-    yield spreadsheetCsv([[...PHONE_CSV_COLUMNS, ...lineHeaders]]);
+    yield spreadsheetCsv([[...PHONE_CSV_COLUMNS, ...lineHeaders, ...lineSettingHeaders(lineColumns)]]);
     for await (const page of this.store.devices.all(1000, filter)) {
       const users = await this.store.credentials.byDevices(page.map((d) => d.name));
-      yield spreadsheetCsv(page.map((d) => phoneRow(d, lineColumns, users.get(d.name)?.username ?? null)));
+      yield spreadsheetCsv(
+        page.map((d) => [
+          ...phoneRow(d, lineColumns, users.get(d.name)?.username ?? null),
+          ...lineSettingCells(d, lineColumns),
+        ]),
+      );
     }
   }
 
@@ -112,11 +123,16 @@ export class PhoneCsv {
         if (!headerChecked) {
           headerChecked = true;
           for (const column of Object.keys(record)) {
-            if (!(PHONE_CSV_COLUMNS as readonly string[]).includes(column) && !LINE_COLUMN.test(column)) {
+            if (
+              !(PHONE_CSV_COLUMNS as readonly string[]).includes(column) &&
+              !LINE_COLUMN.test(column) &&
+              !LINE_SETTING_COLUMN.test(column) &&
+              column !== DND_COLUMN
+            ) {
               addError({
                 line: 1,
                 column,
-                message: `unknown column; expected ${PHONE_CSV_COLUMNS.join(', ')}, Line 1, Line 2, …`,
+                message: `unknown column; expected ${PHONE_CSV_COLUMNS.join(', ')}, Line 1, Line 2, …, Line 1 Display Name (Label, Max Calls, Busy Trigger, Forward All, Forward Busy, Forward No Answer, Pickup Group), …, ${DND_COLUMN}`,
               });
             }
           }
@@ -163,6 +179,7 @@ export class PhoneCsv {
       const previous = new Set<string>();
       for (const [i, { device }] of devices.entries()) {
         const result = await tx.devices.upsert(device, now);
+        await storeImportedLineSettings(tx, device);
         if (result.existed) updated++;
         else inserted++;
         result.previousDns.forEach((dn) => previous.add(dn));
@@ -290,4 +307,17 @@ export class PhoneCsv {
       }
     }
   }
+}
+
+/** The DN features and DND an imported row gives (those its file has columns for). */
+async function storeImportedLineSettings(tx: Repositories, device: Device): Promise<void> {
+  for (const line of device.lines) {
+    await tx.lineSettings.setDnFeatures(line.dn, {
+      forwardAll: line.forwardAll,
+      forwardBusy: line.forwardBusy,
+      forwardNoAnswer: line.forwardNoAnswer,
+      pickupGroup: line.pickupGroup,
+    });
+  }
+  if (device.dnd !== undefined) await tx.lineSettings.setDnd(device.name, device.dnd);
 }

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../store/device-repository.js';
 import { isUniqueViolation } from '../store/errors.js';
-import type { Store } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
+import type { Line } from '../core/device.js';
 import type { Clock } from './clock.js';
 import { ConflictError, NotFoundError, ValidationError } from './configuration-service.js';
 import type { DnAllocator } from './dn-allocator.js';
 import type { LiveEvents } from './live-events.js';
+import { completeLines } from './line-input.js';
 import type { NewPhone, PhoneChanges } from './phone-input.js';
 import { newPhoneProblem, phoneChangeProblem } from './phone-input.js';
 import type { StatusWriter } from './status-writer.js';
@@ -31,8 +33,9 @@ export class PhoneEditor {
   }
 
   /** Adds a phone; a DN that another phone holds becomes a shared line, as in CUCM. */
-  async add(phone: NewPhone): Promise<DeviceRecord> {
+  async add(given: NewPhone): Promise<DeviceRecord> {
     const { store, clock, logger, live } = this.deps;
+    const phone = { ...given, lines: completeLines(given.lines) };
     const problem = newPhoneProblem(phone);
     if (problem) throw new ValidationError(problem);
     if (await store.devices.find(phone.name)) {
@@ -48,6 +51,8 @@ export class PhoneEditor {
           now,
         );
         await tx.devices.insert(phone, now);
+        // Only the features given: a DN shared with another phone keeps those left out.
+        await storeLineFeatures(tx, phone.name, given.lines, phone.dnd);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`phone ${phone.name} already exists`);
@@ -59,9 +64,10 @@ export class PhoneEditor {
   }
 
   /** Changes a phone; lines given replace all lines, and DNs no line uses any more are freed. */
-  async update(name: string, changes: PhoneChanges): Promise<{ before: DeviceRecord; after: DeviceRecord }> {
+  async update(name: string, given: PhoneChanges): Promise<{ before: DeviceRecord; after: DeviceRecord }> {
     const { store, clock, allocator, logger, live } = this.deps;
     const before = await this.find(name);
+    const changes = given.lines ? { ...given, lines: completeLines(given.lines, before.lines) } : given;
     const problem = phoneChangeProblem(before, changes);
     if (problem) throw new ValidationError(problem);
     let freed: string[] = [];
@@ -75,6 +81,7 @@ export class PhoneEditor {
         await tx.deviceChanges.replaceLines(name, changes.lines);
         freed = await tx.deviceChanges.deleteUnusedDns(before.lines.map((l) => l.dn));
       }
+      await storeLineFeatures(tx, name, given.lines ?? [], given.dnd);
     });
     for (const dn of freed) allocator.freed(dn);
     // A DN typed by hand may lie in an auto-registration range: the allocator must learn it is taken.
@@ -88,4 +95,23 @@ export class PhoneEditor {
   async sharedWith(name: string, dns: string[]): Promise<Record<string, string[]>> {
     return Object.fromEntries(await this.deps.store.deviceChanges.holders(dns, name));
   }
+}
+
+/** Stores the DN features the lines carry (each DN's own, shared by its devices) and the device's DND. */
+async function storeLineFeatures(
+  tx: Repositories,
+  deviceName: string,
+  lines: readonly Line[],
+  dnd: boolean | undefined,
+): Promise<void> {
+  for (const line of lines) {
+    // setDnFeatures writes only the features defined (undefined = left out).
+    await tx.lineSettings.setDnFeatures(line.dn, {
+      forwardAll: line.forwardAll,
+      forwardBusy: line.forwardBusy,
+      forwardNoAnswer: line.forwardNoAnswer,
+      pickupGroup: line.pickupGroup,
+    });
+  }
+  if (dnd !== undefined) await tx.lineSettings.setDnd(deviceName, dnd);
 }

@@ -4,6 +4,7 @@ import { loadIdProblem } from '../core/load.js';
 import { directoryNumberProblem } from '../core/directory-number.js';
 import type { FieldProblem } from '../core/node.js';
 import { phoneModel, phoneModels } from '../core/phone-models.js';
+import { lineSettingsProblem } from './line-input.js';
 
 /** A phone added by hand (Device > Phone > Add New). */
 export interface NewPhone {
@@ -13,6 +14,8 @@ export interface NewPhone {
   description: string;
   lines: Line[];
   loadId: string | null;
+  /** Do Not Disturb; off when left out. */
+  dnd?: boolean;
 }
 
 /** Fields of an existing phone that may change. Model and protocol are fixed once added. */
@@ -22,6 +25,7 @@ export interface PhoneChanges {
   lines?: Line[];
   model?: string;
   protocol?: DeviceProtocol;
+  dnd?: boolean;
 }
 
 function descriptionFieldProblem(description: string): FieldProblem | null {
@@ -51,6 +55,8 @@ function linesProblem(lines: Line[], model: string): FieldProblem | null {
     seen.add(line.index);
     const dn = directoryNumberProblem(line.dn);
     if (dn) return { field: `lines.${i}.dn`, message: `line ${line.index}: ${dn}` };
+    const settings = lineSettingsProblem(line, i);
+    if (settings) return settings;
   }
   return null;
 }

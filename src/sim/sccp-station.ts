@@ -226,7 +226,8 @@ export class SccpStation extends EventEmitter<StationEvents> {
    * arrives", sccp.md §5). Returns the DNs on the line buttons.
    */
   async startup(): Promise<{
-    lines: { index: number; dn: string }[];
+    /** Each line button's DN, with the label shown beside it and the line's display name (LineStat). */
+    lines: { index: number; dn: string; label: string; displayName: string }[];
     time: SccpMessageMap['DefineTimeDate'] | null;
   }> {
     const templateP = this.next('ButtonTemplate');
@@ -252,9 +253,16 @@ export class SccpStation extends EventEmitter<StationEvents> {
     for (const button of lineButtons) this.send({ type: 'LineStatReq', lineNumber: button.instanceNumber });
     this.send({ type: 'RegisterAvailableLines', maxNumOfAvailLines: 0 });
     this.send({ type: 'TimeDateReq' });
-    const lines: { index: number; dn: string }[] = [];
+    const lines: { index: number; dn: string; label: string; displayName: string }[] = [];
     for (const stat of (await statsP).sort((a, b) => a.lineNumber - b.lineNumber)) {
-      if (stat.lineDirNumber) lines.push({ index: stat.lineNumber, dn: stat.lineDirNumber });
+      if (stat.lineDirNumber) {
+        lines.push({
+          index: stat.lineNumber,
+          dn: stat.lineDirNumber,
+          label: stat.lineTextLabel,
+          displayName: stat.lineFullyQualifiedDisplayName,
+        });
+      }
     }
     return { lines, time: await timeP };
   }

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Device, DeviceProtocol, DeviceStatus, Line } from '../core/device.js';
+import type { Device, DeviceProtocol, DeviceStatus, Line, StoredLine } from '../core/device.js';
+import { completeLines } from '../core/complete-lines.js';
 import { DEFAULT_LINE_APPEARANCE } from '../core/line-settings.js';
 import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
@@ -10,6 +11,8 @@ import type { Schema } from './schema.js';
 
 /** A device with its last known registration status. */
 export interface DeviceRecord extends Device {
+  lines: StoredLine[];
+  dnd: boolean;
   status: DeviceStatus;
   node: string | null;
   ipAddress: string | null;
@@ -56,7 +59,7 @@ const SORT_COLUMNS: Record<PhoneSortField, keyof Schema['devices']> = {
   ipAddress: 'ip_address',
 };
 
-function toRecord(row: Selectable<Schema['devices']>, lines: Line[]): DeviceRecord {
+function toRecord(row: Selectable<Schema['devices']>, lines: StoredLine[]): DeviceRecord {
   return {
     name: row.name,
     model: row.model,
@@ -175,8 +178,8 @@ export class DeviceRepository {
     return found;
   }
 
-  private async linesOf(names: string[]): Promise<Map<string, Line[]>> {
-    const byDevice = new Map<string, Line[]>();
+  private async linesOf(names: string[]): Promise<Map<string, StoredLine[]>> {
+    const byDevice = new Map<string, StoredLine[]>();
     if (names.length === 0) return byDevice;
     const rows = await this.db
       .selectFrom('lines')
@@ -268,7 +271,10 @@ export class DeviceRepository {
    * whether it existed and the DNs it held before, so the caller can free those no longer used.
    */
   async upsert(device: Device, now: Date): Promise<{ existed: boolean; previousDns: string[] }> {
-    const previousDns = (await this.linesOf([device.name])).get(device.name)?.map((l) => l.dn) ?? [];
+    const previousLines = (await this.linesOf([device.name])).get(device.name) ?? [];
+    const previousDns = previousLines.map((l) => l.dn);
+    // Settings a row leaves out (a file without their columns) keep the stored ones.
+    device = { ...device, lines: completeLines(device.lines, previousLines) };
     const updated = await this.db
       .updateTable('devices')
       .set({

@@ -51,7 +51,7 @@ it(`closes ${IDLE} connections that never send Register, while a fresh phone reg
 
   const fresh = await tryRegister(node, 1, '127.0.0.1', 5000);
   expect(fresh.outcome.kind).toBe('registered');
-  expect((await fresh.station.startup()).lines).toEqual([{ index: 1, dn: '1000' }]);
+  expect((await fresh.station.startup()).lines).toMatchObject([{ index: 1, dn: '1000' }]);
   expect((await node.api.get<{ status: string }>('/phones/SEP00EE00000001')).body.status).toBe('registered');
   fresh.station.destroy();
   // Held until the timeout, not before.

@@ -91,7 +91,7 @@ describe('many phones, and the node with SCCP worker processes', () => {
     const mark = single.states.length;
     expect((await t.api.post('/phones/SEP00DD00000001/reset', { type: 'reset' })).status).toBe(202);
     await single.reach('rebooting', mark);
-    expect((await single.reach('registered', mark)).lines).toEqual([{ index: 1, dn: '1000' }]);
+    expect((await single.reach('registered', mark)).lines).toMatchObject([{ index: 1, dn: '1000' }]);
     const node = t;
     await eventually(
       async () => (await node.api.get<ApiPhone>('/phones/SEP00DD00000001')).body.status === 'registered',

@@ -6,14 +6,16 @@ import type { DeviceRecord } from '../../store/device-repository.js';
 import { phoneCreateSchema, phonePatchSchema } from '../admin-schemas.js';
 import { deviceNameParamSchema, errorSchema, pageOf, phoneQuerySchema, phoneSchema } from '../schemas.js';
 
-/** What the audit log keeps of a phone: its configuration, lines as "index:dn". */
+/** What the audit log keeps of a phone: its configuration, lines as "index:dn", each line's settings by index. */
 function audited(p: DeviceRecord) {
   return {
     model: p.model,
     protocol: p.protocol,
     description: p.description,
     loadId: p.loadId,
+    dnd: p.dnd ?? false,
     lines: p.lines.map((l) => `${l.index}:${l.dn}`).join(', '),
+    line: Object.fromEntries(p.lines.map(({ index, dn: _dn, ...settings }) => [index, settings])),
   };
 }
 

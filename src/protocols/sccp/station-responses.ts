@@ -37,9 +37,24 @@ export function lineStatus(device: Device, lineNumber: number) {
   return {
     lineNumber,
     lineDirNumber: line?.dn ?? '',
-    lineFullyQualifiedDisplayName: line ? device.description.slice(0, 39) : '',
-    lineTextLabel: line?.dn ?? '',
+    // The line's Display (Caller ID) when set, else the device's description as before line settings.
+    lineFullyQualifiedDisplayName: line ? (line.displayName || device.description).slice(0, 39) : '',
+    // Line Text Label beside the button; the DN when none is set.
+    lineTextLabel: line ? line.label || line.dn : '',
     lineDisplayOptions: line ? 0x0f : 0,
+  };
+}
+
+/**
+ * The Call Forward All part of ForwardStat for a line (sccp.md §3.12; calls.md §1.5): the stored
+ * destination as the device registered with it, so the phone shows "Forwarded to …" after a restart.
+ */
+export function forwardAllStatus(device: Device, lineNumber: number) {
+  const target = device.lines.find((l) => l.index === lineNumber)?.forwardAll ?? null;
+  return {
+    activeForward: target ? 1 : 0,
+    forwardAllActive: target ? 1 : 0,
+    forwardAllNumber: target ?? '',
   };
 }
 

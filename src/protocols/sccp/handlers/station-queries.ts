@@ -12,7 +12,7 @@ import { encodeSpeedDialStat } from '../codec/messages/speed-dial.js';
 import { encodeDefineTimeDate } from '../codec/messages/time-date.js';
 import { defaultSoftKeySets, defaultSoftKeyTemplate } from '../codec/soft-keys.js';
 import type { Device } from '../../../core/device.js';
-import { buttonTemplate, lineStatus, timeDate } from '../station-responses.js';
+import { buttonTemplate, forwardAllStatus, lineStatus, timeDate } from '../station-responses.js';
 import type { StationSession } from './station-session.js';
 
 /** A registered phone's startup queries (sccp.md §5, steps 4–13). */
@@ -95,10 +95,8 @@ export function answerQuery(message: StationQuery, session: StationSession): voi
       session.send(
         MessageId.ForwardStat,
         encodeForwardStat({
-          activeForward: 0,
+          ...forwardAllStatus(device, message.lineNumber),
           lineNumber: message.lineNumber,
-          forwardAllActive: 0,
-          forwardAllNumber: '',
           forwardBusyActive: 0,
           forwardBusyNumber: '',
           forwardNoAnswerActive: 0,
