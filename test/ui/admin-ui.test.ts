@@ -179,6 +179,24 @@ describe('admin UI in Chromium', () => {
     await expect.poll(() => page.getByLabel('Line 1').inputValue()).toBe('3001');
   });
 
+  it('sets a line’s label and max calls on the phone page, and shows a refused value at its field', async () => {
+    await page.goto(`${url}/phones/${mac(10)}`);
+    await page.getByText('Line 1 settings (3001)').click();
+    await page.getByLabel('Line Text Label').fill('Room');
+    await page.getByLabel('Maximum Number of Calls').fill('9');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'from 1 to 6' }).first().waitFor();
+    await page.getByLabel('Maximum Number of Calls').fill('4');
+    await page.getByLabel('Do Not Disturb').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.reload();
+    await page.getByText('Line 1 settings (3001)').click();
+    await expect.poll(() => page.getByLabel('Line Text Label').inputValue()).toBe('Room');
+    expect(await page.getByLabel('Maximum Number of Calls').inputValue()).toBe('4');
+    expect(await page.getByLabel('Do Not Disturb').isChecked()).toBe(true);
+  });
+
   it('gives a read-only user every page but no change', async () => {
     await openFromMenu('Users', 'Users');
     await page.getByLabel('User name').fill('operator');

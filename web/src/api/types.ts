@@ -13,6 +13,15 @@ export interface Session {
 export interface Line {
   index: number;
   dn: string;
+  /** Line settings (read from a phone; optional where a line is only index and DN). */
+  displayName?: string;
+  label?: string;
+  maxCalls?: number;
+  busyTrigger?: number;
+  forwardAll?: string | null;
+  forwardBusy?: string | null;
+  forwardNoAnswer?: string | null;
+  pickupGroup?: string | null;
 }
 
 export interface Phone {
@@ -21,6 +30,8 @@ export interface Phone {
   protocol: Protocol;
   description: string;
   lines: Line[];
+  /** Do Not Disturb. */
+  dnd: boolean;
   status: DeviceStatus;
   node: string | null;
   ipAddress: string | null;

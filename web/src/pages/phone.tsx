@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { ApiError, del, get, patch, post } from '../api/client';
 import type { Phone, PhoneModel, RegistrationEvent } from '../api/types';
 import { LinesEditor, lineErrorOf, linesOf } from '../components/lines-editor';
+import type { LineSettingsInput } from '../components/line-settings-editor';
+import { LineSettingsEditor, settingsInputOf, settingsOf } from '../components/line-settings-editor';
 import { SipCredentialsPanel } from '../components/sip-credentials-panel';
 import { Field, Loading, Notice, PageTitle, StatusBadge } from '../components/ui';
 import { dateTime } from '../format';
@@ -28,6 +30,11 @@ export function PhonePage({ name }: { name: string }) {
   const [dns, setDns] = useState<string[]>([]);
   const [result, setResult] = useState<Result>(null);
   const [lineErrors, setLineErrors] = useState<Record<number, string>>({});
+  const [dnd, setDnd] = useState(false);
+  const [settings, setSettings] = useState<Record<number, LineSettingsInput>>({});
+  const [settingError, setSettingError] = useState<{ index: number; key: string; message: string } | null>(
+    null,
+  );
 
   useEffect(() => {
     document.title = `Phone ${name} — openucm`;
@@ -39,6 +46,8 @@ export function PhonePage({ name }: { name: string }) {
     const d: string[] = [];
     for (const l of phone.data.lines) d[l.index - 1] = l.dn;
     setDns(d);
+    setDnd(phone.data.dnd);
+    setSettings(Object.fromEntries(phone.data.lines.map((l) => [l.index, settingsInputOf(l)])));
   }, [phone.data]);
 
   const reloadHistory = useThrottle(history.reload, 500);
@@ -56,18 +65,31 @@ export function PhonePage({ name }: { name: string }) {
     const e = err instanceof ApiError ? err : null;
     setResult({ kind: 'error', text: e?.message ?? String(err), field: e?.field });
     setLineErrors(e ? lineErrorOf(e.field, e.message, sent) : {});
+    // A refused line setting (lines.N.maxCalls …) is shown at its field in that line's settings.
+    const m = e?.field ? /^lines\.(\d+)\.(\w+)$/.exec(e.field) : null;
+    const line = m ? sent[Number(m[1])] : undefined;
+    setSettingError(
+      m && line && m[2] !== 'dn' && m[2] !== 'index'
+        ? { index: line.index, key: m[2], message: e!.message }
+        : null,
+    );
   };
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const lines = linesOf(dns);
+    const lines = linesOf(dns).map((l) => ({
+      ...l,
+      ...settingsOf(settings[l.index] ?? settingsInputOf(undefined)),
+    }));
     try {
       await patch<Phone>(`/phones/${encodeURIComponent(name)}`, {
         description,
         loadId: loadId.trim() === '' ? null : loadId.trim(),
         lines,
+        dnd,
       });
       setLineErrors({});
+      setSettingError(null);
       setResult({
         kind: 'ok',
         text:
@@ -186,9 +208,31 @@ export function PhonePage({ name }: { name: string }) {
                 error={result?.field === 'loadId' ? result.text : null}
                 hint="Empty: the load of Device Defaults for this model and protocol."
               />
+              <div className="field checkbox">
+                <input
+                  id="phone-dnd"
+                  type="checkbox"
+                  checked={dnd}
+                  onChange={(e) => setDnd(e.target.checked)}
+                  aria-describedby="phone-dnd-hint"
+                />
+                <label htmlFor="phone-dnd">Do Not Disturb</label>
+                <span id="phone-dnd-hint" className="hint">
+                  No call is offered to this phone; a caller gets busy when no other phone has the DN.
+                </span>
+              </div>
             </fieldset>
             <fieldset disabled={!canChange} className="plain-fieldset">
               <LinesEditor buttons={buttons} dns={dns} onChange={setDns} errors={lineErrors} />
+            </fieldset>
+            <fieldset disabled={!canChange}>
+              <legend>Line settings</legend>
+              <LineSettingsEditor
+                lines={linesOf(dns)}
+                settings={settings}
+                onChange={(index, next) => setSettings((s) => ({ ...s, [index]: next }))}
+                error={settingError}
+              />
             </fieldset>
           </form>
           <SipCredentialsPanel name={name} />
