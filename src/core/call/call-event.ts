@@ -3,6 +3,7 @@ import type { MediaDescription } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
+import type { ForwardView } from './forward.js';
 
 /** A device the routed DN is on, as the call service found it (DnLocator). */
 export interface RouteTarget {
@@ -52,6 +53,8 @@ export type CallEvent =
   | { kind: 'unreachable'; leg: number; cause: Q850Cause }
   /** No answer within the ring timeout. */
   | { kind: 'ring-timeout' }
+  /** No answer within the Forward No Answer time of a DN that has it set. */
+  | { kind: 'no-answer-timeout' }
   /** On-hook, EndCall, BYE, or CANCEL. */
   | { kind: 'hang-up'; leg: number };
 
@@ -59,4 +62,6 @@ export interface CallContext {
   /** Epoch milliseconds, from the service's clock. */
   now: number;
   dialPlan: DialPlanView;
+  /** The DNs' forwards and the hop limit; absent: no call is forwarded. */
+  forwards?: ForwardView;
 }

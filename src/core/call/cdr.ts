@@ -26,7 +26,7 @@ export interface CallDetailRecord {
   /** As dialled, with a closing # if the user pressed it. */
   originalCalledPartyNumber: string;
   finalCalledPartyNumber: string;
-  /** No forwarding yet: always empty. */
+  /** The DN that forwarded the call last; empty when it was not forwarded. */
   lastRedirectDn: string;
   /** Q.850 cause when the caller's side cleared, else 0. */
   origCause_value: number;
@@ -88,7 +88,7 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     callingPartyNumber: orig.party.number,
     originalCalledPartyNumber: call.dialled,
     finalCalledPartyNumber: call.calledDn ?? call.dialled,
-    lastRedirectDn: '',
+    lastRedirectDn: call.redirects.at(-1)?.from.number ?? '',
     origCause_value: clearing?.side === 'orig' ? clearing.cause : 0,
     destCause_value: clearing?.side === 'dest' ? clearing.cause : 0,
     origDeviceName: orig.deviceName,

@@ -3,7 +3,8 @@ import type { CallContext, CallEvent } from './call-event.js';
 import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
 import { Q850 } from './q850.js';
-import { digit, digits, offHook, routed, t302Expired } from './setup.js';
+import { forwardBusy, forwardNoAnswer } from './forward.js';
+import { digit, digits, offHook, routed, routeTo, t302Expired } from './setup.js';
 import { failCall, releaseCall } from './release.js';
 import { legById, Step } from './step.js';
 import { answer, hold, media, resume } from './talk.js';
@@ -36,13 +37,17 @@ export function transition(current: Call, event: CallEvent, context: CallContext
       t302Expired(call, step, context);
       break;
     case 'routed':
-      routed(call, event.targets, step);
+      routed(call, event.targets, step, context);
       break;
     case 'route-failed':
+      if (event.cause === Q850.userBusy && forwardBusy(call, step, context, routeTo)) break;
       if (call.state === 'proceeding') failCall(call, event.cause, 'dest', step);
       break;
     case 'ring-timeout':
       ringTimeout(call, step);
+      break;
+    case 'no-answer-timeout':
+      forwardNoAnswer(call, step, context, routeTo);
       break;
     default:
       legEvent(call, event, step);
