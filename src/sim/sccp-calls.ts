@@ -19,6 +19,8 @@ export interface SimCall {
   /** Who the phone shows on the call (CallInfo: the other party). */
   remote: { number: string; name: string } | null;
   callType: number;
+  /** A forwarded call (CallInfo callType 3): the number dialled, the last to forward, and why (15 all, 1 busy, 2 no answer). */
+  forwarded: { originalCalled: string; lastRedirecting: string; reason: number } | null;
   /** The tone playing (StartTone code), or null. */
   tone: number | null;
   /** The prompt shown (DisplayPromptStatus text; 0x80 + code is a label). */
@@ -203,6 +205,7 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
         state: 0,
         remote: null,
         callType: 0,
+        forwarded: null,
         tone: null,
         prompt: '',
         rtp: null,
@@ -236,8 +239,15 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
       case 'CallInfo': {
         const call = this.callOf(message.callReference, message.lineInstance);
         call.callType = message.callType;
+        if (message.callType === 3)
+          call.forwarded = {
+            originalCalled: message.originalCalledParty,
+            lastRedirecting: message.lastRedirectingParty,
+            reason: message.lastRedirectingReason,
+          };
+        // Inbound (1) and forwarded (3, always offered to this phone) show the caller.
         call.remote =
-          message.callType === 1
+          message.callType !== 2
             ? { number: message.callingParty, name: message.callingPartyName }
             : { number: message.calledParty, name: message.calledPartyName };
         this.emit('change', call);

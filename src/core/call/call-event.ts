@@ -47,6 +47,8 @@ export type CallEvent =
   | { kind: 'media-failed'; leg: number }
   | { kind: 'hold'; leg: number }
   | { kind: 'resume'; leg: number }
+  /** A called phone forwarded the call itself (a SIP 3xx whose Contact names `target`). */
+  | { kind: 'moved'; leg: number; target: string }
   /** A called phone refused as busy (SIP 486/600). */
   | { kind: 'busy'; leg: number }
   /** A called phone cannot be reached or refused: unregistered (27), declined (21), a SIP error's cause. */

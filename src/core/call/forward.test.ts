@@ -166,3 +166,18 @@ describe('call forward no answer', () => {
     expect(d.told(3)).toContainEqual({ kind: 'clear', cause: Q850.noAnswer });
   });
 });
+
+describe("a SIP phone's own forward (302)", () => {
+  it('is followed as an unconditional forward; the caller keeps ring-back', () => {
+    const d = driver({});
+    d.send({ kind: 'digits', digits: '1003' });
+    d.send({ kind: 'routed', targets: [target(3, C)] });
+    d.send({ kind: 'moved', leg: 3, target: '2000' });
+    expect(routes(d)).toEqual(['2000']);
+    expect(d.told(3)).toEqual([]);
+    expect(d.told(1)).toEqual([]);
+    expect(d.call.redirects).toEqual([
+      { from: { number: '1003', name: C.party.name }, to: '2000', reason: 'unconditional' },
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import type { DnFeatures } from '../line-settings.js';
 import { NO_DN_FEATURES } from '../line-settings.js';
 import type { CallContext } from './call-event.js';
-import type { Call, Party } from './call.js';
+import type { Call, Leg, Party } from './call.js';
 import { dialComplete } from './dial-plan.js';
 import { Q850 } from './q850.js';
 import { clearLeg, failCall } from './release.js';
@@ -60,7 +60,7 @@ function featuresOf(dn: string | null, context: CallContext): DnFeatures {
 export function forwardAll(call: Call, step: Step, context: CallContext, route: RouteTo): boolean {
   const target = featuresOf(call.calledDn, context).forwardAll;
   if (!target) return false;
-  redirect(call, target, 'unconditional', step, context, route);
+  redirect(call, target, 'unconditional', true, step, context, route);
   return true;
 }
 
@@ -72,7 +72,7 @@ export function forwardBusy(call: Call, step: Step, context: CallContext, route:
   if (call.state !== 'proceeding') return false;
   const target = featuresOf(call.calledDn, context).forwardBusy;
   if (!target) return false;
-  redirect(call, target, 'user-busy', step, context, route);
+  redirect(call, target, 'user-busy', true, step, context, route);
   return true;
 }
 
@@ -94,13 +94,38 @@ export function forwardNoAnswer(call: Call, step: Step, context: CallContext, ro
     if (leg.side === 'dest' && leg.state === 'ringing') clearLeg(leg, Q850.noAnswer, step);
   call.destLeg = null;
   call.state = 'proceeding';
-  redirect(call, target, 'no-answer', step, context, route);
+  redirect(call, target, 'no-answer', false, step, context, route);
+}
+
+/**
+ * A called phone forwarded the call itself (a 7940 SIP phone's own Call Forward All answers 302,
+ * calls.md §2.1): the node follows it as an unconditional forward, within the hop limit. The phone
+ * that answered 302 has ended its part; other devices of the DN stop ringing.
+ */
+export function forwardMoved(
+  call: Call,
+  leg: Leg,
+  target: string,
+  step: Step,
+  context: CallContext,
+  route: RouteTo,
+): void {
+  if (call.state !== 'alerting' || leg.side !== 'dest' || leg.state !== 'ringing') return;
+  leg.state = 'released';
+  for (const other of call.legs)
+    if (other.side === 'dest' && other.state === 'ringing')
+      clearLeg(other, Q850.nonSelectedUserClearing, step);
+  call.destLeg = null;
+  call.state = 'proceeding';
+  redirect(call, target, 'unconditional', false, step, context, route);
 }
 
 function redirect(
   call: Call,
   target: string,
   reason: ForwardReason,
+  /** False while the caller hears ring-back: it learns the new party when the target alerts. */
+  tellCaller: boolean,
   step: Step,
   context: CallContext,
   route: RouteTo,
@@ -122,7 +147,7 @@ function redirect(
     return;
   }
   call.calledName = '';
-  route(call, analysis.dn, step, context, reason !== 'no-answer');
+  route(call, analysis.dn, step, context, tellCaller);
 }
 
 /** A DN the call already reached is a loop; more forwards than the hop limit allows stop the chain. */

@@ -3,7 +3,7 @@ import type { CallContext, CallEvent } from './call-event.js';
 import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
 import { Q850 } from './q850.js';
-import { forwardBusy, forwardNoAnswer } from './forward.js';
+import { forwardBusy, forwardMoved, forwardNoAnswer } from './forward.js';
 import { digit, digits, offHook, routed, routeTo, t302Expired } from './setup.js';
 import { failCall, releaseCall } from './release.js';
 import { legById, Step } from './step.js';
@@ -50,7 +50,7 @@ export function transition(current: Call, event: CallEvent, context: CallContext
       forwardNoAnswer(call, step, context, routeTo);
       break;
     default:
-      legEvent(call, event, step);
+      legEvent(call, event, step, context);
   }
   return { call, commands: step.commands };
 }
@@ -70,7 +70,7 @@ function copyLeg(leg: Leg): Leg {
 
 type LegEvent = Extract<CallEvent, { leg: number }>;
 
-function legEvent(call: Call, event: LegEvent, step: Step): void {
+function legEvent(call: Call, event: LegEvent, step: Step, context: CallContext): void {
   const leg = legById(call, event.leg);
   if (!leg) return;
   switch (event.kind) {
@@ -96,6 +96,9 @@ function legEvent(call: Call, event: LegEvent, step: Step): void {
       break;
     case 'unreachable':
       destinationGone(call, leg, event.cause, step);
+      break;
+    case 'moved':
+      forwardMoved(call, leg, event.target, step, context, routeTo);
       break;
     case 'hang-up':
       hangUp(call, leg, step);

@@ -79,6 +79,7 @@ export type LegEvent = DistributiveOmit<
         | 'hold'
         | 'resume'
         | 'busy'
+        | 'moved'
         | 'unreachable'
         | 'hang-up';
     }
