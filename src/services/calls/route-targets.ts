@@ -24,7 +24,10 @@ export function routeTargets(dn: string, locations: readonly DnLocation[], view:
   if (others.length === 0 && locations.length > 0) return { kind: 'route-failed', cause: Q850.userBusy };
   const reachable = others.filter((location) => view.devices.has(location.deviceName));
   if (reachable.length === 0) return { kind: 'route-failed', cause: Q850.subscriberAbsent };
-  const free = reachable.filter((location) => !view.busy(location.deviceName));
+  // CUCM DND "Call Reject": a device in DND is not offered the call; all of them in DND is busy.
+  const available = reachable.filter((location) => !location.dnd);
+  if (available.length === 0) return { kind: 'route-failed', cause: Q850.userBusy };
+  const free = available.filter((location) => !view.busy(location.deviceName));
   if (free.length === 0) return { kind: 'route-failed', cause: Q850.userBusy };
   const targets = free.map((location): RouteTarget => {
     const device = view.devices.get(location.deviceName) as CallDevice;
