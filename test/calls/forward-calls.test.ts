@@ -94,6 +94,17 @@ describe('call forwarding', () => {
     expect(await t.node.store.lineSettings.forwardAllOf('3201')).toBeNull();
   });
 
+  it('a Forward All set from the phone survives a node restart: the phone is shown it when it registers again', async () => {
+    const a = await sccpCallPhone(t, 'SEP00AF00000071', ['3271'], closers);
+    await sccpCallPhone(t, 'SEP00AF00000072', ['3272'], closers);
+    expect(await a.calls.setForwardAll('3272')).toBe('3272');
+    for (const close of closers.splice(0)) close();
+    await t.stop();
+    t = await startTestNode({ database: t.database, config: { callMaxPerDevice: 1 } });
+    const again = await sccpCallPhone(t, 'SEP00AF00000071', ['3271'], closers, { configure: false });
+    await eventually(() => again.calls.forwardAll === '3272');
+  });
+
   it('Forward No Answer: the callee stops ringing after the timer and the target rings with the forward shown', async () => {
     const a = await sccpCallPhone(t, 'SEP00AF00000011', ['3211'], closers);
     const b = await sccpCallPhone(t, 'SEP00AF00000012', ['3212'], closers);
@@ -150,5 +161,63 @@ describe('call forwarding', () => {
     a.calls.redial();
     await b.calls.waitFor((call) => call.state === CallStateCode.RingIn && !b.calls.ended.includes(call));
     expect(b.calls.ended.length).toBe(before);
+  });
+});
+
+describe('call forwarding with SCCP in a worker process', () => {
+  beforeEach(async () => {
+    t = await startTestNode({ config: { sccpWorkers: 1 } });
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await t.destroy();
+  });
+
+  it('CFwdAll goes through the worker IPC: stored, ForwardStat shown, calls forwarded', async () => {
+    const a = await sccpCallPhone(t, 'SEP00AF00000051', ['3251'], closers);
+    const b = await sccpCallPhone(t, 'SEP00AF00000052', ['3252'], closers);
+    const c = await sccpCallPhone(t, 'SEP00AF00000053', ['3253'], closers);
+    expect(await a.calls.setForwardAll('3253')).toBe('3253');
+    expect(await t.node.store.lineSettings.forwardAllOf('3251')).toBe('3253');
+    b.calls.dialEnbloc('3251');
+    const ringing = await c.calls.waitFor((call) => call.state === CallStateCode.RingIn);
+    expect(ringing.forwarded).toEqual({ originalCalled: '3251', lastRedirecting: '3251', reason: 15 });
+    b.calls.hangUp();
+    await c.calls.waitFor((call) => call.state === CallStateCode.OnHook);
+  });
+});
+
+describe("a SIP phone's own forward (302)", () => {
+  beforeEach(async () => {
+    t = await startTestNode();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await t.destroy();
+  });
+
+  it('is followed to the number in its Contact', async () => {
+    const a = await sccpCallPhone(t, 'SEP00AF00000061', ['3261'], closers);
+    const sip = await sipPhone('00af00000062', '3262');
+    const c = await sccpCallPhone(t, 'SEP00AF00000063', ['3263'], closers);
+    a.calls.dialEnbloc('3262');
+    const invite = (await sip.request('INVITE')) as SipRequest;
+    sip.send(
+      [
+        'SIP/2.0 302 Moved Temporarily',
+        ...invite.raw
+          .toString('utf8')
+          .split('\r\n')
+          .filter((l) => /^(Via|From|Call-ID|CSeq):/i.test(l)),
+        `To: ${invite.headers('to')[0]};tag=moved`,
+        `Contact: <sip:3263@127.0.0.1:${sip.port}>`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const ringing = await c.calls.waitFor((call) => call.state === CallStateCode.RingIn);
+    expect(ringing.forwarded).toMatchObject({ originalCalled: '3262', reason: 15 });
+    await sip.request('ACK');
   });
 });

@@ -42,6 +42,7 @@ export class SccpCallAdapter implements SccpCalls {
     }
     const attached = phone;
     this.byDevice.set(device.deviceName, endpoint);
+    this.showForwards(endpoint, device);
     this.service.attach({
       deviceName: device.deviceName,
       protocol: 'SCCP',
@@ -101,6 +102,15 @@ export class SccpCallAdapter implements SccpCalls {
     void answerForwardAll(this.forwards, phone.deviceName, dn, target).then((reply) =>
       endpoint.forwardReply?.(line, reply),
     );
+  }
+
+  /** A line whose DN forwards all calls shows it from registration on ("Forwarded to …", the lamp). */
+  private showForwards(endpoint: SccpCallEndpoint, device: SccpCallDevice): void {
+    if (!this.forwards || !endpoint.forwardReply) return;
+    for (const line of device.lines ?? []) {
+      const forwardAll = this.forwards.features(line.dn).forwardAll;
+      if (forwardAll) endpoint.forwardReply(line.index, { kind: 'status', forwardAll });
+    }
   }
 
   private sink(

@@ -11,6 +11,8 @@ export interface SccpCallDevice {
   address: string | null;
   /** From its CapabilitiesRes; G.711 until that arrives. */
   codecs: Codec[];
+  /** Its lines: a line whose DN forwards all calls is shown so at attach (ForwardStat). */
+  lines?: { index: number; dn: string }[];
 }
 
 /** Where one session's leg commands arrive; legs are named by the session's callReference. */

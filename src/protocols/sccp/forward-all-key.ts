@@ -121,13 +121,13 @@ export class ForwardAllKey {
       this.emit({ type: 'StopTone', ...ref, tone: 0 });
       this.emit({ type: 'ClearPromptStatus', ...ref });
       this.emit({ type: 'CallState', callState: CallStateCode.OnHook, ...ref });
+      this.emit({
+        type: 'SelectSoftKeys',
+        ...ref,
+        softKeySetIndex: SoftKeySetIndex.OnHook,
+        validKeyMask: 0xffffffff,
+      });
     }
-    this.emit({
-      type: 'SelectSoftKeys',
-      ...ref,
-      softKeySetIndex: SoftKeySetIndex.OnHook,
-      validKeyMask: 0xffffffff,
-    });
     if (reply?.kind === 'status') {
       this.emit(forwardStatus(line, reply.forwardAll, this.v18()));
       const lampMode = reply.forwardAll ? LampMode.On : LampMode.Off;

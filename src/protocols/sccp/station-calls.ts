@@ -69,7 +69,12 @@ export class StationCalls implements SccpCallEndpoint {
     if (!device) return;
     if (codecs) this.codecs = codecs;
     this.attached = true;
-    this.port.attach(this, { deviceName: device.name, address: this.session.peerIp, codecs: this.codecs });
+    this.port.attach(this, {
+      deviceName: device.name,
+      address: this.session.peerIp,
+      codecs: this.codecs,
+      lines: device.lines.map((l) => ({ index: l.index, dn: l.dn })),
+    });
   }
 
   /** The connection ended: its calls end with it. */
