@@ -148,6 +148,13 @@ describe('call forwarding', () => {
     await a.calls.waitFor((call) => call.tone === ToneCode.Reorder);
     a.calls.hangUp();
     expect(await cdrOf('3231')).toMatchObject({ destCause_value: 25 });
+    // Monitoring > Why did this call fail? names the loop and the DN to change.
+    const { body } = await t.api.get<{ firstProblem: { id: string; detail: string; fix: string } }>(
+      '/call-diagnosis?calling=3231&called=3232',
+    );
+    expect(body.firstProblem.id).toBe('forward');
+    expect(body.firstProblem.detail).toContain('3232 → 3233 → 3232');
+    expect(body.firstProblem.fix).toContain('Call Forward All of 3233');
   });
 
   it('Redial dials the last number again', async () => {
