@@ -18,6 +18,8 @@ interface Cdr {
   originalCalledPartyNumber: string;
   finalCalledPartyNumber: string;
   lastRedirectDn: string;
+  origCalledPartyRedirectReason: number;
+  lastRedirectRedirectReason: number;
   destDeviceName: string;
   destCause_value: number;
 }
@@ -87,6 +89,8 @@ describe('call forwarding', () => {
       originalCalledPartyNumber: '3201',
       finalCalledPartyNumber: '3203',
       lastRedirectDn: '3201',
+      origCalledPartyRedirectReason: 15,
+      lastRedirectRedirectReason: 15,
       destDeviceName: 'SEP00AF00000003',
     });
 
@@ -123,7 +127,11 @@ describe('call forwarding', () => {
     expect(c.calls.answer()).toBe(true);
     await a.calls.waitFor((call) => call.state === CallStateCode.Connected);
     a.calls.hangUp();
-    expect(await cdrOf('3211')).toMatchObject({ finalCalledPartyNumber: '3213', lastRedirectDn: '3212' });
+    expect(await cdrOf('3211')).toMatchObject({
+      finalCalledPartyNumber: '3213',
+      lastRedirectDn: '3212',
+      lastRedirectRedirectReason: 2,
+    });
   });
 
   it('Forward Busy: a DN whose phone is busy sends the call to its target', async () => {
@@ -135,7 +143,11 @@ describe('call forwarding', () => {
     a.calls.dialEnbloc('3222');
     await c.calls.waitFor((call) => call.state === CallStateCode.Connected);
     a.calls.hangUp();
-    expect(await cdrOf('3221')).toMatchObject({ finalCalledPartyNumber: '3223', lastRedirectDn: '3222' });
+    expect(await cdrOf('3221')).toMatchObject({
+      finalCalledPartyNumber: '3223',
+      lastRedirectDn: '3222',
+      origCalledPartyRedirectReason: 1,
+    });
   });
 
   it('a forward loop is stopped: the caller hears reorder and the CDR has cause 25', async () => {
