@@ -380,7 +380,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       maxQueuedBytes: config.sccpMaxQueuedBytes,
     };
     // SCCP phones place and receive calls through this adapter, whichever process holds their socket.
-    const sccpCalls = new SccpCallAdapter(calls.service);
+    const sccpCalls = new SccpCallAdapter(calls.service, {
+      settings: calls.forwards,
+      features: (dn) => calls.dnFeatures.featuresOf(dn),
+      logger,
+    });
     const sccp =
       sccpCapacity.workers > 0
         ? new SccpCluster({

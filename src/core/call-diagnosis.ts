@@ -3,12 +3,14 @@ import type { Codec } from './call/codec.js';
 import { codecOfSkinny } from './call/codec.js';
 import type { Q850Cause } from './call/q850.js';
 import { CAUSES } from './call/q850.js';
+import type { ForwardFacts } from './call-forward-diagnosis.js';
+import { forwardCheck } from './call-forward-diagnosis.js';
 import type { CheckStatus } from './diagnosis.js';
 import type { DeviceStatus } from './device.js';
 import type { RegistrationEvent } from './registration-event.js';
 
 /** What a call meets on its way, in the order the troubleshooter walks it. */
-export type CallCheckId = 'call' | 'called-number' | 'registration' | 'busy' | 'codec' | 'media';
+export type CallCheckId = 'call' | 'called-number' | 'forward' | 'registration' | 'busy' | 'codec' | 'media';
 
 export interface CallCheck {
   id: CallCheckId;
@@ -58,6 +60,8 @@ export interface CallDiagnosisFacts {
   maxCallsPerDevice: number;
   /** The media offers of the examined call, while its node remembers them; null otherwise. */
   media: CallSideMedia[] | null;
+  /** The DNs' forwards now and the hop limit; absent: forwards are not looked at. */
+  forwards?: ForwardFacts;
 }
 
 export interface CallDiagnosis {
@@ -83,6 +87,7 @@ const CODEC_NAMES: Record<Codec, string> = {
 const CAUSE_CHECK: Partial<Record<number, CallCheckId>> = {
   1: 'called-number',
   28: 'called-number',
+  25: 'forward',
   20: 'registration',
   27: 'registration',
   17: 'busy',
@@ -337,6 +342,8 @@ function mediaCheck(f: CallDiagnosisFacts, cause: number | null): CallCheck | nu
 export function diagnoseCall(f: CallDiagnosisFacts): CallDiagnosis {
   const cause = f.cdr ? endingCause(f.cdr) : null;
   const checks: CallCheck[] = [callCheck(f), calledNumberCheck(f, cause)];
+  const forward = forwardCheck(f.called, f.cdr, cause, f.forwards);
+  if (forward) checks.push(forward);
   // A number that does not exist has no phones to look at.
   if (f.calledConfigured) checks.push(registrationCheck(f, cause), busyCheck(f, cause));
   for (const check of [codecCheck(f, cause), mediaCheck(f, cause)]) if (check) checks.push(check);

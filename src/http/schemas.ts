@@ -247,5 +247,11 @@ export const callDetailRecordSchema = z
     destMediaCap_maxFramesPerPacket: z.number(),
     origPrecedenceLevel: z.number(),
     destPrecedenceLevel: z.number(),
+    origCalledPartyRedirectReason: z
+      .number()
+      .describe(
+        "CUCM redirect reason of the original called party's forward: 15 all, 1 busy, 2 no answer; 0 none",
+      ),
+    lastRedirectRedirectReason: z.number().describe('the same, of the last forward'),
   })
   .meta({ id: 'CallDetailRecord' });

@@ -5,6 +5,7 @@
 import { authLimits } from './auth.js';
 import { callLimits } from './calls.js';
 import { firmwareLimits } from './firmware.js';
+import { forwardLimits } from './forward.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
@@ -24,6 +25,7 @@ export const LIMITS = {
   ...storeLimits,
   ...registrationLimits,
   ...callLimits,
+  ...forwardLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -41,6 +41,7 @@ interface SimFlags {
   enbloc?: boolean;
   answer?: boolean;
   holdAfter?: string;
+  forwardAll?: string;
   callsPerSecond?: string;
   talkSeconds: string;
 }
@@ -91,6 +92,10 @@ export function registerSimCommand(program: Command): void {
     )
     .option('--enbloc', 'with --call: dial the whole number at once (EnblocCall)')
     .option('--answer', 'answer calls that ring (one phone, SCCP or SIP)')
+    .option(
+      '--forward-all <dn>',
+      'SCCP: once registered, set Call Forward All with the CFwdAll key to DN ("off" clears it)',
+    )
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option(
       '--calls-per-second <r>',
@@ -132,7 +137,21 @@ async function resolveHost(host: string): Promise<string> {
 
 /** What the phone does with calls (--call, --enbloc, --answer, --hold-after), if anything. */
 function callPlan(flags: SimFlags): CallPlan | undefined {
-  if (flags.call === undefined && !flags.answer && flags.holdAfter === undefined) return undefined;
+  if (
+    flags.call === undefined &&
+    !flags.answer &&
+    flags.holdAfter === undefined &&
+    flags.forwardAll === undefined
+  )
+    return undefined;
+  if (
+    flags.forwardAll !== undefined &&
+    flags.forwardAll !== 'off' &&
+    !/^[0-9*]{1,24}$/.test(flags.forwardAll)
+  )
+    throw new UsageError(
+      `--forward-all ${flags.forwardAll} is not a number to forward to (digits and *, at most 24) or "off"`,
+    );
   if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
     throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
   if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
@@ -141,6 +160,9 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     enbloc: !!flags.enbloc,
     answer: !!flags.answer,
     holdAfterSeconds: flags.holdAfter !== undefined ? num(flags.holdAfter, '--hold-after') : undefined,
+    ...(flags.forwardAll === undefined
+      ? {}
+      : { forwardAll: flags.forwardAll === 'off' ? null : flags.forwardAll }),
   };
 }
 

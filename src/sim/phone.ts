@@ -42,6 +42,8 @@ export interface PhoneStatus {
   notify: string | null;
   /** The calls on the phone now. */
   calls: SimCallView[];
+  /** "Forwarded to …": the line's Forward All from ForwardStat (SCCP), when set. */
+  forwardedTo?: string | null;
 }
 
 /** What a simulated phone does with calls once registered (a SIP phone dials en bloc and does not hold). */
@@ -54,6 +56,8 @@ export interface CallPlan {
   answer?: boolean;
   /** Hold a connected call after this many seconds, and resume it as long after. */
   holdAfterSeconds?: number;
+  /** Set Call Forward All with the CFwdAll key to this number once registered (null: clear it). */
+  forwardAll?: string | null;
 }
 
 export interface PhoneTiming {
@@ -435,6 +439,9 @@ export class Phone extends EventEmitter<Events> {
       if (this.station === station) this.set({ calls: calls.describe() });
     };
     calls.on('change', show);
+    calls.on('forward', (forwardedTo) => {
+      if (this.station === station) this.set({ forwardedTo });
+    });
     // The RTP counters move without a message: refresh the screen once a second while calls last.
     const refresh = setInterval(() => calls.calls.size > 0 && show(), 1000);
     station.once('closed', () => clearInterval(refresh));
@@ -450,6 +457,10 @@ export class Phone extends EventEmitter<Events> {
         });
       });
     }
+    if (plan.forwardAll !== undefined)
+      calls
+        .setForwardAll(plan.forwardAll)
+        .catch((e: unknown) => this.set({ error: `CFwdAll: ${(e as Error).message}` }));
     if (plan.call === undefined) return;
     if (plan.enbloc) calls.dialEnbloc(plan.call);
     else calls.dial(plan.call).catch(() => this.set({ error: `no dial tone for ${plan.call}` }));

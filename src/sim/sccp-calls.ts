@@ -19,6 +19,8 @@ export interface SimCall {
   /** Who the phone shows on the call (CallInfo: the other party). */
   remote: { number: string; name: string } | null;
   callType: number;
+  /** A forwarded call (CallInfo callType 3): the number dialled, the last to forward, and why (15 all, 1 busy, 2 no answer). */
+  forwarded: { originalCalled: string; lastRedirecting: string; reason: number } | null;
   /** The tone playing (StartTone code), or null. */
   tone: number | null;
   /** The prompt shown (DisplayPromptStatus text; 0x80 + code is a label). */
@@ -60,7 +62,12 @@ interface Events {
   ended: [SimCall];
   /** A tone or prompt for no call the phone knows changed (`shown`). */
   shown: [];
+  /** ForwardStat: the line's Forward All now (null: off). */
+  forward: [string | null];
 }
+
+/** The callReference the node gives the CFwdAll number entry (never a call's). */
+const FORWARD_ENTRY = 0x3fffffff;
 
 export class SccpPhoneCalls extends EventEmitter<Events> {
   readonly calls = new Map<number, SimCall>();
@@ -113,6 +120,53 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
     if (!call) return false;
     this.softKey(SoftKeyEvent.Answer, call);
     return true;
+  }
+
+  /** Forward All of the phone's line, as the last ForwardStat said ("Forwarded to …"); null when off. */
+  forwardAll: string | null = null;
+
+  /**
+   * CFwdAll as a user does it: press the key, dial the number and # (or press it once to clear);
+   * resolves with the Forward All the node then confirms in ForwardStat.
+   */
+  async setForwardAll(target: string | null, timeoutMs = 10_000): Promise<string | null> {
+    if (target !== null && this.forwardAll !== null) await this.setForwardAll(null, timeoutMs);
+    if (target === null && this.forwardAll === null) return null;
+    const confirmed = new Promise<string | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ForwardStat within ${timeoutMs} ms`)), timeoutMs);
+      this.once('forward', (now) => {
+        clearTimeout(timer);
+        resolve(now);
+      });
+    });
+    const ref = { lineInstance: this.line, callReference: 0 };
+    this.station.send({ type: 'SoftKeyEvent', softKeyEvent: SoftKeyEvent.CFwdAll, ...ref });
+    if (target !== null) {
+      const entry = await this.waitFor(
+        (c) => c.callReference === FORWARD_ENTRY && c.state === CallStateCode.OffHook,
+        timeoutMs,
+      );
+      for (const key of `${target}#`) {
+        const button = key === '*' ? KeypadKey.Star : key === '#' ? KeypadKey.Pound : Number(key);
+        this.station.send({
+          type: 'KeypadButton',
+          button,
+          lineInstance: entry.line,
+          callReference: FORWARD_ENTRY,
+        });
+      }
+    }
+    return confirmed;
+  }
+
+  /** Redial soft key: the node dials the last number again. */
+  redial(): void {
+    this.station.send({
+      type: 'SoftKeyEvent',
+      softKeyEvent: SoftKeyEvent.Redial,
+      lineInstance: this.line,
+      callReference: 0,
+    });
   }
 
   /** OnHook on the active call (the handset goes down). */
@@ -203,6 +257,7 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
         state: 0,
         remote: null,
         callType: 0,
+        forwarded: null,
         tone: null,
         prompt: '',
         rtp: null,
@@ -236,13 +291,24 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
       case 'CallInfo': {
         const call = this.callOf(message.callReference, message.lineInstance);
         call.callType = message.callType;
+        if (message.callType === 3)
+          call.forwarded = {
+            originalCalled: message.originalCalledParty,
+            lastRedirecting: message.lastRedirectingParty,
+            reason: message.lastRedirectingReason,
+          };
+        // Inbound (1) and forwarded (3, always offered to this phone) show the caller.
         call.remote =
-          message.callType === 1
+          message.callType !== 2
             ? { number: message.callingParty, name: message.callingPartyName }
             : { number: message.calledParty, name: message.calledPartyName };
         this.emit('change', call);
         return;
       }
+      case 'ForwardStat':
+        this.forwardAll = message.forwardAllActive ? message.forwardAllNumber : null;
+        this.emit('forward', this.forwardAll);
+        return;
       case 'SetRinger':
         // The ringer is the phone's, whichever call it rings for.
         this.ringing = message.ringMode !== 1;

@@ -25,6 +25,7 @@ export function renderScreen(status: PhoneStatus, now: number, lineButtons: numb
   const via = status.server ? ` (${status.protocol} ${status.server})` : ` (${status.protocol})`;
   rows.push(pad(`${status.message}${status.state === 'registered' ? via : ''}`));
   if (status.notify) rows.push(pad(`» ${status.notify}`));
+  if (status.forwardedTo) rows.push(pad(`Forwarded to ${status.forwardedTo}`));
   if (status.error && status.state !== 'failed') rows.push(pad(`! ${status.error}`));
   rows.push(pad(''));
   const buttons = Math.max(lineButtons, status.lines.length);

@@ -66,6 +66,8 @@ const COLUMNS = {
   destMediaCap_maxFramesPerPacket: 'integer',
   origPrecedenceLevel: 'integer',
   destPrecedenceLevel: 'integer',
+  origCalledPartyRedirectReason: 'integer',
+  lastRedirectRedirectReason: 'integer',
 } as const satisfies Record<keyof CallDetailRecord, JsonColumnType>;
 
 type Field = keyof CallDetailRecord;

@@ -4,6 +4,7 @@ import type { Call, OriginatingDevice } from '../../src/core/call/call.js';
 import { newCall } from '../../src/core/call/call.js';
 import type { Codec } from '../../src/core/call/codec.js';
 import { DirectoryNumberSet } from '../../src/core/call/dn-set.js';
+import type { ForwardView } from '../../src/core/call/forward.js';
 import type { MediaDescription } from '../../src/core/call/media.js';
 import { transition } from '../../src/core/call/transition.js';
 
@@ -62,6 +63,8 @@ export class CallDriver {
   call: Call;
   now = START;
   last: CallCommand[] = [];
+  /** The DNs' forwards, when a test sets some. */
+  forwards: ForwardView | undefined;
 
   constructor(caller: OriginatingDevice, callId = 1, callerLeg = 1) {
     this.call = newCall(callId, callerLeg, caller, this.now);
@@ -69,7 +72,11 @@ export class CallDriver {
 
   send(event: CallEvent, afterMs = 0): CallCommand[] {
     this.now += afterMs;
-    const next = transition(this.call, event, { now: this.now, dialPlan: DIAL_PLAN });
+    const next = transition(this.call, event, {
+      now: this.now,
+      dialPlan: DIAL_PLAN,
+      ...(this.forwards ? { forwards: this.forwards } : {}),
+    });
     this.call = next.call;
     this.last = next.commands;
     return next.commands;

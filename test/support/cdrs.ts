@@ -35,6 +35,8 @@ export function cdr(callId: number, at: number, changes: Partial<CallDetailRecor
     destMediaCap_maxFramesPerPacket: 20,
     origPrecedenceLevel: 4,
     destPrecedenceLevel: 4,
+    origCalledPartyRedirectReason: 0,
+    lastRedirectRedirectReason: 0,
     ...changes,
   };
 }

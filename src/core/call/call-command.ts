@@ -2,6 +2,7 @@ import type { Codec } from './codec.js';
 import type { MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { LegState, Party } from './call.js';
+import type { Redirect } from './forward.js';
 
 export type Tone = 'dial' | 'ringback' | 'busy' | 'reorder';
 
@@ -29,7 +30,7 @@ export type LegCommand =
   | { kind: 'stop-tone' }
   | { kind: 'prompt'; prompt: Prompt }
   /** Offer the call: ring, showing who calls. */
-  | { kind: 'ring'; caller: Party; called: Party }
+  | { kind: 'ring'; caller: Party; called: Party; redirects?: readonly Redirect[] }
   | { kind: 'stop-ringing' }
   /** Another device on the shared line answered: show the line in use there. */
   | { kind: 'in-use-remotely' }
@@ -44,7 +45,7 @@ export type LegCommand =
   /** The leg is over: end it on the phone (for SIP: final response, CANCEL or BYE, by dialog state). */
   | { kind: 'clear'; cause: Q850Cause };
 
-export type CallTimer = 't302' | 'ring';
+export type CallTimer = 't302' | 'ring' | 'no-answer';
 
 /** What a transition asks: commands to legs, and work for the call service (timers, routing, the end). */
 export type CallCommand =

@@ -3,6 +3,7 @@ import type { MediaDescription } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
+import type { ForwardView } from './forward.js';
 
 /** A device the routed DN is on, as the call service found it (DnLocator). */
 export interface RouteTarget {
@@ -46,12 +47,16 @@ export type CallEvent =
   | { kind: 'media-failed'; leg: number }
   | { kind: 'hold'; leg: number }
   | { kind: 'resume'; leg: number }
+  /** A called phone forwarded the call itself (a SIP 3xx whose Contact names `target`). */
+  | { kind: 'moved'; leg: number; target: string }
   /** A called phone refused as busy (SIP 486/600). */
   | { kind: 'busy'; leg: number }
   /** A called phone cannot be reached or refused: unregistered (27), declined (21), a SIP error's cause. */
   | { kind: 'unreachable'; leg: number; cause: Q850Cause }
   /** No answer within the ring timeout. */
   | { kind: 'ring-timeout' }
+  /** No answer within the Forward No Answer time of a DN that has it set. */
+  | { kind: 'no-answer-timeout' }
   /** On-hook, EndCall, BYE, or CANCEL. */
   | { kind: 'hang-up'; leg: number };
 
@@ -59,4 +64,6 @@ export interface CallContext {
   /** Epoch milliseconds, from the service's clock. */
   now: number;
   dialPlan: DialPlanView;
+  /** The DNs' forwards and the hop limit; absent: no call is forwarded. */
+  forwards?: ForwardView;
 }

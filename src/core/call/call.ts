@@ -1,4 +1,5 @@
 import type { Codec } from './codec.js';
+import type { ForwardStop, Redirect } from './forward.js';
 import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
 
@@ -111,6 +112,10 @@ export interface Call {
   clearing: Clearing | null;
   /** The destination device that answered (or was offered the call first), for the CDR. */
   destLeg: number | null;
+  /** Each forward followed, oldest first: CDR, CallInfo, Diversion (replaced, never changed in place). */
+  redirects: readonly Redirect[];
+  /** A forward loop or the hop limit that stopped the chain, for the troubleshooter. */
+  forwardStop: ForwardStop | null;
 }
 
 /** What an adapter tells about the phone that starts a call. */
@@ -164,6 +169,8 @@ export function newCall(id: number, legId: number, caller: OriginatingDevice, no
     releasedAt: null,
     clearing: null,
     destLeg: null,
+    redirects: [],
+    forwardStop: null,
   };
 }
 

@@ -2,6 +2,7 @@ import { ipOf } from '../ip-of.js';
 import type { Call, Leg } from './call.js';
 import { originLeg } from './call.js';
 import { CODECS } from './codec.js';
+import { REDIRECT_REASON_CODE } from './forward.js';
 
 /**
  * A Call Detail Record with CUCM's flat-file field names (calls.md §4.3; CUCM 4.2(3) and 12.0 CDR
@@ -26,7 +27,7 @@ export interface CallDetailRecord {
   /** As dialled, with a closing # if the user pressed it. */
   originalCalledPartyNumber: string;
   finalCalledPartyNumber: string;
-  /** No forwarding yet: always empty. */
+  /** The DN that forwarded the call last; empty when it was not forwarded. */
   lastRedirectDn: string;
   /** Q.850 cause when the caller's side cleared, else 0. */
   origCause_value: number;
@@ -50,6 +51,10 @@ export interface CallDetailRecord {
   /** MLPP precedence: 4 = routine, the default. */
   origPrecedenceLevel: number;
   destPrecedenceLevel: number;
+  /** Why the originally called party forwarded the call: CUCM's redirect reason (15 all, 1 busy, 2 no answer); 0 if not forwarded. */
+  origCalledPartyRedirectReason: number;
+  /** Why the last redirecting party forwarded it (same codes); 0 if not forwarded. */
+  lastRedirectRedirectReason: number;
 }
 
 /**
@@ -88,7 +93,7 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     callingPartyNumber: orig.party.number,
     originalCalledPartyNumber: call.dialled,
     finalCalledPartyNumber: call.calledDn ?? call.dialled,
-    lastRedirectDn: '',
+    lastRedirectDn: call.redirects.at(-1)?.from.number ?? '',
     origCause_value: clearing?.side === 'orig' ? clearing.cause : 0,
     destCause_value: clearing?.side === 'dest' ? clearing.cause : 0,
     origDeviceName: orig.deviceName,
@@ -105,6 +110,16 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     destMediaCap_maxFramesPerPacket: destMedia.framesMs,
     origPrecedenceLevel: 4,
     destPrecedenceLevel: 4,
+    ...redirectReasons(call),
+  };
+}
+
+function redirectReasons(call: Call) {
+  const first = call.redirects[0];
+  const last = call.redirects.at(-1);
+  return {
+    origCalledPartyRedirectReason: first ? REDIRECT_REASON_CODE[first.reason] : 0,
+    lastRedirectRedirectReason: last ? REDIRECT_REASON_CODE[last.reason] : 0,
   };
 }
 

@@ -10,6 +10,8 @@ export const Q850 = {
   noUserResponding: 18,
   noAnswer: 19,
   subscriberAbsent: 20,
+  /** A forward loop or too many forwards (SIP 483 Too Many Hops is this cause, RFC 3398 §8.2.6.1). */
+  exchangeRoutingError: 25,
   callRejected: 21,
   nonSelectedUserClearing: 26,
   destinationOutOfOrder: 27,
@@ -42,6 +44,7 @@ export const CAUSES: Record<Q850Cause, CauseFacts> = {
   18: { text: 'no user responding', sipStatus: 408 },
   19: { text: 'no answer from user (user alerted)', sipStatus: 480 },
   20: { text: 'subscriber absent', sipStatus: 480 },
+  25: { text: 'exchange routing error', sipStatus: 483 },
   // RFC 3398 says 403; FreeSWITCH and Oracle send 603 Decline when the user rejected.
   21: { text: 'call rejected', sipStatus: 403 },
   // RFC 3398 maps 26 to 404, but a leg that lost to another device is CANCELled (RFC 3326 Reason).
@@ -64,6 +67,7 @@ const SIP_TO_CAUSE: Record<number, Q850Cause> = {
   408: 102,
   // RFC 3398 gives 18 (no user responding); the phone said it is there but unavailable.
   480: 18,
+  483: 25,
   484: 28,
   // RFC 3398 has no cause for 488; 65 keeps "no common codec" recognisable in the CDR (policy).
   488: 65,

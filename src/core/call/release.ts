@@ -59,4 +59,5 @@ export function releaseCall(call: Call, clearing: Clearing, step: Step): void {
 function stopTimers(step: Step): void {
   step.stopTimer('t302');
   step.stopTimer('ring');
+  step.stopTimer('no-answer');
 }

@@ -4,6 +4,7 @@ import { newLeg, originLeg } from './call.js';
 import { chooseCodec } from './codec.js';
 import type { DigitAnalysis } from './dial-plan.js';
 import { analyseDigits, dialComplete } from './dial-plan.js';
+import { forwardAll, startNoAnswerTimer } from './forward.js';
 import { Q850 } from './q850.js';
 import { failCall } from './release.js';
 import type { Step } from './step.js';
@@ -25,41 +26,47 @@ export function digit(call: Call, key: string, step: Step, context: CallContext)
   call.dialled += key;
   const analysis = analyseDigits(call.dialled, context.dialPlan);
   if (analysis.kind === 'could-grow' || analysis.kind === 'more-digits') step.startTimer('t302');
-  else follow(call, analysis, step);
+  else follow(call, analysis, step, context);
 }
 
 /** The whole number at once (en bloc): route it now. */
 export function digits(call: Call, number: string, step: Step, context: CallContext): void {
   if (call.state !== 'dialling') return;
   call.dialled = number;
-  follow(call, dialComplete(number, context.dialPlan), step);
+  follow(call, dialComplete(number, context.dialPlan), step, context);
 }
 
 /** T302 expired: what was dialled is routed if it is a DN; nothing dialled is an incomplete number. */
 export function t302Expired(call: Call, step: Step, context: CallContext): void {
   if (call.state !== 'dialling') return;
   if (call.dialled.length === 0) failCall(call, Q850.invalidNumberFormat, 'orig', step);
-  else follow(call, dialComplete(call.dialled, context.dialPlan), step);
+  else follow(call, dialComplete(call.dialled, context.dialPlan), step, context);
 }
 
-function follow(call: Call, analysis: DigitAnalysis, step: Step): void {
-  if (analysis.kind === 'route') routeTo(call, analysis.dn, step);
+function follow(call: Call, analysis: DigitAnalysis, step: Step, context: CallContext): void {
+  if (analysis.kind === 'route') routeTo(call, analysis.dn, step, context, true);
   else failCall(call, Q850.unallocatedNumber, 'orig', step);
 }
 
-function routeTo(call: Call, dn: string, step: Step): void {
+/**
+ * Route to a DN: the dialled one, or a forward's target (the caller is told again unless it keeps
+ * hearing ring-back through a Forward No Answer). Forward All is decided before any device is offered.
+ */
+export function routeTo(call: Call, dn: string, step: Step, context: CallContext, tellCaller: boolean): void {
   step.stopTimer('t302');
   call.state = 'proceeding';
   call.calledDn = dn;
   const caller = originLeg(call);
-  caller.state = 'proceeding';
-  step.tell(
-    caller,
-    { kind: 'stop-tone' },
-    { kind: 'call-state', state: 'proceeding', remote: { number: dn, name: '' } },
-  );
-  step.tell(caller, { kind: 'prompt', prompt: 'call-proceed' });
-  step.route(dn);
+  if (tellCaller) {
+    caller.state = 'proceeding';
+    step.tell(
+      caller,
+      { kind: 'stop-tone' },
+      { kind: 'call-state', state: 'proceeding', remote: { number: dn, name: '' } },
+    );
+    step.tell(caller, { kind: 'prompt', prompt: 'call-proceed' });
+  }
+  if (!forwardAll(call, step, context, routeTo)) step.route(dn);
 }
 
 /**
@@ -67,7 +74,7 @@ function routeTo(call: Call, dn: string, step: Step): void {
  * are known and share none with the caller's is not offered it; if that leaves none, the call is
  * refused as a codec mismatch (cause 65, SIP 488) — never transcoded.
  */
-export function routed(call: Call, targets: RouteTarget[], step: Step): void {
+export function routed(call: Call, targets: RouteTarget[], step: Step, context: CallContext): void {
   if (call.state !== 'proceeding') return;
   const caller = originLeg(call);
   const offered = targets.filter(
@@ -96,7 +103,12 @@ export function routed(call: Call, targets: RouteTarget[], step: Step): void {
     step.tell(leg, { kind: 'call-state', state: 'ringing', remote: caller.party });
     step.tell(
       leg,
-      { kind: 'ring', caller: caller.party, called: target.party },
+      {
+        kind: 'ring',
+        caller: caller.party,
+        called: target.party,
+        ...(call.redirects.length > 0 ? { redirects: call.redirects } : {}),
+      },
       { kind: 'prompt', prompt: 'from' },
     );
   }
@@ -104,4 +116,5 @@ export function routed(call: Call, targets: RouteTarget[], step: Step): void {
   step.tell(caller, { kind: 'call-state', state: 'alerting', remote: called });
   step.tell(caller, { kind: 'tone', tone: 'ringback' }, { kind: 'prompt', prompt: 'ring-out' });
   step.startTimer('ring');
+  startNoAnswerTimer(call, step, context);
 }

@@ -410,6 +410,7 @@ describe('a call: hang-up', () => {
     expect(driver.work()).toEqual<CallCommand[]>([
       { kind: 'stop-timer', timer: 't302' },
       { kind: 'stop-timer', timer: 'ring' },
+      { kind: 'stop-timer', timer: 'no-answer' },
       { kind: 'released' },
     ]);
   });

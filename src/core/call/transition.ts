@@ -3,7 +3,8 @@ import type { CallContext, CallEvent } from './call-event.js';
 import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
 import { Q850 } from './q850.js';
-import { digit, digits, offHook, routed, t302Expired } from './setup.js';
+import { forwardBusy, forwardMoved, forwardNoAnswer } from './forward.js';
+import { digit, digits, offHook, routed, routeTo, t302Expired } from './setup.js';
 import { failCall, releaseCall } from './release.js';
 import { legById, Step } from './step.js';
 import { answer, hold, media, resume } from './talk.js';
@@ -36,16 +37,20 @@ export function transition(current: Call, event: CallEvent, context: CallContext
       t302Expired(call, step, context);
       break;
     case 'routed':
-      routed(call, event.targets, step);
+      routed(call, event.targets, step, context);
       break;
     case 'route-failed':
+      if (event.cause === Q850.userBusy && forwardBusy(call, step, context, routeTo)) break;
       if (call.state === 'proceeding') failCall(call, event.cause, 'dest', step);
       break;
     case 'ring-timeout':
       ringTimeout(call, step);
       break;
+    case 'no-answer-timeout':
+      forwardNoAnswer(call, step, context, routeTo);
+      break;
     default:
-      legEvent(call, event, step);
+      legEvent(call, event, step, context);
   }
   return { call, commands: step.commands };
 }
@@ -65,7 +70,7 @@ function copyLeg(leg: Leg): Leg {
 
 type LegEvent = Extract<CallEvent, { leg: number }>;
 
-function legEvent(call: Call, event: LegEvent, step: Step): void {
+function legEvent(call: Call, event: LegEvent, step: Step, context: CallContext): void {
   const leg = legById(call, event.leg);
   if (!leg) return;
   switch (event.kind) {
@@ -91,6 +96,9 @@ function legEvent(call: Call, event: LegEvent, step: Step): void {
       break;
     case 'unreachable':
       destinationGone(call, leg, event.cause, step);
+      break;
+    case 'moved':
+      forwardMoved(call, leg, event.target, step, context, routeTo);
       break;
     case 'hang-up':
       hangUp(call, leg, step);

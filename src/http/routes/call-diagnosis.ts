@@ -5,7 +5,7 @@ import { ApiError } from '../api-errors.js';
 import { errorSchema } from '../schemas.js';
 
 const checkSchema = z.object({
-  id: z.enum(['call', 'called-number', 'registration', 'busy', 'codec', 'media']),
+  id: z.enum(['call', 'called-number', 'forward', 'registration', 'busy', 'codec', 'media']),
   title: z.string(),
   status: z.enum(['ok', 'problem', 'warning', 'info']),
   detail: z.string(),

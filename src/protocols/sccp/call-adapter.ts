@@ -5,6 +5,8 @@ import type { LegEvent, LegHandle, LegSink } from '../../services/calls/call-por
 import type { CallService } from '../../services/calls/call-service.js';
 import type { SccpCallDevice, SccpCallEndpoint, SccpCalls } from './calls.js';
 import { OFFERED_CALL_REFERENCE_BASE } from './calls.js';
+import type { ForwardAllDeps } from './forward-all-requests.js';
+import { answerForwardAll } from './forward-all-requests.js';
 
 /** G.711 µ-law and A-law: what every 79xx receives (calls.md §1.3) until its CapabilitiesRes says more. */
 const G711 = ['PCMU', 'PCMA'] as const;
@@ -26,7 +28,11 @@ export class SccpCallAdapter implements SccpCalls {
   private readonly byDevice = new Map<string, SccpCallEndpoint>();
   private nextOffered = OFFERED_CALL_REFERENCE_BASE;
 
-  constructor(private readonly service: CallService) {}
+  constructor(
+    private readonly service: CallService,
+    /** CFwdAll from the phones; without it the key does nothing. */
+    private readonly forwards?: ForwardAllDeps,
+  ) {}
 
   attach(endpoint: SccpCallEndpoint, device: SccpCallDevice): void {
     let phone = this.phones.get(endpoint);
@@ -36,6 +42,7 @@ export class SccpCallAdapter implements SccpCalls {
     }
     const attached = phone;
     this.byDevice.set(device.deviceName, endpoint);
+    this.showForwards(endpoint, device);
     this.service.attach({
       deviceName: device.deviceName,
       protocol: 'SCCP',
@@ -87,6 +94,23 @@ export class SccpCallAdapter implements SccpCalls {
     // A call the node refused or already ended: hanging up puts the phone back on-hook.
     if (event.kind === 'hang-up')
       endpoint.command(callReference, 0, { kind: 'clear', cause: Q850.normalClearing });
+  }
+
+  forwardAll(endpoint: SccpCallEndpoint, line: number, dn: string, target: string | undefined): void {
+    const phone = this.phones.get(endpoint);
+    if (!phone || !this.forwards) return;
+    void answerForwardAll(this.forwards, phone.deviceName, dn, target).then((reply) =>
+      endpoint.forwardReply?.(line, reply),
+    );
+  }
+
+  /** A line whose DN forwards all calls shows it from registration on ("Forwarded to …", the lamp). */
+  private showForwards(endpoint: SccpCallEndpoint, device: SccpCallDevice): void {
+    if (!this.forwards || !endpoint.forwardReply) return;
+    for (const line of device.lines ?? []) {
+      const forwardAll = this.forwards.features(line.dn).forwardAll;
+      if (forwardAll) endpoint.forwardReply(line.index, { kind: 'status', forwardAll });
+    }
   }
 
   private sink(

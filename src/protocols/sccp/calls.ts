@@ -2,6 +2,7 @@ import type { LegCommand } from '../../core/call/call-command.js';
 import type { Party } from '../../core/call/call.js';
 import type { Codec } from '../../core/call/codec.js';
 import type { LegEvent } from '../../services/calls/call-ports.js';
+import type { ForwardReply } from './forward-all-key.js';
 
 /** A registered SCCP phone as the node's calls see it. */
 export interface SccpCallDevice {
@@ -10,11 +11,15 @@ export interface SccpCallDevice {
   address: string | null;
   /** From its CapabilitiesRes; G.711 until that arrives. */
   codecs: Codec[];
+  /** Its lines: a line whose DN forwards all calls is shown so at attach (ForwardStat). */
+  lines?: { index: number; dn: string }[];
 }
 
 /** Where one session's leg commands arrive; legs are named by the session's callReference. */
 export interface SccpCallEndpoint {
   command(callReference: number, line: number, command: LegCommand): void;
+  /** The node's answer to a CFwdAll press or number (absent: the endpoint has no CFwdAll key). */
+  forwardReply?(line: number, reply: ForwardReply): void;
 }
 
 /**
@@ -31,6 +36,11 @@ export interface SccpCalls {
   /** The phone went off-hook on `line` and names that call `callReference`. */
   offHook(endpoint: SccpCallEndpoint, callReference: number, line: number, party: Party): void;
   send(endpoint: SccpCallEndpoint, callReference: number, event: LegEvent): void;
+  /**
+   * CFwdAll on `line` (DN `dn`): `target` undefined for a press (clears Forward All if set, else asks
+   * for the number), or the number entered (stored, then answered). Answered via forwardReply.
+   */
+  forwardAll?(endpoint: SccpCallEndpoint, line: number, dn: string, target: string | undefined): void;
 }
 
 /** callReferences of calls the node offers a phone start here; a phone's own count from 1. */

@@ -9,6 +9,8 @@ import { OFFERED_CALL_REFERENCE_BASE } from './calls.js';
 import { encodeMessageBody, type SccpMessageInput } from './codec/sccp-message.js';
 import { MessageId } from './codec/message-id.js';
 import { KeypadKey } from './codec/messages/station-call.js';
+import type { ForwardReply } from './forward-all-key.js';
+import { ForwardAllKey } from './forward-all-key.js';
 import type { PhoneCall } from './handlers/leg-renderer.js';
 import { passThruPartyOf, renderLegCommand } from './handlers/leg-renderer.js';
 
@@ -43,11 +45,23 @@ export class StationCalls implements SccpCallEndpoint {
   private nextReference = 0;
   private attached = false;
   private codecs: Codec[] = [];
+  private readonly forwardKey: ForwardAllKey;
+  /**
+   * The number this phone dialled last that routed (Redial). In memory: a 79xx keeps its own
+   * redial only until it restarts, and a phone that re-registers here gets a new session anyway.
+   */
+  private lastDialled: string | null = null;
 
   constructor(
     private readonly session: CallSession,
     private readonly port: SccpCalls,
-  ) {}
+  ) {
+    this.forwardKey = new ForwardAllKey(
+      (message) => this.emit(message),
+      (line, dn, target) => this.port.forwardAll?.(this, line, dn, target),
+      () => session.agreedVersion >= 18,
+    );
+  }
 
   /** The phone registered (or told its codecs): it can place and receive calls. */
   attach(codecs?: Codec[]): void {
@@ -55,7 +69,12 @@ export class StationCalls implements SccpCallEndpoint {
     if (!device) return;
     if (codecs) this.codecs = codecs;
     this.attached = true;
-    this.port.attach(this, { deviceName: device.name, address: this.session.peerIp, codecs: this.codecs });
+    this.port.attach(this, {
+      deviceName: device.name,
+      address: this.session.peerIp,
+      codecs: this.codecs,
+      lines: device.lines.map((l) => ({ index: l.index, dn: l.dn })),
+    });
   }
 
   /** The connection ended: its calls end with it. */
@@ -83,6 +102,7 @@ export class StationCalls implements SccpCallEndpoint {
   }
 
   onHook(callReference: number): void {
+    if (this.forwardKey.entering) return this.forwardKey.cancel();
     const call = this.calls.get(callReference) ?? this.active();
     if (call && call.state !== 'ringing' && call.state !== 'in-use-remotely')
       this.send(call, { kind: 'hang-up' });
@@ -90,6 +110,7 @@ export class StationCalls implements SccpCallEndpoint {
 
   /** EndCall: the call named, or the active one; on a ringing phone it refuses the call. */
   endCall(callReference: number): void {
+    if (this.forwardKey.entering) return this.forwardKey.cancel();
     const call = this.calls.get(callReference) ?? this.active() ?? this.find((c) => c.state === 'ringing');
     if (call) this.send(call, { kind: 'hang-up' });
   }
@@ -119,6 +140,7 @@ export class StationCalls implements SccpCallEndpoint {
           : button === KeypadKey.Pound
             ? '#'
             : null;
+    if (digit !== null && this.forwardKey.entering) return this.forwardKey.digit(digit);
     const call = this.calls.get(callReference) ?? this.active();
     if (digit !== null && call) this.send(call, { kind: 'digit', digit });
   }
@@ -126,8 +148,27 @@ export class StationCalls implements SccpCallEndpoint {
   /** A whole number: dialled on the active call, or on a new one. */
   enbloc(number: string, line: number): void {
     if (!this.attached || !/^[0-9*#]{1,24}$/.test(number)) return;
+    if (this.forwardKey.entering) return this.forwardKey.number(number);
     const call = this.active() ?? this.place(line);
     this.send(call, { kind: 'digits', digits: number });
+  }
+
+  /** CFwdAll (soft key or feature button) on `line`, while no call is active (calls.md §1.5). */
+  forwardAll(line: number): void {
+    if (!this.attached || (this.active() && !this.forwardKey.entering)) return;
+    const lineInstance = this.lineOf(line);
+    const dn = this.partyOf(lineInstance).number;
+    if (dn) this.forwardKey.pressed(lineInstance, dn);
+  }
+
+  /** The node's answer to CFwdAll. */
+  forwardReply(line: number, reply: ForwardReply): void {
+    this.forwardKey.reply(line, reply);
+  }
+
+  /** Redial: the last number dialled, en bloc, on the active call (dialling) or a new one. */
+  redial(line: number): void {
+    if (this.lastDialled && !this.forwardKey.entering) this.enbloc(this.lastDialled, line);
   }
 
   /** OpenReceiveChannelAck: where the phone receives, or that it could not open the channel. */
@@ -173,6 +214,14 @@ export class StationCalls implements SccpCallEndpoint {
       };
       if (command.kind !== 'clear') this.calls.set(callReference, call);
     }
+    // The number a placed call routed to first is what Redial dials (a forward's target is not).
+    if (
+      !call.inbound &&
+      command.kind === 'call-state' &&
+      command.state === 'proceeding' &&
+      call.state !== 'proceeding'
+    )
+      this.lastDialled = command.remote?.number || this.lastDialled;
     const own = this.partyOf(call.line);
     const lineBusyElsewhere = [...this.calls.values()].some(
       (c) => c !== call && c.line === call.line && c.state !== 'in-use-remotely',

@@ -19,7 +19,7 @@ export class CallDiagnosisService {
       active: Pick<ActiveCalls, 'list' | 'endedCall'>;
       /** The devices adapters attached to this node's call service. */
       attached: (deviceName: string) => { codecs: readonly Codec[] } | undefined;
-      settings: Pick<Limits, 'callMaxPerDevice'>;
+      settings: Pick<Limits, 'callMaxPerDevice' | 'callForwardMaxHops'>;
       nodeName: string;
     },
   ) {}
@@ -55,9 +55,10 @@ export class CallDiagnosisService {
     // Sorted by length first: the DN itself comes before the longer ones that contain it.
     const rows = items.filter((row) => row.dn === called);
     const names = rows.flatMap((row) => (row.deviceName ? [row.deviceName] : []));
-    const [devices, events] = await Promise.all([
+    const [devices, events, features] = await Promise.all([
       store.devices.findMany(names),
       Promise.all(names.map((deviceName) => store.events.list({ deviceName, limit: 1 }))),
+      store.lineSettings.allDnFeatures(),
     ]);
     const calls = new Map<string, number>();
     for (const call of active.list())
@@ -84,6 +85,7 @@ export class CallDiagnosisService {
       calledDevices,
       maxCallsPerDevice: settings.callMaxPerDevice,
       media: remembered?.legs ?? null,
+      forwards: { features, maxHops: settings.callForwardMaxHops },
     });
   }
 }

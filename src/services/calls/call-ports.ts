@@ -80,6 +80,7 @@ export type LegEvent = DistributiveOmit<
         | 'hold'
         | 'resume'
         | 'busy'
+        | 'moved'
         | 'unreachable'
         | 'hang-up';
     }

@@ -8,11 +8,13 @@ import type { DialPlanView } from '../../core/call/dial-plan.js';
 import type { Q850Cause } from '../../core/call/q850.js';
 import { Q850 } from '../../core/call/q850.js';
 import type { DnFeatures } from '../../core/line-settings.js';
+import { NO_DN_FEATURES } from '../../core/line-settings.js';
+import type { ForwardView } from '../../core/call/forward.js';
 import { transition } from '../../core/call/transition.js';
 import type { Limits } from '../../limits/index.js';
 import type { Clock } from '../clock.js';
 import type { LimitReporter } from '../limit-log.js';
-import { CallTimers } from './call-timers.js';
+import { CallTimers, timerPlan } from './call-timers.js';
 import type {
   CallDevice,
   CallWatcher,
@@ -27,7 +29,12 @@ import { routeTargets } from './route-targets.js';
 
 export type CallSettings = Pick<
   Limits,
-  'callMaxActive' | 'callMaxPerDevice' | 'callT302Milliseconds' | 'callRingTimeoutSeconds'
+  | 'callMaxActive'
+  | 'callMaxPerDevice'
+  | 'callT302Milliseconds'
+  | 'callRingTimeoutSeconds'
+  | 'callForwardNoAnswerSeconds'
+  | 'callForwardMaxHops'
 >;
 
 export interface CallServiceDeps {
@@ -101,8 +108,17 @@ export class CallService {
   private nextLegId = 1;
   private readonly counts = { started: 0, connected: 0, failed: new Map<number, number>() };
 
+  private readonly forwards: ForwardView;
+
   constructor(private readonly deps: CallServiceDeps) {
     this.timers = new CallTimers(deps.scheduler);
+    this.forwards = {
+      features: deps.dnFeatures ?? (() => NO_DN_FEATURES),
+      // Read at each use: a changed setting applies to the next forward.
+      get maxHops() {
+        return deps.settings.callForwardMaxHops;
+      },
+    };
   }
 
   /** A device registered through an adapter can place and receive calls. */
@@ -269,6 +285,7 @@ export class CallService {
     const { call, commands } = transition(current, event, {
       now: this.now(),
       dialPlan: this.deps.dialPlan(),
+      forwards: this.forwards,
     });
     this.calls.set(callId, call);
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
@@ -294,11 +311,8 @@ export class CallService {
         this.tell(call, command.leg, command.command);
         break;
       case 'start-timer': {
-        const { callT302Milliseconds, callRingTimeoutSeconds } = this.deps.settings;
-        const ms = command.timer === 't302' ? callT302Milliseconds : callRingTimeoutSeconds * 1000;
+        const { ms, expired } = timerPlan(command.timer, this.deps.settings);
         if (ms === 0) break;
-        const expired: CallEvent =
-          command.timer === 't302' ? { kind: 't302-expired' } : { kind: 'ring-timeout' };
         this.timers.start(call.id, command.timer, ms, () => {
           this.enqueue(call.id, expired);
           this.drain();

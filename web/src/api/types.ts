@@ -227,7 +227,7 @@ export interface ActiveCallChange {
 }
 
 export interface CallCheck {
-  id: 'call' | 'called-number' | 'registration' | 'busy' | 'codec' | 'media';
+  id: 'call' | 'called-number' | 'forward' | 'registration' | 'busy' | 'codec' | 'media';
   title: string;
   status: CheckStatus;
   detail: string;

@@ -1,7 +1,7 @@
 import type { Party } from '../../../core/call/call.js';
 import type { LegEvent } from '../../../services/calls/call-ports.js';
 import type { SccpCallDevice, SccpCallEndpoint, SccpCalls } from '../calls.js';
-import type { CallsToWorker, WorkerToPrimary } from './ipc-messages.js';
+import type { CallsToWorker, ForwardReplyToWorker, WorkerToPrimary } from './ipc-messages.js';
 
 /**
  * The worker side of calls: a session's call events go to the primary's SccpCallAdapter, named
@@ -43,6 +43,17 @@ export class IpcCalls implements SccpCalls {
     const conn = this.numbers.get(endpoint);
     if (conn === undefined) return;
     this.post({ type: 'call-event', conn, callReference, event });
+  }
+
+  forwardAll(endpoint: SccpCallEndpoint, line: number, dn: string, target: string | undefined): void {
+    const conn = this.numbers.get(endpoint);
+    if (conn === undefined) return;
+    this.post({ type: 'call-forward-all', conn, line, dn, ...(target === undefined ? {} : { target }) });
+  }
+
+  /** The node's answer to a CFwdAll, for a session still here. */
+  receiveForwardReply(message: ForwardReplyToWorker): void {
+    this.endpoints.get(message.conn)?.forwardReply?.(message.line, message.reply);
   }
 
   /** A leg command from the primary, for a session still here. */

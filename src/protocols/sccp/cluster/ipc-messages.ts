@@ -3,6 +3,7 @@
  * Workers own the Skinny sockets; the primary owns the database and decides registrations.
  */
 import type { LegCommand } from '../../../core/call/call-command.js';
+import type { ForwardReply } from '../forward-all-key.js';
 import type { Party } from '../../../core/call/call.js';
 import type { DeviceProtocol } from '../../../core/device.js';
 import type { LegEvent } from '../../../services/calls/call-ports.js';
@@ -54,7 +55,9 @@ export type WorkerToPrimary =
   | { type: 'call-attach'; conn: number; device: SccpCallDevice }
   | { type: 'call-detach'; conn: number }
   | { type: 'call-off-hook'; conn: number; callReference: number; line: number; party: Party }
-  | { type: 'call-event'; conn: number; callReference: number; event: LegEvent };
+  | { type: 'call-event'; conn: number; callReference: number; event: LegEvent }
+  /** CFwdAll on a line: a press (target absent) or the number entered. */
+  | { type: 'call-forward-all'; conn: number; line: number; dn: string; target?: string };
 
 /** A leg command for the session `conn` names (conn is IpcCalls' number, not IpcRegistrations'). */
 export interface CallsToWorker {
@@ -72,9 +75,18 @@ export type RegistrationsToWorker =
   | { type: 'reset'; conn: number; resetType: ResetType }
   | { type: 'close'; conn: number; reason: UnregistrationReason };
 
+/** The node's answer to a CFwdAll of the session `conn` names. */
+export interface ForwardReplyToWorker {
+  type: 'forward-reply';
+  conn: number;
+  line: number;
+  reply: ForwardReply;
+}
+
 export type PrimaryToWorker =
   | RegistrationsToWorker
   | CallsToWorker
+  | ForwardReplyToWorker
   /** Stop listening while full: another worker has room. */
   | { type: 'pause' }
   /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */

@@ -199,6 +199,7 @@ export class SccpCluster {
       case 'call-detach':
       case 'call-off-hook':
       case 'call-event':
+      case 'call-forward-all':
         this.onCall(state, message);
         return;
       case 'log':
@@ -273,7 +274,7 @@ export class SccpCluster {
     state: WorkerState,
     message: Extract<
       WorkerToPrimary,
-      { type: 'call-attach' | 'call-detach' | 'call-off-hook' | 'call-event' }
+      { type: 'call-attach' | 'call-detach' | 'call-off-hook' | 'call-event' | 'call-forward-all' }
     >,
   ): void {
     const { calls } = this.options;
@@ -289,12 +290,15 @@ export class SccpCluster {
       endpoint = {
         command: (callReference, line, command) =>
           state.outbox.post({ type: 'leg-command', conn, callReference, line, command }),
+        forwardReply: (line, reply) => state.outbox.post({ type: 'forward-reply', conn, line, reply }),
       };
       state.callEndpoints.set(conn, endpoint);
     }
     if (message.type === 'call-attach') calls.attach(endpoint, message.device);
     else if (message.type === 'call-off-hook')
       calls.offHook(endpoint, message.callReference, message.line, message.party);
+    else if (message.type === 'call-forward-all')
+      calls.forwardAll?.(endpoint, message.line, message.dn, message.target);
     else calls.send(endpoint, message.callReference, message.event);
   }
 

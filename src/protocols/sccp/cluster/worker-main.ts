@@ -69,6 +69,7 @@ process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
     else if (message.type === 'pause') server.pause();
     else if (message.type === 'listen') server.listenAgain();
     else if (message.type === 'leg-command') calls.receive(message);
+    else if (message.type === 'forward-reply') calls.receiveForwardReply(message);
     else registrations.receive(message);
   }
 });

@@ -34,6 +34,8 @@ export const enblocCall: Handler<EnblocCall> = (message, session) =>
 /** A line key places or answers a call; other buttons are features not modelled yet. */
 export const stimulus: Handler<Stimulus> = (message, session) => {
   if (message.stimulus === ButtonDefinition.Line) session.calls.offHook(message.stimulusInstance);
+  else if (message.stimulus === ButtonDefinition.ForwardAll)
+    session.calls.forwardAll(message.stimulusInstance);
   else
     session.log.debug(
       { device: session.device?.name, stimulus: message.stimulus },
@@ -56,6 +58,10 @@ export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => 
       return calls.hold(ref);
     case SoftKeyEvent.Resume:
       return calls.resume(ref);
+    case SoftKeyEvent.CFwdAll:
+      return calls.forwardAll(message.lineInstance);
+    case SoftKeyEvent.Redial:
+      return calls.redial(message.lineInstance);
     default:
       session.log.debug(
         { device: session.device?.name, softKey: message.softKeyEvent },

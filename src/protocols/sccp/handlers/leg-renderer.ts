@@ -1,6 +1,8 @@
 import type { LegCommand, Prompt, Tone } from '../../../core/call/call-command.js';
 import type { LegState, Party } from '../../../core/call/call.js';
 import { CODECS } from '../../../core/call/codec.js';
+import type { Redirect } from '../../../core/call/forward.js';
+import { redirectInfo } from './redirect-info.js';
 import { ButtonDefinition } from '../codec/messages/button-template.js';
 import { CallStateCode, CallType } from '../codec/messages/call-display.js';
 import { LampMode, RingDuration, RingMode, ToneCode } from '../codec/messages/call-signals.js';
@@ -27,6 +29,8 @@ export interface PhoneCall {
   media: PhoneMedia;
   /** Who the phone talks to, as last told. */
   remote: Party | null;
+  /** The forwards an offered call followed (CallInfo shows them); absent when none. */
+  redirects?: readonly Redirect[];
 }
 
 /** What the renderer needs of the phone beyond the call. */
@@ -103,6 +107,7 @@ export function renderLegCommand(
       calledParty: called.number,
       ...ref,
       callType: call.inbound ? CallType.Inbound : CallType.Outbound,
+      ...redirectInfo(call.redirects),
     };
   };
   const closeMedia = (): SccpMessageInput[] => {
@@ -162,7 +167,10 @@ export function renderLegCommand(
       }
     case 'ring':
       call.remote = command.caller;
+      if (command.redirects) call.redirects = command.redirects;
       return [
+        // The CallInfo of the ringing state went before the ring: a forwarded call's says so now.
+        ...(command.redirects ? [info()] : []),
         lamp(LampMode.Blink),
         { type: 'SetRinger', ringMode: RingMode.Inside, ringDuration: RingDuration.Normal, ...ref },
         keys(SoftKeySetIndex.RingIn),

@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LegCommand } from '../../../core/call/call-command.js';
+import type { Redirect } from '../../../core/call/forward.js';
 import type { Party } from '../../../core/call/call.js';
 import type { Codec } from '../../../core/call/codec.js';
 import type { MediaDirection } from '../../../core/call/media.js';
@@ -22,6 +23,7 @@ import type { SipFlow } from '../transport/flow.js';
 import { responsePort } from '../transport/flow.js';
 import { warningHeader } from '../registrar/replies.js';
 import type { Dialog, DialogEvent } from './dialog.js';
+import { diversionHeaders, movedToNumber } from './diversion.js';
 import { transition } from './dialog.js';
 import type { LocalEndpoint } from './messages.js';
 import {
@@ -131,7 +133,7 @@ export class SipLeg implements LegSink {
         else if (command.state === 'connected') this.state = 'answering';
         return;
       case 'ring':
-        this.ring(command.caller);
+        this.ring(command.caller, command.redirects);
         return;
       case 'start-media':
         this.target = { ...command.to, codec: command.codec, packetMs: command.packetMs };
@@ -289,7 +291,7 @@ export class SipLeg implements LegSink {
 
   // ——— uac: our INVITE to the phone ———
 
-  private ring(caller: Party): void {
+  private ring(caller: Party, redirects: readonly Redirect[] | undefined): void {
     if (this.role !== 'uac' || this.sent) return;
     const branch = newBranch();
     // Our From is the caller: known only now. Set before the dialog's first request, never after.
@@ -299,7 +301,10 @@ export class SipLeg implements LegSink {
     const packet = dialogRequest(dialog, 'INVITE', this.local, {
       branch,
       userAgent: this.ctx.userAgent,
-      headers: identityHeaders(caller, 'calling', this.local),
+      headers: [
+        ...identityHeaders(caller, 'calling', this.local),
+        ...diversionHeaders(redirects, this.local),
+      ],
     });
     const ackOf = (response: SipResponse) =>
       dialogRequest({ ...dialog, remoteTag: response.to.tag ?? null }, 'ACK', this.local, {
@@ -325,9 +330,14 @@ export class SipLeg implements LegSink {
     const status = response.status;
     if (status >= 300) {
       if (this.state !== 'inviting') return this.end();
+      const movedTo = status < 400 ? movedToNumber(contactUri(response)) : null;
       if (status === 486 || status === 600) {
         this.end();
         if (this.handle) this.ctx.service.send(this.handle, { kind: 'busy' });
+      } else if (movedTo) {
+        // The phone forwards itself (a 7940's own Call Forward All answers 302): routed as a forward.
+        this.end();
+        if (this.handle) this.ctx.service.send(this.handle, { kind: 'moved', target: movedTo });
       } else {
         this.unreachable(causeOfSipStatus(status));
       }

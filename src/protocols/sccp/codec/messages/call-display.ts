@@ -85,6 +85,11 @@ export interface CallInfo {
   callType: number;
   originalCalledPartyName: string;
   originalCalledParty: string;
+  lastRedirectingPartyName: string;
+  lastRedirectingParty: string;
+  /** Why the call left the original called party: CUCM's redirect reason (15 forward all, 1 busy, 2 no answer). */
+  originalCdpnRedirectReason: number;
+  lastRedirectingReason: number;
   callInstance: number;
 }
 
@@ -105,12 +110,26 @@ export function decodeCallInfo(body: Buffer): CallInfo {
     callType: b.readUInt32LE(136),
     originalCalledPartyName: readFixedString(b, 140, NAME),
     originalCalledParty: readFixedString(b, 180, NUMBER),
+    lastRedirectingPartyName: readFixedString(b, 204, NAME),
+    lastRedirectingParty: readFixedString(b, 244, NUMBER),
+    originalCdpnRedirectReason: b.readUInt32LE(268),
+    lastRedirectingReason: b.readUInt32LE(272),
     callInstance: b.readUInt32LE(372),
   };
 }
 
 export function encodeCallInfo(
-  msg: Omit<CallInfo, 'type' | 'originalCalledPartyName' | 'originalCalledParty' | 'callInstance'> &
+  msg: Omit<
+    CallInfo,
+    | 'type'
+    | 'originalCalledPartyName'
+    | 'originalCalledParty'
+    | 'lastRedirectingPartyName'
+    | 'lastRedirectingParty'
+    | 'originalCdpnRedirectReason'
+    | 'lastRedirectingReason'
+    | 'callInstance'
+  > &
     Partial<CallInfo>,
 ): Buffer {
   const b = Buffer.alloc(CALL_INFO_BYTES);
@@ -123,6 +142,10 @@ export function encodeCallInfo(
   b.writeUInt32LE(msg.callType >>> 0, 136);
   writeFixedString(b, 140, NAME, msg.originalCalledPartyName ?? msg.calledPartyName);
   writeFixedString(b, 180, NUMBER, msg.originalCalledParty ?? msg.calledParty);
+  writeFixedString(b, 204, NAME, msg.lastRedirectingPartyName ?? '');
+  writeFixedString(b, 244, NUMBER, msg.lastRedirectingParty ?? '');
+  b.writeUInt32LE((msg.originalCdpnRedirectReason ?? 0) >>> 0, 268);
+  b.writeUInt32LE((msg.lastRedirectingReason ?? 0) >>> 0, 272);
   b.writeUInt32LE((msg.callInstance ?? 1) >>> 0, 372);
   return b;
 }
