@@ -7,7 +7,7 @@ import type { DeviceProtocol } from '../../src/core/device.js';
 import { defaultLimits } from '../../src/limits/index.js';
 import type { LimitContext, LimitReporter, RefusalSetting } from '../../src/services/limit-log.js';
 import type { CallDevice, LegHandle, LegSink, Scheduler } from '../../src/services/calls/call-ports.js';
-import type { CallSettings } from '../../src/services/calls/call-service.js';
+import type { CallServiceDeps, CallSettings } from '../../src/services/calls/call-service.js';
 import { CallService } from '../../src/services/calls/call-service.js';
 import { RegisteredLines } from '../../src/services/calls/registered-lines.js';
 
@@ -142,6 +142,7 @@ export function callNode(
   phones: FakePhone[],
   settings: Partial<CallSettings> = {},
   dns = ['1001', '1002', '1003', '1004', '100', '1000'],
+  features: Pick<CallServiceDeps, 'dnFeatures' | 'pickupCode'> = {},
 ) {
   const time = new ManualTime();
   const locator = new RegisteredLines('cm1');
@@ -158,6 +159,7 @@ export function callNode(
     settings: { ...defaultLimits(), ...settings },
     callManagerId: 1,
     logger: pino({ level: 'silent' }),
+    ...features,
   });
   for (const phone of phones) {
     phone.service = service;

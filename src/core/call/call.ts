@@ -111,6 +111,8 @@ export interface Call {
   clearing: Clearing | null;
   /** The destination device that answered (or was offered the call first), for the CDR. */
   destLeg: number | null;
+  /** The DN the call last left for another (a pickup: the DN that rang): CDR lastRedirectDn. */
+  lastRedirectDn?: string;
 }
 
 /** What an adapter tells about the phone that starts a call. */

@@ -88,7 +88,7 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     callingPartyNumber: orig.party.number,
     originalCalledPartyNumber: call.dialled,
     finalCalledPartyNumber: call.calledDn ?? call.dialled,
-    lastRedirectDn: '',
+    lastRedirectDn: call.lastRedirectDn ?? '',
     origCause_value: clearing?.side === 'orig' ? clearing.cause : 0,
     destCause_value: clearing?.side === 'dest' ? clearing.cause : 0,
     origDeviceName: orig.deviceName,

@@ -5,6 +5,7 @@ import { chooseCodec } from './codec.js';
 import type { DigitAnalysis } from './dial-plan.js';
 import { analyseDigits, dialComplete } from './dial-plan.js';
 import { Q850 } from './q850.js';
+import { DEFAULT_PICKUP_CODE, invalidPickup, pickupDigits, requestPickup } from './pickup.js';
 import { failCall } from './release.js';
 import type { Step } from './step.js';
 
@@ -23,6 +24,7 @@ export function digit(call: Call, key: string, step: Step, context: CallContext)
   if (call.state !== 'dialling') return;
   if (call.dialled.length === 0) step.tell(originLeg(call), { kind: 'stop-tone' });
   call.dialled += key;
+  if (pickupDialled(call, false, step, context)) return;
   const analysis = analyseDigits(call.dialled, context.dialPlan);
   if (analysis.kind === 'could-grow' || analysis.kind === 'more-digits') step.startTimer('t302');
   else follow(call, analysis, step);
@@ -32,6 +34,7 @@ export function digit(call: Call, key: string, step: Step, context: CallContext)
 export function digits(call: Call, number: string, step: Step, context: CallContext): void {
   if (call.state !== 'dialling') return;
   call.dialled = number;
+  if (pickupDialled(call, true, step, context)) return;
   follow(call, dialComplete(number, context.dialPlan), step);
 }
 
@@ -39,7 +42,19 @@ export function digits(call: Call, number: string, step: Step, context: CallCont
 export function t302Expired(call: Call, step: Step, context: CallContext): void {
   if (call.state !== 'dialling') return;
   if (call.dialled.length === 0) failCall(call, Q850.invalidNumberFormat, 'orig', step);
+  else if (pickupDialled(call, true, step, context)) return;
   else follow(call, dialComplete(call.dialled, context.dialPlan), step);
+}
+
+/** The pickup code (pickup.ts) comes before the dial plan: true when the digits were one. */
+function pickupDialled(call: Call, complete: boolean, step: Step, context: CallContext): boolean {
+  const code = context.pickupCode ?? DEFAULT_PICKUP_CODE;
+  const pickup = pickupDigits(call.dialled, complete, code);
+  if (!pickup) return false;
+  if (pickup.kind === 'more-digits') step.startTimer('t302');
+  else if (pickup.kind === 'invalid') invalidPickup(call, step);
+  else requestPickup(call, pickup.group, step);
+  return true;
 }
 
 function follow(call: Call, analysis: DigitAnalysis, step: Step): void {
@@ -94,10 +109,16 @@ export function routed(call: Call, targets: RouteTarget[], step: Step): void {
     );
     call.legs.push(leg);
     step.tell(leg, { kind: 'call-state', state: 'ringing', remote: caller.party });
+    // A phone already in a call shows the new one as call waiting (prompt 0x1B, calls.md §1.4).
     step.tell(
       leg,
-      { kind: 'ring', caller: caller.party, called: target.party },
-      { kind: 'prompt', prompt: 'from' },
+      {
+        kind: 'ring',
+        caller: caller.party,
+        called: target.party,
+        ...(target.waiting ? { waiting: true } : {}),
+      },
+      { kind: 'prompt', prompt: target.waiting ? 'call-waiting' : 'from' },
     );
   }
   caller.state = 'alerting';

@@ -2,6 +2,7 @@ import type { CallCommand } from './call-command.js';
 import type { CallContext, CallEvent } from './call-event.js';
 import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
+import { DEFAULT_PICKUP_CODE, pickUp, pickupKey } from './pickup.js';
 import { Q850 } from './q850.js';
 import { digit, digits, offHook, routed, t302Expired } from './setup.js';
 import { failCall, releaseCall } from './release.js';
@@ -44,8 +45,11 @@ export function transition(current: Call, event: CallEvent, context: CallContext
     case 'ring-timeout':
       ringTimeout(call, step);
       break;
+    case 'pickup':
+      pickUp(call, event.picker, step);
+      break;
     default:
-      legEvent(call, event, step);
+      legEvent(call, event, step, context.pickupCode ?? DEFAULT_PICKUP_CODE);
   }
   return { call, commands: step.commands };
 }
@@ -65,7 +69,7 @@ function copyLeg(leg: Leg): Leg {
 
 type LegEvent = Extract<CallEvent, { leg: number }>;
 
-function legEvent(call: Call, event: LegEvent, step: Step): void {
+function legEvent(call: Call, event: LegEvent, step: Step, pickupCode: string): void {
   const leg = legById(call, event.leg);
   if (!leg) return;
   switch (event.kind) {
@@ -94,6 +98,9 @@ function legEvent(call: Call, event: LegEvent, step: Step): void {
       break;
     case 'hang-up':
       hangUp(call, leg, step);
+      break;
+    case 'pickup-key':
+      if (leg.side === 'orig') pickupKey(call, event.group, pickupCode, step);
       break;
   }
 }

@@ -11,6 +11,7 @@ import { MessageId } from './codec/message-id.js';
 import { KeypadKey } from './codec/messages/station-call.js';
 import type { PhoneCall } from './handlers/leg-renderer.js';
 import { passThruPartyOf, renderLegCommand } from './handlers/leg-renderer.js';
+import { holdActiveCall } from './hold-active.js';
 
 /** What a phone's calls need of its session. */
 export interface CallSession {
@@ -75,11 +76,19 @@ export class StationCalls implements SccpCallEndpoint {
     if (!this.attached) return;
     const ringing = this.find((c) => c.state === 'ringing');
     if (ringing) {
+      this.holdTalking(ringing);
       this.send(ringing, { kind: 'answer' });
       return;
     }
     if (this.active()) return;
     this.place(line);
+  }
+
+  /** NewCall: while talking, the call is held and the line gives dial tone for another. */
+  newCall(line: number): void {
+    if (!this.attached) return;
+    if (this.holdTalking(undefined)) this.place(line);
+    else this.offHook(line);
   }
 
   onHook(callReference: number): void {
@@ -96,7 +105,9 @@ export class StationCalls implements SccpCallEndpoint {
 
   answer(callReference: number): void {
     const call = this.calls.get(callReference) ?? this.find((c) => c.state === 'ringing');
-    if (call?.state === 'ringing') this.send(call, { kind: 'answer' });
+    if (call?.state !== 'ringing') return;
+    this.holdTalking(call);
+    this.send(call, { kind: 'answer' });
   }
 
   hold(callReference: number): void {
@@ -106,7 +117,28 @@ export class StationCalls implements SccpCallEndpoint {
 
   resume(callReference: number): void {
     const call = this.calls.get(callReference) ?? this.find((c) => c.state === 'on-hold');
-    if (call) this.send(call, { kind: 'resume' });
+    if (!call) return;
+    this.holdTalking(call);
+    this.send(call, { kind: 'resume' });
+  }
+
+  /** Holds the call the phone talks on before it takes `next`; whether one was held. */
+  private holdTalking(next: PhoneCall | undefined): boolean {
+    return (
+      holdActiveCall(this.calls.values(), next, (call) => this.send(call, { kind: 'hold' })) !== undefined
+    );
+  }
+
+  /**
+   * PickUp (`group` false) or GPickUp (true), in the on-hook and off-hook key sets: on the call
+   * being dialled, else on a new one on `line` (core/call/pickup.ts decides the rest).
+   */
+  pickup(line: number, group: boolean): void {
+    if (!this.attached) return;
+    const active = this.active();
+    if (active && active.state !== 'dialling' && active.state !== 'offered') return;
+    const call = active ?? this.place(line);
+    this.send(call, { kind: 'pickup-key', group });
   }
 
   /** One key: a digit of the number being dialled (0–9, * = 0x0E, # = 0x0F). */
@@ -177,10 +209,12 @@ export class StationCalls implements SccpCallEndpoint {
     const lineBusyElsewhere = [...this.calls.values()].some(
       (c) => c !== call && c.line === call.line && c.state !== 'in-use-remotely',
     );
+    const talking = this.find((c) => c !== call && ACTIVE.has(c.state) && c.state !== 'offered');
     const messages = renderLegCommand(call, command, {
       own,
       v17: this.session.agreedVersion >= 17,
       lineBusyElsewhere,
+      ...(talking ? { activeCall: { line: talking.line, callReference: talking.callReference } } : {}),
     });
     if (command.kind === 'clear') this.calls.delete(callReference);
     for (const message of messages) this.emit(message);

@@ -80,7 +80,8 @@ export type LegEvent = DistributiveOmit<
         | 'resume'
         | 'busy'
         | 'unreachable'
-        | 'hang-up';
+        | 'hang-up'
+        | 'pickup-key';
     }
   >,
   'leg'
