@@ -41,6 +41,8 @@ interface SimFlags {
   enbloc?: boolean;
   answer?: boolean;
   holdAfter?: string;
+  pickup?: boolean;
+  groupPickup?: string;
   callsPerSecond?: string;
   talkSeconds: string;
 }
@@ -93,6 +95,14 @@ export function registerSimCommand(program: Command): void {
     .option('--answer', 'answer calls that ring (one phone, SCCP or SIP)')
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option(
+      '--pickup',
+      'once registered, pick up a call ringing in the own pickup group (SCCP PickUp key, SIP *8)',
+    )
+    .option(
+      '--group-pickup <n>',
+      'once registered, pick up a call ringing in pickup group N (SCCP GPickUp key and N, SIP *8N)',
+    )
+    .option(
       '--calls-per-second <r>',
       'with --count: once registered, the phones call each other in pairs (SCCP), R calls started per second across the fleet',
     )
@@ -132,7 +142,16 @@ async function resolveHost(host: string): Promise<string> {
 
 /** What the phone does with calls (--call, --enbloc, --answer, --hold-after), if anything. */
 function callPlan(flags: SimFlags): CallPlan | undefined {
-  if (flags.call === undefined && !flags.answer && flags.holdAfter === undefined) return undefined;
+  if (
+    flags.call === undefined &&
+    !flags.answer &&
+    flags.holdAfter === undefined &&
+    !flags.pickup &&
+    flags.groupPickup === undefined
+  )
+    return undefined;
+  if (flags.groupPickup !== undefined && !/^[0-9]{1,20}$/.test(flags.groupPickup))
+    throw new UsageError(`--group-pickup ${flags.groupPickup} is not a pickup group number (digits)`);
   if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
     throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
   if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
@@ -141,6 +160,8 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     enbloc: !!flags.enbloc,
     answer: !!flags.answer,
     holdAfterSeconds: flags.holdAfter !== undefined ? num(flags.holdAfter, '--hold-after') : undefined,
+    pickup: !!flags.pickup,
+    groupPickup: flags.groupPickup,
   };
 }
 

@@ -54,7 +54,14 @@ export interface CallPlan {
   answer?: boolean;
   /** Hold a connected call after this many seconds, and resume it as long after. */
   holdAfterSeconds?: number;
+  /** Once registered, pick up a call ringing in the line's own pickup group (SCCP PickUp, SIP the code). */
+  pickup?: boolean;
+  /** Once registered, pick up a call ringing in this pickup group (SCCP GPickUp, SIP the code + group). */
+  groupPickup?: string;
 }
+
+/** The call pickup feature code a simulated SIP phone dials (the node's default, core/call/pickup.ts). */
+export const SIM_PICKUP_CODE = '*8';
 
 export interface PhoneTiming {
   /** Wait before trying the call managers again when none answered (ms, ± 50 % jitter); doubles on each failed round. */
@@ -450,6 +457,9 @@ export class Phone extends EventEmitter<Events> {
         });
       });
     }
+    if (plan.pickup) calls.pickUp();
+    if (plan.groupPickup !== undefined)
+      calls.groupPickUp(plan.groupPickup).catch(() => this.set({ error: 'no dial tone after GPickUp' }));
     if (plan.call === undefined) return;
     if (plan.enbloc) calls.dialEnbloc(plan.call);
     else calls.dial(plan.call).catch(() => this.set({ error: `no dial tone for ${plan.call}` }));
@@ -658,6 +668,14 @@ export class Phone extends EventEmitter<Events> {
         });
       });
     }
+    // A SIP phone picks up by dialling the feature code (alone, or with the group's number).
+    const pickup = plan.pickup
+      ? SIM_PICKUP_CODE
+      : plan.groupPickup !== undefined
+        ? `${SIM_PICKUP_CODE}${plan.groupPickup}`
+        : undefined;
+    if (pickup !== undefined)
+      calls.dial(pickup).catch(() => this.set({ error: `could not pick up with ${pickup}` }));
     if (plan.call !== undefined) {
       calls.dial(plan.call).catch(() => this.set({ error: `could not place the call to ${plan.call}` }));
     }
