@@ -7,6 +7,9 @@ import { timerScheduler } from './services/calls/call-ports.js';
 import { CdrRecorder } from './services/calls/cdr-recorder.js';
 import { RegisteredLines } from './services/calls/registered-lines.js';
 import { StoredDialPlan } from './services/calls/stored-dial-plan.js';
+import { StoredDnFeatures } from './services/calls/stored-dn-features.js';
+import { StoredForwardSettings } from './services/calls/stored-forward-settings.js';
+import type { ForwardSettings } from './services/calls/call-ports.js';
 import type { LimitReporter } from './services/limit-log.js';
 import type { LiveEvents } from './services/live-events.js';
 import type { RegisteredLinesFeed } from './services/registration-service.js';
@@ -21,6 +24,10 @@ export interface NodeCalls {
   /** Which registered devices hold which DN on this node (the service's DnLocator). */
   lines: RegisteredLines;
   dialPlan: StoredDialPlan;
+  /** The DNs' call features (forwards, pickup groups) the service routes by. */
+  dnFeatures: StoredDnFeatures;
+  /** Where a user's Call Forward All from the phone is stored (the SCCP CFwdAll key). */
+  forwards: ForwardSettings;
   /** What the registration service tells about registered devices' lines. */
   feed: RegisteredLinesFeed;
   stop(): Promise<void>;
@@ -48,6 +55,13 @@ export async function composeCalls(deps: {
     logger,
   });
   await dialPlan.start();
+  const dnFeatures = new StoredDnFeatures({
+    load: () => store.lineSettings.allDnFeatures(),
+    live,
+    logger,
+  });
+  await dnFeatures.start();
+  const forwards = new StoredForwardSettings({ store, features: dnFeatures, clock, logger });
   const active = new ActiveCalls({
     nodeName: config.nodeName,
     clock,
@@ -60,6 +74,7 @@ export async function composeCalls(deps: {
     scheduler: timerScheduler,
     locator: lines,
     dialPlan: () => dialPlan.view(),
+    dnFeatures: (dn) => dnFeatures.featuresOf(dn),
     cdrs: new CdrRecorder({ statusWriter, live, nodeName: config.nodeName, logger }),
     limits,
     settings: config,
@@ -77,5 +92,17 @@ export async function composeCalls(deps: {
       lines.unregistered(deviceName);
     },
   };
-  return { service, active, lines, dialPlan, feed, stop: () => dialPlan.stop() };
+  return {
+    service,
+    active,
+    lines,
+    dialPlan,
+    dnFeatures,
+    forwards,
+    feed,
+    stop: async () => {
+      await dialPlan.stop();
+      await dnFeatures.stop();
+    },
+  };
 }

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import type { Insertable } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { phoneModels } from '../../src/core/phone-models.js';
 import { startNode } from '../../src/server.js';
@@ -35,9 +36,9 @@ async function fill(store: Store): Promise<void> {
   const now = new Date().toISOString();
   const BATCH = 2000;
   for (let start = 0; start < ROWS; start += BATCH) {
-    const devices: Schema['devices'][] = [];
-    const dns: Schema['directory_numbers'][] = [];
-    const lines: Schema['lines'][] = [];
+    const devices: Insertable<Schema['devices']>[] = [];
+    const dns: Insertable<Schema['directory_numbers']>[] = [];
+    const lines: Insertable<Schema['lines']>[] = [];
     for (let i = start; i < Math.min(ROWS, start + BATCH); i++) {
       const m = models[i % models.length];
       const name = `SEP${(0x001122000000 + i).toString(16).toUpperCase().padStart(12, '0')}`;

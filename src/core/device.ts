@@ -10,6 +10,21 @@ export interface Line {
   /** 1-based line instance, as the phone numbers its line buttons. */
   index: number;
   dn: string;
+  /*
+   * The line's settings (core/line-settings.ts): the appearance's own, then its DN's, shared by every
+   * device the DN is on. A line read from the store has them all; on input, one left out keeps its
+   * stored value (or the default for a new line).
+   */
+  /** CUCM "Display (Caller ID)"; '' = none. */
+  displayName?: string;
+  /** CUCM "Line Text Label", shown beside the line button; '' = the DN. */
+  label?: string;
+  maxCalls?: number;
+  busyTrigger?: number;
+  forwardAll?: string | null;
+  forwardBusy?: string | null;
+  forwardNoAnswer?: string | null;
+  pickupGroup?: string | null;
 }
 
 /** A phone as the call manager knows it (Device > Phone). */
@@ -23,6 +38,8 @@ export interface Device {
   lines: Line[];
   /** Phone Load Name override; null means "use Device Defaults". */
   loadId: string | null;
+  /** Do Not Disturb (CUCM "Call Reject"): no call is offered to the device. Read from the store always present; absent = off. */
+  dnd?: boolean;
 }
 
 const DEVICE_NAME = /^SEP[0-9A-F]{12}$/;

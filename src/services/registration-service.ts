@@ -23,6 +23,7 @@ import type { LiveEvents } from './live-events.js';
 import type { RefusalLog } from './refusal-log.js';
 import type { StatusWriter } from './status-writer.js';
 import type { RegisteredDevice } from './calls/registered-lines.js';
+import { registeredDevice } from './calls/registered-device.js';
 import type { FoldedWarning } from './folded-warning.js';
 import { keepaliveTimeoutLog } from './keepalive-timeouts.js';
 
@@ -251,7 +252,7 @@ export class RegistrationService {
     const { device } = result;
     const previous = registry.claim(device.name, connection);
     if (previous) previous.close('replaced-by-new-registration');
-    this.deps.lines.registered({ deviceName: device.name, protocol: device.protocol, lines: device.lines });
+    this.deps.lines.registered(registeredDevice(device));
     const event = acceptedEvent(
       where,
       result.autoRegistered ? 'auto-registered' : 'configured-device',

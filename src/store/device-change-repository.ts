@@ -1,4 +1,5 @@
 import type { Line } from '../core/device.js';
+import { lineValues } from './device-repository.js';
 import type { Executor } from './executor.js';
 
 /**
@@ -32,7 +33,7 @@ export class DeviceChangeRepository {
     if (lines.length === 0) return;
     await this.db
       .insertInto('lines')
-      .values(lines.map((l) => ({ device_name: name, line_index: l.index, dn: l.dn })))
+      .values(lines.map((l) => lineValues(name, l)))
       .execute();
   }
 

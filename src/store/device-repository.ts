@@ -1,5 +1,7 @@
+import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Device, DeviceProtocol, DeviceStatus, Line } from '../core/device.js';
+import { DEFAULT_LINE_APPEARANCE } from '../core/line-settings.js';
 import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
 import { JsonRows } from './json-rows.js';
@@ -54,7 +56,7 @@ const SORT_COLUMNS: Record<PhoneSortField, keyof Schema['devices']> = {
   ipAddress: 'ip_address',
 };
 
-function toRecord(row: Schema['devices'], lines: Line[]): DeviceRecord {
+function toRecord(row: Selectable<Schema['devices']>, lines: Line[]): DeviceRecord {
   return {
     name: row.name,
     model: row.model,
@@ -62,6 +64,7 @@ function toRecord(row: Schema['devices'], lines: Line[]): DeviceRecord {
     description: row.description,
     lines,
     loadId: row.load_id,
+    dnd: row.dnd === 1,
     status: row.status as DeviceStatus,
     node: row.status_node,
     ipAddress: row.ip_address,
@@ -105,9 +108,35 @@ const NEW_DEVICES = new JsonRows<{ device: Device; createdAt: string; status: St
   ],
 );
 const NEW_LINES = new JsonRows<{ deviceName: string; line: Line }>(
-  { device_name: 'text', line_index: 'integer', dn: 'text' },
-  ({ deviceName, line }) => [deviceName, line.index, line.dn],
+  {
+    device_name: 'text',
+    line_index: 'integer',
+    dn: 'text',
+    display_name: 'text',
+    text_label: 'text',
+    max_calls: 'integer',
+    busy_trigger: 'integer',
+  },
+  ({ deviceName, line }) => [deviceName, ...lineRow(line)],
 );
+
+/** The stored columns of a line (after device_name), defaults for the settings it leaves out. */
+export function lineRow(line: Line): [number, string, string, string, number, number] {
+  return [
+    line.index,
+    line.dn,
+    line.displayName ?? '',
+    line.label ?? '',
+    line.maxCalls ?? DEFAULT_LINE_APPEARANCE.maxCalls,
+    line.busyTrigger ?? DEFAULT_LINE_APPEARANCE.busyTrigger,
+  ];
+}
+
+/** A line as an INSERT INTO lines row. */
+export function lineValues(deviceName: string, line: Line): Insertable<Schema['lines']> {
+  const [line_index, dn, display_name, text_label, max_calls, busy_trigger] = lineRow(line);
+  return { device_name: deviceName, line_index, dn, display_name, text_label, max_calls, busy_trigger };
+}
 const NEW_DNS = new JsonRows<{ dn: string; createdAt: string }>(
   { dn: 'text', created_at: 'text' },
   ({ dn, createdAt }) => [dn, createdAt],
@@ -151,14 +180,38 @@ export class DeviceRepository {
     if (names.length === 0) return byDevice;
     const rows = await this.db
       .selectFrom('lines')
-      .select(['device_name', 'line_index', 'dn'])
-      .where('device_name', 'in', names)
-      .orderBy('device_name')
-      .orderBy('line_index')
+      .innerJoin('directory_numbers', 'directory_numbers.dn', 'lines.dn')
+      .select([
+        'lines.device_name',
+        'lines.line_index',
+        'lines.dn',
+        'lines.display_name',
+        'lines.text_label',
+        'lines.max_calls',
+        'lines.busy_trigger',
+        'directory_numbers.forward_all',
+        'directory_numbers.forward_busy',
+        'directory_numbers.forward_no_answer',
+        'directory_numbers.pickup_group',
+      ])
+      .where('lines.device_name', 'in', names)
+      .orderBy('lines.device_name')
+      .orderBy('lines.line_index')
       .execute();
     for (const r of rows) {
       const list = byDevice.get(r.device_name) ?? [];
-      list.push({ index: r.line_index, dn: r.dn });
+      list.push({
+        index: r.line_index,
+        dn: r.dn,
+        displayName: r.display_name,
+        label: r.text_label,
+        maxCalls: r.max_calls,
+        busyTrigger: r.busy_trigger,
+        forwardAll: r.forward_all,
+        forwardBusy: r.forward_busy,
+        forwardNoAnswer: r.forward_no_answer,
+        pickupGroup: r.pickup_group,
+      });
       byDevice.set(r.device_name, list);
     }
     return byDevice;
@@ -206,9 +259,8 @@ export class DeviceRepository {
       device.lines.map((line) => ({ deviceName: device.name, line })),
     );
     if (lines.length === 0) return;
-    await sql`INSERT INTO lines (device_name, line_index, dn) ${NEW_LINES.source(this.flavor, lines)}`.execute(
-      this.db,
-    );
+    await sql`INSERT INTO lines (device_name, line_index, dn, display_name, text_label, max_calls, busy_trigger)
+      ${NEW_LINES.source(this.flavor, lines)}`.execute(this.db);
   }
 
   /**
@@ -240,7 +292,7 @@ export class DeviceRepository {
       if (device.lines.length > 0) {
         await this.db
           .insertInto('lines')
-          .values(device.lines.map((l) => ({ device_name: device.name, line_index: l.index, dn: l.dn })))
+          .values(device.lines.map((l) => lineValues(device.name, l)))
           .execute();
       }
     } else {

@@ -32,9 +32,28 @@ export interface Schema {
     ip_address: string | null;
     active_load_id: string | null;
     status_changed_at: string | null;
+    /** Do Not Disturb, 0/1. */
+    dnd: Generated<number>;
   };
-  directory_numbers: { dn: string; created_at: string };
-  lines: { device_name: string; line_index: number; dn: string };
+  directory_numbers: {
+    dn: string;
+    created_at: string;
+    /** Forward targets (null = off) and Call Pickup Group number (null = none): the DN's own. */
+    forward_all: Generated<string | null>;
+    forward_busy: Generated<string | null>;
+    forward_no_answer: Generated<string | null>;
+    pickup_group: Generated<string | null>;
+  };
+  lines: {
+    device_name: string;
+    line_index: number;
+    dn: string;
+    /** Display (Caller ID), '' = none; Line Text Label, '' = the DN. */
+    display_name: Generated<string>;
+    text_label: Generated<string>;
+    max_calls: Generated<number>;
+    busy_trigger: Generated<number>;
+  };
   registration_events: {
     id: Generated<number>;
     at: string;

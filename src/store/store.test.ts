@@ -87,7 +87,7 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
       await tx.devices.insertAll(devices, now);
     });
     expect(await store.devices.dnsWithLength(5, 5)).toHaveLength(1201);
-    expect((await store.devices.find(devices[1200].name))?.lines).toEqual([{ index: 1, dn: '11200' }]);
+    expect((await store.devices.find(devices[1200].name))?.lines).toMatchObject([{ index: 1, dn: '11200' }]);
 
     const error = await store
       .transaction((tx) => tx.devices.reserveDns(['20000', '20001', '11200'], now))
@@ -119,7 +119,7 @@ describe.each(DATABASES)('store on $flavor', ({ create, available }) => {
     expect(page.total).toBe(15);
     expect(page.items).toHaveLength(5);
     const byDn = await store.devices.search({ page: 1, pageSize: 10, dn: '1017' });
-    expect(byDn.items.map((d) => d.lines)).toEqual([[{ index: 1, dn: '1017' }]]);
+    expect(byDn.items.map((d) => d.lines)).toMatchObject([[{ index: 1, dn: '1017' }]]);
     const byDescription = await store.devices.search({ page: 1, pageSize: 50, description: 'auto 100' });
     expect(byDescription.total).toBe(10);
     await store.devices.applyStatusChanges([

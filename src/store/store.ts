@@ -12,6 +12,7 @@ import { DeviceRepository } from './device-repository.js';
 import { EventRepository } from './event-repository.js';
 import type { Executor } from './executor.js';
 import { migrateToLatest } from './migrations/index.js';
+import { LineSettingRepository } from './line-setting-repository.js';
 import { NodeRepository } from './node-repository.js';
 import { ParameterRepository } from './parameter-repository.js';
 import { PendingPhoneRepository } from './pending-phone-repository.js';
@@ -39,6 +40,8 @@ export interface Repositories {
   pendingPhones: PendingPhoneRepository;
   /** Call Detail Records. */
   cdrs: CdrRepository;
+  /** DN features (forwards, pickup group) and devices' Do Not Disturb. */
+  lineSettings: LineSettingRepository;
 }
 
 function repositories(db: Executor, flavor: Flavor): Repositories {
@@ -59,6 +62,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     credentials: new CredentialRepository(db),
     pendingPhones: new PendingPhoneRepository(db),
     cdrs: new CdrRepository(db, flavor),
+    lineSettings: new LineSettingRepository(db),
   };
 }
 
@@ -76,6 +80,7 @@ export class Store implements Repositories {
   readonly adminSettings: AdminSettingRepository;
   readonly statistics: StatisticsRepository;
   readonly deviceChanges: DeviceChangeRepository;
+  readonly lineSettings: LineSettingRepository;
   readonly bulkJobs: BulkJobRepository;
   readonly credentials: CredentialRepository;
   readonly pendingPhones: PendingPhoneRepository;
@@ -94,6 +99,7 @@ export class Store implements Repositories {
     this.adminSettings = new AdminSettingRepository(database.db);
     this.statistics = new StatisticsRepository(database.db);
     this.deviceChanges = new DeviceChangeRepository(database.db);
+    this.lineSettings = new LineSettingRepository(database.db);
     this.bulkJobs = new BulkJobRepository(database.db);
     this.credentials = new CredentialRepository(database.db);
     this.pendingPhones = new PendingPhoneRepository(database.db);

@@ -36,7 +36,8 @@ export interface CallDevice {
  * through the configuration service.
  */
 export interface ForwardSettings {
-  setForwardAll(dn: string, target: string | null): Promise<void>;
+  /** `by`: the device whose user set it, for the audit log (optional: the DN's devices otherwise). */
+  setForwardAll(dn: string, target: string | null, by?: string): Promise<void>;
 }
 
 /** Where a finished call's record goes (storage comes next). */

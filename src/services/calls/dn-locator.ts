@@ -11,6 +11,8 @@ export interface DnLocation extends LineAppearance {
   line: number;
   /** The line's name shown to the other party (CUCM: the line's Display), empty when none. */
   displayName: string;
+  /** The device is in Do Not Disturb: no call is offered to it (CUCM DND "Call Reject"). */
+  dnd: boolean;
 }
 
 /**

@@ -24,6 +24,7 @@ describe('RegisteredLines (the one-node DnLocator)', () => {
         displayName: '',
         maxCalls: 2,
         busyTrigger: 2,
+        dnd: false,
       },
       {
         deviceName: 'SEP000000000002',
@@ -33,6 +34,7 @@ describe('RegisteredLines (the one-node DnLocator)', () => {
         displayName: 'Reception',
         maxCalls: 4,
         busyTrigger: 3,
+        dnd: false,
       },
     ]);
     expect(await lines.devicesFor('1003')).toEqual([]);

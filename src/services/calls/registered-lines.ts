@@ -12,6 +12,8 @@ export interface RegisteredDevice {
   displayNames?: ReadonlyMap<number, string>;
   /** Max calls and busy trigger per line index, when configured (else DEFAULT_LINE_APPEARANCE). */
   appearances?: ReadonlyMap<number, LineAppearance>;
+  /** Do Not Disturb, as stored when it registered; absent = off. */
+  dnd?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export class RegisteredLines implements DnLocator {
         protocol: device.protocol,
         line: line.index,
         displayName: device.displayNames?.get(line.index) ?? '',
+        dnd: device.dnd ?? false,
         ...(device.appearances?.get(line.index) ?? DEFAULT_LINE_APPEARANCE),
       });
       this.byDn.set(line.dn, holders);

@@ -26,9 +26,12 @@ export function routeTargets(dn: string, locations: readonly DnLocation[], view:
   if (others.length === 0 && locations.length > 0) return { kind: 'route-failed', cause: Q850.userBusy };
   const reachable = others.filter((location) => view.devices.has(location.deviceName));
   if (reachable.length === 0) return { kind: 'route-failed', cause: Q850.subscriberAbsent };
+  // CUCM DND "Call Reject": a device in DND is not offered the call; all of them in DND is busy.
+  const available = reachable.filter((location) => !location.dnd);
+  if (available.length === 0) return { kind: 'route-failed', cause: Q850.userBusy };
   // CUCM: a line holding Busy Trigger calls (or its Maximum Number of Calls) is busy for a new
   // caller; below that, a device in a call is offered the new one as call waiting.
-  const free = reachable.filter(
+  const free = available.filter(
     (location) =>
       !view.busy(location.deviceName) &&
       view.callsOn(location.deviceName, location.line).line <

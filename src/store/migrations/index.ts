@@ -13,6 +13,7 @@ import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
 import { sipPasswordHandouts } from './0009-sip-password-handouts.js';
 import { autoRegistrationGuard } from './0010-auto-registration-guard.js';
 import { callDetailRecords } from './0011-call-detail-records.js';
+import { lineSettings } from './0012-line-settings.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0009-sip-password-handouts': sipPasswordHandouts,
   '0010-auto-registration-guard': autoRegistrationGuard,
   '0011-call-detail-records': callDetailRecords,
+  '0012-line-settings': lineSettings,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */
