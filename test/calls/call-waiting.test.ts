@@ -12,6 +12,9 @@ import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
 import type { SimSccpPhone } from '../support/sccp-call-phones.js';
+import type { SipRequest } from '../../src/protocols/sip/message.js';
+import { parseSdp } from '../../src/protocols/sip/calls/sdp.js';
+import { SipCallPhone, addSipDevice, phoneSdp } from '../support/sip-call-phone.js';
 
 const CALL_WAITING_TONE = 0x2d;
 const LABEL = (code: number) => String.fromCharCode(0x80, code);
@@ -104,5 +107,73 @@ describe('call waiting on SCCP phones (busy trigger 2)', () => {
       t = await startTestNode({ config: { sccpWorkers: 1 } });
     });
     it('the same over the worker IPC', () => waitingScenario());
+  });
+});
+
+describe('call waiting on a SIP phone (it holds the first call itself)', () => {
+  beforeEach(async () => {
+    t = await startTestNode();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await t.destroy();
+  });
+
+  it('a second INVITE reaches B in a call; B holds A (re-INVITE) and answers C; a third caller hears busy; B resumes A', async () => {
+    const a = await sccpCallPhone(t, 'SEP00CA00000011', ['3511'], closers);
+    const c = await sccpCallPhone(t, 'SEP00CA00000013', ['3513'], closers);
+    const d = await sccpCallPhone(t, 'SEP00CA00000014', ['3514'], closers);
+    await addSipDevice(t.node, 'SEP00CA00000012', ['3512']);
+    const b = await new SipCallPhone('00ca00000012', '3512', t.node.ports.sip!).open();
+    closers.push(() => b.close());
+    expect((await b.register()).status).toBe(200);
+    const port = (m: { body: Buffer }) => {
+      const sdp = parseSdp(m.body.toString('utf8'));
+      if (!sdp.ok) throw new Error('no SDP');
+      return sdp.sdp.media;
+    };
+
+    // A calls B; B answers (200 with its SDP to the node's delayed offer).
+    a.calls.dialEnbloc('3512');
+    const first: SipRequest = await b.request('INVITE');
+    b.respond(first, 200, 'OK', 'b-first', phoneSdp(41000));
+    await b.request('ACK');
+    const dialogA = SipCallPhone.dialogOf(first, 'b-first', b);
+    const aCall = await a.calls.waitFor((call) => call.state === CallStateCode.Connected);
+    await eventually(() => aCall.sentTo.at(-1) === '127.0.0.1:41000');
+
+    // C calls B: a second INVITE to a phone in a call; B rings (the phone shows call waiting).
+    c.calls.dialEnbloc('3512');
+    const second: SipRequest = await b.request('INVITE');
+    expect(second.from.sipUri?.user).toBe('3513');
+    b.respond(second, 180, 'Ringing', 'b-second');
+    await c.calls.waitFor((call) => call.tone === ToneCode.Ringback);
+
+    // D calls B: two calls on B's line, its busy trigger: D hears busy, B gets no third INVITE.
+    d.calls.dialEnbloc('3512');
+    await d.calls.waitFor((call) => call.tone === ToneCode.Busy);
+
+    // B answers C as a 79xx does: it holds A first (re-INVITE sendonly), then 200 to C's INVITE.
+    b.inDialog(dialogA, 'INVITE', phoneSdp(41000, { direction: 'sendonly' }));
+    expect(port(await b.response('INVITE', 200)).direction).toBe('inactive');
+    b.ack(dialogA);
+    await eventually(() => aCall.rtp === null);
+    b.respond(second, 200, 'OK', 'b-second', phoneSdp(41002));
+    expect(port(await b.request('ACK')).port).toBe(
+      (await c.calls.waitFor((call) => call.state === CallStateCode.Connected && call.rtp !== null)).rtp
+        ?.port,
+    );
+    const cCall = await c.calls.waitFor((call) => call.state === CallStateCode.Connected);
+    await eventually(() => cCall.sentTo.at(-1) === '127.0.0.1:41002');
+
+    // B ends C and resumes A: A sends to B again.
+    const dialogC = SipCallPhone.dialogOf(second, 'b-second', b);
+    b.inDialog(dialogC, 'BYE');
+    await b.response('BYE', 200);
+    await c.calls.waitFor((call) => call.state === CallStateCode.OnHook);
+    b.inDialog(dialogA, 'INVITE', phoneSdp(41004));
+    await b.response('INVITE', 200);
+    b.ack(dialogA);
+    await eventually(() => aCall.rtp !== null && aCall.sentTo.at(-1) === '127.0.0.1:41004');
   });
 });
