@@ -100,7 +100,7 @@ export function registerSimCommand(program: Command): void {
     )
     .option(
       '--group-pickup <n>',
-      'once registered, pick up a call ringing in pickup group N (SCCP GPickUp key and N, SIP *8N)',
+      'once registered, pick up a call ringing in pickup group N (SCCP GPickUp key and N, SIP *9N)',
     )
     .option(
       '--calls-per-second <r>',

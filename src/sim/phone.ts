@@ -60,8 +60,8 @@ export interface CallPlan {
   groupPickup?: string;
 }
 
-/** The call pickup feature code a simulated SIP phone dials (the node's default, core/call/pickup.ts). */
-export const SIM_PICKUP_CODE = '*8';
+/** The call pickup feature codes a simulated SIP phone dials (the node's defaults, core/call/pickup.ts). */
+export const SIM_PICKUP_CODES = { own: '*8', group: '*9' } as const;
 
 export interface PhoneTiming {
   /** Wait before trying the call managers again when none answered (ms, ± 50 % jitter); doubles on each failed round. */
@@ -670,9 +670,9 @@ export class Phone extends EventEmitter<Events> {
     }
     // A SIP phone picks up by dialling the feature code (alone, or with the group's number).
     const pickup = plan.pickup
-      ? SIM_PICKUP_CODE
+      ? SIM_PICKUP_CODES.own
       : plan.groupPickup !== undefined
-        ? `${SIM_PICKUP_CODE}${plan.groupPickup}`
+        ? `${SIM_PICKUP_CODES.group}${plan.groupPickup}`
         : undefined;
     if (pickup !== undefined)
       calls.dial(pickup).catch(() => this.set({ error: `could not pick up with ${pickup}` }));

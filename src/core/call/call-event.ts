@@ -3,6 +3,7 @@ import type { MediaDescription } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { Leg, Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
+import type { PickupCodes } from './pickup.js';
 
 /** A device the routed DN is on, as the call service found it (DnLocator). */
 export interface RouteTarget {
@@ -69,6 +70,6 @@ export interface CallContext {
   /** Epoch milliseconds, from the service's clock. */
   now: number;
   dialPlan: DialPlanView;
-  /** The call pickup feature code (core/call/pickup.ts); DEFAULT_PICKUP_CODE when absent. */
-  pickupCode?: string;
+  /** The call pickup feature codes (core/call/pickup.ts); DEFAULT_PICKUP_CODES when absent. */
+  pickupCodes?: PickupCodes;
 }

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { CallDriver, sccpPhone, target } from '../../../test/support/call-driver.js';
-import { pickupDigits } from './pickup.js';
+import { DEFAULT_PICKUP_CODES, pickupDigits } from './pickup.js';
 
 describe('pickupDigits', () => {
   it.each([
     ['*', false, { kind: 'more-digits' }],
-    ['*8', false, { kind: 'more-digits' }],
+    ['*', true, null],
+    ['*8', false, { kind: 'pickup', group: null }],
     ['*8', true, { kind: 'pickup', group: null }],
     ['*8#', false, { kind: 'pickup', group: null }],
-    ['*855', false, { kind: 'more-digits' }],
-    ['*855#', false, { kind: 'pickup', group: '55' }],
-    ['*855', true, { kind: 'pickup', group: '55' }],
-    ['*8*5', true, { kind: 'invalid' }],
-    ['*9', true, null],
+    ['*9', false, { kind: 'more-digits' }],
+    ['*955', false, { kind: 'more-digits' }],
+    ['*955#', false, { kind: 'pickup', group: '55' }],
+    ['*955', true, { kind: 'pickup', group: '55' }],
+    ['*9', true, { kind: 'invalid' }],
+    ['*9*5', true, { kind: 'invalid' }],
+    ['*7', true, null],
     ['1002', true, null],
     ['8', false, null],
   ])('%s (complete %s) is %j', (dialled, complete, expected) => {
-    expect(pickupDigits(dialled, complete, '*8')).toEqual(expected);
+    expect(pickupDigits(dialled, complete, DEFAULT_PICKUP_CODES)).toEqual(expected);
   });
 });
 

@@ -7,36 +7,46 @@ import { answer } from './talk.js';
 
 /**
  * Call pickup (issue #15): a phone answers a call ringing on another DN of its pickup group. SCCP
- * phones ask with the PickUp and GPickUp soft keys, SIP phones by dialling a feature code; both
- * reach the call model as that code dialled, so one path serves every phone: the code alone picks
- * up in the caller's own group, the code and a group number in that group (GPickUp).
+ * phones ask with the PickUp and GPickUp soft keys, SIP phones by dialling a feature code: the own
+ * group's code alone (sent at once by the dial template), or the group code and a group's number
+ * (ended by #, or the inter-digit time). The keys and the codes end in the same pickup request.
  */
 
-/** The feature code a SIP phone dials (and the SCCP keys stand for) when none is set. */
-export const DEFAULT_PICKUP_CODE = '*8';
+/** The feature codes SIP phones dial (and the dial template lists). */
+export interface PickupCodes {
+  /** Pick up in the caller's own line's group (PickUp). */
+  own: string;
+  /** Followed by a group's number: pick up in that group (GPickUp). */
+  group: string;
+}
+
+/** The codes when none are set: *8 as several PBXs use for pickup, *9 for a named group. */
+export const DEFAULT_PICKUP_CODES: PickupCodes = { own: '*8', group: '*9' };
 
 export type PickupDigits =
-  /** The code, complete: pick up in `group`, or in the caller's own group when null. */
+  /** A pickup: in `group`, or in the caller's own group when null. */
   | { kind: 'pickup'; group: string | null }
-  /** The code so far, or the code and part of a group number: wait for a digit, # or T302. */
+  /** The start of a code, or the group code and part of a number: wait for a digit, # or T302. */
   | { kind: 'more-digits' }
-  /** The code followed by something that is no group number. */
+  /** The group code followed by nothing, or by something that is no group number. */
   | { kind: 'invalid' };
 
 /**
  * What the digits dialled mean as a pickup request; null when they are no pickup code (then the
  * dial plan decides). `complete`: dialling is over (en bloc, # or T302). A group number is digits.
  */
-export function pickupDigits(dialled: string, complete: boolean, code: string): PickupDigits | null {
+export function pickupDigits(dialled: string, complete: boolean, codes: PickupCodes): PickupDigits | null {
   const ended = complete || dialled.endsWith('#');
   const number = dialled.endsWith('#') ? dialled.slice(0, -1) : dialled;
-  if (code.length === 0 || number.length === 0) return null;
-  if (number.length < code.length) return !ended && code.startsWith(number) ? { kind: 'more-digits' } : null;
-  if (!number.startsWith(code)) return null;
-  const group = number.slice(code.length);
-  if (!/^[0-9]*$/.test(group)) return { kind: 'invalid' };
-  if (!ended) return { kind: 'more-digits' };
-  return { kind: 'pickup', group: group === '' ? null : group };
+  if (number.length === 0) return null;
+  if (number === codes.own) return { kind: 'pickup', group: null };
+  if (codes.group.length > 0 && number.startsWith(codes.group)) {
+    const group = number.slice(codes.group.length);
+    if (!/^[0-9]*$/.test(group) || (ended && group === '')) return { kind: 'invalid' };
+    return ended ? { kind: 'pickup', group } : { kind: 'more-digits' };
+  }
+  const begins = (code: string) => code.length > number.length && code.startsWith(number);
+  return !ended && (begins(codes.own) || begins(codes.group)) ? { kind: 'more-digits' } : null;
 }
 
 /** The caller dialled the pickup code: the service looks for a call to pick up (or fails this one). */
@@ -54,9 +64,9 @@ export function requestPickup(call: Call, group: string | null, step: Step): voi
  * PickUp (SCCP soft key 17) picks up in the caller's own group at once; GPickUp (18) stands for
  * the code, and the user dials the group number next (then #, or T302). Both on a dialling call.
  */
-export function pickupKey(call: Call, group: boolean, code: string, step: Step): void {
+export function pickupKey(call: Call, group: boolean, codes: PickupCodes, step: Step): void {
   if (call.state !== 'dialling') return;
-  call.dialled = code;
+  call.dialled = group ? codes.group : codes.own;
   if (!group) {
     requestPickup(call, null, step);
     return;
@@ -65,7 +75,7 @@ export function pickupKey(call: Call, group: boolean, code: string, step: Step):
   step.startTimer('t302');
 }
 
-/** The code dialled is followed by no group number: as an unknown number (cause 1). */
+/** The group code is followed by no group number: as an unknown number (cause 1). */
 export function invalidPickup(call: Call, step: Step): void {
   if (call.state === 'dialling') failCall(call, Q850.unallocatedNumber, 'orig', step);
 }

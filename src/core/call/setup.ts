@@ -5,7 +5,7 @@ import { chooseCodec } from './codec.js';
 import type { DigitAnalysis } from './dial-plan.js';
 import { analyseDigits, dialComplete } from './dial-plan.js';
 import { Q850 } from './q850.js';
-import { DEFAULT_PICKUP_CODE, invalidPickup, pickupDigits, requestPickup } from './pickup.js';
+import { DEFAULT_PICKUP_CODES, invalidPickup, pickupDigits, requestPickup } from './pickup.js';
 import { failCall } from './release.js';
 import type { Step } from './step.js';
 
@@ -48,8 +48,7 @@ export function t302Expired(call: Call, step: Step, context: CallContext): void 
 
 /** The pickup code (pickup.ts) comes before the dial plan: true when the digits were one. */
 function pickupDialled(call: Call, complete: boolean, step: Step, context: CallContext): boolean {
-  const code = context.pickupCode ?? DEFAULT_PICKUP_CODE;
-  const pickup = pickupDigits(call.dialled, complete, code);
+  const pickup = pickupDigits(call.dialled, complete, context.pickupCodes ?? DEFAULT_PICKUP_CODES);
   if (!pickup) return false;
   if (pickup.kind === 'more-digits') step.startTimer('t302');
   else if (pickup.kind === 'invalid') invalidPickup(call, step);

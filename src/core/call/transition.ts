@@ -2,7 +2,8 @@ import type { CallCommand } from './call-command.js';
 import type { CallContext, CallEvent } from './call-event.js';
 import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
-import { DEFAULT_PICKUP_CODE, pickUp, pickupKey } from './pickup.js';
+import type { PickupCodes } from './pickup.js';
+import { DEFAULT_PICKUP_CODES, pickUp, pickupKey } from './pickup.js';
 import { Q850 } from './q850.js';
 import { digit, digits, offHook, routed, t302Expired } from './setup.js';
 import { failCall, releaseCall } from './release.js';
@@ -49,7 +50,7 @@ export function transition(current: Call, event: CallEvent, context: CallContext
       pickUp(call, event.picker, step);
       break;
     default:
-      legEvent(call, event, step, context.pickupCode ?? DEFAULT_PICKUP_CODE);
+      legEvent(call, event, step, context.pickupCodes ?? DEFAULT_PICKUP_CODES);
   }
   return { call, commands: step.commands };
 }
@@ -69,7 +70,7 @@ function copyLeg(leg: Leg): Leg {
 
 type LegEvent = Extract<CallEvent, { leg: number }>;
 
-function legEvent(call: Call, event: LegEvent, step: Step, pickupCode: string): void {
+function legEvent(call: Call, event: LegEvent, step: Step, pickupCodes: PickupCodes): void {
   const leg = legById(call, event.leg);
   if (!leg) return;
   switch (event.kind) {
@@ -100,7 +101,7 @@ function legEvent(call: Call, event: LegEvent, step: Step, pickupCode: string): 
       hangUp(call, leg, step);
       break;
     case 'pickup-key':
-      if (leg.side === 'orig') pickupKey(call, event.group, pickupCode, step);
+      if (leg.side === 'orig') pickupKey(call, event.group, pickupCodes, step);
       break;
   }
 }

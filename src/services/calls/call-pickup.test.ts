@@ -66,7 +66,7 @@ describe('call pickup', () => {
     expect(d.commands()).toContainEqual(expect.objectContaining({ kind: 'call-state', state: 'connected' }));
   });
 
-  it('the SIP feature code: *8 picks up in the own group, *8 and a group number in that group', async () => {
+  it('the SIP feature code: *8 picks up in the own group (*9 and a number: the longest-ringing test)', async () => {
     const { c, service } = await ringing();
     const leg = c.dial('');
     service.send(leg, { kind: 'digits', digits: '*8' });
@@ -98,7 +98,7 @@ describe('call pickup', () => {
     e.dial('1003');
     await settle();
     const dLeg = d.dial('');
-    service.send(dLeg, { kind: 'digits', digits: '*855' });
+    service.send(dLeg, { kind: 'digits', digits: '*955' });
     expect(b.commands().at(-1)).toEqual({ kind: 'clear', cause: 26 });
     expect(c.kinds()).not.toContain('clear');
     expect(a.commands()).toContainEqual(expect.objectContaining({ kind: 'call-state', state: 'connected' }));

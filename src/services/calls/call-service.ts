@@ -3,6 +3,7 @@ import type { CallCommand } from '../../core/call/call-command.js';
 import type { CallEvent } from '../../core/call/call-event.js';
 import type { Call, Party } from '../../core/call/call.js';
 import { newCall } from '../../core/call/call.js';
+import type { PickupCodes } from '../../core/call/pickup.js';
 import { callDetailRecord } from '../../core/call/cdr.js';
 import type { DialPlanView } from '../../core/call/dial-plan.js';
 import type { Q850Cause } from '../../core/call/q850.js';
@@ -49,8 +50,8 @@ export interface CallServiceDeps {
   watcher?: CallWatcher;
   /** A DN's forwarding and pickup group, from a cache (routing never waits on a query); none when absent. */
   dnFeatures?: (dn: string) => DnFeatures;
-  /** The call pickup feature code SIP phones dial (core/call/pickup.ts); `*8` when absent. */
-  pickupCode?: string;
+  /** The call pickup feature codes SIP phones dial (core/call/pickup.ts); *8 and *9 when absent. */
+  pickupCodes?: PickupCodes;
 }
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
@@ -289,7 +290,7 @@ export class CallService {
     const { call, commands } = transition(current, event, {
       now: this.now(),
       dialPlan: this.deps.dialPlan(),
-      ...(this.deps.pickupCode ? { pickupCode: this.deps.pickupCode } : {}),
+      ...(this.deps.pickupCodes ? { pickupCodes: this.deps.pickupCodes } : {}),
     });
     this.calls.set(callId, call);
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
