@@ -151,4 +151,32 @@ describe('call pickup', () => {
     expect(await cdrFor('3711')).toMatchObject({ originalCalledPartyNumber: '3702', lastRedirectDn: '3702' });
     await allOnHook();
   });
+
+  it('an SCCP phone picks up a call ringing on a SIP phone: the SIP phone gets a CANCEL (call completed elsewhere)', async () => {
+    await addSipDevice(t.node, 'SEP00CB00000012', ['3712']);
+    const p = await new SipCallPhone('00cb00000012', '3712', t.node.ports.sip!).open();
+    closers.push(() => p.close());
+    expect((await p.register()).status).toBe(200);
+    await pickupGroup('3712', '70');
+    a.calls.dialEnbloc('3712');
+    const invite = await p.request('INVITE');
+    p.respond(invite, 180, 'Ringing', 'p-ringing');
+    await a.calls.waitFor((call) => call.state === CallStateCode.RingOut);
+    c.calls.pickUp();
+    const cancel = await p.request('CANCEL');
+    expect(cancel.header('reason')).toContain('cause=200');
+    p.respond(cancel, 200, 'OK', 'p-ringing');
+    p.respond(invite, 487, 'Request Terminated', 'p-ringing');
+    const cCall = await c.calls.waitFor((call) => call.state === CallStateCode.Connected);
+    const aCall = await a.calls.waitFor(
+      (call) => call.state === CallStateCode.Connected && call.remote?.number === '3703',
+    );
+    await rtpBetween(aCall, cCall);
+    c.calls.hangUp();
+    await a.calls.waitFor((call) => call.state === CallStateCode.OnHook);
+    await allOnHook();
+    // One CANCEL only: the leg told to stop ringing is not cancelled twice.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(p.received.filter((m) => m.kind === 'request' && m.method === 'CANCEL')).toEqual([]);
+  });
 });
