@@ -107,6 +107,24 @@ describe('call waiting on SCCP phones (busy trigger 2)', () => {
       t = await startTestNode({ config: { sccpWorkers: 1 } });
     });
     it('the same over the worker IPC', () => waitingScenario());
+
+    it('NewCall while talking holds the call and gives dial tone; the new call reaches another phone', async () => {
+      const a = await sccpCallPhone(t, 'SEP00CA00000021', ['3521'], closers);
+      const b = await sccpCallPhone(t, 'SEP00CA00000022', ['3522'], closers, { autoAnswer: true });
+      const c = await sccpCallPhone(t, 'SEP00CA00000023', ['3523'], closers, { autoAnswer: true });
+      a.calls.dialEnbloc('3522');
+      const aWithB = await callWith(a, '3522', CallStateCode.Connected);
+      a.station.send({ type: 'SoftKeyEvent', softKeyEvent: 2, lineInstance: 1, callReference: 0 });
+      await callWith(a, '3522', CallStateCode.Hold);
+      const dialling = await a.calls.waitFor(
+        (call) => call.state === CallStateCode.OffHook && call.tone === ToneCode.Dial,
+      );
+      expect(dialling.callReference).not.toBe(aWithB.callReference);
+      a.calls.dialEnbloc('3523');
+      const aWithC = await callWith(a, '3523', CallStateCode.Connected);
+      await rtpBetween(aWithC, await callWith(c, '3521', CallStateCode.Connected));
+      expect(b.calls.find((call) => call.state === CallStateCode.Connected)?.rtp).toBeNull();
+    });
   });
 });
 

@@ -87,8 +87,8 @@ export class StationCalls implements SccpCallEndpoint {
   /** NewCall: while talking, the call is held and the line gives dial tone for another. */
   newCall(line: number): void {
     if (!this.attached) return;
-    if (this.holdTalking(undefined)) this.place(line);
-    else this.offHook(line);
+    if (this.holdTalking(undefined)) this.place(line, true);
+    else if (!this.active()) this.place(line, true);
   }
 
   onHook(callReference: number): void {
@@ -137,7 +137,7 @@ export class StationCalls implements SccpCallEndpoint {
     if (!this.attached) return;
     const active = this.active();
     if (active && active.state !== 'dialling' && active.state !== 'offered') return;
-    const call = active ?? this.place(line);
+    const call = active ?? this.place(line, true);
     this.send(call, { kind: 'pickup-key', group });
   }
 
@@ -220,7 +220,7 @@ export class StationCalls implements SccpCallEndpoint {
     for (const message of messages) this.emit(message);
   }
 
-  private place(line: number): PhoneCall {
+  private place(line: number, placesCall = false): PhoneCall {
     const lineInstance = this.lineOf(line);
     this.nextReference = this.nextReference + 1 >= OFFERED_CALL_REFERENCE_BASE ? 1 : this.nextReference + 1;
     const call: PhoneCall = {
@@ -232,7 +232,7 @@ export class StationCalls implements SccpCallEndpoint {
       remote: null,
     };
     this.calls.set(call.callReference, call);
-    this.port.offHook(this, call.callReference, lineInstance, this.partyOf(lineInstance));
+    this.port.offHook(this, call.callReference, lineInstance, this.partyOf(lineInstance), placesCall);
     return call;
   }
 

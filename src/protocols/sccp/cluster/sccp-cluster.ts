@@ -294,7 +294,7 @@ export class SccpCluster {
     }
     if (message.type === 'call-attach') calls.attach(endpoint, message.device);
     else if (message.type === 'call-off-hook')
-      calls.offHook(endpoint, message.callReference, message.line, message.party);
+      calls.offHook(endpoint, message.callReference, message.line, message.party, message.placesCall);
     else calls.send(endpoint, message.callReference, message.event);
   }
 
