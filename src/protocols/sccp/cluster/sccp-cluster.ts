@@ -138,7 +138,15 @@ export class SccpCluster {
     const state: WorkerState = {
       worker,
       outbox: new IpcBatch<PrimaryToWorker>((batch) => {
-        if (worker.isConnected()) worker.send({ batch } satisfies IpcEnvelope<PrimaryToWorker>);
+        // A worker exiting may close its channel after isConnected(): the send then fails with
+        // EPIPE, which without a callback is an uncaught error in the node; its exit is handled anyway.
+        if (worker.isConnected())
+          worker.send(
+            { batch } satisfies IpcEnvelope<PrimaryToWorker>,
+            undefined,
+            undefined,
+            () => undefined,
+          );
       }),
       index,
       connections: new Map(),
