@@ -99,6 +99,8 @@ it('dialplan.xml sends a DN at once unless a longer DN begins with it, and anyth
     { '@_MATCH': '...', '@_Timeout': '15', '@_User': 'Phone' },
     { '@_MATCH': '....', '@_Timeout': '0', '@_User': 'Phone' },
     { '@_MATCH': '.....', '@_Timeout': '0', '@_User': 'Phone' },
+    { '@_MATCH': '\\*8', '@_Timeout': '0', '@_User': 'Phone' },
+    { '@_MATCH': '\\*9*', '@_Timeout': '15', '@_User': 'Phone' },
     { '@_MATCH': '*', '@_Timeout': '15', '@_User': 'Phone' },
   ]);
 });

@@ -1,3 +1,5 @@
+import type { PickupCodes } from '../core/call/pickup.js';
+import { DEFAULT_PICKUP_CODES } from '../core/call/pickup.js';
 import type { Line } from '../core/device.js';
 import type { SipLineCredentials } from './device-config.js';
 
@@ -90,9 +92,14 @@ export const EMPTY_DIAL_PLAN = '<DIALTEMPLATE>\n</DIALTEMPLATE>\n';
  * dialplan.xml for the configured directory numbers (calls.md §2.1; 7940/7960 `dial_template`,
  * 79x1+ `dialTemplate`): one rule per DN length, `.` per digit, sent at once (Timeout 0) unless a
  * longer DN begins with one of that length — then after the inter-digit time, as T302 would route
- * it (a # sends at once). Anything else goes after that time too, and the node answers 404.
+ * it (a # sends at once). The call pickup codes come next; anything else goes after that time
+ * too, and the node answers 404.
  */
-export function renderDialPlan(dns: readonly string[], interDigitSeconds: number): string {
+export function renderDialPlan(
+  dns: readonly string[],
+  interDigitSeconds: number,
+  pickup: PickupCodes = DEFAULT_PICKUP_CODES,
+): string {
   if (dns.length === 0) return EMPTY_DIAL_PLAN;
   const lengths = [...new Set(dns.map((dn) => dn.length))].sort((a, b) => a - b);
   const rules = lengths.map((length) => {
@@ -101,6 +108,11 @@ export function renderDialPlan(dns: readonly string[], interDigitSeconds: number
     );
     return `<TEMPLATE MATCH="${'.'.repeat(length)}" Timeout="${overlapped ? interDigitSeconds : 0}" User="Phone"/>`;
   });
+  // Call pickup (core/call/pickup.ts): the own group's code at once, the group code and a number
+  // after the inter-digit time or #. A literal * is \* (CUCM SIP Dial Rules, usecallmanager.nz).
+  const literal = (code: string) => code.replace(/\*/g, '\\*');
+  rules.push(`<TEMPLATE MATCH="${literal(pickup.own)}" Timeout="0" User="Phone"/>`);
+  rules.push(`<TEMPLATE MATCH="${literal(pickup.group)}*" Timeout="${interDigitSeconds}" User="Phone"/>`);
   rules.push(`<TEMPLATE MATCH="*" Timeout="${interDigitSeconds}" User="Phone"/>`);
   return `<DIALTEMPLATE>\n${rules.map((r) => `  ${r}\n`).join('')}</DIALTEMPLATE>\n`;
 }

@@ -42,6 +42,8 @@ interface SimFlags {
   answer?: boolean;
   holdAfter?: string;
   forwardAll?: string;
+  pickup?: boolean;
+  groupPickup?: string;
   callsPerSecond?: string;
   talkSeconds: string;
 }
@@ -98,6 +100,14 @@ export function registerSimCommand(program: Command): void {
     )
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option(
+      '--pickup',
+      'once registered, pick up a call ringing in the own pickup group (SCCP PickUp key, SIP *8)',
+    )
+    .option(
+      '--group-pickup <n>',
+      'once registered, pick up a call ringing in pickup group N (SCCP GPickUp key and N, SIP *9N)',
+    )
+    .option(
       '--calls-per-second <r>',
       'with --count: once registered, the phones call each other in pairs (SCCP), R calls started per second across the fleet',
     )
@@ -141,7 +151,9 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     flags.call === undefined &&
     !flags.answer &&
     flags.holdAfter === undefined &&
-    flags.forwardAll === undefined
+    flags.forwardAll === undefined &&
+    !flags.pickup &&
+    flags.groupPickup === undefined
   )
     return undefined;
   if (
@@ -152,6 +164,8 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     throw new UsageError(
       `--forward-all ${flags.forwardAll} is not a number to forward to (digits and *, at most 24) or "off"`,
     );
+  if (flags.groupPickup !== undefined && !/^[0-9]{1,20}$/.test(flags.groupPickup))
+    throw new UsageError(`--group-pickup ${flags.groupPickup} is not a pickup group number (digits)`);
   if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
     throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
   if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
@@ -163,6 +177,8 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     ...(flags.forwardAll === undefined
       ? {}
       : { forwardAll: flags.forwardAll === 'off' ? null : flags.forwardAll }),
+    pickup: !!flags.pickup,
+    groupPickup: flags.groupPickup,
   };
 }
 

@@ -58,7 +58,14 @@ export interface CallPlan {
   holdAfterSeconds?: number;
   /** Set Call Forward All with the CFwdAll key to this number once registered (null: clear it). */
   forwardAll?: string | null;
+  /** Once registered, pick up a call ringing in the line's own pickup group (SCCP PickUp, SIP the code). */
+  pickup?: boolean;
+  /** Once registered, pick up a call ringing in this pickup group (SCCP GPickUp, SIP the code + group). */
+  groupPickup?: string;
 }
+
+/** The call pickup feature codes a simulated SIP phone dials (the node's defaults, core/call/pickup.ts). */
+export const SIM_PICKUP_CODES = { own: '*8', group: '*9' } as const;
 
 export interface PhoneTiming {
   /** Wait before trying the call managers again when none answered (ms, ± 50 % jitter); doubles on each failed round. */
@@ -461,6 +468,9 @@ export class Phone extends EventEmitter<Events> {
       calls
         .setForwardAll(plan.forwardAll)
         .catch((e: unknown) => this.set({ error: `CFwdAll: ${(e as Error).message}` }));
+    if (plan.pickup) calls.pickUp();
+    if (plan.groupPickup !== undefined)
+      calls.groupPickUp(plan.groupPickup).catch(() => this.set({ error: 'no dial tone after GPickUp' }));
     if (plan.call === undefined) return;
     if (plan.enbloc) calls.dialEnbloc(plan.call);
     else calls.dial(plan.call).catch(() => this.set({ error: `no dial tone for ${plan.call}` }));
@@ -669,6 +679,14 @@ export class Phone extends EventEmitter<Events> {
         });
       });
     }
+    // A SIP phone picks up by dialling the feature code (alone, or with the group's number).
+    const pickup = plan.pickup
+      ? SIM_PICKUP_CODES.own
+      : plan.groupPickup !== undefined
+        ? `${SIM_PICKUP_CODES.group}${plan.groupPickup}`
+        : undefined;
+    if (pickup !== undefined)
+      calls.dial(pickup).catch(() => this.set({ error: `could not pick up with ${pickup}` }));
     if (plan.call !== undefined) {
       calls.dial(plan.call).catch(() => this.set({ error: `could not place the call to ${plan.call}` }));
     }

@@ -25,6 +25,8 @@ export interface SimCall {
   tone: number | null;
   /** The prompt shown (DisplayPromptStatus text; 0x80 + code is a label). */
   prompt: string;
+  /** The last SetRinger mode for this call (2 inside, 5 flash only: call waiting), or null. */
+  ringMode: number | null;
   /** The RTP port open for this call now, if any. */
   rtp: RtpStream | null;
   /** Receive ports opened over the call (a resume may open a new one). */
@@ -169,6 +171,36 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
     });
   }
 
+  /** PickUp soft key (on-hook set): answers the call ringing longest in the line's pickup group. */
+  pickUp(): void {
+    this.station.send({
+      type: 'SoftKeyEvent',
+      softKeyEvent: SoftKeyEvent.PickUp,
+      lineInstance: this.line,
+      callReference: 0,
+    });
+  }
+
+  /** GPickUp soft key, then the group's number key by key and # once dial tone plays. */
+  async groupPickUp(group: string, timeoutMs = 10_000): Promise<void> {
+    this.station.send({
+      type: 'SoftKeyEvent',
+      softKeyEvent: SoftKeyEvent.GPickUp,
+      lineInstance: this.line,
+      callReference: 0,
+    });
+    const call = await this.waitFor((c) => c.state === CallStateCode.OffHook, timeoutMs);
+    for (const key of `${group}#`) {
+      const button = key === '#' ? KeypadKey.Pound : Number(key);
+      this.station.send({
+        type: 'KeypadButton',
+        button,
+        lineInstance: call.line,
+        callReference: call.callReference,
+      });
+    }
+  }
+
   /** OnHook on the active call (the handset goes down). */
   hangUp(): void {
     const call = this.active();
@@ -260,6 +292,7 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
         forwarded: null,
         tone: null,
         prompt: '',
+        ringMode: null,
         rtp: null,
         portsOpened: [],
         sentTo: [],
@@ -309,10 +342,16 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
         this.forwardAll = message.forwardAllActive ? message.forwardAllNumber : null;
         this.emit('forward', this.forwardAll);
         return;
-      case 'SetRinger':
-        // The ringer is the phone's, whichever call it rings for.
-        this.ringing = message.ringMode !== 1;
+      case 'SetRinger': {
+        // The ringer is the phone's, whichever call it rings for; flash only (call waiting) is silent.
+        this.ringing = message.ringMode !== 1 && message.ringMode !== 5;
+        const call = this.calls.get(message.callReference);
+        if (call) {
+          call.ringMode = message.ringMode;
+          this.emit('change', call);
+        }
         return;
+      }
       case 'StartTone':
       case 'StopTone':
       case 'DisplayPromptStatus': {

@@ -16,8 +16,10 @@ let b: SipCallPhone;
 
 beforeAll(async () => {
   t = await startTestNode({ config: { sipMaxCallDialogs: 10, callMaxPerDevice: 20 } });
-  await addSipDevice(t.node, 'SEP00CA11000031', ['3031']);
-  await addSipDevice(t.node, 'SEP00CA11000032', ['3032']);
+  // Five calls on each line: both lines may hold six (max calls and busy trigger, the most CUCM allows).
+  const six = { maxCalls: 6, busyTrigger: 6 };
+  await addSipDevice(t.node, 'SEP00CA11000031', ['3031'], false, six);
+  await addSipDevice(t.node, 'SEP00CA11000032', ['3032'], false, six);
   a = await new SipCallPhone('00ca11000031', '3031', t.node.ports.sip!).open();
   b = await new SipCallPhone('00ca11000032', '3032', t.node.ports.sip!).open();
   expect((await a.register()).status).toBe(200);

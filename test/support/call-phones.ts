@@ -142,7 +142,7 @@ export function callNode(
   phones: FakePhone[],
   settings: Partial<CallSettings> = {},
   dns = ['1001', '1002', '1003', '1004', '100', '1000'],
-  dnFeatures?: CallServiceDeps['dnFeatures'],
+  features: Pick<CallServiceDeps, 'dnFeatures' | 'pickupCodes'> = {},
 ) {
   const time = new ManualTime();
   const locator = new RegisteredLines('cm1');
@@ -159,7 +159,7 @@ export function callNode(
     settings: { ...defaultLimits(), ...settings },
     callManagerId: 1,
     logger: pino({ level: 'silent' }),
-    ...(dnFeatures ? { dnFeatures } : {}),
+    ...features,
   });
   for (const phone of phones) {
     phone.service = service;

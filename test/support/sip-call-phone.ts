@@ -19,6 +19,8 @@ export async function addSipDevice(
   dns: string[],
   /** The DNs exist already (a shared line). */
   shared = false,
+  /** Max calls and busy trigger of every line (the defaults 2/2 when left out). */
+  appearance: { maxCalls?: number; busyTrigger?: number } = {},
 ): Promise<void> {
   const now = new Date();
   await node.store.transaction(async (tx) => {
@@ -29,7 +31,7 @@ export async function addSipDevice(
         model: '7960',
         protocol: 'SIP',
         description: 'SIP call test phone',
-        lines: dns.map((dn, i) => ({ index: i + 1, dn })),
+        lines: dns.map((dn, i) => ({ index: i + 1, dn, ...appearance })),
         loadId: null,
       },
       now,

@@ -17,7 +17,9 @@ export type Prompt =
   | 'busy'
   | 'unknown-number'
   | 'temp-fail'
-  | 'in-use-remote';
+  | 'in-use-remote'
+  /** A second call rings while the phone talks on another (SCCP label 0x1B). */
+  | 'call-waiting';
 
 /**
  * A protocol-neutral instruction to one leg's phone. The SCCP adapter renders each as Skinny
@@ -29,8 +31,12 @@ export type LegCommand =
   | { kind: 'tone'; tone: Tone }
   | { kind: 'stop-tone' }
   | { kind: 'prompt'; prompt: Prompt }
-  /** Offer the call: ring, showing who calls. */
-  | { kind: 'ring'; caller: Party; called: Party; redirects?: readonly Redirect[] }
+  /**
+   * Offer the call: ring, showing who calls, and each forward it followed. `waiting`: the phone is
+   * already in a call, so the new one is offered as call waiting (SCCP: flash only and the call
+   * waiting tone, calls.md §1.5).
+   */
+  | { kind: 'ring'; caller: Party; called: Party; redirects?: readonly Redirect[]; waiting?: boolean }
   | { kind: 'stop-ringing' }
   /** Another device on the shared line answered: show the line in use there. */
   | { kind: 'in-use-remotely' }
@@ -54,5 +60,11 @@ export type CallCommand =
   | { kind: 'stop-timer'; timer: CallTimer }
   /** Find the devices of `dn` and answer with a routed or route-failed event. */
   | { kind: 'route'; dn: string }
+  /**
+   * The caller dialled the pickup code: find the call ringing longest in pickup group `group` (the
+   * caller's own line's group when null) and move the caller's leg into it (a pickup event), else
+   * answer with route-failed.
+   */
+  | { kind: 'pickup'; group: string | null }
   /** The call is over: its history makes the CDR. */
   | { kind: 'released' };

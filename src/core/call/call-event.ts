@@ -1,9 +1,10 @@
 import type { Codec } from './codec.js';
 import type { MediaDescription } from './media.js';
 import type { Q850Cause } from './q850.js';
-import type { Party } from './call.js';
+import type { Leg, Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
 import type { ForwardView } from './forward.js';
+import type { PickupCodes } from './pickup.js';
 
 /** A device the routed DN is on, as the call service found it (DnLocator). */
 export interface RouteTarget {
@@ -17,6 +18,8 @@ export interface RouteTarget {
   /** What the phone can receive, when known before it answers (SCCP capabilities); null for a SIP phone. */
   codecs: readonly Codec[] | null;
   solicitedMedia: boolean;
+  /** The device is already in another call: the call is offered to it as call waiting. */
+  waiting?: boolean;
 }
 
 /**
@@ -58,7 +61,15 @@ export type CallEvent =
   /** No answer within the Forward No Answer time of a DN that has it set. */
   | { kind: 'no-answer-timeout' }
   /** On-hook, EndCall, BYE, or CANCEL. */
-  | { kind: 'hang-up'; leg: number };
+  | { kind: 'hang-up'; leg: number }
+  /**
+   * A phone of the pickup group picks this ringing call up (PickUp, GPickUp, the SIP pickup code):
+   * `picker` is its leg, moved from the call it dialled the code on, and answers in place of the
+   * ringing devices.
+   */
+  | { kind: 'pickup'; picker: Leg }
+  /** The PickUp (`group` false) or GPickUp (`group` true) key on the caller's dialling leg. */
+  | { kind: 'pickup-key'; leg: number; group: boolean };
 
 export interface CallContext {
   /** Epoch milliseconds, from the service's clock. */
@@ -66,4 +77,6 @@ export interface CallContext {
   dialPlan: DialPlanView;
   /** The DNs' forwards and the hop limit; absent: no call is forwarded. */
   forwards?: ForwardView;
+  /** The call pickup feature codes (core/call/pickup.ts); DEFAULT_PICKUP_CODES when absent. */
+  pickupCodes?: PickupCodes;
 }

@@ -116,6 +116,8 @@ export interface Call {
   redirects: readonly Redirect[];
   /** A forward loop or the hop limit that stopped the chain, for the troubleshooter. */
   forwardStop: ForwardStop | null;
+  /** The DN the call last left for another (a pickup: the DN that rang): CDR lastRedirectDn. */
+  lastRedirectDn?: string;
 }
 
 /** What an adapter tells about the phone that starts a call. */

@@ -93,7 +93,8 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     callingPartyNumber: orig.party.number,
     originalCalledPartyNumber: call.dialled,
     finalCalledPartyNumber: call.calledDn ?? call.dialled,
-    lastRedirectDn: call.redirects.at(-1)?.from.number ?? '',
+    // A pickup happens after any forward: the DN that rang is the last to redirect the call.
+    lastRedirectDn: call.lastRedirectDn ?? call.redirects.at(-1)?.from.number ?? '',
     origCause_value: clearing?.side === 'orig' ? clearing.cause : 0,
     destCause_value: clearing?.side === 'dest' ? clearing.cause : 0,
     origDeviceName: orig.deviceName,

@@ -6,6 +6,7 @@ import type { DigitAnalysis } from './dial-plan.js';
 import { analyseDigits, dialComplete } from './dial-plan.js';
 import { forwardAll, startNoAnswerTimer } from './forward.js';
 import { Q850 } from './q850.js';
+import { DEFAULT_PICKUP_CODES, invalidPickup, pickupDigits, requestPickup } from './pickup.js';
 import { failCall } from './release.js';
 import type { Step } from './step.js';
 
@@ -24,6 +25,7 @@ export function digit(call: Call, key: string, step: Step, context: CallContext)
   if (call.state !== 'dialling') return;
   if (call.dialled.length === 0) step.tell(originLeg(call), { kind: 'stop-tone' });
   call.dialled += key;
+  if (pickupDialled(call, false, step, context)) return;
   const analysis = analyseDigits(call.dialled, context.dialPlan);
   if (analysis.kind === 'could-grow' || analysis.kind === 'more-digits') step.startTimer('t302');
   else follow(call, analysis, step, context);
@@ -33,6 +35,7 @@ export function digit(call: Call, key: string, step: Step, context: CallContext)
 export function digits(call: Call, number: string, step: Step, context: CallContext): void {
   if (call.state !== 'dialling') return;
   call.dialled = number;
+  if (pickupDialled(call, true, step, context)) return;
   follow(call, dialComplete(number, context.dialPlan), step, context);
 }
 
@@ -40,7 +43,18 @@ export function digits(call: Call, number: string, step: Step, context: CallCont
 export function t302Expired(call: Call, step: Step, context: CallContext): void {
   if (call.state !== 'dialling') return;
   if (call.dialled.length === 0) failCall(call, Q850.invalidNumberFormat, 'orig', step);
+  else if (pickupDialled(call, true, step, context)) return;
   else follow(call, dialComplete(call.dialled, context.dialPlan), step, context);
+}
+
+/** The pickup code (pickup.ts) comes before the dial plan: true when the digits were one. */
+function pickupDialled(call: Call, complete: boolean, step: Step, context: CallContext): boolean {
+  const pickup = pickupDigits(call.dialled, complete, context.pickupCodes ?? DEFAULT_PICKUP_CODES);
+  if (!pickup) return false;
+  if (pickup.kind === 'more-digits') step.startTimer('t302');
+  else if (pickup.kind === 'invalid') invalidPickup(call, step);
+  else requestPickup(call, pickup.group, step);
+  return true;
 }
 
 function follow(call: Call, analysis: DigitAnalysis, step: Step, context: CallContext): void {
@@ -101,6 +115,7 @@ export function routed(call: Call, targets: RouteTarget[], step: Step, context: 
     );
     call.legs.push(leg);
     step.tell(leg, { kind: 'call-state', state: 'ringing', remote: caller.party });
+    // A phone already in a call shows the new one as call waiting (prompt 0x1B, calls.md §1.4).
     step.tell(
       leg,
       {
@@ -108,8 +123,9 @@ export function routed(call: Call, targets: RouteTarget[], step: Step, context: 
         caller: caller.party,
         called: target.party,
         ...(call.redirects.length > 0 ? { redirects: call.redirects } : {}),
+        ...(target.waiting ? { waiting: true } : {}),
       },
-      { kind: 'prompt', prompt: 'from' },
+      { kind: 'prompt', prompt: target.waiting ? 'call-waiting' : 'from' },
     );
   }
   caller.state = 'alerting';

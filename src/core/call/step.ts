@@ -23,6 +23,10 @@ export class Step {
     this.commands.push({ kind: 'route', dn });
   }
 
+  pickup(group: string | null): void {
+    this.commands.push({ kind: 'pickup', group });
+  }
+
   released(): void {
     this.commands.push({ kind: 'released' });
   }

@@ -2,6 +2,7 @@ import type { CallCommand } from './call-command.js';
 import type { CallContext, CallEvent } from './call-event.js';
 import type { Call, Leg } from './call.js';
 import { destinationGone, hangUp, ringTimeout } from './ending.js';
+import { DEFAULT_PICKUP_CODES, pickUp, pickupKey } from './pickup.js';
 import { Q850 } from './q850.js';
 import { forwardBusy, forwardMoved, forwardNoAnswer } from './forward.js';
 import { digit, digits, offHook, routed, routeTo, t302Expired } from './setup.js';
@@ -48,6 +49,9 @@ export function transition(current: Call, event: CallEvent, context: CallContext
       break;
     case 'no-answer-timeout':
       forwardNoAnswer(call, step, context, routeTo);
+      break;
+    case 'pickup':
+      pickUp(call, event.picker, step);
       break;
     default:
       legEvent(call, event, step, context);
@@ -102,6 +106,10 @@ function legEvent(call: Call, event: LegEvent, step: Step, context: CallContext)
       break;
     case 'hang-up':
       hangUp(call, leg, step);
+      break;
+    case 'pickup-key':
+      if (leg.side === 'orig')
+        pickupKey(call, event.group, context.pickupCodes ?? DEFAULT_PICKUP_CODES, step);
       break;
   }
 }

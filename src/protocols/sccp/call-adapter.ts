@@ -69,7 +69,13 @@ export class SccpCallAdapter implements SccpCalls {
     this.service.detach(phone.deviceName);
   }
 
-  offHook(endpoint: SccpCallEndpoint, callReference: number, line: number, party: Party): void {
+  offHook(
+    endpoint: SccpCallEndpoint,
+    callReference: number,
+    line: number,
+    party: Party,
+    placesCall = false,
+  ): void {
     const phone = this.phones.get(endpoint);
     if (!phone || this.byDevice.get(phone.deviceName) !== endpoint) {
       endpoint.command(callReference, line, { kind: 'clear', cause: Q850.destinationOutOfOrder });
@@ -80,6 +86,7 @@ export class SccpCallAdapter implements SccpCalls {
       line,
       party,
       sink: this.sink(endpoint, phone, callReference, line),
+      placesCall,
     });
     // 'answered': the phone's off-hook answered a call ringing on it; that leg answers to both names.
     if (result.kind !== 'refused') phone.legs.set(callReference, result.leg);

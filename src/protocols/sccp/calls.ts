@@ -33,8 +33,17 @@ export interface SccpCalls {
   attach(endpoint: SccpCallEndpoint, device: SccpCallDevice): void;
   /** The phone is gone: its calls end (cause 27). */
   detach(endpoint: SccpCallEndpoint): void;
-  /** The phone went off-hook on `line` and names that call `callReference`. */
-  offHook(endpoint: SccpCallEndpoint, callReference: number, line: number, party: Party): void;
+  /**
+   * The phone went off-hook on `line` and names that call `callReference`. `placesCall`: NewCall,
+   * PickUp, GPickUp — a new call even while another rings on the phone (a handset lifted answers it).
+   */
+  offHook(
+    endpoint: SccpCallEndpoint,
+    callReference: number,
+    line: number,
+    party: Party,
+    placesCall?: boolean,
+  ): void;
   send(endpoint: SccpCallEndpoint, callReference: number, event: LegEvent): void;
   /**
    * CFwdAll on `line` (DN `dn`): `target` undefined for a press (clears Forward All if set, else asks

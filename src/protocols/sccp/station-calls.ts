@@ -13,6 +13,7 @@ import type { ForwardReply } from './forward-all-key.js';
 import { ForwardAllKey } from './forward-all-key.js';
 import type { PhoneCall } from './handlers/leg-renderer.js';
 import { passThruPartyOf, renderLegCommand } from './handlers/leg-renderer.js';
+import { holdActiveCall } from './hold-active.js';
 
 /** What a phone's calls need of its session. */
 export interface CallSession {
@@ -94,11 +95,19 @@ export class StationCalls implements SccpCallEndpoint {
     if (!this.attached) return;
     const ringing = this.find((c) => c.state === 'ringing');
     if (ringing) {
+      this.holdTalking(ringing);
       this.send(ringing, { kind: 'answer' });
       return;
     }
     if (this.active()) return;
     this.place(line);
+  }
+
+  /** NewCall: while talking, the call is held and the line gives dial tone for another. */
+  newCall(line: number): void {
+    if (!this.attached) return;
+    if (this.holdTalking(undefined)) this.place(line, true);
+    else if (!this.active()) this.place(line, true);
   }
 
   onHook(callReference: number): void {
@@ -117,7 +126,9 @@ export class StationCalls implements SccpCallEndpoint {
 
   answer(callReference: number): void {
     const call = this.calls.get(callReference) ?? this.find((c) => c.state === 'ringing');
-    if (call?.state === 'ringing') this.send(call, { kind: 'answer' });
+    if (call?.state !== 'ringing') return;
+    this.holdTalking(call);
+    this.send(call, { kind: 'answer' });
   }
 
   hold(callReference: number): void {
@@ -127,7 +138,28 @@ export class StationCalls implements SccpCallEndpoint {
 
   resume(callReference: number): void {
     const call = this.calls.get(callReference) ?? this.find((c) => c.state === 'on-hold');
-    if (call) this.send(call, { kind: 'resume' });
+    if (!call) return;
+    this.holdTalking(call);
+    this.send(call, { kind: 'resume' });
+  }
+
+  /** Holds the call the phone talks on before it takes `next`; whether one was held. */
+  private holdTalking(next: PhoneCall | undefined): boolean {
+    return (
+      holdActiveCall(this.calls.values(), next, (call) => this.send(call, { kind: 'hold' })) !== undefined
+    );
+  }
+
+  /**
+   * PickUp (`group` false) or GPickUp (true), in the on-hook and off-hook key sets: on the call
+   * being dialled, else on a new one on `line` (core/call/pickup.ts decides the rest).
+   */
+  pickup(line: number, group: boolean): void {
+    if (!this.attached) return;
+    const active = this.active();
+    if (active && active.state !== 'dialling' && active.state !== 'offered') return;
+    const call = active ?? this.place(line, true);
+    this.send(call, { kind: 'pickup-key', group });
   }
 
   /** One key: a digit of the number being dialled (0–9, * = 0x0E, # = 0x0F). */
@@ -226,16 +258,18 @@ export class StationCalls implements SccpCallEndpoint {
     const lineBusyElsewhere = [...this.calls.values()].some(
       (c) => c !== call && c.line === call.line && c.state !== 'in-use-remotely',
     );
+    const talking = this.find((c) => c !== call && ACTIVE.has(c.state) && c.state !== 'offered');
     const messages = renderLegCommand(call, command, {
       own,
       v17: this.session.agreedVersion >= 17,
       lineBusyElsewhere,
+      ...(talking ? { activeCall: { line: talking.line, callReference: talking.callReference } } : {}),
     });
     if (command.kind === 'clear') this.calls.delete(callReference);
     for (const message of messages) this.emit(message);
   }
 
-  private place(line: number): PhoneCall {
+  private place(line: number, placesCall = false): PhoneCall {
     const lineInstance = this.lineOf(line);
     this.nextReference = this.nextReference + 1 >= OFFERED_CALL_REFERENCE_BASE ? 1 : this.nextReference + 1;
     const call: PhoneCall = {
@@ -247,7 +281,7 @@ export class StationCalls implements SccpCallEndpoint {
       remote: null,
     };
     this.calls.set(call.callReference, call);
-    this.port.offHook(this, call.callReference, lineInstance, this.partyOf(lineInstance));
+    this.port.offHook(this, call.callReference, lineInstance, this.partyOf(lineInstance), placesCall);
     return call;
   }
 

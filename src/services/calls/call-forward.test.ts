@@ -14,12 +14,9 @@ describe('CallService: forwards', () => {
     const a = sccp(1, '1001');
     const b = sccp(2, '1002');
     const c = sccp(3, '1003');
-    const { time, cdrs, service } = callNode(
-      [a, b, c],
-      { callForwardNoAnswerSeconds: 5 },
-      undefined,
-      forwarding({ '1002': { forwardNoAnswer: '1003' } }),
-    );
+    const { time, cdrs, service } = callNode([a, b, c], { callForwardNoAnswerSeconds: 5 }, undefined, {
+      dnFeatures: forwarding({ '1002': { forwardNoAnswer: '1003' } }),
+    });
     const aLeg = a.dial('1002');
     await settle();
     expect(b.kinds()).toContain('ring');
@@ -47,7 +44,9 @@ describe('CallService: forwards', () => {
     const a = sccp(1, '1001');
     const b = sccp(2, '1002');
     const c = sccp(3, '1003');
-    callNode([a, b, c], { callMaxPerDevice: 1 }, undefined, forwarding({ '1002': { forwardBusy: '1003' } }));
+    callNode([a, b, c], { callMaxPerDevice: 1 }, undefined, {
+      dnFeatures: forwarding({ '1002': { forwardBusy: '1003' } }),
+    });
     b.dial('1004');
     await settle();
     a.dial('1002');

@@ -82,7 +82,8 @@ export type LegEvent = DistributiveOmit<
         | 'busy'
         | 'moved'
         | 'unreachable'
-        | 'hang-up';
+        | 'hang-up'
+        | 'pickup-key';
     }
   >,
   'leg'

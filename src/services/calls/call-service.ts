@@ -3,6 +3,7 @@ import type { CallCommand } from '../../core/call/call-command.js';
 import type { CallEvent } from '../../core/call/call-event.js';
 import type { Call, Party } from '../../core/call/call.js';
 import { newCall } from '../../core/call/call.js';
+import type { PickupCodes } from '../../core/call/pickup.js';
 import { callDetailRecord } from '../../core/call/cdr.js';
 import type { DialPlanView } from '../../core/call/dial-plan.js';
 import type { Q850Cause } from '../../core/call/q850.js';
@@ -26,6 +27,8 @@ import type {
 } from './call-ports.js';
 import type { DnLocator } from './dn-locator.js';
 import { routeTargets } from './route-targets.js';
+import { LineCalls } from './line-calls.js';
+import { callToPickUp } from './pickup-finder.js';
 
 export type CallSettings = Pick<
   Limits,
@@ -53,6 +56,8 @@ export interface CallServiceDeps {
   watcher?: CallWatcher;
   /** A DN's forwarding and pickup group, from a cache (routing never waits on a query); none when absent. */
   dnFeatures?: (dn: string) => DnFeatures;
+  /** The call pickup feature codes SIP phones dial (core/call/pickup.ts); *8 and *9 when absent. */
+  pickupCodes?: PickupCodes;
 }
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
@@ -86,7 +91,11 @@ export interface CallCounts {
 interface LiveLeg {
   callId: number;
   deviceName: string;
+  /** The line button the leg is on (calls are counted per line appearance). */
+  line: number;
   sink: LegSink | null;
+  /** Told `clear`: the phone no longer holds it, though its call goes on (no longer counted). */
+  cleared?: boolean;
 }
 
 /**
@@ -98,8 +107,8 @@ interface LiveLeg {
 export class CallService {
   private readonly calls = new Map<number, Call>();
   private readonly legs = new Map<number, LiveLeg>();
-  /** Live legs per device: the per-device call limit is checked on every call without a scan of all legs. */
-  private readonly legsPerDevice = new Map<string, number>();
+  /** Live legs per device and line: limits and busy trigger are checked without a scan of all legs. */
+  private readonly lineCalls = new LineCalls();
   private readonly devices = new Map<string, CallDevice>();
   private readonly timers: CallTimers;
   private readonly queue: { callId: number; event: CallEvent }[] = [];
@@ -165,7 +174,12 @@ export class CallService {
       solicitedMedia: device.solicitedMedia,
     };
     this.calls.set(leg.callId, newCall(leg.callId, leg.legId, caller, this.now()));
-    this.addLeg(leg.legId, { callId: leg.callId, deviceName: request.deviceName, sink: request.sink });
+    this.addLeg(leg.legId, {
+      callId: leg.callId,
+      deviceName: request.deviceName,
+      line: request.line,
+      sink: request.sink,
+    });
     this.enqueue(leg.callId, { kind: 'off-hook' });
     this.drain();
     return { kind: 'calling', leg };
@@ -173,9 +187,10 @@ export class CallService {
 
   /** An event from one of an adapter's legs; events for a leg that has ended are ignored. */
   send(handle: LegHandle, event: LegEvent): void {
+    // Leg ids are never reused; a picked-up leg moved to another call keeps its id (pickup).
     const leg = this.legs.get(handle.legId);
-    if (!leg || leg.callId !== handle.callId) return;
-    this.enqueue(handle.callId, { ...event, leg: handle.legId } as CallEvent);
+    if (!leg) return;
+    this.enqueue(leg.callId, { ...event, leg: handle.legId } as CallEvent);
     this.drain();
   }
 
@@ -238,21 +253,26 @@ export class CallService {
   }
 
   private legCount(deviceName: string): number {
-    return this.legsPerDevice.get(deviceName) ?? 0;
+    return this.lineCalls.onDevice(deviceName);
   }
 
   private addLeg(legId: number, leg: LiveLeg): void {
     this.legs.set(legId, leg);
-    this.legsPerDevice.set(leg.deviceName, this.legCount(leg.deviceName) + 1);
+    this.lineCalls.add(leg.deviceName, leg.line);
   }
 
   private removeLeg(legId: number): void {
     const leg = this.legs.get(legId);
     if (!leg) return;
     this.legs.delete(legId);
-    const left = this.legCount(leg.deviceName) - 1;
-    if (left > 0) this.legsPerDevice.set(leg.deviceName, left);
-    else this.legsPerDevice.delete(leg.deviceName);
+    this.uncount(leg);
+  }
+
+  /** A leg told `clear` (or gone) no longer takes a call of its device's line. */
+  private uncount(leg: LiveLeg): void {
+    if (leg.cleared) return;
+    leg.cleared = true;
+    this.lineCalls.remove(leg.deviceName, leg.line);
   }
 
   private ringingLegOf(deviceName: string): LegHandle | null {
@@ -286,6 +306,7 @@ export class CallService {
       now: this.now(),
       dialPlan: this.deps.dialPlan(),
       forwards: this.forwards,
+      ...(this.deps.pickupCodes ? { pickupCodes: this.deps.pickupCodes } : {}),
     });
     this.calls.set(callId, call);
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
@@ -325,6 +346,9 @@ export class CallService {
       case 'route':
         void this.route(call.id, command.dn);
         break;
+      case 'pickup':
+        this.pickup(call, command.group);
+        break;
       case 'released':
         this.finish(call);
         break;
@@ -341,10 +365,12 @@ export class CallService {
       leg = {
         callId: call.id,
         deviceName: device.deviceName,
+        line: planned.line,
         sink: device.openLeg({ callId: call.id, legId }, planned.line),
       };
       this.addLeg(legId, leg);
     }
+    if (command.kind === 'clear') this.uncount(leg);
     try {
       leg.sink?.send(command);
     } catch (error) {
@@ -359,13 +385,20 @@ export class CallService {
     let event: CallEvent;
     try {
       const locations = await this.deps.locator.devicesFor(dn);
-      const caller = this.calls.get(callId)?.legs[0].deviceName ?? '';
-      event = routeTargets(dn, locations, {
-        caller,
-        devices: this.devices,
-        busy: (deviceName) => this.atCallLimit(deviceName),
-        nextLegId: () => this.nextLegId++,
-      });
+      const callerLeg = this.calls.get(callId)?.legs[0];
+      const caller = callerLeg?.deviceName ?? '';
+      event =
+        (callerLeg && (await this.beyondMaxCalls(callerLeg))) ??
+        routeTargets(dn, locations, {
+          caller,
+          devices: this.devices,
+          busy: (deviceName) => this.atCallLimit(deviceName),
+          callsOn: (deviceName, line) => ({
+            line: this.lineCalls.onLine(deviceName, line),
+            device: this.lineCalls.onDevice(deviceName),
+          }),
+          nextLegId: () => this.nextLegId++,
+        });
     } catch (error) {
       this.deps.logger.error(
         { err: error, dn },
@@ -375,6 +408,62 @@ export class CallService {
     }
     this.enqueue(callId, event);
     this.drain();
+  }
+
+  /**
+   * An outgoing call on a line that already holds its maximum number of calls is refused (CUCM
+   * "Maximum Number of Calls"): the caller hears reorder. Its own new leg counts as one of them.
+   */
+  private async beyondMaxCalls(caller: {
+    deviceName: string;
+    line: number;
+    party: Party;
+  }): Promise<CallEvent | null> {
+    const own = (await this.deps.locator.devicesFor(caller.party.number)).find(
+      (location) => location.deviceName === caller.deviceName && location.line === caller.line,
+    );
+    if (!own || this.lineCalls.onLine(caller.deviceName, caller.line) <= own.maxCalls) return null;
+    this.deps.logger.info(
+      { device: caller.deviceName, line: caller.line, maxCalls: own.maxCalls },
+      `refused a call from ${caller.deviceName} line ${caller.line}: the line already holds ${own.maxCalls} calls, its Maximum Number of Calls; end or transfer one, or raise the line's maximum`,
+    );
+    return { kind: 'route-failed', cause: Q850.noCircuitAvailable };
+  }
+
+  /**
+   * The caller dialled the pickup code: its leg moves into the call ringing longest in the group
+   * (pickup-finder.ts) and answers it there; the call it dialled on ends without a CDR (CUCM
+   * writes one record for a pickup). Nothing to pick up: the caller hears reorder (cause 20, SIP 480).
+   */
+  private pickup(dialling: Call, group: string | null): void {
+    const picker = dialling.legs[0];
+    const features = this.deps.dnFeatures ?? (() => NO_DN_FEATURES);
+    const wanted = group ?? features(picker.party.number).pickupGroup;
+    const target =
+      wanted === null
+        ? undefined
+        : callToPickUp(
+            [...this.calls.values()],
+            wanted,
+            { deviceName: picker.deviceName, dn: picker.party.number },
+            features,
+          );
+    const live = this.legs.get(picker.id);
+    if (!target || !live) {
+      this.deps.logger.info(
+        { device: picker.deviceName, group: wanted },
+        wanted === null
+          ? `${picker.deviceName} asked to pick up a call, but its line ${picker.party.number} is in no call pickup group; set the line's Call Pickup Group`
+          : `${picker.deviceName} asked to pick up a call in pickup group ${wanted}, but no call rings there`,
+      );
+      this.enqueue(dialling.id, { kind: 'route-failed', cause: Q850.subscriberAbsent });
+      return;
+    }
+    this.timers.stopAll(dialling.id);
+    this.calls.delete(dialling.id);
+    this.watch({ ...dialling, state: 'released' });
+    live.callId = target.id;
+    this.enqueue(target.id, { kind: 'pickup', picker });
   }
 
   private finish(call: Call): void {

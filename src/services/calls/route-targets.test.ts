@@ -37,6 +37,7 @@ describe('routing to a DN whose devices are in Do Not Disturb', () => {
     caller,
     devices: new Map(names.map((n) => [n, callDevice(n)])),
     busy: () => false,
+    callsOn: () => ({ line: 0, device: 0 }),
     nextLegId: () => ++legId,
   };
 

@@ -8,14 +8,16 @@ export interface RouteView {
   caller: string;
   /** The devices attached to this node's call service. */
   devices: ReadonlyMap<string, CallDevice>;
-  /** Whether a device has as many calls as it may hold. */
+  /** Whether a device has as many calls as it may hold (the node's --call-max-per-device). */
   busy(deviceName: string): boolean;
+  /** The live calls of a device's line appearance, and of the whole device. */
+  callsOn(deviceName: string, line: number): { line: number; device: number };
   nextLegId(): number;
 }
 
 /**
  * Which of the DN's devices are offered the call. A DN on no registered device is "subscriber
- * absent" (cause 20, SIP 480); a DN whose devices are all at their call limit is busy (17): CUCM
+ * absent" (cause 20, SIP 480); a DN whose devices are all at their busy trigger or call limit is busy (17): CUCM
  * rejects a shared line as busy only when every device on it is.
  */
 export function routeTargets(dn: string, locations: readonly DnLocation[], view: RouteView): CallEvent {
@@ -27,11 +29,20 @@ export function routeTargets(dn: string, locations: readonly DnLocation[], view:
   // CUCM DND "Call Reject": a device in DND is not offered the call; all of them in DND is busy.
   const available = reachable.filter((location) => !location.dnd);
   if (available.length === 0) return { kind: 'route-failed', cause: Q850.userBusy };
-  const free = available.filter((location) => !view.busy(location.deviceName));
+  // CUCM: a line holding Busy Trigger calls (or its Maximum Number of Calls) is busy for a new
+  // caller; below that, a device in a call is offered the new one as call waiting.
+  const free = available.filter(
+    (location) =>
+      !view.busy(location.deviceName) &&
+      view.callsOn(location.deviceName, location.line).line <
+        Math.min(location.busyTrigger, location.maxCalls),
+  );
   if (free.length === 0) return { kind: 'route-failed', cause: Q850.userBusy };
   const targets = free.map((location): RouteTarget => {
     const device = view.devices.get(location.deviceName) as CallDevice;
+    const waiting = view.callsOn(location.deviceName, location.line).device > 0;
     return {
+      ...(waiting ? { waiting } : {}),
       legId: view.nextLegId(),
       deviceName: device.deviceName,
       line: location.line,

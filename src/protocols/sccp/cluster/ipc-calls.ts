@@ -33,10 +33,23 @@ export class IpcCalls implements SccpCalls {
     this.post({ type: 'call-detach', conn });
   }
 
-  offHook(endpoint: SccpCallEndpoint, callReference: number, line: number, party: Party): void {
+  offHook(
+    endpoint: SccpCallEndpoint,
+    callReference: number,
+    line: number,
+    party: Party,
+    placesCall = false,
+  ): void {
     const conn = this.numbers.get(endpoint);
     if (conn === undefined) return;
-    this.post({ type: 'call-off-hook', conn, callReference, line, party });
+    this.post({
+      type: 'call-off-hook',
+      conn,
+      callReference,
+      line,
+      party,
+      ...(placesCall ? { placesCall } : {}),
+    });
   }
 
   send(endpoint: SccpCallEndpoint, callReference: number, event: LegEvent): void {

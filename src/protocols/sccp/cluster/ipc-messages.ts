@@ -54,7 +54,15 @@ export type WorkerToPrimary =
   /** Calls (IpcCalls): a session's phone can place and receive calls, is gone, goes off-hook, sends an event. */
   | { type: 'call-attach'; conn: number; device: SccpCallDevice }
   | { type: 'call-detach'; conn: number }
-  | { type: 'call-off-hook'; conn: number; callReference: number; line: number; party: Party }
+  | {
+      type: 'call-off-hook';
+      conn: number;
+      callReference: number;
+      line: number;
+      party: Party;
+      /** NewCall, PickUp, GPickUp: a new call even while one rings (SccpCalls.offHook). */
+      placesCall?: boolean;
+    }
   | { type: 'call-event'; conn: number; callReference: number; event: LegEvent }
   /** CFwdAll on a line: a press (target absent) or the number entered. */
   | { type: 'call-forward-all'; conn: number; line: number; dn: string; target?: string };

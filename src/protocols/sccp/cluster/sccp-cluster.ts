@@ -138,7 +138,15 @@ export class SccpCluster {
     const state: WorkerState = {
       worker,
       outbox: new IpcBatch<PrimaryToWorker>((batch) => {
-        if (worker.isConnected()) worker.send({ batch } satisfies IpcEnvelope<PrimaryToWorker>);
+        // A worker exiting may close its channel after isConnected(): the send then fails with
+        // EPIPE, which without a callback is an uncaught error in the node; its exit is handled anyway.
+        if (worker.isConnected())
+          worker.send(
+            { batch } satisfies IpcEnvelope<PrimaryToWorker>,
+            undefined,
+            undefined,
+            () => undefined,
+          );
       }),
       index,
       connections: new Map(),
@@ -296,7 +304,7 @@ export class SccpCluster {
     }
     if (message.type === 'call-attach') calls.attach(endpoint, message.device);
     else if (message.type === 'call-off-hook')
-      calls.offHook(endpoint, message.callReference, message.line, message.party);
+      calls.offHook(endpoint, message.callReference, message.line, message.party, message.placesCall);
     else if (message.type === 'call-forward-all')
       calls.forwardAll?.(endpoint, message.line, message.dn, message.target);
     else calls.send(endpoint, message.callReference, message.event);

@@ -43,13 +43,13 @@ export const stimulus: Handler<Stimulus> = (message, session) => {
     );
 };
 
-/** The soft keys of calls.md §1.4: NewCall, EndCall, Answer, Hold, Resume; the others are ignored. */
+/** The soft keys of calls.md §1.4: NewCall, EndCall, Answer, Hold, Resume, PickUp, GPickUp; the others are ignored. */
 export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => {
   const { calls } = session;
   const ref = message.callReference;
   switch (message.softKeyEvent) {
     case SoftKeyEvent.NewCall:
-      return calls.offHook(message.lineInstance);
+      return calls.newCall(message.lineInstance);
     case SoftKeyEvent.EndCall:
       return calls.endCall(ref);
     case SoftKeyEvent.Answer:
@@ -62,6 +62,10 @@ export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => 
       return calls.forwardAll(message.lineInstance);
     case SoftKeyEvent.Redial:
       return calls.redial(message.lineInstance);
+    case SoftKeyEvent.PickUp:
+      return calls.pickup(message.lineInstance, false);
+    case SoftKeyEvent.GPickUp:
+      return calls.pickup(message.lineInstance, true);
     default:
       session.log.debug(
         { device: session.device?.name, softKey: message.softKeyEvent },

@@ -41,6 +41,8 @@ export interface RenderContext {
   v17: boolean;
   /** Another call of the phone still uses this call's line (its lamp stays lit). */
   lineBusyElsewhere: boolean;
+  /** The call the phone is off-hook for now, if another: a waiting call's tone plays on it. */
+  activeCall?: { line: number; callReference: number };
 }
 
 const TONES: Record<Tone, number> = {
@@ -62,7 +64,11 @@ const PROMPTS: Record<Prompt, number> = {
   'unknown-number': 0x38,
   'temp-fail': 0x23,
   'in-use-remote': 0x1f,
+  'call-waiting': 0x1b,
 };
+
+/** StartTone code of the call waiting tone (calls.md §1.5, FreeSWITCH). */
+export const CALL_WAITING_TONE = 0x2d;
 
 const ALL_KEYS = 0xffffffff;
 
@@ -168,6 +174,21 @@ export function renderLegCommand(
     case 'ring':
       call.remote = command.caller;
       if (command.redirects) call.redirects = command.redirects;
+      // Call waiting: no ring, the lamp flashes and the tone plays on the call the user talks on.
+      if (command.waiting)
+        return [
+          ...(command.redirects ? [info()] : []),
+          lamp(LampMode.Blink),
+          { type: 'SetRinger', ringMode: RingMode.FlashOnly, ringDuration: RingDuration.Normal, ...ref },
+          {
+            type: 'StartTone',
+            tone: CALL_WAITING_TONE,
+            direction: 0,
+            lineInstance: context.activeCall?.line ?? line,
+            callReference: context.activeCall?.callReference ?? callReference,
+          },
+          keys(SoftKeySetIndex.RingIn),
+        ];
       return [
         // The CallInfo of the ringing state went before the ring: a forwarded call's says so now.
         ...(command.redirects ? [info()] : []),

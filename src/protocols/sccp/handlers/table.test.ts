@@ -109,7 +109,7 @@ it('hands a registered phone’s off-hook to the node’s calls, and ignores a m
   session.calls.attach();
   dispatch({ headerVersion: 0, messageId: MessageId.OffHook, body: Buffer.alloc(8) }, session);
   dispatch({ headerVersion: 0, messageId: MessageId.OpenReceiveChannelAck, body: Buffer.alloc(20) }, session);
-  expect(offHooks).toEqual([[1, 1, { number: '1000', name: 'Lobby' }]]);
+  expect(offHooks).toEqual([[1, 1, { number: '1000', name: 'Lobby' }, false]]);
   expect(sent).toEqual([]);
 });
 
