@@ -111,6 +111,11 @@ export interface Call {
   clearing: Clearing | null;
   /** The destination device that answered (or was offered the call first), for the CDR. */
   destLeg: number | null;
+  /**
+   * A transfer's part in this call (join.ts): `split`, one of the two calls the transferor left (the
+   * CDR's causes say split); `joined`, the call it made of the other two parties. Absent otherwise.
+   */
+  transfer?: 'split' | 'joined';
 }
 
 /** What an adapter tells about the phone that starts a call. */

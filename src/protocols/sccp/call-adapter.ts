@@ -89,6 +89,13 @@ export class SccpCallAdapter implements SccpCalls {
       endpoint.command(callReference, 0, { kind: 'clear', cause: Q850.normalClearing });
   }
 
+  transfer(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void {
+    const legs = this.phones.get(endpoint)?.legs;
+    const held = legs?.get(heldReference);
+    const consult = legs?.get(consultReference);
+    if (held && consult) this.service.transfer(held, consult);
+  }
+
   private sink(
     endpoint: SccpCallEndpoint,
     phone: AttachedPhone,

@@ -31,6 +31,8 @@ export interface SccpCalls {
   /** The phone went off-hook on `line` and names that call `callReference`. */
   offHook(endpoint: SccpCallEndpoint, callReference: number, line: number, party: Party): void;
   send(endpoint: SccpCallEndpoint, callReference: number, event: LegEvent): void;
+  /** The phone completes a transfer: the party of `heldReference` joins the one of `consultReference`. */
+  transfer(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void;
 }
 
 /** callReferences of calls the node offers a phone start here; a phone's own count from 1. */
@@ -43,4 +45,5 @@ export const noCalls: SccpCalls = {
   offHook: (endpoint, callReference, line) =>
     endpoint.command(callReference, line, { kind: 'clear', cause: 27 }),
   send: () => undefined,
+  transfer: () => undefined,
 };

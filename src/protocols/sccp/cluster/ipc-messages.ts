@@ -54,7 +54,8 @@ export type WorkerToPrimary =
   | { type: 'call-attach'; conn: number; device: SccpCallDevice }
   | { type: 'call-detach'; conn: number }
   | { type: 'call-off-hook'; conn: number; callReference: number; line: number; party: Party }
-  | { type: 'call-event'; conn: number; callReference: number; event: LegEvent };
+  | { type: 'call-event'; conn: number; callReference: number; event: LegEvent }
+  | { type: 'call-transfer'; conn: number; heldReference: number; consultReference: number };
 
 /** A leg command for the session `conn` names (conn is IpcCalls' number, not IpcRegistrations'). */
 export interface CallsToWorker {

@@ -199,6 +199,7 @@ export class SccpCluster {
       case 'call-detach':
       case 'call-off-hook':
       case 'call-event':
+      case 'call-transfer':
         this.onCall(state, message);
         return;
       case 'log':
@@ -273,7 +274,7 @@ export class SccpCluster {
     state: WorkerState,
     message: Extract<
       WorkerToPrimary,
-      { type: 'call-attach' | 'call-detach' | 'call-off-hook' | 'call-event' }
+      { type: 'call-attach' | 'call-detach' | 'call-off-hook' | 'call-event' | 'call-transfer' }
     >,
   ): void {
     const { calls } = this.options;
@@ -295,6 +296,8 @@ export class SccpCluster {
     if (message.type === 'call-attach') calls.attach(endpoint, message.device);
     else if (message.type === 'call-off-hook')
       calls.offHook(endpoint, message.callReference, message.line, message.party);
+    else if (message.type === 'call-transfer')
+      calls.transfer(endpoint, message.heldReference, message.consultReference);
     else calls.send(endpoint, message.callReference, message.event);
   }
 

@@ -41,7 +41,7 @@ export const stimulus: Handler<Stimulus> = (message, session) => {
     );
 };
 
-/** The soft keys of calls.md §1.4: NewCall, EndCall, Answer, Hold, Resume; the others are ignored. */
+/** The soft keys of calls.md §1.4: NewCall, EndCall, Answer, Hold, Resume, Transfer; the others are ignored. */
 export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => {
   const { calls } = session;
   const ref = message.callReference;
@@ -56,6 +56,8 @@ export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => 
       return calls.hold(ref);
     case SoftKeyEvent.Resume:
       return calls.resume(ref);
+    case SoftKeyEvent.Transfer:
+      return calls.transfer(ref);
     default:
       session.log.debug(
         { device: session.device?.name, softKey: message.softKeyEvent },
