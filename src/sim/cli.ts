@@ -41,6 +41,9 @@ interface SimFlags {
   enbloc?: boolean;
   answer?: boolean;
   holdAfter?: string;
+  transferTo?: string;
+  blind?: boolean;
+  transferAfter?: string;
   callsPerSecond?: string;
   talkSeconds: string;
 }
@@ -93,6 +96,12 @@ export function registerSimCommand(program: Command): void {
     .option('--answer', 'answer calls that ring (one phone, SCCP or SIP)')
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option(
+      '--transfer-to <dn>',
+      'SCCP: transfer the first connected call to DN (Transfer, dial, Transfer once DN answers)',
+    )
+    .option('--blind', 'with --transfer-to: complete as soon as DN rings (early transfer)')
+    .option('--transfer-after <s>', 'with --transfer-to: talk S seconds before pressing Transfer', '2')
+    .option(
       '--calls-per-second <r>',
       'with --count: once registered, the phones call each other in pairs (SCCP), R calls started per second across the fleet',
     )
@@ -132,7 +141,18 @@ async function resolveHost(host: string): Promise<string> {
 
 /** What the phone does with calls (--call, --enbloc, --answer, --hold-after), if anything. */
 function callPlan(flags: SimFlags): CallPlan | undefined {
-  if (flags.call === undefined && !flags.answer && flags.holdAfter === undefined) return undefined;
+  if (
+    flags.call === undefined &&
+    !flags.answer &&
+    flags.holdAfter === undefined &&
+    flags.transferTo === undefined
+  )
+    return undefined;
+  if (flags.transferTo !== undefined && !/^[0-9*#]{1,24}$/.test(flags.transferTo))
+    throw new UsageError(
+      `--transfer-to ${flags.transferTo} is not a number to dial (digits, * and #, at most 24)`,
+    );
+  if (flags.blind && flags.transferTo === undefined) throw new UsageError('--blind needs --transfer-to');
   if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
     throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
   if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
@@ -141,6 +161,14 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     enbloc: !!flags.enbloc,
     answer: !!flags.answer,
     holdAfterSeconds: flags.holdAfter !== undefined ? num(flags.holdAfter, '--hold-after') : undefined,
+    transfer:
+      flags.transferTo === undefined
+        ? undefined
+        : {
+            to: flags.transferTo,
+            blind: !!flags.blind,
+            afterSeconds: num(flags.transferAfter ?? '2', '--transfer-after'),
+          },
   };
 }
 

@@ -4,6 +4,8 @@
  * Reset/Restart/check-sync. Built only on the wire protocols, so it works against any call
  * manager. Its state is reported as PhoneStatus snapshots ('change' events).
  */
+import type { TransferPlan } from './sccp-transfer.js';
+import { driveSccpTransfer } from './sccp-transfer.js';
 import { EventEmitter } from 'node:events';
 import { protocolOfLoad } from '../core/load.js';
 import type { CallManagerEntry, DeviceConfig } from './device-config.js';
@@ -54,6 +56,8 @@ export interface CallPlan {
   answer?: boolean;
   /** Hold a connected call after this many seconds, and resume it as long after. */
   holdAfterSeconds?: number;
+  /** Transfer the first connected call (SCCP: the Transfer key twice). */
+  transfer?: TransferPlan;
 }
 
 export interface PhoneTiming {
@@ -450,6 +454,16 @@ export class Phone extends EventEmitter<Events> {
         });
       });
     }
+    if (plan.transfer)
+      driveSccpTransfer(
+        calls,
+        plan.transfer,
+        (ms, run) => this.after(ms, gen, run),
+        (outcome) =>
+          this.set(
+            outcome.ok ? { message: `Transferred to ${plan.transfer?.to}` } : { error: outcome.error },
+          ),
+      );
     if (plan.call === undefined) return;
     if (plan.enbloc) calls.dialEnbloc(plan.call);
     else calls.dial(plan.call).catch(() => this.set({ error: `no dial tone for ${plan.call}` }));

@@ -11,6 +11,8 @@ import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
 import type { SimSccpPhone } from '../support/sccp-call-phones.js';
+import { addSccpDevice } from '../support/sccp-device.js';
+import { trackedPhone } from '../sim/helpers.js';
 
 interface Cdr {
   globalCallID_callId: number;
@@ -142,5 +144,43 @@ describe('SCCP transfer through an SCCP worker process', () => {
     const bCall = await connected(b, '34303');
     const cCall = await connected(c, '34302');
     await exchangeRtp(b, bCall, c, cCall);
+  });
+});
+
+describe('openucm sim --transfer-to', () => {
+  it('a simulated phone calls B, transfers it to C once C answers; B’s and C’s screens show each other with RTP flowing', async () => {
+    t = await startTestNode();
+    const direct = { host: '127.0.0.1', sccpPort: t.node.ports.sccp, sipPort: t.node.ports.sip ?? 5060 };
+    const phone = async (mac: string, dn: string, calls: Parameters<typeof trackedPhone>[0]['calls']) => {
+      await addSccpDevice(t.node, `SEP${mac}`, [dn]);
+      const tracked = trackedPhone({ mac, model: '7960', tftp: null, direct, calls });
+      closers.push(() => tracked.phone.stop());
+      tracked.phone.start();
+      await tracked.reach('registered');
+      await eventually(() => t.node.calls.dialPlan.view().isDirectoryNumber(dn));
+      return tracked;
+    };
+    const b = await phone('00B440000002', '34402', { answer: true });
+    const c = await phone('00B440000003', '34403', { answer: true });
+    const a = await phone('00B440000001', '34401', {
+      call: '34402',
+      transfer: { to: '34403', blind: false, afterSeconds: 0.5 },
+    });
+    const talkingTo = (p: typeof a, remote: string) =>
+      eventually(() =>
+        p.phone.snapshot.calls.find(
+          (call) =>
+            call.state === 'connected' && call.remote?.number === remote && (call.media?.received ?? 0) > 10,
+        ),
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}: ${JSON.stringify([a.phone.snapshot, b.phone.snapshot, c.phone.snapshot])}`,
+        );
+      });
+    await talkingTo(b, '34403');
+    await talkingTo(c, '34402');
+    await eventually(
+      () => a.phone.snapshot.calls.length === 0 && a.phone.snapshot.message === 'Transferred to 34403',
+    );
   });
 });
