@@ -186,13 +186,20 @@ export class CallService {
       const live = this.legs.get(leg.id);
       if (live) live.callId = joined.call.id;
     }
-    for (const { call, commands } of ended) {
-      this.calls.set(call.id, call);
-      for (const command of commands) this.perform(call, command);
-      this.watch(call);
+    // As in drain(): what a sink sends back while being told waits until all commands went.
+    const draining = this.draining;
+    this.draining = true;
+    try {
+      for (const { call, commands } of ended) {
+        this.calls.set(call.id, call);
+        for (const command of commands) this.perform(call, command);
+        this.watch(call);
+      }
+      for (const command of joined.commands) this.perform(joined.call, command);
+      this.watch(joined.call);
+    } finally {
+      this.draining = draining;
     }
-    for (const command of joined.commands) this.perform(joined.call, command);
-    this.watch(joined.call);
     this.drain();
     return { kind: 'transferred', callId: joined.call.id };
   }
