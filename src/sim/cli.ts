@@ -97,9 +97,12 @@ export function registerSimCommand(program: Command): void {
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option(
       '--transfer-to <dn>',
-      'SCCP: transfer the first connected call to DN (Transfer, dial, Transfer once DN answers)',
+      'transfer the first connected call to DN once DN answers (SCCP: Transfer, dial, Transfer; SIP: hold, call DN, REFER with Replaces)',
     )
-    .option('--blind', 'with --transfer-to: complete as soon as DN rings (early transfer)')
+    .option(
+      '--blind',
+      'with --transfer-to: SCCP completes as soon as DN rings (early transfer); SIP sends REFER to DN at once',
+    )
     .option('--transfer-after <s>', 'with --transfer-to: talk S seconds before pressing Transfer', '2')
     .option(
       '--calls-per-second <r>',

@@ -672,6 +672,29 @@ export class Phone extends EventEmitter<Events> {
         });
       });
     }
+    const transfer = plan.transfer;
+    if (transfer) {
+      // As the SCCP phones: the first connected call, S seconds after it connected.
+      let started = false;
+      calls.on('change', (call) => {
+        if (started || call.state !== 'connected') return;
+        started = true;
+        this.after(transfer.afterSeconds * 1000, gen, () => {
+          calls
+            .transfer(transfer.to, transfer.blind)
+            .catch((error: Error) =>
+              this.set({ error: `transfer to ${transfer.to} failed: ${error.message}` }),
+            );
+        });
+      });
+      calls.on('transferred', (status) =>
+        this.set(
+          status === 200
+            ? { message: `Transferred to ${transfer.to}` }
+            : { error: `transfer to ${transfer.to} failed: ${status}` },
+        ),
+      );
+    }
     if (plan.call !== undefined) {
       calls.dial(plan.call).catch(() => this.set({ error: `could not place the call to ${plan.call}` }));
     }

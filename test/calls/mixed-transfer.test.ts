@@ -13,6 +13,7 @@ import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
 import type { PhoneDialog } from '../support/sip-call-phone.js';
 import { SipCallPhone, addSipDevice, phoneSdp } from '../support/sip-call-phone.js';
+import { trackedPhone } from '../sim/helpers.js';
 
 let t: TestNode;
 const closers: Array<() => void> = [];
@@ -169,4 +170,44 @@ it('SIP A blind-transfers SCCP B to SCCP C (REFER): C rings showing the call, an
   );
   b.calls.hangUp();
   await c.calls.waitFor((call) => call.state === CallStateCode.OnHook);
+});
+
+it('openucm sim: a SIP phone calls SCCP B and transfers it to SCCP C (attended REFER with Replaces); B and C talk, the phone says so', async () => {
+  await addSipDevice(t.node, 'SEP00B700000001', ['3801']);
+  const b = await sccpCallPhone(t, 'SEP00B700000002', ['3802'], closers, {
+    rtpAddress: '127.0.0.2',
+    autoAnswer: true,
+  });
+  const c = await sccpCallPhone(t, 'SEP00B700000003', ['3803'], closers, {
+    rtpAddress: '127.0.0.3',
+    autoAnswer: true,
+  });
+  const direct = { host: '127.0.0.1', sccpPort: t.node.ports.sccp, sipPort: t.node.ports.sip ?? 5060 };
+  const a = trackedPhone({
+    mac: '00B700000001',
+    model: '7960',
+    load: 'P0S3-8-12-00',
+    tftp: null,
+    direct,
+    calls: { call: '3802', transfer: { to: '3803', blind: false, afterSeconds: 0.3 } },
+  });
+  closers.push(() => a.phone.stop());
+  a.phone.start();
+  const bCall = await b.calls.waitFor(
+    (call) => call.state === CallStateCode.Connected && call.remote?.number === '3803' && call.rtp !== null,
+    20_000,
+  );
+  const cCall = await c.calls.waitFor(
+    (call) => call.state === CallStateCode.Connected && call.remote?.number === '3802' && call.rtp !== null,
+  );
+  await eventually(
+    () =>
+      bCall.rtp?.stats.receivedFrom.includes(`127.0.0.3:${cCall.rtp?.port}`) &&
+      cCall.rtp?.stats.receivedFrom.includes(`127.0.0.2:${bCall.rtp?.port}`),
+  );
+  await eventually(
+    () =>
+      a.phone.snapshot.message === 'Transferred to 3803' &&
+      a.phone.snapshot.calls.every((call) => call.state === 'ended'),
+  );
 });
