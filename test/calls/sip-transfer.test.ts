@@ -81,7 +81,7 @@ function refer(dialog: PhoneDialog, referTo: string): void {
     `REFER ${dialog.target} SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:${a.port};branch=z9hG4bK${dialog.cseq}r${Date.now()};rport`,
     `From: ${dialog.local};tag=${dialog.localTag}`,
-    `To: ${dialog.remote};tag=${dialog.remoteTag}`,
+    `To: ${dialog.remote}${dialog.remoteTag ? `;tag=${dialog.remoteTag}` : ''}`,
     `Call-ID: ${dialog.callId}`,
     `CSeq: ${dialog.cseq} REFER`,
     `Contact: <sip:${a.dn}@127.0.0.1:${a.port}>`,
@@ -202,6 +202,9 @@ it('refuses what it cannot do and keeps the call: Replaces of no dialog → sipf
   expect(unknown.body.toString()).toContain('SIP/2.0 404');
   refer(first.ad, 'not a uri');
   await a.response('REFER', 400);
+  // Outside any dialog (no To tag): the node transfers only calls a phone is in.
+  refer({ ...first.ad, remoteTag: null, callId: 'stray@127.0.0.1' }, '<sip:3503@127.0.0.1>');
+  await a.response('REFER', 403);
   expect(t.node.calls.service.activeCalls).toBe(1);
   a.inDialog(first.ad, 'BYE');
   await a.response('BYE', 200);

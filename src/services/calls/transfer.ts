@@ -49,6 +49,7 @@ export function planTransfer(
     heldLeg: held.legId,
     consult: consultCall,
     consultLeg: consult.legId,
+    // Numbered below, once the join is sure: a refused transfer uses up no call id.
     joinedId: 0,
     now: lookup.now,
   });
