@@ -1,3 +1,4 @@
+import { CALL_SPLIT } from './call/join.js';
 import type { CallDetailRecord } from './call/cdr.js';
 import type { Codec } from './call/codec.js';
 import { codecOfSkinny } from './call/codec.js';
@@ -109,7 +110,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const codecList = (codecs: readonly Codec[]) =>
   codecs.length === 0 ? 'nothing' : codecs.map((c) => CODEC_NAMES[c]).join(', ');
 export const causeText = (cause: number) =>
-  `cause ${cause} (${cause in CAUSES ? CAUSES[cause as Q850Cause].text : 'unknown to openucm'})`;
+  `cause ${cause} (${cause in CAUSES ? CAUSES[cause as Q850Cause].text : cause === CALL_SPLIT ? 'call split: a transfer joined its parties elsewhere' : 'unknown to openucm'})`;
 const isoOfSeconds = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** The cause the call ended with: the destination's when it recorded one, else the caller's. */
@@ -117,8 +118,8 @@ export function endingCause(cdr: CallDetailRecord): number {
   return cdr.destCause_value !== 0 ? cdr.destCause_value : cdr.origCause_value;
 }
 
-/** A cause that means the call failed (0: none recorded; 16: someone hung up). */
-export const isFailure = (cause: number) => cause !== 0 && cause !== 16;
+/** A cause that means the call failed (0: none recorded; 16: someone hung up; 393216: split by a transfer). */
+export const isFailure = (cause: number) => cause !== 0 && cause !== 16 && cause !== 393216;
 
 function callCheck(f: CallDiagnosisFacts): CallCheck {
   const { cdr } = f;

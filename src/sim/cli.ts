@@ -44,6 +44,9 @@ interface SimFlags {
   forwardAll?: string;
   pickup?: boolean;
   groupPickup?: string;
+  transferTo?: string;
+  blind?: boolean;
+  transferAfter?: string;
   callsPerSecond?: string;
   talkSeconds: string;
 }
@@ -108,6 +111,15 @@ export function registerSimCommand(program: Command): void {
       'once registered, pick up a call ringing in pickup group N (SCCP GPickUp key and N, SIP *9N)',
     )
     .option(
+      '--transfer-to <dn>',
+      'transfer the first connected call to DN once DN answers (SCCP: Transfer, dial, Transfer; SIP: hold, call DN, REFER with Replaces)',
+    )
+    .option(
+      '--blind',
+      'with --transfer-to: SCCP completes as soon as DN rings (early transfer); SIP sends REFER to DN at once',
+    )
+    .option('--transfer-after <s>', 'with --transfer-to: talk S seconds before pressing Transfer', '2')
+    .option(
       '--calls-per-second <r>',
       'with --count: once registered, the phones call each other in pairs (SCCP), R calls started per second across the fleet',
     )
@@ -153,7 +165,8 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     flags.holdAfter === undefined &&
     flags.forwardAll === undefined &&
     !flags.pickup &&
-    flags.groupPickup === undefined
+    flags.groupPickup === undefined &&
+    flags.transferTo === undefined
   )
     return undefined;
   if (
@@ -166,6 +179,11 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     );
   if (flags.groupPickup !== undefined && !/^[0-9]{1,20}$/.test(flags.groupPickup))
     throw new UsageError(`--group-pickup ${flags.groupPickup} is not a pickup group number (digits)`);
+  if (flags.transferTo !== undefined && !/^[0-9*#]{1,24}$/.test(flags.transferTo))
+    throw new UsageError(
+      `--transfer-to ${flags.transferTo} is not a number to dial (digits, * and #, at most 24)`,
+    );
+  if (flags.blind && flags.transferTo === undefined) throw new UsageError('--blind needs --transfer-to');
   if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
     throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
   if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
@@ -179,6 +197,14 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
       : { forwardAll: flags.forwardAll === 'off' ? null : flags.forwardAll }),
     pickup: !!flags.pickup,
     groupPickup: flags.groupPickup,
+    transfer:
+      flags.transferTo === undefined
+        ? undefined
+        : {
+            to: flags.transferTo,
+            blind: !!flags.blind,
+            afterSeconds: num(flags.transferAfter ?? '2', '--transfer-after'),
+          },
   };
 }
 

@@ -4,6 +4,8 @@
  * Reset/Restart/check-sync. Built only on the wire protocols, so it works against any call
  * manager. Its state is reported as PhoneStatus snapshots ('change' events).
  */
+import type { TransferPlan } from './sccp-transfer.js';
+import { driveSccpTransfer } from './sccp-transfer.js';
 import { EventEmitter } from 'node:events';
 import { protocolOfLoad } from '../core/load.js';
 import type { CallManagerEntry, DeviceConfig } from './device-config.js';
@@ -62,6 +64,8 @@ export interface CallPlan {
   pickup?: boolean;
   /** Once registered, pick up a call ringing in this pickup group (SCCP GPickUp, SIP the code + group). */
   groupPickup?: string;
+  /** Transfer the first connected call (SCCP: the Transfer key twice). */
+  transfer?: TransferPlan;
 }
 
 /** The call pickup feature codes a simulated SIP phone dials (the node's defaults, core/call/pickup.ts). */
@@ -471,6 +475,16 @@ export class Phone extends EventEmitter<Events> {
     if (plan.pickup) calls.pickUp();
     if (plan.groupPickup !== undefined)
       calls.groupPickUp(plan.groupPickup).catch(() => this.set({ error: 'no dial tone after GPickUp' }));
+    if (plan.transfer)
+      driveSccpTransfer(
+        calls,
+        plan.transfer,
+        (ms, run) => this.after(ms, gen, run),
+        (outcome) =>
+          this.set(
+            outcome.ok ? { message: `Transferred to ${plan.transfer?.to}` } : { error: outcome.error },
+          ),
+      );
     if (plan.call === undefined) return;
     if (plan.enbloc) calls.dialEnbloc(plan.call);
     else calls.dial(plan.call).catch(() => this.set({ error: `no dial tone for ${plan.call}` }));
@@ -687,6 +701,29 @@ export class Phone extends EventEmitter<Events> {
         : undefined;
     if (pickup !== undefined)
       calls.dial(pickup).catch(() => this.set({ error: `could not pick up with ${pickup}` }));
+    const transfer = plan.transfer;
+    if (transfer) {
+      // As the SCCP phones: the first connected call, S seconds after it connected.
+      let started = false;
+      calls.on('change', (call) => {
+        if (started || call.state !== 'connected') return;
+        started = true;
+        this.after(transfer.afterSeconds * 1000, gen, () => {
+          calls
+            .transfer(transfer.to, transfer.blind)
+            .catch((error: Error) =>
+              this.set({ error: `transfer to ${transfer.to} failed: ${error.message}` }),
+            );
+        });
+      });
+      calls.on('transferred', (status) =>
+        this.set(
+          status === 200
+            ? { message: `Transferred to ${transfer.to}` }
+            : { error: `transfer to ${transfer.to} failed: ${status}` },
+        ),
+      );
+    }
     if (plan.call !== undefined) {
       calls.dial(plan.call).catch(() => this.set({ error: `could not place the call to ${plan.call}` }));
     }

@@ -223,6 +223,35 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
     return !!call;
   }
 
+  /**
+   * Transfer soft key on the talking call: the node holds it and opens a consultation call, on which
+   * `number` is dialled. Completing is {@link completeTransfer}, once the target rings or answers.
+   */
+  async transfer(number: string, timeoutMs = 10_000): Promise<SimCall> {
+    const call = this.find((c) => c.state === CallStateCode.Connected);
+    if (!call) throw new Error(`no talking call to transfer; calls: ${JSON.stringify(this.describe())}`);
+    this.softKey(SoftKeyEvent.Transfer, call);
+    const consult = await this.waitFor(
+      (c) => c.state === CallStateCode.OffHook && c.callReference !== call.callReference,
+      timeoutMs,
+    );
+    for (const key of number) {
+      const button = key === '*' ? KeypadKey.Star : key === '#' ? KeypadKey.Pound : Number(key);
+      this.station.send({
+        type: 'KeypadButton',
+        button,
+        lineInstance: consult.line,
+        callReference: consult.callReference,
+      });
+    }
+    return consult;
+  }
+
+  /** Transfer soft key again, on the consultation call: the node joins the held party and the target. */
+  completeTransfer(consult: SimCall): void {
+    this.softKey(SoftKeyEvent.Transfer, consult);
+  }
+
   /** The call the phone is off-hook for (not ringing, held or shown in use elsewhere). */
   active(): SimCall | undefined {
     return this.find(

@@ -54,6 +54,8 @@ interface Dialog {
 
 interface Events {
   change: [SipSimCall];
+  /** The status line of a REFER's last NOTIFY (sipfrag): 200 once the call manager transferred. */
+  transferred: [number];
 }
 
 const rand = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -153,6 +155,36 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     return true;
   }
 
+  /**
+   * Transfer as a 79xx on SIP does it (reference calls.md §2.4): holds the connected call; blind:
+   * REFERs it to `number` at once; attended: calls `number` and, once it answers, REFERs the held
+   * call with Replaces naming that call. The NOTIFYs' outcome comes as `transferred`.
+   */
+  async transfer(number: string, blind: boolean, timeoutMs = 60_000): Promise<void> {
+    const held = [...this.calls.values()].find((e) => e.call.state === 'connected');
+    if (!held) throw new Error('no connected call to transfer');
+    this.hold();
+    const { host } = this.options.server;
+    let referTo = `<sip:${number}@${host}>`;
+    if (!blind) {
+      const consult = await this.dial(number);
+      const outcome = await this.waitFor(
+        (c) => c.callId === consult.callId && (c.state === 'connected' || c.state === 'ended'),
+        timeoutMs,
+      );
+      const dialog = this.calls.get(consult.callId)?.dialog;
+      if (outcome.state !== 'connected' || !dialog)
+        throw new Error(`${number} did not answer (${outcome.status ?? 'ended'})`);
+      const replaces = `${consult.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`;
+      referTo = `<sip:${number}@${host}?Replaces=${encodeURIComponent(replaces)}>`;
+    }
+    held.dialog.cseq++;
+    this.send(held.call.callId, held.dialog, 'REFER', undefined, undefined, undefined, [
+      ['Refer-To', referTo],
+      ['Referred-By', `<sip:${this.options.line}@${host}>`],
+    ]);
+  }
+
   /** Hangs up the call that is connected (BYE) or declines the one ringing (603). */
   hangUp(): void {
     for (const { call, dialog } of this.calls.values()) {
@@ -183,6 +215,13 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
         this.respond(request, entry ? 200 : 481, entry?.dialog.localTag ?? rand(6));
         if (entry) this.end(entry.call);
         return;
+      case 'NOTIFY': {
+        this.respond(request, entry ? 200 : 481, entry?.dialog.localTag ?? rand(6));
+        // RFC 3515 §2.4.5: the body is the status line of the transfer's outcome (message/sipfrag).
+        const status = Number(/^SIP\/2\.0 (\d{3})/.exec(request.body.toString('utf8'))?.[1]);
+        if (entry && status >= 200) this.emit('transferred', status);
+        return;
+      }
       case 'CANCEL':
         this.respond(request, entry ? 200 : 481, entry?.dialog.localTag ?? rand(6));
         if (entry?.dialog.invite && entry.call.state === 'ringing') {
@@ -336,6 +375,7 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     body?: string,
     branch = `z9hG4bK${rand(8)}`,
     cseq = dialog.cseq,
+    extra: [string, string][] = [],
   ): string {
     const local = this.sip.local;
     const headers: [string, string | number][] = [
@@ -347,6 +387,7 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
       ['CSeq', `${cseq} ${method}`],
       ['Contact', `<sip:${this.options.line}@${local.host}:${local.port}>`],
       ['User-Agent', this.options.userAgent ?? 'openucm-sim'],
+      ...extra,
     ];
     if (body !== undefined) headers.push(['Content-Type', 'application/sdp']);
     this.sip.sendTo(serializeRequest({ method, uri: dialog.target, headers, body }), this.options.server);

@@ -306,7 +306,8 @@ export class SipRegistration extends EventEmitter<Events> {
   private onRequest(request: SipRequest, rinfo: dgram.RemoteInfo): void {
     const reply = (status: number) =>
       this.socket?.send(buildResponse(request, status), rinfo.port, rinfo.address);
-    if (this.calls && ['INVITE', 'ACK', 'BYE', 'CANCEL'].includes(request.method)) {
+    const referNotify = request.method === 'NOTIFY' && /^refer\b/i.test(request.header('event') ?? '');
+    if (this.calls && (['INVITE', 'ACK', 'BYE', 'CANCEL'].includes(request.method) || referNotify)) {
       this.calls.request(request, { host: rinfo.address, port: rinfo.port });
       return;
     }

@@ -17,10 +17,11 @@ export interface CallMinute {
 
 /**
  * The cause a CDR's call ended with: the destination's when it recorded one, else the caller's.
- * A call failed when that cause is neither 0 nor 16 (normal clearing: someone hung up).
+ * A call failed when that cause is neither 0 nor 16 (normal clearing: someone hung up) nor 393216
+ * (CUCM's "call split": a transfer ended it, core/call/join.ts).
  */
 const callCause = sql<number>`CASE WHEN ${sql.ref('destCause_value')} <> 0 THEN ${sql.ref('destCause_value')} ELSE ${sql.ref('origCause_value')} END`;
-const failed = sql<boolean>`${callCause} NOT IN (0, 16)`;
+const failed = sql<boolean>`${callCause} NOT IN (0, 16, 393216)`;
 
 /** Aggregates for the dashboard and /metrics: counted by the database, never row by row in JS. */
 export class StatisticsRepository {

@@ -118,6 +118,11 @@ export interface Call {
   forwardStop: ForwardStop | null;
   /** The DN the call last left for another (a pickup: the DN that rang): CDR lastRedirectDn. */
   lastRedirectDn?: string;
+  /**
+   * A transfer's part in this call (join.ts): `split`, one of the two calls the transferor left (the
+   * CDR's causes say split); `joined`, the call it made of the other two parties. Absent otherwise.
+   */
+  transfer?: 'split' | 'joined';
 }
 
 /** What an adapter tells about the phone that starts a call. */

@@ -3,6 +3,7 @@ import type { Call, Leg } from './call.js';
 import { originLeg } from './call.js';
 import { CODECS } from './codec.js';
 import { REDIRECT_REASON_CODE } from './forward.js';
+import { CALL_SPLIT } from './join.js';
 
 /**
  * A Call Detail Record with CUCM's flat-file field names (calls.md §4.3; CUCM 4.2(3) and 12.0 CDR
@@ -95,8 +96,9 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     finalCalledPartyNumber: call.calledDn ?? call.dialled,
     // A pickup happens after any forward: the DN that rang is the last to redirect the call.
     lastRedirectDn: call.lastRedirectDn ?? call.redirects.at(-1)?.from.number ?? '',
-    origCause_value: clearing?.side === 'orig' ? clearing.cause : 0,
-    destCause_value: clearing?.side === 'dest' ? clearing.cause : 0,
+    // A call a transfer split carries split on both sides, as CUCM's (join.ts CALL_SPLIT).
+    origCause_value: call.transfer === 'split' ? CALL_SPLIT : clearing?.side === 'orig' ? clearing.cause : 0,
+    destCause_value: call.transfer === 'split' ? CALL_SPLIT : clearing?.side === 'dest' ? clearing.cause : 0,
     origDeviceName: orig.deviceName,
     destDeviceName: dest?.deviceName ?? '',
     origIpAddr: cdrIpAddress(orig.address),

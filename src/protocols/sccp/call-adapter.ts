@@ -120,6 +120,13 @@ export class SccpCallAdapter implements SccpCalls {
     }
   }
 
+  transfer(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void {
+    const legs = this.phones.get(endpoint)?.legs;
+    const held = legs?.get(heldReference);
+    const consult = legs?.get(consultReference);
+    if (held && consult) this.service.transfer(held, consult);
+  }
+
   private sink(
     endpoint: SccpCallEndpoint,
     phone: AttachedPhone,

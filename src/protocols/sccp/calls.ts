@@ -50,6 +50,8 @@ export interface SccpCalls {
    * for the number), or the number entered (stored, then answered). Answered via forwardReply.
    */
   forwardAll?(endpoint: SccpCallEndpoint, line: number, dn: string, target: string | undefined): void;
+  /** The phone completes a transfer: the party of `heldReference` joins the one of `consultReference`. */
+  transfer(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void;
 }
 
 /** callReferences of calls the node offers a phone start here; a phone's own count from 1. */
@@ -62,4 +64,5 @@ export const noCalls: SccpCalls = {
   offHook: (endpoint, callReference, line) =>
     endpoint.command(callReference, line, { kind: 'clear', cause: 27 }),
   send: () => undefined,
+  transfer: () => undefined,
 };

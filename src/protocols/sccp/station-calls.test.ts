@@ -22,6 +22,7 @@ function phone() {
     detach: () => told.push(['detach']),
     offHook: (_e, ref, line, party) => told.push(['offHook', ref, line, party]),
     send: (_e, ref, event) => told.push(['send', ref, event]),
+    transfer: (_e, held, consult) => told.push(['transfer', held, consult]),
   };
   const sent: string[] = [];
   const calls = new StationCalls(
@@ -93,4 +94,28 @@ it('forgets a call once cleared and detaches once', () => {
   calls.detach();
   calls.detach();
   expect(told.filter((t) => t[0] === 'detach')).toHaveLength(1);
+});
+
+it('Transfer holds the talking call and opens a consultation call; pressed again, it asks the node to join them', () => {
+  const { calls, told } = phone();
+  calls.command(OFFERED_CALL_REFERENCE_BASE + 1, 1, { kind: 'call-state', state: 'connected', remote: null });
+  calls.transfer(OFFERED_CALL_REFERENCE_BASE + 1);
+  expect(told).toEqual([
+    ['send', OFFERED_CALL_REFERENCE_BASE + 1, { kind: 'hold' }],
+    ['offHook', 1, 1, { number: '1001', name: 'Lobby' }],
+  ]);
+  told.length = 0;
+  calls.transfer(1);
+  expect(told).toEqual([['transfer', OFFERED_CALL_REFERENCE_BASE + 1, 1]]);
+});
+
+it('EndCall on the consultation call calls the transfer off: the next Transfer starts a new one', () => {
+  const { calls, told } = phone();
+  calls.command(OFFERED_CALL_REFERENCE_BASE + 1, 1, { kind: 'call-state', state: 'connected', remote: null });
+  calls.transfer(OFFERED_CALL_REFERENCE_BASE + 1);
+  calls.command(1, 1, { kind: 'clear', cause: 16 });
+  calls.command(OFFERED_CALL_REFERENCE_BASE + 1, 1, { kind: 'call-state', state: 'connected', remote: null });
+  told.length = 0;
+  calls.transfer(OFFERED_CALL_REFERENCE_BASE + 1);
+  expect(told.map((t) => t[0])).toEqual(['send', 'offHook']);
 });

@@ -44,6 +44,8 @@ const ACTIVE: ReadonlySet<PhoneCall['state']> = new Set([
 export class StationCalls implements SccpCallEndpoint {
   private readonly calls = new Map<number, PhoneCall>();
   private nextReference = 0;
+  /** A transfer begun with the Transfer key: the call held, and the consultation call placed for it. */
+  private transferring: { held: number; consult: number } | null = null;
   private attached = false;
   private codecs: Codec[] = [];
   private readonly forwardKey: ForwardAllKey;
@@ -162,6 +164,26 @@ export class StationCalls implements SccpCallEndpoint {
     this.send(call, { kind: 'pickup-key', group });
   }
 
+  /**
+   * Transfer (calls.md §1.5 "Consultative transfer"): the first press holds the talking call and
+   * opens a new one on its line for the target's number; the second (on either call) completes,
+   * consultative once the target answered, early while it still rings.
+   */
+  transfer(callReference: number): void {
+    if (!this.attached) return;
+    const pending = this.transferring;
+    if (pending && this.calls.has(pending.held) && this.calls.has(pending.consult)) {
+      this.transferring = null;
+      this.port.transfer(this, pending.held, pending.consult);
+      return;
+    }
+    const call = this.calls.get(callReference) ?? this.find((c) => c.state === 'connected');
+    if (call?.state !== 'connected') return;
+    this.send(call, { kind: 'hold' });
+    const consult = this.place(call.line);
+    this.transferring = { held: call.callReference, consult: consult.callReference };
+  }
+
   /** One key: a digit of the number being dialled (0–9, * = 0x0E, # = 0x0F). */
   keypad(button: number, callReference: number): void {
     const digit =
@@ -265,7 +287,13 @@ export class StationCalls implements SccpCallEndpoint {
       lineBusyElsewhere,
       ...(talking ? { activeCall: { line: talking.line, callReference: talking.callReference } } : {}),
     });
-    if (command.kind === 'clear') this.calls.delete(callReference);
+    if (command.kind === 'clear') {
+      this.calls.delete(callReference);
+      // EndCall on the consultation call leaves the other held, as CUCM does; the transfer is off.
+      const pending = this.transferring;
+      if (pending && (pending.held === callReference || pending.consult === callReference))
+        this.transferring = null;
+    }
     for (const message of messages) this.emit(message);
   }
 

@@ -34,7 +34,7 @@ const KNOWN_METHODS = new Set([
 ]);
 const ALLOW = 'REGISTER, OPTIONS';
 /** With the call adapter: RFC 3261 §8.2.1 Allow lists what the node answers. */
-const ALLOW_CALLS = 'INVITE, ACK, CANCEL, BYE, REGISTER, OPTIONS';
+const ALLOW_CALLS = 'INVITE, ACK, CANCEL, BYE, REFER, REGISTER, OPTIONS';
 const CRLF = Buffer.from('\r\n');
 
 export interface SipCoreDeps {
@@ -125,7 +125,11 @@ export class SipCore implements InboundSink {
       });
       return;
     }
-    if ((method === 'INVITE' || method === 'BYE') && this.deps.calls?.request(request, tx)) return;
+    if (
+      (method === 'INVITE' || method === 'BYE' || method === 'REFER') &&
+      this.deps.calls?.request(request, tx)
+    )
+      return;
     const allow = this.deps.calls ? ALLOW_CALLS : ALLOW;
     switch (method) {
       case 'REGISTER':

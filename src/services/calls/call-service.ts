@@ -29,6 +29,8 @@ import type { DnLocator } from './dn-locator.js';
 import { routeTargets } from './route-targets.js';
 import { LineCalls } from './line-calls.js';
 import { callToPickUp } from './pickup-finder.js';
+import type { TransferOutcome } from './transfer.js';
+import { planTransfer } from './transfer.js';
 
 export type CallSettings = Pick<
   Limits,
@@ -187,11 +189,50 @@ export class CallService {
 
   /** An event from one of an adapter's legs; events for a leg that has ended are ignored. */
   send(handle: LegHandle, event: LegEvent): void {
-    // Leg ids are never reused; a picked-up leg moved to another call keeps its id (pickup).
+    // By leg id alone (never reused): a transfer or a pickup moves a leg into another call, and its
+    // adapter keeps the old handle.
     const leg = this.legs.get(handle.legId);
     if (!leg) return;
     this.enqueue(leg.callId, { ...event, leg: handle.legId } as CallEvent);
     this.drain();
+  }
+
+  /**
+   * The phone of `held` and `consult` transfers: the other party of its held call and the other of
+   * its consultation call are joined in a new call, and its two legs end (transfer.ts, core join.ts).
+   */
+  transfer(held: LegHandle, consult: LegHandle): TransferOutcome {
+    const outcome = planTransfer(held, consult, {
+      callOf: (legId) => this.calls.get(this.legs.get(legId)?.callId ?? 0),
+      joinedId: () => this.nextCallId++,
+      now: this.now(),
+    });
+    if (outcome.kind === 'refused') {
+      this.deps.logger.info({ held, consult, reason: outcome.reason }, outcome.message);
+      return outcome;
+    }
+    const { joined, ended } = outcome.result;
+    this.calls.set(joined.call.id, joined.call);
+    for (const leg of joined.call.legs) {
+      const live = this.legs.get(leg.id);
+      if (live) live.callId = joined.call.id;
+    }
+    // As in drain(): what a sink sends back while being told waits until all commands went.
+    const draining = this.draining;
+    this.draining = true;
+    try {
+      for (const { call, commands } of ended) {
+        this.calls.set(call.id, call);
+        for (const command of commands) this.perform(call, command);
+        this.watch(call);
+      }
+      for (const command of joined.commands) this.perform(joined.call, command);
+      this.watch(joined.call);
+    } finally {
+      this.draining = draining;
+    }
+    this.drain();
+    return { kind: 'transferred', callId: joined.call.id };
   }
 
   /** Calls live now. */
@@ -469,7 +510,8 @@ export class CallService {
   private finish(call: Call): void {
     this.timers.stopAll(call.id);
     this.calls.delete(call.id);
-    for (const leg of call.legs) this.removeLeg(leg.id);
+    // A leg a transfer moved on lives in its new call.
+    for (const leg of call.legs) if (this.legs.get(leg.id)?.callId === call.id) this.removeLeg(leg.id);
     try {
       this.deps.cdrs.write(callDetailRecord(call, this.deps.callManagerId));
     } catch (error) {

@@ -69,6 +69,12 @@ export class IpcCalls implements SccpCalls {
     this.endpoints.get(message.conn)?.forwardReply?.(message.line, message.reply);
   }
 
+  transfer(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void {
+    const conn = this.numbers.get(endpoint);
+    if (conn === undefined) return;
+    this.post({ type: 'call-transfer', conn, heldReference, consultReference });
+  }
+
   /** A leg command from the primary, for a session still here. */
   receive(message: CallsToWorker): void {
     this.endpoints.get(message.conn)?.command(message.callReference, message.line, message.command);

@@ -208,6 +208,7 @@ export class SccpCluster {
       case 'call-off-hook':
       case 'call-event':
       case 'call-forward-all':
+      case 'call-transfer':
         this.onCall(state, message);
         return;
       case 'log':
@@ -282,7 +283,15 @@ export class SccpCluster {
     state: WorkerState,
     message: Extract<
       WorkerToPrimary,
-      { type: 'call-attach' | 'call-detach' | 'call-off-hook' | 'call-event' | 'call-forward-all' }
+      {
+        type:
+          | 'call-attach'
+          | 'call-detach'
+          | 'call-off-hook'
+          | 'call-event'
+          | 'call-forward-all'
+          | 'call-transfer';
+      }
     >,
   ): void {
     const { calls } = this.options;
@@ -307,6 +316,8 @@ export class SccpCluster {
       calls.offHook(endpoint, message.callReference, message.line, message.party, message.placesCall);
     else if (message.type === 'call-forward-all')
       calls.forwardAll?.(endpoint, message.line, message.dn, message.target);
+    else if (message.type === 'call-transfer')
+      calls.transfer(endpoint, message.heldReference, message.consultReference);
     else calls.send(endpoint, message.callReference, message.event);
   }
 

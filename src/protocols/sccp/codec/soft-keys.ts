@@ -77,7 +77,7 @@ const SETS: ReadonlyArray<readonly SoftKeyName[]> = [
   /* 5 connected-transfer */ ['Hold', 'EndCall', 'Transfer', 'Confrn', 'Park'],
   /* 6 digits-following */ ['BackSpace', 'EndCall'],
   /* 7 connected-conference */ ['Hold', 'EndCall', 'Transfer', 'Confrn'],
-  /* 8 ring-out */ ['EndCall'],
+  /* 8 ring-out */ ['EndCall', 'Transfer'],
   /* 9 off-hook-with-features */ ['Redial', 'EndCall'],
   /* 10 in-use-hint */ ['NewCall'],
   /* 11 on-hook-stealable */ ['Redial', 'NewCall', 'CFwdAll'],

@@ -63,6 +63,8 @@ export interface RequestOptions {
   cseq?: number;
   headers?: Array<[string, string]>;
   body?: string;
+  /** Of the body; default application/sdp (a REFER's NOTIFY carries message/sipfrag). */
+  contentType?: string;
   userAgent: string;
 }
 
@@ -91,12 +93,12 @@ export function dialogRequest(
   }
   headers.push(['User-Agent', options.userAgent]);
   for (const header of options.headers ?? []) headers.push(header);
-  if (options.body !== undefined) headers.push(['Content-Type', 'application/sdp']);
+  if (options.body !== undefined) headers.push(['Content-Type', options.contentType ?? 'application/sdp']);
   return serializeRequest({ method, uri: dialog.remoteTarget, headers, body: options.body });
 }
 
 /** Methods a phone may send in a call dialog (Allow of our INVITEs and 2xx). */
-export const ALLOW_IN_DIALOG = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
+export const ALLOW_IN_DIALOG = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REFER';
 
 /** A response to the phone's `request` carrying the dialog's tag. */
 export function dialogResponse(

@@ -5,6 +5,7 @@
  * device that proves itself as its registration did may call (caller.ts).
  */
 import type { Logger } from 'pino';
+import type { Party } from '../../../core/call/call.js';
 import { Q850 } from '../../../core/call/q850.js';
 import type { Device, Line } from '../../../core/device.js';
 import type { CallService } from '../../../services/calls/call-service.js';
@@ -26,11 +27,12 @@ import { callerOf } from './caller.js';
 import { uacDialog, uasDialog } from './dialog.js';
 import type { LocalEndpoint } from './messages.js';
 import { dialogResponse, newTag, partyAddress } from './messages.js';
+import { handleRefer } from './refer.js';
 import { parseSdp } from './sdp.js';
 import type { LegContext } from './sip-leg.js';
 import { SipLeg, contactUri, dialogKey, warningFor } from './sip-leg.js';
 
-export type CallPort = Pick<CallService, 'attach' | 'detach' | 'offHook' | 'send'>;
+export type CallPort = Pick<CallService, 'attach' | 'detach' | 'offHook' | 'send' | 'transfer'>;
 
 export interface SipCallsDeps {
   service: CallPort;
@@ -70,6 +72,13 @@ export class SipCalls {
       warnAgent: deps.warnAgent,
       logger: deps.logger,
       ended: (leg) => this.forget(leg),
+      refer: (leg, request, tx) =>
+        handleRefer(leg, request, tx, {
+          service: deps.service,
+          dialog: (callId, tag1, tag2) => this.dialogOf(callId, tag1, tag2),
+          lineOf: (deviceName) => this.lineOf(deviceName),
+          logger: deps.logger,
+        }),
     };
   }
 
@@ -109,12 +118,22 @@ export class SipCalls {
     if (toTag !== undefined) {
       const leg = this.legs.get(dialogKey(request.callId, toTag));
       if (!leg) {
-        if (request.method !== 'INVITE' && request.method !== 'BYE') return false;
+        if (request.method !== 'INVITE' && request.method !== 'BYE' && request.method !== 'REFER')
+          return false;
         // RFC 3261 §12.2.2: a request in a dialog the UAS does not know gets 481.
         this.reply(request, tx, 481);
         return true;
       }
       leg.request(request, tx);
+      return true;
+    }
+    if (request.method === 'REFER') {
+      // A transfer is only ever of a call the phone is in (refer.ts); the node transfers nothing else.
+      this.deps.logger.warn(
+        { address: formatAddress(tx.flow.remoteAddress, tx.flow.remotePort) },
+        `refused a REFER from ${formatAddress(tx.flow.remoteAddress, tx.flow.remotePort)} outside any call dialog: the node transfers only calls a registered phone is in`,
+      );
+      this.reply(request, tx, 403, [], 'Forbidden (REFER outside a call)');
       return true;
     }
     if (request.method !== 'INVITE') return false;
@@ -239,6 +258,17 @@ export class SipCalls {
     leg.handle = handle;
     this.legs.set(leg.key, leg);
     return leg;
+  }
+
+  /** A live dialog by Call-ID and its two tags, whichever side's each is (a REFER's Replaces). */
+  private dialogOf(callId: string, tag1: string, tag2: string): SipLeg | undefined {
+    const leg = this.legs.get(dialogKey(callId, tag1)) ?? this.legs.get(dialogKey(callId, tag2));
+    return leg?.remoteTag === tag1 || leg?.remoteTag === tag2 ? leg : undefined;
+  }
+
+  private lineOf(deviceName: string): { line: number; party: Party } | undefined {
+    const line = this.lines.get(deviceName)?.[0];
+    return line && { line: line.index, party: { number: line.dn, name: '' } };
   }
 
   private forget(leg: SipLeg): void {

@@ -58,6 +58,8 @@ export interface LegContext {
   logger: Logger;
   /** The leg is over: the adapter forgets it. */
   ended(leg: SipLeg): void;
+  /** A REFER in this leg's dialog (refer.ts): the node transfers; it never passes the REFER on. */
+  refer?(leg: SipLeg, request: SipRequest, tx: ServerTransaction): void;
 }
 
 interface Target {
@@ -97,6 +99,8 @@ export class SipLeg implements LegSink {
   private sending = false;
   private telephoneEvent: number | null = null;
   private remoteParty: Party | null = null;
+  /** A REFER's implicit subscription is open (RFC 3515 §2.4.4); `outcome` is its final sipfrag status once known. */
+  private referral: { outcome: number | null } | null = null;
 
   constructor(
     private readonly ctx: LegContext,
@@ -108,6 +112,11 @@ export class SipLeg implements LegSink {
   ) {
     this.dialog = dialog;
     this.state = role === 'uas' ? 'offered' : 'inviting';
+  }
+
+  /** The phone's tag in the dialog (null before a response to our INVITE). */
+  get remoteTag(): string | null {
+    return this.dialog.remoteTag;
   }
 
   /** Key of the dialog in the adapter: Call-ID and our tag (the To tag of the phone's requests). */
@@ -195,7 +204,62 @@ export class SipLeg implements LegSink {
       this.reinvited(request, tx);
       return;
     }
+    if (request.method === 'REFER' && this.ctx.refer) {
+      this.ctx.refer(this, request, tx);
+      return;
+    }
     this.respond(request, tx, request.method === 'OPTIONS' ? 200 : 405, [['Allow', ALLOW_IN_DIALOG]]);
+  }
+
+  /** Answers a request of the phone in this dialog (a REFER: 202 or its refusal). */
+  reply(
+    request: SipRequest,
+    tx: ServerTransaction,
+    status: number,
+    headers: Array<[string, string]> = [],
+  ): void {
+    this.respond(request, tx, status, headers);
+  }
+
+  /** A REFER is pending on this dialog: one at a time (refer.ts refuses a second). */
+  get referring(): boolean {
+    return this.referral !== null;
+  }
+
+  /** The REFER was accepted (202): its subscription starts with `SIP/2.0 100 Trying` (RFC 3515 §2.4.5). */
+  referAccepted(): void {
+    this.referral = { outcome: null };
+    this.notifyReferral(100, false);
+  }
+
+  /** The transfer is being done: when this dialog ends, the last NOTIFY says `status` before the BYE. */
+  referOutcome(status: number): void {
+    if (this.referral) this.referral.outcome = status;
+  }
+
+  /** The REFER's outcome: the last NOTIFY, ending the subscription. */
+  referDone(status: number): void {
+    if (!this.referral) return;
+    this.referral = null;
+    this.notifyReferral(status, true);
+  }
+
+  private notifyReferral(status: number, terminated: boolean): void {
+    if (this.dialog.state === 'terminated' || this.state === 'ended') return;
+    this.step({ kind: 'request-sent' });
+    const branch = newBranch();
+    const packet = dialogRequest(this.dialog, 'NOTIFY', this.local, {
+      branch,
+      userAgent: this.ctx.userAgent,
+      headers: [
+        ['Event', 'refer'],
+        ['Subscription-State', terminated ? 'terminated;reason=noresource' : 'active;expires=60'],
+        ['Contact', contactOf(this.local)],
+      ],
+      body: `SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`,
+      contentType: 'message/sipfrag;version=2.0',
+    });
+    void this.ctx.clients.send(branch, packet, this.flow);
   }
 
   /** The ACK of our 200 (uas), with the phone's answer when our 200 carried an offer. */
@@ -504,6 +568,8 @@ export class SipLeg implements LegSink {
     const packet = dialogRequest(dialog, 'INVITE', this.local, {
       branch,
       userAgent: this.ctx.userAgent,
+      // The connected party (calls.md §2.2): after a transfer it is a new one, shown from this re-INVITE.
+      headers: this.remoteParty ? identityHeaders(this.remoteParty, 'called', this.local) : [],
       body,
     });
     const ackOf = (response: SipResponse) =>
@@ -564,6 +630,9 @@ export class SipLeg implements LegSink {
 
   /** clear / reject: end the leg on the phone as its state calls for (docs/calls.md). */
   private clear(cause: Q850Cause): void {
+    // RFC 3515 §2.4.7: the referrer learns the outcome before its dialog ends; a call that ends for
+    // another reason ended the REFER's request too (487).
+    if (this.referral) this.referDone(this.referral.outcome ?? 487);
     switch (this.state) {
       case 'offered':
       case 'answering':
