@@ -4,7 +4,7 @@ import type { Call, OriginatingDevice } from '../../src/core/call/call.js';
 import { newCall } from '../../src/core/call/call.js';
 import type { Codec } from '../../src/core/call/codec.js';
 import { DirectoryNumberSet } from '../../src/core/call/dn-set.js';
-import type { MediaDescription } from '../../src/core/call/media.js';
+import type { MediaDescription, MediaTarget } from '../../src/core/call/media.js';
 import { transition } from '../../src/core/call/transition.js';
 
 /** The DNs of the tests' dial plan: 100 and 1000 overlap, as in calls.md §4.1. */
@@ -62,6 +62,8 @@ export class CallDriver {
   call: Call;
   now = START;
   last: CallCommand[] = [];
+  /** The node's music on hold source (CallContext.musicSource); none by default. */
+  musicSource: MediaTarget | undefined = undefined;
 
   constructor(caller: OriginatingDevice, callId = 1, callerLeg = 1) {
     this.call = newCall(callId, callerLeg, caller, this.now);
@@ -69,7 +71,11 @@ export class CallDriver {
 
   send(event: CallEvent, afterMs = 0): CallCommand[] {
     this.now += afterMs;
-    const next = transition(this.call, event, { now: this.now, dialPlan: DIAL_PLAN });
+    const next = transition(this.call, event, {
+      now: this.now,
+      dialPlan: DIAL_PLAN,
+      musicSource: this.musicSource,
+    });
     this.call = next.call;
     this.last = next.commands;
     return next.commands;

@@ -1,5 +1,5 @@
 import type { Codec } from './codec.js';
-import type { MediaDescription } from './media.js';
+import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
@@ -59,4 +59,6 @@ export interface CallContext {
   /** Epoch milliseconds, from the service's clock. */
   now: number;
   dialPlan: DialPlanView;
+  /** Where the node streams music on hold from; absent: a held party hears silence (music.ts). */
+  musicSource?: MediaTarget;
 }

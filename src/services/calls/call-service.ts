@@ -23,6 +23,7 @@ import type {
   Scheduler,
 } from './call-ports.js';
 import type { DnLocator } from './dn-locator.js';
+import type { MusicOnHold } from './music-on-hold.js';
 import { routeTargets } from './route-targets.js';
 
 export type CallSettings = Pick<
@@ -46,6 +47,8 @@ export interface CallServiceDeps {
   watcher?: CallWatcher;
   /** A DN's forwarding and pickup group, from a cache (routing never waits on a query); none when absent. */
   dnFeatures?: (dn: string) => DnFeatures;
+  /** Music on hold for held phones; absent: a held phone hears silence. */
+  music?: MusicOnHold;
 }
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
@@ -269,6 +272,7 @@ export class CallService {
     const { call, commands } = transition(current, event, {
       now: this.now(),
       dialPlan: this.deps.dialPlan(),
+      musicSource: this.deps.music?.source ?? undefined,
     });
     this.calls.set(callId, call);
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
@@ -313,6 +317,10 @@ export class CallService {
         break;
       case 'released':
         this.finish(call);
+        break;
+      case 'start-music':
+      case 'stop-music':
+        this.music(call, command);
         break;
     }
   }
@@ -363,8 +371,25 @@ export class CallService {
     this.drain();
   }
 
+  /** Starts or stops a held phone's music; a refusal at the limit leaves it silent (the port logs and counts it). */
+  private music(call: Call, command: Extract<CallCommand, { kind: 'start-music' | 'stop-music' }>): void {
+    const music = this.deps.music;
+    if (!music) return;
+    if (command.kind === 'stop-music') return music.stop(command.leg);
+    const deviceName = call.legs.find((leg) => leg.id === command.leg)?.deviceName ?? '';
+    music.start({
+      leg: command.leg,
+      deviceName,
+      to: command.to,
+      codec: command.codec,
+      packetMs: command.packetMs,
+    });
+  }
+
   private finish(call: Call): void {
     this.timers.stopAll(call.id);
+    // A call that ends while a phone hears music on hold ends its stream too.
+    for (const leg of call.legs) if (leg.media.music === 'playing') this.deps.music?.stop(leg.id);
     this.calls.delete(call.id);
     for (const leg of call.legs) this.removeLeg(leg.id);
     try {

@@ -1,5 +1,6 @@
 import type { LegCommand, Prompt, Tone } from '../../../core/call/call-command.js';
 import type { LegState, Party } from '../../../core/call/call.js';
+import type { Codec } from '../../../core/call/codec.js';
 import { CODECS } from '../../../core/call/codec.js';
 import { ButtonDefinition } from '../codec/messages/button-template.js';
 import { CallStateCode, CallType } from '../codec/messages/call-display.js';
@@ -186,17 +187,11 @@ export function renderLegCommand(
         },
       ];
     case 'open-receive-channel':
-      call.media.receive = 'opening';
+    // Music on hold: a fresh receive channel whose ack says where the node streams; the phone's transmit stays stopped.
+    case 'hear-music':
       return [
-        {
-          type: 'OpenReceiveChannel',
-          conferenceId: callReference,
-          passThruPartyId: passThruPartyOf(callReference),
-          msPacketSize: command.packetMs,
-          compressionType: CODECS[command.codec].skinny,
-          callReference,
-          v17: context.v17,
-        },
+        ...(command.kind === 'hear-music' ? closeMedia() : []),
+        openReceiveChannel(call, command.codec, command.packetMs, context.v17),
       ];
     case 'start-media': {
       const channel = {
@@ -243,4 +238,17 @@ export function renderLegCommand(
         ringerOff,
       ];
   }
+}
+
+function openReceiveChannel(call: PhoneCall, codec: Codec, packetMs: number, v17: boolean): SccpMessageInput {
+  call.media.receive = 'opening';
+  return {
+    type: 'OpenReceiveChannel',
+    conferenceId: call.callReference,
+    passThruPartyId: passThruPartyOf(call.callReference),
+    msPacketSize: packetMs,
+    compressionType: CODECS[codec].skinny,
+    callReference: call.callReference,
+    v17,
+  };
 }
