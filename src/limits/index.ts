@@ -8,6 +8,7 @@ import { firmwareLimits } from './firmware.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
+import { mediaLimits } from './media.js';
 import { registrationLimits } from './registration.js';
 import { sccpLimits } from './sccp.js';
 import { sipLimits } from './sip.js';
@@ -24,6 +25,7 @@ export const LIMITS = {
   ...storeLimits,
   ...registrationLimits,
   ...callLimits,
+  ...mediaLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;
