@@ -15,6 +15,11 @@ import { SoftKeySetIndex } from '../codec/soft-keys.js';
 export interface PhoneMedia {
   receive: 'closed' | 'opening' | 'open';
   transmitting: boolean;
+  /**
+   * Acks still due for channels closed while opening (hold, music on hold): the phone answers every
+   * OpenReceiveChannel in order, so the next this many acks are of closed channels, not the open one.
+   */
+  staleAcks?: number;
 }
 
 /** One call on a phone, as its session renders it. */
@@ -108,7 +113,8 @@ export function renderLegCommand(
   };
   const closeMedia = (): SccpMessageInput[] => {
     if (call.media.receive === 'closed' && !call.media.transmitting) return [];
-    call.media = { receive: 'closed', transmitting: false };
+    const staleAcks = (call.media.staleAcks ?? 0) + (call.media.receive === 'opening' ? 1 : 0);
+    call.media = { receive: 'closed', transmitting: false, ...(staleAcks > 0 ? { staleAcks } : {}) };
     const channel = {
       conferenceId: callReference,
       passThruPartyId: passThruPartyOf(callReference),
@@ -187,12 +193,10 @@ export function renderLegCommand(
         },
       ];
     case 'open-receive-channel':
-    // Music on hold: a fresh receive channel whose ack says where the node streams; the phone's transmit stays stopped.
+      return [openReceiveChannel(call, command.codec, command.packetMs, context.v17)];
     case 'hear-music':
-      return [
-        ...(command.kind === 'hear-music' ? closeMedia() : []),
-        openReceiveChannel(call, command.codec, command.packetMs, context.v17),
-      ];
+      // Music on hold: a fresh receive channel whose ack says where the node streams; the phone's transmit stays stopped.
+      return [...closeMedia(), openReceiveChannel(call, command.codec, command.packetMs, context.v17)];
     case 'start-media': {
       const channel = {
         conferenceId: callReference,
