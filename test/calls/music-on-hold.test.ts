@@ -12,6 +12,10 @@ import { parseSdp } from '../../src/protocols/sip/calls/sdp.js';
 import type { SipMessage } from '../../src/protocols/sip/message.js';
 import type { SimCall } from '../../src/sim/sccp-calls.js';
 import { musicOnHold } from '../../src/sim/screen.js';
+import { wavOf } from '../../src/media/audio-source.js';
+import { decodeG711 } from '../../src/media/g711.js';
+import { goertzel } from '../../src/media/goertzel.js';
+import { ADMIN_PASSWORD } from '../support/node.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
@@ -131,55 +135,117 @@ describe('music on hold to an SCCP phone', () => {
   });
 });
 
-describe('music on hold to a SIP phone', () => {
-  const sdpOf = (m: SipMessage) => {
-    const result = parseSdp(m.body.toString('utf8'));
-    if (!result.ok) throw new Error(`no usable SDP: ${result.reason}`);
-    return result.sdp.media;
-  };
+const sdpOf = (m: SipMessage) => {
+  const result = parseSdp(m.body.toString('utf8'));
+  if (!result.ok) throw new Error(`no usable SDP: ${result.reason}`);
+  return result.sdp.media;
+};
 
-  it('an SCCP phone holds: the SIP phone is re-INVITEd a=sendonly from the node’s music address and RTP arrives there; resume re-points it to the SCCP phone', async () => {
+/** A scripted SIP phone with a real RTP socket; it keeps each packet's source, payload type and payload. */
+async function sipPhone(mac: string, dn: string) {
+  await addSipDevice(t.node, `SEP${mac.toUpperCase()}`, [dn]);
+  const phone = await new SipCallPhone(mac, dn, t.node.ports.sip!).open();
+  closers.push(() => phone.close());
+  expect((await phone.register()).status).toBe(200);
+  const rtpIn: { from: string; pt: number; payload: Buffer }[] = [];
+  const rtp = dgram.createSocket('udp4');
+  rtp.on('message', (packet, peer) =>
+    rtpIn.push({ from: `${peer.address}:${peer.port}`, pt: packet[1] & 0x7f, payload: packet.subarray(12) }),
+  );
+  await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', () => resolve()));
+  closers.push(() => rtp.close());
+  return { phone, rtpIn, port: rtp.address().port };
+}
+
+/** An SCCP phone calls the SIP phone and holds: the SIP phone takes the node's music offer; its first packets of music. */
+async function sccpHoldsSip(s: SimSccpPhone, p: Awaited<ReturnType<typeof sipPhone>>) {
+  s.calls.dialEnbloc(p.phone.dn);
+  const invite = await p.phone.request('INVITE');
+  p.phone.respond(invite, 200, 'OK', 'moh-callee', phoneSdp(p.port));
+  await p.phone.request('ACK');
+  const call = await s.calls.waitFor((c) => c.state === CallStateCode.Connected && c.rtp !== null);
+  expect(s.calls.hold()).toBe(true);
+  const hold = await p.phone.request('INVITE');
+  const offered = sdpOf(hold);
+  expect(offered.direction).toBe('sendonly');
+  expect(`${offered.address}:${offered.port}`).toBe(musicSource());
+  p.phone.respond(hold, 200, 'OK', 'moh-callee', phoneSdp(p.port, { direction: 'recvonly' }));
+  await p.phone.request('ACK');
+  const music = () => p.rtpIn.filter((r) => r.from === musicSource());
+  await eventually(() => music().length >= 25);
+  return { call, music: music() };
+}
+
+describe('music on hold to a SIP phone', () => {
+  it('an SCCP phone holds: the SIP phone is re-INVITEd a=sendonly from the node’s music address and hears the default tone there; resume re-points it to the SCCP phone', async () => {
     t = await startTestNode();
     const s = await sccpCallPhone(t, 'SEP00AC00000731', ['3731'], closers);
-    await addSipDevice(t.node, 'SEP00CA11000732', ['3732']);
-    const p = await new SipCallPhone('00ca11000732', '3732', t.node.ports.sip!).open();
-    closers.push(() => p.close());
-    expect((await p.register()).status).toBe(200);
-    const rtpIn: { from: string; pt: number }[] = [];
-    const rtp = dgram.createSocket('udp4');
-    rtp.on('message', (packet, peer) =>
-      rtpIn.push({ from: `${peer.address}:${peer.port}`, pt: packet[1] & 0x7f }),
-    );
-    await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', () => resolve()));
-    closers.push(() => rtp.close());
-    const port = rtp.address().port;
-
-    s.calls.dialEnbloc('3732');
-    const invite = await p.request('INVITE');
-    p.respond(invite, 200, 'OK', 'moh-callee', phoneSdp(port));
-    await p.request('ACK');
-    const call = await s.calls.waitFor((c) => c.state === CallStateCode.Connected && c.rtp !== null);
-
-    expect(s.calls.hold()).toBe(true);
-    const hold = await p.request('INVITE');
-    const offered = sdpOf(hold);
-    expect(offered.direction).toBe('sendonly');
-    expect(`${offered.address}:${offered.port}`).toBe(musicSource());
-    p.respond(hold, 200, 'OK', 'moh-callee', phoneSdp(port, { direction: 'recvonly' }));
-    await p.request('ACK');
-    await eventually(() => rtpIn.filter((r) => r.from === musicSource() && r.pt === 0).length >= 10);
+    const p = await sipPhone('00ca11000732', '3732');
+    const { call, music } = await sccpHoldsSip(s, p);
+    expect(music.every((r) => r.pt === 0)).toBe(true);
+    // The default tone's first note (C5) is what the held phone hears first.
+    const heard = decodeG711(Buffer.concat(music.slice(0, 10).map((r) => r.payload)), 'ulaw');
+    expect(goertzel(heard, 523.25)).toBeGreaterThan(10 * goertzel(heard, 1000));
 
     expect(s.calls.resume()).toBe(true);
-    const resume = await p.request('INVITE');
+    const resume = await p.phone.request('INVITE');
     const resumed = await s.calls.waitFor((c) => c.callReference === call.callReference && c.rtp !== null);
     expect(sdpOf(resume)).toMatchObject({
       address: '127.0.0.1',
       port: resumed.rtp!.port,
       direction: 'sendrecv',
     });
-    p.respond(resume, 200, 'OK', 'moh-callee', phoneSdp(port));
-    await p.request('ACK');
-    await eventually(() => rtpIn.some((r) => r.from === `127.0.0.1:${resumed.rtp!.port}`));
+    p.phone.respond(resume, 200, 'OK', 'moh-callee', phoneSdp(p.port));
+    await p.phone.request('ACK');
+    await eventually(() => p.rtpIn.some((r) => r.from === `127.0.0.1:${resumed.rtp!.port}`));
     await eventually(() => t.node.calls.music.streams === 0);
+  });
+});
+
+describe('Media Resources > Music On Hold Audio Source', () => {
+  const upload = async (file: Buffer, name = 'music.wav') => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file)], { type: 'audio/wav' }), name);
+    const response = await fetch(`http://127.0.0.1:${t.node.ports.http}/api/v1/moh/audio-source`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`CCMAdministrator:${ADMIN_PASSWORD}`).toString('base64')}`,
+      },
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('an uploaded WAV file is what the next held phone hears; a file it cannot play is refused naming the rule', async () => {
+    t = await startTestNode();
+    expect((await t.api.get('/moh')).body).toMatchObject({
+      audioSource: { kind: 'default-tone', uploadedAt: null },
+      streams: 0,
+      maxStreams: 1000,
+      source: { address: '127.0.0.1', port: t.node.calls.music.source!.port },
+    });
+    const cd = (hz: number, rate = 8000) =>
+      Int16Array.from({ length: rate }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / rate)));
+    const refused = await upload(wavOf(cd(1000, 44100), 1, 44100), 'cd.wav');
+    expect(refused).toMatchObject({ status: 400, body: { field: 'file' } });
+    expect(refused.body.message).toContain(
+      'cd.wav: the WAV file is sampled at 44100 Hz: it must be 8000 Hz mono',
+    );
+    expect((await upload(Buffer.from('ID3 not a wav'), 'song.mp3')).body.message).toContain(
+      'must be a WAV file',
+    );
+
+    const stored = await upload(wavOf(cd(1000)));
+    expect(stored).toMatchObject({ status: 200, body: { audioSource: { kind: 'uploaded', seconds: 1 } } });
+    const s = await sccpCallPhone(t, 'SEP00AC00000741', ['3741'], closers);
+    const p = await sipPhone('00ca11000742', '3742');
+    const { music } = await sccpHoldsSip(s, p);
+    const heard = decodeG711(Buffer.concat(music.slice(0, 10).map((r) => r.payload)), 'ulaw');
+    expect(goertzel(heard, 1000)).toBeGreaterThan(100 * goertzel(heard, 523.25));
+
+    // Removing it brings back the default tone.
+    expect((await t.api.delete('/moh/audio-source')).body).toMatchObject({
+      audioSource: { kind: 'default-tone' },
+    });
   });
 });
