@@ -21,8 +21,9 @@ export interface StreamerStats {
   framesSkipped: number;
   sendErrors: number;
   ticks: number;
-  /** Wake-ups more than one frame (20 ms) late. */
+  /** Wake-ups more than 60 ms late (beyond what a phone's jitter buffer hides). */
   lateTicks: number;
+  /** The latest a frame was sent since the previous stats query, ms after it was due. */
   maxLateMs: number;
 }
 
