@@ -94,6 +94,17 @@ describe('music on hold to an SCCP phone', () => {
     await b.calls.waitFor((c) => c.state === CallStateCode.OnHook);
   });
 
+  it('reaches a held phone whose connection an SCCP worker process holds (the default)', async () => {
+    t = await startTestNode({ config: { sccpWorkers: 1 } });
+    const { a, b } = await sccpCall('SEP00AC00000751', 'SEP00AC00000752', '3751', '3752');
+    expect(a.calls.hold()).toBe(true);
+    const held = await hearsMusic(b);
+    expect(held.rtp?.stats.sources[musicSource()].payloadType).toBe(0);
+    // The held phone hangs up: the stream ends with the call.
+    b.calls.hangUp();
+    await eventually(() => t.node.calls.music.streams === 0);
+  });
+
   it('streams A-law to a phone held in a G.711 A-law call', async () => {
     t = await startTestNode();
     const alaw = [{ payloadCapability: 2, maxFramesPerPacket: 1 }]; // Media_Payload_G711Alaw64k
