@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { AudioSourceStore } from './media/audio-source-store.js';
+import { MusicOnHoldAdmin } from './media/music-on-hold-admin.js';
+import { MusicOnHoldEngine } from './media/music-on-hold-engine.js';
+import { advertisedAddress } from './network.js';
 import type { Clock } from './services/clock.js';
 import { ActiveCalls } from './services/calls/active-calls.js';
 import { CallService } from './services/calls/call-service.js';
@@ -30,6 +34,9 @@ export interface NodeCalls {
   forwards: ForwardSettings;
   /** What the registration service tells about registered devices' lines. */
   feed: RegisteredLinesFeed;
+  /** Music on hold: the streamer held phones hear, and its audio source (Media Resources). */
+  music: MusicOnHoldEngine;
+  musicAdmin: MusicOnHoldAdmin;
   stop(): Promise<void>;
 }
 
@@ -69,6 +76,18 @@ export async function composeCalls(deps: {
     // Building each change costs CPU per call (bench:calls); only open pages need them.
     listened: () => live.listenerCount('active-call') > 0,
   });
+  const audioSources = new AudioSourceStore(config.dataDir, logger);
+  const audio = await audioSources.load();
+  const music = await MusicOnHoldEngine.start({
+    bind: config.bind,
+    address: advertisedAddress(config),
+    port: config.mohRtpPort,
+    maxStreams: config.mohMaxStreams,
+    samples: audio.samples,
+    limits,
+    logger,
+  });
+  const musicAdmin = new MusicOnHoldAdmin(music, audioSources, audio.info, config.mohMaxStreams);
   const service = new CallService({
     clock,
     scheduler: timerScheduler,
@@ -82,6 +101,7 @@ export async function composeCalls(deps: {
     callManagerId: 1,
     logger,
     watcher: active,
+    music,
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {
@@ -100,9 +120,12 @@ export async function composeCalls(deps: {
     dnFeatures,
     forwards,
     feed,
+    music,
+    musicAdmin,
     stop: async () => {
       await dialPlan.stop();
       await dnFeatures.stop();
+      await music.close();
     },
   };
 }

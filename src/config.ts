@@ -15,6 +15,8 @@ export const configSchema = z.object({
   sipPort: port.default(5060),
   tftpPort: port.default(69),
   provisioningHttpPort: port.default(6970),
+  /** UDP port held phones receive music on hold from (0: one the system picks, logged at start); open it to the phones. */
+  mohRtpPort: port.default(0),
   dataDir: z.string().min(1).default('./data'),
   /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
   secretKeyFile: z.string().min(1).optional(),

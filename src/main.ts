@@ -23,6 +23,11 @@ const FLAGS: [keyof Config, string, string][] = [
   ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],
   ['tftpPort', '--tftp-port <port>', 'TFTP UDP port (default 69)'],
   ['provisioningHttpPort', '--provisioning-http-port <port>', 'HTTP provisioning port (default 6970)'],
+  [
+    'mohRtpPort',
+    '--moh-rtp-port <port>',
+    'UDP port held phones receive music on hold from (default 0: one the system picks, logged at start)',
+  ],
   ['dataDir', '--data-dir <dir>', 'directory for the SQLite database and firmware loads (default ./data)'],
   ['databaseUrl', '--database-url <url>', 'postgres://… to use PostgreSQL (cluster store) instead of SQLite'],
   [

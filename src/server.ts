@@ -343,6 +343,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       administration,
       calls: calls.service,
       activeCalls: calls.active,
+      music: { admin: calls.musicAdmin, maxAudioSourceBytes: config.mohMaxAudioSourceBytes },
       callDiagnosis: new CallDiagnosisService({
         store,
         statusWriter,

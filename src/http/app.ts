@@ -57,6 +57,7 @@ import { registrationEventRoutes } from './routes/registration-events.js';
 import { callDetailRecordRoutes } from './routes/call-detail-records.js';
 import { deviceDefaultRoutes } from './routes/device-defaults.js';
 import { firmwareLoadRoutes } from './routes/firmware-loads.js';
+import { musicOnHoldRoutes } from './routes/music-on-hold.js';
 import { diagnosisRoutes } from './routes/diagnosis.js';
 import { phoneCsvRoutes } from './routes/phone-csv.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
@@ -69,6 +70,7 @@ import type { PhoneCsv } from '../services/phone-csv.js';
 import type { DiagnosisService } from '../services/diagnosis-service.js';
 import { DeviceDefaultService } from '../services/device-default-service.js';
 import type { FirmwareLoadStore } from '../services/firmware-loads.js';
+import type { MusicOnHoldAdmin } from '../media/music-on-hold-admin.js';
 import type { ProvisioningService } from '../services/provisioning-service.js';
 import fastifyMultipart from '@fastify/multipart';
 
@@ -105,6 +107,8 @@ export interface HttpDeps {
   activeCalls?: Pick<ActiveCalls, 'list'>;
   /** Monitoring > Why did this call fail? */
   callDiagnosis?: CallDiagnosisService;
+  /** Media Resources > Music On Hold Audio Source. */
+  music?: { admin: MusicOnHoldAdmin; maxAudioSourceBytes: number };
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -355,6 +359,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
         );
         await secured.register(firmwareLoadRoutes(deps.loads, deps.limits));
+        if (deps.music)
+          await secured.register(
+            musicOnHoldRoutes(deps.music.admin, deps.limits, deps.music.maxAudioSourceBytes),
+          );
         await secured.register(diagnosisRoutes(deps.diagnosis));
         await secured.register(phoneCsvRoutes(deps.phoneCsv, bounds.httpMaxImportBytes));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));

@@ -9,6 +9,7 @@ import { forwardLimits } from './forward.js';
 import { httpLimits } from './http.js';
 import type { LimitSpec } from './limit.js';
 import { limitSchema } from './limit.js';
+import { mediaLimits } from './media.js';
 import { registrationLimits } from './registration.js';
 import { sccpLimits } from './sccp.js';
 import { sipLimits } from './sip.js';
@@ -26,6 +27,7 @@ export const LIMITS = {
   ...registrationLimits,
   ...callLimits,
   ...forwardLimits,
+  ...mediaLimits,
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -17,6 +17,11 @@ export interface RtpStats {
   received: number;
   /** Where packets came from ("ip:port"), in order of first arrival. */
   receivedFrom: string[];
+  /**
+   * Per source ("ip:port"): packets and the payload type of the last one. Music on hold shows as
+   * packets from the node's music address while the call is held.
+   */
+  sources: Record<string, { packets: number; payloadType: number }>;
   /** Where the phone sends now, or null. */
   sendingTo: string | null;
 }
@@ -35,7 +40,7 @@ export class RtpStream {
   private sequence = randomInt(0, 0x10000);
   private timestamp = randomInt(0, 0x1_0000_0000);
   private readonly ssrc = randomInt(1, 0x1_0000_0000);
-  private readonly from = new Set<string>();
+  private readonly from = new Map<string, { packets: number; payloadType: number }>();
   private counts = { sent: 0, received: 0 };
 
   private constructor(
@@ -48,7 +53,12 @@ export class RtpStream {
       // RTP version 2 only: anything else on the port is not audio.
       if (packet.length < 12 || packet[0] >> 6 !== 2) return;
       this.counts.received++;
-      this.from.add(`${peer.address}:${peer.port}`);
+      const source = `${peer.address}:${peer.port}`;
+      const seen = this.from.get(source);
+      if (seen) {
+        seen.packets++;
+        seen.payloadType = packet[1] & 0x7f;
+      } else this.from.set(source, { packets: 1, payloadType: packet[1] & 0x7f });
     });
   }
 
@@ -87,7 +97,12 @@ export class RtpStream {
 
   get stats(): RtpStats {
     const t = this.target;
-    return { ...this.counts, receivedFrom: [...this.from], sendingTo: t ? `${t.address}:${t.port}` : null };
+    return {
+      ...this.counts,
+      receivedFrom: [...this.from.keys()],
+      sources: Object.fromEntries([...this.from].map(([source, seen]) => [source, { ...seen }])),
+      sendingTo: t ? `${t.address}:${t.port}` : null,
+    };
   }
 
   private sendOne(): void {

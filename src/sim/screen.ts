@@ -1,5 +1,6 @@
 /** The phone's display as text: header with the time, the status line, the line keys. */
 import type { PhoneStatus } from './phone.js';
+import type { RtpStats } from './rtp.js';
 
 const WIDTH = 44;
 
@@ -40,8 +41,24 @@ export function renderScreen(status: PhoneStatus, now: number, lineButtons: numb
       const from = call.media.receivedFrom.join(', ') || 'nobody';
       rows.push(pad(`  rtp sent ${call.media.sent} to ${call.media.sendingTo ?? '-'}`));
       rows.push(pad(`  rtp received ${call.media.received} from ${from}`));
+      const music = musicOnHold(call.media);
+      if (music) rows.push(pad(`  ♪ music on hold from ${music}`));
     }
   }
   rows.push(pad(''), pad(`load ${status.load}`), rule);
   return rows.join('\n');
+}
+
+const PAYLOAD_NAMES: Record<number, string> = { 0: 'PCMU', 8: 'PCMA' };
+
+/**
+ * Music on hold arriving: the phone was told to send nothing (it is held) and RTP still comes in,
+ * from the node (the only sender while a call is held). Its source and codec, or null.
+ */
+export function musicOnHold(media: RtpStats): string | null {
+  if (media.sendingTo !== null) return null;
+  const source = media.receivedFrom.at(-1);
+  const seen = source ? media.sources[source] : undefined;
+  if (!source || !seen) return null;
+  return `${source} (${PAYLOAD_NAMES[seen.payloadType] ?? `PT ${seen.payloadType}`}, ${seen.packets} packets)`;
 }

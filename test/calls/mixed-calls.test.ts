@@ -223,7 +223,8 @@ async function sipHangsUp(p: SipSide, dialog: PhoneDialog, s: SimSccpPhone, call
 }
 
 beforeAll(async () => {
-  t = await startTestNode({ config: { callMaxPerDevice: 1 } });
+  // Hold here is the signalling without music (the held phone gets a=inactive); music-on-hold.test.ts has the music.
+  t = await startTestNode({ config: { callMaxPerDevice: 1, mohMaxStreams: 0 } });
   s1 = await sccpSide('SEP00AC00000401', '3401');
   p1 = await sipSide('00ca11000411', '3411');
   p2 = await sipSide('00ca11000412', '3412');

@@ -21,7 +21,8 @@ let dir: string;
 const closers: Array<() => void> = [];
 
 beforeAll(async () => {
-  t = await startTestNode();
+  // Hold without music (baresip gets a=inactive); music-on-hold.test.ts has the music.
+  t = await startTestNode({ config: { mohMaxStreams: 0 } });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-baresip-hold-'));
   await addSipDevice(t.node, 'SEP00BA5E000022', ['3022']);
 });

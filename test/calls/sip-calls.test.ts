@@ -38,7 +38,8 @@ async function phone(mac: string, dn: string): Promise<SipCallPhone> {
 }
 
 beforeAll(async () => {
-  t = await startTestNode();
+  // Hold here is the signalling without music (the held phone gets a=inactive); music-on-hold.test.ts has the music.
+  t = await startTestNode({ config: { mohMaxStreams: 0 } });
   a = await phone('00ca11000001', '3001');
   b = await phone('00ca11000002', '3002');
   await addSipDevice(t.node, 'SEP00CA11000003', ['3003']); // configured, never registered

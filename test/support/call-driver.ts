@@ -5,7 +5,7 @@ import { newCall } from '../../src/core/call/call.js';
 import type { Codec } from '../../src/core/call/codec.js';
 import { DirectoryNumberSet } from '../../src/core/call/dn-set.js';
 import type { ForwardView } from '../../src/core/call/forward.js';
-import type { MediaDescription } from '../../src/core/call/media.js';
+import type { MediaDescription, MediaTarget } from '../../src/core/call/media.js';
 import { transition } from '../../src/core/call/transition.js';
 
 /** The DNs of the tests' dial plan: 100 and 1000 overlap, as in calls.md §4.1. */
@@ -65,6 +65,8 @@ export class CallDriver {
   last: CallCommand[] = [];
   /** The DNs' forwards, when a test sets some. */
   forwards: ForwardView | undefined;
+  /** The node's music on hold source (CallContext.musicSource); none by default. */
+  musicSource: MediaTarget | undefined = undefined;
 
   constructor(caller: OriginatingDevice, callId = 1, callerLeg = 1) {
     this.call = newCall(callId, callerLeg, caller, this.now);
@@ -76,6 +78,7 @@ export class CallDriver {
       now: this.now,
       dialPlan: DIAL_PLAN,
       ...(this.forwards ? { forwards: this.forwards } : {}),
+      musicSource: this.musicSource,
     });
     this.call = next.call;
     this.last = next.commands;

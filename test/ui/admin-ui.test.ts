@@ -274,6 +274,7 @@ describe('admin UI in Chromium', () => {
       ['/users', 'Users', 'users'],
       ['/api-keys', 'API Keys', 'api-keys'],
       ['/bulk', 'Bulk Administration: Import/Export Phones', 'bulk'],
+      ['/music-on-hold', 'Music On Hold Audio Source', 'music-on-hold'],
       ['/password', 'Change password', 'change-password'],
     ];
     for (const [path, heading, name] of pages) {

@@ -16,6 +16,7 @@ import { DeviceDefaultsPage } from './pages/device-defaults';
 import { DirectoryNumbersPage } from './pages/directory-numbers';
 import { EnterpriseParametersPage } from './pages/enterprise-parameters';
 import { FirmwareLoadsPage } from './pages/firmware-loads';
+import { MusicOnHoldPage } from './pages/music-on-hold';
 import { LoginPage } from './pages/login';
 import { MigratePhonesPage } from './pages/migrate-phones';
 import { NodePage, NodesPage } from './pages/nodes';
@@ -53,6 +54,7 @@ function Routes() {
   if (path === '/bulk') return <BulkPage />;
   if (path === '/device-defaults') return <DeviceDefaultsPage />;
   if (path === '/firmware-loads') return <FirmwareLoadsPage />;
+  if (path === '/music-on-hold') return <MusicOnHoldPage />;
   if (path === '/troubleshoot') return <TroubleshootPage />;
   if (path === '/migrate-phones') return <MigratePhonesPage />;
   if (path === '/bulk-jobs') return <BulkJobsPage />;

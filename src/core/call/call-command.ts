@@ -46,6 +46,11 @@ export type LegCommand =
   | { kind: 'start-media'; to: MediaTarget; codec: Codec; packetMs: number }
   /** Stop sending and receiving (hold, or the end of the call). */
   | { kind: 'stop-media' }
+  /**
+   * The call is held by the other phone: receive music on hold from the node at `from`, send nothing
+   * (SCCP: a new receive channel, its ack says where; SIP: an offer from `from` with a=sendonly).
+   */
+  | { kind: 'hear-music'; from: MediaTarget; codec: Codec; packetMs: number }
   /** The call this phone placed cannot be completed (cause): tone and prompt went before; it waits for the hang-up. */
   | { kind: 'reject'; cause: Q850Cause }
   /** The leg is over: end it on the phone (for SIP: final response, CANCEL or BYE, by dialog state). */
@@ -67,4 +72,8 @@ export type CallCommand =
    */
   | { kind: 'pickup'; group: string | null }
   /** The call is over: its history makes the CDR. */
-  | { kind: 'released' };
+  | { kind: 'released' }
+  /** Stream music on hold to the held phone of `leg`, which receives at `to` (music.ts). */
+  | { kind: 'start-music'; leg: number; to: MediaTarget; codec: Codec; packetMs: number }
+  /** The leg's phone hears the other phone again (resume), or holds itself: its music stops. */
+  | { kind: 'stop-music'; leg: number };

@@ -1,5 +1,5 @@
 import type { Codec } from './codec.js';
-import type { MediaDescription } from './media.js';
+import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { Leg, Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
@@ -79,4 +79,6 @@ export interface CallContext {
   forwards?: ForwardView;
   /** The call pickup feature codes (core/call/pickup.ts); DEFAULT_PICKUP_CODES when absent. */
   pickupCodes?: PickupCodes;
+  /** Where the node streams music on hold from; absent: a held party hears silence (music.ts). */
+  musicSource?: MediaTarget;
 }

@@ -64,6 +64,8 @@ export interface LegMedia {
   answerDue: boolean;
   /** The last receive address seen, kept for the CDR after the channel closes. */
   lastReceive: MediaDescription | null;
+  /** Held by the other phone: music asked for (its receive address awaited) or playing (music.ts); absent: none. */
+  music?: 'asked' | 'playing';
 }
 
 export interface Leg {

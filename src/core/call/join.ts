@@ -145,7 +145,9 @@ function targetsOf(consult: Call, transferor: Leg | undefined): Leg[] {
  * again. The other's address is new, so every phone is told where to send.
  */
 function fresh(leg: Leg, side: Leg['side']): Leg {
-  const media = { ...leg.media, sendingTo: null, answerDue: false };
+  // Music on hold ends with the call that held it (the service stops its stream at that call's end).
+  const { music: _music, ...rest } = leg.media;
+  const media = { ...rest, sendingTo: null, answerDue: false };
   return { ...leg, side, media };
 }
 

@@ -3,6 +3,7 @@ import { chooseCodec } from './codec.js';
 import type { Call, Leg } from './call.js';
 import { answeredLeg, originLeg } from './call.js';
 import { sameTarget } from './media.js';
+import { askMusic, stopMusic } from './music.js';
 import type { Step } from './step.js';
 
 /**
@@ -55,7 +56,7 @@ export function reconcileMedia(call: Call, step: Step): void {
   }
 }
 
-/** Hold: both phones stop sending and receiving; a phone that reports its address when asked will be asked again on resume. */
+/** Hold: both phones stop sending and receiving (the held one may hear music instead); a phone that reports its address when asked will be asked again on resume. */
 export function stopMedia(call: Call, step: Step): void {
   const legs = talkingLegs(call);
   if (!legs) return;
@@ -66,6 +67,9 @@ export function stopMedia(call: Call, step: Step): void {
     media.opening = false;
     // On every resume ask again: the phone may pick a new port (calls.md §1.5, chan-sccp #394).
     if (media.solicited) media.receive = null;
+    // The held party hears music instead of silence, when the node has some (music.ts).
+    if (askMusic(call, leg, step)) continue;
+    stopMusic(leg, step);
     step.tell(leg, { kind: 'stop-media' });
   }
 }

@@ -1,11 +1,16 @@
 import type { CallCommand, CallTimer, LegCommand } from './call-command.js';
 import type { Call, Leg } from './call.js';
+import type { MediaTarget } from './media.js';
 
 /** The commands one transition emits, in order. */
 export class Step {
   readonly commands: CallCommand[] = [];
 
-  constructor(readonly now: number) {}
+  constructor(
+    readonly now: number,
+    /** Where the node streams music on hold from (CallContext.musicSource). */
+    readonly musicSource: MediaTarget | null = null,
+  ) {}
 
   tell(leg: Leg, ...commands: LegCommand[]): void {
     for (const command of commands) this.commands.push({ kind: 'leg', leg: leg.id, command });

@@ -3,6 +3,7 @@ import { DEFAULT_PACKET_MS, originLeg } from './call.js';
 import type { MediaDescription } from './media.js';
 import { isHoldOffer } from './media.js';
 import { callCodec, reconcileMedia, stopMedia, talkingLegs } from './media-plan.js';
+import { askMusic, playMusic, stopMusic } from './music.js';
 import { Q850 } from './q850.js';
 import { clearLeg, failCall } from './release.js';
 import type { Step } from './step.js';
@@ -62,6 +63,7 @@ export function media(call: Call, leg: Leg, description: MediaDescription, offer
   noteMedia(leg, description, offer);
   if (offer && leg.state === 'on-hold') resume(call, leg, step);
   else reconcileMedia(call, step);
+  if (playMusic(call, leg, offer, step)) return;
   // An offer while the call stays held (the other side still holds) is answered at once: inactive.
   // While it talks, the answer is the next start-media, which may wait for an SCCP phone's ack.
   if (offer && talking && call.state === 'on-hold' && leg.media.answerDue) {
@@ -95,8 +97,12 @@ export function resume(call: Call, leg: Leg, step: Step): void {
   const peer = legs[0] === leg ? legs[1] : legs[0];
   step.tell(leg, { kind: 'call-state', state: 'connected', remote: peer.party });
   step.tell(leg, { kind: 'prompt', prompt: 'connected' });
-  // A call held from both sides stays silent until both resume.
-  if (peer.state === 'on-hold') return;
+  // A call held from both sides stays on hold until both resume: this phone is now the held one.
+  if (peer.state === 'on-hold') {
+    askMusic(call, leg, step);
+    return;
+  }
   call.state = 'connected';
+  stopMusic(peer, step);
   reconcileMedia(call, step);
 }

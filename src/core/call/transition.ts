@@ -22,7 +22,7 @@ export interface Transition {
  */
 export function transition(current: Call, event: CallEvent, context: CallContext): Transition {
   const call = copyCall(current);
-  const step = new Step(context.now);
+  const step = new Step(context.now, context.musicSource ?? null);
   if (call.state === 'released') return { call, commands: [] };
   switch (event.kind) {
     case 'off-hook':

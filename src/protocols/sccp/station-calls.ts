@@ -234,7 +234,13 @@ export class StationCalls implements SccpCallEndpoint {
     callReference: number,
   ): void {
     const call = this.calls.get(callReference) ?? this.calls.get(passThruPartyOf(passThruPartyId));
-    if (!call || call.media.receive !== 'opening') return;
+    if (!call) return;
+    if (call.media.staleAcks) {
+      // The ack of a channel closed before it came (hold right after answer): the open one's follows.
+      call.media.staleAcks--;
+      return;
+    }
+    if (call.media.receive !== 'opening') return;
     if (status !== 0 || address === '0.0.0.0' || port === 0 || port > 65535) {
       this.session.log.warn(
         { device: this.session.device?.name, status, address, port },

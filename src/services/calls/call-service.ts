@@ -26,6 +26,7 @@ import type {
   Scheduler,
 } from './call-ports.js';
 import type { DnLocator } from './dn-locator.js';
+import type { MusicOnHold } from './music-on-hold.js';
 import { routeTargets } from './route-targets.js';
 import { LineCalls } from './line-calls.js';
 import { callToPickUp } from './pickup-finder.js';
@@ -60,6 +61,8 @@ export interface CallServiceDeps {
   dnFeatures?: (dn: string) => DnFeatures;
   /** The call pickup feature codes SIP phones dial (core/call/pickup.ts); *8 and *9 when absent. */
   pickupCodes?: PickupCodes;
+  /** Music on hold for held phones; absent: a held phone hears silence. */
+  music?: MusicOnHold;
 }
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
@@ -348,6 +351,7 @@ export class CallService {
       dialPlan: this.deps.dialPlan(),
       forwards: this.forwards,
       ...(this.deps.pickupCodes ? { pickupCodes: this.deps.pickupCodes } : {}),
+      musicSource: this.deps.music?.source ?? undefined,
     });
     this.calls.set(callId, call);
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
@@ -392,6 +396,10 @@ export class CallService {
         break;
       case 'released':
         this.finish(call);
+        break;
+      case 'start-music':
+      case 'stop-music':
+        this.music(call, command);
         break;
     }
   }
@@ -507,8 +515,25 @@ export class CallService {
     this.enqueue(target.id, { kind: 'pickup', picker });
   }
 
+  /** Starts or stops a held phone's music; a refusal at the limit leaves it silent (the port logs and counts it). */
+  private music(call: Call, command: Extract<CallCommand, { kind: 'start-music' | 'stop-music' }>): void {
+    const music = this.deps.music;
+    if (!music) return;
+    if (command.kind === 'stop-music') return music.stop(command.leg);
+    const deviceName = call.legs.find((leg) => leg.id === command.leg)?.deviceName ?? '';
+    music.start({
+      leg: command.leg,
+      deviceName,
+      to: command.to,
+      codec: command.codec,
+      packetMs: command.packetMs,
+    });
+  }
+
   private finish(call: Call): void {
     this.timers.stopAll(call.id);
+    // A call that ends while a phone hears music on hold ends its stream too.
+    for (const leg of call.legs) if (leg.media.music === 'playing') this.deps.music?.stop(leg.id);
     this.calls.delete(call.id);
     // A leg a transfer moved on lives in its new call.
     for (const leg of call.legs) if (this.legs.get(leg.id)?.callId === call.id) this.removeLeg(leg.id);

@@ -29,6 +29,7 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
     ],
   },
   { group: 'Call Routing', items: [{ label: 'Directory Number', href: '/directory-numbers' }] },
+  { group: 'Media Resources', items: [{ label: 'Music On Hold Audio Source', href: '/music-on-hold' }] },
   {
     group: 'Bulk Administration',
     items: [

@@ -109,3 +109,25 @@ it('shows prompts as the phone’s own labels and plays the tones of calls.md §
   ]);
   expect(render(c, { kind: 'reject', cause: 17 })).toEqual([]);
 });
+
+it('gives a held phone music on hold on a fresh receive channel in the call codec; an ack still due for a closed channel is counted', () => {
+  const held = call({ state: 'connected', media: { receive: 'open', transmitting: true } });
+  const music = render(held, {
+    kind: 'hear-music',
+    from: { address: '10.0.0.9', port: 16384 },
+    codec: 'PCMA',
+    packetMs: 20,
+  });
+  expect(types(music)).toEqual(['CloseReceiveChannel', 'StopMediaTransmission', 'OpenReceiveChannel']);
+  expect(music[2]).toMatchObject({ compressionType: 2, conferenceId: 7 });
+  expect(held.media).toEqual({ receive: 'opening', transmitting: false });
+  // Held again before the phone acked: the first ack will be of the closed channel.
+  const again = render(held, {
+    kind: 'hear-music',
+    from: { address: '10.0.0.9', port: 16384 },
+    codec: 'PCMA',
+    packetMs: 20,
+  });
+  expect(types(again)).toEqual(['CloseReceiveChannel', 'StopMediaTransmission', 'OpenReceiveChannel']);
+  expect(held.media).toEqual({ receive: 'opening', transmitting: false, staleAcks: 1 });
+});

@@ -1,5 +1,6 @@
 import type { LegCommand, Prompt, Tone } from '../../../core/call/call-command.js';
 import type { LegState, Party } from '../../../core/call/call.js';
+import type { Codec } from '../../../core/call/codec.js';
 import { CODECS } from '../../../core/call/codec.js';
 import type { Redirect } from '../../../core/call/forward.js';
 import { redirectInfo } from './redirect-info.js';
@@ -16,6 +17,11 @@ import { SoftKeySetIndex } from '../codec/soft-keys.js';
 export interface PhoneMedia {
   receive: 'closed' | 'opening' | 'open';
   transmitting: boolean;
+  /**
+   * Acks still due for channels closed while opening (hold, music on hold): the phone answers every
+   * OpenReceiveChannel in order, so the next this many acks are of closed channels, not the open one.
+   */
+  staleAcks?: number;
 }
 
 /** One call on a phone, as its session renders it. */
@@ -118,7 +124,8 @@ export function renderLegCommand(
   };
   const closeMedia = (): SccpMessageInput[] => {
     if (call.media.receive === 'closed' && !call.media.transmitting) return [];
-    call.media = { receive: 'closed', transmitting: false };
+    const staleAcks = (call.media.staleAcks ?? 0) + (call.media.receive === 'opening' ? 1 : 0);
+    call.media = { receive: 'closed', transmitting: false, ...(staleAcks > 0 ? { staleAcks } : {}) };
     const channel = {
       conferenceId: callReference,
       passThruPartyId: passThruPartyOf(callReference),
@@ -215,18 +222,10 @@ export function renderLegCommand(
         },
       ];
     case 'open-receive-channel':
-      call.media.receive = 'opening';
-      return [
-        {
-          type: 'OpenReceiveChannel',
-          conferenceId: callReference,
-          passThruPartyId: passThruPartyOf(callReference),
-          msPacketSize: command.packetMs,
-          compressionType: CODECS[command.codec].skinny,
-          callReference,
-          v17: context.v17,
-        },
-      ];
+      return [openReceiveChannel(call, command.codec, command.packetMs, context.v17)];
+    case 'hear-music':
+      // Music on hold: a fresh receive channel whose ack says where the node streams; the phone's transmit stays stopped.
+      return [...closeMedia(), openReceiveChannel(call, command.codec, command.packetMs, context.v17)];
     case 'start-media': {
       const channel = {
         conferenceId: callReference,
@@ -272,4 +271,17 @@ export function renderLegCommand(
         ringerOff,
       ];
   }
+}
+
+function openReceiveChannel(call: PhoneCall, codec: Codec, packetMs: number, v17: boolean): SccpMessageInput {
+  call.media.receive = 'opening';
+  return {
+    type: 'OpenReceiveChannel',
+    conferenceId: call.callReference,
+    passThruPartyId: passThruPartyOf(call.callReference),
+    msPacketSize: packetMs,
+    compressionType: CODECS[codec].skinny,
+    callReference: call.callReference,
+    v17,
+  };
 }

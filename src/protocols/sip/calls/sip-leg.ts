@@ -97,6 +97,8 @@ export class SipLeg implements LegSink {
   private sdpVersion = 0;
   private target: Target | null = null;
   private sending = false;
+  /** The phone hears the node's music on hold: our SDP is the music address, sendonly. */
+  private music = false;
   private telephoneEvent: number | null = null;
   private remoteParty: Party | null = null;
   /** A REFER's implicit subscription is open (RFC 3515 §2.4.4); `outcome` is its final sipfrag status once known. */
@@ -147,11 +149,20 @@ export class SipLeg implements LegSink {
       case 'start-media':
         this.target = { ...command.to, codec: command.codec, packetMs: command.packetMs };
         this.sending = true;
+        this.music = false;
         this.describe('sendrecv');
         return;
       case 'stop-media':
         this.sending = false;
+        this.music = false;
         this.describe('inactive');
+        return;
+      case 'hear-music':
+        // Held by the other phone: the node's music address, a=sendonly (the node sends, the phone listens).
+        this.target = { ...command.from, codec: command.codec, packetMs: command.packetMs };
+        this.sending = false;
+        this.music = true;
+        this.describe('sendonly');
         return;
       case 'stop-ringing':
         // The answering device gets stop-ringing too, after its 200 (then it is no longer inviting).
@@ -518,11 +529,17 @@ export class SipLeg implements LegSink {
     }
   }
 
+  /** The direction of our SDP as the media stands now. */
+  private direction(): MediaDirection {
+    if (this.music) return 'sendonly';
+    return this.sending ? 'sendrecv' : 'inactive';
+  }
+
   /** What changed while no offer could go goes now, as it stands now. */
   private reofferIfDue(): void {
     if (!this.reofferDue || this.state !== 'confirmed' || this.ourReinvite) return;
     this.reofferDue = false;
-    this.describe(this.sending ? 'sendrecv' : 'inactive');
+    this.describe(this.direction());
   }
 
   /** A re-INVITE from the phone: hold, resume, or a new address (docs/calls.md). */
@@ -533,13 +550,7 @@ export class SipLeg implements LegSink {
     const body = request.body.toString('utf8');
     if (body.length === 0) {
       // An offer-less re-INVITE: our 200 carries the offer, its ACK the answer (acked()).
-      this.respond(
-        request,
-        tx,
-        200,
-        [['Contact', contactOf(this.local)]],
-        this.sdp(this.sending ? 'sendrecv' : 'inactive'),
-      );
+      this.respond(request, tx, 200, [['Contact', contactOf(this.local)]], this.sdp(this.direction()));
       return;
     }
     const sdp = parseSdp(body);
@@ -550,7 +561,7 @@ export class SipLeg implements LegSink {
     if (this.handle) this.ctx.service.send(this.handle, { kind: 'media', media: sdp.sdp.media, offer: true });
     // A resume is answered by the start-media that follows once the other phone is ready (an SCCP
     // phone first opens a new receive channel). Otherwise, if the model said nothing, the answer is what holds now.
-    if (this.reinvite?.tx === tx && !this.resumed) this.describe(this.sending ? 'sendrecv' : 'inactive');
+    if (this.reinvite?.tx === tx && !this.resumed) this.describe(this.direction());
   }
 
   private sendReinvite(body: string): void {
