@@ -4,23 +4,13 @@ import type { Codec } from './call/codec.js';
 import { codecOfSkinny } from './call/codec.js';
 import type { Q850Cause } from './call/q850.js';
 import { CAUSES } from './call/q850.js';
+import type { CallCheck, CallCheckId } from './call-check.js';
 import type { ForwardFacts } from './call-forward-diagnosis.js';
 import { forwardCheck } from './call-forward-diagnosis.js';
-import type { CheckStatus } from './diagnosis.js';
 import type { DeviceStatus } from './device.js';
 import type { RegistrationEvent } from './registration-event.js';
 
 /** What a call meets on its way, in the order the troubleshooter walks it. */
-export type CallCheckId = 'call' | 'called-number' | 'forward' | 'registration' | 'busy' | 'codec' | 'media';
-
-export interface CallCheck {
-  id: CallCheckId;
-  title: string;
-  status: CheckStatus;
-  detail: string;
-  /** What to change, in an operator's words, for a problem or warning. */
-  fix?: string;
-}
 
 /** A device whose line holds the called DN. */
 export interface CalledDevice {

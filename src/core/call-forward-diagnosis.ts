@@ -1,5 +1,5 @@
 import type { CallDetailRecord } from './call/cdr.js';
-import type { CallCheck } from './call-diagnosis.js';
+import type { CallCheck } from './call-check.js';
 import type { DnFeatures } from './line-settings.js';
 
 /** What the troubleshooter knows of forwards: the DNs' settings now, and the hop limit. */

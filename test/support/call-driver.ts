@@ -4,7 +4,7 @@ import type { Call, OriginatingDevice } from '../../src/core/call/call.js';
 import { newCall } from '../../src/core/call/call.js';
 import type { Codec } from '../../src/core/call/codec.js';
 import { DirectoryNumberSet } from '../../src/core/call/dn-set.js';
-import type { ForwardView } from '../../src/core/call/forward.js';
+import type { ForwardView } from '../../src/core/call/call-event.js';
 import type { MediaDescription, MediaTarget } from '../../src/core/call/media.js';
 import { transition } from '../../src/core/call/transition.js';
 

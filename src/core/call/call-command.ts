@@ -1,8 +1,7 @@
 import type { Codec } from './codec.js';
 import type { MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
-import type { LegState, Party } from './call.js';
-import type { Redirect } from './forward.js';
+import type { LegState, Party, Redirect } from './call.js';
 
 export type Tone = 'dial' | 'ringback' | 'busy' | 'reorder';
 

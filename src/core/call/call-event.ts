@@ -3,7 +3,7 @@ import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
 import type { Leg, Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
-import type { ForwardView } from './forward.js';
+import type { DnFeatures } from '../line-settings.js';
 import type { PickupCodes } from './pickup.js';
 
 /** A device the routed DN is on, as the call service found it (DnLocator). */
@@ -70,6 +70,13 @@ export type CallEvent =
   | { kind: 'pickup'; picker: Leg }
   /** The PickUp (`group` false) or GPickUp (`group` true) key on the caller's dialling leg. */
   | { kind: 'pickup-key'; leg: number; group: boolean };
+
+/** What routing knows of forwards: each DN's settings (from a cache) and the hop limit. */
+export interface ForwardView {
+  features(dn: string): DnFeatures;
+  /** CUCM "Forward Maximum Hop Count": forwards one call may follow. */
+  maxHops: number;
+}
 
 export interface CallContext {
   /** Epoch milliseconds, from the service's clock. */

@@ -1,5 +1,4 @@
 import type { Codec } from './codec.js';
-import type { ForwardStop, Redirect } from './forward.js';
 import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
 
@@ -43,6 +42,26 @@ export type LegState =
 export interface Party {
   number: string;
   name: string;
+}
+
+/** Why a call was forwarded; the words are RFC 5806's Diversion reasons. */
+export type ForwardReason = 'unconditional' | 'user-busy' | 'no-answer';
+
+/** One forward the call followed. */
+export interface Redirect {
+  /** The DN that forwarded (and its name when known). */
+  from: Party;
+  /** The number it forwarded to. */
+  to: string;
+  reason: ForwardReason;
+}
+
+/** Why a chain of forwards was stopped: the call then fails with reorder (CUCM: reorder tone). */
+export interface ForwardStop {
+  kind: 'loop' | 'hop-limit';
+  /** The DN whose forward was not followed, and where it pointed. */
+  from: string;
+  to: string;
 }
 
 /** What the call knows of a leg's media (calls.md §7 lesson 3: one media state per leg). */

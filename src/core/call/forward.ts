@@ -1,7 +1,7 @@
 import type { DnFeatures } from '../line-settings.js';
 import { NO_DN_FEATURES } from '../line-settings.js';
 import type { CallContext } from './call-event.js';
-import type { Call, Leg, Party } from './call.js';
+import type { Call, ForwardReason, ForwardStop, Leg, Redirect } from './call.js';
 import { dialComplete } from './dial-plan.js';
 import { Q850 } from './q850.js';
 import { clearLeg, failCall } from './release.js';
@@ -13,33 +13,6 @@ import type { Step } from './step.js';
  * ringing and offers the call to the target while the caller keeps hearing ring-back. Each hop
  * follows the next DN's own forwards, up to a hop limit; a DN reached twice is a loop.
  */
-
-/** Why a call was forwarded; the words are RFC 5806's Diversion reasons. */
-export type ForwardReason = 'unconditional' | 'user-busy' | 'no-answer';
-
-/** One forward the call followed. */
-export interface Redirect {
-  /** The DN that forwarded (and its name when known). */
-  from: Party;
-  /** The number it forwarded to. */
-  to: string;
-  reason: ForwardReason;
-}
-
-/** Why a chain of forwards was stopped: the call then fails with reorder (CUCM: reorder tone). */
-export interface ForwardStop {
-  kind: 'loop' | 'hop-limit';
-  /** The DN whose forward was not followed, and where it pointed. */
-  from: string;
-  to: string;
-}
-
-/** What routing knows of forwards: each DN's settings (from a cache) and the hop limit. */
-export interface ForwardView {
-  features(dn: string): DnFeatures;
-  /** CUCM "Forward Maximum Hop Count": forwards one call may follow. */
-  maxHops: number;
-}
 
 /** CUCM CDR redirect reason codes (origCalledPartyRedirectReason, lastRedirectRedirectReason). */
 export const REDIRECT_REASON_CODE: Record<ForwardReason, number> = {

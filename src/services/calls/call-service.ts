@@ -10,7 +10,7 @@ import type { Q850Cause } from '../../core/call/q850.js';
 import { Q850 } from '../../core/call/q850.js';
 import type { DnFeatures } from '../../core/line-settings.js';
 import { NO_DN_FEATURES } from '../../core/line-settings.js';
-import type { ForwardView } from '../../core/call/forward.js';
+import type { ForwardView } from '../../core/call/call-event.js';
 import { transition } from '../../core/call/transition.js';
 import type { Limits } from '../../limits/index.js';
 import type { Clock } from '../clock.js';

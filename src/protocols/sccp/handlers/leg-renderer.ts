@@ -2,7 +2,7 @@ import type { LegCommand, Prompt, Tone } from '../../../core/call/call-command.j
 import type { LegState, Party } from '../../../core/call/call.js';
 import type { Codec } from '../../../core/call/codec.js';
 import { CODECS } from '../../../core/call/codec.js';
-import type { Redirect } from '../../../core/call/forward.js';
+import type { Redirect } from '../../../core/call/call.js';
 import { redirectInfo } from './redirect-info.js';
 import { ButtonDefinition } from '../codec/messages/button-template.js';
 import { CallStateCode, CallType } from '../codec/messages/call-display.js';

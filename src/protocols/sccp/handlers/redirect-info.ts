@@ -1,4 +1,4 @@
-import type { Redirect } from '../../../core/call/forward.js';
+import type { Redirect } from '../../../core/call/call.js';
 import { REDIRECT_REASON_CODE } from '../../../core/call/forward.js';
 import type { CallInfo } from '../codec/messages/call-display.js';
 import { CallType } from '../codec/messages/call-display.js';

@@ -1,4 +1,4 @@
-import type { Redirect } from '../../../core/call/forward.js';
+import type { Redirect } from '../../../core/call/call.js';
 import type { LocalEndpoint } from './messages.js';
 import { partyAddress } from './messages.js';
 

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LegCommand } from '../../../core/call/call-command.js';
-import type { Redirect } from '../../../core/call/forward.js';
+import type { Redirect } from '../../../core/call/call.js';
 import type { Party } from '../../../core/call/call.js';
 import type { Codec } from '../../../core/call/codec.js';
 import type { MediaDirection } from '../../../core/call/media.js';
