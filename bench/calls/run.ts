@@ -221,6 +221,11 @@ async function sipCalls(options: {
 }
 
 function logCalls(label: string, r: CallRun): void {
+  // SIPp counts a call that got an unexpected answer (a 503) as successful when it carries on.
+  if (r.uac.warnings + r.uas.warnings > 0)
+    log(
+      `${label}: SIPp warned ${r.uac.warnings + r.uas.warnings} times (unexpected messages, e.g. 503): the rate is not one of clean calls; see the error logs`,
+    );
   const failedPct = (100 * r.uac.failed) / Math.max(1, r.uac.successful + r.uac.failed);
   log(
     `${label}: ${r.uac.successful} calls ok, ${r.uac.failed} failed (${failedPct.toFixed(3)} %) in ${r.uac.seconds.toFixed(2)} s = ` +
@@ -480,7 +485,8 @@ async function main(): Promise<void> {
   const sccp = values['no-sccp'] ? undefined : await openucmSccp(work);
   const held = CONCURRENT > 0 ? await openucmHeld(work) : undefined;
   const failedCalls =
-    [...sipRounds, ...kamailioRounds].reduce((n, r) => n + r.uac.failed, 0) + (sccp?.failed ?? 0);
+    [...sipRounds, ...kamailioRounds].reduce((n, r) => n + r.uac.failed + r.uac.warnings, 0) +
+    (sccp?.failed ?? 0);
   // SIPp's error logs (-trace_err) and statistics stay for a look when calls failed.
   if (failedCalls === 0 && !values.keep) fs.rmSync(work, { recursive: true, force: true });
   else if (failedCalls > 0)

@@ -218,7 +218,8 @@ async function main(): Promise<void> {
     await node.stop();
   }
   const cdrs = storedCdrs(path.join(work, 'data'));
-  const failed = a.failed + Math.max(0, a.successful - b.successful);
+  const warnings = a.warnings + b.warnings + c.warnings;
+  const failed = a.failed + Math.max(0, a.successful - b.successful) + warnings;
   if (failed === 0 && !values.keep) fs.rmSync(work, { recursive: true, force: true });
   else log(`SIPp's statistics and error logs are kept in ${work}`);
 
@@ -238,6 +239,7 @@ async function main(): Promise<void> {
     `| node CPU per transfer (µs, all threads and processes: 3 calls, 3 CDRs) | ${perTransferUs} |`,
     `| CDRs stored (SQLite, synchronous FULL; 3 per transfer expected) | ${cdrs} |`,
     `| node RSS idle → peak during the run (MB; main process + SCCP workers) | ${Math.round(idle.rssMb)} → ${Math.round(peak.rssMb)} |`,
+    `| SIPp warnings (A + B + C; an unexpected message, e.g. a 503, counts as a failure) | ${warnings} |`,
     `| SIPp retransmissions (A + B + C) | ${a.retransmissions + b.retransmissions + c.retransmissions} |`,
   ].join('\n');
   const notes = [
