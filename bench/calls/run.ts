@@ -10,7 +10,8 @@
  * 3. Held calls: C SIP calls established at once and held; the node's memory per call.
  *
  * One caller/callee device pair holds at most PER_DEVICE calls (--call-max-per-device is raised to
- * 200, its maximum, and the calls are spread over ceil(L / PER_DEVICE) pairs). Loopback only,
+ * 200, its maximum; each bench line takes LINE_MAX_CALLS calls, the most a line may, its busy
+ * trigger too; the calls are spread over ceil(L / PER_DEVICE) pairs). Loopback only,
  * unusual fixed ports.
  */
 import { execFileSync } from 'node:child_process';
@@ -68,7 +69,9 @@ const CONCURRENT = Number(values.concurrent);
 const SCCP_CALLS = Number(values['sccp-calls']);
 const SCCP_PAIRS = Number(values['sccp-pairs']);
 /** Calls one SIP device is part of at most in the bench (half --call-max-per-device: SIPp's spread is uneven). */
-const PER_DEVICE = 100;
+const PER_DEVICE = 3;
+/** A line's Maximum Number of Calls and Busy Trigger for the bench's SIP lines (2 by default, 6 at most). */
+const LINE_MAX_CALLS = 6;
 const CALL_MAX_PER_DEVICE = 200;
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -121,7 +124,7 @@ async function addSipDevices(pairs: Array<{ caller: SipDevice; callee: SipDevice
         model: '7960',
         protocol: 'SIP',
         description: 'bench:calls',
-        lines: [{ index: 1, dn: d.dn }],
+        lines: [{ index: 1, dn: d.dn, maxCalls: LINE_MAX_CALLS, busyTrigger: LINE_MAX_CALLS }],
       });
 }
 
