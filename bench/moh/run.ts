@@ -1,5 +1,5 @@
 /**
- * `npm run bench:moh [-- --steps 250,500,1000,2000,4000 --seconds 10 --json]`: how many held phones
+ * `npm run bench:moh [-- --steps 250,500,750,1000,1500,2000,3000,4000 --seconds 10 --json]`: how many held phones
  * one node streams music on hold to at 0 % lost and late packets.
  *
  * The node's music on hold engine (src/media: its streamer worker thread and UDP socket, the
@@ -7,12 +7,14 @@
  * process (bench/moh/receiver.ts) that count, per stream, sequence gaps (lost) and arrival gaps
  * over 60 ms. A packet is late when the streamer sent it more than 60 ms after it was due (its own
  * count: the receivers share a 2-core machine, and a pause of theirs is not the node's). Each step
- * runs --seconds; the result is the largest N with nothing lost or late,
+ * runs --seconds; the result is the largest N with nothing lost or late at it and every smaller step
+ * (the steps go on after a step with a few late packets, which a busy machine causes),
  * with the CPU (main + streamer thread) and memory of the process that streams. The call signalling
  * that holds the calls is bench:calls' (10,000 held calls there); this measures the media alone.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -24,12 +26,19 @@ import { writeBenchReport } from '../report.js';
 
 const { values } = parseArgs({
   options: {
-    steps: { type: 'string', default: '250,500,1000,2000,4000' },
+    steps: { type: 'string', default: '250,500,750,1000,1500,2000,3000,4000' },
     seconds: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
   },
 });
 const steps = values.steps.split(',').map(Number);
+// The machine may be shared (other builds, tests): its load during the run belongs beside the figure.
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const loadAtStart = loadAverage();
 const seconds = Number(values.seconds);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,6 +66,8 @@ const engine = await MusicOnHoldEngine.start({
 
 interface Step {
   streams: number;
+  /** Streams the receivers heard during the step: fewer than `streams` is a failure too. */
+  received: number;
   lost: number;
   late: number;
   receiverGaps: number;
@@ -96,6 +107,7 @@ for (const n of steps) {
   const after = await engine.stats();
   const step: Step = {
     streams: n,
+    received: seen.streams,
     lost: seen.lost + (after!.framesSkipped - before!.framesSkipped),
     late: after!.lateTicks - before!.lateTicks,
     receiverGaps: seen.late,
@@ -109,21 +121,35 @@ for (const n of steps) {
   process.stderr.write(`${JSON.stringify(step)}\n`);
   for (let leg = 0; leg < n; leg++) engine.stop(leg);
   await sleep(500);
-  if (step.lost > 0 || step.late > 0 || seen.streams < n) break;
+  // On a shared machine one late wake-up of the streamer (descheduled) fails a step that it would
+  // pass alone: go on to the next step unless the streams are clearly beyond it (over 1 % lost, or
+  // streams not heard at all), so the table tells noise from capacity.
+  if (step.lost > step.packets / 100 || seen.streams < n) break;
 }
 receiver.kill();
 await engine.close();
 
-const served = Math.max(0, ...results.filter((r) => r.lost === 0 && r.late === 0).map((r) => r.streams));
+const clean = (r: Step) => r.lost === 0 && r.late === 0 && r.received === r.streams;
+// The largest step that was clean with every smaller step clean too.
+const firstUnclean = results.findIndex((r) => !clean(r));
+const served = Math.max(
+  0,
+  ...results.slice(0, firstUnclean < 0 ? results.length : firstUnclean).map((r) => r.streams),
+);
+const cleanSteps = results.filter(clean).map((r) => r.streams);
+const loadAtEnd = loadAverage();
 const table = [
-  '| held phones | packets received | lost | late sends (>60 ms) | streamer max late ms | receiver gaps >60 ms | CPU % | RSS MB |',
-  '|---|---|---|---|---|---|---|---|',
+  '| held phones | streams heard | packets received | lost | late sends (>60 ms) | streamer max late ms | receiver gaps >60 ms | CPU % | RSS MB |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...results.map(
     (r) =>
-      `| ${r.streams} | ${r.packets} | ${r.lost} | ${r.late} | ${r.maxLateMs} | ${r.receiverGaps} | ${r.cpuPercent} | ${r.rssMb} |`,
+      `| ${r.streams} | ${r.received} | ${r.packets} | ${r.lost} | ${r.late} | ${r.maxLateMs} | ${r.receiverGaps} | ${r.cpuPercent} | ${r.rssMb} |`,
   ),
 ].join('\n');
-const notes = `Music on hold streams served at 0 % lost and late packets: ${served} (steps of ${seconds} s, PCMU 20 ms, loopback; CPU is the streaming process, main thread idle + streamer thread, 100 % = one core).`;
+const notes = [
+  `Music on hold streams served at 0 % lost and late packets: ${served}, every step up to it clean (clean steps: ${cleanSteps.join(', ') || 'none'}; steps of ${seconds} s, PCMU 20 ms, loopback; CPU is the streaming process, main thread idle + streamer thread, 100 % = one core).`,
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}; load average (1/5/15 min) at the start: ${loadAtStart}; at the end: ${loadAtEnd}.`,
+].join('\n');
 writeBenchReport({
   dir: path.join(here, '..', 'results'),
   name: 'moh',
@@ -131,7 +157,10 @@ writeBenchReport({
     date: new Date().toISOString(),
     command: `npm run bench:moh -- --steps ${values.steps} --seconds ${seconds}`,
     served,
+    cleanSteps,
     results,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    load: { start: loadAtStart, end: loadAtEnd },
   } as {
     date: string;
     command: string;

@@ -113,6 +113,7 @@ async function phase(
     successful,
     failed: results.reduce((s, r) => s + r.failed, 0),
     retransmissions: results.reduce((s, r) => s + r.retransmissions, 0),
+    warnings: results.reduce((s, r) => s + r.warnings, 0),
     seconds,
     rate: successful / seconds,
     sippCpuSeconds: results.reduce((s, r) => s + r.sippCpuSeconds, 0),

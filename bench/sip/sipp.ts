@@ -12,6 +12,12 @@ export interface SippResult {
   rate: number;
   /** Messages SIPp sent again for want of an answer (a UDP loss or a late answer costs 500 ms or more). */
   retransmissions: number;
+  /**
+   * SIPp's warnings: with `-default_behaviors all,-abortunexp` an unexpected message (a 503 instead
+   * of a 180) is a warning, "Continuing call on unexpected message", and the call may still count
+   * as successful — so a run with warnings is not a clean run.
+   */
+  warnings: number;
   /** CPU seconds SIPp used (user + system): tells whether SIPp itself was the bottleneck. */
   sippCpuSeconds: number;
 }
@@ -97,5 +103,14 @@ export async function runSipp(options: {
   const failed = Number(field('FailedCall(C)'));
   const seconds = epoch(field('CurrentTime')) - epoch(field('StartTime'));
   const retransmissions = Number(field('Retransmissions(C)'));
-  return { successful, failed, seconds, rate: successful / seconds, retransmissions, sippCpuSeconds: cpu };
+  const warnings = Number(field('Warnings(C)'));
+  return {
+    successful,
+    failed,
+    seconds,
+    rate: successful / seconds,
+    retransmissions,
+    warnings,
+    sippCpuSeconds: cpu,
+  };
 }
