@@ -6,6 +6,8 @@
  */
 import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
+import { decodeG711, encodeG711 } from '../media/g711.js';
+import { heardTones, toneFrame } from '../media/tones.js';
 
 export interface RtpTarget {
   address: string;
@@ -32,6 +34,9 @@ const SAMPLES = 160;
 const PCMU = 0;
 /** µ-law digital silence. */
 const SILENCE = 0xff;
+const PCMA = 8;
+/** Received audio kept for tone detection: the last 500 ms. */
+const HEARD_FRAMES = 25;
 
 export class RtpStream {
   private readonly socket: dgram.Socket;
@@ -42,6 +47,9 @@ export class RtpStream {
   private readonly ssrc = randomInt(1, 0x1_0000_0000);
   private readonly from = new Map<string, { packets: number; payloadType: number }>();
   private counts = { sent: 0, received: 0 };
+  /** The sine this phone sends instead of silence (--tone-hz), and where in it the next frame starts. */
+  private tone: { hz: number; at: number } | null = null;
+  private heard: Int16Array[] = [];
 
   private constructor(
     socket: dgram.Socket,
@@ -59,6 +67,11 @@ export class RtpStream {
         seen.packets++;
         seen.payloadType = packet[1] & 0x7f;
       } else this.from.set(source, { packets: 1, payloadType: packet[1] & 0x7f });
+      const payloadType = packet[1] & 0x7f;
+      if ((payloadType === PCMU || payloadType === PCMA) && packet.length === 12 + SAMPLES) {
+        if (this.heard.length >= HEARD_FRAMES) this.heard.shift();
+        this.heard.push(decodeG711(packet.subarray(12), payloadType === PCMU ? 'ulaw' : 'alaw'));
+      }
     });
   }
 
@@ -90,6 +103,26 @@ export class RtpStream {
     this.target = null;
   }
 
+  /** Sends a sine of `hz` from now on (null: silence again): a conference party others can recognise. */
+  setTone(hz: number | null): void {
+    this.tone = hz === null ? null : { hz, at: 0 };
+  }
+
+  /** Forgets what was heard so far: tonesHeard() then tells only what arrives from now on. */
+  clearHeard(): void {
+    this.heard = [];
+  }
+
+  /** Frames of received G.711 audio kept (at most 25, the last 500 ms). */
+  get heardFrames(): number {
+    return this.heard.length;
+  }
+
+  /** Which of `candidates` (Hz) the phone heard in its last 500 ms of received audio. */
+  tonesHeard(candidates: readonly number[]): number[] {
+    return heardTones(Int16Array.from(this.heard.flatMap((frame) => [...frame])), candidates);
+  }
+
   close(): void {
     this.stop();
     this.socket.close();
@@ -109,6 +142,10 @@ export class RtpStream {
     const target = this.target;
     if (!target) return;
     const packet = Buffer.alloc(12 + SAMPLES, SILENCE);
+    if (this.tone) {
+      packet.set(encodeG711(toneFrame(this.tone.hz, this.tone.at), 'ulaw'), 12);
+      this.tone.at += SAMPLES;
+    }
     packet[0] = 0x80; // version 2, no padding, no extension, no CSRC
     packet[1] = PCMU; // marker 0
     packet.writeUInt16BE(this.sequence, 2);
