@@ -26,7 +26,12 @@ export interface RtpStats {
   sources: Record<string, { packets: number; payloadType: number }>;
   /** Where the phone sends now, or null. */
   sendingTo: string | null;
+  /** Which of the test tones (LISTEN_TONES, Hz) the phone hears in its last 500 ms: a conference party's others. */
+  tonesHeard: number[];
 }
+
+/** The tones a sim phone listens for (and may send with --tone-hz): far enough apart for Goertzel on 500 ms. */
+export const LISTEN_TONES = [500, 800, 1200, 1700] as const;
 
 const PACKET_MS = 20;
 /** 8 kHz × 20 ms of µ-law: one byte per sample. */
@@ -76,14 +81,16 @@ export class RtpStream {
   }
 
   /** Binds a UDP port (chosen by the system) on `address`: where the phone receives. */
-  static open(address: string): Promise<RtpStream> {
+  static open(address: string, toneHz?: number): Promise<RtpStream> {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket('udp4');
       socket.once('error', reject);
       socket.bind({ address, port: 0 }, () => {
         socket.off('error', reject);
         socket.on('error', () => undefined);
-        resolve(new RtpStream(socket, address, socket.address().port));
+        const stream = new RtpStream(socket, address, socket.address().port);
+        if (toneHz !== undefined) stream.setTone(toneHz);
+        resolve(stream);
       });
     });
   }
@@ -135,6 +142,7 @@ export class RtpStream {
       receivedFrom: [...this.from.keys()],
       sources: Object.fromEntries([...this.from].map(([source, seen]) => [source, { ...seen }])),
       sendingTo: t ? `${t.address}:${t.port}` : null,
+      tonesHeard: this.tonesHeard(LISTEN_TONES),
     };
   }
 
