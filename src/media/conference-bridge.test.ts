@@ -100,6 +100,15 @@ describe('the conference bridge (mixer thread, real UDP)', () => {
     expect(bridge.open({ device: 'SEP000000000002' })).not.toBeNull();
   });
 
+  it('a party joining while its conference ends keeps no port open', async () => {
+    const { bridge } = bridgeOf(4);
+    const conference = bridge.open({ device: 'SEP000000000001' })!;
+    const joining = bridge.join(conference, 1, 'PCMU');
+    bridge.end(conference);
+    await expect(joining).rejects.toThrow(/ended/);
+    await vi.waitFor(async () => expect(await bridge.stats()).toMatchObject({ conferences: 0, parties: 0 }));
+  });
+
   it('with --conference-max 0 starts no thread and refuses every conference', async () => {
     const { bridge } = bridgeOf(0);
     expect(bridge.open({ device: 'SEP000000000001' })).toBeNull();

@@ -93,6 +93,11 @@ export class ConferenceBridge {
       throw new Error(
         `the conference bridge could not open a UDP port on ${this.options.bind}: ${reply.type === 'join-failed' ? reply.message : reply.type}`,
       );
+    if (this.conferences.get(conference) !== parties) {
+      // The conference ended while the port was being opened: the thread must not keep it.
+      this.post({ type: 'leave', conference, party });
+      throw new Error(`conference ${conference} ended while party ${party} joined`);
+    }
     parties.add(party);
     return { address: this.options.address, port: reply.port };
   }
