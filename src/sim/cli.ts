@@ -18,6 +18,7 @@ import type { CallPlan, PhoneStatus } from './phone.js';
 import { finalReport, summaryLine } from './report.js';
 import type { RunTimes } from './report.js';
 import { renderScreen } from './screen.js';
+import { LISTEN_TONES } from './rtp.js';
 import { simModel, simModelNames } from './sim-models.js';
 
 interface SimFlags {
@@ -41,6 +42,7 @@ interface SimFlags {
   enbloc?: boolean;
   answer?: boolean;
   holdAfter?: string;
+  toneHz?: string;
   forwardAll?: string;
   pickup?: boolean;
   groupPickup?: string;
@@ -103,6 +105,10 @@ export function registerSimCommand(program: Command): void {
     )
     .option('--hold-after <s>', 'hold a connected call after S seconds, and resume it S seconds later')
     .option(
+      '--tone-hz <f>',
+      `send a sine of F Hz instead of silence; the screen lists which of ${LISTEN_TONES.join(', ')} Hz the phone hears`,
+    )
+    .option(
       '--pickup',
       'once registered, pick up a call ringing in the own pickup group (SCCP PickUp key, SIP *8)',
     )
@@ -163,6 +169,7 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     flags.call === undefined &&
     !flags.answer &&
     flags.holdAfter === undefined &&
+    flags.toneHz === undefined &&
     flags.forwardAll === undefined &&
     !flags.pickup &&
     flags.groupPickup === undefined &&
@@ -192,6 +199,7 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     enbloc: !!flags.enbloc,
     answer: !!flags.answer,
     holdAfterSeconds: flags.holdAfter !== undefined ? num(flags.holdAfter, '--hold-after') : undefined,
+    toneHz: flags.toneHz !== undefined ? int(flags.toneHz, '--tone-hz', 100, 3900) : undefined,
     ...(flags.forwardAll === undefined
       ? {}
       : { forwardAll: flags.forwardAll === 'off' ? null : flags.forwardAll }),

@@ -58,6 +58,8 @@ export interface CallPlan {
   answer?: boolean;
   /** Hold a connected call after this many seconds, and resume it as long after. */
   holdAfterSeconds?: number;
+  /** Send a sine of this frequency instead of silence (a conference party others can recognise). */
+  toneHz?: number;
   /** Set Call Forward All with the CFwdAll key to this number once registered (null: clear it). */
   forwardAll?: string | null;
   /** Once registered, pick up a call ringing in the line's own pickup group (SCCP PickUp, SIP the code). */
@@ -444,6 +446,7 @@ export class Phone extends EventEmitter<Events> {
     const calls = new SccpPhoneCalls(station, {
       address: station.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       autoAnswer: plan.answer,
+      toneHz: plan.toneHz,
     });
     this.emit('sccpCalls', calls);
     const show = () => {
@@ -661,6 +664,7 @@ export class Phone extends EventEmitter<Events> {
       line,
       server,
       autoAnswer: plan.answer,
+      toneHz: plan.toneHz,
       userAgent: this.options.model.userAgent(this.load),
     });
     const show = () => {

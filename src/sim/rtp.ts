@@ -6,6 +6,8 @@
  */
 import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
+import { decodeG711, encodeG711 } from '../media/g711.js';
+import { heardTones, toneFrame } from '../media/tones.js';
 
 export interface RtpTarget {
   address: string;
@@ -24,7 +26,12 @@ export interface RtpStats {
   sources: Record<string, { packets: number; payloadType: number }>;
   /** Where the phone sends now, or null. */
   sendingTo: string | null;
+  /** Which of the test tones (LISTEN_TONES, Hz) the phone hears in its last 500 ms: a conference party's others. */
+  tonesHeard: number[];
 }
+
+/** The tones a sim phone listens for (and may send with --tone-hz): far enough apart for Goertzel on 500 ms. */
+export const LISTEN_TONES = [500, 800, 1200, 1700] as const;
 
 const PACKET_MS = 20;
 /** 8 kHz × 20 ms of µ-law: one byte per sample. */
@@ -32,6 +39,9 @@ const SAMPLES = 160;
 const PCMU = 0;
 /** µ-law digital silence. */
 const SILENCE = 0xff;
+const PCMA = 8;
+/** Received audio kept for tone detection: the last 500 ms. */
+const HEARD_FRAMES = 25;
 
 export class RtpStream {
   private readonly socket: dgram.Socket;
@@ -42,6 +52,9 @@ export class RtpStream {
   private readonly ssrc = randomInt(1, 0x1_0000_0000);
   private readonly from = new Map<string, { packets: number; payloadType: number }>();
   private counts = { sent: 0, received: 0 };
+  /** The sine this phone sends instead of silence (--tone-hz), and where in it the next frame starts. */
+  private tone: { hz: number; at: number } | null = null;
+  private heard: Int16Array[] = [];
 
   private constructor(
     socket: dgram.Socket,
@@ -59,18 +72,25 @@ export class RtpStream {
         seen.packets++;
         seen.payloadType = packet[1] & 0x7f;
       } else this.from.set(source, { packets: 1, payloadType: packet[1] & 0x7f });
+      const payloadType = packet[1] & 0x7f;
+      if ((payloadType === PCMU || payloadType === PCMA) && packet.length === 12 + SAMPLES) {
+        if (this.heard.length >= HEARD_FRAMES) this.heard.shift();
+        this.heard.push(decodeG711(packet.subarray(12), payloadType === PCMU ? 'ulaw' : 'alaw'));
+      }
     });
   }
 
   /** Binds a UDP port (chosen by the system) on `address`: where the phone receives. */
-  static open(address: string): Promise<RtpStream> {
+  static open(address: string, toneHz?: number): Promise<RtpStream> {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket('udp4');
       socket.once('error', reject);
       socket.bind({ address, port: 0 }, () => {
         socket.off('error', reject);
         socket.on('error', () => undefined);
-        resolve(new RtpStream(socket, address, socket.address().port));
+        const stream = new RtpStream(socket, address, socket.address().port);
+        if (toneHz !== undefined) stream.setTone(toneHz);
+        resolve(stream);
       });
     });
   }
@@ -90,6 +110,26 @@ export class RtpStream {
     this.target = null;
   }
 
+  /** Sends a sine of `hz` from now on (null: silence again): a conference party others can recognise. */
+  setTone(hz: number | null): void {
+    this.tone = hz === null ? null : { hz, at: 0 };
+  }
+
+  /** Forgets what was heard so far: tonesHeard() then tells only what arrives from now on. */
+  clearHeard(): void {
+    this.heard = [];
+  }
+
+  /** Frames of received G.711 audio kept (at most 25, the last 500 ms). */
+  get heardFrames(): number {
+    return this.heard.length;
+  }
+
+  /** Which of `candidates` (Hz) the phone heard in its last 500 ms of received audio. */
+  tonesHeard(candidates: readonly number[]): number[] {
+    return heardTones(Int16Array.from(this.heard.flatMap((frame) => [...frame])), candidates);
+  }
+
   close(): void {
     this.stop();
     this.socket.close();
@@ -102,6 +142,7 @@ export class RtpStream {
       receivedFrom: [...this.from.keys()],
       sources: Object.fromEntries([...this.from].map(([source, seen]) => [source, { ...seen }])),
       sendingTo: t ? `${t.address}:${t.port}` : null,
+      tonesHeard: this.tonesHeard(LISTEN_TONES),
     };
   }
 
@@ -109,6 +150,10 @@ export class RtpStream {
     const target = this.target;
     if (!target) return;
     const packet = Buffer.alloc(12 + SAMPLES, SILENCE);
+    if (this.tone) {
+      packet.set(encodeG711(toneFrame(this.tone.hz, this.tone.at), 'ulaw'), 12);
+      this.tone.at += SAMPLES;
+    }
     packet[0] = 0x80; // version 2, no padding, no extension, no CSRC
     packet[1] = PCMU; // marker 0
     packet.writeUInt16BE(this.sequence, 2);

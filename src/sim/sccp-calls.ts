@@ -82,7 +82,7 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
 
   constructor(
     private readonly station: SccpStation,
-    private readonly options: { address: string; autoAnswer?: boolean; line?: number },
+    private readonly options: { address: string; autoAnswer?: boolean; line?: number; toneHz?: number },
   ) {
     super();
     station.on('message', (message) => this.onMessage(message));
@@ -440,7 +440,7 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
     }
     this.closeRtp(call);
     try {
-      const rtp = await RtpStream.open(this.options.address);
+      const rtp = await RtpStream.open(this.options.address, this.options.toneHz);
       if (this.calls.get(callReference) !== call) {
         rtp.close();
         return;

@@ -41,6 +41,8 @@ export function renderScreen(status: PhoneStatus, now: number, lineButtons: numb
       const from = call.media.receivedFrom.join(', ') || 'nobody';
       rows.push(pad(`  rtp sent ${call.media.sent} to ${call.media.sendingTo ?? '-'}`));
       rows.push(pad(`  rtp received ${call.media.received} from ${from}`));
+      if (call.media.tonesHeard.length)
+        rows.push(pad(`  tones heard ${call.media.tonesHeard.join(', ')} Hz`));
       const music = musicOnHold(call.media);
       if (music) rows.push(pad(`  ♪ music on hold from ${music}`));
     }

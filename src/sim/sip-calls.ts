@@ -69,6 +69,8 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     private readonly options: {
       /** The address the phone receives RTP on. */
       address: string;
+      /** A sine the phone sends instead of silence (--tone-hz). */
+      toneHz?: number;
       /** The line's name (its DN): From user of its calls. */
       line: string;
       server: SipTarget;
@@ -82,7 +84,7 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
 
   /** Calls `number`: an INVITE with its SDP offer. */
   async dial(number: string): Promise<SipSimCall> {
-    const rtp = await RtpStream.open(this.options.address);
+    const rtp = await RtpStream.open(this.options.address, this.options.toneHz);
     const { server, line } = this.options;
     const callId = `${rand(8)}@${this.sip.local.host}`;
     const dialog: Dialog = {
@@ -307,7 +309,7 @@ export class SipPhoneCalls extends EventEmitter<Events> implements SipCallHandle
     };
     this.calls.set(request.callId, { call, dialog });
     this.respond(request, 180, localTag);
-    call.rtp = await RtpStream.open(this.options.address);
+    call.rtp = await RtpStream.open(this.options.address, this.options.toneHz);
     this.emit('change', call);
     if (this.options.autoAnswer) this.answer();
   }
