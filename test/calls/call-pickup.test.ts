@@ -18,6 +18,7 @@ interface Cdr {
   originalCalledPartyNumber: string;
   finalCalledPartyNumber: string;
   lastRedirectDn: string;
+  lastRedirectRedirectReason: number;
   destDeviceName: string;
   dateTimeConnect: number;
 }
@@ -98,6 +99,7 @@ describe('call pickup', () => {
       callingPartyNumber: '3701',
       originalCalledPartyNumber: '3702',
       lastRedirectDn: '3702',
+      lastRedirectRedirectReason: 5,
       destDeviceName: c.name,
     });
     await allOnHook();

@@ -122,9 +122,14 @@ function redirectReasons(call: Call) {
   const last = call.redirects.at(-1);
   return {
     origCalledPartyRedirectReason: first ? REDIRECT_REASON_CODE[first.reason] : 0,
-    lastRedirectRedirectReason: last ? REDIRECT_REASON_CODE[last.reason] : 0,
+    // A pickup is the last redirect when there was one (CUCM 4.2(3) CDR definition: reason 5).
+    lastRedirectRedirectReason:
+      call.lastRedirectDn !== undefined ? CALL_PICKUP_REASON : last ? REDIRECT_REASON_CODE[last.reason] : 0,
   };
 }
+
+/** CUCM's redirect reason code of a call pickup. */
+const CALL_PICKUP_REASON = 5;
 
 /** A leg's media as the CDR shows it: zeros when media was never set up (calls.md §4.3). */
 function mediaOf(call: Call, leg: Leg | undefined) {

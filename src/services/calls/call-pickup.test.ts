@@ -50,6 +50,7 @@ describe('call pickup', () => {
       originalCalledPartyNumber: '1002',
       finalCalledPartyNumber: '1003',
       lastRedirectDn: '1002',
+      lastRedirectRedirectReason: 5,
       destDeviceName: c.deviceName,
       duration: 10,
       destCause_value: 16,
