@@ -261,6 +261,34 @@ describe('CallService', () => {
     expect(s.sendingTo()).toBe(`${a.ip}:20006`);
   });
 
+  it('goes on when music on hold fails: the held phone is resumed, the call ends with its CDR', async () => {
+    const a = sccp(1, '1001');
+    const s = sip(3, '1003');
+    const broken = {
+      source: { address: '10.0.0.9', port: 30000 },
+      start: () => {
+        throw new Error('streamer thread is gone');
+      },
+      stop: () => {
+        throw new Error('streamer thread is gone');
+      },
+    };
+    const { service, cdrs } = callNode([a, s], {}, undefined, { music: broken });
+    const aLeg = a.dial('1003');
+    await settle();
+    const sLeg = s.legs[0];
+    service.send(sLeg, { kind: 'answer', media: sdp('10.0.0.3', 16384) });
+    service.send(aLeg, { kind: 'hold' });
+    expect(s.kinds()).toContain('hear-music');
+    // The held SIP phone answers the music offer: the service asks the port, which throws.
+    service.send(sLeg, { kind: 'media', media: sdp('10.0.0.3', 16386), offer: false });
+    service.send(aLeg, { kind: 'resume' });
+    expect(a.sendingTo()).toBe('10.0.0.3:16386');
+    service.send(aLeg, { kind: 'hang-up' });
+    expect(s.commands(sLeg).at(-1)).toEqual({ kind: 'clear', cause: 16 });
+    expect(cdrs).toHaveLength(1);
+  });
+
   it('rings every device of a shared line; the first answer wins, the others show it in use', async () => {
     const a = sccp(1, '1001');
     const b1 = sccp(2, '1002');

@@ -515,25 +515,38 @@ export class CallService {
     this.enqueue(target.id, { kind: 'pickup', picker });
   }
 
-  /** Starts or stops a held phone's music; a refusal at the limit leaves it silent (the port logs and counts it). */
+  /**
+   * Starts or stops a held phone's music; a refusal at the limit leaves it silent (the port logs and
+   * counts it). A port that throws (a cluster's, a dead streamer) is logged: it never stops the call's
+   * other commands, as a sink's failure does not (tell).
+   */
   private music(call: Call, command: Extract<CallCommand, { kind: 'start-music' | 'stop-music' }>): void {
     const music = this.deps.music;
     if (!music) return;
-    if (command.kind === 'stop-music') return music.stop(command.leg);
     const deviceName = call.legs.find((leg) => leg.id === command.leg)?.deviceName ?? '';
-    music.start({
-      leg: command.leg,
-      deviceName,
-      to: command.to,
-      codec: command.codec,
-      packetMs: command.packetMs,
-    });
+    try {
+      if (command.kind === 'stop-music') music.stop(command.leg);
+      else
+        music.start({
+          leg: command.leg,
+          deviceName,
+          to: command.to,
+          codec: command.codec,
+          packetMs: command.packetMs,
+        });
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, device: deviceName, call: call.id },
+        `music on hold for ${deviceName} (call ${call.id}) could not ${command.kind === 'stop-music' ? 'stop' : 'start'}: ${(error as Error).message}; the held phone hears silence, the call goes on`,
+      );
+    }
   }
 
   private finish(call: Call): void {
     this.timers.stopAll(call.id);
     // A call that ends while a phone hears music on hold ends its stream too.
-    for (const leg of call.legs) if (leg.media.music === 'playing') this.deps.music?.stop(leg.id);
+    for (const leg of call.legs)
+      if (leg.media.music === 'playing') this.music(call, { kind: 'stop-music', leg: leg.id });
     this.calls.delete(call.id);
     // A leg a transfer moved on lives in its new call.
     for (const leg of call.legs) if (this.legs.get(leg.id)?.callId === call.id) this.removeLeg(leg.id);
