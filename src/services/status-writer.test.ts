@@ -151,6 +151,8 @@ describe('status writer', () => {
 
     broken.heal();
     await eventually(() => writer.backlog().events === 0);
+    // The queue empties when the write begins; flush() resolves when it is committed.
+    await writer.flush();
     const stored = await store.events.list({ limit: 1000 });
     expect(stored).toHaveLength(100);
     // The newest 100 of the 150: rounds 1 (the last 10), 2, 3 and 4.
