@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { AudioSourceStore } from './media/audio-source-store.js';
+import { ConferenceBridge } from './media/conference-bridge.js';
 import { MusicOnHoldAdmin } from './media/music-on-hold-admin.js';
 import { MusicOnHoldEngine } from './media/music-on-hold-engine.js';
 import { advertisedAddress } from './network.js';
@@ -37,6 +38,8 @@ export interface NodeCalls {
   /** Music on hold: the streamer held phones hear, and its audio source (Media Resources). */
   music: MusicOnHoldEngine;
   musicAdmin: MusicOnHoldAdmin;
+  /** The ad hoc conference bridge (Confrn): it mixes in a worker thread. */
+  bridge: ConferenceBridge;
   stop(): Promise<void>;
 }
 
@@ -88,6 +91,13 @@ export async function composeCalls(deps: {
     logger,
   });
   const musicAdmin = new MusicOnHoldAdmin(music, audioSources, audio.info, config.mohMaxStreams);
+  const bridge = ConferenceBridge.start({
+    bind: config.bind,
+    address: advertisedAddress(config),
+    maxConferences: config.conferenceMax,
+    limits,
+    logger,
+  });
   const service = new CallService({
     clock,
     scheduler: timerScheduler,
@@ -102,6 +112,7 @@ export async function composeCalls(deps: {
     logger,
     watcher: active,
     music,
+    conferences: { mixer: bridge, deviceName: 'CFB_1' },
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {
@@ -122,10 +133,12 @@ export async function composeCalls(deps: {
     feed,
     music,
     musicAdmin,
+    bridge,
     stop: async () => {
       await dialPlan.stop();
       await dnFeatures.stop();
       await music.close();
+      await bridge.close();
     },
   };
 }

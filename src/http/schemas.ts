@@ -253,5 +253,20 @@ export const callDetailRecordSchema = z
         "CUCM redirect reason of the original called party's forward: 15 all, 1 busy, 2 no answer; 0 none",
       ),
     lastRedirectRedirectReason: z.number().describe('the same, of the last forward'),
+    origCallTerminationOnBehalfOf: z
+      .number()
+      .describe(
+        "CUCM OnBehalfOf code of why the caller's side ended: 12 device, 10 transfer, 4 conference; 0 other",
+      ),
+    destCallTerminationOnBehalfOf: z.number().describe("the same, of the destination's side"),
+    origCalledPartyRedirectOnBehalfOf: z
+      .number()
+      .describe('OnBehalfOf code of the first redirect: 5 forward, 16 pickup, 4 conference; 0 none'),
+    lastRedirectRedirectOnBehalfOf: z.number().describe('the same, of the last redirect'),
+    joinOnBehalfOf: z.number().describe('what joined this call: 10 a transfer, 4 a conference; 0 none'),
+    destConversationId: z
+      .number()
+      .describe('the conference a party call belongs to (the same for all its parties); 0 none'),
+    comment: z.string().describe('the conference controller: ConfControllerDn=…;ConfControllerDeviceName=…'),
   })
   .meta({ id: 'CallDetailRecord' });

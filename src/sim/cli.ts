@@ -47,6 +47,7 @@ interface SimFlags {
   pickup?: boolean;
   groupPickup?: string;
   transferTo?: string;
+  conferenceWith?: string;
   blind?: boolean;
   transferAfter?: string;
   callsPerSecond?: string;
@@ -124,7 +125,15 @@ export function registerSimCommand(program: Command): void {
       '--blind',
       'with --transfer-to: SCCP completes as soon as DN rings (early transfer); SIP sends REFER to DN at once',
     )
-    .option('--transfer-after <s>', 'with --transfer-to: talk S seconds before pressing Transfer', '2')
+    .option(
+      '--conference-with <dn>',
+      'SCCP: make a three-party conference of the first connected call and DN (Confrn, dial, Confrn once DN answers)',
+    )
+    .option(
+      '--transfer-after <s>',
+      'with --transfer-to or --conference-with: talk S seconds before pressing Transfer or Confrn',
+      '2',
+    )
     .option(
       '--calls-per-second <r>',
       'with --count: once registered, the phones call each other in pairs (SCCP), R calls started per second across the fleet',
@@ -173,7 +182,8 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     flags.forwardAll === undefined &&
     !flags.pickup &&
     flags.groupPickup === undefined &&
-    flags.transferTo === undefined
+    flags.transferTo === undefined &&
+    flags.conferenceWith === undefined
   )
     return undefined;
   if (
@@ -191,6 +201,12 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
       `--transfer-to ${flags.transferTo} is not a number to dial (digits, * and #, at most 24)`,
     );
   if (flags.blind && flags.transferTo === undefined) throw new UsageError('--blind needs --transfer-to');
+  if (flags.conferenceWith !== undefined && !/^[0-9*#]{1,24}$/.test(flags.conferenceWith))
+    throw new UsageError(
+      `--conference-with ${flags.conferenceWith} is not a number to dial (digits, * and #, at most 24)`,
+    );
+  if (flags.conferenceWith !== undefined && flags.transferTo !== undefined)
+    throw new UsageError('--conference-with and --transfer-to each use the first connected call: give one');
   if (flags.call !== undefined && !/^[0-9*#]{1,24}$/.test(flags.call))
     throw new UsageError(`--call ${flags.call} is not a number to dial (digits, * and #, at most 24)`);
   if (flags.enbloc && flags.call === undefined) throw new UsageError('--enbloc needs --call');
@@ -206,13 +222,20 @@ function callPlan(flags: SimFlags): CallPlan | undefined {
     pickup: !!flags.pickup,
     groupPickup: flags.groupPickup,
     transfer:
-      flags.transferTo === undefined
-        ? undefined
-        : {
-            to: flags.transferTo,
-            blind: !!flags.blind,
+      flags.conferenceWith !== undefined
+        ? {
+            to: flags.conferenceWith,
+            blind: false,
             afterSeconds: num(flags.transferAfter ?? '2', '--transfer-after'),
-          },
+            by: 'conference',
+          }
+        : flags.transferTo === undefined
+          ? undefined
+          : {
+              to: flags.transferTo,
+              blind: !!flags.blind,
+              afterSeconds: num(flags.transferAfter ?? '2', '--transfer-after'),
+            },
   };
 }
 

@@ -485,7 +485,14 @@ export class Phone extends EventEmitter<Events> {
         (ms, run) => this.after(ms, gen, run),
         (outcome) =>
           this.set(
-            outcome.ok ? { message: `Transferred to ${plan.transfer?.to}` } : { error: outcome.error },
+            outcome.ok
+              ? {
+                  message:
+                    plan.transfer?.by === 'conference'
+                      ? `Conference with ${plan.transfer.to}`
+                      : `Transferred to ${plan.transfer?.to}`,
+                }
+              : { error: outcome.error },
           ),
       );
     if (plan.call === undefined) return;
@@ -706,7 +713,11 @@ export class Phone extends EventEmitter<Events> {
     if (pickup !== undefined)
       calls.dial(pickup).catch(() => this.set({ error: `could not pick up with ${pickup}` }));
     const transfer = plan.transfer;
-    if (transfer) {
+    if (transfer?.by === 'conference')
+      this.set({
+        error: 'a SIP phone mixes its own conferences: --conference-with drives the SCCP Confrn key',
+      });
+    else if (transfer) {
       // As the SCCP phones: the first connected call, S seconds after it connected.
       let started = false;
       calls.on('change', (call) => {

@@ -11,6 +11,9 @@ import { RtpStream } from './rtp.js';
 import type { RtpStats } from './rtp.js';
 import type { SccpStation } from './sccp-station.js';
 
+/** The keys that hold a call, open a consultation call and, pressed again, complete: Transfer and Confrn. */
+export type JoinKey = typeof SoftKeyEvent.Transfer | typeof SoftKeyEvent.Confrn;
+
 export interface SimCall {
   callReference: number;
   line: number;
@@ -227,10 +230,10 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
    * Transfer soft key on the talking call: the node holds it and opens a consultation call, on which
    * `number` is dialled. Completing is {@link completeTransfer}, once the target rings or answers.
    */
-  async transfer(number: string, timeoutMs = 10_000): Promise<SimCall> {
+  async transfer(number: string, timeoutMs = 10_000, key: JoinKey = SoftKeyEvent.Transfer): Promise<SimCall> {
     const call = this.find((c) => c.state === CallStateCode.Connected);
     if (!call) throw new Error(`no talking call to transfer; calls: ${JSON.stringify(this.describe())}`);
-    this.softKey(SoftKeyEvent.Transfer, call);
+    this.softKey(key, call);
     const consult = await this.waitFor(
       (c) => c.state === CallStateCode.OffHook && c.callReference !== call.callReference,
       timeoutMs,
@@ -247,9 +250,12 @@ export class SccpPhoneCalls extends EventEmitter<Events> {
     return consult;
   }
 
-  /** Transfer soft key again, on the consultation call: the node joins the held party and the target. */
-  completeTransfer(consult: SimCall): void {
-    this.softKey(SoftKeyEvent.Transfer, consult);
+  /**
+   * Transfer soft key again, on the consultation call: the node joins the held party and the target
+   * (Confrn, with `key`: the node makes a conference of the three).
+   */
+  completeTransfer(consult: SimCall, key: JoinKey = SoftKeyEvent.Transfer): void {
+    this.softKey(key, consult);
   }
 
   /** The call the phone is off-hook for (not ringing, held or shown in use elsewhere). */

@@ -1,4 +1,4 @@
-import { CallStateCode } from '../protocols/sccp/codec/index.js';
+import { CallStateCode, SoftKeyEvent } from '../protocols/sccp/codec/index.js';
 import type { SccpPhoneCalls, SimCall } from './sccp-calls.js';
 
 /** `--transfer-to`: what a simulated phone does with its first answered call. */
@@ -9,6 +9,8 @@ export interface TransferPlan {
   blind: boolean;
   /** Seconds of talk before Transfer is pressed. */
   afterSeconds: number;
+  /** `conference` (--conference-with): the same with Confrn, completed once the third party answers. */
+  by?: 'transfer' | 'conference';
 }
 
 /**
@@ -29,17 +31,22 @@ export function driveSccpTransfer(
     after(plan.afterSeconds * 1000, () => {
       void transfer(calls, plan).then(
         () => told({ ok: true }),
-        (error: Error) => told({ ok: false, error: `transfer to ${plan.to} failed: ${error.message}` }),
+        (error: Error) =>
+          told({
+            ok: false,
+            error: `${plan.by === 'conference' ? 'conference with' : 'transfer to'} ${plan.to} failed: ${error.message}`,
+          }),
       );
     });
   });
 }
 
 async function transfer(calls: SccpPhoneCalls, plan: TransferPlan): Promise<void> {
-  const consult = await calls.transfer(plan.to);
+  const key = plan.by === 'conference' ? SoftKeyEvent.Confrn : SoftKeyEvent.Transfer;
+  const consult = await calls.transfer(plan.to, undefined, key);
   const ready = (c: SimCall) =>
     c.callReference === consult.callReference &&
     (c.state === CallStateCode.Connected || (plan.blind && c.state === CallStateCode.RingOut));
   await calls.waitFor(ready, 120_000);
-  calls.completeTransfer(consult);
+  calls.completeTransfer(consult, key);
 }

@@ -68,6 +68,13 @@ const COLUMNS = {
   destPrecedenceLevel: 'integer',
   origCalledPartyRedirectReason: 'integer',
   lastRedirectRedirectReason: 'integer',
+  origCallTerminationOnBehalfOf: 'integer',
+  destCallTerminationOnBehalfOf: 'integer',
+  origCalledPartyRedirectOnBehalfOf: 'integer',
+  lastRedirectRedirectOnBehalfOf: 'integer',
+  joinOnBehalfOf: 'integer',
+  destConversationId: 'bigint',
+  comment: 'text',
 } as const satisfies Record<keyof CallDetailRecord, JsonColumnType>;
 
 type Field = keyof CallDetailRecord;

@@ -142,7 +142,7 @@ export function callNode(
   phones: FakePhone[],
   settings: Partial<CallSettings> = {},
   dns = ['1001', '1002', '1003', '1004', '100', '1000'],
-  features: Pick<CallServiceDeps, 'dnFeatures' | 'pickupCodes' | 'music'> = {},
+  features: Pick<CallServiceDeps, 'dnFeatures' | 'pickupCodes' | 'music' | 'conferences'> = {},
 ) {
   const time = new ManualTime();
   const locator = new RegisteredLines('cm1');

@@ -37,6 +37,13 @@ export function cdr(callId: number, at: number, changes: Partial<CallDetailRecor
     destPrecedenceLevel: 4,
     origCalledPartyRedirectReason: 0,
     lastRedirectRedirectReason: 0,
+    origCallTerminationOnBehalfOf: 12,
+    destCallTerminationOnBehalfOf: 0,
+    origCalledPartyRedirectOnBehalfOf: 0,
+    lastRedirectRedirectOnBehalfOf: 0,
+    joinOnBehalfOf: 0,
+    destConversationId: 0,
+    comment: '',
     ...changes,
   };
 }

@@ -144,6 +144,19 @@ export interface Call {
    * CDR's causes say split); `joined`, the call it made of the other two parties. Absent otherwise.
    */
   transfer?: 'split' | 'joined';
+  /** A conference's part in this call (conference.ts): setup, a party's call into the bridge, or the last two joined. */
+  conference?: ConferencePart;
+}
+
+/** A call's part in a conference, for its CDR. */
+export interface ConferencePart {
+  /** `setup`: A's original or consultation call; `party`: one party's call into the bridge; `joined`: the last two parties joined directly. */
+  role: 'setup' | 'party' | 'joined';
+  /** The conference (destConversationID). */
+  id: number;
+  /** The controller's DN and device (CDR comment ConfControllerDn / ConfControllerDeviceName). */
+  controllerDn: string;
+  controllerDevice: string;
 }
 
 /** What an adapter tells about the phone that starts a call. */
@@ -216,4 +229,21 @@ export function answeredLeg(call: Call): Leg | undefined {
 /** Legs still to be told something: neither released nor gone. */
 export function liveLegs(call: Call): Leg[] {
   return call.legs.filter((leg) => leg.state !== 'released');
+}
+
+/**
+ * A leg as it enters another call (a transfer's joined call, a conference): its side there, and
+ * its media to be set up again. A phone that reports its address when asked keeps an open channel
+ * (it is re-pointed); one closed by hold is asked again. The other end is new, so every phone is
+ * told where to send. Music on hold ends with the call that held it (the service stops its stream
+ * at that call's end).
+ */
+export function movedLeg(leg: Leg, side: Leg['side']): Leg {
+  const { music: _music, ...rest } = leg.media;
+  return { ...leg, side, media: { ...rest, sendingTo: null, answerDue: false } };
+}
+
+/** A copy whose legs and their media can be changed without touching the original. */
+export function copyCall(call: Call): Call {
+  return { ...call, legs: call.legs.map((leg) => ({ ...leg, media: { ...leg.media } })) };
 }

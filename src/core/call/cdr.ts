@@ -4,6 +4,7 @@ import { originLeg } from './call.js';
 import { CODECS } from './codec.js';
 import { REDIRECT_REASON_CODE } from './forward.js';
 import { CALL_SPLIT } from './join.js';
+import { Q850 } from './q850.js';
 
 /**
  * A Call Detail Record with CUCM's flat-file field names (calls.md §4.3; CUCM 4.2(3) and 12.0 CDR
@@ -56,6 +57,21 @@ export interface CallDetailRecord {
   origCalledPartyRedirectReason: number;
   /** Why the last redirecting party forwarded it (same codes); 0 if not forwarded. */
   lastRedirectRedirectReason: number;
+  /**
+   * On whose behalf each side's part ended, in CUCM's OnBehalfOf codes: 12 the device (a hang-up),
+   * 10 a transfer, 4 a conference; 0 otherwise.
+   */
+  origCallTerminationOnBehalfOf: number;
+  destCallTerminationOnBehalfOf: number;
+  /** On whose behalf the original called party, and the last one, redirected the call: 5 a forward, 16 a pickup, 4 a conference; 0 none. */
+  origCalledPartyRedirectOnBehalfOf: number;
+  lastRedirectRedirectOnBehalfOf: number;
+  /** What made this call of others: 10 a transfer, 4 a conference; 0 a call as dialled. */
+  joinOnBehalfOf: number;
+  /** The conference the call is a party of (the same for all its parties); 0 none. */
+  destConversationId: number;
+  /** CUCM's comment field: the conference controller, "ConfControllerDn=…;ConfControllerDeviceName=…". */
+  comment: string;
 }
 
 /**
@@ -114,6 +130,57 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     origPrecedenceLevel: 4,
     destPrecedenceLevel: 4,
     ...redirectReasons(call),
+    ...onBehalfOf(call),
+    destConversationId: call.conference?.role === 'party' ? call.conference.id : 0,
+    comment: call.conference
+      ? `ConfControllerDn=${call.conference.controllerDn};ConfControllerDeviceName=${call.conference.controllerDevice}`
+      : '',
+  };
+}
+
+/** CUCM's OnBehalfOf codes (CDR definition, "OnBehalfOf Codes"). */
+export const ON_BEHALF_OF = {
+  conference: 4,
+  callForward: 5,
+  transfer: 10,
+  device: 12,
+  pickup: 16,
+} as const;
+
+function onBehalfOf(call: Call) {
+  const conference = call.conference?.role;
+  // A call a feature ended (a transfer's split, a conference's setup) ends on both sides for it;
+  // a hang-up ends the side that hung up on behalf of its device.
+  // A party's call that the bridge's side ends (the conference joined its last two, or left one
+  // alone) ends on behalf of the conference too.
+  const bridgeEnded = conference === 'party' && call.clearing?.side === 'dest';
+  const ending =
+    call.transfer === 'split'
+      ? ON_BEHALF_OF.transfer
+      : conference === 'setup' || bridgeEnded
+        ? ON_BEHALF_OF.conference
+        : null;
+  const hungUp = (side: 'orig' | 'dest') =>
+    call.clearing?.side === side && call.clearing.cause === Q850.normalClearing ? ON_BEHALF_OF.device : 0;
+  const redirect = (forward: boolean, pickup: boolean) =>
+    conference === 'party'
+      ? ON_BEHALF_OF.conference
+      : pickup
+        ? ON_BEHALF_OF.pickup
+        : forward
+          ? ON_BEHALF_OF.callForward
+          : 0;
+  return {
+    origCallTerminationOnBehalfOf: ending ?? hungUp('orig'),
+    destCallTerminationOnBehalfOf: ending ?? hungUp('dest'),
+    origCalledPartyRedirectOnBehalfOf: redirect(call.redirects.length > 0, false),
+    lastRedirectRedirectOnBehalfOf: redirect(call.redirects.length > 0, call.lastRedirectDn !== undefined),
+    joinOnBehalfOf:
+      call.transfer === 'joined'
+        ? ON_BEHALF_OF.transfer
+        : conference === 'party' || conference === 'joined'
+          ? ON_BEHALF_OF.conference
+          : 0,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { CallCommand } from './call-command.js';
 import type { Call, Leg } from './call.js';
-import { DEFAULT_PACKET_MS, originLeg } from './call.js';
+import { copyCall, DEFAULT_PACKET_MS, movedLeg, originLeg } from './call.js';
 import { callCodec, reconcileMedia, talkingLegs } from './media-plan.js';
 import { Q850 } from './q850.js';
 import { releaseCall } from './release.js';
@@ -47,8 +47,8 @@ export type JoinRefusal = 'same-call' | 'held-call-not-talking' | 'consult-not-r
  *   ring-back; C keeps ringing undisturbed (chan-sccp #294) and its answer connects it to B.
  */
 export function joinCalls(request: JoinRequest): JoinResult | JoinRefusal {
-  const held = copy(request.held);
-  const consult = copy(request.consult);
+  const held = copyCall(request.held);
+  const consult = copyCall(request.consult);
   if (held.id === consult.id) return 'same-call';
   const transferor1 = held.legs.find((leg) => leg.id === request.heldLeg);
   const transferor2 = consult.legs.find((leg) => leg.id === request.consultLeg);
@@ -63,8 +63,8 @@ export function joinCalls(request: JoinRequest): JoinResult | JoinRefusal {
   if (!codec) return 'no-common-codec';
 
   // The legs that stay, taken before their old calls mark them gone.
-  const caller = fresh(transferee, 'orig');
-  const called = targets.map((leg) => fresh(leg, 'dest'));
+  const caller = movedLeg(transferee, 'orig');
+  const called = targets.map((leg) => movedLeg(leg, 'dest'));
   const ended = [held, consult].map((call) => {
     const step = new Step(request.now);
     const moving = call === held ? [transferee] : targets;
@@ -137,20 +137,4 @@ function targetsOf(consult: Call, transferor: Leg | undefined): Leg[] {
   const talk = talkingLegs(consult);
   if (!talk?.includes(transferor)) return [];
   return [talk[0] === transferor ? talk[1] : talk[0]];
-}
-
-/**
- * A leg as it enters the joined call: its side there, and its media to be set up again. A phone that
- * reports its address when asked keeps an open channel (it is re-pointed); one closed by hold is asked
- * again. The other's address is new, so every phone is told where to send.
- */
-function fresh(leg: Leg, side: Leg['side']): Leg {
-  // Music on hold ends with the call that held it (the service stops its stream at that call's end).
-  const { music: _music, ...rest } = leg.media;
-  const media = { ...rest, sendingTo: null, answerDue: false };
-  return { ...leg, side, media };
-}
-
-function copy(call: Call): Call {
-  return { ...call, legs: call.legs.map((leg) => ({ ...leg, media: { ...leg.media } })) };
 }

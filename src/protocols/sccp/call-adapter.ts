@@ -127,6 +127,14 @@ export class SccpCallAdapter implements SccpCalls {
     if (held && consult) this.service.transfer(held, consult);
   }
 
+  conference(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void {
+    const legs = this.phones.get(endpoint)?.legs;
+    const held = legs?.get(heldReference);
+    const consult = legs?.get(consultReference);
+    // A refusal is logged by the service; the phone keeps its two calls as they were.
+    if (held && consult) void this.service.conference(held, consult);
+  }
+
   private sink(
     endpoint: SccpCallEndpoint,
     phone: AttachedPhone,

@@ -52,6 +52,8 @@ export interface SccpCalls {
   forwardAll?(endpoint: SccpCallEndpoint, line: number, dn: string, target: string | undefined): void;
   /** The phone completes a transfer: the party of `heldReference` joins the one of `consultReference`. */
   transfer(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void;
+  /** The phone completes a conference (Confrn twice): it, the party of `heldReference` and the one of `consultReference`. */
+  conference(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void;
 }
 
 /** callReferences of calls the node offers a phone start here; a phone's own count from 1. */
@@ -65,4 +67,5 @@ export const noCalls: SccpCalls = {
     endpoint.command(callReference, line, { kind: 'clear', cause: 27 }),
   send: () => undefined,
   transfer: () => undefined,
+  conference: () => undefined,
 };

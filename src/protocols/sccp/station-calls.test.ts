@@ -23,6 +23,7 @@ function phone() {
     offHook: (_e, ref, line, party) => told.push(['offHook', ref, line, party]),
     send: (_e, ref, event) => told.push(['send', ref, event]),
     transfer: (_e, held, consult) => told.push(['transfer', held, consult]),
+    conference: (_e, held, consult) => told.push(['conference', held, consult]),
   };
   const sent: string[] = [];
   const calls = new StationCalls(

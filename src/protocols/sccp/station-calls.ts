@@ -44,8 +44,11 @@ const ACTIVE: ReadonlySet<PhoneCall['state']> = new Set([
 export class StationCalls implements SccpCallEndpoint {
   private readonly calls = new Map<number, PhoneCall>();
   private nextReference = 0;
-  /** A transfer begun with the Transfer key: the call held, and the consultation call placed for it. */
-  private transferring: { held: number; consult: number } | null = null;
+  /**
+   * A transfer or conference begun with its key (Transfer, Confrn): the call held, and the
+   * consultation call placed for it; the same key again completes it.
+   */
+  private transferring: { held: number; consult: number; by: 'transfer' | 'conference' } | null = null;
   private attached = false;
   private codecs: Codec[] = [];
   private readonly forwardKey: ForwardAllKey;
@@ -170,18 +173,35 @@ export class StationCalls implements SccpCallEndpoint {
    * consultative once the target answered, early while it still rings.
    */
   transfer(callReference: number): void {
+    this.consult(callReference, 'transfer');
+  }
+
+  /**
+   * Confrn (calls.md §1.4, key 13): as Transfer, the first press holds the talking call and opens
+   * one for the third party's number; the second, once that party answered, makes the conference.
+   */
+  conference(callReference: number): void {
+    this.consult(callReference, 'conference');
+  }
+
+  private consult(callReference: number, by: 'transfer' | 'conference'): void {
     if (!this.attached) return;
     const pending = this.transferring;
     if (pending && this.calls.has(pending.held) && this.calls.has(pending.consult)) {
+      // The other key while one is pending: the first one's consultation goes on. A conference
+      // joins parties who talk: pressed while the third party still rings, it waits for the answer.
+      if (pending.by !== by) return;
+      if (by === 'conference' && this.calls.get(pending.consult)?.state !== 'connected') return;
       this.transferring = null;
-      this.port.transfer(this, pending.held, pending.consult);
+      if (by === 'transfer') this.port.transfer(this, pending.held, pending.consult);
+      else this.port.conference(this, pending.held, pending.consult);
       return;
     }
     const call = this.calls.get(callReference) ?? this.find((c) => c.state === 'connected');
     if (call?.state !== 'connected') return;
     this.send(call, { kind: 'hold' });
     const consult = this.place(call.line);
-    this.transferring = { held: call.callReference, consult: consult.callReference };
+    this.transferring = { held: call.callReference, consult: consult.callReference, by };
   }
 
   /** One key: a digit of the number being dialled (0–9, * = 0x0E, # = 0x0F). */

@@ -19,7 +19,8 @@ export interface LegHandle {
 /** A registered device an adapter serves, as the call service may use it. */
 export interface CallDevice {
   deviceName: string;
-  protocol: DeviceProtocol;
+  /** A phone's protocol, or `bridge`: the node's own conference bridge (conference-bridge-port.ts). */
+  protocol: DeviceProtocol | 'bridge';
   /** Signalling address (ip or ip:port), for the CDR. */
   address: string | null;
   /** What the phone can receive (SCCP CapabilitiesRes); empty when only its SDP will say (SIP). */

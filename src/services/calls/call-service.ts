@@ -31,6 +31,11 @@ import { routeTargets } from './route-targets.js';
 import { LineCalls } from './line-calls.js';
 import { callToPickUp } from './pickup-finder.js';
 import type { TransferOutcome } from './transfer.js';
+import type { ConferenceHosting } from './conference-bridge-port.js';
+import { bridgeDevice, bridgeNumber } from './conference-bridge-port.js';
+import { ConferenceRegistry } from './conference-registry.js';
+import { CONFERENCE_REFUSAL_TEXT, conferenceCalls, conferenceParties } from '../../core/call/conference.js';
+import { joinCalls } from '../../core/call/join.js';
 import { planTransfer } from './transfer.js';
 
 export type CallSettings = Pick<
@@ -63,7 +68,15 @@ export interface CallServiceDeps {
   pickupCodes?: PickupCodes;
   /** Music on hold for held phones; absent: a held phone hears silence. */
   music?: MusicOnHold;
+  /** The conference bridge; absent: Confrn is refused (logged). */
+  conferences?: ConferenceHosting;
 }
+
+/** What became of a conference request. */
+export type ConferenceOutcome =
+  | { kind: 'conferenced'; conference: number }
+  /** Nothing changed: the controller's calls stay as they were; `message` says why (logged). */
+  | { kind: 'refused'; message: string };
 
 /** What an adapter tells when a phone goes off-hook (or sends an INVITE). */
 export interface OffHook {
@@ -123,9 +136,11 @@ export class CallService {
   private readonly counts = { started: 0, connected: 0, failed: new Map<number, number>() };
 
   private readonly forwards: ForwardView;
+  private readonly conferences = new ConferenceRegistry();
 
   constructor(private readonly deps: CallServiceDeps) {
     this.timers = new CallTimers(deps.scheduler);
+    if (deps.conferences) this.devices.set(deps.conferences.deviceName, bridgeDevice(deps.conferences));
     this.forwards = {
       features: deps.dnFeatures ?? (() => NO_DN_FEATURES),
       // Read at each use: a changed setting applies to the next forward.
@@ -215,27 +230,81 @@ export class CallService {
       return outcome;
     }
     const { joined, ended } = outcome.result;
-    this.calls.set(joined.call.id, joined.call);
-    for (const leg of joined.call.legs) {
-      const live = this.legs.get(leg.id);
-      if (live) live.callId = joined.call.id;
-    }
-    // As in drain(): what a sink sends back while being told waits until all commands went.
-    const draining = this.draining;
-    this.draining = true;
-    try {
-      for (const { call, commands } of ended) {
-        this.calls.set(call.id, call);
-        for (const command of commands) this.perform(call, command);
-        this.watch(call);
-      }
-      for (const command of joined.commands) this.perform(joined.call, command);
-      this.watch(joined.call);
-    } finally {
-      this.draining = draining;
-    }
-    this.drain();
+    this.install(ended, [joined]);
     return { kind: 'transferred', callId: joined.call.id };
+  }
+
+  /**
+   * The phone of `held` and `consult` makes a three-party conference of them (Confrn pressed twice):
+   * it, the other party of its held call and the other of its consultation call each get a call
+   * into the node's conference bridge (core conference.ts), and its two calls end.
+   */
+  async conference(held: LegHandle, consult: LegHandle): Promise<ConferenceOutcome> {
+    const request = () => {
+      const heldCall = this.callOfLeg(held.legId);
+      const consultCall = this.callOfLeg(consult.legId);
+      return heldCall && consultCall
+        ? {
+            held: heldCall,
+            heldLeg: held.legId,
+            consult: consultCall,
+            consultLeg: consult.legId,
+            now: this.now(),
+          }
+        : null;
+    };
+    const refuse = (reason: string): ConferenceOutcome => {
+      const message = `a conference was not made: ${reason}; the calls stay as they were`;
+      this.deps.logger.info({ held, consult }, message);
+      return { kind: 'refused', message };
+    };
+    const hosting = this.deps.conferences;
+    if (!hosting) return refuse('the node hosts no conferences (--conference-max 0)');
+    const first = request();
+    if (!first) return refuse('one of the two calls has ended');
+    const parties = conferenceParties(first);
+    if (typeof parties === 'string') return refuse(CONFERENCE_REFUSAL_TEXT[parties]);
+    const controller = parties[0].leg.deviceName;
+    const conference = hosting.mixer.open({ device: controller });
+    if (conference === null) return refuse('the conference bridge is at its limit (--conference-max)');
+    const ports = parties.map(() => ({ legId: this.nextLegId++, callId: this.nextCallId++ }));
+    let receives;
+    try {
+      receives = await Promise.all(
+        parties.map((party, i) => hosting.mixer.join(conference, ports[i].legId, party.codec)),
+      );
+    } catch (error) {
+      hosting.mixer.end(conference);
+      return refuse(`the conference bridge could not take the parties (${(error as Error).message})`);
+    }
+    // The calls may have changed while the bridge opened its ports: plan on what they are now.
+    const now = request();
+    const result =
+      now &&
+      conferenceCalls(
+        now,
+        { deviceName: hosting.deviceName, conference, number: bridgeNumber(conference) },
+        ports.map((port, i) => ({ ...port, receive: receives[i] })),
+      );
+    if (!result || typeof result === 'string') {
+      hosting.mixer.end(conference);
+      return refuse(result ? CONFERENCE_REFUSAL_TEXT[result] : 'one of the two calls ended meanwhile');
+    }
+    this.conferences.add(
+      conference,
+      result.parties.map(({ call }) => call.id),
+    );
+    this.install(result.ended, result.parties);
+    this.deps.logger.info(
+      { device: controller, conference, calls: result.parties.map(({ call }) => call.id) },
+      `${controller} made conference ${conference} of ${parties.map(({ leg }) => leg.party.number).join(', ')}`,
+    );
+    return { kind: 'conferenced', conference };
+  }
+
+  /** Conferences the node's bridge mixes now. */
+  get openConferences(): number {
+    return this.conferences.size;
   }
 
   /** Calls live now. */
@@ -261,6 +330,100 @@ export class CallService {
   call(callId: number): Call | undefined {
     const call = this.calls.get(callId);
     return call && structuredClone(call);
+  }
+
+  private callOfLeg(legId: number): Call | undefined {
+    return this.calls.get(this.legs.get(legId)?.callId ?? 0);
+  }
+
+  /**
+   * Puts in place what a transfer or a conference made: the calls it ended (their phones told, their
+   * CDRs written) and the calls it created, whose legs that came from the ended ones are re-homed by
+   * leg id (their adapters keep their handles).
+   */
+  private install(
+    ended: readonly { call: Call; commands: CallCommand[] }[],
+    created: readonly { call: Call; commands: CallCommand[] }[],
+  ): void {
+    for (const { call } of created) {
+      this.calls.set(call.id, call);
+      for (const leg of call.legs) {
+        const live = this.legs.get(leg.id);
+        if (live) live.callId = call.id;
+      }
+    }
+    // As in drain(): what a sink sends back while being told waits until all commands went.
+    const draining = this.draining;
+    this.draining = true;
+    try {
+      for (const { call, commands } of [...ended, ...created]) {
+        this.calls.set(call.id, call);
+        for (const command of commands) this.perform(call, command);
+        this.watch(call);
+      }
+    } finally {
+      this.draining = draining;
+    }
+    this.drain();
+  }
+
+  /**
+   * A party's call into the bridge ended. With two parties left, they are joined directly and the
+   * bridge released (CUCM since 4.x: one more CDR, for the last two); with one, its call ends (a
+   * party alone hears nobody); with none, the conference ends.
+   */
+  private partyLeft(call: Call): void {
+    const left = this.conferences.left(call.id);
+    const hosting = this.deps.conferences;
+    if (!left || !hosting) return;
+    if (left.remaining.length === 0) hosting.mixer.end(left.conference);
+    else if (left.reducing) return;
+    else if (left.remaining.length === 2)
+      queueMicrotask(() => this.reduceConference(left.conference, left.remaining));
+    else if (left.remaining.length === 1) {
+      const last = this.calls.get(left.remaining[0]);
+      const bridgeLeg = last?.legs.find((leg) => leg.deviceName === hosting.deviceName);
+      if (last && bridgeLeg) {
+        this.enqueue(last.id, { kind: 'hang-up', leg: bridgeLeg.id });
+        this.drain();
+      }
+    }
+  }
+
+  private reduceConference(conference: number, callIds: number[]): void {
+    const hosting = this.deps.conferences;
+    const [first, second] = callIds.map((id) => this.calls.get(id));
+    const bridgeLeg = (call: Call) =>
+      call.legs.find((leg) => leg.deviceName === hosting?.deviceName)?.id ?? 0;
+    if (!hosting || !first || !second) return;
+    const result = joinCalls({
+      held: first,
+      heldLeg: bridgeLeg(first),
+      consult: second,
+      consultLeg: bridgeLeg(second),
+      joinedId: 0,
+      now: this.now(),
+    });
+    if (typeof result === 'string') {
+      this.deps.logger.info(
+        { conference, reason: result },
+        `conference ${conference} keeps its last two parties in the bridge: they could not be joined directly (${result})`,
+      );
+      return;
+    }
+    this.conferences.reduce(conference);
+    const joined = result.joined.call;
+    const part = first.conference;
+    joined.id = this.nextCallId++;
+    // The last two parties' own call: the second is the called party; no transfer made it.
+    const called = joined.legs[1];
+    joined.dialled = called.party.number;
+    joined.calledDn = called.party.number;
+    joined.calledName = called.party.name;
+    joined.transfer = undefined;
+    if (part) joined.conference = { ...part, role: 'joined' };
+    for (const { call } of result.ended) call.transfer = undefined;
+    this.install(result.ended, [result.joined]);
   }
 
   private refusal(deviceName: string): Q850Cause | null {
@@ -558,6 +721,7 @@ export class CallService {
         `the CDR of call ${call.id} was not written: ${(error as Error).message}`,
       );
     }
+    if (call.conference?.role === 'party') this.partyLeft(call);
   }
 
   private countFailure(cause: number): void {

@@ -13,6 +13,7 @@ import { sipCredentialSecrets } from './0008-sip-credential-secrets.js';
 import { sipPasswordHandouts } from './0009-sip-password-handouts.js';
 import { autoRegistrationGuard } from './0010-auto-registration-guard.js';
 import { callDetailRecords } from './0011-call-detail-records.js';
+import { cdrOnBehalfOf } from './0017-cdr-on-behalf-of.js';
 import { cdrRedirectReasons } from './0013-cdr-redirect-reasons.js';
 import { lineSettings } from './0012-line-settings.js';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0011-call-detail-records': callDetailRecords,
   '0012-line-settings': lineSettings,
   '0013-cdr-redirect-reasons': cdrRedirectReasons,
+  '0017-cdr-on-behalf-of': cdrOnBehalfOf,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */

@@ -75,6 +75,12 @@ export class IpcCalls implements SccpCalls {
     this.post({ type: 'call-transfer', conn, heldReference, consultReference });
   }
 
+  conference(endpoint: SccpCallEndpoint, heldReference: number, consultReference: number): void {
+    const conn = this.numbers.get(endpoint);
+    if (conn === undefined) return;
+    this.post({ type: 'call-conference', conn, heldReference, consultReference });
+  }
+
   /** A leg command from the primary, for a session still here. */
   receive(message: CallsToWorker): void {
     this.endpoints.get(message.conn)?.command(message.callReference, message.line, message.command);

@@ -66,7 +66,8 @@ export type WorkerToPrimary =
   | { type: 'call-event'; conn: number; callReference: number; event: LegEvent }
   /** CFwdAll on a line: a press (target absent) or the number entered. */
   | { type: 'call-forward-all'; conn: number; line: number; dn: string; target?: string }
-  | { type: 'call-transfer'; conn: number; heldReference: number; consultReference: number };
+  | { type: 'call-transfer'; conn: number; heldReference: number; consultReference: number }
+  | { type: 'call-conference'; conn: number; heldReference: number; consultReference: number };
 
 /** A leg command for the session `conn` names (conn is IpcCalls' number, not IpcRegistrations'). */
 export interface CallsToWorker {

@@ -209,6 +209,7 @@ export class SccpCluster {
       case 'call-event':
       case 'call-forward-all':
       case 'call-transfer':
+      case 'call-conference':
         this.onCall(state, message);
         return;
       case 'log':
@@ -290,7 +291,8 @@ export class SccpCluster {
           | 'call-off-hook'
           | 'call-event'
           | 'call-forward-all'
-          | 'call-transfer';
+          | 'call-transfer'
+          | 'call-conference';
       }
     >,
   ): void {
@@ -318,6 +320,8 @@ export class SccpCluster {
       calls.forwardAll?.(endpoint, message.line, message.dn, message.target);
     else if (message.type === 'call-transfer')
       calls.transfer(endpoint, message.heldReference, message.consultReference);
+    else if (message.type === 'call-conference')
+      calls.conference(endpoint, message.heldReference, message.consultReference);
     else calls.send(endpoint, message.callReference, message.event);
   }
 

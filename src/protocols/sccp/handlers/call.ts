@@ -43,7 +43,7 @@ export const stimulus: Handler<Stimulus> = (message, session) => {
     );
 };
 
-/** The soft keys of calls.md §1.4 this node serves (NewCall, EndCall, Answer, Hold, Resume, Transfer, CFwdAll, Redial, PickUp, GPickUp); the others are ignored. */
+/** The soft keys of calls.md §1.4 this node serves (NewCall, EndCall, Answer, Hold, Resume, Transfer, Confrn, CFwdAll, Redial, PickUp, GPickUp); the others are ignored. */
 export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => {
   const { calls } = session;
   const ref = message.callReference;
@@ -68,6 +68,8 @@ export const softKeyEvent: Handler<SoftKeyEventMessage> = (message, session) => 
       return calls.pickup(message.lineInstance, true);
     case SoftKeyEvent.Transfer:
       return calls.transfer(ref);
+    case SoftKeyEvent.Confrn:
+      return calls.conference(ref);
     default:
       session.log.debug(
         { device: session.device?.name, softKey: message.softKeyEvent },
