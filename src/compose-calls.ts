@@ -113,6 +113,7 @@ export async function composeCalls(deps: {
     watcher: active,
     music,
     conferences: { mixer: bridge, deviceName: 'CFB_1' },
+    pickupCodes: { own: config.callPickupCode, group: config.groupCallPickupCode },
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {

@@ -39,3 +39,14 @@ it('maps keys to OPENUCM_* variables', () => {
   expect(envName('provisioningHttpPort')).toBe('OPENUCM_PROVISIONING_HTTP_PORT');
   expect(envName('databaseUrl')).toBe('OPENUCM_DATABASE_URL');
 });
+
+it('takes call pickup codes that no DN can be, and refuses two where one begins the other', () => {
+  expect(loadConfig({ flags: { callPickupCode: '*77', groupCallPickupCode: '*78' } })).toMatchObject({
+    callPickupCode: '*77',
+    groupCallPickupCode: '*78',
+  });
+  expect(() => loadConfig({ flags: { callPickupCode: '8' } })).toThrow(/--call-pickup-code/);
+  expect(() => loadConfig({ flags: { callPickupCode: '*8', groupCallPickupCode: '*81' } })).toThrow(
+    /neither may begin the other/,
+  );
+});

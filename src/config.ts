@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { PICKUP_CODE_RULE, pickupCodesProblem } from './core/call/pickup.js';
 import { z } from 'zod';
 import { flagOf, limitShape } from './limits/index.js';
 import { parseDigestAlgorithms } from './protocols/sip/auth/digest-policy.js';
@@ -7,70 +8,80 @@ import { parseOriginList } from './protocols/sip/transport/websocket-origins.js'
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** Everything a node can be configured with; each key has a flag and an OPENUCM_* variable. */
-export const configSchema = z.object({
-  /** Address every listener binds to. */
-  bind: z.string().min(1).default('0.0.0.0'),
-  httpPort: port.default(8080),
-  sccpPort: port.default(2000),
-  sipPort: port.default(5060),
-  tftpPort: port.default(69),
-  provisioningHttpPort: port.default(6970),
-  /** UDP port held phones receive music on hold from (0: one the system picks, logged at start); open it to the phones. */
-  mohRtpPort: port.default(0),
-  dataDir: z.string().min(1).default('./data'),
-  /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
-  secretKeyFile: z.string().min(1).optional(),
-  /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
-  databaseUrl: z.string().url().optional(),
-  /** PostgreSQL: seconds to open a connection, waiting for a server that restarts; then the query fails. */
-  databaseConnectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
-  /** PostgreSQL: seconds a statement may run, or a transaction stay idle, before it is cancelled. */
-  databaseStatementTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(30),
-  /** PostgreSQL: seconds an unused pooled connection is kept open. */
-  databaseIdleTimeoutSeconds: z.coerce.number().int().min(1).max(86_400).default(30),
-  /** PostgreSQL: seconds of silence before TCP keepalive probes a connection (0: off). */
-  databaseKeepaliveSeconds: z.coerce.number().int().min(0).max(7200).default(10),
-  nodeName: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." and "-", at most 64 characters')
-    .default('cm1'),
-  /** Address phones are told to register to (config files, ServerRes); defaults to the bind address or the first non-loopback one. */
-  advertiseAddress: z.string().optional(),
-  /** SCCP keepalive interval sent in RegisterAck, seconds. */
-  keepaliveSeconds: z.coerce.number().int().min(1).max(3600).default(30),
-  /**
-   * SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to
-   * its open-file limit of phones. Unset: as many as --sccp-max-connections needs (capacity-plan.ts).
-   */
-  sccpWorkers: z.coerce.number().int().min(0).max(64).optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Origins (scheme://host[:port], comma-separated; `*` for any) whose pages may open SIP over WebSocket besides the node's own. */
-  sipWebSocketOrigins: z
-    .union([z.string(), z.array(z.string())])
-    .default([])
-    .transform((value, ctx) => {
-      try {
-        return parseOriginList(value);
-      } catch (error) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  /** Digest algorithms offered to SIP phones that are not Cisco's, most preferred first (comma-separated). */
-  sipDigestAlgorithms: z
-    .union([z.string(), z.array(z.string())])
-    .default('MD5')
-    .transform((value, ctx) => {
-      try {
-        return parseDigestAlgorithms(value);
-      } catch (error) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  /** Every per-client and overall resource bound (src/limits/). */
-  ...limitShape(),
-});
+export const configSchema = z
+  .object({
+    /** Address every listener binds to. */
+    bind: z.string().min(1).default('0.0.0.0'),
+    httpPort: port.default(8080),
+    sccpPort: port.default(2000),
+    sipPort: port.default(5060),
+    tftpPort: port.default(69),
+    provisioningHttpPort: port.default(6970),
+    /** UDP port held phones receive music on hold from (0: one the system picks, logged at start); open it to the phones. */
+    mohRtpPort: port.default(0),
+    dataDir: z.string().min(1).default('./data'),
+    /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
+    secretKeyFile: z.string().min(1).optional(),
+    /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
+    databaseUrl: z.string().url().optional(),
+    /** PostgreSQL: seconds to open a connection, waiting for a server that restarts; then the query fails. */
+    databaseConnectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
+    /** PostgreSQL: seconds a statement may run, or a transaction stay idle, before it is cancelled. */
+    databaseStatementTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+    /** PostgreSQL: seconds an unused pooled connection is kept open. */
+    databaseIdleTimeoutSeconds: z.coerce.number().int().min(1).max(86_400).default(30),
+    /** PostgreSQL: seconds of silence before TCP keepalive probes a connection (0: off). */
+    databaseKeepaliveSeconds: z.coerce.number().int().min(0).max(7200).default(10),
+    nodeName: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." and "-", at most 64 characters')
+      .default('cm1'),
+    /** Address phones are told to register to (config files, ServerRes); defaults to the bind address or the first non-loopback one. */
+    advertiseAddress: z.string().optional(),
+    /** SCCP keepalive interval sent in RegisterAck, seconds. */
+    keepaliveSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+    /**
+     * SCCP worker processes owning the Skinny sockets (0 = in the node's process); each carries up to
+     * its open-file limit of phones. Unset: as many as --sccp-max-connections needs (capacity-plan.ts).
+     */
+    sccpWorkers: z.coerce.number().int().min(0).max(64).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Origins (scheme://host[:port], comma-separated; `*` for any) whose pages may open SIP over WebSocket besides the node's own. */
+    sipWebSocketOrigins: z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((value, ctx) => {
+        try {
+          return parseOriginList(value);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** Digest algorithms offered to SIP phones that are not Cisco's, most preferred first (comma-separated). */
+    sipDigestAlgorithms: z
+      .union([z.string(), z.array(z.string())])
+      .default('MD5')
+      .transform((value, ctx) => {
+        try {
+          return parseDigestAlgorithms(value);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** Feature code a SIP phone dials to pick up a call in its own line's pickup group (SCCP: PickUp). */
+    callPickupCode: z.string().regex(PICKUP_CODE_RULE, '* followed by 1 to 4 digits').default('*8'),
+    /** Feature code a SIP phone dials, followed by a group's number, to pick up in that group (SCCP: GPickUp). */
+    groupCallPickupCode: z.string().regex(PICKUP_CODE_RULE, '* followed by 1 to 4 digits').default('*9'),
+    /** Every per-client and overall resource bound (src/limits/). */
+    ...limitShape(),
+  })
+  .superRefine((config, ctx) => {
+    const problem = pickupCodesProblem({ own: config.callPickupCode, group: config.groupCallPickupCode });
+    if (problem)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groupCallPickupCode'], message: problem });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -74,6 +74,16 @@ const FLAGS: [keyof Config, string, string][] = [
     '--sip-digest-algorithms <list>',
     "digest algorithms offered to SIP phones that are not Cisco's, most preferred first: MD5 (default) or SHA-256,MD5 (RFC 8760)",
   ],
+  [
+    'callPickupCode',
+    '--call-pickup-code <code>',
+    "feature code SIP phones dial to pick up a call in their line's pickup group (default *8)",
+  ],
+  [
+    'groupCallPickupCode',
+    '--group-call-pickup-code <code>',
+    'feature code SIP phones dial, then a group number, to pick up in that group (default *9)',
+  ],
   // Limits: one flag each, named after the setting (README: Security and limits).
   ...Object.entries(LIMITS).map(([key, spec]): [keyof Config, string, string] => [
     key as keyof Config,

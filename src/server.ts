@@ -245,6 +245,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       cacheSeconds: config.provisioningCacheSeconds,
       credentials: sipCredentials,
       interDigitSeconds: Math.round(config.callT302Milliseconds / 1000),
+      pickupCodes: { own: config.callPickupCode, group: config.groupCallPickupCode },
     });
 
     const bulkJobs = new BulkJobService({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PickupCodes } from '../core/call/pickup.js';
 import type { Logger } from 'pino';
 import type { DeviceDefault } from '../core/device-defaults.js';
 import { effectiveDeviceDefaults, loadForDevice } from '../core/device-defaults.js';
@@ -53,6 +54,8 @@ export interface ProvisioningDeps {
   credentials: { forConfigFile(deviceName: string): Promise<ConfigFileCredentials | null> };
   /** Seconds a SIP phone's dial template waits before sending digits a longer DN could continue (T302). */
   interDigitSeconds?: number;
+  /** The call pickup feature codes the dial template lists (DEFAULT_PICKUP_CODES when absent). */
+  pickupCodes?: PickupCodes;
 }
 
 /** What every file is made of: read once for all phones asking within the cache time. */
@@ -180,6 +183,7 @@ export class ProvisioningService implements TftpFileSource {
           renderDialPlan(
             await this.deps.store.devices.allDirectoryNumbers(),
             this.deps.interDigitSeconds ?? 15,
+            this.deps.pickupCodes,
           ),
         );
       case 'ring-list':

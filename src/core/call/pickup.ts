@@ -23,6 +23,25 @@ export interface PickupCodes {
 /** The codes when none are set: *8 as several PBXs use for pickup, *9 for a named group. */
 export const DEFAULT_PICKUP_CODES: PickupCodes = { own: '*8', group: '*9' };
 
+/** A pickup code: * and one to four digits, so that it is never a directory number (digits only). */
+export const PICKUP_CODE_RULE = /^\*[0-9]{1,4}$/;
+
+/**
+ * Why two pickup codes cannot be used together, or null: each must follow PICKUP_CODE_RULE, and
+ * neither may begin the other (the own group's code alone would never be complete).
+ */
+export function pickupCodesProblem(codes: PickupCodes): string | null {
+  for (const [name, code] of [
+    ['--call-pickup-code', codes.own],
+    ['--group-call-pickup-code', codes.group],
+  ] as const)
+    if (!PICKUP_CODE_RULE.test(code))
+      return `${name} ${code} must be * followed by 1 to 4 digits (a DN is digits only)`;
+  if (codes.own.startsWith(codes.group) || codes.group.startsWith(codes.own))
+    return `--call-pickup-code ${codes.own} and --group-call-pickup-code ${codes.group} must differ, and neither may begin the other`;
+  return null;
+}
+
 export type PickupDigits =
   /** A pickup: in `group`, or in the caller's own group when null. */
   | { kind: 'pickup'; group: string | null }
