@@ -43,6 +43,8 @@ export interface Device {
   loadId: string | null;
   /** Do Not Disturb (CUCM "Call Reject"): no call is offered to the device. Read from the store always present; absent = off. */
   dnd?: boolean;
+  /** System > Device Pool (its Unified CM Group lists the call managers). Read from the store always present; absent = Default on input. */
+  devicePool?: string;
 }
 
 const DEVICE_NAME = /^SEP[0-9A-F]{12}$/;

@@ -11,6 +11,9 @@ export const SIP_DIGEST_USER_COLUMN = 'SIP Digest User';
 /** Sets the device's SIP password on import; an export leaves it empty: passwords never leave the node. */
 export const SIP_PASSWORD_COLUMN = 'SIP Password (write-only)';
 
+/** System > Device Pool of the device; empty: Default for a new phone, unchanged for an existing one. */
+export const DEVICE_POOL_COLUMN = 'Device Pool';
+
 /** The columns of the phone CSV, in the order an export writes them; `Line N` columns follow. */
 export const PHONE_CSV_COLUMNS = [
   'Device Name',
@@ -18,6 +21,7 @@ export const PHONE_CSV_COLUMNS = [
   'Model',
   'Protocol',
   'Phone Load Name',
+  DEVICE_POOL_COLUMN,
   SIP_DIGEST_USER_COLUMN,
   SIP_PASSWORD_COLUMN,
 ] as const;
@@ -64,6 +68,8 @@ export function parsePhoneRow(
   const load = (row['Phone Load Name'] ?? '').trim();
   const loadRule = load ? loadIdProblem(load) : null;
   if (loadRule) err('Phone Load Name', loadRule);
+  // Whether the pool exists is the importer's check (it needs the database).
+  const devicePool = (row[DEVICE_POOL_COLUMN] ?? '').trim();
   const username = (row[SIP_DIGEST_USER_COLUMN] ?? '').trim();
   const userRule = username && !nameProblem ? digestUserProblem(username, name) : null;
   if (userRule) err(SIP_DIGEST_USER_COLUMN, userRule);
@@ -96,6 +102,7 @@ export function parsePhoneRow(
       lines: lines.sort((a, b) => a.index - b.index),
       loadId: load || null,
       ...(settings.dnd === undefined ? {} : { dnd: settings.dnd }),
+      ...(devicePool ? { devicePool } : {}),
     },
     credentials: { username: username || undefined, password: password || undefined },
   };
@@ -109,6 +116,7 @@ export function phoneRow(device: Device, lineColumns: number, digestUser: string
     device.model,
     device.protocol,
     device.loadId ?? '',
+    device.devicePool ?? '',
     digestUser ?? '',
     '',
   ];

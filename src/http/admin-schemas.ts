@@ -217,6 +217,7 @@ export const phoneCreateSchema = z.strictObject({
   lines: linesInput.default([]),
   loadId: z.string().nullable().default(null).describe('Phone Load Name; null uses Device Defaults'),
   dnd: z.boolean().optional().describe('Do Not Disturb (default off)'),
+  devicePool: z.string().max(200).optional().describe('an existing device pool (default: Default)'),
 });
 
 export const phonePatchSchema = z.strictObject({
@@ -226,6 +227,7 @@ export const phonePatchSchema = z.strictObject({
   model: z.string().optional().describe('fixed once added: only the current value is accepted'),
   protocol: protocolSchema.optional().describe('fixed once added: migrate with Bulk Administration'),
   dnd: z.boolean().optional().describe('Do Not Disturb'),
+  devicePool: z.string().max(200).optional().describe('an existing device pool'),
 });
 
 export const freeDnsSchema = z

@@ -73,6 +73,10 @@ import type { FirmwareLoadStore } from '../services/firmware-loads.js';
 import type { MusicOnHoldAdmin } from '../media/music-on-hold-admin.js';
 import type { ProvisioningService } from '../services/provisioning-service.js';
 import fastifyMultipart from '@fastify/multipart';
+import { CmGroupService } from '../services/cm-group-service.js';
+import { DevicePoolService } from '../services/device-pool-service.js';
+import { cmGroupRoutes } from './routes/cm-groups.js';
+import { devicePoolRoutes } from './routes/device-pools.js';
 
 export interface HttpDeps {
   store: Store;
@@ -346,7 +350,16 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           }),
         );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
-        await secured.register(nodeRoutes(deps.configuration, deps.store));
+        const devicePools = new DevicePoolService({
+          store: deps.store,
+          live: deps.live,
+          logger: deps.logger,
+        });
+        await secured.register(nodeRoutes(deps.configuration, deps.store, devicePools));
+        await secured.register(
+          cmGroupRoutes(new CmGroupService({ store: deps.store, live: deps.live, logger: deps.logger })),
+        );
+        await secured.register(devicePoolRoutes(devicePools));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
         await secured.register(pendingPhoneRoutes(admin.pendingPhones));
         await secured.register(sipCredentialRoutes(deps.sipCredentials));

@@ -69,6 +69,7 @@ export const nodeSchema = z
           .describe('e.g. "Auto-registration guard is open on cm1: any subnet, any phone, no rate limit"'),
       })
       .describe('which unknown phones may auto-register here; configured devices are never affected'),
+    autoRegistrationPool: z.string().describe('the device pool phones auto-registered here get'),
   })
   .meta({ id: 'Node' });
 
@@ -90,6 +91,7 @@ export const nodePatchSchema = z.strictObject({
       approvalRequired: z.boolean().optional(),
     })
     .optional(),
+  autoRegistrationPool: z.string().max(200).optional().describe('an existing device pool'),
 });
 
 export const pendingPhoneStateSchema = z.enum(PENDING_PHONE_STATES as ['pending', 'accepted', 'refused']);
@@ -147,6 +149,9 @@ export const phoneSchema = z
     node: z.string().nullable(),
     ipAddress: z.string().nullable(),
     loadId: z.string().nullable().describe('Phone Load Name override; null uses Device Defaults'),
+    devicePool: z
+      .string()
+      .describe('System > Device Pool: its Cisco Unified CM Group lists the call managers'),
     activeLoadId: z.string().nullable().describe('load the phone last reported running'),
     statusChangedAt: z.string().nullable(),
     createdAt: z.string(),
@@ -166,6 +171,7 @@ export const phoneQuerySchema = z.strictObject({
   model: z.string().optional(),
   status: statusSchema.optional(),
   node: z.string().optional(),
+  devicePool: z.string().optional().describe('exact device pool name'),
   sort: z.enum(PHONE_SORT_FIELDS).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   page: positiveInt(1_000_000, 1),

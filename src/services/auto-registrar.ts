@@ -16,6 +16,8 @@ export interface AutoRegistrationRequest {
   request: RegistrationRequest;
   nodeName: string;
   range: AutoRegistration;
+  /** The node's auto-registration device pool (Default when left out). */
+  devicePool?: string;
   model: PhoneModel;
   /** The status the new device is stored with (registered on this node), so none has to follow. */
   status: StatusChange;
@@ -107,11 +109,9 @@ export class AutoRegistrar {
         settle(waiting, exhausted(waiting));
         continue;
       }
-      const device = autoRegisteredDevice(
-        waiting.request.deviceName,
-        waiting.model,
-        waiting.request.protocol,
-        dn,
+      const device = withPool(
+        autoRegisteredDevice(waiting.request.deviceName, waiting.model, waiting.request.protocol, dn),
+        waiting.devicePool,
       );
       proposed.push({ waiting, device, dn });
     }
@@ -159,7 +159,10 @@ export class AutoRegistrar {
     for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
       const dn = await allocator.propose(range, store.devices);
       if (dn === null) return exhausted(item);
-      const device = autoRegisteredDevice(request.deviceName, item.model, request.protocol, dn);
+      const device = withPool(
+        autoRegisteredDevice(request.deviceName, item.model, request.protocol, dn),
+        item.devicePool,
+      );
       try {
         await store.writeBatch(async (tx) => {
           const now = clock();
@@ -214,4 +217,9 @@ function exhausted(item: AutoRegistrationRequest): RegistrationResult {
       range: item.range,
     }),
   };
+}
+
+/** The device with the node's auto-registration pool, when one is given. */
+function withPool(device: Device, devicePool: string | undefined): Device {
+  return devicePool === undefined ? device : { ...device, devicePool };
 }

@@ -31,7 +31,10 @@ interface LiveEventMap {
   'registration-event': [event: RegistrationEvent, attempts?: number];
   'device-status': [DeviceStatusChange];
   'configuration-changed': [
-    { what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults'; name: string },
+    {
+      what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults' | 'cm-group' | 'device-pool';
+      name: string;
+    },
   ];
   'bulk-job-progress': [BulkJobProgressEvent];
   'pending-phone': [PendingPhoneChange];

@@ -6,6 +6,7 @@ import type { Device } from '../core/device.js';
 import type { RowCredentials, RowError } from '../core/phone-row.js';
 import {
   LINE_COLUMN,
+  DEVICE_POOL_COLUMN,
   PHONE_CSV_COLUMNS,
   SIP_DIGEST_USER_COLUMN,
   SIP_PASSWORD_COLUMN,
@@ -25,6 +26,7 @@ import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import { spreadsheetCsv, textOfSpreadsheetCell } from './spreadsheet-csv.js';
 import type { SipCredentialService } from './sip-credentials.js';
+import { poolReferenceProblem } from '../core/device-pool.js';
 
 export interface ImportProgress {
   phase: 'validating' | 'writing';
@@ -167,6 +169,7 @@ export class PhoneCsv {
     const rows = devices.length;
     this.crossCheck(devices, addError);
     await this.checkHeldElsewhere(devices, addError);
+    await this.checkPools(devices, addError);
     const credentials = await this.credentialsToSet(devices, addError);
     if (errorCount > 0 || !headerChecked) {
       if (!headerChecked) addError({ line: 1, column: '*', message: 'the file has no header and no rows' });
@@ -195,6 +198,16 @@ export class PhoneCsv {
     const credentialsSet = credentials.length;
     this.logger.info({ rows, inserted, updated, credentialsSet }, 'phones imported from CSV');
     return { imported: true, rows, inserted, updated, credentialsSet, errors: [], errorCount: 0 };
+  }
+
+  /** Refuses rows naming a device pool that does not exist. */
+  private async checkPools(devices: { line: number; device: Device }[], addError: (e: RowError) => void) {
+    const pools = (await this.store.devicePools.list()).map((p) => p.name);
+    for (const { line, device } of devices) {
+      if (device.devicePool === undefined) continue;
+      const problem = poolReferenceProblem(DEVICE_POOL_COLUMN, device.devicePool, pools);
+      if (problem) addError({ line, column: DEVICE_POOL_COLUMN, message: problem.message });
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import type { DeviceRecord } from '../store/device-repository.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { Line } from '../core/device.js';
+import { poolReferenceProblem } from '../core/device-pool.js';
 import type { Clock } from './clock.js';
 import { ConflictError, NotFoundError, ValidationError } from './configuration-service.js';
 import type { DnAllocator } from './dn-allocator.js';
@@ -38,6 +39,7 @@ export class PhoneEditor {
     const phone = { ...given, lines: completeLines(given.lines) };
     const problem = newPhoneProblem(phone);
     if (problem) throw new ValidationError(problem);
+    if (phone.devicePool !== undefined) await poolExists(store, phone.devicePool);
     if (await store.devices.find(phone.name)) {
       throw new ConflictError(
         `phone ${phone.name} already exists; open it under Device > Phone to change it`,
@@ -70,6 +72,7 @@ export class PhoneEditor {
     const changes = given.lines ? { ...given, lines: completeLines(given.lines, before.lines) } : given;
     const problem = phoneChangeProblem(before, changes);
     if (problem) throw new ValidationError(problem);
+    if (changes.devicePool !== undefined) await poolExists(store, changes.devicePool);
     let freed: string[] = [];
     await store.transaction(async (tx) => {
       await tx.deviceChanges.updateFields(name, changes);
@@ -95,6 +98,13 @@ export class PhoneEditor {
   async sharedWith(name: string, dns: string[]): Promise<Record<string, string[]>> {
     return Object.fromEntries(await this.deps.store.deviceChanges.holders(dns, name));
   }
+}
+
+/** Refuses a device pool that does not exist, naming those that do. */
+async function poolExists(store: Store, pool: string): Promise<void> {
+  if (await store.devicePools.get(pool)) return;
+  const names = (await store.devicePools.list()).map((p) => p.name);
+  throw new ValidationError(poolReferenceProblem('devicePool', pool, names)!);
 }
 
 /** Stores the DN features the lines carry (each DN's own, shared by its devices) and the device's DND. */

@@ -16,6 +16,8 @@ export interface NewPhone {
   loadId: string | null;
   /** Do Not Disturb; off when left out. */
   dnd?: boolean;
+  /** System > Device Pool; Default when left out. */
+  devicePool?: string;
 }
 
 /** Fields of an existing phone that may change. Model and protocol are fixed once added. */
@@ -26,6 +28,7 @@ export interface PhoneChanges {
   model?: string;
   protocol?: DeviceProtocol;
   dnd?: boolean;
+  devicePool?: string;
 }
 
 function descriptionFieldProblem(description: string): FieldProblem | null {

@@ -6,6 +6,12 @@ import { effectiveDeviceDefaults, loadForDevice } from '../core/device-defaults.
 import type { DeviceProtocol } from '../core/device.js';
 import type { EnterpriseParameters } from '../core/enterprise-parameters.js';
 import { phoneModels } from '../core/phone-models.js';
+import { chooseCallManagers } from '../core/call-manager-order.js';
+import type { CmGroup } from '../core/cm-group.js';
+import { DEFAULT_CM_GROUP } from '../core/cm-group.js';
+import type { DevicePool } from '../core/device-pool.js';
+import { CallManagerFallbacks } from './call-manager-fallbacks.js';
+import { runningNodes } from './node-heartbeat.js';
 import type { CallManagerEntry } from '../provisioning/call-managers.js';
 import { renderDeviceConfig } from '../provisioning/device-config.js';
 import { classifyRequest, macOfRequest } from '../provisioning/file-names.js';
@@ -63,6 +69,11 @@ interface SharedSettings {
   nodes: StoredNode[];
   parameters: EnterpriseParameters;
   defaults: DeviceDefault[];
+  /** Unified CM Groups and Device Pools: which call managers each device's files list. */
+  groups: CmGroup[];
+  pools: DevicePool[];
+  /** Nodes whose heartbeat is fresh (services/node-heartbeat runningNodes). */
+  running: ReadonlySet<string>;
 }
 
 type SharedFileKind = 'xml-default' | 'os79xx' | 'sip-default' | 'dial-plan' | 'ring-list';
@@ -88,6 +99,7 @@ export class ProvisioningService implements TftpFileSource {
   private readonly shared: ShortLived<SharedSettings>;
   private readonly sharedFiles = new Map<RequestedFile['kind'], ShortLived<RenderedFile | null>>();
   private readonly devices: BatchedLookup<DeviceRecord>;
+  private readonly fallbacks: CallManagerFallbacks;
 
   constructor(private readonly deps: ProvisioningDeps) {
     this.loadFiles = new DirectoryFileSource(deps.loads.directory);
@@ -95,6 +107,7 @@ export class ProvisioningService implements TftpFileSource {
     this.shared = new ShortLived(ttlMs);
     for (const kind of SHARED_FILES) this.sharedFiles.set(kind, new ShortLived(ttlMs));
     this.devices = new BatchedLookup((names) => deps.store.devices.findMany(names));
+    this.fallbacks = new CallManagerFallbacks(deps.logger);
     // A device's own file is read afresh each time; everything else depends on the shared settings.
     deps.live.on('configuration-changed', (change) => {
       if (change.what !== 'device') this.forgetShared();
@@ -155,12 +168,16 @@ export class ProvisioningService implements TftpFileSource {
   private settings(): Promise<SharedSettings> {
     const { store } = this.deps;
     return this.shared.get(this.now(), async () => {
-      const [nodes, parameters, stored] = await Promise.all([
+      const [nodes, parameters, stored, groups, pools, heartbeats] = await Promise.all([
         store.nodes.list(),
         store.parameters.get(),
         store.deviceDefaults.listStored(),
+        store.cmGroups.list(),
+        store.devicePools.list(),
+        store.nodes.heartbeats(),
       ]);
-      return { nodes, parameters, defaults: effectiveDeviceDefaults(stored) };
+      const running = new Set(runningNodes(heartbeats, this.deps.clock()).map((n) => n.name));
+      return { nodes, parameters, defaults: effectiveDeviceDefaults(stored), groups, pools, running };
     });
   }
 
@@ -200,27 +217,40 @@ export class ProvisioningService implements TftpFileSource {
     return (await this.settings()).defaults;
   }
 
-  /** Call managers in priority order: this node first, then the others that announced where they listen. */
-  private async callManagers(filter?: (n: StoredNode) => boolean): Promise<CallManagerEntry[]> {
-    const { nodes } = await this.settings();
-    const self = nodes.find((n) => n.name === this.deps.nodeName);
-    const ordered = [...(self ? [self] : []), ...nodes.filter((n) => n.name !== this.deps.nodeName)];
-    let chosen = ordered.filter((n) => n.endpoint !== null && (!filter || filter(n)));
-    // No node accepts auto-registration: still send unknown phones to this node, which refuses them
-    // with a reason the administrator can read, instead of leaving them without a call manager.
-    if (chosen.length === 0 && self?.endpoint) chosen = [self];
-    return chosen.map((n) => ({
-      name: n.name,
-      address: n.endpoint!.address,
-      sccpPort: n.endpoint!.sccpPort,
-      sipPort: n.endpoint!.sipPort,
-    }));
+  /**
+   * The call managers of a Unified CM Group in priority order (cluster.md §1.2), the same whichever
+   * node renders: the group of `pool` (a device's), or the auto-registration group when `pool` is
+   * null. Members that are not running or have not said where they listen drop out; when none is
+   * left, this node is listed so that the phone is not left without a call manager.
+   */
+  private async callManagers(pool: string | null): Promise<CallManagerEntry[]> {
+    const { nodes, groups, pools, running } = await this.settings();
+    const groupName =
+      pool === null
+        ? groups.find((g) => g.autoRegistration)?.name
+        : (pools.find((p) => p.name === pool)?.cmGroup ?? DEFAULT_CM_GROUP);
+    const group = groups.find((g) => g.name === groupName);
+    const self = this.deps.nodeName;
+    const byName = new Map(nodes.map((n) => [n.name, n]));
+    const choice = chooseCallManagers(
+      group?.members ?? [],
+      (name) => ({
+        name,
+        usable: byName.get(name)?.endpoint != null && (name === self || running.has(name)),
+      }),
+      byName.get(self)?.endpoint ? self : null,
+    );
+    this.fallbacks.report(groupName ?? '(no auto-registration group)', choice, self);
+    return choice.names.map((name) => {
+      const endpoint = byName.get(name)!.endpoint!;
+      return { name, address: endpoint.address, sccpPort: endpoint.sccpPort, sipPort: endpoint.sipPort };
+    });
   }
 
   /** XMLDefault.cnf.xml: auto-registration nodes, and per model the load of the auto-registration protocol. */
   async xmlDefault(): Promise<string> {
     const [callManagers, { parameters }, defaults] = await Promise.all([
-      this.callManagers((n) => n.autoRegistration.enabled),
+      this.callManagers(null),
       this.settings(),
       this.defaults(),
     ]);
@@ -239,16 +269,14 @@ export class ProvisioningService implements TftpFileSource {
     const record = await this.devices.get(`SEP${mac}`);
     if (!record) return null;
     // The configuration only: the record's status, address and times change at every registration.
-    const { name, model, protocol, description, lines, loadId: ownLoad } = record;
+    const { name, model, protocol, description, lines, loadId: ownLoad, devicePool } = record;
     const device = { name, model, protocol, description, lines, loadId: ownLoad };
     const [callManagers, defaults, credentials] = await Promise.all([
-      this.callManagers(),
+      this.callManagers(devicePool),
       this.defaults(),
       protocol === 'SIP' ? this.deps.credentials.forConfigFile(name) : null,
     ]);
     const loadId = loadForDevice(device, defaults);
-    const devicePool =
-      defaults.find((d) => d.model === model && d.protocol === protocol)?.devicePool ?? 'Default';
     // A phone applies a configuration whose versionStamp differs from its own: it changes with it,
     // and with new credentials (the hash shows nothing of them).
     const stamp = createHash('sha1')
@@ -274,14 +302,15 @@ export class ProvisioningService implements TftpFileSource {
     return (await this.defaults()).find((d) => d.model === '7940' && d.protocol === p)?.loadId ?? null;
   }
 
-  private async sipProxy(): Promise<{ address: string; port: number } | null> {
-    const [first] = await this.callManagers();
+  /** The SIP proxy of a 7940/7960 SIP file: the first call manager of the pool's group (auto-registration group: null). */
+  private async sipProxy(pool: string | null): Promise<{ address: string; port: number } | null> {
+    const [first] = await this.callManagers(pool);
     if (!first) return null;
     return { address: first.address, port: first.sipPort ?? 5060 };
   }
 
   private async sipDefault(): Promise<RenderedFile | null> {
-    const proxy = await this.sipProxy();
+    const proxy = await this.sipProxy(null);
     if (!proxy) return null;
     return text(
       renderSipDefault({
@@ -294,10 +323,10 @@ export class ProvisioningService implements TftpFileSource {
   }
 
   private async sipDevice(mac: string): Promise<RenderedFile | null> {
-    const proxy = await this.sipProxy();
-    if (!proxy) return null;
     const deviceName = `SEP${mac}`;
     const device = await this.devices.get(deviceName);
+    const proxy = await this.sipProxy(device?.devicePool ?? null);
+    if (!proxy) return null;
     return text(
       renderSipDevice({
         deviceName,

@@ -144,6 +144,7 @@ export class RegistrationService {
       request,
       nodeName: node.name,
       range: node.autoRegistration,
+      devicePool: node.autoRegistrationPool,
       model,
       status: this.registeredStatus(request, this.deps.clock()),
       approved: admitted.approved,

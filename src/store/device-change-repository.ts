@@ -19,10 +19,14 @@ export class DeviceChangeRepository {
       .execute();
   }
 
-  async updateFields(name: string, fields: { description?: string; loadId?: string | null }): Promise<void> {
-    const set: { description?: string; load_id?: string | null } = {};
+  async updateFields(
+    name: string,
+    fields: { description?: string; loadId?: string | null; devicePool?: string },
+  ): Promise<void> {
+    const set: { description?: string; load_id?: string | null; device_pool?: string } = {};
     if (fields.description !== undefined) set.description = fields.description;
     if (fields.loadId !== undefined) set.load_id = fields.loadId;
+    if (fields.devicePool !== undefined) set.device_pool = fields.devicePool;
     if (Object.keys(set).length === 0) return;
     await this.db.updateTable('devices').set(set).where('name', '=', name).execute();
   }

@@ -1,7 +1,9 @@
+import type { Selectable } from 'kysely';
 import type { AutoRegistrationGuard } from '../core/auto-registration-guard.js';
 import { OPEN_GUARD } from '../core/auto-registration-guard.js';
 import type { AutoRegistration, CallManagerNode } from '../core/node.js';
 import type { Flavor } from './database.js';
+import { CmGroupRepository } from './cm-group-repository.js';
 import type { Executor } from './executor.js';
 import type { Schema } from './schema.js';
 
@@ -17,6 +19,8 @@ export interface StoredNode extends CallManagerNode {
   endpoint: NodeEndpoint | null;
   /** Which unknown phones may auto-register here (System > Cisco Unified CM). */
   autoRegistrationGuard: AutoRegistrationGuard;
+  /** The device pool this node's auto-registered phones get (System > Device Pool). */
+  autoRegistrationPool: string;
 }
 
 /** The stored guard, any field it lacks (written by an older version) taken as open. */
@@ -25,7 +29,7 @@ function guardOf(json: string | null): AutoRegistrationGuard {
   return { ...OPEN_GUARD, ...(JSON.parse(json) as Partial<AutoRegistrationGuard>) };
 }
 
-function toNode(row: Schema['nodes']): StoredNode {
+function toNode(row: Selectable<Schema['nodes']>): StoredNode {
   return {
     name: row.name,
     autoRegistration: {
@@ -39,6 +43,7 @@ function toNode(row: Schema['nodes']): StoredNode {
         ? { address: row.address, sccpPort: row.sccp_port, sipPort: row.sip_port }
         : null,
     autoRegistrationGuard: guardOf(row.auto_registration_guard),
+    autoRegistrationPool: row.auto_registration_pool,
   };
 }
 
@@ -71,9 +76,12 @@ export class NodeRepository {
     return row ? toNode(row) : null;
   }
 
-  /** Creates the node with `defaults` unless it exists; returns it either way. */
+  /**
+   * Creates the node with `defaults` unless it exists; returns it either way. A new node joins the
+   * Default Unified CM Group while that has room (CmGroupRepository.adoptNode).
+   */
   async ensure(name: string, defaults: AutoRegistration, now: Date): Promise<StoredNode> {
-    await this.db
+    const inserted = await this.db
       .insertInto('nodes')
       .values({
         name,
@@ -83,7 +91,9 @@ export class NodeRepository {
         auto_registration_changed_at: now.toISOString(),
       })
       .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0)
+      await new CmGroupRepository(this.db).adoptNode(name);
     const node = await this.get(name);
     if (!node) throw new Error(`node ${name} vanished right after it was created`);
     return node;

@@ -19,6 +19,8 @@ export interface Schema {
     heartbeat_at: string | null;
     /** The auto-registration guard as JSON (core/auto-registration-guard); null: open. */
     auto_registration_guard: string | null;
+    /** The device pool this node's auto-registered phones get. */
+    auto_registration_pool: Generated<string>;
   };
   devices: {
     name: string;
@@ -34,6 +36,8 @@ export interface Schema {
     status_changed_at: string | null;
     /** Do Not Disturb, 0/1. */
     dnd: Generated<number>;
+    /** System > Device Pool the device belongs to. */
+    device_pool: Generated<string>;
   };
   directory_numbers: {
     dn: string;
@@ -187,4 +191,10 @@ export interface Schema {
   call_detail_records: { id: Generated<number>; node: string } & Omit<CallDetailRecord, 'cdrRecordType'> & {
       cdrRecordType: number;
     };
+  /** System > Cisco Unified CM Group; `auto_registration` 0/1, set on exactly one group. */
+  cm_groups: { name: string; description: string; auto_registration: number };
+  /** A group's call managers: `priority` 0 is the primary, then 1 and 2. */
+  cm_group_members: { group_name: string; priority: number; node_name: string };
+  /** System > Device Pool: its Cisco Unified CM Group. */
+  device_pools: { name: string; description: string; cm_group: string };
 }

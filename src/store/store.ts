@@ -4,10 +4,12 @@ import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { BulkJobRepository } from './bulk-job-repository.js';
 import { CdrRepository } from './cdr-repository.js';
+import { CmGroupRepository } from './cm-group-repository.js';
 import { CredentialRepository } from './credential-repository.js';
 import type { Flavor, StoreDatabase } from './database.js';
 import { DeviceChangeRepository } from './device-change-repository.js';
 import { DeviceDefaultRepository } from './device-default-repository.js';
+import { DevicePoolRepository } from './device-pool-repository.js';
 import { DeviceRepository } from './device-repository.js';
 import { EventRepository } from './event-repository.js';
 import type { Executor } from './executor.js';
@@ -42,6 +44,10 @@ export interface Repositories {
   cdrs: CdrRepository;
   /** DN features (forwards, pickup group) and devices' Do Not Disturb. */
   lineSettings: LineSettingRepository;
+  /** System > Cisco Unified CM Group. */
+  cmGroups: CmGroupRepository;
+  /** System > Device Pool. */
+  devicePools: DevicePoolRepository;
 }
 
 function repositories(db: Executor, flavor: Flavor): Repositories {
@@ -63,6 +69,8 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     pendingPhones: new PendingPhoneRepository(db),
     cdrs: new CdrRepository(db, flavor),
     lineSettings: new LineSettingRepository(db),
+    cmGroups: new CmGroupRepository(db),
+    devicePools: new DevicePoolRepository(db),
   };
 }
 
@@ -85,6 +93,8 @@ export class Store implements Repositories {
   readonly credentials: CredentialRepository;
   readonly pendingPhones: PendingPhoneRepository;
   readonly cdrs: CdrRepository;
+  readonly cmGroups: CmGroupRepository;
+  readonly devicePools: DevicePoolRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db, database.flavor);
@@ -104,6 +114,8 @@ export class Store implements Repositories {
     this.credentials = new CredentialRepository(database.db);
     this.pendingPhones = new PendingPhoneRepository(database.db);
     this.cdrs = new CdrRepository(database.db, database.flavor);
+    this.cmGroups = new CmGroupRepository(database.db);
+    this.devicePools = new DevicePoolRepository(database.db);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

@@ -23,6 +23,9 @@ const SCHEMA_TABLES = {
   sip_password_handouts: true,
   pending_phones: true,
   call_detail_records: true,
+  cm_groups: true,
+  cm_group_members: true,
+  device_pools: true,
 } satisfies Record<keyof Schema, true>;
 
 /** The schema's tables and Kysely's migration bookkeeping: everything openucm keeps in its database. */

@@ -9,6 +9,8 @@ import { AuditLogPage } from './pages/audit-log';
 import { CallDetailRecordsPage } from './pages/call-detail-records';
 import { BackupPage } from './pages/backup';
 import { BulkPage } from './pages/bulk';
+import { CmGroupsPage } from './pages/cm-groups';
+import { DevicePoolsPage } from './pages/device-pools';
 import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
 import { ChangePasswordPage } from './pages/change-password';
 import { DashboardPage } from './pages/dashboard';
@@ -38,6 +40,8 @@ function Routes() {
   if (path === '/enterprise-parameters') return <EnterpriseParametersPage />;
   if (path === '/nodes') return <NodesPage />;
   if (path === '/backup') return <BackupPage />;
+  if (path === '/cm-groups') return <CmGroupsPage />;
+  if (path === '/device-pools') return <DevicePoolsPage />;
   if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;
   if (path === '/phones') return <PhonesPage />;
   if (path === '/phones/new') return <NewPhonePage />;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { guardSummary } from '../../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../../core/node.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
+import type { DevicePoolService } from '../../services/device-pool-service.js';
 import { freeDns } from '../../services/free-dns.js';
 import type { Store } from '../../store/store.js';
 import { freeDnsSchema } from '../admin-schemas.js';
@@ -10,7 +11,7 @@ import type { StoredNode } from '../../store/node-repository.js';
 import { errorSchema, nodePatchSchema, nodeSchema } from '../schemas.js';
 
 export const nodeRoutes =
-  (config: ConfigurationService, store: Store): FastifyPluginAsyncZod =>
+  (config: ConfigurationService, store: Store, pools: DevicePoolService): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['System > Cisco Unified CM'];
     const view = async (node: StoredNode) => {
@@ -27,6 +28,7 @@ export const nodeRoutes =
           ...node.autoRegistrationGuard,
           summary: guardSummary(node.name, node.autoRegistrationGuard),
         },
+        autoRegistrationPool: node.autoRegistrationPool,
       };
     };
     app.get('/nodes', {
@@ -56,7 +58,20 @@ export const nodeRoutes =
         response: { 200: nodeSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
       handler: async (request) => {
-        const { before, after } = await config.updateNode(request.params.name, request.body);
+        const { autoRegistrationPool, ...changes } = request.body;
+        // The pool is checked before anything is written, so a refusal changes nothing.
+        if (autoRegistrationPool !== undefined)
+          await pools.checkExists('autoRegistrationPool', autoRegistrationPool);
+        const updated =
+          changes.autoRegistration !== undefined || changes.autoRegistrationGuard !== undefined
+            ? await config.updateNode(request.params.name, changes)
+            : await config.getNode(request.params.name).then((node) => ({ before: node, after: node }));
+        const { before } = updated;
+        let { after } = updated;
+        if (autoRegistrationPool !== undefined && autoRegistrationPool !== before.autoRegistrationPool) {
+          await pools.setAutoRegistrationPool(after.name, autoRegistrationPool);
+          after = await config.getNode(after.name);
+        }
         await request.audit({
           action: 'update',
           target: 'node',
@@ -64,10 +79,12 @@ export const nodeRoutes =
           before: {
             autoRegistration: { ...before.autoRegistration },
             autoRegistrationGuard: { ...before.autoRegistrationGuard },
+            autoRegistrationPool: before.autoRegistrationPool,
           },
           after: {
             autoRegistration: { ...after.autoRegistration },
             autoRegistrationGuard: { ...after.autoRegistrationGuard },
+            autoRegistrationPool: after.autoRegistrationPool,
           },
         });
         return view(after);

@@ -14,6 +14,7 @@ function audited(p: DeviceRecord) {
     description: p.description,
     loadId: p.loadId,
     dnd: p.dnd ?? false,
+    devicePool: p.devicePool,
     lines: p.lines.map((l) => `${l.index}:${l.dn}`).join(', '),
     line: Object.fromEntries(p.lines.map(({ index, dn: _dn, ...settings }) => [index, settings])),
   };

@@ -16,6 +16,7 @@ import { callDetailRecords } from './0011-call-detail-records.js';
 import { cdrOnBehalfOf } from './0017-cdr-on-behalf-of.js';
 import { cdrRedirectReasons } from './0013-cdr-redirect-reasons.js';
 import { lineSettings } from './0012-line-settings.js';
+import { cmGroupsDevicePools } from './0014-cm-groups-device-pools.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -33,18 +34,24 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0011-call-detail-records': callDetailRecords,
   '0012-line-settings': lineSettings,
   '0013-cdr-redirect-reasons': cdrRedirectReasons,
+  '0014-cm-groups-device-pools': cmGroupsDevicePools,
   '0017-cdr-on-behalf-of': cdrOnBehalfOf,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
-/** Brings the schema to the latest version; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<unknown>, flavor: Flavor): Promise<void> {
-  const provider: MigrationProvider = {
+/** Every migration, for Kysely's Migrator (tests bring a store to an older version with it). */
+export function migrationProvider(flavor: Flavor): MigrationProvider {
+  return {
     getMigrations: async () =>
       Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]) => [name, m({ flavor })])),
   };
+}
+
+/** Brings the schema to the latest version; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>, flavor: Flavor): Promise<void> {
+  const provider = migrationProvider(flavor);
   // Parallel branches add migrations independently; their order of arrival may differ from their names.
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();

@@ -36,9 +36,27 @@ export interface Phone {
   node: string | null;
   ipAddress: string | null;
   loadId: string | null;
+  /** System > Device Pool. */
+  devicePool: string;
   activeLoadId: string | null;
   statusChangedAt: string | null;
   createdAt: string;
+}
+
+/** System > Cisco Unified CM Group: up to three nodes, primary first. */
+export interface CmGroup {
+  name: string;
+  description: string;
+  members: string[];
+  autoRegistration: boolean;
+}
+
+/** System > Device Pool. */
+export interface DevicePool {
+  name: string;
+  description: string;
+  cmGroup: string;
+  devices: number;
 }
 
 export interface Page<T> {
@@ -66,6 +84,8 @@ export interface NodeInfo {
     summary: string;
   };
   autoRegistrationGuard: AutoRegistrationGuard & { summary: string };
+  /** The device pool phones auto-registered on this node get. */
+  autoRegistrationPool: string;
 }
 
 /** Which unknown phones a node lets auto-register; empty lists allow any. */
@@ -285,7 +305,7 @@ export interface DeviceStatusChange {
 }
 
 export interface ConfigurationChange {
-  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults';
+  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults' | 'cm-group' | 'device-pool';
   name: string;
 }
 

@@ -16,6 +16,8 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
     items: [
       { label: 'Enterprise Parameters', href: '/enterprise-parameters' },
       { label: 'Cisco Unified CM', href: '/nodes' },
+      { label: 'Cisco Unified CM Group', href: '/cm-groups' },
+      { label: 'Device Pool', href: '/device-pools' },
       { label: 'Backup', href: '/backup' },
     ],
   },

@@ -1,8 +1,8 @@
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { ApiError, get, patch } from '../api/client';
-import type { FreeDns, NodeInfo } from '../api/types';
-import { Field, Loading, Notice, PageTitle } from '../components/ui';
+import type { DevicePool, FreeDns, NodeInfo } from '../api/types';
+import { Field, Loading, Notice, PageTitle, SelectField } from '../components/ui';
 import { dateTime, number } from '../format';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -65,6 +65,8 @@ export function NodePage({ name }: { name: string }) {
   const [startingDn, setStartingDn] = useState('');
   const [endingDn, setEndingDn] = useState('');
   const [disabled, setDisabled] = useState(false);
+  const [pool, setPool] = useState('');
+  const pools = useLoad(() => get<DevicePool[]>('/device-pools'), 'device-pools');
   const [guard, setGuard] = useState({ subnets: '', ouis: '', models: '', perMinute: '', approval: false });
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string; field?: string } | null>(null);
 
@@ -76,6 +78,7 @@ export function NodePage({ name }: { name: string }) {
     setStartingDn(node.data.autoRegistration.startingDn);
     setEndingDn(node.data.autoRegistration.endingDn);
     setDisabled(!node.data.autoRegistration.enabled);
+    setPool(node.data.autoRegistrationPool);
     const g = node.data.autoRegistrationGuard;
     setGuard({
       subnets: g.allowedSubnets.join(', '),
@@ -100,6 +103,7 @@ export function NodePage({ name }: { name: string }) {
           newPhonesPerMinute: guard.perMinute.trim() === '' ? 0 : Number(guard.perMinute.trim()),
           approvalRequired: guard.approval,
         },
+        ...(pool !== '' ? { autoRegistrationPool: pool } : {}),
       });
       setResult({
         kind: 'ok',
@@ -160,6 +164,19 @@ export function NodePage({ name }: { name: string }) {
               </span>
             </div>
             {fieldError('enabled') && <Notice kind="error">{fieldError('enabled')}</Notice>}
+            <SelectField
+              label="Auto-registration Device Pool"
+              value={pool}
+              onChange={(e) => setPool(e.target.value)}
+              error={fieldError('autoRegistrationPool')}
+              hint="The device pool phones auto-registered on this node join (System > Device Pool)."
+            >
+              {(pools.data ?? [{ name: pool }]).map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
+            </SelectField>
           </fieldset>
           <fieldset disabled={!canChange}>
             <legend>Auto-registration Guard</legend>

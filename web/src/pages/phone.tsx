@@ -1,12 +1,12 @@
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { ApiError, del, get, patch, post } from '../api/client';
-import type { Phone, PhoneModel, RegistrationEvent } from '../api/types';
+import type { DevicePool, Phone, PhoneModel, RegistrationEvent } from '../api/types';
 import { LinesEditor, lineErrorOf, linesOf } from '../components/lines-editor';
 import type { LineSettingsInput } from '../components/line-settings-editor';
 import { LineSettingsEditor, settingsInputOf, settingsOf } from '../components/line-settings-editor';
 import { SipCredentialsPanel } from '../components/sip-credentials-panel';
-import { Field, Loading, Notice, PageTitle, StatusBadge } from '../components/ui';
+import { Field, Loading, Notice, PageTitle, SelectField, StatusBadge } from '../components/ui';
 import { dateTime } from '../format';
 import { useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
@@ -27,6 +27,8 @@ export function PhonePage({ name }: { name: string }) {
   );
   const [description, setDescription] = useState('');
   const [loadId, setLoadId] = useState('');
+  const [devicePool, setDevicePool] = useState('');
+  const pools = useLoad(() => get<DevicePool[]>('/device-pools'), 'device-pools');
   const [dns, setDns] = useState<string[]>([]);
   const [result, setResult] = useState<Result>(null);
   const [lineErrors, setLineErrors] = useState<Record<number, string>>({});
@@ -43,6 +45,7 @@ export function PhonePage({ name }: { name: string }) {
     if (!phone.data) return;
     setDescription(phone.data.description);
     setLoadId(phone.data.loadId ?? '');
+    setDevicePool(phone.data.devicePool);
     const d: string[] = [];
     for (const l of phone.data.lines) d[l.index - 1] = l.dn;
     setDns(d);
@@ -85,6 +88,7 @@ export function PhonePage({ name }: { name: string }) {
       await patch<Phone>(`/phones/${encodeURIComponent(name)}`, {
         description,
         loadId: loadId.trim() === '' ? null : loadId.trim(),
+        ...(devicePool !== '' ? { devicePool } : {}),
         lines,
         dnd,
       });
@@ -208,6 +212,24 @@ export function PhonePage({ name }: { name: string }) {
                 error={result?.field === 'loadId' ? result.text : null}
                 hint="Empty: the load of Device Defaults for this model and protocol."
               />
+              <SelectField
+                label="Device Pool"
+                value={devicePool}
+                onChange={(e) => setDevicePool(e.target.value)}
+                error={result?.field === 'devicePool' ? result.text : null}
+                hint={
+                  <>
+                    Its <Link href="/cm-groups">Cisco Unified CM Group</Link> lists the call managers the
+                    phone registers with, in order.
+                  </>
+                }
+              >
+                {(pools.data ?? [{ name: devicePool }]).map((pool) => (
+                  <option key={pool.name} value={pool.name}>
+                    {pool.name}
+                  </option>
+                ))}
+              </SelectField>
               <div className="field checkbox">
                 <input
                   id="phone-dnd"

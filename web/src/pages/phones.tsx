@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { get, query } from '../api/client';
-import type { NodeInfo, Page, Phone, PhoneModel } from '../api/types';
+import type { DevicePool, NodeInfo, Page, Phone, PhoneModel } from '../api/types';
 import { Loading, PageTitle, Pager, SortHeader, StatusBadge } from '../components/ui';
 import { FilterForm, FilterSelect, FilterText, NodeFilter } from '../components/filters';
 import { useLoad, useThrottle } from '../hooks';
@@ -24,6 +24,7 @@ const FILTER_KEYS = [
   'model',
   'status',
   'node',
+  'devicePool',
 ] as const;
 type Filters = Record<(typeof FILTER_KEYS)[number], string>;
 
@@ -50,6 +51,7 @@ export function PhonesPage() {
   );
   const models = useLoad(() => get<PhoneModel[]>('/phone-models'), 'models');
   const nodes = useLoad(() => get<NodeInfo[]>('/nodes'), 'nodes');
+  const pools = useLoad(() => get<DevicePool[]>('/device-pools'), 'device-pools');
   const [rows, setRows] = useState<Phone[]>([]);
   useEffect(() => setRows(list.data?.items ?? []), [list.data]);
   useEffect(() => {
@@ -128,6 +130,12 @@ export function PhonesPage() {
           ]}
         />
         <NodeFilter value={draft.node} onValue={(v) => set('node', v)} nodes={nodes.data} />
+        <FilterSelect
+          label="Device Pool"
+          value={draft.devicePool}
+          onValue={(v) => set('devicePool', v)}
+          options={[['', 'Any'], ...(pools.data ?? []).map((p) => [p.name, p.name] as const)]}
+        />
       </FilterForm>
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && (
