@@ -53,6 +53,11 @@ describe('auto-registration range rules', () => {
     expect(p.message).toContain("overlaps node cm2's range 2000–2999");
   });
 
+  it('lets nodes share exactly the same range (a cluster drawing from one pool)', () => {
+    const cm2 = { name: 'cm2', autoRegistration: { enabled: true, startingDn: '2000', endingDn: '2999' } };
+    expect(check({ startingDn: '2000', endingDn: '2999' }, { otherNodes: [cm2] })).toEqual([]);
+  });
+
   it('refuses a range that would drop assigned DNs, listing them', () => {
     const [p] = check(
       { startingDn: '1000', endingDn: '1004' },

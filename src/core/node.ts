@@ -61,7 +61,8 @@ function dnFieldProblem(field: 'startingDn' | 'endingDn', dn: string): FieldProb
 
 /**
  * Checks a proposed auto-registration setting of `nodeName` against the rules:
- * DN syntax, no leading zero, start ≤ end, no overlap with another node's range, and
+ * DN syntax, no leading zero, start ≤ end, no partial overlap with another node's range (an equal
+ * range is shared), and
  * no auto-registered DN of the current range left outside the new one.
  */
 export function autoRegistrationProblems(input: {
@@ -89,16 +90,19 @@ export function autoRegistrationProblems(input: {
   }
   for (const other of input.otherNodes) {
     const o = other.autoRegistration;
+    // Nodes of a cluster may share one range exactly: they draw from it in turn (a DN is given once,
+    // the database's key sees to it). A partial overlap is taken for a mistake.
+    const shared = proposed.startingDn === o.startingDn && proposed.endingDn === o.endingDn;
     const overlaps =
       rangeValue(proposed.startingDn) <= rangeValue(o.endingDn) &&
       rangeValue(o.startingDn) <= rangeValue(proposed.endingDn);
-    if (overlaps) {
+    if (overlaps && !shared) {
       return [
         {
           field: 'startingDn',
           message:
             `range ${proposed.startingDn}–${proposed.endingDn} overlaps node ${other.name}'s range ` +
-            `${o.startingDn}–${o.endingDn}; two nodes would hand out the same numbers`,
+            `${o.startingDn}–${o.endingDn}; give each node its own range, or both exactly the same one to share it`,
           conflictsWith: other.name,
         },
       ];

@@ -194,7 +194,7 @@ export class AutoRegistrar {
           }
           return { kind: 'accepted', device: existing, autoRegistered: false };
         }
-        allocator.lost(range, dn);
+        await allocator.lostToAnother(range, dn, store.devices);
       }
     }
     throw new Error(

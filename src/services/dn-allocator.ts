@@ -109,6 +109,17 @@ export class DnAllocator {
     this.committed(range, dn);
   }
 
+  /**
+   * The proposal was taken by another node sharing the range: what this node knows of the range is
+   * behind, so it reads the range again (one read shared by everyone who lost meanwhile) instead of
+   * finding the other nodes' numbers one lost proposal at a time.
+   */
+  async lostToAnother(range: Range, dn: string, devices: DeviceRepository): Promise<void> {
+    this.lost(range, dn);
+    const s = this.ranges.get(this.key(range));
+    if (s) await this.reread(range, s, devices);
+  }
+
   /** The proposal was not used (the transaction failed for another reason): it is free again. */
   released(range: Range, dn: string): void {
     const s = this.ranges.get(this.key(range));
