@@ -177,3 +177,23 @@ export function callNode(
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
+
+/**
+ * Three SCCP phones (1001, 1002, 1003): A calls B, B answers, A holds it and calls C, who answers
+ * when `answerC` — the first press of Transfer or Confrn. `features` as callNode's.
+ */
+export async function consultation(answerC: boolean, features: Parameters<typeof callNode>[3] = {}) {
+  const sccp = (n: number, dn: string) =>
+    new FakePhone(`SEP0000000000${n.toString(16).padStart(2, '0').toUpperCase()}`, 'SCCP', dn);
+  const [a, b, c] = [sccp(1, '1001'), sccp(2, '1002'), sccp(3, '1003')];
+  const node = callNode([a, b, c], {}, undefined, features);
+  const { service } = node;
+  const held = a.dial('1002');
+  await settle();
+  service.send(b.legs[0], { kind: 'answer' });
+  service.send(held, { kind: 'hold' });
+  const consult = a.dial('1003');
+  await settle();
+  if (answerC) service.send(c.legs[0], { kind: 'answer' });
+  return { a, b, c, held, consult, ...node };
+}

@@ -1,10 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callNode, FakePhone, RecordingLimits, settle } from '../../../test/support/call-phones.js';
+import { consultation, RecordingLimits, settle } from '../../../test/support/call-phones.js';
 import { ConferenceBridge } from '../../media/conference-bridge.js';
-
-const sccp = (n: number, dn: string) =>
-  new FakePhone(`SEP0000000000${n.toString(16).padStart(2, '0').toUpperCase()}`, 'SCCP', dn);
 
 let bridge: ConferenceBridge | null = null;
 afterEach(async () => {
@@ -21,19 +18,8 @@ async function consulting(answerC = true, maxConferences = 10) {
     limits: new RecordingLimits(),
     logger: pino({ level: 'silent' }),
   });
-  const [a, b, c] = [sccp(1, '1001'), sccp(2, '1002'), sccp(3, '1003')];
-  const node = callNode([a, b, c], {}, undefined, {
-    conferences: { mixer: bridge, deviceName: 'CFB_1' },
-  });
-  const { service } = node;
-  const held = a.dial('1002');
-  await settle();
-  service.send(b.legs[0], { kind: 'answer' });
-  service.send(held, { kind: 'hold' });
-  const consult = a.dial('1003');
-  await settle();
-  if (answerC) service.send(c.legs[0], { kind: 'answer' });
-  return { a, b, c, held, consult, bridge, ...node };
+  const calls = await consultation(answerC, { conferences: { mixer: bridge, deviceName: 'CFB_1' } });
+  return { ...calls, bridge };
 }
 
 /** The bridge port a phone was last told to send to, or null. */

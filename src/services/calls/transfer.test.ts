@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { callNode, FakePhone, settle } from '../../../test/support/call-phones.js';
+import { callNode, consultation, FakePhone, settle } from '../../../test/support/call-phones.js';
 import { blindTransfer } from './blind-transfer.js';
 
 const sccp = (n: number, dn: string) =>
   new FakePhone(`SEP0000000000${n.toString(16).padStart(2, '0').toUpperCase()}`, 'SCCP', dn);
 
-/** A calls B (answered), holds it, calls C. */
-async function consulting(answerC: boolean) {
-  const [a, b, c] = [sccp(1, '1001'), sccp(2, '1002'), sccp(3, '1003')];
-  const node = callNode([a, b, c]);
-  const { service } = node;
-  const held = a.dial('1002');
-  await settle();
-  service.send(b.legs[0], { kind: 'answer' });
-  service.send(held, { kind: 'hold' });
-  const consult = a.dial('1003');
-  await settle();
-  if (answerC) service.send(c.legs[0], { kind: 'answer' });
-  return { a, b, c, held, consult, ...node };
-}
-
 describe('CallService.transfer', () => {
   it('re-homes B’s and C’s legs into a new call: their adapters’ old handles still reach it, and A’s legs are cleared', async () => {
-    const { a, b, c, held, consult, service, cdrs } = await consulting(true);
+    const { a, b, c, held, consult, service, cdrs } = await consultation(true);
     expect(service.transfer(held, consult)).toEqual({ kind: 'transferred', callId: 3 });
     expect(a.commands(held).at(-1)).toEqual({ kind: 'clear', cause: 16 });
     expect(a.commands(consult).at(-1)).toEqual({ kind: 'clear', cause: 16 });
