@@ -45,7 +45,9 @@ export class CmGroupService {
     };
     try {
       await this.deps.store.transaction(async (tx) => {
-        const nodes = (await tx.nodes.list()).map((n) => n.name);
+        // Locked (PostgreSQL): two groups ticked as auto-registration group at once on two nodes
+        // cannot both keep the flag.
+        const nodes = (await tx.nodes.lockAll()).map((n) => n.name);
         const problem = cmGroupProblem(group, nodes);
         if (problem) throw new ValidationError(problem);
         if (await tx.cmGroups.get(group.name))
@@ -67,7 +69,7 @@ export class CmGroupService {
       const current = await tx.cmGroups.get(name);
       if (!current) throw new NotFoundError(`Cisco Unified CM Group ${name} does not exist`);
       const proposed: CmGroup = { ...current, ...definedOnly(changes) };
-      const nodes = (await tx.nodes.list()).map((n) => n.name);
+      const nodes = (await tx.nodes.lockAll()).map((n) => n.name);
       // Members that are not nodes any more (removed) may stay as they were; new ones must exist.
       const known = [...new Set([...nodes, ...current.members])];
       const problem = cmGroupProblem(proposed, known) ?? autoRegistrationFlagProblem(current, proposed);
