@@ -36,6 +36,11 @@ const MAX_GROUPS_IN_FLIGHT = 3;
 /** Phones gathered by the end of a cascade that are committed without waiting for the turn to end. */
 const WORTH_A_GROUP = 16;
 const MAX_ALLOCATION_ATTEMPTS = 50;
+/**
+ * Times a group whose numbers another node took first is tried again as a whole, after the range is
+ * read again, before its phones are tried one by one (a device that exists already ends up there).
+ */
+const GROUP_ATTEMPTS = 5;
 
 /**
  * Creates unknown phones as auto-registered devices, each with the next free DN of its node's
@@ -100,7 +105,7 @@ export class AutoRegistrar {
     }
   }
 
-  private async commitGroup(group: Waiting[]): Promise<void> {
+  private async commitGroup(group: Waiting[], attempt = 0): Promise<void> {
     const { store, allocator, clock } = this.deps;
     const proposed: Array<{ waiting: Waiting; device: Device; dn: string }> = [];
     for (const waiting of group) {
@@ -135,6 +140,18 @@ export class AutoRegistrar {
     } catch (error) {
       for (const p of proposed) allocator.released(p.waiting.range, p.dn);
       if (!isUniqueViolation(error)) throw error;
+      if (attempt < GROUP_ATTEMPTS) {
+        // Another node sharing the range took some of these numbers first: read the range again
+        // and try the whole group once more (one transaction, not one per phone).
+        for (const range of new Map(
+          proposed.map((p) => [`${p.waiting.range.startingDn}-${p.waiting.range.endingDn}`, p.waiting.range]),
+        ).values())
+          await allocator.refresh(range, store.devices);
+        return this.commitGroup(
+          proposed.map((p) => p.waiting),
+          attempt + 1,
+        );
+      }
       await Promise.all(
         proposed.map(async (p) => {
           try {

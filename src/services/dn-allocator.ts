@@ -116,6 +116,11 @@ export class DnAllocator {
    */
   async lostToAnother(range: Range, dn: string, devices: DeviceRepository): Promise<void> {
     this.lost(range, dn);
+    await this.refresh(range, devices);
+  }
+
+  /** Reads the range from the database again (one read shared by everyone who asks meanwhile). */
+  async refresh(range: Range, devices: DeviceRepository): Promise<void> {
     const s = this.ranges.get(this.key(range));
     if (s) await this.reread(range, s, devices);
   }

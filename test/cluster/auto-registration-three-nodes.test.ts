@@ -31,8 +31,13 @@ it(`${PHONES} unknown phones through three nodes on one range get ${PHONES} diff
           deviceType: 8,
         }),
       );
-    // Phone i powers on towards node i mod 3, all at once.
-    await Promise.all(stations.map((s, i) => s.connect('127.0.0.1', nodes[i % 3].node.ports.sccp)));
+    // Phone i powers on towards node i mod 3, all at once, 300 phones per source address (a node
+    // takes 1000 connections from one address by default).
+    await Promise.all(
+      stations.map((s, i) =>
+        s.connect('127.0.0.1', nodes[i % 3].node.ports.sccp, `127.2.${Math.floor(i / 300)}.1`),
+      ),
+    );
     const outcomes = await Promise.all(stations.map((s) => s.register(30_000)));
     expect(outcomes.filter((o) => o.kind !== 'registered').slice(0, 3)).toEqual([]);
     const dns = await Promise.all(stations.map(async (s) => (await s.startup()).lines[0]?.dn));
