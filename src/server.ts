@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { composeCalls } from './compose-calls.js';
+import { composeHttpReads } from './compose-reads.js';
+import { DeviceDefaultService } from './services/device-default-service.js';
 import { SccpCallAdapter } from './protocols/sccp/call-adapter.js';
 import type { NodeCalls } from './compose-calls.js';
 import { buildHttpApp } from './http/app.js';
@@ -327,7 +329,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       sipCredentials,
       bulkJobs,
       backups,
-      store,
+      reads: composeHttpReads({ store, statusWriter, configuration }),
+      deviceDefaults: new DeviceDefaultService(store, loads, logger, live),
       configuration,
       statusWriter,
       provisioning,
