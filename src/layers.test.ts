@@ -32,3 +32,11 @@ it('core imports nothing of ours outside core', () => {
 it('the store never imports services, protocols or the HTTP layer', () => {
   expect(crossings('store', ['services', 'protocols', 'http'])).toEqual([]);
 });
+
+// HTTP talks to services; it may name the store's record types, never open the store itself.
+it('the HTTP layer never reaches the Store or the database directly', () => {
+  const direct = crossings('http', ['store']).filter((c) =>
+    /→ store\/(store|database|postgres-pool|executor)\.ts$/.test(c),
+  );
+  expect(direct).toEqual([]);
+});

@@ -38,6 +38,8 @@ import { liveStreamRoutes } from './routes/live-stream.js';
 import { loginRoutes, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { installWebUi } from './web-ui.js';
+import { operationRoutes } from './routes/operations.js';
+import type { Readiness } from '../services/readiness.js';
 import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-route.js';
 import {
   installWebSocketUpgrades,
@@ -86,6 +88,8 @@ export interface HttpReads {
 }
 
 export interface HttpDeps {
+  /** GET /readyz: listeners up and the database answering. */
+  readiness: Readiness;
   reads: HttpReads;
   deviceDefaults: DeviceDefaultService;
   configuration: ConfigurationService;
@@ -317,6 +321,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
     calls: deps.calls,
   });
+  await app.withTypeProvider<ZodTypeProvider>().register(operationRoutes(deps.readiness));
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
