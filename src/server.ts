@@ -262,6 +262,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       loads,
       credentials: sipCredentials,
       logger: logger.child({ component: 'bulk' }),
+      leaseMs: config.bulkJobLeaseSeconds * 1000,
     });
     const backups = new BackupService({
       store,
