@@ -177,7 +177,14 @@ export class BulkJobRunner {
         return;
       case 'paused':
         this.disarm(job.id);
-        execution?.pause();
+        if (execution && !execution.isPaused) {
+          // Paused through another node's API: this node learns it from the stored job.
+          this.log.info(
+            { job: job.id },
+            `bulk job ${job.id} was paused: no new phone starts on ${this.deps.nodeName}`,
+          );
+          execution.pause();
+        }
         return;
       default:
         return;
@@ -188,7 +195,9 @@ export class BulkJobRunner {
   private async resumeIfStillRunning(id: string, execution: JobExecution): Promise<void> {
     try {
       const current = await this.deps.store.bulkJobs.findJob(id);
-      if (current?.status === 'running' && this.executions.get(id) === execution) execution.resume();
+      if (current?.status !== 'running' || this.executions.get(id) !== execution) return;
+      this.log.info({ job: id }, `bulk job ${id} was resumed: ${this.deps.nodeName} starts its next phones`);
+      execution.resume();
     } catch (error) {
       this.log.warn({ err: error, job: id }, `could not read bulk job ${id} to resume it`);
     }
