@@ -38,6 +38,8 @@ export const configSchema = z
       .default('cm1'),
     /** Address phones are told to register to (config files, ServerRes); defaults to the bind address or the first non-loopback one. */
     advertiseAddress: z.string().optional(),
+    /** Seconds a node holds a bulk job it runs (renewed while it runs); a job whose node died is taken over after this. */
+    bulkJobLeaseSeconds: z.coerce.number().int().min(2).max(3600).default(10),
     /** SCCP keepalive interval sent in RegisterAck, seconds. */
     keepaliveSeconds: z.coerce.number().int().min(1).max(3600).default(30),
     /**

@@ -59,6 +59,11 @@ const FLAGS: [keyof Config, string, string][] = [
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],
   [
+    'bulkJobLeaseSeconds',
+    '--bulk-job-lease-seconds <s>',
+    'seconds a node holds a bulk job it runs, renewed while it runs; another node takes over the job of a node silent for this long (default 10)',
+  ],
+  [
     'sccpWorkers',
     '--sccp-workers <n>',
     'processes holding the SCCP connections (0: in the node process; default: as many as --sccp-max-connections needs under the open-file limit)',

@@ -5,6 +5,12 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { composeCalls } from './compose-calls.js';
+import { composeHttpReads } from './compose-reads.js';
+import { CmGroupService } from './services/cm-group-service.js';
+import { DevicePoolService } from './services/device-pool-service.js';
+import { DeviceDefaultService } from './services/device-default-service.js';
+import { Readiness } from './services/readiness.js';
+import { pingDatabase } from './store/ping.js';
 import { SccpCallAdapter } from './protocols/sccp/call-adapter.js';
 import type { NodeCalls } from './compose-calls.js';
 import { buildHttpApp } from './http/app.js';
@@ -259,6 +265,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       loads,
       credentials: sipCredentials,
       logger: logger.child({ component: 'bulk' }),
+      leaseMs: config.bulkJobLeaseSeconds * 1000,
     });
     const backups = new BackupService({
       store,
@@ -323,12 +330,25 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       digestAlgorithms: config.sipDigestAlgorithms,
       calls: calls.service,
     });
+    // /readyz: each listener counts once it is up; the database once it answers within 2 s.
+    const readiness = new Readiness({
+      nodeName: config.nodeName,
+      probe: () => pingDatabase(store.database),
+      probeTimeoutMs: 2000,
+      reuseMs: 1000,
+      now: () => performance.now(),
+      logger,
+    });
     const http: FastifyInstance = await buildHttpApp({
+      readiness,
       sipWebSocket: sip.webSocket,
       sipCredentials,
       bulkJobs,
       backups,
-      store,
+      reads: composeHttpReads({ store, statusWriter, configuration }),
+      deviceDefaults: new DeviceDefaultService(store, loads, logger, live),
+      cmGroups: new CmGroupService({ store, live, logger }),
+      devicePools: new DevicePoolService({ store, live, logger }),
       configuration,
       statusWriter,
       provisioning,
@@ -356,6 +376,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     await listenHttp(http, config);
     started.push({ stop: () => http.close() });
+    readiness.listening('http');
     const httpPort = addressPort(http.server.address());
 
     // --sccp-workers N: N processes own the Skinny sockets; this one decides their registrations.
@@ -419,8 +440,10 @@ export async function startNode(config: Config, options: StartOptions): Promise<
           });
     const sccpPort = await sccp.start();
     started.push({ stop: () => sccp.stop() });
+    readiness.listening('sccp');
     const sipPort = await sip.start();
     started.push({ stop: () => sip.stop() });
+    readiness.listening('sip');
 
     const tftp = new TftpServer({
       host: config.bind,
@@ -436,6 +459,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     const tftpPort = (await tftp.start()).port;
     started.push({ stop: () => tftp.stop() });
+    readiness.listening('tftp');
     const provisioningHttp = new ProvisioningHttpServer({
       host: config.bind,
       port: config.provisioningHttpPort,
@@ -481,6 +505,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     let stopping: Promise<void> | null = null;
     const stop = () => {
       stopping ??= (async () => {
+        readiness.stop();
         for (const s of started.reverse()) await s.stop();
         await statusWriter.close();
         await store.close();

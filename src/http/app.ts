@@ -14,7 +14,6 @@ import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, ValidationError } from '../services/configuration-service.js';
 import type { ConfigurationService } from '../services/configuration-service.js';
 import type { StatusWriter } from '../services/status-writer.js';
-import type { Store } from '../store/store.js';
 import type { ApiErrorBody } from './api-errors.js';
 import { API_ERRORS, ApiError } from './api-errors.js';
 import fastifyCookie from '@fastify/cookie';
@@ -39,6 +38,8 @@ import { liveStreamRoutes } from './routes/live-stream.js';
 import { loginRoutes, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { installWebUi } from './web-ui.js';
+import { operationRoutes } from './routes/operations.js';
+import type { Readiness } from '../services/readiness.js';
 import type { SipWebSocketAcceptor } from '../protocols/sip/transport/websocket-route.js';
 import {
   installWebSocketUpgrades,
@@ -68,18 +69,36 @@ import type { BackupService } from '../services/backup/backup-service.js';
 import { backupRoutes } from './routes/backups.js';
 import type { PhoneCsv } from '../services/phone-csv.js';
 import type { DiagnosisService } from '../services/diagnosis-service.js';
-import { DeviceDefaultService } from '../services/device-default-service.js';
+import type { DeviceDefaultService } from '../services/device-default-service.js';
+import type { RegistrationLog } from '../services/registration-log.js';
+import type { CallDetailRecords } from '../services/call-detail-records.js';
+import type { DirectoryNumbers } from '../services/directory-numbers.js';
+import type { DeviceStatistics } from '../services/device-statistics.js';
 import type { FirmwareLoadStore } from '../services/firmware-loads.js';
 import type { MusicOnHoldAdmin } from '../media/music-on-hold-admin.js';
 import type { ProvisioningService } from '../services/provisioning-service.js';
 import fastifyMultipart from '@fastify/multipart';
-import { CmGroupService } from '../services/cm-group-service.js';
-import { DevicePoolService } from '../services/device-pool-service.js';
+import type { CmGroupService } from '../services/cm-group-service.js';
+import type { DevicePoolService } from '../services/device-pool-service.js';
 import { cmGroupRoutes } from './routes/cm-groups.js';
 import { devicePoolRoutes } from './routes/device-pools.js';
 
+/** What the administration pages and /metrics read, each through its service. */
+export interface HttpReads {
+  registrationLog: RegistrationLog;
+  callDetailRecords: CallDetailRecords;
+  directoryNumbers: DirectoryNumbers;
+  deviceStatistics: DeviceStatistics;
+}
+
 export interface HttpDeps {
-  store: Store;
+  /** GET /readyz: listeners up and the database answering. */
+  readiness: Readiness;
+  reads: HttpReads;
+  deviceDefaults: DeviceDefaultService;
+  /** System > Cisco Unified CM Group and System > Device Pool. */
+  cmGroups: CmGroupService;
+  devicePools: DevicePoolService;
   configuration: ConfigurationService;
   statusWriter: StatusWriter;
   provisioning: ProvisioningService;
@@ -301,7 +320,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   installMetrics(app, {
     live: deps.live,
     limits: deps.limits,
-    store: deps.store,
+    statistics: deps.reads.deviceStatistics,
     statusWriter: deps.statusWriter,
     nodeName: deps.nodeName,
     protect: guard(authenticator),
@@ -309,6 +328,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
     calls: deps.calls,
   });
+  await app.withTypeProvider<ZodTypeProvider>().register(operationRoutes(deps.readiness));
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
@@ -337,7 +357,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         installAudit(secured, admin.audit);
         await secured.register(sessionRoutes(admin.authentication, admin.users));
         await secured.register(userRoutes(admin.users));
-        await secured.register(auditLogRoutes(deps.store));
+        await secured.register(auditLogRoutes(admin.audit));
         await secured.register(dashboardRoutes(admin.dashboard, admin.settings));
         await secured.register(
           liveStreamRoutes({
@@ -350,27 +370,18 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           }),
         );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
-        const devicePools = new DevicePoolService({
-          store: deps.store,
-          live: deps.live,
-          logger: deps.logger,
-        });
-        await secured.register(nodeRoutes(deps.configuration, deps.store, devicePools));
-        await secured.register(
-          cmGroupRoutes(new CmGroupService({ store: deps.store, live: deps.live, logger: deps.logger })),
-        );
-        await secured.register(devicePoolRoutes(devicePools));
+        await secured.register(nodeRoutes(deps.configuration, deps.reads.directoryNumbers, deps.devicePools));
+        await secured.register(cmGroupRoutes(deps.cmGroups));
+        await secured.register(devicePoolRoutes(deps.devicePools));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
         await secured.register(pendingPhoneRoutes(admin.pendingPhones));
         await secured.register(sipCredentialRoutes(deps.sipCredentials));
-        await secured.register(directoryNumberRoutes(deps.store));
-        await secured.register(registrationEventRoutes(deps.store, deps.statusWriter));
-        await secured.register(callDetailRecordRoutes(deps.store, deps.statusWriter));
+        await secured.register(directoryNumberRoutes(deps.reads.directoryNumbers));
+        await secured.register(registrationEventRoutes(deps.reads.registrationLog));
+        await secured.register(callDetailRecordRoutes(deps.reads.callDetailRecords));
         if (deps.activeCalls) await secured.register(activeCallRoutes(deps.activeCalls));
         if (deps.callDiagnosis) await secured.register(callDiagnosisRoutes(deps.callDiagnosis));
-        await secured.register(
-          deviceDefaultRoutes(new DeviceDefaultService(deps.store, deps.loads, deps.logger, deps.live)),
-        );
+        await secured.register(deviceDefaultRoutes(deps.deviceDefaults));
         await secured.register(firmwareLoadRoutes(deps.loads, deps.limits));
         if (deps.music)
           await secured.register(

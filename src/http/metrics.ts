@@ -6,7 +6,7 @@ import type { LiveEvents } from '../services/live-events.js';
 import type { LimitLog } from '../services/limit-log.js';
 import { unexpectedErrorCount } from '../runtime/process-guard.js';
 import type { StatusWriter } from '../services/status-writer.js';
-import type { Store } from '../store/store.js';
+import type { DeviceStatistics } from '../services/device-statistics.js';
 
 /**
  * GET /metrics in the Prometheus text format: devices registered on this node by protocol and
@@ -19,7 +19,8 @@ export function installMetrics(
   deps: {
     live: LiveEvents;
     limits: LimitLog;
-    store: Store;
+    /** Device counts as last written (a scrape never forces a write). */
+    statistics: DeviceStatistics;
     statusWriter: StatusWriter;
     nodeName: string;
     protect: preHandlerAsyncHookHandler;
@@ -33,7 +34,7 @@ export function installMetrics(
 ): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const { store, statusWriter, nodeName } = deps;
+  const { statistics, statusWriter, nodeName } = deps;
 
   new Gauge({
     name: 'openucm_registered_devices',
@@ -41,9 +42,8 @@ export function installMetrics(
     labelNames: ['node', 'protocol', 'model'] as const,
     registers: [registry],
     async collect() {
-      await statusWriter.flush();
       // While the database is down the other metrics (and the health gauge) still answer.
-      const rows = await store.statistics.devicesByState().catch(() => null);
+      const rows = await statistics.byState().catch(() => null);
       if (rows === null) return;
       this.reset();
       for (const r of rows) {
@@ -58,7 +58,7 @@ export function installMetrics(
     labelNames: ['status', 'protocol'] as const,
     registers: [registry],
     async collect() {
-      const rows = await store.statistics.devicesByState().catch(() => null);
+      const rows = await statistics.byState().catch(() => null);
       if (rows === null) return;
       this.reset();
       const sums = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { AuditEntry } from '../store/audit-repository.js';
+import type { AuditEntry, AuditQuery } from '../store/audit-repository.js';
 import type { Store } from '../store/store.js';
 import { auditSummary, fieldChanges } from './audit-diff.js';
 import type { Clock } from './clock.js';
@@ -25,6 +25,11 @@ export class AuditTrail extends EventEmitter<{ entry: [AuditEntry] }> {
   constructor(private readonly deps: { store: Store; clock: Clock; logger: Logger }) {
     super();
     this.setMaxListeners(0);
+  }
+
+  /** The audit log, newest first (Monitoring > Audit Log). */
+  list(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.deps.store.audit.list(query);
   }
 
   async record(actor: Actor, input: AuditInput): Promise<AuditEntry> {

@@ -135,12 +135,12 @@ export class ConfigurationService {
   }
 
   async searchPhones(query: PhoneQuery): Promise<{ items: DeviceRecord[]; total: number }> {
-    await this.deps.statusWriter.flush();
+    await this.deps.statusWriter.settled();
     return this.deps.store.devices.search(query);
   }
 
   async getPhone(name: string): Promise<DeviceRecord> {
-    await this.deps.statusWriter.flush();
+    await this.deps.statusWriter.settled();
     const device = await this.deps.store.devices.find(name);
     if (!device) throw new NotFoundError(`phone ${name} does not exist`);
     return device;

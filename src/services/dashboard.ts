@@ -95,7 +95,7 @@ export class DashboardService {
 
   async get(): Promise<Dashboard> {
     const { store, clock, configuration, settings, statusWriter } = this.deps;
-    await statusWriter.flush();
+    await statusWriter.settled();
     const now = clock();
     const hourAgo = new Date(now.getTime() - 59 * 60_000);
     const firstMinute = hourAgo.toISOString().slice(0, 16);

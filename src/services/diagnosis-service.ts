@@ -17,7 +17,7 @@ export class DiagnosisService {
   ) {}
 
   async diagnose(deviceName: string): Promise<Diagnosis> {
-    await this.statusWriter.flush();
+    await this.statusWriter.settled();
     const { store } = this;
     const [device, nodes, parameters, events, stored] = await Promise.all([
       store.devices.find(deviceName),

@@ -76,6 +76,25 @@ describe('status writer', () => {
     expect((await store.devices.find(d.name))?.status).toBe('registered');
   });
 
+  it('lets a reader wait for the batch already coming instead of writing one for it', async () => {
+    await storeDevices(1);
+    const name = device(0).name;
+    // A batch delay no test waits out: only flush() (a writer) can make this batch go.
+    const writer = new StatusWriter(store, silent, 60_000);
+    writer.event(lostEvent(name));
+    let settled = false;
+    const reader = writer.settled().then(() => (settled = true));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    expect(await store.events.list({ deviceName: name, limit: 10 })).toEqual([]);
+    await writer.flush();
+    await reader;
+    expect(await store.events.list({ deviceName: name, limit: 10 })).toHaveLength(1);
+    // Nothing queued: a reader does not wait.
+    await writer.settled();
+    await writer.close();
+  });
+
   it('keeps what the database refused, retries it, reports itself unhealthy meanwhile, and writes it once the database accepts again', async () => {
     await storeDevices(1);
     const name = device(0).name;

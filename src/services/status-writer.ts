@@ -37,8 +37,8 @@ interface Waiter {
 /**
  * Batches status transitions, registration events and call detail records into few database
  * writes, so that a registration storm (or a busy hour of calls) costs a transaction per batch
- * instead of one per phone. `flush()` gives
- * readers of the same node read-your-writes.
+ * instead of one per phone. `settled()` gives readers of the same node read-your-writes without
+ * forcing a write; `flush()` is for writers that must order their own write after the queue.
  *
  * Nothing here is what a phone was acknowledged (its device and DN are committed before its
  * RegisterAck or 200 OK): a status is rebuilt when the phone registers again, and a node that
@@ -157,6 +157,18 @@ export class StatusWriter {
     return done;
   }
 
+  /**
+   * Resolves once everything queued before this call is in the database by the writer's own
+   * schedule (the batch already coming, within its delay), without starting a write early: a
+   * reader (a GET) waits for a write instead of forcing one, so readers never multiply the
+   * transactions. Resolves at once when nothing is queued and while writes are failing (the reader
+   * then sees the last successful write).
+   */
+  settled(): Promise<void> {
+    if (this.written >= this.enqueued || this.retryTimer) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push({ upTo: this.enqueued, resolve }));
+  }
+
   /** The node stops: one last write of what is queued; what it cannot write is logged as lost. */
   async close(): Promise<void> {
     this.closed = true;
@@ -198,8 +210,9 @@ export class StatusWriter {
     }
     this.writing = this.write().finally(() => {
       this.writing = null;
-      // What arrived during the write goes next, without waiting for another delay.
-      if (!this.retryTimer && this.waiting() > 0) this.start();
+      // What arrived during the write goes next, without waiting for another delay; when nothing
+      // is left (a status superseded by alreadyStored), start() marks it all written.
+      if (!this.retryTimer) this.start();
     });
   }
 

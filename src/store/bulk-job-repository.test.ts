@@ -26,6 +26,8 @@ function job(id: string, over: Partial<BulkJobRecord> = {}): BulkJobRecord {
     },
     notes: [],
     message: null,
+    runner: null,
+    leaseUntil: null,
     createdAt: at,
     startedAt: null,
     finishedAt: null,
@@ -68,6 +70,15 @@ describe.each(DATABASES)('bulk job repository on $flavor', ({ create, available 
     store = opened;
   });
 
+  const later = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+  /** `runner` takes or renews, at `seconds` after now, the leases it may hold, for 10 s. */
+  const claim = async (runner: string, seconds = 0) =>
+    (
+      await store.transaction((tx) =>
+        tx.bulkJobs.claim({ runner, now: later(seconds), leaseUntil: later(seconds + 10) }),
+      )
+    ).map((c) => c.job);
+
   it('stores a job with its items, counts them per step and state, and finds busy devices', async () => {
     const items = Array.from({ length: 450 }, (_, i) =>
       item('j1', `SEP00AA${String(i).padStart(8, '0')}`, i),
@@ -109,11 +120,11 @@ describe.each(DATABASES)('bulk job repository on $flavor', ({ create, available 
 
     expect(await store.bulkJobs.cancelItems('j1', ['pending'], 'cancelled', at)).toBe(448);
     await store.bulkJobs.updateJob('j1', { status: 'cancelled', finishedAt: at, message: 'cancelled by x' });
-    expect(await store.bulkJobs.unfinishedJobsOf('cm1')).toEqual([]);
+    expect(await claim('cm1')).toEqual([]);
     expect(await store.bulkJobs.busyDevices([items[0].deviceName])).toEqual([]);
   });
 
-  it('lists jobs newest first and the unfinished ones of a node', async () => {
+  it('lists jobs newest first', async () => {
     await store.bulkJobs.insertJob(
       job('a', { createdAt: '2026-11-25T09:00:00.000Z', status: 'completed' }),
       [],
@@ -126,7 +137,6 @@ describe.each(DATABASES)('bulk job repository on $flavor', ({ create, available 
     const { items, total } = await store.bulkJobs.listJobs({ limit: 2, offset: 0 });
     expect(total).toBe(3);
     expect(items.map((j) => j.id)).toEqual(['c', 'b']);
-    expect((await store.bulkJobs.unfinishedJobsOf('cm1')).map((j) => j.id)).toEqual(['b']);
   });
 
   it('switches a device protocol only from the expected one, keeping its lines', async () => {
@@ -157,5 +167,42 @@ describe.each(DATABASES)('bulk job repository on $flavor', ({ create, available 
     expect(await store.bulkJobs.deviceRegistrations(['SEP00AA00000001', 'SEP00AA0000000F'])).toEqual([
       { name: 'SEP00AA00000001', protocol: 'SIP', status: 'unregistered', node: null, activeLoadId: null },
     ]);
+  });
+  it('gives a job one runner at a time: taken over only once its lease ran out, and the old runner is fenced off', async () => {
+    await store.bulkJobs.insertJob(job('j1', { status: 'running' }), [item('j1', 'SEP00AA00000001', 0)]);
+    await store.bulkJobs.insertJob(job('done', { status: 'completed' }), []);
+    expect((await claim('cm1')).map((j) => [j.id, j.runner, j.leaseUntil])).toEqual([
+      ['j1', 'cm1', later(10)],
+    ]);
+    // Held: another node gets nothing, the holder renews.
+    expect(await claim('cm2', 5)).toEqual([]);
+    expect((await claim('cm1', 5)).map((j) => j.leaseUntil)).toEqual([later(15)]);
+    expect(await claim('cm2', 14)).toEqual([]);
+    // cm1 went silent: after its lease cm2 takes the job.
+    expect((await claim('cm2', 16)).map((j) => [j.id, j.runner])).toEqual([['j1', 'cm2']]);
+    expect(await store.bulkJobs.findJob('j1')).toMatchObject({ runner: 'cm2', leaseUntil: later(26) });
+    // cm1's late writes change nothing; cm2's do.
+    const change = { state: 'done' as const, updatedAt: later(17) };
+    expect(await store.bulkJobs.updateItem('j1', 'SEP00AA00000001', change, 'cm1')).toBe(false);
+    expect(await store.bulkJobs.updateJob('j1', { status: 'completed' }, 'cm1')).toBe(false);
+    expect((await store.bulkJobs.items('j1'))[0].state).toBe('pending');
+    expect(await store.bulkJobs.updateItem('j1', 'SEP00AA00000001', change, 'cm2')).toBe(true);
+    expect((await store.bulkJobs.items('j1'))[0].state).toBe('done');
+    // A node that stops releases its leases: the next node takes the job at once.
+    await store.bulkJobs.releaseLeases('cm2');
+    expect((await claim('cm3', 17)).map((j) => j.runner)).toEqual(['cm3']);
+  });
+
+  it('never lets two nodes that claim at the same moment both take a job', async () => {
+    for (let i = 0; i < 20; i++) await store.bulkJobs.insertJob(job(`j${i}`), []);
+    const [a, b] = await Promise.all([claim('cm1'), claim('cm2')]);
+    expect(a.length + b.length).toBe(20);
+    const runners = new Map<string, string>([
+      ...a.map((j) => [j.id, 'cm1'] as const),
+      ...b.map((j) => [j.id, 'cm2'] as const),
+    ]);
+    expect(runners.size).toBe(20);
+    const stored = await store.bulkJobs.listJobs({ limit: 50, offset: 0 });
+    for (const j of stored.items) expect(j.runner).toBe(runners.get(j.id));
   });
 });

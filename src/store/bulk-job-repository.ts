@@ -1,7 +1,9 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { BulkJobKind, BulkJobStatus, ItemState, JobNote, MigrateJobOptions } from '../core/bulk-job.js';
 import { FINISHED_ITEM_STATES, FINISHED_JOB_STATUSES } from '../core/bulk-job.js';
 import type { DeviceProtocol } from '../core/device.js';
 import type { MigrationStep, PhonePlan } from '../core/migration.js';
+import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
 import type { Schema } from './schema.js';
 
@@ -10,8 +12,12 @@ export interface BulkJobRecord {
   id: string;
   kind: BulkJobKind;
   status: BulkJobStatus;
-  /** The node that runs it. */
+  /** The node it was created on. */
   node: string;
+  /** The node running it now, which holds its lease (null: nobody yet). */
+  runner: string | null;
+  /** When the runner's lease ends unless renewed (null: released, any node may take the job). */
+  leaseUntil: string | null;
   scheduledAt: string | null;
   createdBy: string;
   options: MigrateJobOptions;
@@ -77,6 +83,8 @@ function jobOf(row: Schema['bulk_jobs']): BulkJobRecord {
     kind: row.kind as BulkJobKind,
     status: row.status as BulkJobStatus,
     node: row.node,
+    runner: row.runner,
+    leaseUntil: row.lease_until,
     scheduledAt: row.scheduled_at,
     createdBy: row.created_by,
     options: JSON.parse(row.options) as MigrateJobOptions,
@@ -114,7 +122,10 @@ function chunks<T>(list: T[], size: number): T[][] {
  * protocol), so that a device change and its item's step commit in one transaction.
  */
 export class BulkJobRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly flavor: Flavor = 'sqlite',
+  ) {}
 
   async insertJob(job: BulkJobRecord, items: BulkJobItemRecord[]): Promise<void> {
     await this.db
@@ -124,6 +135,8 @@ export class BulkJobRepository {
         kind: job.kind,
         status: job.status,
         node: job.node,
+        runner: job.runner,
+        lease_until: job.leaseUntil,
         scheduled_at: job.scheduledAt,
         created_by: job.createdBy,
         options: JSON.stringify(job.options),
@@ -178,19 +191,82 @@ export class BulkJobRepository {
     return { items: rows.map(jobOf), total: Number(count.n) };
   }
 
-  /** Jobs of `node` that are not finished (to resume or schedule when the node starts). */
-  async unfinishedJobsOf(node: string): Promise<BulkJobRecord[]> {
-    const rows = await this.db
+  /**
+   * Takes (or keeps) the lease of every unfinished job that `runner` holds already or that nobody
+   * holds (no runner, lease released or expired at `now`), until `leaseUntil`; returns those jobs.
+   * Run it in a transaction: on PostgreSQL the jobs are read FOR UPDATE SKIP LOCKED, so that two
+   * nodes looking at once never both take one (a job another node is taking is left to it), and
+   * the update takes only rows still free (cluster.md §3.a "One runner per job").
+   */
+  async claim(lease: {
+    runner: string;
+    now: string;
+    leaseUntil: string;
+  }): Promise<{ job: BulkJobRecord; from: string | null }[]> {
+    const { runner, now, leaseUntil } = lease;
+    const free = (eb: ExpressionBuilder<Schema, 'bulk_jobs'>) =>
+      eb.or([
+        eb('runner', 'is', null),
+        eb('runner', '=', runner),
+        eb('lease_until', 'is', null),
+        eb('lease_until', '<', now),
+      ]);
+    let query = this.db
       .selectFrom('bulk_jobs')
       .selectAll()
-      .where('node', '=', node)
+      .where('status', 'not in', [...FINISHED_JOB_STATUSES])
+      .where(free)
+      .orderBy('created_at');
+    if (this.flavor === 'postgres') query = query.forUpdate().skipLocked();
+    const rows = await query.execute();
+    if (rows.length === 0) return [];
+    let updated = 0;
+    for (const chunk of chunks(rows, IN_CHUNK)) {
+      const r = await this.db
+        .updateTable('bulk_jobs')
+        .set({ runner, lease_until: leaseUntil })
+        .where(
+          'id',
+          'in',
+          chunk.map((row) => row.id),
+        )
+        .where(free)
+        .executeTakeFirst();
+      updated += Number(r.numUpdatedRows);
+    }
+    const taken = (r: Schema['bulk_jobs']) => ({
+      job: jobOf({ ...r, runner, lease_until: leaseUntil }),
+      from: r.runner,
+    });
+    if (updated === rows.length) return rows.map(taken);
+    // Another node took some between the read and the update (possible only without row locks).
+    const mine = await this.db
+      .selectFrom('bulk_jobs')
+      .selectAll()
+      .where('runner', '=', runner)
+      .where('lease_until', '=', leaseUntil)
       .where('status', 'not in', [...FINISHED_JOB_STATUSES])
       .orderBy('created_at')
       .execute();
-    return rows.map(jobOf);
+    const before = new Map(rows.map((r) => [r.id, r.runner]));
+    return mine.map((r) => ({ job: jobOf(r), from: before.get(r.id) ?? null }));
   }
 
-  async updateJob(id: string, change: JobChange): Promise<void> {
+  /** `runner` stops: its leases end now, so that another node may take its jobs at once. */
+  async releaseLeases(runner: string): Promise<void> {
+    await this.db
+      .updateTable('bulk_jobs')
+      .set({ lease_until: null })
+      .where('runner', '=', runner)
+      .where('status', 'not in', [...FINISHED_JOB_STATUSES])
+      .execute();
+  }
+
+  /**
+   * Changes a job; with `runner`, only while that node still holds it (a fenced write: false when
+   * another node took the job over).
+   */
+  async updateJob(id: string, change: JobChange, runner?: string): Promise<boolean> {
     const set: Partial<Schema['bulk_jobs']> = {};
     if (change.status !== undefined) set.status = change.status;
     if (change.scheduledAt !== undefined) set.scheduled_at = change.scheduledAt;
@@ -198,8 +274,11 @@ export class BulkJobRepository {
     if (change.message !== undefined) set.message = change.message;
     if (change.startedAt !== undefined) set.started_at = change.startedAt;
     if (change.finishedAt !== undefined) set.finished_at = change.finishedAt;
-    if (Object.keys(set).length === 0) return;
-    await this.db.updateTable('bulk_jobs').set(set).where('id', '=', id).execute();
+    if (Object.keys(set).length === 0) return true;
+    let query = this.db.updateTable('bulk_jobs').set(set).where('id', '=', id);
+    if (runner !== undefined) query = query.where('runner', '=', runner);
+    const r = await query.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Items in job order, optionally only those in `states`. */
@@ -221,7 +300,11 @@ export class BulkJobRepository {
     return Number(row.n);
   }
 
-  async updateItem(jobId: string, deviceName: string, change: ItemChange): Promise<void> {
+  /**
+   * Changes one phone of a job; with `runner`, only while that node still holds the job's lease
+   * (false when another node took it over: in a transaction, the caller rolls back with it).
+   */
+  async updateItem(jobId: string, deviceName: string, change: ItemChange, runner?: string): Promise<boolean> {
     const set: Partial<Schema['bulk_job_items']> = { updated_at: change.updatedAt };
     if (change.step !== undefined) set.step = change.step;
     if (change.state !== undefined) set.state = change.state;
@@ -229,12 +312,24 @@ export class BulkJobRepository {
     if (change.plan !== undefined) set.plan = JSON.stringify(change.plan);
     if (change.startedAt !== undefined) set.started_at = change.startedAt;
     if (change.finishedAt !== undefined) set.finished_at = change.finishedAt;
-    await this.db
+    let query = this.db
       .updateTable('bulk_job_items')
       .set(set)
       .where('job_id', '=', jobId)
-      .where('device_name', '=', deviceName)
-      .execute();
+      .where('device_name', '=', deviceName);
+    if (runner !== undefined) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('bulk_jobs')
+            .select('bulk_jobs.id')
+            .where('bulk_jobs.id', '=', jobId)
+            .where('bulk_jobs.runner', '=', runner),
+        ),
+      );
+    }
+    const r = await query.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Marks every item of the job still in `states` as cancelled with `reason`; returns how many. */

@@ -134,6 +134,10 @@ export interface Schema {
     created_at: string;
     started_at: string | null;
     finished_at: string | null;
+    /** The node running the job now (it holds the lease); null: nobody yet. */
+    runner: string | null;
+    /** ISO time the runner's lease ends unless renewed; null or past: any node may take the job. */
+    lease_until: string | null;
   };
   /** One phone of a bulk job: the step it reached and its state there; `plan` is JSON. */
   bulk_job_items: {

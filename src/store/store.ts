@@ -64,7 +64,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     adminSettings: new AdminSettingRepository(db),
     statistics: new StatisticsRepository(db),
     deviceChanges: new DeviceChangeRepository(db),
-    bulkJobs: new BulkJobRepository(db),
+    bulkJobs: new BulkJobRepository(db, flavor),
     credentials: new CredentialRepository(db),
     pendingPhones: new PendingPhoneRepository(db),
     cdrs: new CdrRepository(db, flavor),
@@ -110,7 +110,7 @@ export class Store implements Repositories {
     this.statistics = new StatisticsRepository(database.db);
     this.deviceChanges = new DeviceChangeRepository(database.db);
     this.lineSettings = new LineSettingRepository(database.db);
-    this.bulkJobs = new BulkJobRepository(database.db);
+    this.bulkJobs = new BulkJobRepository(database.db, database.flavor);
     this.credentials = new CredentialRepository(database.db);
     this.pendingPhones = new PendingPhoneRepository(database.db);
     this.cdrs = new CdrRepository(database.db, database.flavor);

@@ -5,7 +5,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DirectoryFileSource } from '../../src/protocols/tftp/file-source.js';
+import { DirectoryFileSource } from '../../src/services/file-source.js';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { tftpGet } from '../tftp/helpers/udp-client.js';

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Store } from '../../store/store.js';
+import type { AuditTrail } from '../../services/audit-trail.js';
 import { auditEntrySchema } from '../admin-schemas.js';
 
 export const auditLogRoutes =
-  (store: Store): FastifyPluginAsyncZod =>
+  (audit: Pick<AuditTrail, 'list'>): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/audit-log', {
       schema: {
@@ -19,6 +19,6 @@ export const auditLogRoutes =
         }),
         response: { 200: z.object({ items: z.array(auditEntrySchema) }) },
       },
-      handler: async (request) => ({ items: await store.audit.list(request.query) }),
+      handler: async (request) => ({ items: await audit.list(request.query) }),
     });
   };

@@ -129,7 +129,14 @@ const jobSchema = z
     id: z.string(),
     kind: z.literal('migrate-phones'),
     status: jobStatusSchema,
-    node: z.string(),
+    node: z.string().describe('the node the job was created on'),
+    runner: z
+      .string()
+      .nullable()
+      .describe(
+        'the node running the job now (it holds its lease); another node takes over a job whose runner died',
+      ),
+    leaseUntil: z.string().nullable().describe("when the runner's lease ends unless it renews it"),
     direction: directionSchema,
     createdBy: z.string(),
     createdAt: z.string(),

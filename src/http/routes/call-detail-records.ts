@@ -2,10 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CAUSES } from '../../core/call/q850.js';
-import { cdrCsv } from '../../services/cdr-csv.js';
-import type { StatusWriter } from '../../services/status-writer.js';
+import type { CallDetailRecords } from '../../services/call-detail-records.js';
 import type { CdrQuery } from '../../store/cdr-repository.js';
-import type { Store } from '../../store/store.js';
 import { callDetailRecordSchema } from '../schemas.js';
 
 const time = (name: string) =>
@@ -49,7 +47,7 @@ function query(filter: Filter): Omit<CdrQuery, 'limit' | 'beforeId'> {
 }
 
 export const callDetailRecordRoutes =
-  (store: Store, statusWriter: StatusWriter): FastifyPluginAsyncZod =>
+  (records: CallDetailRecords): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['Call detail records'];
     app.get('/call-detail-records', {
@@ -69,10 +67,9 @@ export const callDetailRecordRoutes =
         },
       },
       handler: async (request) => {
-        await statusWriter.flush();
         const { beforeId, limit, ...filter } = request.query;
         return {
-          items: await store.cdrs.list({ ...query(filter), beforeId, limit }),
+          items: await records.list({ ...query(filter), beforeId, limit }),
           causes: CAUSE_TEXTS,
         };
       },
@@ -85,11 +82,11 @@ export const callDetailRecordRoutes =
         querystring: filterSchema,
       },
       handler: async (request, reply) => {
-        await statusWriter.flush();
+        const csv = await records.csv(query(request.query));
         reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="call-detail-records.csv"');
-        return reply.send(Readable.from(cdrCsv(store, query(request.query))));
+        return reply.send(Readable.from(csv));
       },
     });
   };

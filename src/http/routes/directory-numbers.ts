@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Store } from '../../store/store.js';
+import type { DirectoryNumbers } from '../../services/directory-numbers.js';
 import { directoryNumberSchema, pageOf } from '../schemas.js';
 
 export const directoryNumberRoutes =
-  (store: Store): FastifyPluginAsyncZod =>
+  (numbers: DirectoryNumbers): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/directory-numbers', {
       schema: {
@@ -19,7 +19,7 @@ export const directoryNumberRoutes =
       },
       handler: async (request) => {
         const { page, pageSize, dn } = request.query;
-        const { items, total } = await store.devices.listDirectoryNumbers({
+        const { items, total } = await numbers.list({
           dn,
           limit: pageSize,
           offset: (page - 1) * pageSize,

@@ -4,14 +4,17 @@ import { guardSummary } from '../../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../../core/node.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
 import type { DevicePoolService } from '../../services/device-pool-service.js';
-import { freeDns } from '../../services/free-dns.js';
-import type { Store } from '../../store/store.js';
+import type { DirectoryNumbers } from '../../services/directory-numbers.js';
 import { freeDnsSchema } from '../admin-schemas.js';
 import type { StoredNode } from '../../store/node-repository.js';
 import { errorSchema, nodePatchSchema, nodeSchema } from '../schemas.js';
 
 export const nodeRoutes =
-  (config: ConfigurationService, store: Store, pools: DevicePoolService): FastifyPluginAsyncZod =>
+  (
+    config: ConfigurationService,
+    numbers: DirectoryNumbers,
+    pools: DevicePoolService,
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['System > Cisco Unified CM'];
     const view = async (node: StoredNode) => {
@@ -98,7 +101,6 @@ export const nodeRoutes =
         querystring: z.strictObject({ limit: z.coerce.number().int().min(0).max(1000).default(20) }),
         response: { 200: freeDnsSchema, 404: errorSchema },
       },
-      handler: async (request) =>
-        freeDns(store, await config.getNode(request.params.name), request.query.limit),
+      handler: async (request) => numbers.free(request.params.name, request.query.limit),
     });
   };

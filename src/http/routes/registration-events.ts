@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { StatusWriter } from '../../services/status-writer.js';
-import type { Store } from '../../store/store.js';
+import type { RegistrationLog } from '../../services/registration-log.js';
 import { registrationEventSchema } from '../schemas.js';
 
 export const registrationEventRoutes =
-  (store: Store, statusWriter: StatusWriter): FastifyPluginAsyncZod =>
+  (log: RegistrationLog): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/registration-events', {
       schema: {
@@ -22,10 +21,9 @@ export const registrationEventRoutes =
         response: { 200: z.object({ items: z.array(registrationEventSchema) }) },
       },
       handler: async (request) => {
-        await statusWriter.flush();
         const { device, outcome, address, beforeId, limit } = request.query;
         return {
-          items: await store.events.list({ deviceName: device, outcome, sourceIp: address, beforeId, limit }),
+          items: await log.list({ deviceName: device, outcome, sourceIp: address, beforeId, limit }),
         };
       },
     });

@@ -5,7 +5,7 @@ import { provisioningLimits } from '../../limits/tftp.js';
 import { FOLD_MS, FoldedWarning, more } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import type { RenderedFile } from '../../services/provisioning-service.js';
-import type { TftpFile, TftpFileSource } from '../tftp/file-source.js';
+import type { TftpFile, TftpFileSource } from '../../services/file-source.js';
 import { normalizeRequestedName } from '../tftp/file-name.js';
 import { ConnectionGuard } from './connection-guard.js';
 import type { ConnectionLimits } from './connection-guard.js';

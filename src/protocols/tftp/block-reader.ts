@@ -2,7 +2,7 @@
  * Reads a file block by block, fetching several blocks per read so that a multi-MB transfer costs a
  * few dozen file reads instead of thousands.
  */
-import type { TftpFile } from './file-source.js';
+import type { TftpFile } from '../../services/file-source.js';
 
 const EMPTY = Buffer.alloc(0);
 export const DEFAULT_READ_AHEAD_BYTES = 64 * 1024;

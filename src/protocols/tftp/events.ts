@@ -2,7 +2,7 @@
  * What the TFTP server reports to the rest of openucm (the provisioning layer records which files each
  * phone fetched). Every event carries the peer; the optional fields are present where they mean something.
  */
-import type { TftpPeer } from './file-source.js';
+import type { TftpPeer } from '../../services/file-source.js';
 
 interface TftpEventFields {
   /** The client that asked. */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockReader } from './block-reader.js';
-import { DirectoryFileSource, bufferFile } from './file-source.js';
-import type { TftpFile } from './file-source.js';
+import { DirectoryFileSource, bufferFile } from '../../services/file-source.js';
+import type { TftpFile } from '../../services/file-source.js';
 
 const PEER = { address: '127.0.0.1', port: 1 };
 

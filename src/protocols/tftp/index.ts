@@ -2,7 +2,7 @@ export * from './block-reader.js';
 export * from './clock.js';
 export * from './events.js';
 export * from './file-name.js';
-export * from './file-source.js';
+export * from '../../services/file-source.js';
 export * from './options.js';
 export * from './packets.js';
 export * from './replies.js';

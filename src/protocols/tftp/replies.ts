@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:dgram';
 import type { LimitReporter } from '../../services/limit-log.js';
-import type { TftpPeer } from './file-source.js';
+import type { TftpPeer } from '../../services/file-source.js';
 import { encodePacket } from './packets.js';
 import { ReplyBudget } from './reply-budget.js';
 import { UdpEndpoint, bindUdp, sendUdp } from './udp.js';

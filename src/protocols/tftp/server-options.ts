@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { LimitReporter } from '../../services/limit-log.js';
 import type { Clock } from './clock.js';
 import type { TftpEvent } from './events.js';
-import type { TftpFileSource } from './file-source.js';
+import type { TftpFileSource } from '../../services/file-source.js';
 
 export interface TftpServerOptions {
   /** Address to listen on; default 0.0.0.0. */

@@ -10,7 +10,7 @@ import { AddressSlots } from '../address-slots.js';
 import { systemClock } from './clock.js';
 import type { TftpEvent } from './events.js';
 import { MAX_NAME_LENGTH, nameForLog, normalizeRequestedName } from './file-name.js';
-import type { TftpFile, TftpPeer } from './file-source.js';
+import type { TftpFile, TftpPeer } from '../../services/file-source.js';
 import {
   DEFAULT_MAX_GRANTED_BLOCK_SIZE,
   checkMaxBlockSize,

@@ -3,7 +3,7 @@
  * transfer slot, held until the port is closed.
  */
 import type { Logger } from 'pino';
-import type { TftpFile, TftpPeer } from './file-source.js';
+import type { TftpFile, TftpPeer } from '../../services/file-source.js';
 import type { NegotiatedOptions } from './options.js';
 import { ReadTransfer } from './transfer.js';
 import type { ReadTransferOptions, ReadTransferOutcome } from './transfer.js';

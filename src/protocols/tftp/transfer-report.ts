@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { TftpEvent } from './events.js';
-import type { TftpPeer } from './file-source.js';
+import type { TftpPeer } from '../../services/file-source.js';
 import type { ReadTransferOutcome } from './transfer.js';
 import { tftpExample } from './warnings.js';
 import type { TftpWarningKind } from './warnings.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock, TimerHandle } from './clock.js';
-import { bufferFile } from './file-source.js';
-import type { TftpFile, TftpPeer } from './file-source.js';
+import { bufferFile } from '../../services/file-source.js';
+import type { TftpFile, TftpPeer } from '../../services/file-source.js';
 import type { NegotiatedOptions } from './options.js';
 import { decodePacket, encodePacket } from './packets.js';
 import type { TftpPacket } from './packets.js';

@@ -6,7 +6,7 @@
 import { BlockReader } from './block-reader.js';
 import { systemClock } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
-import type { TftpFile, TftpPeer } from './file-source.js';
+import type { TftpFile, TftpPeer } from '../../services/file-source.js';
 import type { NegotiatedOptions } from './options.js';
 import { TftpErrorCode, TftpOpcode, decodePacket, encodePacket } from './packets.js';
 

@@ -4,7 +4,7 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { TftpPeer } from './file-source.js';
+import type { TftpPeer } from '../../services/file-source.js';
 
 /** Binds a UDP socket; rejects with the raw bind error (callers explain it). */
 export function bindUdp(host: string, port: number): Promise<Socket> {

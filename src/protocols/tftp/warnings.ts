@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { FOLD_MS, FoldedWarnings, more } from '../../services/folded-warning.js';
-import type { TftpPeer } from './file-source.js';
+import type { TftpPeer } from '../../services/file-source.js';
 
 export type TftpWarningKind = 'malformed' | 'refusedName' | 'refusedWrite' | 'timedOut' | 'aborted';
 

@@ -32,7 +32,11 @@ export interface BulkJobView {
   id: string;
   kind: 'migrate-phones';
   status: BulkJobStatus;
+  /** The node the job was created on. */
   node: string;
+  /** The node running it now (holding its lease). */
+  runner: string | null;
+  leaseUntil: string | null;
   direction: MigrationDirection;
   createdBy: string;
   createdAt: string;
@@ -60,7 +64,11 @@ export interface BulkJobServiceDeps {
   loads?: { provides(loadId: string): Promise<boolean> };
   /** Generated credentials of migrated phones (createSipCredentials). */
   credentials: SipCredentialService;
+  /** How long this node holds a job it runs (renewed every third of it); default 10 s. */
+  leaseMs?: number;
 }
+
+export const DEFAULT_LEASE_MS = 10_000;
 
 /** Bulk Administration > Migrate Phones: preview, create, follow, pause, resume and cancel jobs. */
 export class BulkJobService {
@@ -76,7 +84,11 @@ export class BulkJobService {
       onError: (error) =>
         logger.error({ err: error }, 'bulk jobs could not read the devices that registered'),
     });
-    this.runner = new BulkJobRunner({ ...deps, watch: this.watch });
+    this.runner = new BulkJobRunner({
+      ...deps,
+      watch: this.watch,
+      leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+    });
   }
 
   /** Resumes this node's unfinished jobs; call once the protocol servers accept phones. */
@@ -146,6 +158,9 @@ export class BulkJobService {
       kind: 'migrate-phones',
       status: input.scheduledAt ? 'scheduled' : 'queued',
       node: nodeName,
+      // The node that takes the API call runs the job, and holds it from the start.
+      runner: nodeName,
+      leaseUntil: new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
       scheduledAt: input.scheduledAt ? new Date(input.scheduledAt).toISOString() : null,
       createdBy,
       options,
@@ -349,6 +364,8 @@ export class BulkJobService {
       kind: job.kind,
       status: job.status,
       node: job.node,
+      runner: job.runner,
+      leaseUntil: job.leaseUntil,
       direction: job.options.direction,
       createdBy: job.createdBy,
       createdAt: job.createdAt,

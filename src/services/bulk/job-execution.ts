@@ -9,6 +9,7 @@ import type { Repositories } from '../../store/store.js';
 import type { ConfigurationService } from '../configuration-service.js';
 import type { PhoneMigrationDeps } from './phone-migration.js';
 import { migratePhone } from './phone-migration.js';
+import { LeaseLost } from './lease-lost.js';
 import { ProgressTally } from './progress.js';
 
 export interface JobExecutionDeps extends PhoneMigrationDeps {
@@ -16,8 +17,8 @@ export interface JobExecutionDeps extends PhoneMigrationDeps {
   logger: Logger;
 }
 
-/** Why a running execution is asked to stop working. */
-type Halt = 'cancel' | 'node-stop';
+/** Why a running execution is asked to stop working (lease-lost: another node took the job). */
+type Halt = 'cancel' | 'node-stop' | 'lease-lost';
 
 const UNFINISHED: readonly ItemState[] = ['pending', 'running', 'waiting'];
 // Progress events: at most one per job in this interval (a 1,000-phone job changes thousands of times).
@@ -58,6 +59,11 @@ export class JobExecution {
     return this.job.id;
   }
 
+  /** Paused: no new phone starts until resumed. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** No new phone starts; phones in progress finish. */
   pause(): void {
     this.paused = true;
@@ -77,9 +83,12 @@ export class JobExecution {
     await this.done;
   }
 
-  /** The node is stopping: leave every phone's step persisted as it is. */
-  async stop(): Promise<void> {
-    this.halt ??= 'node-stop';
+  /**
+   * The node is stopping, or no longer holds the job (`lease-lost`): leave every phone's step
+   * persisted as it is, for whichever node runs the job next.
+   */
+  async stop(why: 'node-stop' | 'lease-lost' = 'node-stop'): Promise<void> {
+    this.halt ??= why;
     this.abort.abort();
     this.resume();
     await this.done;
@@ -110,14 +119,15 @@ export class JobExecution {
       };
       const workers = Math.max(1, Math.min(this.job.options.concurrency, items.length));
       await Promise.all(Array.from({ length: workers }, worker));
-      if (this.halt === 'node-stop') return;
-      if (this.halt === 'cancel') return;
+      if (this.halt) return;
       if (this.paused) return;
       const current = await store.bulkJobs.findJob(this.job.id);
       if (!current) return;
       const t = jobTransition(current, 'complete');
       if (!t.ok) return;
-      await store.bulkJobs.updateJob(this.job.id, { status: t.status, finishedAt: clock().toISOString() });
+      const finishedAt = clock().toISOString();
+      if (!(await store.bulkJobs.updateJob(this.job.id, { status: t.status, finishedAt }, this.runner)))
+        throw new LeaseLost(this.job.id, this.runner);
       this.job = { ...current, status: t.status };
       const p = this.tally.progress();
       this.log.info(
@@ -126,8 +136,25 @@ export class JobExecution {
       );
       this.emitProgress(true);
     } catch (error) {
+      if (error instanceof LeaseLost) {
+        this.leaseLost(error);
+        return;
+      }
       await this.failJob(error);
     }
+  }
+
+  /** This node's name: the runner its fenced writes require. */
+  private get runner(): string {
+    return this.deps.nodeName;
+  }
+
+  /** Another node runs the job now: stop every phone here where it is, writing nothing more. */
+  private leaseLost(error: LeaseLost): void {
+    if (this.halt !== 'lease-lost') this.log.warn(error.message);
+    if (this.halt !== 'cancel') this.halt = 'lease-lost';
+    this.abort.abort();
+    this.resume();
   }
 
   private async failJob(error: unknown): Promise<void> {
@@ -136,11 +163,11 @@ export class JobExecution {
     try {
       const current = await this.deps.store.bulkJobs.findJob(this.job.id);
       if (current && current.status === 'running') {
-        await this.deps.store.bulkJobs.updateJob(this.job.id, {
-          status: 'failed',
-          message,
-          finishedAt: this.deps.clock().toISOString(),
-        });
+        await this.deps.store.bulkJobs.updateJob(
+          this.job.id,
+          { status: 'failed', message, finishedAt: this.deps.clock().toISOString() },
+          this.runner,
+        );
         this.job = { ...current, status: 'failed', message };
       }
     } catch (inner) {
@@ -175,7 +202,8 @@ export class JobExecution {
         : `Auto Registration Phone Protocol switched from ${before} to ${to} (applies to the next registration, no restart)`;
     if (before !== to) await this.deps.configuration.updateParameters({ autoRegistrationPhoneProtocol: to });
     const updated = [...notes, { at: this.deps.clock().toISOString(), message }];
-    await this.deps.store.bulkJobs.updateJob(this.job.id, { notes: updated });
+    if (!(await this.deps.store.bulkJobs.updateJob(this.job.id, { notes: updated }, this.runner)))
+      throw new LeaseLost(this.job.id, this.runner);
     this.job = { ...this.job, notes: updated };
     this.log.info(message);
   }
@@ -190,14 +218,22 @@ export class JobExecution {
     ) => {
       const at = clock().toISOString();
       const to = { step: change.step ?? position.step, state: change.state ?? position.state };
-      await (tx ?? store).bulkJobs.updateItem(this.job.id, name, {
-        step: to.step,
-        state: to.state,
-        ...(change.reason !== undefined ? { reason: change.reason } : {}),
-        ...(item.startedAt === null ? { startedAt: at } : {}),
-        ...(change.finished ? { finishedAt: at } : {}),
-        updatedAt: at,
-      });
+      // Fenced: written only while this node holds the job (in a device switch's transaction, a
+      // refusal rolls the switch back too), so a phone is never migrated by two nodes.
+      const written = await (tx ?? store).bulkJobs.updateItem(
+        this.job.id,
+        name,
+        {
+          step: to.step,
+          state: to.state,
+          ...(change.reason !== undefined ? { reason: change.reason } : {}),
+          ...(item.startedAt === null ? { startedAt: at } : {}),
+          ...(change.finished ? { finishedAt: at } : {}),
+          updatedAt: at,
+        },
+        this.runner,
+      );
+      if (!written) throw new LeaseLost(this.job.id, this.runner);
       item.startedAt ??= at;
       this.tally?.move(position, to);
       position = to;
@@ -209,6 +245,7 @@ export class JobExecution {
         deviceName: name,
         plan: item.plan,
         step: item.step,
+        resumed: item.state !== 'pending',
         subscription,
         stepTimeoutMs: this.job.options.stepTimeoutSeconds * 1000,
         signal: this.abort.signal,
@@ -242,7 +279,11 @@ export class JobExecution {
           return;
       }
     } catch (error) {
-      if (this.halt === 'node-stop') return;
+      if (error instanceof LeaseLost) {
+        this.leaseLost(error);
+        return;
+      }
+      if (this.halt === 'node-stop' || this.halt === 'lease-lost') return;
       this.log.error({ err: error, device: name }, `migration of ${name} failed on an internal error`);
       await update({
         state: 'failed',

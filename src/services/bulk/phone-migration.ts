@@ -32,6 +32,8 @@ export interface PhoneRun {
   plan: PhonePlan;
   /** The step to start from (a resumed phone starts where it was). */
   step: MigrationStep;
+  /** The phone was in progress when its job stopped here or on another node: this run resumes it. */
+  resumed?: boolean;
   subscription: DeviceSubscription;
   stepTimeoutMs: number;
   signal: AbortSignal;
@@ -127,6 +129,11 @@ async function upgradeSccpLoad(
   const load = plan.intermediateLoadId as string;
   const elsewhere = await registeredElsewhere(deps, name);
   if (elsewhere) return failed(elsewhereReason(deps, name, elsewhere));
+  if (run.resumed && deps.registry.get(name)?.protocol === 'SCCP') {
+    // Resumed after a restart or a takeover: a phone that came back with the load needs no new reset.
+    const row = await deps.watch.current(name);
+    if (row?.status === 'registered' && row.activeLoadId?.toLowerCase() === load.toLowerCase()) return ok();
+  }
   run.subscription.clear();
   // Queued status writes first: the load the phone reported before must not overwrite the reset of it.
   await deps.statusWriter.flush();

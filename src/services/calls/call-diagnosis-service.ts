@@ -15,7 +15,7 @@ export class CallDiagnosisService {
   constructor(
     private readonly deps: {
       store: Store;
-      statusWriter: Pick<StatusWriter, 'flush'>;
+      statusWriter: Pick<StatusWriter, 'settled'>;
       active: Pick<ActiveCalls, 'list' | 'endedCall'>;
       /** The devices adapters attached to this node's call service. */
       attached: (deviceName: string) => { codecs: readonly Codec[] } | undefined;
@@ -26,7 +26,7 @@ export class CallDiagnosisService {
 
   /** The call of one CDR (by row id); null when there is no such record. */
   async forRecord(id: number): Promise<CallDiagnosis | null> {
-    await this.deps.statusWriter.flush();
+    await this.deps.statusWriter.settled();
     const cdr = await this.deps.store.cdrs.get(id);
     if (!cdr) return null;
     const called = (cdr.finalCalledPartyNumber || cdr.originalCalledPartyNumber).replace(/#$/, '');
@@ -35,7 +35,7 @@ export class CallDiagnosisService {
 
   /** The newest call from `calling` to `called`, or what a call would meet now if none is recorded. */
   async forNumbers(calling: string, called: string): Promise<CallDiagnosis> {
-    await this.deps.statusWriter.flush();
+    await this.deps.statusWriter.settled();
     const dialled = called.replace(/#$/, '');
     const [cdr] = await this.deps.store.cdrs.list({
       callingNumber: calling || undefined,

@@ -1,6 +1,7 @@
 /**
- * Where the TFTP server gets its files from. The provisioning layer implements TftpFileSource to serve
- * generated configs (bufferFile) and falls back to a DirectoryFileSource for firmware loads.
+ * Where the TFTP server (and provisioning over HTTP) get their files from. The provisioning service
+ * implements TftpFileSource to serve generated configs (bufferFile) and falls back to a
+ * DirectoryFileSource for firmware loads. Kept in services/ so that no service imports a protocol.
  */
 import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
