@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { BulkJobRepository } from './bulk-job-repository.js';
 import { CdrRepository } from './cdr-repository.js';
+import { ClusterRepository } from './cluster-repository.js';
 import { CredentialRepository } from './credential-repository.js';
 import type { Flavor, StoreDatabase } from './database.js';
 import { DeviceChangeRepository } from './device-change-repository.js';
@@ -42,6 +43,8 @@ export interface Repositories {
   cdrs: CdrRepository;
   /** DN features (forwards, pickup group) and devices' Do Not Disturb. */
   lineSettings: LineSettingRepository;
+  /** Cluster propagation and liveness: notifications, the reaper, other nodes' live statuses. */
+  cluster: ClusterRepository;
 }
 
 function repositories(db: Executor, flavor: Flavor): Repositories {
@@ -63,6 +66,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     pendingPhones: new PendingPhoneRepository(db),
     cdrs: new CdrRepository(db, flavor),
     lineSettings: new LineSettingRepository(db),
+    cluster: new ClusterRepository(db, flavor),
   };
 }
 
@@ -85,6 +89,7 @@ export class Store implements Repositories {
   readonly credentials: CredentialRepository;
   readonly pendingPhones: PendingPhoneRepository;
   readonly cdrs: CdrRepository;
+  readonly cluster: ClusterRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db, database.flavor);
@@ -104,6 +109,7 @@ export class Store implements Repositories {
     this.credentials = new CredentialRepository(database.db);
     this.pendingPhones = new PendingPhoneRepository(database.db);
     this.cdrs = new CdrRepository(database.db, database.flavor);
+    this.cluster = new ClusterRepository(database.db, database.flavor);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

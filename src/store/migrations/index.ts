@@ -15,6 +15,7 @@ import { autoRegistrationGuard } from './0010-auto-registration-guard.js';
 import { callDetailRecords } from './0011-call-detail-records.js';
 import { cdrRedirectReasons } from './0013-cdr-redirect-reasons.js';
 import { lineSettings } from './0012-line-settings.js';
+import { clusterLiveState } from './0015-cluster-live-state.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0011-call-detail-records': callDetailRecords,
   '0012-line-settings': lineSettings,
   '0013-cdr-redirect-reasons': cdrRedirectReasons,
+  '0015-cluster-live-state': clusterLiveState,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */
