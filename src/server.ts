@@ -343,6 +343,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     const http: FastifyInstance = await buildHttpApp({
       sipWebSocket: sip.webSocket,
+      cluster,
       sipCredentials,
       bulkJobs,
       backups,

@@ -31,6 +31,7 @@ import { installAudit } from './audit-hook.js';
 import { Authenticator, SESSION_COOKIE } from './auth.js';
 import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
+import type { ClusterView } from '../services/cluster/cluster-view.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { activeCallRoutes } from './routes/active-calls.js';
 import { callDiagnosisRoutes } from './routes/call-diagnosis.js';
@@ -105,6 +106,8 @@ export interface HttpDeps {
   calls?: Pick<CallService, 'counters' | 'activeCalls'>;
   /** Monitoring > Active Calls. */
   activeCalls?: Pick<ActiveCalls, 'list'>;
+  /** Each node's liveness (nodes resource) and this node's cluster bus (/metrics): docs/cluster.md. */
+  cluster?: ClusterView;
   /** Monitoring > Why did this call fail? */
   callDiagnosis?: CallDiagnosisService;
   /** Media Resources > Music On Hold Audio Source. */
@@ -304,6 +307,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     passwordChecks: () => admin.authentication.passwordChecks,
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
     calls: deps.calls,
+    cluster: deps.cluster,
   });
   await app.register(
     async (api) => {
@@ -346,7 +350,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           }),
         );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
-        await secured.register(nodeRoutes(deps.configuration, deps.store));
+        await secured.register(nodeRoutes(deps.configuration, deps.store, deps.cluster));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
         await secured.register(pendingPhoneRoutes(admin.pendingPhones));
         await secured.register(sipCredentialRoutes(deps.sipCredentials));

@@ -69,6 +69,19 @@ export const nodeSchema = z
           .describe('e.g. "Auto-registration guard is open on cm1: any subnet, any phone, no rate limit"'),
       })
       .describe('which unknown phones may auto-register here; configured devices are never affected'),
+    liveness: z
+      .object({
+        state: z.enum(['up', 'silent', 'down', 'stopped']),
+        lastHeartbeat: z.string().nullable(),
+        heartbeatAgeMs: z.number().nullable(),
+        downSince: z.string().nullable().describe('when another node declared it down'),
+        phonesRegistered: z.number(),
+        summary: z.string(),
+      })
+      .optional()
+      .describe(
+        'up, silent (no heartbeat for longer than the down-after time), down (declared so) or stopped; docs/cluster.md',
+      ),
   })
   .meta({ id: 'Node' });
 

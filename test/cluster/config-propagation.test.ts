@@ -31,13 +31,11 @@ afterEach(async () => {
 
 let mac = 0x10;
 async function registerOn(node: TestNode) {
-  const s = new SccpStation({
-    deviceName: `SEP00AA000000${(mac++).toString(16).toUpperCase()}`,
-    deviceType: 8,
-  });
+  const name = `SEP00AA000000${(mac++).toString(16).toUpperCase()}`;
+  const s = new SccpStation({ deviceName: name, deviceType: 8 });
   await s.connect('127.0.0.1', node.node.ports.sccp);
   closers.push(() => s.destroy());
-  return { name: s.deviceName, outcome: await s.register() };
+  return { name, outcome: await s.register() };
 }
 
 /** Resolves when `node` has been told of a change of `what` (and so dropped its caches). */

@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { guardSummary } from '../../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../../core/node.js';
+import type { NodeLiveness } from '../../core/node-liveness.js';
+import type { ClusterView } from '../../services/cluster/cluster-view.js';
+import { livenessOfNodes } from '../../services/cluster/cluster-view.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
 import { freeDns } from '../../services/free-dns.js';
 import type { Store } from '../../store/store.js';
@@ -10,12 +13,15 @@ import type { StoredNode } from '../../store/node-repository.js';
 import { errorSchema, nodePatchSchema, nodeSchema } from '../schemas.js';
 
 export const nodeRoutes =
-  (config: ConfigurationService, store: Store): FastifyPluginAsyncZod =>
+  (config: ConfigurationService, store: Store, cluster?: ClusterView): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['System > Cisco Unified CM'];
-    const view = async (node: StoredNode) => {
+    const liveness = async (): Promise<Map<string, NodeLiveness>> =>
+      cluster ? livenessOfNodes(store, cluster.timings.downAfterMs) : new Map();
+    const view = async (node: StoredNode, live?: Map<string, NodeLiveness>) => {
       const used = await config.usedInRange(node);
       return {
+        liveness: (live ?? (await liveness())).get(node.name),
         name: node.name,
         autoRegistration: {
           ...node.autoRegistration,
@@ -35,7 +41,10 @@ export const nodeRoutes =
         summary: 'List the nodes and their auto-registration',
         response: { 200: z.array(nodeSchema) },
       },
-      handler: async () => Promise.all((await config.listNodes()).map(view)),
+      handler: async () => {
+        const live = await liveness();
+        return Promise.all((await config.listNodes()).map((node) => view(node, live)));
+      },
     });
     app.get('/nodes/:name', {
       schema: {
