@@ -13,11 +13,13 @@ const REAPER_LOCK = `hashtext('openucm_node_reaper')`;
 /**
  * The heartbeat a node's listener connection runs every beat ($1: the node's name): the database's
  * clock, so nodes need not agree on theirs. It answers whether another node had declared this one
- * down (`was_down`), and doubles as the probe of that connection.
+ * down (`was_down`: the joined `old` row is the one before the update; a CTE with FOR UPDATE would
+ * see the updated row), and doubles as the probe of that connection. A reap that commits during the
+ * beat may go unseen here; its openucm_nodes notification says the same.
  */
-export const HEARTBEAT_SQL = `WITH old AS (SELECT down_at FROM nodes WHERE name = $1 FOR UPDATE)
-UPDATE nodes SET heartbeat_at = ${POSTGRES_NOW_ISO}, down_at = NULL WHERE name = $1
-RETURNING (SELECT down_at FROM old) AS was_down`;
+export const HEARTBEAT_SQL = `UPDATE nodes SET heartbeat_at = ${POSTGRES_NOW_ISO}, down_at = NULL
+FROM nodes AS old WHERE nodes.name = $1 AND old.name = nodes.name
+RETURNING old.down_at AS was_down`;
 
 /** What the other nodes show of a phone: its row's live columns. */
 export interface LiveStatusRow {

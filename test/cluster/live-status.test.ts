@@ -54,7 +54,9 @@ async function stream(node: TestNode): Promise<EventStream> {
 }
 
 const seen = (s: EventStream, name: string, status: string, node: string) =>
-  s.named<DeviceStatus>('device-status').some((e) => e.name === name && e.status === status && e.node === node);
+  s
+    .named<DeviceStatus>('device-status')
+    .some((e) => e.name === name && e.status === status && e.node === node);
 
 describe('live state across nodes', () => {
   it("cm2's event stream shows a phone registering on cm1, and a late unregistered from cm1 does not hide its move to cm2", async () => {
