@@ -66,6 +66,26 @@ export interface NodeInfo {
     summary: string;
   };
   autoRegistrationGuard: AutoRegistrationGuard & { summary: string };
+  /** Up, silent, down (declared so by another node) or stopped: docs/cluster.md. */
+  liveness?: NodeLiveness;
+}
+
+export interface NodeLiveness {
+  state: 'up' | 'silent' | 'down' | 'stopped';
+  lastHeartbeat: string | null;
+  heartbeatAgeMs: number | null;
+  downSince: string | null;
+  phonesRegistered: number;
+  summary: string;
+}
+
+/** A node was declared down, or answers again (pushed as node-liveness). */
+export interface NodeLivenessChange {
+  node: string;
+  state: 'up' | 'down';
+  phones: number;
+  by: string;
+  message: string;
 }
 
 /** Which unknown phones a node lets auto-register; empty lists allow any. */
