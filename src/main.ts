@@ -58,7 +58,7 @@ const FLAGS: [keyof Config, string, string][] = [
   [
     'clusterHeartbeatMilliseconds',
     '--cluster-heartbeat-milliseconds <ms>',
-    'how often the node writes its heartbeat (default 1000)',
+    'PostgreSQL cluster: how often the node writes its heartbeat (default 1000)',
   ],
   [
     'clusterDownAfterMilliseconds',

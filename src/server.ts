@@ -143,7 +143,6 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         nodeName: config.nodeName,
         clock,
         logger: logger.child({ component: 'heartbeat' }),
-        intervalMs: config.clusterHeartbeatMilliseconds,
       });
       await heartbeat.start();
       started.push({ stop: () => heartbeat.stop() });

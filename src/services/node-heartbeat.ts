@@ -2,8 +2,12 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 
-/** How often a running node writes its heartbeat by default (clusterHeartbeatMilliseconds). */
-export const HEARTBEAT_INTERVAL_MS = 1000;
+/**
+ * How often a node alone on SQLite writes its heartbeat. Not faster: SQLite's online backup starts
+ * over whenever another connection writes, and a backup taking longer than one beat would never end.
+ * (A PostgreSQL cluster beats every clusterHeartbeatMilliseconds, 1 s by default.)
+ */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 /** The longest heartbeat interval a node may be configured with. */
 export const MAX_HEARTBEAT_INTERVAL_MS = 10_000;
