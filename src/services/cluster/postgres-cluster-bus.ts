@@ -79,10 +79,17 @@ export class PostgresClusterBus implements ClusterBus {
     this.client = null;
     if (!client) return;
     // Stopped cleanly: no heartbeat, so no other node takes it for dead and no restore for running.
-    await client
-      .query('UPDATE nodes SET heartbeat_at = NULL WHERE name = $1', [this.options.nodeName])
-      .catch(() => undefined);
-    await client.end().catch(() => undefined);
+    // A server that does not answer must not keep the node from stopping: the probe's timeout.
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.query('UPDATE nodes SET heartbeat_at = NULL WHERE name = $1', [this.options.nodeName]),
+      new Promise<void>((resolve) => (timeout = setTimeout(resolve, this.probeTimeoutMs))),
+    ]).catch(() => undefined);
+    clearTimeout(timeout);
+    await Promise.race([
+      client.end(),
+      new Promise<void>((resolve) => setTimeout(resolve, this.probeTimeoutMs).unref()),
+    ]).catch(() => undefined);
   }
 
   private connect(): Promise<void> {
