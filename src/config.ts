@@ -32,6 +32,10 @@ export const configSchema = z
     databaseIdleTimeoutSeconds: z.coerce.number().int().min(1).max(86_400).default(30),
     /** PostgreSQL: seconds of silence before TCP keepalive probes a connection (0: off). */
     databaseKeepaliveSeconds: z.coerce.number().int().min(0).max(7200).default(10),
+    /** PostgreSQL cluster: how often a node writes its heartbeat, from its listener connection by the database's clock. */
+    clusterHeartbeatMilliseconds: z.coerce.number().int().min(100).max(10_000).default(1000),
+    /** Cluster: a node whose heartbeat is silent this long is declared down and its phones shown unregistered. */
+    clusterDownAfterMilliseconds: z.coerce.number().int().min(300).max(600_000).default(3000),
     nodeName: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." and "-", at most 64 characters')

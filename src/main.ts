@@ -55,6 +55,16 @@ const FLAGS: [keyof Config, string, string][] = [
     '--secret-key-file <file>',
     'the node secret key sealing SIP passwords (default secret.key in the data directory; created on first start); every node sharing a database needs the same file',
   ],
+  [
+    'clusterHeartbeatMilliseconds',
+    '--cluster-heartbeat-milliseconds <ms>',
+    'PostgreSQL cluster: how often the node writes its heartbeat (default 1000)',
+  ],
+  [
+    'clusterDownAfterMilliseconds',
+    '--cluster-down-after-milliseconds <ms>',
+    'PostgreSQL cluster: a node silent this long is declared down and its phones shown unregistered (default 3000; at least twice the heartbeat)',
+  ],
   ['nodeName', '--node-name <name>', 'name of this node (default cm1)'],
   ['advertiseAddress', '--advertise-address <ip>', 'address phones are told to register to'],
   ['keepaliveSeconds', '--keepalive-seconds <s>', 'SCCP keepalive interval (default 30)'],

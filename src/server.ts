@@ -41,6 +41,9 @@ import { LimitLog } from './services/limit-log.js';
 import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { NodeHeartbeat } from './services/node-heartbeat.js';
+import { composeCluster } from './services/cluster/compose-cluster.js';
+import type { NodeCluster } from './services/cluster/compose-cluster.js';
+import { applicationNameOf } from './store/cluster-objects.js';
 import { BatchedLookup } from './services/batched-lookup.js';
 import { RefusalLog } from './services/refusal-log.js';
 import { RetentionJob } from './services/retention-job.js';
@@ -87,6 +90,8 @@ export interface RunningNode {
   calls: NodeCalls;
   /** The administrator password generated on first start (null if it existed or came from the environment). */
   generatedAdminPassword: string | null;
+  /** What the node hears of its cluster (PostgreSQL LISTEN/NOTIFY; nothing alone on SQLite). */
+  cluster: NodeCluster;
   stop(): Promise<void>;
 }
 
@@ -115,6 +120,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       statementTimeoutSeconds: config.databaseStatementTimeoutSeconds,
       idleTimeoutSeconds: config.databaseIdleTimeoutSeconds,
       keepaliveSeconds: config.databaseKeepaliveSeconds,
+      applicationName: applicationNameOf(config.nodeName),
     },
     onBackgroundError: (error) => logger.warn({ err: error }, error.message),
     onFatal: (error) => {
@@ -130,14 +136,23 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     logger.info({ database: database.flavor, location: database.location }, 'database ready');
     await store.nodes.ensure(config.nodeName, DEFAULT_AUTO_REGISTRATION, clock());
     // From here on the store is in use: `openucm restore` refuses to overwrite it without --force.
-    const heartbeat = new NodeHeartbeat({
+    // On PostgreSQL the cluster bus beats (database clock) and hears the other nodes (docs/cluster.md).
+    const cluster: NodeCluster = await composeCluster({
+      config,
       store,
-      nodeName: config.nodeName,
-      clock,
-      logger: logger.child({ component: 'heartbeat' }),
+      logger: logger.child({ component: 'cluster' }),
     });
-    await heartbeat.start();
-    started.push({ stop: () => heartbeat.stop() });
+    started.push({ stop: () => cluster.stop() });
+    if (database.flavor === 'sqlite') {
+      const heartbeat = new NodeHeartbeat({
+        store,
+        nodeName: config.nodeName,
+        clock,
+        logger: logger.child({ component: 'heartbeat' }),
+      });
+      await heartbeat.start();
+      started.push({ stop: () => heartbeat.stop() });
+    }
     const generatedAdminPassword = await ensureAdministrator(store, clock, options.adminPassword);
     // No phone can be registered to a node that is just starting.
     const stale = await store.devices.unregisterAllOn(config.nodeName, clock());
@@ -166,8 +181,11 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       {
         maxQueuedEvents: config.databaseMaxQueuedEvents,
         limits,
+        // Each batch names its devices to the other nodes (openucm_status).
+        ...(database.flavor === 'postgres' ? { clusterNode: config.nodeName } : {}),
       },
     );
+    cluster.propagate({ live, registry, statusWriter, clock });
     // Every refused registration, whichever adapter refused it: folded, names checked (README: Registration).
     const refusals = new RefusalLog({
       statusWriter,
@@ -342,6 +360,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const http: FastifyInstance = await buildHttpApp({
       readiness,
       sipWebSocket: sip.webSocket,
+      cluster,
       sipCredentials,
       bulkJobs,
       backups,
@@ -530,6 +549,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       backups,
       calls,
       generatedAdminPassword,
+      cluster,
       stop,
     };
   } catch (error) {

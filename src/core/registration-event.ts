@@ -12,7 +12,9 @@ export type UnregistrationReason =
   | 'replaced-by-new-registration'
   | 'device-reset'
   | 'device-deleted'
-  | 'node-shutdown';
+  | 'node-shutdown'
+  /** The node holding it stopped answering (its heartbeat went silent): docs/cluster.md. */
+  | 'node-down';
 
 export type AcceptanceReason = 'configured-device' | 'auto-registered';
 
@@ -60,6 +62,12 @@ const UNREGISTRATION_TEXT: Record<UnregistrationReason, { message: string; remed
   'device-reset': { message: 'was reset by an administrator', remedy: null },
   'device-deleted': { message: 'was deleted by an administrator while registered', remedy: null },
   'node-shutdown': { message: 'was unregistered because the node is shutting down', remedy: null },
+  'node-down': {
+    message:
+      'is shown unregistered: its node stopped answering; its phones are shown unregistered until they register elsewhere',
+    remedy:
+      'Check that node: is it running, and can it reach the database? Its phones register on the next node of their group, or on it again once it is back',
+  },
 };
 
 interface Where {

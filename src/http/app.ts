@@ -30,6 +30,7 @@ import { installAudit } from './audit-hook.js';
 import { Authenticator, SESSION_COOKIE } from './auth.js';
 import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
+import type { ClusterView } from '../services/cluster/cluster-view.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { activeCallRoutes } from './routes/active-calls.js';
 import { callDiagnosisRoutes } from './routes/call-diagnosis.js';
@@ -128,6 +129,8 @@ export interface HttpDeps {
   calls?: Pick<CallService, 'counters' | 'activeCalls'>;
   /** Monitoring > Active Calls. */
   activeCalls?: Pick<ActiveCalls, 'list'>;
+  /** Each node's liveness (nodes resource) and this node's cluster bus (/metrics): docs/cluster.md. */
+  cluster?: ClusterView;
   /** Monitoring > Why did this call fail? */
   callDiagnosis?: CallDiagnosisService;
   /** Media Resources > Music On Hold Audio Source. */
@@ -327,6 +330,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     passwordChecks: () => admin.authentication.passwordChecks,
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
     calls: deps.calls,
+    cluster: deps.cluster,
   });
   await app.withTypeProvider<ZodTypeProvider>().register(operationRoutes(deps.readiness));
   await app.register(
@@ -370,7 +374,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           }),
         );
         await secured.register(enterpriseParameterRoutes(deps.configuration));
-        await secured.register(nodeRoutes(deps.configuration, deps.reads.directoryNumbers, deps.devicePools));
+        await secured.register(
+          nodeRoutes(deps.configuration, deps.reads.directoryNumbers, deps.devicePools, deps.cluster),
+        );
         await secured.register(cmGroupRoutes(deps.cmGroups));
         await secured.register(devicePoolRoutes(deps.devicePools));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));

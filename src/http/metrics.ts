@@ -7,6 +7,7 @@ import type { LimitLog } from '../services/limit-log.js';
 import { unexpectedErrorCount } from '../runtime/process-guard.js';
 import type { StatusWriter } from '../services/status-writer.js';
 import type { DeviceStatistics } from '../services/device-statistics.js';
+import type { ClusterView } from '../services/cluster/cluster-view.js';
 
 /**
  * GET /metrics in the Prometheus text format: devices registered on this node by protocol and
@@ -30,11 +31,52 @@ export function installMetrics(
     open: () => { connections: number; eventStreams: number };
     /** The node's call service (absent in tests of the HTTP side alone). */
     calls?: Pick<CallService, 'counters' | 'activeCalls'>;
+    /** The cluster bus and configuration version (docs/cluster.md). */
+    cluster?: ClusterView;
   },
 ): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { statistics, statusWriter, nodeName } = deps;
+  const { cluster } = deps;
+  if (cluster) {
+    new Gauge({
+      name: 'openucm_config_version',
+      help: "The cluster's configuration version this node has applied (openucm_config; 0 alone on SQLite)",
+      labelNames: ['node'] as const,
+      registers: [registry],
+      collect() {
+        this.set({ node: nodeName }, cluster.configVersion().version);
+      },
+    });
+    new Gauge({
+      name: 'openucm_config_changes_applied',
+      help: 'Configuration changes made on other nodes that this node applied since it started',
+      labelNames: ['node'] as const,
+      registers: [registry],
+      collect() {
+        this.set({ node: nodeName }, cluster.configVersion().applied);
+      },
+    });
+    new Gauge({
+      name: 'openucm_cluster_listening',
+      help: '1 while the node hears the other nodes (its PostgreSQL listener connection is up)',
+      labelNames: ['node'] as const,
+      registers: [registry],
+      collect() {
+        this.set({ node: nodeName }, cluster.bus.state().listening ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'openucm_cluster_listener_reconnects',
+      help: 'Reconnections of the cluster listener since the node started (each followed by a resync)',
+      labelNames: ['node'] as const,
+      registers: [registry],
+      collect() {
+        this.set({ node: nodeName }, cluster.bus.state().reconnects);
+      },
+    });
+  }
 
   new Gauge({
     name: 'openucm_registered_devices',

@@ -70,6 +70,19 @@ export const nodeSchema = z
       })
       .describe('which unknown phones may auto-register here; configured devices are never affected'),
     autoRegistrationPool: z.string().describe('the device pool phones auto-registered here get'),
+    liveness: z
+      .object({
+        state: z.enum(['up', 'silent', 'down', 'stopped']),
+        lastHeartbeat: z.string().nullable(),
+        heartbeatAgeMs: z.number().nullable(),
+        downSince: z.string().nullable().describe('when another node declared it down'),
+        phonesRegistered: z.number(),
+        summary: z.string(),
+      })
+      .optional()
+      .describe(
+        'up, silent (no heartbeat for longer than the down-after time), down (declared so) or stopped; docs/cluster.md',
+      ),
   })
   .meta({ id: 'Node' });
 

@@ -36,7 +36,7 @@ export const provisioningLimits = {
     default: 3,
     min: 0,
     max: 3600,
-    help: 'seconds the settings every provisioning file is made of, and the files all phones share (XMLDefault.cnf.xml, OS79XX.TXT, SIPDefault.cnf…), are reused before the database is read again; a change made through this node applies at once, one made on another node of a cluster within this time (0: read every request)',
+    help: 'seconds the settings every provisioning file is made of, and the files all phones share (XMLDefault.cnf.xml, OS79XX.TXT, SIPDefault.cnf…), are reused before the database is read again; a change made through any node applies at once (on PostgreSQL, other nodes hear it: docs/cluster.md) (0: read every request)',
   },
   provisioningHttpRequestTimeoutSeconds: {
     default: 10,

@@ -23,6 +23,16 @@ export interface PendingPhoneChange {
   at: string;
 }
 
+/** A node's liveness changed: `down` with the phones shown unregistered, or `up` again. */
+export interface NodeLivenessChange {
+  node: string;
+  state: 'up' | 'down';
+  phones: number;
+  /** The node that noticed. */
+  by: string;
+  message: string;
+}
+
 interface LiveEventMap {
   /**
    * An event recorded, or a folded refusal's count updated; `attempts` is how many registration
@@ -42,6 +52,8 @@ interface LiveEventMap {
   'call-detail-record': [{ node: string; cdr: CallDetailRecord }];
   /** A live call started, changed state or (ended) is over: Monitoring > Active Calls. */
   'active-call': [ActiveCallChange];
+  /** A node of the cluster was declared down (its heartbeat silent) or beats again (docs/cluster.md). */
+  'node-liveness': [NodeLivenessChange];
 }
 
 /** In-process publish/subscribe of what changed, for the live UI and for tests. */

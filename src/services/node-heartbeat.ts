@@ -2,14 +2,23 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 
-/** How often a running node writes its heartbeat. */
+/**
+ * How often a node alone on SQLite writes its heartbeat. Not faster: SQLite's online backup starts
+ * over whenever another connection writes, and a backup taking longer than one beat would never end.
+ * (A PostgreSQL cluster beats every clusterHeartbeatMilliseconds, 1 s by default.)
+ */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
+/** The longest heartbeat interval a node may be configured with. */
+export const MAX_HEARTBEAT_INTERVAL_MS = 10_000;
+
 /**
- * A node whose last heartbeat is younger than this is taken to be running: three missed beats.
- * A node killed without stopping therefore counts as running for this long after its last one.
+ * A node whose last heartbeat is younger than this is taken to be running by tools that do not know
+ * its settings (`openucm restore`): three missed beats at the longest interval. A node killed
+ * without stopping therefore counts as running for this long after its last one. (The cluster
+ * itself declares a node down sooner: clusterDownAfterMilliseconds, docs/cluster.md.)
  */
-export const HEARTBEAT_FRESH_MS = 3 * HEARTBEAT_INTERVAL_MS;
+export const HEARTBEAT_FRESH_MS = 3 * MAX_HEARTBEAT_INTERVAL_MS;
 
 /** The nodes whose heartbeat says they are running at `now`, with the age of that heartbeat. */
 export function runningNodes(
@@ -25,16 +34,26 @@ export function runningNodes(
 /**
  * Writes this node's heartbeat into the store while it runs and clears it when it stops, so that
  * tools working on the store from outside (`openucm restore`) can tell whether a node uses it.
+ * A node alone on SQLite uses this; on PostgreSQL the cluster bus beats from its listener
+ * connection with the database's clock (services/cluster/postgres-cluster-bus.ts).
  */
 export class NodeHeartbeat {
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
 
-  constructor(private readonly deps: { store: Store; nodeName: string; clock: Clock; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      nodeName: string;
+      clock: Clock;
+      logger: Logger;
+      intervalMs?: number;
+    },
+  ) {}
 
   async start(): Promise<void> {
     await this.deps.store.nodes.heartbeat(this.deps.nodeName, this.deps.clock());
-    this.timer = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(() => void this.beat(), this.deps.intervalMs ?? HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
   }
 

@@ -54,7 +54,11 @@ export interface RegisteredLinesFeed {
   unregistered(deviceName: string): void;
 }
 
-const SETTINGS_TTL_MS = 1000;
+/**
+ * A safety net only: a change of the node or the enterprise parameters drops the cache at once,
+ * made on this node or (PostgreSQL, openucm_config) on another (docs/cluster.md).
+ */
+const SETTINGS_TTL_MS = 30_000;
 /** A phone told to retry later is given a wait in this range (s), so that refused phones come back spread out. */
 const RETRY_AFTER_SECONDS = { min: 5, max: 30 };
 

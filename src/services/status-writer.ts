@@ -5,6 +5,7 @@ import type { NewCallDetailRecord } from '../store/cdr-repository.js';
 import type { StatusChange } from '../store/device-repository.js';
 import type { Store } from '../store/store.js';
 import type { LimitReporter } from './limit-log.js';
+import { CHANNELS, statusPayloads } from './cluster/channels.js';
 
 export interface StatusWriterOptions {
   /** Registration events held at most while the database is slow or down (databaseMaxQueuedEvents). */
@@ -17,6 +18,11 @@ export interface StatusWriterOptions {
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
   now?: () => number;
+  /**
+   * This node's name: each batch ends with NOTIFY openucm_status naming its devices, in the same
+   * transaction, so that the other nodes of a PostgreSQL cluster show them (docs/cluster.md).
+   */
+  clusterNode?: string;
 }
 
 /** Whether the writer keeps up with the database, for /api/v1/health and /metrics. */
@@ -61,6 +67,8 @@ export class StatusWriter {
   private waiters: Waiter[] = [];
   /** Devices stored with their newest status while a write was under way (see alreadyStored). */
   private readonly storedMeanwhile = new Set<string>();
+  /** Devices stored with their status elsewhere (alreadyStored) that the next batch names to the cluster. */
+  private announce = new Set<string>();
   private failures = 0;
   private failingSince = 0;
   private lastError = '';
@@ -68,7 +76,10 @@ export class StatusWriter {
   private dropped = 0;
   private droppedCdrs = 0;
   private closed = false;
-  private readonly options: Required<Omit<StatusWriterOptions, 'limits'>> & { limits?: LimitReporter };
+  private readonly options: Required<Omit<StatusWriterOptions, 'limits' | 'clusterNode'>> & {
+    limits?: LimitReporter;
+    clusterNode?: string;
+  };
 
   constructor(
     private readonly store: Store,
@@ -101,6 +112,11 @@ export class StatusWriter {
   alreadyStored(name: string): void {
     this.statuses.delete(name);
     if (this.writing) this.storedMeanwhile.add(name);
+    if (this.options.clusterNode !== undefined) {
+      this.announce.add(name);
+      this.enqueued++;
+      this.schedule();
+    }
   }
 
   event(event: RegistrationEvent): void {
@@ -220,18 +236,26 @@ export class StatusWriter {
     const statuses = [...this.statuses.values()];
     const events = this.events;
     const cdrs = this.cdrs;
+    const announced = this.announce;
     const upTo = this.enqueued;
     this.statuses = new Map();
     this.events = [];
     this.cdrs = [];
+    this.announce = new Set();
     this.storedMeanwhile.clear();
+    const node = this.options.clusterNode;
     try {
       await this.store.writeBatch(async (tx) => {
         await tx.devices.applyStatusChanges(statuses);
         await tx.events.insertMany(events);
         await tx.cdrs.insertMany(cdrs.map((c) => c.row));
+        if (node === undefined) return;
+        const names = new Set([...statuses.map((c) => c.name), ...announced]);
+        for (const payload of statusPayloads(node, [...names]))
+          await tx.cluster.notify(CHANNELS.status, payload);
       });
     } catch (error) {
+      for (const name of announced) this.announce.add(name);
       this.failed(error, statuses, events, cdrs);
       this.wake(upTo);
       return;
@@ -325,7 +349,7 @@ export class StatusWriter {
   }
 
   private waiting(): number {
-    return this.statuses.size + this.events.length + this.cdrs.length;
+    return this.statuses.size + this.events.length + this.cdrs.length + this.announce.size;
   }
 
   /** Resolves the flushes that `upTo` (default: everything written) covers. */

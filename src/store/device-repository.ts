@@ -367,6 +367,10 @@ export class DeviceRepository {
    * Writes a batch of status transitions (the hot path batches them; see StatusWriter) in one
    * UPDATE … FROM (the changes as JSON rows). `changes` names each device once. A change without an
    * active load keeps the one the phone reported before.
+   *
+   * Owner-guarded (docs/cluster.md): a change older than the stored one is ignored, and only the
+   * node holding a registered phone may mark it otherwise (a late "unregistered" from the node a
+   * phone left does not hide its registration on the node it moved to).
    */
   async applyStatusChanges(changes: readonly StatusChange[]): Promise<void> {
     if (changes.length === 0) return;
@@ -378,7 +382,10 @@ export class DeviceRepository {
         active_load_id = COALESCE(v.active_load_id, devices.active_load_id),
         status_changed_at = v.at
       FROM (${STATUS_CHANGES.source(this.flavor, changes)}) AS v
-      WHERE devices.name = v.name`.execute(this.db);
+      WHERE devices.name = v.name
+        AND (devices.status_changed_at IS NULL OR v.at >= devices.status_changed_at)
+        AND (v.status = 'registered' OR devices.status <> 'registered'
+          OR devices.status_node IS NULL OR devices.status_node = v.node)`.execute(this.db);
   }
 
   /** Marks every device registered on `node` as unregistered (a node that restarts has no sessions). */

@@ -11,6 +11,8 @@ export interface PostgresSettings {
   idleTimeoutSeconds: number;
   /** Seconds of silence on a connection before TCP keepalive probes start (0: off). */
   keepaliveSeconds: number;
+  /** `application_name` of the connections: the configuration trigger names the writer with it (cluster-objects.ts). */
+  applicationName?: string;
 }
 
 export const DEFAULT_POSTGRES_SETTINGS: PostgresSettings = {
@@ -66,6 +68,7 @@ export function postgresPool(
   const statementMs = settings.statementTimeoutSeconds * 1000;
   const pool = new pg.Pool({
     connectionString: url,
+    ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
     max: MAX_CONNECTIONS,
     connectionTimeoutMillis: settings.connectTimeoutSeconds * 1000,
     idleTimeoutMillis: settings.idleTimeoutSeconds * 1000,

@@ -17,6 +17,8 @@ export interface Schema {
     sip_port: number | null;
     /** When the node last said it is running (ISO-8601); null once it stopped cleanly. */
     heartbeat_at: string | null;
+    /** When another node declared this one down, its heartbeat silent (ISO-8601); null while it beats. */
+    down_at: string | null;
     /** The auto-registration guard as JSON (core/auto-registration-guard); null: open. */
     auto_registration_guard: string | null;
     /** The device pool this node's auto-registered phones get. */

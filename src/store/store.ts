@@ -5,6 +5,7 @@ import { AuditRepository } from './audit-repository.js';
 import { BulkJobRepository } from './bulk-job-repository.js';
 import { CdrRepository } from './cdr-repository.js';
 import { CmGroupRepository } from './cm-group-repository.js';
+import { ClusterRepository } from './cluster-repository.js';
 import { CredentialRepository } from './credential-repository.js';
 import type { Flavor, StoreDatabase } from './database.js';
 import { DeviceChangeRepository } from './device-change-repository.js';
@@ -48,6 +49,8 @@ export interface Repositories {
   cmGroups: CmGroupRepository;
   /** System > Device Pool. */
   devicePools: DevicePoolRepository;
+  /** Cluster propagation and liveness: notifications, the reaper, other nodes' live statuses. */
+  cluster: ClusterRepository;
 }
 
 function repositories(db: Executor, flavor: Flavor): Repositories {
@@ -71,6 +74,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     lineSettings: new LineSettingRepository(db),
     cmGroups: new CmGroupRepository(db),
     devicePools: new DevicePoolRepository(db),
+    cluster: new ClusterRepository(db, flavor),
   };
 }
 
@@ -95,6 +99,7 @@ export class Store implements Repositories {
   readonly cdrs: CdrRepository;
   readonly cmGroups: CmGroupRepository;
   readonly devicePools: DevicePoolRepository;
+  readonly cluster: ClusterRepository;
 
   constructor(readonly database: StoreDatabase) {
     this.devices = new DeviceRepository(database.db, database.flavor);
@@ -116,6 +121,7 @@ export class Store implements Repositories {
     this.cdrs = new CdrRepository(database.db, database.flavor);
     this.cmGroups = new CmGroupRepository(database.db);
     this.devicePools = new DevicePoolRepository(database.db);
+    this.cluster = new ClusterRepository(database.db, database.flavor);
   }
 
   /** Opens (migrating to the latest schema) a store on `database`. */

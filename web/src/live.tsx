@@ -7,6 +7,7 @@ import type {
   CallDetailRecordPushed,
   ConfigurationChange,
   DeviceStatusChange,
+  NodeLivenessChange,
   PendingPhoneChange,
   RegistrationEvent,
 } from './api/types';
@@ -21,6 +22,7 @@ export interface LiveEventMap {
   'pending-phone': PendingPhoneChange;
   'call-detail-record': CallDetailRecordPushed;
   'active-call': ActiveCallChange;
+  'node-liveness': NodeLivenessChange;
 }
 type Name = keyof LiveEventMap;
 type Handler<K extends Name> = (data: LiveEventMap[K]) => void;
@@ -58,6 +60,7 @@ export function LiveProvider({ children, onLost }: { children: ReactNode; onLost
       'pending-phone',
       'call-detail-record',
       'active-call',
+      'node-liveness',
     ];
     for (const name of names) {
       source.addEventListener(name, (e) => {

@@ -30,7 +30,7 @@ export const liveStreamRoutes =
       schema: {
         tags: ['Monitoring'],
         summary:
-          'Server-sent events (text/event-stream): hello, registration-event, device-status, configuration-changed, audit, bulk-job-progress, pending-phone, call-detail-record, active-call. Each data line is JSON',
+          'Server-sent events (text/event-stream): hello, registration-event, device-status, configuration-changed, audit, bulk-job-progress, pending-phone, call-detail-record, active-call, node-liveness. Each data line is JSON',
         produces: ['text/event-stream'],
       },
       handler: (request, reply) => {
@@ -69,11 +69,13 @@ export const liveStreamRoutes =
         const onPendingPhone = send('pending-phone');
         const onCdr = send('call-detail-record');
         const onActiveCall = send('active-call');
+        const onNodeLiveness = send('node-liveness');
         live.on('registration-event', onRegistration);
         live.on('bulk-job-progress', onBulkJob);
         live.on('pending-phone', onPendingPhone);
         live.on('call-detail-record', onCdr);
         live.on('active-call', onActiveCall);
+        live.on('node-liveness', onNodeLiveness);
         live.on('device-status', onStatus);
         live.on('configuration-changed', onConfiguration);
         audit.on('entry', onAudit);
@@ -99,6 +101,7 @@ export const liveStreamRoutes =
           live.off('pending-phone', onPendingPhone);
           live.off('call-detail-record', onCdr);
           live.off('active-call', onActiveCall);
+          live.off('node-liveness', onNodeLiveness);
           live.off('device-status', onStatus);
           live.off('configuration-changed', onConfiguration);
           audit.off('entry', onAudit);

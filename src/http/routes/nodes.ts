@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { guardSummary } from '../../core/auto-registration-guard.js';
 import { autoRegistrationSummary } from '../../core/node.js';
+import type { NodeLiveness } from '../../core/node-liveness.js';
+import type { ClusterView } from '../../services/cluster/cluster-view.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
 import type { DevicePoolService } from '../../services/device-pool-service.js';
 import type { DirectoryNumbers } from '../../services/directory-numbers.js';
@@ -14,12 +16,16 @@ export const nodeRoutes =
     config: ConfigurationService,
     numbers: DirectoryNumbers,
     pools: DevicePoolService,
+    cluster?: ClusterView,
   ): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['System > Cisco Unified CM'];
-    const view = async (node: StoredNode) => {
+    const liveness = async (): Promise<Map<string, NodeLiveness>> =>
+      cluster ? cluster.liveness() : new Map();
+    const view = async (node: StoredNode, live?: Map<string, NodeLiveness>) => {
       const used = await config.usedInRange(node);
       return {
+        liveness: (live ?? (await liveness())).get(node.name),
         name: node.name,
         autoRegistration: {
           ...node.autoRegistration,
@@ -40,7 +46,10 @@ export const nodeRoutes =
         summary: 'List the nodes and their auto-registration',
         response: { 200: z.array(nodeSchema) },
       },
-      handler: async () => Promise.all((await config.listNodes()).map(view)),
+      handler: async () => {
+        const live = await liveness();
+        return Promise.all((await config.listNodes()).map((node) => view(node, live)));
+      },
     });
     app.get('/nodes/:name', {
       schema: {

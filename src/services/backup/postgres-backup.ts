@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { CLUSTER_OBJECTS_DROP_SQL } from '../../store/cluster-objects.js';
 import { OPENUCM_TABLES } from '../../store/tables.js';
 import type { DatabaseContents } from './sqlite-copy.js';
 
@@ -198,7 +199,7 @@ export async function restorePostgres(options: {
     // Every table openucm knows, so that none of a newer schema's survives beside the backup's.
     fs.writeFileSync(
       prelude,
-      `drop table if exists ${OPENUCM_TABLES.map((t) => `"${t}"`).join(', ')} cascade;\n`,
+      `drop table if exists ${OPENUCM_TABLES.map((t) => `"${t}"`).join(', ')} cascade;\n${CLUSTER_OBJECTS_DROP_SQL}`,
     );
     // The dump empties search_path for its session; the reset statements name tables plainly.
     fs.writeFileSync(postlude, ['reset search_path', ...options.resetSql].map((s) => `${s};\n`).join(''));

@@ -14,12 +14,13 @@ export interface RefreshedReadDeps<T> {
   refreshMs?: number;
 }
 
-const REFRESH_MS = 60_000;
+/** A safety net: changes on any node of a cluster arrive as configuration-changed at once (docs/cluster.md). */
+const REFRESH_MS = 30_000;
 
 /**
  * A value the call service reads from the store and keeps in memory (a call routes without a query):
- * read at start, again when this node changes a device, and every minute for what other nodes
- * changed. Reads never overlap: a refresh asked during one runs once after it. StoredDialPlan and
+ * read at start, again when a device changes (on this node, or on another one of a PostgreSQL
+ * cluster: openucm_config), and every 30 s whatever happened. Reads never overlap: a refresh asked during one runs once after it. StoredDialPlan and
  * StoredDnFeatures are its two users.
  */
 export class RefreshedRead<T> {

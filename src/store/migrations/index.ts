@@ -17,6 +17,7 @@ import { cdrOnBehalfOf } from './0017-cdr-on-behalf-of.js';
 import { cdrRedirectReasons } from './0013-cdr-redirect-reasons.js';
 import { lineSettings } from './0012-line-settings.js';
 import { cmGroupsDevicePools } from './0014-cm-groups-device-pools.js';
+import { clusterLiveState } from './0015-cluster-live-state.js';
 import { bulkJobLeases } from './0016-bulk-job-leases.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0012-line-settings': lineSettings,
   '0013-cdr-redirect-reasons': cdrRedirectReasons,
   '0014-cm-groups-device-pools': cmGroupsDevicePools,
+  '0015-cluster-live-state': clusterLiveState,
   '0016-bulk-job-leases': bulkJobLeases,
   '0017-cdr-on-behalf-of': cdrOnBehalfOf,
 };

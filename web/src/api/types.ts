@@ -86,6 +86,26 @@ export interface NodeInfo {
   autoRegistrationGuard: AutoRegistrationGuard & { summary: string };
   /** The device pool phones auto-registered on this node get. */
   autoRegistrationPool: string;
+  /** Up, silent, down (declared so by another node) or stopped: docs/cluster.md. */
+  liveness?: NodeLiveness;
+}
+
+export interface NodeLiveness {
+  state: 'up' | 'silent' | 'down' | 'stopped';
+  lastHeartbeat: string | null;
+  heartbeatAgeMs: number | null;
+  downSince: string | null;
+  phonesRegistered: number;
+  summary: string;
+}
+
+/** A node was declared down, or answers again (pushed as node-liveness). */
+export interface NodeLivenessChange {
+  node: string;
+  state: 'up' | 'down';
+  phones: number;
+  by: string;
+  message: string;
 }
 
 /** Which unknown phones a node lets auto-register; empty lists allow any. */

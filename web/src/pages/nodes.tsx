@@ -12,6 +12,7 @@ import { useSession } from '../session';
 export function NodesPage() {
   const { data, error, loading, reload } = useLoad(() => get<NodeInfo[]>('/nodes'), 'nodes');
   useLiveEvent('configuration-changed', (c) => c.what === 'node' && reload());
+  useLiveEvent('node-liveness', () => reload());
   useEffect(() => {
     document.title = 'Cisco Unified CM — openucm';
   }, []);
@@ -24,6 +25,9 @@ export function NodesPage() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Phones registered</th>
+              <th scope="col">Last heartbeat</th>
               <th scope="col">Auto-registration</th>
               <th scope="col">Auto-registration guard</th>
               <th scope="col">Last switched on/off</th>
@@ -35,6 +39,9 @@ export function NodesPage() {
                 <td>
                   <Link href={`/nodes/${encodeURIComponent(n.name)}`}>{n.name}</Link>
                 </td>
+                <td title={n.liveness?.summary}>{n.liveness ? LIVENESS_TEXT[n.liveness.state] : '—'}</td>
+                <td>{n.liveness ? number(n.liveness.phonesRegistered) : '—'}</td>
+                <td>{n.liveness?.lastHeartbeat ? dateTime(n.liveness.lastHeartbeat) : '—'}</td>
                 <td>{n.autoRegistration.summary}</td>
                 <td>{n.autoRegistrationGuard.summary}</td>
                 <td>{dateTime(n.autoRegistration.changedAt)}</td>
@@ -46,6 +53,14 @@ export function NodesPage() {
     </>
   );
 }
+
+/** A node's liveness in the list (its summary is the cell's title). */
+const LIVENESS_TEXT = {
+  up: 'Up',
+  silent: 'Not answering',
+  down: 'Down',
+  stopped: 'Stopped',
+} as const;
 
 /** The entries of a comma- or space-separated list, as the administrator typed them. */
 function entries(text: string): string[] {
