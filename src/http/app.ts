@@ -31,6 +31,7 @@ import { installAudit } from './audit-hook.js';
 import { Authenticator, SESSION_COOKIE } from './auth.js';
 import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
+import type { SccpFailoverGauges } from './metrics.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { activeCallRoutes } from './routes/active-calls.js';
 import { callDiagnosisRoutes } from './routes/call-diagnosis.js';
@@ -103,6 +104,8 @@ export interface HttpDeps {
   sipCredentials: SipCredentialService;
   /** The node's calls, counted in /metrics. */
   calls?: Pick<CallService, 'counters' | 'activeCalls'>;
+  /** SCCP standby connections and fallback tokens, for /metrics (absent in tests of the HTTP side alone). */
+  sccpFailover?: SccpFailoverGauges;
   /** Monitoring > Active Calls. */
   activeCalls?: Pick<ActiveCalls, 'list'>;
   /** Monitoring > Why did this call fail? */
@@ -304,6 +307,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     passwordChecks: () => admin.authentication.passwordChecks,
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
     calls: deps.calls,
+    sccpFailover: deps.sccpFailover,
   });
   await app.register(
     async (api) => {

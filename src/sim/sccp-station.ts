@@ -292,6 +292,38 @@ export class SccpStation extends EventEmitter<StationEvents> {
     this.keepaliveTimer = null;
   }
 
+  /**
+   * Asks for a fallback token (cluster.md §1.3) on this not-yet-registered connection: true on
+   * RegisterTokenAck, the seconds to wait on RegisterTokenReject, null when no answer came.
+   */
+  async requestToken(timeoutMs = 10_000): Promise<true | number | null> {
+    const answer = new Promise<true | number | null>((resolve) => {
+      const done = (value: true | number | null) => {
+        clearTimeout(timer);
+        this.off('message', onMessage);
+        this.off('closed', onClosed);
+        resolve(value);
+      };
+      const onMessage = (m: SccpMessage) => {
+        if (m.type === 'RegisterTokenAck') done(true);
+        else if (m.type === 'RegisterTokenReject') done(m.waitTimeBeforeNextReq);
+      };
+      const onClosed = () => done(null);
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.on('message', onMessage);
+      this.on('closed', onClosed);
+    });
+    const { deviceName, deviceType, stationIp = '127.0.0.1' } = this.identity;
+    this.send({
+      type: 'RegisterTokenRequest',
+      deviceName,
+      instance: 1,
+      stationIpAddr: stationIp,
+      deviceType,
+    });
+    return answer;
+  }
+
   /** Unregister → UnregisterAck, then the server closes the connection. */
   async unregister(): Promise<number | null> {
     const ack = this.next('UnregisterAck');
