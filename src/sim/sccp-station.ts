@@ -22,7 +22,13 @@ export interface StationIdentity {
 }
 
 export type RegisterOutcome =
-  | { kind: 'registered'; keepAliveInterval: number; protocolVersion: number }
+  | {
+      kind: 'registered';
+      keepAliveInterval: number;
+      /** Seconds between KeepAlives to a standby (backup) call manager (sccp.md §3.2). */
+      secondaryKeepAliveInterval: number;
+      protocolVersion: number;
+    }
   | { kind: 'rejected'; text: string }
   | { kind: 'closed' }
   /** No answer within the wait: the phone drops the connection and tries again. */
@@ -158,6 +164,7 @@ export class SccpStation extends EventEmitter<StationEvents> {
           finish({
             kind: 'registered',
             keepAliveInterval: m.keepAliveInterval,
+            secondaryKeepAliveInterval: m.secondaryKeepAliveInterval,
             protocolVersion: m.maxProtocolVersion,
           });
         } else if (m.type === 'RegisterReject') {

@@ -27,7 +27,10 @@ async function metric(node: TestNode, name: string): Promise<number> {
 }
 
 async function station(node: TestNode, n: number): Promise<SccpStation> {
-  const s = new SccpStation({ deviceName: `SEP00FA${n.toString(16).toUpperCase().padStart(8, '0')}`, deviceType: 8 });
+  const s = new SccpStation({
+    deviceName: `SEP00FA${n.toString(16).toUpperCase().padStart(8, '0')}`,
+    deviceType: 8,
+  });
   await s.connect('127.0.0.1', node.node.ports.sccp);
   stations.push(s);
   return s;
@@ -45,7 +48,9 @@ it('acks a standby KeepAlive before Register, holds it past the register timeout
   const idle = await station(node, 2);
   await eventually(() => idle.isClosed, 5000);
   expect(standby.isClosed).toBe(false);
-  expect(await eventually(async () => (await metric(node, 'openucm_sccp_standby_connections')) === 1)).toBe(true);
+  expect(await eventually(async () => (await metric(node, 'openucm_sccp_standby_connections')) === 1)).toBe(
+    true,
+  );
   // Its active node is lost: it registers on this connection at once.
   const outcome = await standby.register(10_000);
   expect(outcome.kind).toBe('registered');
