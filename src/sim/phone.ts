@@ -477,6 +477,8 @@ export class Phone extends EventEmitter<Events> {
       this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
       return 'done';
     }
+    // The move counts from the RegisterAck (cluster.md §3.e: "the RegisterAck time on the new node").
+    const ackAt = new Date().toISOString();
     station.on('closed', () => this.onSccpLost(gen, station, config));
     station.on('message', (m) => {
       if (m.type === 'KeepAliveAck') this.keepaliveAcks++;
@@ -495,9 +497,7 @@ export class Phone extends EventEmitter<Events> {
     this.registrations++;
     this.failedRounds = 0;
     const moved =
-      server !== this.lastServer
-        ? { at: new Date().toISOString(), from: this.lastServer, to: server, why }
-        : this.status.moved;
+      server !== this.lastServer ? { at: ackAt, from: this.lastServer, to: server, why } : this.status.moved;
     if (this.lastServer !== null && server !== this.lastServer) this.moves++;
     this.lastServer = server;
     this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs, moved });

@@ -25,17 +25,22 @@ export interface RegisterTokenReject {
   waitTimeBeforeNextReq: number;
 }
 
-const REQUEST_BODY = 32;
+/** What chan-sccp reads (sId, stationIpAddr, deviceType); both name a u32 more after it. */
+const SHORT_BODY = 32;
+const REQUEST_BODY = 36;
 
 // docs/sccp-failover.md: station identifier as in Register (deviceName char[16] @0, reserved
-// u32 @16, instance u32 @20), stationIpAddr @24 (network order), deviceType u32 @28.
+// u32 @16, instance u32 @20), stationIpAddr u32 little-endian @24 (Wireshark and chan-sccp
+// `lel_stationIpAddr`; unlike Register's), deviceType u32 @28, u32 @32 (Wireshark at header
+// version 0: stationIpV6Addr's IPv4 address; chan-sccp: `unknown`, bits 0x6 = a call is active).
+// Sent as 0.
 export function decodeRegisterTokenRequest(body: Buffer): RegisterTokenRequest {
-  const b = zeroFill(body, REQUEST_BODY);
+  const b = zeroFill(body, SHORT_BODY);
   return {
     type: 'RegisterTokenRequest',
     deviceName: readFixedString(b, 0, 16),
     instance: b.readUInt32LE(20),
-    stationIpAddr: readIpv4(b, 24),
+    stationIpAddr: readIpv4(Buffer.from(b.subarray(24, 28)).reverse(), 0),
     deviceType: b.readUInt32LE(28),
   };
 }
@@ -44,7 +49,9 @@ export function encodeRegisterTokenRequest(msg: Omit<RegisterTokenRequest, 'type
   const b = Buffer.alloc(REQUEST_BODY);
   writeFixedString(b, 0, 16, msg.deviceName);
   b.writeUInt32LE(msg.instance >>> 0, 20);
-  writeIpv4(b, 24, msg.stationIpAddr);
+  const ip = Buffer.alloc(4);
+  writeIpv4(ip, 0, msg.stationIpAddr);
+  ip.reverse().copy(b, 24);
   b.writeUInt32LE(msg.deviceType >>> 0, 28);
   return b;
 }
