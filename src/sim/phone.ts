@@ -496,8 +496,12 @@ export class Phone extends EventEmitter<Events> {
     const clockOffsetMs = time ? time.systemTime * 1000 - Date.now() : this.status.clockOffsetMs;
     this.registrations++;
     this.failedRounds = 0;
+    // A registration elsewhere after losing a node (no standby connection) is a failover too.
+    const reason = why === 'register' && this.lastServer !== null ? 'failover' : why;
     const moved =
-      server !== this.lastServer ? { at: ackAt, from: this.lastServer, to: server, why } : this.status.moved;
+      server !== this.lastServer
+        ? { at: ackAt, from: this.lastServer, to: server, why: reason }
+        : this.status.moved;
     if (this.lastServer !== null && server !== this.lastServer) this.moves++;
     this.lastServer = server;
     this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs, moved });
