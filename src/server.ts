@@ -19,6 +19,8 @@ import { ProvisioningHttpServer } from './protocols/provisioning-http/server.js'
 import { planSccpCapacity } from './protocols/sccp/capacity-plan.js';
 import { SccpCluster } from './protocols/sccp/cluster/sccp-cluster.js';
 import { SccpServer } from './protocols/sccp/server.js';
+import { NodeFallbackTokens } from './protocols/sccp/fallback-pacer.js';
+import type { SccpFailoverGauges } from './http/metrics.js';
 import { openFileLimit } from './runtime/open-file-limit.js';
 import { SipServer } from './protocols/sip/sip-server.js';
 import { TftpServer } from './protocols/tftp/server.js';
@@ -357,7 +359,14 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       now: () => performance.now(),
       logger,
     });
+    // SCCP failover for /metrics: the SCCP side starts after HTTP and fills these in.
+    const fallbackTokens = new NodeFallbackTokens(config.fallbackPace, () => clock().getTime(), limits);
+    const sccpFailover: SccpFailoverGauges = {
+      standby: () => 0,
+      tokens: () => ({ granted: fallbackTokens.pacer.granted, refused: fallbackTokens.pacer.refused }),
+    };
     const http: FastifyInstance = await buildHttpApp({
+      sccpFailover,
       readiness,
       sipWebSocket: sip.webSocket,
       cluster,
@@ -420,6 +429,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       maxConnectionsPerAddress: config.sccpMaxConnectionsPerAddress,
       maxPendingFrames: config.sccpMaxPendingFrames,
       maxQueuedBytes: config.sccpMaxQueuedBytes,
+      maxStandbyConnections: config.sccpMaxStandbyConnections,
+      maxStandbyConnectionsPerAddress: config.sccpMaxStandbyConnectionsPerAddress,
     };
     // SCCP phones place and receive calls through this adapter, whichever process holds their socket.
     const sccpCalls = new SccpCallAdapter(calls.service, {
@@ -440,6 +451,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             limits: sccpLimits,
             capacity: sccpCapacity,
             reporter: limits,
+            tokens: fallbackTokens,
           })
         : new SccpServer({
             host: config.bind,
@@ -451,12 +463,14 @@ export async function startNode(config: Config, options: StartOptions): Promise<
             clock,
             limits: sccpLimits,
             reporter: limits,
+            tokens: fallbackTokens,
             capacity: {
               phones: sccpCapacity.perProcess,
               holder: 'this node',
               limitedBy: sccpCapacity.limitedBy,
             },
           });
+    sccpFailover.standby = () => (sccp instanceof SccpCluster ? sccp.standbyCount : sccp.standby.count);
     const sccpPort = await sccp.start();
     started.push({ stop: () => sccp.stop() });
     readiness.listening('sccp');

@@ -31,6 +31,7 @@ import { Authenticator, SESSION_COOKIE } from './auth.js';
 import { guard } from './guard.js';
 import { installMetrics } from './metrics.js';
 import type { ClusterView } from '../services/cluster/cluster-view.js';
+import type { SccpFailoverGauges } from './metrics.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { activeCallRoutes } from './routes/active-calls.js';
 import { callDiagnosisRoutes } from './routes/call-diagnosis.js';
@@ -127,6 +128,8 @@ export interface HttpDeps {
   sipCredentials: SipCredentialService;
   /** The node's calls, counted in /metrics. */
   calls?: Pick<CallService, 'counters' | 'activeCalls'>;
+  /** SCCP standby connections and fallback tokens, for /metrics (absent in tests of the HTTP side alone). */
+  sccpFailover?: SccpFailoverGauges;
   /** Monitoring > Active Calls. */
   activeCalls?: Pick<ActiveCalls, 'list'>;
   /** Each node's liveness (nodes resource) and this node's cluster bus (/metrics): docs/cluster.md. */
@@ -331,6 +334,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     open: () => ({ connections: connections.count, eventStreams: streams.size }),
     calls: deps.calls,
     cluster: deps.cluster,
+    sccpFailover: deps.sccpFailover,
   });
   await app.withTypeProvider<ZodTypeProvider>().register(operationRoutes(deps.readiness));
   await app.register(

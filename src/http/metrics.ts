@@ -9,6 +9,12 @@ import type { StatusWriter } from '../services/status-writer.js';
 import type { DeviceStatistics } from '../services/device-statistics.js';
 import type { ClusterView } from '../services/cluster/cluster-view.js';
 
+/** What /metrics reads of SCCP failover: standby connections held now, fallback tokens answered since start. */
+export interface SccpFailoverGauges {
+  standby(): number;
+  tokens(): { granted: number; refused: number };
+}
+
 /**
  * GET /metrics in the Prometheus text format: devices registered on this node by protocol and
  * model, registration attempts by outcome and reason (since the node started), HTTP request
@@ -33,6 +39,7 @@ export function installMetrics(
     calls?: Pick<CallService, 'counters' | 'activeCalls'>;
     /** The cluster bus and configuration version (docs/cluster.md). */
     cluster?: ClusterView;
+    sccpFailover?: SccpFailoverGauges;
   },
 ): void {
   const registry = new Registry();
@@ -195,6 +202,7 @@ export function installMetrics(
     },
   });
   if (deps.calls) installCallMetrics(registry, deps.calls);
+  if (deps.sccpFailover) installSccpFailoverMetrics(registry, deps.sccpFailover);
   // A folded refusal's count update adds the attempts it folded since the last push.
   const onEvent = (e: RegistrationEvent, n = 1) => {
     if (e.outcome === 'unregistered') losses.inc({ protocol: e.protocol, reason: e.reason });
@@ -263,6 +271,29 @@ function installCallMetrics(registry: Registry, calls: Pick<CallService, 'counte
     registers: [registry],
     collect() {
       this.set(calls.activeCalls);
+    },
+  });
+}
+
+/** SCCP standby connections (cluster.md §1.3) and fallback tokens granted and refused (--fallback-pace). */
+function installSccpFailoverMetrics(registry: Registry, gauges: SccpFailoverGauges): void {
+  new Gauge({
+    name: 'openucm_sccp_standby_connections',
+    help: 'SCCP connections held as standby (phones registered elsewhere that keep this node as their backup)',
+    registers: [registry],
+    collect() {
+      this.set(gauges.standby());
+    },
+  });
+  new Gauge({
+    name: 'openucm_sccp_fallback_tokens',
+    help: 'RegisterTokenRequests answered since the node started, by answer (granted: the phone falls back now; refused: told to wait, --fallback-pace)',
+    labelNames: ['answer'] as const,
+    registers: [registry],
+    collect() {
+      const t = gauges.tokens();
+      this.set({ answer: 'granted' }, t.granted);
+      this.set({ answer: 'refused' }, t.refused);
     },
   });
 }

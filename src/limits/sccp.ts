@@ -32,4 +32,22 @@ export const sccpLimits = {
     max: 64 * 1024 * 1024,
     help: 'bytes waiting to be sent to one phone that does not read; more closes the connection',
   },
+  sccpMaxStandbyConnections: {
+    default: 60_000,
+    min: 0,
+    max: 1_000_000,
+    help: 'standby SCCP connections (phones registered elsewhere that keep this node as their backup, KeepAlive before Register) held at once in each SCCP process; one more is closed (0: none accepted)',
+  },
+  sccpMaxStandbyConnectionsPerAddress: {
+    default: 1000,
+    min: 0,
+    max: 1_000_000,
+    help: 'standby SCCP connections one source address may hold at once in each SCCP process (0: no limit)',
+  },
+  fallbackPace: {
+    default: 50,
+    min: 1,
+    max: 100_000,
+    help: 'SCCP phones per second the node lets come back from their backup (RegisterTokenAck); more are answered RegisterTokenReject with the seconds to wait, so that a returning node is not stormed',
+  },
 } satisfies Record<string, LimitSpec>;

@@ -14,7 +14,8 @@ import type { FleetCallSpec } from './fleet-calls.js';
 import type { FleetRun } from './fleet-runner.js';
 import { normalizeMac } from './mac.js';
 import { Phone } from './phone.js';
-import type { CallPlan, PhoneStatus } from './phone.js';
+import type { CallPlan, PhoneStatus, PhoneTiming } from './phone.js';
+import type { CallManagerEntry } from './device-config.js';
 import { finalReport, summaryLine } from './report.js';
 import type { RunTimes } from './report.js';
 import { renderScreen } from './screen.js';
@@ -52,6 +53,9 @@ interface SimFlags {
   transferAfter?: string;
   callsPerSecond?: string;
   talkSeconds: string;
+  callManagers?: string;
+  standby: boolean;
+  fallbackRetrySeconds?: string;
 }
 
 class UsageError extends Error {}
@@ -143,6 +147,19 @@ export function registerSimCommand(program: Command): void {
       'with --calls-per-second: seconds each call talks (RTP both ways) before the caller hangs up',
       '5',
     )
+    .option(
+      '--call-managers <list>',
+      "the phones' call-manager group in priority order, host[:sccpPort] comma-separated, when their configuration names none (or with --no-tftp): SCCP phones keep a standby connection to the next one, fail over to it and fall back at the primary's pace; SIP phones register to the next when the first does not answer, and return",
+    )
+    .option(
+      '--no-standby',
+      'SCCP: keep no standby connection to the next call manager (fail over by connecting then)',
+    )
+    .option(
+      '--fallback-retry-seconds <s>',
+      'while on a backup call manager: seconds between tries of the primary (and before reopening a lost standby connection)',
+      '30',
+    )
     .option('--json', 'print each state change (one phone) or each summary (--count) as a JSON line')
     .option('--duration <s>', 'stop after S seconds and print the report')
     .option(
@@ -170,6 +187,28 @@ async function resolveHost(host: string): Promise<string> {
   } catch {
     throw new UsageError(`cannot resolve --server ${host}`);
   }
+}
+
+/** `--call-managers host[:sccpPort],…`: the group in priority order (SIP uses --sip-port). */
+async function parseCallManagers(
+  list: string,
+  sccpPort: number,
+  sipPort: number,
+): Promise<CallManagerEntry[]> {
+  const entries = list
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new UsageError('--call-managers names no call manager');
+  return Promise.all(
+    entries.map(async (entry, priority) => {
+      const match = /^([^:]+)(?::(\d+))?$/.exec(entry);
+      if (!match) throw new UsageError(`--call-managers: "${entry}" is not host or host:port`);
+      const host = await resolveHost(match[1]);
+      const port = match[2] ? int(match[2], '--call-managers port', 1, 65535) : sccpPort;
+      return { host, sccpPort: port, sipPort, priority };
+    }),
+  );
 }
 
 /** What the phone does with calls (--call, --enbloc, --answer, --hold-after), if anything. */
@@ -262,6 +301,13 @@ async function runSim(flags: SimFlags): Promise<number> {
     if (!net.isIP(a)) throw new UsageError(`--local-address ${a} is not an IP address`);
   const durationMs = flags.duration !== undefined ? num(flags.duration, '--duration') * 1000 : null;
   const calls = callPlan(flags);
+  const callManagers = flags.callManagers
+    ? await parseCallManagers(flags.callManagers, direct.sccpPort, direct.sipPort)
+    : undefined;
+  const timing = {
+    standby: flags.standby !== false,
+    fallbackRetryMs: num(flags.fallbackRetrySeconds ?? '30', '--fallback-retry-seconds') * 1000,
+  };
   if (flags.count === undefined) {
     const mac = normalizeMac(flags.mac ?? '0011223344AA');
     if (!mac) throw new UsageError(`--mac ${flags.mac} is not 12 hex digits`);
@@ -276,6 +322,8 @@ async function runSim(flags: SimFlags): Promise<number> {
       durationMs,
       untilRegistered: !!flags.untilRegistered,
       calls,
+      callManagers,
+      timing,
     });
   }
   if (calls) throw new UsageError('--call, --answer and --hold-after drive one phone: leave out --count');
@@ -305,6 +353,8 @@ async function runSim(flags: SimFlags): Promise<number> {
       rate: num(flags.rate, '--rate'),
       localAddresses,
       calls: fleetCalls,
+      callManagers,
+      timing,
     },
     { processes },
   );
@@ -346,9 +396,13 @@ async function runOne(o: {
   durationMs: number | null;
   untilRegistered: boolean;
   calls?: CallPlan;
+  callManagers?: CallManagerEntry[];
+  timing: Partial<PhoneTiming>;
 }): Promise<number> {
   const model = simModel(o.model)!;
   const phone = new Phone({
+    callManagers: o.callManagers,
+    timing: o.timing,
     mac: o.mac,
     model,
     load: o.load,

@@ -98,7 +98,7 @@ export function runFleet(spec: Omit<FleetSpec, 'offset'>, options: RunOptions = 
       stats: () => fleet.stats(),
       stopCalls: () => fleet.stopCalls(),
       stop: async () => {
-        const stats = fleet.stats();
+        const stats = fleet.stats(true);
         fleet.stop();
         return stats;
       },

@@ -33,7 +33,7 @@ process.on('message', (message: ParentToWorker) => {
   }
   if (message.type === 'stop') {
     if (reporter) clearInterval(reporter);
-    const stats = fleet?.stats();
+    const stats = fleet?.stats(true);
     fleet?.stop();
     const leave = () => process.exit(0);
     // Leave once the last report is written (disconnecting with a message in flight crashes Node 20).

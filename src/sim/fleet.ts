@@ -4,7 +4,8 @@
  */
 import { FleetCalls, addCallStats, emptyCallStats } from './fleet-calls.js';
 import type { CallStats, FleetCallSpec } from './fleet-calls.js';
-import type { PhoneState, PhoneTiming } from './phone.js';
+import type { CallManagerEntry } from './device-config.js';
+import type { PhoneState, PhoneStatus, PhoneTiming } from './phone.js';
 import { Phone } from './phone.js';
 import { macAt } from './mac.js';
 import { simModel } from './sim-models.js';
@@ -19,6 +20,8 @@ export interface FleetSpec {
   load?: string;
   tftp: { host: string; port: number } | null;
   direct?: { host: string; sccpPort: number; sipPort: number };
+  /** The phones' call-manager group when their configuration names none (`--call-managers`). */
+  callManagers?: CallManagerEntry[];
   /** Phones powered on per second (0: all at once). */
   rate: number;
   /** Source addresses the phones use, round-robin (the phones' IPs). */
@@ -50,6 +53,22 @@ export interface FleetStats {
   rejectedReasons: Record<string, number>;
   failedReasons: Record<string, number>;
   calls: CallStats;
+  /** Registered phones by the call manager (host:port) they are registered to. */
+  byServer: Record<string, number>;
+  /** Moves to another call manager (failover, fallback), and RegisterTokenRejects received, cumulative. */
+  moves: number;
+  tokenRejects: number;
+  /** Each phone: where it is and when it last moved (in the final report only). */
+  phones?: PhoneSummary[];
+}
+
+/** One phone in the final report: where it is registered and when it last moved. */
+export interface PhoneSummary {
+  device: string;
+  state: PhoneState;
+  server: string | null;
+  moved: PhoneStatus['moved'];
+  moves: number;
 }
 
 export function emptyStats(total = 0): FleetStats {
@@ -62,6 +81,9 @@ export function emptyStats(total = 0): FleetStats {
     rejectedReasons: {},
     failedReasons: {},
     calls: emptyCallStats(),
+    byServer: {},
+    moves: 0,
+    tokenRejects: 0,
   };
 }
 
@@ -76,6 +98,10 @@ export function addStats(a: FleetStats, b: FleetStats): FleetStats {
     a.rejectedReasons[k] = (a.rejectedReasons[k] ?? 0) + v;
   for (const [k, v] of Object.entries(b.failedReasons)) a.failedReasons[k] = (a.failedReasons[k] ?? 0) + v;
   addCallStats(a.calls, b.calls);
+  for (const [k, v] of Object.entries(b.byServer)) a.byServer[k] = (a.byServer[k] ?? 0) + v;
+  a.moves += b.moves;
+  a.tokenRejects += b.tokenRejects;
+  if (b.phones) a.phones = [...(a.phones ?? []), ...b.phones];
   return a;
 }
 
@@ -102,6 +128,7 @@ export class Fleet {
         load: spec.load,
         tftp: spec.tftp,
         direct: spec.direct,
+        callManagers: spec.callManagers,
         localAddress,
         timing: spec.timing,
         // Every phone answers what rings; the fleet's call driver dials.
@@ -159,12 +186,20 @@ export class Fleet {
     for (const p of this.phones) p.stop();
   }
 
-  stats(): FleetStats {
+  /** Counts; with `detail`, each phone too (the final report). */
+  stats(detail = false): FleetStats {
     let registrations = 0;
     let keepaliveAcks = 0;
+    let moves = 0;
+    let tokenRejects = 0;
+    const byServer: Record<string, number> = {};
     for (const p of this.phones) {
       registrations += p.registrations;
       keepaliveAcks += p.keepaliveAcks;
+      moves += p.moves;
+      tokenRejects += p.tokenRejects;
+      const { state, server } = p.snapshot;
+      if (state === 'registered' && server) byServer[server] = (byServer[server] ?? 0) + 1;
     }
     return {
       total: this.phones.length,
@@ -175,6 +210,20 @@ export class Fleet {
       rejectedReasons: Object.fromEntries(this.rejectedReasons),
       failedReasons: Object.fromEntries(this.failedReasons),
       calls: this.calls?.snapshot() ?? emptyCallStats(),
+      byServer,
+      moves,
+      tokenRejects,
+      ...(detail
+        ? {
+            phones: this.phones.map((p) => ({
+              device: p.deviceName,
+              state: p.snapshot.state,
+              server: p.snapshot.server,
+              moved: p.snapshot.moved ?? null,
+              moves: p.moves,
+            })),
+          }
+        : {}),
     };
   }
 

@@ -15,6 +15,7 @@ import { SccpPhoneCalls } from './sccp-calls.js';
 import { SipPhoneCalls } from './sip-calls.js';
 import type { SimCallView } from './sccp-calls.js';
 import { SccpStation } from './sccp-station.js';
+import { SccpFailover } from './sccp-failover.js';
 import type { SimModel } from './sim-models.js';
 import type { ServerCommand, SipLineIdentity, SipTarget } from './sip-registration.js';
 import { SipRegistration } from './sip-registration.js';
@@ -46,6 +47,8 @@ export interface PhoneStatus {
   calls: SimCallView[];
   /** "Forwarded to …": the line's Forward All from ForwardStat (SCCP), when set. */
   forwardedTo?: string | null;
+  /** When the phone last registered to another call manager than before (ISO time), and why. */
+  moved?: { at: string; from: string | null; to: string; why: 'failover' | 'fallback' | 'register' } | null;
 }
 
 /** What a simulated phone does with calls once registered (a SIP phone dials en bloc and does not hold). */
@@ -93,6 +96,13 @@ export interface PhoneTiming {
   registerTimeoutMs: number;
   /** SIP T1 (ms). */
   sipT1Ms: number;
+  /**
+   * While registered to a backup: wait between tries of the primary (TCP connect and token
+   * request for SCCP, a REGISTER for SIP), and before reopening a lost standby connection (ms).
+   */
+  fallbackRetryMs: number;
+  /** Keep a standby connection to the next call manager of the group (SCCP; cluster.md §1.3). */
+  standby: boolean;
 }
 
 export const DEFAULT_TIMING: PhoneTiming = {
@@ -105,6 +115,8 @@ export const DEFAULT_TIMING: PhoneTiming = {
   connectTimeoutMs: 10_000,
   registerTimeoutMs: 120_000,
   sipT1Ms: 500,
+  fallbackRetryMs: 30_000,
+  standby: true,
 };
 
 export interface PhoneOptions {
@@ -117,6 +129,11 @@ export interface PhoneOptions {
   tftp: { host: string; port: number } | null;
   /** Call manager used without TFTP, or when the configuration names none. */
   direct?: { host: string; sccpPort: number; sipPort: number };
+  /**
+   * The phone's call-manager group, in priority order, when its configuration names none (or
+   * without TFTP): what `--call-managers` gives. Takes the place of `direct`.
+   */
+  callManagers?: CallManagerEntry[];
   /** The phone's own address (bound as the source of every packet). */
   localAddress?: string;
   timing?: Partial<PhoneTiming>;
@@ -145,6 +162,19 @@ export class Phone extends EventEmitter<Events> {
   registrations = 0;
   /** KeepAliveAcks received over every connection (SCCP). */
   keepaliveAcks = 0;
+  /** Times the phone registered to another call manager than before, and RegisterTokenRejects it got. */
+  moves = 0;
+  tokenRejects = 0;
+  /** Standby connection and way home of the current SCCP registration. */
+  private failover: SccpFailover | null = null;
+  /** Counts SIP registrations, so that timers of an earlier one stop. */
+  private sipEpoch = 0;
+  /** The next SIP registration returns the phone to its primary proxy. */
+  private sipReturning = false;
+  /** Seconds between KeepAlives to a standby call manager, from the last RegisterAck. */
+  private sccpSecondaryKeepalive = 60;
+  /** The server of the last registration, to tell a move. */
+  private lastServer: string | null = null;
 
   constructor(private readonly options: PhoneOptions) {
     super();
@@ -227,6 +257,8 @@ export class Phone extends EventEmitter<Events> {
     const station = this.station;
     this.station = null;
     station?.destroy();
+    this.failover?.stop();
+    this.failover = null;
     this.sip?.close();
     this.sip = null;
   }
@@ -358,6 +390,7 @@ export class Phone extends EventEmitter<Events> {
   private callManagers(config: DeviceConfig | null): CallManagerEntry[] {
     const listed = config?.callManagers ?? [];
     if (listed.length > 0) return listed;
+    if (this.options.callManagers?.length) return this.options.callManagers;
     const d = this.options.direct;
     return d ? [{ host: d.host, sccpPort: d.sccpPort, sipPort: d.sipPort, priority: 0 }] : [];
   }
@@ -369,20 +402,11 @@ export class Phone extends EventEmitter<Events> {
       this.restart('Resetting', this.jitter(this.timing.retryMs));
       return;
     }
-    const model = this.options.model;
     // sccp.md §5: the phone tries the call managers of its group in priority order.
-    for (const cm of cms) {
+    for (const [index, cm] of cms.entries()) {
       if (this.stale(gen)) return;
-      const server = `${cm.host}:${cm.sccpPort}`;
-      this.set({ state: 'registering', message: 'Registering', server });
-      const station = new SccpStation({
-        deviceName: this.deviceName,
-        deviceType: model.deviceType,
-        protocolVersion: model.sccpProtocolVersion,
-        // sccp.md §3.1: 7940/7960 on SCCP 8.x send the 68-byte Register (no load); 79x1 the 124-byte one.
-        loadInfo: model.classic ? undefined : this.load,
-        stationIp: this.options.localAddress ?? '127.0.0.1',
-      });
+      this.set({ state: 'registering', message: 'Registering', server: `${cm.host}:${cm.sccpPort}` });
+      const station = new SccpStation(this.sccpIdentity());
       try {
         await station.connect(cm.host, cm.sccpPort, this.options.localAddress, this.timing.connectTimeoutMs);
       } catch {
@@ -393,41 +417,8 @@ export class Phone extends EventEmitter<Events> {
         station.destroy();
         return;
       }
-      this.station = station;
-      // Listen before registering: a Reset may arrive in the same segment as the RegisterAck.
-      station.on('reset', (type) => this.onSccpReset(gen, station, type));
-      const outcome = await station.register(this.timing.registerTimeoutMs);
-      if (this.stale(gen) || this.station !== station) {
-        station.destroy();
-        return;
-      }
-      if (outcome.kind === 'closed' || outcome.kind === 'timeout') {
-        this.station = null;
-        station.destroy();
-        continue;
-      }
-      if (outcome.kind === 'rejected') {
-        this.station = null;
-        station.destroy();
-        // sccp.md §5: the 79xx shows "Registration Rejected: <text>"; provisioning.md §6: it resets and retries.
-        this.set({ state: 'rejected', message: `Registration Rejected: ${outcome.text}`, server });
-        this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
-        return;
-      }
-      station.on('closed', () => this.onSccpLost(gen, station, config));
-      station.on('message', (m) => {
-        if (m.type === 'KeepAliveAck') this.keepaliveAcks++;
-        else if (m.type === 'DisplayNotify' && this.station === station) this.set({ notify: m.text || null });
-      });
-      const { lines, time } = await station.startup();
-      if (this.stale(gen) || this.station !== station) return;
-      const clockOffsetMs = time ? time.systemTime * 1000 - Date.now() : this.status.clockOffsetMs;
-      station.startKeepalives(outcome.keepAliveInterval, () => station.destroy());
-      this.registrations++;
-      this.failedRounds = 0;
-      this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs });
-      this.startCalls(gen, station);
-      return;
+      const result = await this.registerOn(gen, station, config, cms, index, 'register');
+      if (result !== 'next') return;
     }
     if (this.stale(gen)) return;
     this.set({
@@ -436,6 +427,149 @@ export class Phone extends EventEmitter<Events> {
       server: null,
     });
     this.after(this.backoff(), gen, () => void this.registerSccp(gen, config));
+  }
+
+  private sccpIdentity() {
+    const model = this.options.model;
+    return {
+      deviceName: this.deviceName,
+      deviceType: model.deviceType,
+      protocolVersion: model.sccpProtocolVersion,
+      // sccp.md §3.1: 7940/7960 on SCCP 8.x send the 68-byte Register (no load); 79x1 the 124-byte one.
+      loadInfo: model.classic ? undefined : this.load,
+      stationIp: this.options.localAddress ?? '127.0.0.1',
+    };
+  }
+
+  /**
+   * Registers on a connected `station` to `cms[index]` and brings the phone up on it: 'done' when
+   * the phone is registered, rejected (and resetting) or stale; 'next' when that call manager did
+   * not answer and the next one should be tried.
+   */
+  private async registerOn(
+    gen: number,
+    station: SccpStation,
+    config: DeviceConfig | null,
+    cms: CallManagerEntry[],
+    index: number,
+    why: 'failover' | 'fallback' | 'register',
+  ): Promise<'done' | 'next'> {
+    const cm = cms[index];
+    const server = `${cm.host}:${cm.sccpPort}`;
+    this.station = station;
+    // Listen before registering: a Reset may arrive in the same segment as the RegisterAck.
+    station.on('reset', (type) => this.onSccpReset(gen, station, type));
+    const outcome = await station.register(this.timing.registerTimeoutMs);
+    if (this.stale(gen) || this.station !== station) {
+      station.destroy();
+      return 'done';
+    }
+    if (outcome.kind === 'closed' || outcome.kind === 'timeout') {
+      this.station = null;
+      station.destroy();
+      return 'next';
+    }
+    if (outcome.kind === 'rejected') {
+      this.station = null;
+      station.destroy();
+      // sccp.md §5: the 79xx shows "Registration Rejected: <text>"; provisioning.md §6: it resets and retries.
+      this.set({ state: 'rejected', message: `Registration Rejected: ${outcome.text}`, server });
+      this.restart('Resetting after rejection', this.jitter(this.timing.rejectedRetryMs));
+      return 'done';
+    }
+    // The move counts from the RegisterAck (cluster.md §3.e: "the RegisterAck time on the new node").
+    const ackAt = new Date().toISOString();
+    station.on('closed', () => this.onSccpLost(gen, station, config));
+    station.on('message', (m) => {
+      if (m.type === 'KeepAliveAck') this.keepaliveAcks++;
+      else if (m.type === 'DisplayNotify' && this.station === station) this.set({ notify: m.text || null });
+    });
+    // cluster.md §1.3: three unanswered KeepAlives and the call manager counts as lost.
+    station.startKeepalives(outcome.keepAliveInterval, () => station.destroy());
+    // The standby connection and the way home start with the registration, not after the startup.
+    this.failover?.stop();
+    this.failover = null;
+    this.sccpSecondaryKeepalive = outcome.secondaryKeepAliveInterval || outcome.keepAliveInterval * 2;
+    this.startFailover(gen, station, config, cms, index);
+    const { lines, time } = await station.startup();
+    if (this.stale(gen) || this.station !== station) return 'done';
+    const clockOffsetMs = time ? time.systemTime * 1000 - Date.now() : this.status.clockOffsetMs;
+    this.registrations++;
+    this.failedRounds = 0;
+    // A registration elsewhere after losing a node (no standby connection) is a failover too.
+    const reason = why === 'register' && this.lastServer !== null ? 'failover' : why;
+    const moved =
+      server !== this.lastServer
+        ? { at: ackAt, from: this.lastServer, to: server, why: reason }
+        : this.status.moved;
+    if (this.lastServer !== null && server !== this.lastServer) this.moves++;
+    this.lastServer = server;
+    this.set({ state: 'registered', message: 'Registered', server, lines, clockOffsetMs, moved });
+    this.startCalls(gen, station);
+    return 'done';
+  }
+
+  /** Opens the standby connection and, on a backup, the way home, for the registration on `station`. */
+  private startFailover(
+    gen: number,
+    station: SccpStation,
+    config: DeviceConfig | null,
+    cms: CallManagerEntry[],
+    index: number,
+  ): void {
+    if (!this.timing.standby && index === 0) return;
+    const failover = new SccpFailover(
+      {
+        identity: this.sccpIdentity(),
+        localAddress: this.options.localAddress,
+        connectTimeoutMs: this.timing.connectTimeoutMs,
+        fallbackRetryMs: this.timing.fallbackRetryMs,
+        inCall: () => this.status.calls.length > 0,
+        tokenRejected: () => this.tokenRejects++,
+        fallBack: (home, homeIndex) => void this.fallBack(gen, station, home, config, cms, homeIndex),
+      },
+      // Without standby connections the phone still goes home from a backup.
+      this.timing.standby ? cms : cms.slice(0, index + 1),
+      index,
+      this.sccpSecondaryKeepalive,
+    );
+    this.failover = failover;
+    failover.start();
+  }
+
+  /** The primary granted a token: register there, then leave the backup (cluster.md §1.3). */
+  private async fallBack(
+    gen: number,
+    backup: SccpStation,
+    home: SccpStation,
+    config: DeviceConfig | null,
+    cms: CallManagerEntry[],
+    index: number,
+  ): Promise<void> {
+    if (this.stale(gen) || this.station !== backup) {
+      home.destroy();
+      return;
+    }
+    this.failover?.stop();
+    this.failover = null;
+    this.set({ state: 'registering', message: 'Falling back', lines: [] });
+    const result = await this.registerOn(gen, home, config, cms, index, 'fallback');
+    // Registered at home (or gone): the backup's registration ends with an Unregister.
+    if (result === 'done' && this.station !== backup) {
+      await backup.unregister().catch(() => null);
+      backup.destroy();
+      return;
+    }
+    // The primary did not take the Register: stay on the backup (its connection still lives).
+    if (this.stale(gen)) return;
+    if (!backup.isClosed) {
+      this.station = backup;
+      this.set({ state: 'registered', message: 'Registered', server: this.lastServer });
+      const cmIndex = cms.findIndex((c) => `${c.host}:${c.sccpPort}` === this.lastServer);
+      this.startFailover(gen, backup, config, cms, Math.max(0, cmIndex));
+    } else {
+      void this.registerSccp(gen, config);
+    }
   }
 
   /** sccp.md §3.15: 1 = reset (reboot), 2 = restart (re-register). */
@@ -504,6 +638,8 @@ export class Phone extends EventEmitter<Events> {
     if (this.stale(gen) || this.station !== station) return;
     if (type === 2) {
       this.station = null;
+      this.failover?.stop();
+      this.failover = null;
       station.destroy();
       this.set({ state: 'registering', message: 'Restarting', lines: [] });
       void this.boot(gen).catch((e: unknown) => this.crashed(gen, e));
@@ -515,8 +651,29 @@ export class Phone extends EventEmitter<Events> {
   private onSccpLost(gen: number, station: SccpStation, config: DeviceConfig | null): void {
     if (this.stale(gen) || this.station !== station) return;
     this.station = null;
-    // The call manager went away (restart, failover): register again, primary first.
-    this.set({ state: 'registering', message: 'CM down, registering', lines: [], notify: null });
+    const failover = this.failover;
+    this.failover = null;
+    // cluster.md §1.3: lost the active call manager: register on the standby connection at once.
+    const standby = failover?.takeStandby() ?? null;
+    failover?.stop();
+    if (standby) {
+      const cms = this.callManagers(config);
+      const cm = cms[standby.index];
+      this.set({
+        state: 'registering',
+        message: 'CM down, registering to backup',
+        lines: [],
+        notify: null,
+        calls: [],
+        server: `${cm.host}:${cm.sccpPort}`,
+      });
+      void this.registerOn(gen, standby.station, config, cms, standby.index, 'failover').then((result) => {
+        if (result === 'next' && !this.stale(gen)) void this.registerSccp(gen, config);
+      });
+      return;
+    }
+    // No standby: register again, primary first.
+    this.set({ state: 'registering', message: 'CM down, registering', lines: [], notify: null, calls: [] });
     this.after(
       Math.floor(Math.random() * this.timing.reconnectJitterMs),
       gen,
@@ -646,11 +803,35 @@ export class Phone extends EventEmitter<Events> {
       const clockOffsetMs = outcome.date ? outcome.date.getTime() - Date.now() : this.status.clockOffsetMs;
       this.registrations++;
       this.failedRounds = 0;
-      this.set({ state: 'registered', message: 'Registered', server, lines: registered, clockOffsetMs });
+      const why: 'failover' | 'fallback' | 'register' = this.sipReturning
+        ? 'fallback'
+        : this.lastServer
+          ? 'failover'
+          : 'register';
+      this.sipReturning = false;
+      const moved =
+        server !== this.lastServer
+          ? { at: new Date().toISOString(), from: this.lastServer, to: server, why }
+          : this.status.moved;
+      if (this.lastServer !== null && server !== this.lastServer) this.moves++;
+      this.lastServer = server;
+      this.set({
+        state: 'registered',
+        message: 'Registered',
+        server,
+        lines: registered,
+        clockOffsetMs,
+        moved,
+      });
       if (!sip.calls) this.startSipCalls(gen, sip, primary.name, target);
+      // A new registration: refreshes and tries of the primary scheduled for an earlier one stop.
+      const epoch = ++this.sipEpoch;
       // sip-cisco.md §1.5: the phone re-registers at expires − delta (Timer Register Delta, default 5 s).
       const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
-      this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target));
+      this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target, epoch));
+      // On a backup proxy: try the primary now and then, and return when it answers.
+      if (target !== primary.targets[0])
+        this.after(this.timing.fallbackRetryMs, gen, () => void this.sipHome(gen, sip, lines, epoch));
       return;
     }
     if (this.stale(gen)) return;
@@ -744,17 +925,38 @@ export class Phone extends EventEmitter<Events> {
     }
   }
 
+  /** Registered to a backup proxy: REGISTER to the primary; when it answers, the phone is back there. */
+  private async sipHome(gen: number, sip: SipRegistration, lines: SipLine[], epoch: number): Promise<void> {
+    if (epoch !== this.sipEpoch || this.stale(gen) || this.sip !== sip) return;
+    const primary = lines[0];
+    if (this.status.calls.length > 0) {
+      this.after(this.timing.fallbackRetryMs, gen, () => void this.sipHome(gen, sip, lines, epoch));
+      return;
+    }
+    const outcome = await sip.register(primary, primary.targets[0]);
+    if (this.stale(gen) || this.sip !== sip || epoch !== this.sipEpoch) return;
+    if (outcome.kind !== 'registered') {
+      this.after(this.timing.fallbackRetryMs, gen, () => void this.sipHome(gen, sip, lines, epoch));
+      return;
+    }
+    // The primary answers: register there (every line), the backup's bindings expire.
+    this.sipReturning = true;
+    await this.registerSip(gen, sip, lines);
+  }
+
   private async refreshSip(
     gen: number,
     sip: SipRegistration,
     lines: SipLine[],
     target: SipTarget,
+    epoch: number,
   ): Promise<void> {
+    if (epoch !== this.sipEpoch) return;
     const outcome = await sip.register(lines[0], target);
-    if (this.stale(gen) || this.sip !== sip) return;
+    if (this.stale(gen) || this.sip !== sip || epoch !== this.sipEpoch) return;
     if (outcome.kind === 'registered') {
       const refreshIn = outcome.expires > 10 ? outcome.expires - 5 : Math.max(1, outcome.expires / 2);
-      this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target));
+      this.after(refreshIn * 1000, gen, () => void this.refreshSip(gen, sip, lines, target, epoch));
       return;
     }
     if (outcome.kind === 'rejected') {

@@ -22,7 +22,13 @@ export interface StationIdentity {
 }
 
 export type RegisterOutcome =
-  | { kind: 'registered'; keepAliveInterval: number; protocolVersion: number }
+  | {
+      kind: 'registered';
+      keepAliveInterval: number;
+      /** Seconds between KeepAlives to a standby (backup) call manager (sccp.md §3.2). */
+      secondaryKeepAliveInterval: number;
+      protocolVersion: number;
+    }
   | { kind: 'rejected'; text: string }
   | { kind: 'closed' }
   /** No answer within the wait: the phone drops the connection and tries again. */
@@ -158,6 +164,7 @@ export class SccpStation extends EventEmitter<StationEvents> {
           finish({
             kind: 'registered',
             keepAliveInterval: m.keepAliveInterval,
+            secondaryKeepAliveInterval: m.secondaryKeepAliveInterval,
             protocolVersion: m.maxProtocolVersion,
           });
         } else if (m.type === 'RegisterReject') {
@@ -290,6 +297,38 @@ export class SccpStation extends EventEmitter<StationEvents> {
   stopKeepalives(): void {
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.keepaliveTimer = null;
+  }
+
+  /**
+   * Asks for a fallback token (cluster.md §1.3) on this not-yet-registered connection: true on
+   * RegisterTokenAck, the seconds to wait on RegisterTokenReject, null when no answer came.
+   */
+  async requestToken(timeoutMs = 10_000): Promise<true | number | null> {
+    const answer = new Promise<true | number | null>((resolve) => {
+      const done = (value: true | number | null) => {
+        clearTimeout(timer);
+        this.off('message', onMessage);
+        this.off('closed', onClosed);
+        resolve(value);
+      };
+      const onMessage = (m: SccpMessage) => {
+        if (m.type === 'RegisterTokenAck') done(true);
+        else if (m.type === 'RegisterTokenReject') done(m.waitTimeBeforeNextReq);
+      };
+      const onClosed = () => done(null);
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.on('message', onMessage);
+      this.on('closed', onClosed);
+    });
+    const { deviceName, deviceType, stationIp = '127.0.0.1' } = this.identity;
+    this.send({
+      type: 'RegisterTokenRequest',
+      deviceName,
+      instance: 1,
+      stationIpAddr: stationIp,
+      deviceType,
+    });
+    return answer;
   }
 
   /** Unregister → UnregisterAck, then the server closes the connection. */

@@ -83,14 +83,16 @@ it('closes a connection that sends more than the pending-frame limit while its r
   await bystanderStillServed();
 });
 
-it('closes a connection that sends anything but Register for longer than the register timeout', async () => {
+// KeepAlive before Register makes a standby connection, held on purpose (test/failover/standby.test.ts,
+// bounded by --sccp-max-standby-connections): the chatter here is a station request.
+it('closes a connection that sends anything but Register (or a standby KeepAlive) for longer than the register timeout', async () => {
   const socket = net.connect(t.node.ports.sccp, '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
   let closed = false;
   socket.on('error', () => undefined);
   socket.on('close', () => (closed = true));
   // Chatter keeps it busy, not registered.
-  const chatter = setInterval(() => socket.write(encodeMessage({ type: 'KeepAlive' })), 100);
+  const chatter = setInterval(() => socket.write(encodeMessage({ type: 'ButtonTemplateReq' })), 100);
   try {
     await eventually(() => closed, 10_000);
   } finally {

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
 import { AddressSlots } from '../address-slots.js';
+import type { FallbackTokens } from './fallback-pacer.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import { StandbyConnections } from './standby-connections.js';
 import type { SccpCalls } from './calls.js';
 import type { SccpRegistrations } from './registrations.js';
 import type { SessionLimits } from './session-deps.js';
@@ -15,6 +17,9 @@ import type { SccpWarningKind } from './warnings.js';
 /** The per-connection and per-process bounds of one SCCP listener (README: Security and limits). */
 export interface SccpServerLimits extends SessionLimits {
   maxConnectionsPerAddress: number;
+  /** Standby connections (KeepAlive before Register) in this process, and from one address. */
+  maxStandbyConnections: number;
+  maxStandbyConnectionsPerAddress: number;
 }
 
 export interface SccpServerOptions {
@@ -25,6 +30,8 @@ export interface SccpServerOptions {
   registration: SccpRegistrations;
   /** The node's calls: the SccpCallAdapter in process, IpcCalls in an SCCP worker. */
   calls: SccpCalls;
+  /** The node's fallback pacer (RegisterTokenRequest), in process or behind the worker IPC. */
+  tokens: FallbackTokens;
   logger: Logger;
   clock: () => Date;
   limits: SccpServerLimits;
@@ -56,6 +63,8 @@ export class SccpServer {
   private readonly sessions = new Set<SccpSession>();
   private readonly supervisor: KeepaliveSupervisor;
   private readonly registerDeadlines: KeepaliveSupervisor;
+  /** Connections that KeepAlive before Register: phones that keep this node as their backup. */
+  readonly standby: StandbyConnections;
   /** The connections this process holds, in all and per source address. */
   private readonly admission: AddressSlots<'sccpMaxConnections' | 'sccpMaxConnectionsPerAddress'>;
   private full = false;
@@ -75,6 +84,13 @@ export class SccpServer {
       perAddress: { max: options.limits.maxConnectionsPerAddress, limit: 'sccpMaxConnectionsPerAddress' },
     });
     this.warnings = sccpWarnings(options.logger, now);
+    this.standby = new StandbyConnections({
+      keepaliveSeconds: options.keepaliveSeconds,
+      max: options.limits.maxStandbyConnections,
+      maxPerAddress: options.limits.maxStandbyConnectionsPerAddress,
+      reporter: options.reporter,
+      now,
+    });
     this.server.on('connection', (socket) => this.accept(socket));
     this.server.on('error', (error) => this.onListenerError(error));
   }
@@ -96,6 +112,8 @@ export class SccpServer {
       calls: this.options.calls,
       supervisor: this.supervisor,
       registerDeadlines: this.registerDeadlines,
+      standby: this.standby,
+      tokens: this.options.tokens,
       limits: this.options.limits,
       reporter: this.options.reporter,
       keepaliveSeconds: this.options.keepaliveSeconds,
@@ -202,6 +220,7 @@ export class SccpServer {
         this.server.off('error', onError);
         this.supervisor.start();
         this.registerDeadlines.start();
+        this.standby.start();
         const address = this.server.address();
         this.port = typeof address === 'object' && address ? address.port : port;
         resolve(this.port);
@@ -217,6 +236,7 @@ export class SccpServer {
   async stop(): Promise<void> {
     this.supervisor.stop();
     this.registerDeadlines.stop();
+    this.standby.stop();
     this.stopping = true;
     // A paused server is not listening: its close() already happened.
     const closed = this.paused

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { FoldedWarnings } from '../../services/folded-warning.js';
 import type { LimitReporter } from '../../services/limit-log.js';
+import type { FallbackTokens } from './fallback-pacer.js';
 import type { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { SccpCalls } from './calls.js';
 import type { SccpRegistrations } from './registrations.js';
+import type { StandbyConnections } from './standby-connections.js';
 import type { SccpWarningKind } from './warnings.js';
 
 /** What one connection may hold or take (README: Security and limits, SCCP). */
@@ -23,6 +25,10 @@ export interface SessionDeps {
   supervisor: KeepaliveSupervisor;
   /** Closes connections that send no Register in time (a sweeper with the register timeout). */
   registerDeadlines: KeepaliveSupervisor;
+  /** Connections that KeepAlive or ask for a fallback token before Register (cluster.md §1.3). */
+  standby: StandbyConnections;
+  /** The node's fallback tokens (RegisterTokenRequest), paced node-wide. */
+  tokens: FallbackTokens;
   limits: SessionLimits;
   /** Every refusal at a limit is reported here (counted and logged by the node). */
   reporter: LimitReporter;

@@ -12,7 +12,9 @@ import { FrameWriter } from './frame-writer.js';
 import { greet } from './handlers/registration.js';
 import type { AnnouncedPhone, SessionMove, StationSession } from './handlers/station-session.js';
 import { dispatch } from './handlers/table.js';
+import type { FallbackTokens } from './fallback-pacer.js';
 import type { Supervised } from './keepalive-supervisor.js';
+import type { StandbyConnection } from './standby-connections.js';
 import type { SccpRegistrations } from './registrations.js';
 import { StationCalls } from './station-calls.js';
 import type { SessionDeps } from './session-deps.js';
@@ -45,8 +47,10 @@ export class SccpSession implements StationSession {
   private pendingReset: ResetType | null = null;
   /** Frames that arrived while the registration was being decided; handled in order afterwards. */
   private backlog: SccpFrame[] = [];
-  /** Watched by the register-timeout sweeper until Register arrives. */
+  /** Watched by the register-timeout sweeper until Register arrives (or it becomes a standby connection). */
   private readonly registerDeadline: Supervised;
+  /** Set while the connection is a standby one (KeepAlive or token request before Register). */
+  private standbyWatch: StandbyConnection | null = null;
   readonly logged = { alarms: 0, secondRegister: false };
   readonly registration: SccpRegistrations;
   readonly calls: StationCalls;
@@ -92,6 +96,9 @@ export class SccpSession implements StationSession {
   get peerIp(): string {
     return this.ip;
   }
+  get tokens(): FallbackTokens {
+    return this.deps.tokens;
+  }
   get agreedVersion(): number {
     return this.announced?.agreedVersion ?? 0;
   }
@@ -113,6 +120,7 @@ export class SccpSession implements StationSession {
     this.current = move.to;
     switch (move.to) {
       case 'registering':
+        this.leaveStandby();
         this.announced = move.phone;
         this.headerVersion = headerVersionFor(move.phone.agreedVersion);
         this.deps.registerDeadlines.unwatch(this.registerDeadline);
@@ -136,6 +144,7 @@ export class SccpSession implements StationSession {
         return;
       case 'closed':
         this.backlog = [];
+        this.leaveStandby();
         this.deps.supervisor.unwatch(this);
         this.deps.registerDeadlines.unwatch(this.registerDeadline);
         this.calls.detach();
@@ -188,6 +197,7 @@ export class SccpSession implements StationSession {
   private handle(frame: SccpFrame): void {
     if (this.current === 'closing' || this.current === 'closed') return;
     this.lastSeen = this.deps.clock().getTime();
+    if (this.standbyWatch) this.standbyWatch.lastSeen = this.lastSeen;
     dispatch(frame, this);
   }
 
@@ -232,6 +242,43 @@ export class SccpSession implements StationSession {
       'sccpRegisterTimeoutSeconds',
       `closed an SCCP connection from ${this.address} that sent no Register within ${this.deps.limits.registerTimeoutSeconds} s (--sccp-register-timeout-seconds)`,
     );
+  }
+
+  holdAsStandby(device?: string): boolean {
+    if (this.current !== 'awaiting-register' || this.standbyWatch) return true;
+    const watch: StandbyConnection = {
+      peerIp: this.ip,
+      lastSeen: this.lastSeen,
+      expired: () => this.standbySilent(),
+    };
+    if (!this.deps.standby.enter(watch, device)) {
+      this.transition({ to: 'closing' });
+      this.socket.destroy();
+      return false;
+    }
+    this.standbyWatch = watch;
+    // A standby connection may wait for Register as long as its phone's active one lives.
+    this.deps.registerDeadlines.unwatch(this.registerDeadline);
+    return true;
+  }
+
+  private leaveStandby(): void {
+    if (!this.standbyWatch) return;
+    this.deps.standby.leave(this.standbyWatch);
+    this.standbyWatch = null;
+  }
+
+  /** Three secondary keepalive intervals without a word (StandbyConnections). */
+  private standbySilent(): void {
+    if (this.current !== 'awaiting-register') return;
+    this.warn(
+      'standbySilent',
+      {},
+      `closed the standby SCCP connection from ${this.address}: no KeepAlive for ${this.deps.standby.timeoutSeconds} s (three secondary keepalive intervals)`,
+      'silent standby',
+    );
+    this.transition({ to: 'closing' });
+    this.socket.destroy();
   }
 
   hangUp(reason?: UnregistrationReason): void {

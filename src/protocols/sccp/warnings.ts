@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { FOLD_MS, FoldedWarnings, more } from '../../services/folded-warning.js';
 
-export type SccpWarningKind = 'framing' | 'secondRegister';
+export type SccpWarningKind = 'framing' | 'secondRegister' | 'standbySilent';
 
 const within = `within ${FOLD_MS / 1000} s`;
 
@@ -20,5 +20,9 @@ export function sccpWarnings(log: Logger, now: () => number): FoldedWarnings<Scc
       `ignored a second Register on ${more(count, 'registered SCCP connection')} ${within}, e.g. ` +
       `${examples.join(', ')}: a phone that keeps doing so may run a broken load (reset it); if these are not ` +
       'your phones, block them at the firewall',
+    standbySilent: (count, examples) =>
+      `closed ${more(count, 'standby SCCP connection')} ${within} that sent no KeepAlive for three secondary ` +
+      `keepalive intervals, e.g. ${examples.join(', ')}: phones that keep this node as their backup and were ` +
+      'lost (powered off, network down), or whose firmware does not keep standby connections alive',
   });
 }

@@ -13,6 +13,7 @@ import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { ResetType } from '../../../services/live-registry.js';
 import type { SccpServerLimits } from '../server.js';
 import type { RefusalCount } from './refusal-tally.js';
+import type { TokenAnswer } from '../fallback-pacer.js';
 import type { UnexpectedErrorReport } from '../../../runtime/process-guard.js';
 
 /** What a worker is started with (environment variable OPENUCM_SCCP_WORKER, JSON). */
@@ -51,6 +52,10 @@ export type WorkerToPrimary =
   /** This worker is full (holds its share of the node's phones), or has room again. */
   | { type: 'capacity'; full: boolean; phones: number }
   | { type: 'stopped' }
+  /** A RegisterTokenRequest: the primary's pacer answers (the pace is node-wide). */
+  | { type: 'token-request'; id: number; device: string; address: string }
+  /** Standby connections this worker holds now (sent when the number changes, at most once a second). */
+  | { type: 'standby'; count: number }
   /** Calls (IpcCalls): a session's phone can place and receive calls, is gone, goes off-hook, sends an event. */
   | { type: 'call-attach'; conn: number; device: SccpCallDevice }
   | { type: 'call-detach'; conn: number }
@@ -97,6 +102,8 @@ export type PrimaryToWorker =
   | RegistrationsToWorker
   | CallsToWorker
   | ForwardReplyToWorker
+  /** The pacer's answer to a worker's token-request. */
+  | { type: 'token-answer'; id: number; answer: TokenAnswer }
   /** Stop listening while full: another worker has room. */
   | { type: 'pause' }
   /** Listen (and refuse) although full: every worker is full, and refusals must be seen and counted. */

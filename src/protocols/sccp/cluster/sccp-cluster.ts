@@ -22,6 +22,7 @@ import { reportUnexpected } from '../../../runtime/process-guard.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
 import type { SccpCapacity } from '../capacity-plan.js';
 import type { SccpServerLimits } from '../server.js';
+import type { FallbackTokens } from '../fallback-pacer.js';
 
 export interface SccpClusterOptions {
   host: string;
@@ -37,6 +38,8 @@ export interface SccpClusterOptions {
   capacity: SccpCapacity;
   /** The node's LimitLog: the workers' refusals are counted and logged here. */
   reporter: LimitReporter;
+  /** The node's fallback pacer: the workers' token requests are answered here (node-wide pace). */
+  tokens: FallbackTokens;
 }
 
 /** A phone's connection held by a worker process, as the primary's services act on it. */
@@ -72,6 +75,8 @@ interface WorkerState {
   phones: number;
   /** The worker's sessions as the call adapter knows them, by IpcCalls' conn. */
   callEndpoints: Map<number, SccpCallEndpoint>;
+  /** Standby connections it holds (its last report). */
+  standby: number;
 }
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -114,6 +119,13 @@ export class SccpCluster {
     return this.port;
   }
 
+  /** Standby SCCP connections held by every worker (as each last reported). */
+  get standbyCount(): number {
+    let n = 0;
+    for (const s of this.workers.values()) n += s.standby;
+    return n;
+  }
+
   get workerCount(): number {
     return this.workers.size;
   }
@@ -154,6 +166,7 @@ export class SccpCluster {
       full: false,
       phones: 0,
       callEndpoints: new Map(),
+      standby: 0,
     };
     this.workers.set(worker.id, state);
     return new Promise((resolve, reject) => {
@@ -223,6 +236,14 @@ export class SccpCluster {
         // Each counts in /metrics; LimitLog writes at most a line per limit and source anyway.
         for (const { limit, context, message: text, count } of message.counts)
           for (let i = 0; i < count; i++) this.options.reporter.reached(limit, context, text);
+        return;
+      case 'token-request':
+        void this.options.tokens
+          .request(message.device, message.address)
+          .then((answer) => state.outbox.post({ type: 'token-answer', id: message.id, answer }));
+        return;
+      case 'standby':
+        state.standby = message.count;
         return;
       case 'capacity':
         state.full = message.full;

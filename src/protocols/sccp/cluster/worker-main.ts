@@ -10,6 +10,7 @@ import { SccpServer } from '../server.js';
 import { IpcCalls } from './ipc-calls.js';
 import { IpcRegistrations } from './ipc-registrations.js';
 import { IpcBatch } from './ipc-batch.js';
+import { IpcFallbackTokens } from './ipc-tokens.js';
 import { RefusalTally } from './refusal-tally.js';
 import type { IpcEnvelope, PrimaryToWorker, WorkerSettings, WorkerToPrimary } from './ipc-messages.js';
 import { WORKER_SETTINGS_ENV } from './ipc-messages.js';
@@ -31,6 +32,7 @@ const logger = pino(
 installProcessGuard(logger, (report) => send({ type: 'unexpected-error', report }));
 const registrations = new IpcRegistrations(settings.nodeName, send);
 const calls = new IpcCalls(send);
+const tokens = new IpcFallbackTokens(send);
 const { capacity } = settings;
 const refusals = new RefusalTally((counts) => send({ type: 'refusals', counts }));
 const server = new SccpServer({
@@ -39,6 +41,7 @@ const server = new SccpServer({
   keepaliveSeconds: settings.keepaliveSeconds,
   registration: registrations,
   calls,
+  tokens,
   logger: logger.child({ component: 'sccp' }),
   clock: () => new Date(),
   limits: settings.limits,
@@ -51,6 +54,15 @@ const server = new SccpServer({
   },
   onCapacity: (full, phones) => send({ type: 'capacity', full, phones }),
 });
+
+// The node's /metrics counts the standby connections of every worker.
+let standbyReported = 0;
+setInterval(() => {
+  const count = server.standby.count;
+  if (count === standbyReported) return;
+  standbyReported = count;
+  send({ type: 'standby', count });
+}, 1000).unref();
 
 let stopping = false;
 async function stop(): Promise<void> {
@@ -70,6 +82,7 @@ process.on('message', (envelope: IpcEnvelope<PrimaryToWorker>) => {
     else if (message.type === 'listen') server.listenAgain();
     else if (message.type === 'leg-command') calls.receive(message);
     else if (message.type === 'forward-reply') calls.receiveForwardReply(message);
+    else if (message.type === 'token-answer') tokens.receive(message);
     else registrations.receive(message);
   }
 });
@@ -77,6 +90,7 @@ process.on('disconnect', () => {
   // Stopped: the primary has all our messages. Otherwise the primary is gone: no registration can
   // be decided any more; exiting drops every phone so that they fail over.
   registrations.failPending('the primary process of the node exited');
+  tokens.failPending('the primary process of the node exited');
   process.exit(stopping ? 0 : 1);
 });
 process.on('SIGINT', () => undefined); // the primary decides when workers stop

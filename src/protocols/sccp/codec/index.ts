@@ -9,6 +9,7 @@ export * from './soft-keys.js';
 export * from './messages/register.js';
 export * from './messages/register-response.js';
 export * from './messages/unregister.js';
+export * from './messages/register-token.js';
 export * from './messages/empty.js';
 export * from './messages/phone-status.js';
 export * from './messages/capabilities.js';

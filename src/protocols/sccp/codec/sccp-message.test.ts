@@ -23,6 +23,15 @@ const EXAMPLES: { [K in SccpMessageType]: Extract<SccpMessage, { type: K }> } = 
   SoftKeyTemplateReq: { type: 'SoftKeyTemplateReq' },
   SoftKeySetReq: { type: 'SoftKeySetReq' },
   ServerReq: { type: 'ServerReq' },
+  RegisterTokenAck: { type: 'RegisterTokenAck' },
+  RegisterTokenRequest: {
+    type: 'RegisterTokenRequest',
+    deviceName: 'SEP001122334455',
+    instance: 1,
+    stationIpAddr: '10.0.0.7',
+    deviceType: 115,
+  },
+  RegisterTokenReject: { type: 'RegisterTokenReject', waitTimeBeforeNextReq: 7 },
   Register: {
     type: 'Register',
     deviceName: 'SEP001122334455',

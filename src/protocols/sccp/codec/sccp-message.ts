@@ -135,6 +135,14 @@ import {
 } from './messages/register-response.js';
 import { decodeReset, encodeReset, type Reset } from './messages/reset.js';
 import {
+  decodeRegisterTokenReject,
+  decodeRegisterTokenRequest,
+  encodeRegisterTokenReject,
+  encodeRegisterTokenRequest,
+  type RegisterTokenReject,
+  type RegisterTokenRequest,
+} from './messages/register-token.js';
+import {
   decodeServerRes,
   encodeServerRes,
   type ServerRes,
@@ -197,6 +205,7 @@ export interface SccpMessageMap extends EmptyMessages {
   ForwardStatReq: ForwardStatReq;
   FeatureStatReq: FeatureStatReq;
   Unregister: Unregister;
+  RegisterTokenRequest: RegisterTokenRequest;
   OffHook: OffHook;
   OnHook: OnHook;
   KeypadButton: KeypadButton;
@@ -222,6 +231,7 @@ export interface SccpMessageMap extends EmptyMessages {
   RegisterAck: RegisterAck;
   RegisterReject: RegisterReject;
   UnregisterAck: UnregisterAck;
+  RegisterTokenReject: RegisterTokenReject;
   ButtonTemplate: ButtonTemplate;
   LineStat: LineStat;
   ConfigStat: ConfigStat;
@@ -259,6 +269,7 @@ export interface SccpMessageInputMap extends Record<EmptyMessageType, object> {
   ForwardStatReq: Body<ForwardStatReq>;
   FeatureStatReq: Body<FeatureStatReq>;
   Unregister: Body<Unregister>;
+  RegisterTokenRequest: Body<RegisterTokenRequest>;
   OffHook: Body<OffHook>;
   OnHook: Body<OnHook>;
   KeypadButton: Body<KeypadButton>;
@@ -283,6 +294,7 @@ export interface SccpMessageInputMap extends Record<EmptyMessageType, object> {
   RegisterAck: RegisterAckInput;
   RegisterReject: Body<RegisterReject>;
   UnregisterAck: Body<UnregisterAck>;
+  RegisterTokenReject: Body<RegisterTokenReject>;
   ButtonTemplate: ButtonTemplateInput;
   LineStat: Body<LineStat>;
   ConfigStat: Body<ConfigStat>;
@@ -325,6 +337,9 @@ const CODECS: { readonly [K in SccpMessageType]: Codec<K> } = {
   SoftKeyTemplateReq: emptyCodec('SoftKeyTemplateReq'),
   SoftKeySetReq: emptyCodec('SoftKeySetReq'),
   ServerReq: emptyCodec('ServerReq'),
+  RegisterTokenAck: emptyCodec('RegisterTokenAck'),
+  RegisterTokenRequest: { encode: encodeRegisterTokenRequest, decode: decodeRegisterTokenRequest },
+  RegisterTokenReject: { encode: encodeRegisterTokenReject, decode: decodeRegisterTokenReject },
   Register: { encode: encodeRegister, decode: decodeRegister },
   IpPort: { encode: encodeIpPort, decode: decodeIpPort },
   HeadsetStatus: { encode: encodeHeadsetStatus, decode: decodeHeadsetStatus },

@@ -5,6 +5,7 @@ import { MessageId } from '../codec/message-id.js';
 import type { Register } from '../codec/messages/register.js';
 import { encodeRegisterAck, encodeRegisterReject } from '../codec/messages/register-response.js';
 import { encodeUnregisterAck } from '../codec/messages/unregister.js';
+import { secondaryKeepaliveSeconds } from '../standby-connections.js';
 import { agreedProtocolVersion } from '../station-responses.js';
 import type { StationSession } from './station-session.js';
 
@@ -78,7 +79,7 @@ export function greet(session: StationSession): void {
     encodeRegisterAck({
       keepAliveInterval: session.keepaliveSeconds,
       dateTemplate: 'M/D/Y',
-      secondaryKeepAliveInterval: session.keepaliveSeconds * 2,
+      secondaryKeepAliveInterval: secondaryKeepaliveSeconds(session.keepaliveSeconds),
       maxProtocolVersion: session.phone?.agreedVersion ?? 0,
     }),
     0,

@@ -3,6 +3,7 @@ import type { Device } from '../../../core/device.js';
 import type { PhoneModel } from '../../../core/phone-models.js';
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection } from '../../../services/live-registry.js';
+import type { FallbackTokens } from '../fallback-pacer.js';
 import type { SccpRegistrations } from '../registrations.js';
 import type { StationCalls } from '../station-calls.js';
 import type { SessionState } from '../session-state.js';
@@ -52,6 +53,15 @@ export interface StationSession extends DeviceConnection {
   /** Where the phone reached this node (ServerRes names it). */
   readonly localAddress: string | undefined;
   readonly localPort: number | undefined;
+  /** The node's fallback tokens (RegisterTokenRequest before Register). */
+  readonly tokens: FallbackTokens;
+  /** The peer's IP address alone. */
+  readonly peerIp: string;
+  /**
+   * Holds this not-yet-registered connection as a standby one (KeepAlive or a token request
+   * before Register, cluster.md §1.3); false when a standby limit closed it instead.
+   */
+  holdAsStandby(device?: string): boolean;
   /** The one way a session changes state. */
   transition(move: SessionMove): void;
   /** Sends one message; `headerVersion` defaults to the one agreed at Register (sccp.md §1). */

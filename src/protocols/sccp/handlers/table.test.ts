@@ -8,6 +8,8 @@ import { MessageId } from '../codec/message-id.js';
 import type { SessionState } from '../session-state.js';
 import type { StationSession } from './station-session.js';
 import { dispatch } from './table.js';
+import type { TokenAnswer } from '../fallback-pacer.js';
+import { encodeRegisterTokenRequest } from '../codec/messages/register-token.js';
 import type { SccpCalls } from '../calls.js';
 import { noCalls } from '../calls.js';
 import { StationCalls } from '../station-calls.js';
@@ -21,7 +23,12 @@ const device = {
 } as Device;
 
 /** A session in `state` that records what it sends and logs. */
-function fakeSession(state: SessionState, agreedVersion = 11, port: SccpCalls = noCalls) {
+function fakeSession(
+  state: SessionState,
+  agreedVersion = 11,
+  port: SccpCalls = noCalls,
+  token: TokenAnswer = { granted: true },
+) {
   const sent: { messageId: number; body: Buffer }[] = [];
   const logs: { msg: string; message?: string }[] = [];
   const sink = new Writable({
@@ -51,6 +58,9 @@ function fakeSession(state: SessionState, agreedVersion = 11, port: SccpCalls = 
       port,
     ),
     keepaliveSeconds: 30,
+    tokens: { request: () => Promise.resolve(token) },
+    peerIp: '127.0.0.1',
+    holdAsStandby: () => true,
     now: () => new Date(),
     phone: { name: device.name, model: phoneModel('7940'), agreedVersion },
     device: state === 'registered' ? device : null,
@@ -113,10 +123,30 @@ it('hands a registered phone’s off-hook to the node’s calls, and ignores a m
   expect(sent).toEqual([]);
 });
 
-it('handles nothing but Register before registration', () => {
+it('handles nothing but Register, a standby KeepAlive and a token request before registration', () => {
   const { session, sent } = fakeSession('awaiting-register');
-  for (const messageId of [MessageId.KeepAlive, MessageId.ButtonTemplateReq, MessageId.OffHook]) {
+  for (const messageId of [MessageId.ButtonTemplateReq, MessageId.OffHook, MessageId.Unregister]) {
     dispatch({ headerVersion: 0, messageId, body: Buffer.alloc(8) }, session);
   }
   expect(sent).toEqual([]);
+  dispatch({ headerVersion: 0, messageId: MessageId.KeepAlive, body: Buffer.alloc(0) }, session);
+  expect(sent.map((s) => s.messageId)).toEqual([MessageId.KeepAliveAck]);
+});
+
+it('answers a token request with RegisterTokenAck, or RegisterTokenReject and the wait', async () => {
+  const body = encodeRegisterTokenRequest({
+    deviceName: device.name,
+    instance: 1,
+    stationIpAddr: '127.0.0.1',
+    deviceType: 8,
+  });
+  const granted = fakeSession('awaiting-register');
+  dispatch({ headerVersion: 0, messageId: MessageId.RegisterTokenRequest, body }, granted.session);
+  const refused = fakeSession('awaiting-register', 11, noCalls, { granted: false, waitSeconds: 7 });
+  dispatch({ headerVersion: 0, messageId: MessageId.RegisterTokenRequest, body }, refused.session);
+  await new Promise((r) => setImmediate(r));
+  expect(granted.sent.map((s) => s.messageId)).toEqual([MessageId.RegisterTokenAck]);
+  expect(refused.sent.map((s) => [s.messageId, s.body.readUInt32LE(0)])).toEqual([
+    [MessageId.RegisterTokenReject, 7],
+  ]);
 });

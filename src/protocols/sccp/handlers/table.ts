@@ -5,6 +5,7 @@ import type { SccpMessage, SccpMessageMap, SccpMessageType, UnknownMessage } fro
 import * as call from './call.js';
 import * as media from './media.js';
 import * as registration from './registration.js';
+import * as standby from './standby.js';
 import { answerQuery } from './station-queries.js';
 import type { Handler, StationSession } from './station-session.js';
 
@@ -53,9 +54,20 @@ const HANDLERS: HandlerTable = {
   ConnectionStatisticsRes: media.connectionStatisticsRes,
 };
 
+/** What a connection may send before Register: a standby connection's upkeep (cluster.md §1.3). */
+const BEFORE_REGISTER: HandlerTable = {
+  KeepAlive: standby.standbyKeepAlive,
+  RegisterTokenRequest: standby.tokenRequest,
+};
+
 /** Hands one frame of a live session to its handler. */
 export function dispatch(frame: SccpFrame, session: StationSession): void {
   const name = knownMessageName(frame.messageId);
+  const early = name === undefined ? undefined : BEFORE_REGISTER[name];
+  if (early && session.state === 'awaiting-register') {
+    (early as Handler<SccpMessage>)(decodeMessage(frame), session);
+    return;
+  }
   // Nothing but Register may start a session (sccp.md §5).
   if (name !== 'Register' && session.state !== 'registered') {
     session.log.debug({ message: messageName(frame.messageId) }, 'ignoring SCCP message before registration');

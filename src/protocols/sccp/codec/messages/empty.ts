@@ -12,6 +12,7 @@ export const EMPTY_MESSAGE_TYPES = [
   'SoftKeyTemplateReq',
   'SoftKeySetReq',
   'ServerReq',
+  'RegisterTokenAck',
 ] as const;
 
 /** Name of a message whose body is empty. */
