@@ -245,6 +245,9 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       statusWriter,
       live,
       logger: logger.child({ component: 'configuration' }),
+      nodeName: config.nodeName,
+      // A node alone (SQLite) has no other node to pass a command to.
+      ...(database.flavor === 'postgres' ? { remote: cluster.commands } : {}),
     });
 
     const sipCredentials = new SipCredentialService({

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DnAllocator } from './dn-allocator.js';
 import type { LiveEvents } from './live-events.js';
+import type { RemoteCommands } from './remote-commands.js';
 import type { LiveRegistry, ResetType } from './live-registry.js';
 import type { StatusWriter } from './status-writer.js';
 
@@ -42,6 +43,9 @@ export interface ConfigurationServiceDeps {
   statusWriter: StatusWriter;
   live: LiveEvents;
   logger: Logger;
+  /** This node's name, and how a Reset reaches a phone registered on another node (a cluster). */
+  nodeName?: string;
+  remote?: RemoteCommands;
 }
 
 /** The administration use cases: what the REST API (and so the UI) can read and change. */
@@ -159,16 +163,30 @@ export class ConfigurationService {
     this.deps.live.emit('configuration-changed', { what: 'device', name });
   }
 
-  /** Sends Reset (reboot) or Restart (re-register) to a registered phone. */
-  async resetPhone(name: string, type: ResetType): Promise<void> {
-    await this.getPhone(name);
-    const connection = this.deps.registry.get(name);
-    if (!connection) {
-      throw new ConflictError(
-        `phone ${name} is not registered on this node, so it cannot be reached; it will pick up its configuration when it next registers`,
-      );
+  /**
+   * Sends Reset (reboot) or Restart (re-register) to a registered phone: here, or through the node
+   * that holds its registration (which acts on its own connection). Answers the node that acts.
+   */
+  async resetPhone(name: string, type: ResetType): Promise<string> {
+    const device = await this.getPhone(name);
+    const { registry, remote, nodeName, logger } = this.deps;
+    const connection = registry.get(name);
+    if (connection) {
+      connection.reset(type);
+      logger.info({ device: name, type }, `${type} sent to ${name}`);
+      return nodeName ?? '';
     }
-    connection.reset(type);
-    this.deps.logger.info({ device: name, type }, `${type} sent to ${name}`);
+    const owner = device.status === 'registered' ? device.node : null;
+    if (owner && remote && owner !== nodeName) {
+      await remote.send(owner, name, type);
+      logger.info(
+        { device: name, type, node: owner },
+        `${type} for ${name} passed to node ${owner}, which holds its registration`,
+      );
+      return owner;
+    }
+    throw new ConflictError(
+      `phone ${name} is not registered${owner ? ` (the database says node ${owner}, which is not reachable from here)` : ''}, so it cannot be reached; it will pick up its configuration when it next registers`,
+    );
   }
 }

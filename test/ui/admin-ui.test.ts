@@ -151,7 +151,7 @@ describe('admin UI in Chromium', () => {
     await page.goto(`${url}/phones/${mac(9)}`);
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Restart' }).click();
-    await page.getByText(`phone ${mac(9)} is not registered on this node`).waitFor();
+    await page.getByText(`phone ${mac(9)} is not registered`).waitFor();
 
     const station = stations[0];
     const reset = new Promise<number>((resolve) => station.once('reset', resolve));

@@ -125,7 +125,7 @@ export const phoneRoutes =
       schema: {
         tags,
         summary:
-          'Reset (reboot) or Restart (re-register) a registered phone: SCCP sends the Reset message, SIP the check-sync NOTIFY. 409 when the phone is not registered',
+          'Reset (reboot) or Restart (re-register) a registered phone, on whichever node of the cluster holds it: SCCP sends the Reset message, SIP the check-sync NOTIFY. 409 when the phone is not registered',
         params: deviceNameParamSchema,
         body: z
           .strictObject({ type: z.enum(['reset', 'restart']).default('reset') })
@@ -133,9 +133,11 @@ export const phoneRoutes =
         response: { 202: z.object({ message: z.string() }), 404: errorSchema, 409: errorSchema },
       },
       handler: async (request, reply) => {
-        await config.resetPhone(request.params.name, request.body.type);
+        const node = await config.resetPhone(request.params.name, request.body.type);
         await request.audit({ action: request.body.type, target: 'phone', targetName: request.params.name });
-        return reply.code(202).send({ message: `${request.body.type} sent to ${request.params.name}` });
+        return reply
+          .code(202)
+          .send({ message: `${request.body.type} sent to ${request.params.name} by node ${node}` });
       },
     });
   };

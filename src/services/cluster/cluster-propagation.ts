@@ -6,7 +6,13 @@ import type { Clock } from '../clock.js';
 import type { LiveEvents } from '../live-events.js';
 import type { LiveRegistry } from '../live-registry.js';
 import type { StatusWriter } from '../status-writer.js';
-import type { ClusterBus, ConfigNotification, NodeNotification, StatusNotification } from './cluster-bus.js';
+import type {
+  ClusterBus,
+  CommandNotification,
+  ConfigNotification,
+  NodeNotification,
+  StatusNotification,
+} from './cluster-bus.js';
 import { CHANNELS } from './channels.js';
 
 export interface ClusterPropagationDeps {
@@ -64,6 +70,7 @@ export class ClusterPropagation {
     events.on('nodes', this.onNodes);
     events.on('resync', this.onResync);
     events.on('reassert', this.onReassert);
+    events.on('command', this.onCommand);
   }
 
   stop(): void {
@@ -73,12 +80,32 @@ export class ClusterPropagation {
     events.off('nodes', this.onNodes);
     events.off('resync', this.onResync);
     events.off('reassert', this.onReassert);
+    events.off('command', this.onCommand);
   }
 
   /** The configuration version this node has applied, and how many changes of other nodes it applied. */
   configVersion(): { version: number; applied: number } {
     return { version: this.version, applied: this.applied };
   }
+
+  /** Another node's API asked for a phone this node holds: it acts on its own connection. */
+  private readonly onCommand = (c: CommandNotification): void => {
+    if (c.to !== this.deps.nodeName) return;
+    const { registry, logger } = this.deps;
+    const connection = registry.get(c.device);
+    if (!connection || (c.action !== 'reset' && c.action !== 'restart')) {
+      logger.info(
+        { device: c.device, action: c.action, from: c.from },
+        `node ${c.from} asked for ${c.action} of ${c.device}, which is not registered here (it moved or left); nothing sent`,
+      );
+      return;
+    }
+    connection.reset(c.action);
+    logger.info(
+      { device: c.device, action: c.action, from: c.from },
+      `${c.action} sent to ${c.device} for node ${c.from}`,
+    );
+  };
 
   private readonly onConfig = (n: ConfigNotification): void => {
     if (typeof n.v === 'number' && n.v > this.version) this.version = n.v;

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { RemoteCommands } from '../remote-commands.js';
+import { CHANNELS } from './channels.js';
 import type { NodeLiveness } from '../../core/node-liveness.js';
 import { livenessOfNodes } from './liveness-of-nodes.js';
 import type { Config } from '../../config.js';
@@ -29,6 +31,8 @@ export interface NodeCluster {
   timings: { heartbeatMs: number; downAfterMs: number };
   /** Every node's liveness by name (the nodes resource). */
   liveness(): Promise<Map<string, NodeLiveness>>;
+  /** Reset/Restart of a phone another node holds (openucm_command). */
+  commands: RemoteCommands;
   stop(): Promise<void>;
 }
 
@@ -92,6 +96,10 @@ export async function composeCluster(deps: {
     },
     configVersion: () => propagation?.configVersion() ?? { version: 0, applied: 0 },
     liveness: () => livenessOfNodes(store, timings.downAfterMs),
+    commands: {
+      send: (to, device, action) =>
+        bus.send(CHANNELS.command, JSON.stringify({ to, device, action, from: config.nodeName })),
+    },
     stop: async () => {
       propagation?.stop();
       await reaper?.stop();

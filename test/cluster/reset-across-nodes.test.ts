@@ -1,0 +1,48 @@
+/**
+ * Issue #16, commands across nodes: a Reset sent through node cm2's API reaches a phone registered
+ * on cm1 (cm2 passes it on openucm_command; cm1 sends the Reset on its own connection) and answers
+ * 202 naming the node that acted; a phone registered nowhere still gets 409.
+ */
+import { expect, it } from 'vitest';
+import { SccpStation } from '../../src/sim/sccp-station.js';
+import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
+import { eventually, startTestNode } from '../support/node.js';
+import type { TestNode } from '../support/node.js';
+
+it('Reset through cm2 of a phone on cm1 reaches it; an unregistered phone gets 409', async (ctx) => {
+  if (!(await postgresAvailable())) ctx.skip();
+  const database = await createPostgresDatabase();
+  const nodes: TestNode[] = [];
+  const station = new SccpStation({ deviceName: 'SEP00EE00000001', deviceType: 8 });
+  try {
+    nodes.push(await startTestNode({ database, config: { nodeName: 'cm1' } }));
+    nodes.push(await startTestNode({ database, config: { nodeName: 'cm2' } }));
+    const [cm1, cm2] = nodes;
+    await station.connect('127.0.0.1', cm1.node.ports.sccp);
+    expect((await station.register()).kind).toBe('registered');
+    // cm2 sees the phone registered on cm1 (owner-guarded status, openucm_status).
+    await eventually(async () => {
+      const phone = await cm2.api.get<{ status: string; node: string }>('/phones/SEP00EE00000001');
+      return phone.body.status === 'registered' && phone.body.node === 'cm1';
+    });
+    const reset = new Promise<number>((resolve) => station.once('reset', resolve));
+    const answer = await cm2.api.post<{ message: string }>('/phones/SEP00EE00000001/reset', {
+      type: 'restart',
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.body.message).toBe('restart sent to SEP00EE00000001 by node cm1');
+    // Reset message type 2 is Restart (sccp.md).
+    expect(await reset).toBe(2);
+
+    station.destroy();
+    await eventually(async () => {
+      const phone = await cm2.api.get<{ status: string }>('/phones/SEP00EE00000001');
+      return phone.body.status === 'unregistered';
+    });
+    expect((await cm2.api.post('/phones/SEP00EE00000001/reset', { type: 'reset' })).status).toBe(409);
+  } finally {
+    station.destroy();
+    for (const t of nodes.slice(1)) await t.stop();
+    await nodes[0]?.destroy();
+  }
+}, 120_000);
