@@ -75,7 +75,7 @@ describe('the reaper, postgres', () => {
       db,
     );
 
-    const reaped = await store.transaction((tx) => tx.cluster.reapSilentNodes(3000));
+    const reaped = await store.transaction((tx) => tx.cluster.reapSilentNodes(3000, 'cm2'));
     expect(reaped.map((r) => [r.node, r.phones.map((p) => p.name)])).toEqual([['cm1', ['SEP0011223344AA']]]);
     expect(await store.devices.find('SEP0011223344AA')).toMatchObject({
       status: 'unregistered',
@@ -83,7 +83,7 @@ describe('the reaper, postgres', () => {
     });
     expect((await store.devices.find('SEP0011223344BB'))?.status).toBe('registered');
     // Declared once: the next round finds nothing.
-    expect(await store.transaction((tx) => tx.cluster.reapSilentNodes(3000))).toEqual([]);
+    expect(await store.transaction((tx) => tx.cluster.reapSilentNodes(3000, 'cm2'))).toEqual([]);
     const { nodes } = await store.cluster.liveness();
     expect(nodes.map((n) => [n.name, n.downAt !== null, n.phonesRegistered])).toEqual([
       ['cm1', true, 0],

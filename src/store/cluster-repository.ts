@@ -115,9 +115,10 @@ export class ClusterRepository {
   /**
    * PostgreSQL, inside a transaction: unless another node's reaper holds the lock, declares down
    * every node whose heartbeat is older than `downAfterMs` (by the database's clock) and shows its
-   * registered phones unregistered. A node that stopped cleanly (no heartbeat) is not reaped.
+   * registered phones unregistered. A node that stopped cleanly (no heartbeat) is not reaped, nor
+   * the reaping node `self` (it runs: its own heartbeat was late because the database was away).
    */
-  async reapSilentNodes(downAfterMs: number): Promise<ReapedNode[]> {
+  async reapSilentNodes(downAfterMs: number, self: string): Promise<ReapedNode[]> {
     if (this.flavor !== 'postgres') return [];
     const lock = await sql<{
       locked: boolean;
@@ -126,7 +127,7 @@ export class ClusterRepository {
     const now = sql.raw(POSTGRES_NOW_ISO);
     const dead = await sql<{ name: string; at: string }>`
       UPDATE nodes SET down_at = ${now}
-      WHERE down_at IS NULL AND heartbeat_at IS NOT NULL
+      WHERE down_at IS NULL AND heartbeat_at IS NOT NULL AND name <> ${self}
         AND heartbeat_at::timestamptz < now() - (${downAfterMs} * interval '1 millisecond')
       RETURNING name, down_at AS at`.execute(this.db);
     const reaped: ReapedNode[] = [];

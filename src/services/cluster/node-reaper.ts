@@ -13,7 +13,12 @@ export interface NodeReaperDeps {
   /** A node whose heartbeat is older than this (database clock) is declared down. */
   downAfterMs: number;
   logger: Logger;
+  /** Milliseconds since the epoch (tests pass their own). */
+  now?: () => number;
 }
+
+/** The listener's longest reconnect backoff: other nodes may come back this much later than this one. */
+const RECONNECT_SLACK_MS = 5000;
 
 /**
  * Runs on every node of a PostgreSQL cluster; one at a time reaps (an advisory transaction lock):
@@ -25,6 +30,13 @@ export class NodeReaper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private failing = false;
+  /**
+   * Since when this node has reached the database without a break (null: not now; from the start:
+   * no outage seen, so no grace). After an outage
+   * every node's heartbeat is old; the others are given time to come back before any is declared
+   * down, or a database restart would show the whole cluster's phones unregistered.
+   */
+  private inContactSince: number | null = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: NodeReaperDeps) {}
 
@@ -51,9 +63,17 @@ export class NodeReaper {
   /** One round; what it reaped (tests). */
   async reap(): Promise<ReapedNode[]> {
     const { store, nodeName, downAfterMs, logger } = this.deps;
+    const now = (this.deps.now ?? Date.now)();
+    const grace = 2 * downAfterMs + RECONNECT_SLACK_MS;
     try {
+      if (this.inContactSince === null || now - this.inContactSince < grace) {
+        await store.cluster.liveness();
+        this.inContactSince ??= now;
+        this.failing = false;
+        return [];
+      }
       const reaped = await store.transaction(async (tx) => {
-        const dead = await tx.cluster.reapSilentNodes(downAfterMs);
+        const dead = await tx.cluster.reapSilentNodes(downAfterMs, nodeName);
         for (const d of dead) {
           const at = new Date(d.at);
           await tx.events.insertMany(
@@ -91,6 +111,7 @@ export class NodeReaper {
       this.failing = false;
       return reaped;
     } catch (error) {
+      this.inContactSince = null;
       if (!this.failing)
         logger.warn(
           { err: error },
