@@ -185,3 +185,33 @@ export function EmptyRow({ columns, children }: { columns: number; children: Rea
     </tr>
   );
 }
+
+/** A table row's Edit and Delete buttons, named after the row for screen readers and tests. */
+export function RowActions({
+  name,
+  onEdit,
+  onDelete,
+  disabled,
+}: {
+  name: string;
+  onEdit: () => void;
+  onDelete: () => void;
+  disabled: boolean;
+}) {
+  return (
+    <td className="actions">
+      <button type="button" onClick={onEdit} disabled={disabled} aria-label={`Edit ${name}`}>
+        Edit
+      </button>
+      <button
+        type="button"
+        className="danger"
+        onClick={onDelete}
+        disabled={disabled}
+        aria-label={`Delete ${name}`}
+      >
+        Delete
+      </button>
+    </td>
+  );
+}

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, del, get, patch, post } from '../api/client';
 import type { CmGroup, NodeInfo } from '../api/types';
 import { FilterForm, FilterText } from '../components/filters';
-import { EmptyRow, Field, Loading, Notice, PageTitle, SelectField } from '../components/ui';
+import { EmptyRow, Field, Loading, Notice, PageTitle, RowActions, SelectField } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
 import { useSession } from '../session';
@@ -136,25 +136,12 @@ export function CmGroupsPage() {
                   )}
                 </td>
                 <td>{g.autoRegistration ? 'Yes' : ''}</td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    onClick={() => edit(g)}
-                    disabled={!canChange}
-                    aria-label={`Edit ${g.name}`}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => void remove(g)}
-                    disabled={!canChange}
-                    aria-label={`Delete ${g.name}`}
-                  >
-                    Delete
-                  </button>
-                </td>
+                <RowActions
+                  name={g.name}
+                  onEdit={() => edit(g)}
+                  onDelete={() => void remove(g)}
+                  disabled={!canChange}
+                />
               </tr>
             ))}
           </tbody>

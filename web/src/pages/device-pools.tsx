@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, del, get, patch, post } from '../api/client';
 import type { CmGroup, DevicePool } from '../api/types';
 import { FilterForm, FilterText } from '../components/filters';
-import { EmptyRow, Field, Loading, Notice, PageTitle, SelectField } from '../components/ui';
+import { EmptyRow, Field, Loading, Notice, PageTitle, RowActions, SelectField } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useLiveEvent } from '../live';
 import { Link } from '../router';
@@ -123,25 +123,12 @@ export function DevicePoolsPage() {
                 <td>
                   <Link href={`/phones?devicePool=${encodeURIComponent(p.name)}`}>{p.devices}</Link>
                 </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    onClick={() => edit(p)}
-                    disabled={!canChange}
-                    aria-label={`Edit ${p.name}`}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => void remove(p)}
-                    disabled={!canChange}
-                    aria-label={`Delete ${p.name}`}
-                  >
-                    Delete
-                  </button>
-                </td>
+                <RowActions
+                  name={p.name}
+                  onEdit={() => edit(p)}
+                  onDelete={() => void remove(p)}
+                  disabled={!canChange}
+                />
               </tr>
             ))}
           </tbody>
