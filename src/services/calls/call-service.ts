@@ -240,6 +240,17 @@ export class CallService {
    * into the node's conference bridge (core conference.ts), and its two calls end.
    */
   async conference(held: LegHandle, consult: LegHandle): Promise<ConferenceOutcome> {
+    // Adapters fire and forget this (a Confrn press): it answers, it never rejects.
+    try {
+      return await this.makeConference(held, consult);
+    } catch (error) {
+      const message = `a conference was not made: ${(error as Error).message}; the calls stay as they were`;
+      this.deps.logger.error({ err: error, held, consult }, message);
+      return { kind: 'refused', message };
+    }
+  }
+
+  private async makeConference(held: LegHandle, consult: LegHandle): Promise<ConferenceOutcome> {
     const request = () => {
       const heldCall = this.callOfLeg(held.legId);
       const consultCall = this.callOfLeg(consult.legId);

@@ -113,4 +113,24 @@ describe('CallService.conference', () => {
     });
     expect(full.service.activeCalls).toBe(2);
   });
+
+  it('answers a refusal, never a rejection, when the bridge itself fails (a Confrn press is not awaited)', async () => {
+    const broken = {
+      open: () => {
+        throw new Error('the mixer thread is gone');
+      },
+      join: () => Promise.reject(new Error('unused')),
+      sendTo: () => undefined,
+      leave: () => undefined,
+      end: () => undefined,
+    };
+    const { held, consult, service } = await consultation(true, {
+      conferences: { mixer: broken, deviceName: 'CFB_1' },
+    });
+    expect(await service.conference(held, consult)).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('the mixer thread is gone'),
+    });
+    expect(service.activeCalls).toBe(2);
+  });
 });
