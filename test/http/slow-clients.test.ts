@@ -46,12 +46,14 @@ async function metric(name: string): Promise<number> {
 
 /**
  * Runs slowhttptest while a script on 127.0.0.2 reads the API every 300 ms; returns the tool's
- * final status and how long each API call took.
+ * final status, how long each API call took and the most administration connections the node
+ * itself held at once (its gauge, read by the script: its own connection is one of them).
  */
 async function attack(
   args: string[],
-): Promise<{ exit: string; closed: number; connected: number; apiMs: number[] }> {
+): Promise<{ exit: string; closed: number; connected: number; apiMs: number[]; mostOpen: number }> {
   const apiMs: number[] = [];
+  let mostOpen = 0;
   let running = true;
   const script = (async () => {
     while (running) {
@@ -62,6 +64,12 @@ async function attack(
       });
       expect(r.status).toBe(200);
       apiMs.push(Date.now() - started);
+      const metrics = await requestFrom('127.0.0.2', port, {
+        path: '/metrics',
+        headers: { authorization: ADMIN },
+      });
+      const open = /^openucm_http_open\{what="connections"\} (\d+)$/m.exec(metrics.body);
+      mostOpen = Math.max(mostOpen, Number(open?.[1] ?? 0));
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   })();
@@ -79,6 +87,7 @@ async function attack(
     closed: last('closed'),
     connected: last('connected'),
     apiMs,
+    mostOpen,
   };
 }
 
@@ -145,7 +154,10 @@ describe('slow clients on the administration port', () => {
       '-u',
       `http://127.0.0.1:${port}/api/docs/static/swagger-ui-bundle.js`,
     ]);
-    expect(result.connected).toBeLessThanOrEqual(PER_ADDRESS);
+    // The node's own count, not the tool's: on a busy machine the kernel completes handshakes the
+    // node then closes at once, and the tool counts those as connected for a moment.
+    expect(result.mostOpen).toBeGreaterThan(PER_ADDRESS / 2);
+    expect(result.mostOpen).toBeLessThanOrEqual(PER_ADDRESS + 1);
     expect(result.apiMs.length).toBeGreaterThan(5);
     expect(Math.max(...result.apiMs)).toBeLessThan(5000);
     // Once the reader is gone, so are its connections.
