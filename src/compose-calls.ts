@@ -8,7 +8,7 @@ import { advertisedAddress } from './network.js';
 import type { Clock } from './services/clock.js';
 import { ActiveCalls } from './services/calls/active-calls.js';
 import { CallService } from './services/calls/call-service.js';
-import { timerScheduler } from './services/calls/call-ports.js';
+import { ENCRYPTION_OFF, timerScheduler } from './services/calls/call-ports.js';
 import { CdrRecorder } from './services/calls/cdr-recorder.js';
 import { RegisteredLines } from './services/calls/registered-lines.js';
 import { StoredDialPlan } from './services/calls/stored-dial-plan.js';
@@ -114,6 +114,8 @@ export async function composeCalls(deps: {
     music,
     conferences: { mixer: bridge, deviceName: 'CFB_1' },
     pickupCodes: { own: config.callPickupCode, group: config.groupCallPickupCode },
+    // Phone Security Profiles will give each device its policy; until then every device is 'off'.
+    encryption: ENCRYPTION_OFF,
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {
