@@ -151,6 +151,8 @@ export interface Call {
   conference?: ConferencePart;
   /** The SRTP suite both phones encrypt with (keys passed end to end, srtp.ts); absent: plain RTP. */
   srtp?: SrtpSuite;
+  /** The media was encrypted at some point of the call (CDR callSecuredStatus). */
+  mediaEncrypted?: boolean;
   /** Why the devices' media encryption policies refused the call (srtp-plan.ts), for the CDR and logs. */
   encryptionRefusal?: string;
 }

@@ -54,8 +54,10 @@ export function legsVerdict(caller: Leg, callee: Leg, known: boolean): SrtpVerdi
 
 /** Takes an 'encrypted' or 'plain' verdict into the call. */
 export function applyVerdict(call: Call, verdict: SrtpVerdict): void {
-  if (verdict.kind === 'encrypted') call.srtp = verdict.suite;
-  else if (verdict.kind === 'plain') delete call.srtp;
+  if (verdict.kind === 'encrypted') {
+    call.srtp = verdict.suite;
+    call.mediaEncrypted = true;
+  } else if (verdict.kind === 'plain') delete call.srtp;
 }
 
 /**
