@@ -14,7 +14,7 @@ import { RegisteredLines } from './services/calls/registered-lines.js';
 import { StoredDialPlan } from './services/calls/stored-dial-plan.js';
 import { StoredDnFeatures } from './services/calls/stored-dn-features.js';
 import { StoredForwardSettings } from './services/calls/stored-forward-settings.js';
-import type { ForwardSettings } from './services/calls/call-ports.js';
+import type { ForwardSettings, MediaEncryptionPolicy } from './services/calls/call-ports.js';
 import type { LimitReporter } from './services/limit-log.js';
 import type { LiveEvents } from './services/live-events.js';
 import type { RegisteredLinesFeed } from './services/registration-service.js';
@@ -56,6 +56,8 @@ export async function composeCalls(deps: {
   clock: Clock;
   limits: LimitReporter;
   logger: Logger;
+  /** Each device's media encryption policy; every device 'off' when absent. */
+  encryption?: MediaEncryptionPolicy;
 }): Promise<NodeCalls> {
   const { config, store, statusWriter, live, clock, limits, logger } = deps;
   const lines = new RegisteredLines(config.nodeName);
@@ -115,7 +117,7 @@ export async function composeCalls(deps: {
     conferences: { mixer: bridge, deviceName: 'CFB_1' },
     pickupCodes: { own: config.callPickupCode, group: config.groupCallPickupCode },
     // Phone Security Profiles will give each device its policy; until then every device is 'off'.
-    encryption: ENCRYPTION_OFF,
+    encryption: deps.encryption ?? ENCRYPTION_OFF,
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {
