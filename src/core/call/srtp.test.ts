@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CallDriver, rtp, sccpPhone, sipPhone, target } from '../../../test/support/call-driver.js';
+import { CallDriver, START, rtp, sccpPhone, sipPhone, target } from '../../../test/support/call-driver.js';
+import { conferenceParties } from './conference.js';
+import { joinCalls } from './join.js';
 import type { OriginatingDevice } from './call.js';
 import type { LegCommand } from './call-command.js';
 import type { MediaDescription } from './media.js';
@@ -158,5 +160,57 @@ describe('SRTP through the call model', () => {
     driver.send({ kind: 'answer', leg: 2, media: secure('10.0.0.2', 5000, KEY_B) });
     driver.send({ kind: 'hold', leg: 1 });
     expect(driver.told(2).map((c) => c.kind)).not.toContain('hear-music');
+  });
+});
+
+/** A (SIP, preferred) talks to a SIP callee with keys: `callee` answers with `answer`. */
+function talkingTo(
+  id: number,
+  aLeg: number,
+  callee: OriginatingDevice,
+  calleeLeg: number,
+  answer: MediaDescription,
+) {
+  const driver = new CallDriver(sip('SEPA', '1001', 'preferred'), id, aLeg);
+  driver.send({ kind: 'off-hook' });
+  // Best effort (RTP/AVP with a=crypto): A also talks to a phone without a key.
+  const offer = { ...secure('10.0.0.1', 4000 + id, KEY_A), srtp: sdes([line(1, KEY_A)], false) };
+  driver.send({ kind: 'media', leg: aLeg, media: offer, offer: true });
+  driver.send({ kind: 'digits', digits: callee.party.number });
+  driver.send({ kind: 'routed', targets: [target(calleeLeg, callee)] });
+  driver.send({ kind: 'answer', leg: calleeLeg, media: answer });
+  return driver;
+}
+
+describe('SRTP across a transfer and a conference', () => {
+  const KEY_C = 'inline:' + Buffer.alloc(30, 0xc).toString('base64');
+
+  it('a transfer joins B and C with each other’s keys', () => {
+    const first = talkingTo(1, 1, sip('SEPB', '1002', 'preferred'), 2, secure('10.0.0.2', 5000, KEY_B));
+    const consult = talkingTo(2, 3, sip('SEPC', '1003', 'preferred'), 4, secure('10.0.0.3', 6000, KEY_C));
+    const result = joinCalls({
+      held: first.call,
+      heldLeg: 1,
+      consult: consult.call,
+      consultLeg: 3,
+      joinedId: 9,
+      now: START,
+    });
+    if (typeof result === 'string') throw new Error(result);
+    expect(result.joined.call.srtp).toBe('AES_CM_128_HMAC_SHA1_80');
+    const toLeg = (leg: number) =>
+      result.joined.commands.find(
+        (c) => c.kind === 'leg' && c.leg === leg && c.command.kind === 'start-media',
+      );
+    expect(toLeg(2)).toMatchObject({ command: { to: { port: 6000, srtp: { keyParams: KEY_C } } } });
+    expect(toLeg(4)).toMatchObject({ command: { to: { port: 5000, srtp: { keyParams: KEY_B } } } });
+  });
+
+  it('a transfer is refused when C requires SRTP and B has no key; a conference when a party requires it', () => {
+    const first = talkingTo(1, 1, sip('SEPB', '1002', 'preferred'), 2, rtp('10.0.0.2', 5000, ['PCMU']));
+    const consult = talkingTo(2, 3, sip('SEPC', '1003', 'required'), 4, secure('10.0.0.3', 6000, KEY_C));
+    const request = { held: first.call, heldLeg: 1, consult: consult.call, consultLeg: 3, now: START };
+    expect(joinCalls({ ...request, joinedId: 9 })).toBe('encryption-mismatch');
+    expect(conferenceParties(request)).toBe('encryption-required');
   });
 });
