@@ -1,8 +1,7 @@
-import type { RouteTarget } from './call-event.js';
 import type { Call, Clearing, Leg } from './call.js';
 import { Q850 } from './q850.js';
 import { failCall } from './release.js';
-import type { SrtpSide, SrtpVerdict } from './srtp.js';
+import type { MediaEncryption, SrtpSide, SrtpVerdict } from './srtp.js';
 import { decideSrtp } from './srtp.js';
 import type { Step } from './step.js';
 
@@ -28,7 +27,11 @@ export function legSide(leg: Leg, known: boolean): SrtpSide {
 }
 
 /** A device about to be offered the call: an SCCP phone has no key; a SIP phone says at its answer. */
-export function targetSide(target: RouteTarget): SrtpSide {
+export function targetSide(target: {
+  deviceName: string;
+  solicitedMedia: boolean;
+  encryption?: MediaEncryption;
+}): SrtpSide {
   return {
     deviceName: target.deviceName,
     policy: target.encryption ?? 'off',
