@@ -154,6 +154,15 @@ describe('SRTP through the call model', () => {
     expect(driver.told(2)).toContainEqual(expect.objectContaining({ kind: 'clear', cause: 65 }));
   });
 
+  it('a talking phone that drops its key ends the call (cause 65) when the other requires SRTP', () => {
+    const driver = sipToSip('required', 'preferred');
+    driver.send({ kind: 'answer', leg: 2, media: secure('10.0.0.2', 5000, KEY_B) });
+    driver.send({ kind: 'media', leg: 2, media: rtp('10.0.0.2', 5000, ['PCMU']), offer: true });
+    expect(driver.call.state).toBe('released');
+    expect(driver.call.clearing).toEqual({ side: 'dest', cause: 65 });
+    expect(driver.call.mediaEncrypted).toBe(true);
+  });
+
   it('an encrypted call’s held party hears silence, not the node’s plain-RTP music', () => {
     const driver = sipToSip('preferred', 'preferred');
     driver.musicSource = { address: '10.0.0.9', port: 6000 };
