@@ -8,13 +8,13 @@ import { advertisedAddress } from './network.js';
 import type { Clock } from './services/clock.js';
 import { ActiveCalls } from './services/calls/active-calls.js';
 import { CallService } from './services/calls/call-service.js';
-import { timerScheduler } from './services/calls/call-ports.js';
+import { ENCRYPTION_OFF, timerScheduler } from './services/calls/call-ports.js';
 import { CdrRecorder } from './services/calls/cdr-recorder.js';
 import { RegisteredLines } from './services/calls/registered-lines.js';
 import { StoredDialPlan } from './services/calls/stored-dial-plan.js';
 import { StoredDnFeatures } from './services/calls/stored-dn-features.js';
 import { StoredForwardSettings } from './services/calls/stored-forward-settings.js';
-import type { ForwardSettings } from './services/calls/call-ports.js';
+import type { ForwardSettings, MediaEncryptionPolicy } from './services/calls/call-ports.js';
 import type { LimitReporter } from './services/limit-log.js';
 import type { LiveEvents } from './services/live-events.js';
 import type { RegisteredLinesFeed } from './services/registration-service.js';
@@ -56,6 +56,8 @@ export async function composeCalls(deps: {
   clock: Clock;
   limits: LimitReporter;
   logger: Logger;
+  /** Each device's media encryption policy; every device 'off' when absent. */
+  encryption?: MediaEncryptionPolicy;
 }): Promise<NodeCalls> {
   const { config, store, statusWriter, live, clock, limits, logger } = deps;
   const lines = new RegisteredLines(config.nodeName);
@@ -114,6 +116,8 @@ export async function composeCalls(deps: {
     music,
     conferences: { mixer: bridge, deviceName: 'CFB_1' },
     pickupCodes: { own: config.callPickupCode, group: config.groupCallPickupCode },
+    // Phone Security Profiles will give each device its policy; until then every device is 'off'.
+    encryption: deps.encryption ?? ENCRYPTION_OFF,
   });
   const feed: RegisteredLinesFeed = {
     registered(device) {

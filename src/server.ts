@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_AUTO_REGISTRATION } from './core/node.js';
 import { composeCalls } from './compose-calls.js';
+import type { MediaEncryptionPolicy } from './services/calls/call-ports.js';
 import { composeHttpReads } from './compose-reads.js';
 import { CmGroupService } from './services/cm-group-service.js';
 import { DevicePoolService } from './services/device-pool-service.js';
@@ -108,6 +109,11 @@ export interface StartOptions {
    * can store nothing must not go on telling every phone to retry.
    */
   onFatal?: (error: Error) => void;
+  /**
+   * Each device's media encryption policy (SRTP keys end to end, docs/srtp.md); 'off' for every
+   * device when absent. Phone Security Profiles provide it once they exist; tests give their own.
+   */
+  mediaEncryption?: MediaEncryptionPolicy;
 }
 
 /** Composes and starts every service of one node; the only place that wires them together. */
@@ -210,6 +216,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       clock,
       limits,
       logger: logger.child({ component: 'calls' }),
+      ...(options.mediaEncryption ? { encryption: options.mediaEncryption } : {}),
     });
     started.push({ stop: () => calls.stop() });
     const allocator = new DnAllocator(clock);

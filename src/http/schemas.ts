@@ -286,6 +286,13 @@ export const callDetailRecordSchema = z
     destConversationId: z
       .number()
       .describe('the conference a party call belongs to (the same for all its parties); 0 none'),
-    comment: z.string().describe('the conference controller: ConfControllerDn=…;ConfControllerDeviceName=…'),
+    comment: z
+      .string()
+      .describe(
+        'the conference controller: ConfControllerDn=…;ConfControllerDeviceName=…; a call refused by media encryption policy: MediaEncryptionRefused=<why>',
+      ),
+    callSecuredStatus: z
+      .number()
+      .describe('CUCM callSecuredStatus: 2 the media was encrypted (SRTP phone to phone), 0 not'),
   })
   .meta({ id: 'CallDetailRecord' });

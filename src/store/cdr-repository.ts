@@ -75,6 +75,7 @@ const COLUMNS = {
   joinOnBehalfOf: 'integer',
   destConversationId: 'bigint',
   comment: 'text',
+  callSecuredStatus: 'integer',
 } as const satisfies Record<keyof CallDetailRecord, JsonColumnType>;
 
 type Field = keyof CallDetailRecord;

@@ -20,7 +20,10 @@ let t: TestNode;
 let dir: string;
 
 beforeAll(async () => {
-  t = await startTestNode();
+  // The SRTP phones' policy (docs/srtp.md); every other device has media encryption off.
+  t = await startTestNode({
+    mediaEncryption: { of: (device) => (device.startsWith('SEP00CC5E0000') ? 'preferred' : 'off') },
+  });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-sipp-calls-'));
 });
 
@@ -172,4 +175,48 @@ it('a SIPp phone with digest credentials calls a SIPp phone: 401 answered, 180, 
     origMediaTransportAddress_Port: callerMedia,
     destMediaTransportAddress_Port: calleeMedia,
   });
+});
+
+it('two SIPp phones offering SDES (RTP/SAVP, a=crypto) get each other’s key under their own tags; the CDR says encrypted', async () => {
+  await addSipDevice(t.node, 'SEP00CC5E000031', ['3031']);
+  await addSipDevice(t.node, 'SEP00CC5E000032', ['3032']);
+  const [callerPort, calleePort, callerMedia, calleeMedia] = await Promise.all([
+    freeUdpPort(),
+    freeUdpPort(),
+    freeUdpPort(),
+    freeUdpPort(),
+  ]);
+  for (const [port, dn, mac] of [
+    [callerPort, '3031', '00cc5e000031'],
+    [calleePort, '3032', '00cc5e000032'],
+  ] as const) {
+    const csv = path.join(dir, `srtp-${dn}.csv`);
+    fs.writeFileSync(csv, `SEQUENTIAL\n${dn};${mac};\n`);
+    const args = ['-inf', csv, '-key', 'reg_cseq', '1', '-key', 'expires', '600', '-key', 'model', '7'];
+    expect(await sipp('register', port, args)).toEqual({ code: 0, errors: '' });
+  }
+  // Base64 of 30 bytes (128-bit key + 112-bit salt) without '+' or '/', so SIPp's regexp takes it as is.
+  const keys = {
+    key_a: Buffer.alloc(30, 0x41).toString('base64'),
+    key_b: Buffer.alloc(30, 0x42).toString('base64'),
+  };
+  const callee = sipp('srtp-uas', calleePort, ['-mp', String(calleeMedia)], {
+    caller_media_port: callerMedia,
+    ...keys,
+  });
+  const caller = await sipp('srtp-uac', callerPort, ['-mp', String(callerMedia)], {
+    callee_media_port: calleeMedia,
+    caller: '3031',
+    callee: '3032',
+    node_address: `127.0.0.1:${t.node.ports.sip}`,
+    ...keys,
+  });
+  expect(caller).toEqual({ code: 0, errors: '' });
+  expect(await callee).toEqual({ code: 0, errors: '' });
+  const cdr = await eventually(async () => {
+    await t.node.statusWriter.flush();
+    const items = (await t.api.get<{ items: Record<string, unknown>[] }>('/call-detail-records')).body.items;
+    return items.find((item) => item.origDeviceName === 'SEP00CC5E000031');
+  });
+  expect(cdr).toMatchObject({ destDeviceName: 'SEP00CC5E000032', origCause_value: 16, callSecuredStatus: 2 });
 });

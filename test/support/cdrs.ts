@@ -44,6 +44,7 @@ export function cdr(callId: number, at: number, changes: Partial<CallDetailRecor
     joinOnBehalfOf: 0,
     destConversationId: 0,
     comment: '',
+    callSecuredStatus: 0,
     ...changes,
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigInput } from '../../src/config.js';
 import type { RunningNode } from '../../src/server.js';
+import type { StartOptions } from '../../src/server.js';
 import { startNode } from '../../src/server.js';
 import { createSqliteDatabase } from './databases.js';
 import type { TestDatabase } from './databases.js';
@@ -68,7 +69,12 @@ function captureLogger(logs: Record<string, unknown>[]): Logger {
 
 /** Starts a real node on loopback with every port picked by the system. */
 export async function startTestNode(
-  options: { database?: TestDatabase; config?: Partial<ConfigInput> } = {},
+  options: {
+    database?: TestDatabase;
+    config?: Partial<ConfigInput>;
+    /** Each device's media encryption policy (SRTP); 'off' for all when absent. */
+    mediaEncryption?: StartOptions['mediaEncryption'];
+  } = {},
 ): Promise<TestNode> {
   const database = options.database ?? (await createSqliteDatabase());
   const logs: Record<string, unknown>[] = [];
@@ -87,7 +93,11 @@ export async function startTestNode(
       ...options.config,
     },
   });
-  const node = await startNode(config, { logger: captureLogger(logs), adminPassword: ADMIN_PASSWORD });
+  const node = await startNode(config, {
+    logger: captureLogger(logs),
+    adminPassword: ADMIN_PASSWORD,
+    ...(options.mediaEncryption ? { mediaEncryption: options.mediaEncryption } : {}),
+  });
   const stop = () => node.stop();
   return {
     node,

@@ -59,7 +59,7 @@ it('shows a call appear, ring, connect and disappear live', async () => {
 
   service.send(b.legs[0], { kind: 'answer' });
   await expect.poll(() => row.textContent()).toContain('Connected');
-  expect(await row.textContent()).toContain('G.711 µ-law, 20 ms');
+  expect(await row.textContent()).toContain('G.711 µ-law, 20 ms, not encrypted');
   expect(await row.textContent()).toContain('SEP00B100000001 calling, line 1: connected');
   await screenshot(page, 'active-calls');
 

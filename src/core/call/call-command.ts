@@ -18,7 +18,9 @@ export type Prompt =
   | 'temp-fail'
   | 'in-use-remote'
   /** A second call rings while the phone talks on another (SCCP label 0x1B). */
-  | 'call-waiting';
+  | 'call-waiting'
+  /** The call was refused by a media encryption policy (srtp.ts): SCCP shows it as text. */
+  | 'encryption-refused';
 
 /**
  * A protocol-neutral instruction to one leg's phone. The SCCP adapter renders each as Skinny
@@ -51,9 +53,12 @@ export type LegCommand =
    */
   | { kind: 'hear-music'; from: MediaTarget; codec: Codec; packetMs: number }
   /** The call this phone placed cannot be completed (cause): tone and prompt went before; it waits for the hang-up. */
-  | { kind: 'reject'; cause: Q850Cause }
-  /** The leg is over: end it on the phone (for SIP: final response, CANCEL or BYE, by dialog state). */
-  | { kind: 'clear'; cause: Q850Cause };
+  | { kind: 'reject'; cause: Q850Cause; reason?: string }
+  /**
+   * The leg is over: end it on the phone (for SIP: final response, CANCEL or BYE, by dialog state).
+   * `reason`: why, in words an operator reads (a SIP Warning).
+   */
+  | { kind: 'clear'; cause: Q850Cause; reason?: string };
 
 export type CallTimer = 't302' | 'ring' | 'no-answer';
 

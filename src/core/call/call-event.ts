@@ -1,6 +1,7 @@
 import type { Codec } from './codec.js';
 import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
+import type { MediaEncryption } from './srtp.js';
 import type { Leg, Party } from './call.js';
 import type { DialPlanView } from './dial-plan.js';
 import type { DnFeatures } from '../line-settings.js';
@@ -20,6 +21,8 @@ export interface RouteTarget {
   solicitedMedia: boolean;
   /** The device is already in another call: the call is offered to it as call waiting. */
   waiting?: boolean;
+  /** Its media encryption policy; 'off' when absent. */
+  encryption?: MediaEncryption;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Codec } from './codec.js';
 import type { MediaDescription, MediaTarget } from './media.js';
 import type { Q850Cause } from './q850.js';
+import type { MediaEncryption, SrtpSuite } from './srtp.js';
 
 /**
  * A call: two or more legs (one per device involved) that the node joins. Media flows phone to
@@ -103,6 +104,8 @@ export interface Leg {
   media: LegMedia;
   /** Why a called device refused or could not be reached, once it did. */
   refusal: Q850Cause | null;
+  /** The device's media encryption policy (srtp.ts); 'off' when absent. */
+  encryption?: MediaEncryption;
 }
 
 /** Why and by whom the call was cleared: CDR origCause_value / destCause_value. */
@@ -146,6 +149,12 @@ export interface Call {
   transfer?: 'split' | 'joined';
   /** A conference's part in this call (conference.ts): setup, a party's call into the bridge, or the last two joined. */
   conference?: ConferencePart;
+  /** The SRTP suite both phones encrypt with (keys passed end to end, srtp.ts); absent: plain RTP. */
+  srtp?: SrtpSuite;
+  /** The media was encrypted at some point of the call (CDR callSecuredStatus). */
+  mediaEncrypted?: boolean;
+  /** Why the devices' media encryption policies refused the call (srtp-plan.ts), for the CDR and logs. */
+  encryptionRefusal?: string;
 }
 
 /** A call's part in a conference, for its CDR. */
@@ -168,6 +177,8 @@ export interface OriginatingDevice {
   codecs: readonly Codec[];
   /** See LegMedia.solicited. */
   solicitedMedia: boolean;
+  /** Its media encryption policy; 'off' when absent. */
+  encryption?: MediaEncryption;
 }
 
 export const DEFAULT_PACKET_MS = 20;
@@ -191,6 +202,7 @@ export function newLeg(id: number, side: Leg['side'], device: OriginatingDevice,
       lastReceive: null,
     },
     refusal: null,
+    encryption: device.encryption ?? 'off',
   };
 }
 

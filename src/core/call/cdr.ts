@@ -70,8 +70,13 @@ export interface CallDetailRecord {
   joinOnBehalfOf: number;
   /** The conference the call is a party of (the same for all its parties); 0 none. */
   destConversationId: number;
-  /** CUCM's comment field: the conference controller, "ConfControllerDn=…;ConfControllerDeviceName=…". */
+  /**
+   * CUCM's comment field: the conference controller, "ConfControllerDn=…;ConfControllerDeviceName=…";
+   * a call the media encryption policies refused, "MediaEncryptionRefused=<why>" (openucm's key).
+   */
   comment: string;
+  /** CUCM's security status of the call: 0 non-secured, 2 encrypted (its media was SRTP); 1 (authenticated) is not written. */
+  callSecuredStatus: number;
 }
 
 /**
@@ -132,10 +137,24 @@ export function callDetailRecord(call: Call, callManagerId: number): CallDetailR
     ...redirectReasons(call),
     ...onBehalfOf(call),
     destConversationId: call.conference?.role === 'party' ? call.conference.id : 0,
-    comment: call.conference
-      ? `ConfControllerDn=${call.conference.controllerDn};ConfControllerDeviceName=${call.conference.controllerDevice}`
-      : '',
+    comment: commentOf(call),
+    callSecuredStatus: call.mediaEncrypted ? CALL_SECURED_ENCRYPTED : 0,
   };
+}
+
+/** callSecuredStatus of a call whose media was encrypted. */
+export const CALL_SECURED_ENCRYPTED = 2;
+
+function commentOf(call: Call): string {
+  const parts: string[] = [];
+  if (call.conference)
+    parts.push(
+      `ConfControllerDn=${call.conference.controllerDn};ConfControllerDeviceName=${call.conference.controllerDevice}`,
+    );
+  // The comment is ';'-separated key=value pairs: the reason keeps neither separator.
+  if (call.encryptionRefusal)
+    parts.push(`MediaEncryptionRefused=${call.encryptionRefusal.replace(/[;=]/g, ',')}`);
+  return parts.join(';');
 }
 
 /** CUCM's OnBehalfOf codes (CDR definition, "OnBehalfOf Codes"). */

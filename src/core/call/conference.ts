@@ -7,6 +7,8 @@ import { callCodec, reconcileMedia, talkingLegs } from './media-plan.js';
 import { Q850 } from './q850.js';
 import { releaseCall } from './release.js';
 import { Step } from './step.js';
+import { decideSrtp } from './srtp.js';
+import { bridgeSide, legSide } from './srtp-plan.js';
 
 /**
  * Ad hoc conference (issue #15; CUCM 4.2(3) CDR definition, "Conference Calls"): the controller (A)
@@ -54,7 +56,7 @@ export interface ConferenceRequest {
 }
 
 export type ConferenceRefusal =
-  'same-call' | 'held-call-not-talking' | 'consult-not-answered' | 'no-common-codec';
+  'same-call' | 'held-call-not-talking' | 'consult-not-answered' | 'no-common-codec' | 'encryption-required';
 
 /**
  * The three parties (A's leg of the held call, B, C) and the codec each talks to the bridge in, or
@@ -76,6 +78,9 @@ export function conferenceParties(request: ConferenceRequest): ConferenceParty[]
   for (const leg of [controller, b, c]) {
     const codec = callCodec(leg.media.codecs, BRIDGE_CODECS);
     if (!codec || !BRIDGE_CODECS.includes(codec)) return 'no-common-codec';
+    // The bridge mixes plain RTP: a party whose policy needs encrypted media keeps its calls (srtp.ts).
+    if (decideSrtp(legSide(leg, true), bridgeSide('the bridge')).kind === 'refused')
+      return 'encryption-required';
     parties.push({ leg, codec });
   }
   return parties;
@@ -144,11 +149,21 @@ export function conferenceCalls(
         codecs: [codec],
         // The bridge says where it receives before the call exists (like a SIP phone's SDP).
         solicited: false,
-        receive: { ...port.receive, codecs: [codec], direction: 'sendrecv' },
+        receive: {
+          address: port.receive.address,
+          port: port.receive.port,
+          codecs: [codec],
+          direction: 'sendrecv',
+        },
         opening: false,
         sendingTo: null,
         answerDue: false,
-        lastReceive: { ...port.receive, codecs: [codec], direction: 'sendrecv' },
+        lastReceive: {
+          address: port.receive.address,
+          port: port.receive.port,
+          codecs: [codec],
+          direction: 'sendrecv',
+        },
       },
       refusal: null,
     };
@@ -186,4 +201,6 @@ export const CONFERENCE_REFUSAL_TEXT: Record<ConferenceRefusal, string> = {
   'held-call-not-talking': 'the first call is not answered (or the phone is not one of its two parties)',
   'consult-not-answered': 'the consultation call is not answered yet (a conference joins parties who talk)',
   'no-common-codec': 'one of the three phones has no G.711 codec, the only ones the conference bridge mixes',
+  'encryption-required':
+    'one of the three phones requires encrypted media (MediaEncryption required, or an RTP/SAVP-only offer) and the conference bridge mixes plain RTP only',
 };

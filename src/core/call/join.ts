@@ -2,6 +2,7 @@ import type { CallCommand } from './call-command.js';
 import type { Call, Leg } from './call.js';
 import { copyCall, DEFAULT_PACKET_MS, movedLeg, originLeg } from './call.js';
 import { callCodec, reconcileMedia, talkingLegs } from './media-plan.js';
+import { applyVerdict, legsVerdict } from './srtp-plan.js';
 import { Q850 } from './q850.js';
 import { releaseCall } from './release.js';
 import { Step } from './step.js';
@@ -34,7 +35,13 @@ export interface JoinResult {
 }
 
 /** Why a transfer cannot be done now; the transferor's calls stay as they are. */
-export type JoinRefusal = 'same-call' | 'held-call-not-talking' | 'consult-not-ready' | 'no-common-codec';
+export type JoinRefusal =
+  | 'same-call'
+  | 'held-call-not-talking'
+  | 'consult-not-ready'
+  | 'no-common-codec'
+  /** B and C cannot talk under their media encryption policies (srtp.ts). */
+  | 'encryption-mismatch';
 
 /**
  * Joins the other party of A's held call (B) with the other party of A's consultation call (C) into
@@ -61,6 +68,9 @@ export function joinCalls(request: JoinRequest): JoinResult | JoinRefusal {
   const targetCodecs = ringing ? [] : targets[0].media.codecs;
   const codec = callCodec(transferee.media.codecs, targetCodecs);
   if (!codec) return 'no-common-codec';
+  // C still ringing says at its answer whether it has a key (talk.ts answer()).
+  const verdict = ringing ? null : legsVerdict(transferee, targets[0], true);
+  if (verdict?.kind === 'refused') return 'encryption-mismatch';
 
   // The legs that stay, taken before their old calls mark them gone.
   const caller = movedLeg(transferee, 'orig');
@@ -99,6 +109,7 @@ export function joinCalls(request: JoinRequest): JoinResult | JoinRefusal {
     forwardStop: null,
     transfer: 'joined',
   };
+  if (verdict) applyVerdict(joined, verdict);
   if (ringing) {
     caller.state = 'alerting';
     // B talked to A until now (A's phone may transfer without holding first): it stops, and is asked

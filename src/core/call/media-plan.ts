@@ -2,7 +2,9 @@ import type { Codec } from './codec.js';
 import { chooseCodec } from './codec.js';
 import type { Call, Leg } from './call.js';
 import { answeredLeg, originLeg } from './call.js';
+import type { MediaTarget } from './media.js';
 import { sameTarget } from './media.js';
+import { keyOf } from './srtp.js';
 import { askMusic, stopMusic } from './music.js';
 import type { Step } from './step.js';
 
@@ -48,7 +50,15 @@ export function reconcileMedia(call: Call, step: Step): void {
     // calls.md §1.5 "only when both acks are in": a phone that opens its channel when asked (SCCP) is told
     // where to send once that channel is open, even when the other's address (a SIP SDP) came first.
     if (leg.media.solicited && !leg.media.receive) continue;
-    const target = { address: receive.address, port: receive.port };
+    // An encrypted call: the phone decrypts with the key the other phone sends with (RFC 4568 §6.1),
+    // written in the transport the phone itself chose (RTP/SAVP, or RTP/AVP with a=crypto).
+    const key = call.srtp ? keyOf(receive.srtp, call.srtp) : null;
+    const own = leg.media.receive?.srtp ?? leg.media.lastReceive?.srtp;
+    const target: MediaTarget = {
+      address: receive.address,
+      port: receive.port,
+      ...(key ? { srtp: { ...key, mandatory: own?.mandatory ?? true } } : {}),
+    };
     if (sameTarget(leg.media.sendingTo, target) && !leg.media.answerDue) continue;
     leg.media.sendingTo = target;
     leg.media.answerDue = false;

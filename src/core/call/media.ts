@@ -1,4 +1,6 @@
 import type { Codec } from './codec.js';
+import type { SrtpDescription, SrtpKey } from './srtp.js';
+import { sameKey } from './srtp.js';
 
 /** SDP media direction (RFC 3264 §6.1); SCCP channels are always both ways. */
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -16,12 +18,16 @@ export interface MediaDescription {
   direction: MediaDirection;
   /** Milliseconds of audio per packet the phone asked for (SDP a=ptime), when it said. */
   packetMs?: number;
+  /** Its SDES crypto lines (RFC 4568), when it offered or answered any. */
+  srtp?: SrtpDescription;
 }
 
 /** Where a phone is told to send its RTP. */
 export interface MediaTarget {
   address: string;
   port: number;
+  /** The SRTP key the other phone sends with, when the call is encrypted: the phone decrypts with it. */
+  srtp?: SrtpKey;
 }
 
 /**
@@ -33,5 +39,5 @@ export function isHoldOffer(media: MediaDescription): boolean {
 }
 
 export function sameTarget(a: MediaTarget | null, b: MediaTarget | null): boolean {
-  return a !== null && b !== null && a.address === b.address && a.port === b.port;
+  return a !== null && b !== null && a.address === b.address && a.port === b.port && sameKey(a.srtp, b.srtp);
 }

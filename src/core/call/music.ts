@@ -18,7 +18,9 @@ export function isHeldParty(call: Call, leg: Leg): boolean {
 /** Asks the held phone where it receives the music; false when the node has none to play. */
 export function askMusic(call: Call, leg: Leg, step: Step): boolean {
   const from = step.musicSource;
-  if (!from || !call.codec || !isHeldParty(call, leg)) return false;
+  // The node's music is plain RTP: an encrypted call's held party hears silence (CUCM plays no MOH
+  // into a secure conference either; docs/srtp.md).
+  if (!from || !call.codec || call.srtp || !isHeldParty(call, leg)) return false;
   leg.media.music = 'asked';
   leg.media.sendingTo = null;
   // hear-music answers an offer the phone still awaits an answer to (a SIP resume while the other holds).

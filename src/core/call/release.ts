@@ -19,10 +19,10 @@ function noteClearing(call: Call, clearing: Clearing): void {
 }
 
 /** Ends one leg on its phone. */
-export function clearLeg(leg: Leg, cause: Q850Cause, step: Step): void {
+export function clearLeg(leg: Leg, cause: Q850Cause, step: Step, reason?: string): void {
   if (leg.state === 'released') return;
   leg.state = 'released';
-  step.tell(leg, { kind: 'clear', cause });
+  step.tell(leg, reason === undefined ? { kind: 'clear', cause } : { kind: 'clear', cause, reason });
 }
 
 /**
@@ -31,16 +31,28 @@ export function clearLeg(leg: Leg, cause: Q850Cause, step: Step): void {
  * response of the cause). `side` says whose cause it is in the CDR: unallocated is the caller's
  * (CUCM 4.2(3) CDR examples: origCause 1, destCause 0), a refusal the destination's.
  */
-export function failCall(call: Call, cause: Q850Cause, side: Clearing['side'], step: Step): void {
+export function failCall(
+  call: Call,
+  cause: Q850Cause,
+  side: Clearing['side'],
+  step: Step,
+  /** Why, in words (a SIP Warning), and the prompt that says it in place of the cause's own. */
+  detail?: { reason: string; prompt: Prompt },
+): void {
   stopTimers(step);
-  for (const leg of liveLegs(call)) if (leg.side === 'dest') clearLeg(leg, cause, step);
+  for (const leg of liveLegs(call)) if (leg.side === 'dest') clearLeg(leg, cause, step, detail?.reason);
   noteClearing(call, { side, cause });
   call.state = 'failed';
   const caller = originLeg(call);
   caller.state = 'failed';
   const { tone, prompt } = treatment(cause);
   step.tell(caller, { kind: 'stop-tone' }, { kind: 'call-state', state: 'failed', remote: null });
-  step.tell(caller, { kind: 'tone', tone }, { kind: 'prompt', prompt }, { kind: 'reject', cause });
+  step.tell(
+    caller,
+    { kind: 'tone', tone },
+    { kind: 'prompt', prompt: detail?.prompt ?? prompt },
+    detail ? { kind: 'reject', cause, reason: detail.reason } : { kind: 'reject', cause },
+  );
 }
 
 /** The call ends: every leg still up is cleared with `cause` and the service writes the CDR. */

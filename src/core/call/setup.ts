@@ -2,6 +2,8 @@ import type { CallContext, RouteTarget } from './call-event.js';
 import type { Call } from './call.js';
 import { newLeg, originLeg } from './call.js';
 import { chooseCodec } from './codec.js';
+import { decideSrtp } from './srtp.js';
+import { legSide, refuseForEncryption, targetSide } from './srtp-plan.js';
 import type { DigitAnalysis } from './dial-plan.js';
 import { analyseDigits, dialComplete } from './dial-plan.js';
 import { forwardAll, startNoAnswerTimer } from './forward.js';
@@ -91,7 +93,7 @@ export function routeTo(call: Call, dn: string, step: Step, context: CallContext
 export function routed(call: Call, targets: RouteTarget[], step: Step, context: CallContext): void {
   if (call.state !== 'proceeding') return;
   const caller = originLeg(call);
-  const offered = targets.filter(
+  let offered = targets.filter(
     (t) =>
       t.codecs === null ||
       caller.media.codecs.length === 0 ||
@@ -102,6 +104,18 @@ export function routed(call: Call, targets: RouteTarget[], step: Step, context: 
     failCall(call, cause, 'dest', step);
     return;
   }
+  // The media encryption policies (srtp.ts): a device they refuse is not offered the call.
+  const callerSide = legSide(caller, false);
+  const verdicts = offered.map((target) => decideSrtp(callerSide, targetSide(target)));
+  const secure = offered.filter((_, i) => verdicts[i].kind !== 'refused');
+  if (secure.length === 0) {
+    const refused = verdicts.find((v) => v.kind === 'refused');
+    // The caller's own offer (RTP/SAVP with encryption off) is the caller's cause in the CDR.
+    const own = callerSide.policy === 'off' && callerSide.srtp?.mandatory === true;
+    refuseForEncryption(call, refused?.kind === 'refused' ? refused.reason : '', own ? 'orig' : 'dest', step);
+    return;
+  }
+  offered = secure;
   call.state = 'alerting';
   call.calledName = offered[0].party.name;
   call.destLeg = offered[0].legId;
@@ -110,7 +124,12 @@ export function routed(call: Call, targets: RouteTarget[], step: Step, context: 
     const leg = newLeg(
       target.legId,
       'dest',
-      { ...target, codecs: target.codecs ?? [], solicitedMedia: target.solicitedMedia },
+      {
+        ...target,
+        codecs: target.codecs ?? [],
+        solicitedMedia: target.solicitedMedia,
+        encryption: target.encryption ?? 'off',
+      },
       'ringing',
     );
     call.legs.push(leg);

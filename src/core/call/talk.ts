@@ -5,7 +5,8 @@ import { isHoldOffer } from './media.js';
 import { callCodec, reconcileMedia, stopMedia, talkingLegs } from './media-plan.js';
 import { askMusic, playMusic, stopMusic } from './music.js';
 import { Q850 } from './q850.js';
-import { clearLeg, failCall } from './release.js';
+import { clearLeg, failCall, releaseCall } from './release.js';
+import { applyVerdict, legsVerdict, refuseForEncryption } from './srtp-plan.js';
 import type { Step } from './step.js';
 
 /**
@@ -26,6 +27,15 @@ export function answer(call: Call, leg: Leg, media: MediaDescription | undefined
     failCall(call, Q850.bearerCapabilityNotImplemented, 'dest', step);
     return;
   }
+  // A SIP callee's offer says now whether it has a key: the media encryption policies decide (srtp.ts).
+  const verdict = legsVerdict(caller, leg, true);
+  if (verdict.kind === 'refused') {
+    call.destLeg = leg.id;
+    clearLeg(leg, Q850.bearerCapabilityNotImplemented, step, verdict.reason);
+    refuseForEncryption(call, verdict.reason, 'dest', step);
+    return;
+  }
+  applyVerdict(call, verdict);
   step.stopTimer('ring');
   for (const other of call.legs) {
     if (other.side !== 'dest' || other === leg || other.state !== 'ringing') continue;
@@ -61,6 +71,7 @@ export function media(call: Call, leg: Leg, description: MediaDescription, offer
     return;
   }
   noteMedia(leg, description, offer);
+  if (talking && !reconsiderSrtp(call, leg, step)) return;
   if (offer && leg.state === 'on-hold') resume(call, leg, step);
   else reconcileMedia(call, step);
   if (playMusic(call, leg, offer, step)) return;
@@ -70,6 +81,23 @@ export function media(call: Call, leg: Leg, description: MediaDescription, offer
     leg.media.answerDue = false;
     step.tell(leg, { kind: 'stop-media' });
   }
+}
+
+/**
+ * A talking phone's new SDP may add, change or drop its key: the call is encrypted, plain, or ends
+ * (Q.850 65) as the policies say. False when it ended.
+ */
+function reconsiderSrtp(call: Call, leg: Leg, step: Step): boolean {
+  const legs = talkingLegs(call);
+  if (!legs) return true;
+  const verdict = legsVerdict(legs[0], legs[1], true);
+  if (verdict.kind !== 'refused') {
+    applyVerdict(call, verdict);
+    return true;
+  }
+  call.encryptionRefusal ??= verdict.reason;
+  releaseCall(call, { side: leg.side, cause: Q850.bearerCapabilityNotImplemented }, step);
+  return false;
 }
 
 function noteMedia(leg: Leg, description: MediaDescription, offer: boolean): void {

@@ -49,6 +49,7 @@ export const activeCallSchema = z
     ),
     codec: z.enum(['PCMU', 'PCMA', 'G722', 'G723', 'G729']).nullable().describe('chosen at answer'),
     packetMs: z.number(),
+    encrypted: z.boolean().describe('the media flows as SRTP phone to phone (keys passed end to end)'),
   })
   .meta({ id: 'ActiveCall' });
 

@@ -29,6 +29,8 @@ export interface ActiveCall {
   legs: ActiveCallLeg[];
   codec: Codec | null;
   packetMs: number;
+  /** The media flows as SRTP phone to phone now (keys passed end to end, docs/srtp.md). */
+  encrypted: boolean;
 }
 
 /** What the live pages are told: a call started or changed, or (ended) is over. */
@@ -66,7 +68,7 @@ function legOf(leg: Leg): ActiveCallLeg {
 
 /** What Active Calls shows of a call, but the digits dialled so far (they come with the next state). */
 function signature(call: Readonly<Call>): string {
-  return `${call.state}|${call.calledDn}|${call.calledName}|${call.codec}|${call.legs.map((l) => l.state).join(',')}`;
+  return `${call.state}|${call.calledDn}|${call.calledName}|${call.codec}|${call.srtp ?? ''}|${call.legs.map((l) => l.state).join(',')}`;
 }
 
 /** The codecs a leg's phone offered: its capabilities, else those of its newest SDP. */
@@ -139,6 +141,7 @@ export class ActiveCalls implements CallWatcher {
       legs: call.legs.map(legOf),
       codec: call.codec,
       packetMs: call.packetMs,
+      encrypted: call.srtp !== undefined,
     };
   }
 

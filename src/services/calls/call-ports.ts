@@ -1,3 +1,4 @@
+import type { MediaEncryption } from '../../core/call/srtp.js';
 import type { LegCommand } from '../../core/call/call-command.js';
 import type { CallEvent } from '../../core/call/call-event.js';
 import type { Call } from '../../core/call/call.js';
@@ -30,6 +31,17 @@ export interface CallDevice {
   /** A sink for a leg of a call offered to this device on `line` (an SCCP callReference, a SIP dialog). */
   openLeg(leg: LegHandle, line: number): LegSink;
 }
+
+/**
+ * Each device's media encryption policy (core/call/srtp.ts), read when it places or is offered a
+ * call: a Phone Security Profile's, once profiles exist; 'off' for every device until then.
+ */
+export interface MediaEncryptionPolicy {
+  of(deviceName: string): MediaEncryption;
+}
+
+/** Every device has media encryption off: crypto lines are stripped, RTP/SAVP-only offers refused. */
+export const ENCRYPTION_OFF: MediaEncryptionPolicy = { of: () => 'off' };
 
 /**
  * Stores the Call Forward All a user sets or clears from the phone (SCCP CFwdAll soft key), so that

@@ -4,6 +4,7 @@ import type { CallEvent } from '../../core/call/call-event.js';
 import type { Call, Party } from '../../core/call/call.js';
 import { newCall } from '../../core/call/call.js';
 import type { PickupCodes } from '../../core/call/pickup.js';
+import type { MediaEncryption } from '../../core/call/srtp.js';
 import { callDetailRecord } from '../../core/call/cdr.js';
 import type { DialPlanView } from '../../core/call/dial-plan.js';
 import type { Q850Cause } from '../../core/call/q850.js';
@@ -20,6 +21,7 @@ import type {
   CallDevice,
   CallWatcher,
   CdrSink,
+  MediaEncryptionPolicy,
   LegEvent,
   LegHandle,
   LegSink,
@@ -70,6 +72,8 @@ export interface CallServiceDeps {
   music?: MusicOnHold;
   /** The conference bridge; absent: Confrn is refused (logged). */
   conferences?: ConferenceHosting;
+  /** Each device's media encryption policy (SRTP keys end to end); every device 'off' when absent. */
+  encryption?: MediaEncryptionPolicy;
 }
 
 /** What became of a conference request. */
@@ -192,6 +196,7 @@ export class CallService {
       address: device.address,
       codecs: device.codecs,
       solicitedMedia: device.solicitedMedia,
+      encryption: this.encryptionOf(device.deviceName),
     };
     this.calls.set(leg.callId, newCall(leg.callId, leg.legId, caller, this.now()));
     this.addLeg(leg.legId, {
@@ -528,6 +533,11 @@ export class CallService {
       musicSource: this.deps.music?.source ?? undefined,
     });
     this.calls.set(callId, call);
+    if (call.encryptionRefusal !== undefined && current.encryptionRefusal === undefined)
+      this.deps.logger.info(
+        { call: call.id, device: call.legs[0]?.deviceName },
+        `call ${call.id} from ${call.legs[0]?.deviceName ?? '?'} was refused by media encryption policy: ${call.encryptionRefusal}`,
+      );
     if (current.connectedAt === null && call.connectedAt !== null) this.counts.connected++;
     if (current.state !== 'failed' && call.state === 'failed') this.countFailure(call.clearing?.cause ?? 0);
     for (const command of commands) this.perform(call, command);
@@ -621,6 +631,7 @@ export class CallService {
             device: this.lineCalls.onDevice(deviceName),
           }),
           nextLegId: () => this.nextLegId++,
+          encryption: (deviceName) => this.encryptionOf(deviceName),
         });
     } catch (error) {
       this.deps.logger.error(
@@ -733,6 +744,19 @@ export class CallService {
       );
     }
     if (call.conference?.role === 'party') this.partyLeft(call);
+  }
+
+  /** A device's policy; a policy source that fails leaves the device 'off' (logged), never the call. */
+  private encryptionOf(deviceName: string): MediaEncryption {
+    try {
+      return this.deps.encryption?.of(deviceName) ?? 'off';
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, device: deviceName },
+        `the media encryption policy of ${deviceName} could not be read (${(error as Error).message}); its call goes on with encryption off`,
+      );
+      return 'off';
+    }
   }
 
   private countFailure(cause: number): void {

@@ -1,5 +1,6 @@
 import type { CallEvent, RouteTarget } from '../../core/call/call-event.js';
 import { Q850 } from '../../core/call/q850.js';
+import type { MediaEncryption } from '../../core/call/srtp.js';
 import type { CallDevice } from './call-ports.js';
 import type { DnLocation } from './dn-locator.js';
 
@@ -13,6 +14,8 @@ export interface RouteView {
   /** The live calls of a device's line appearance, and of the whole device. */
   callsOn(deviceName: string, line: number): { line: number; device: number };
   nextLegId(): number;
+  /** A device's media encryption policy. */
+  encryption?(deviceName: string): MediaEncryption;
 }
 
 /**
@@ -50,6 +53,7 @@ export function routeTargets(dn: string, locations: readonly DnLocation[], view:
       address: device.address,
       codecs: device.codecs.length > 0 ? device.codecs : null,
       solicitedMedia: device.solicitedMedia,
+      ...(view.encryption ? { encryption: view.encryption(device.deviceName) } : {}),
     };
   });
   return { kind: 'routed', targets };

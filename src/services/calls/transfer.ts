@@ -23,6 +23,8 @@ const WHY: Record<JoinRefusal | 'no-such-call', string> = {
     'the call to transfer is not answered (or the phone is not one of its two parties)',
   'consult-not-ready': 'the consultation call neither rings nor is answered yet (dial the target first)',
   'no-common-codec': 'the two remaining phones share no codec, and the node does not transcode',
+  'encryption-mismatch':
+    'the two remaining phones cannot talk under their media encryption policies (one requires SRTP the other cannot do)',
 };
 
 /**

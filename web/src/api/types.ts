@@ -259,6 +259,8 @@ export interface ActiveCall {
   legs: { legId: number; side: 'orig' | 'dest'; deviceName: string; line: number; state: string }[];
   codec: string | null;
   packetMs: number;
+  /** The media flows as SRTP phone to phone. */
+  encrypted: boolean;
 }
 
 export interface ActiveCallChange {

@@ -195,7 +195,14 @@ export function ActiveCallsPage() {
                       ))}
                     </ul>
                   </td>
-                  <td>{c.codec ? `${CODEC_LABELS[c.codec] ?? c.codec}, ${c.packetMs} ms` : '—'}</td>
+                  <td>
+                    {c.codec ? `${CODEC_LABELS[c.codec] ?? c.codec}, ${c.packetMs} ms` : '—'}
+                    {c.codec && (
+                      <span className="muted" data-media-security>
+                        {c.encrypted ? ', encrypted (SRTP)' : ', not encrypted'}
+                      </span>
+                    )}
+                  </td>
                   <td>{c.node}</td>
                 </tr>
               ))}

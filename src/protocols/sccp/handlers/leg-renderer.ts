@@ -59,7 +59,7 @@ const TONES: Record<Tone, number> = {
 };
 
 /** Label codes shown as 0x80 + code in the phone's own words (calls.md §1.4). */
-const PROMPTS: Record<Prompt, number> = {
+const PROMPTS: Record<Prompt, number | string> = {
   'enter-number': 0x20,
   'call-proceed': 0x1e,
   'ring-out': 0x16,
@@ -71,7 +71,14 @@ const PROMPTS: Record<Prompt, number> = {
   'temp-fail': 0x23,
   'in-use-remote': 0x1f,
   'call-waiting': 0x1b,
+  // No label of the phone's own says it: plain text (DisplayPromptStatus text[32], calls.md §1.2).
+  'encryption-refused': 'Encryption required',
 };
+
+/** A label code is the phone's own localized text (0x80 + code); a string is shown as it is. */
+function promptText(prompt: number | string): string {
+  return typeof prompt === 'string' ? prompt : String.fromCharCode(0x80, prompt);
+}
 
 /** StartTone code of the call waiting tone (calls.md §1.5, FreeSWITCH). */
 export const CALL_WAITING_TONE = 0x2d;
@@ -217,7 +224,7 @@ export function renderLegCommand(
         {
           type: 'DisplayPromptStatus',
           timeOutValue: 0,
-          promptStatus: String.fromCharCode(0x80, PROMPTS[command.prompt]),
+          promptStatus: promptText(PROMPTS[command.prompt]),
           ...ref,
         },
       ];

@@ -2,11 +2,13 @@
  * SDP for the B2BUA's audio (RFC 4566, offer/answer RFC 3264): one audio stream per session, read
  * into the call model's MediaDescription and written from a target the model chose. Only what a
  * 79xx sends and needs: c=, m=audio with static payload types, a=rtpmap, a=ptime, the direction
- * attributes, and c=0.0.0.0 as hold (RFC 2543 form, calls.md §2.3).
+ * attributes, c=0.0.0.0 as hold (RFC 2543 form, calls.md §2.3), and SDES keys (a=crypto, RTP/SAVP).
  */
 import type { Codec } from '../../../core/call/codec.js';
 import { CODECS, codecOfSdpName } from '../../../core/call/codec.js';
 import type { MediaDescription, MediaDirection } from '../../../core/call/media.js';
+import type { CryptoAttribute, SrtpKey } from '../../../core/call/srtp.js';
+import { parseCrypto, protects, renderCrypto } from './sdp-crypto.js';
 
 /** RFC 4733 named events (DTMF) as the 79xx offer them: `dtmf_avt_payload` 101 (calls.md §2.3). */
 export const TELEPHONE_EVENT_PT = 101;
@@ -42,6 +44,8 @@ export function parseSdp(body: string): SdpResult {
   } | null = null;
   let inOtherMedia = false;
   let packetMs: number | undefined;
+  let savp = false;
+  const cryptos: CryptoAttribute[] = [];
   const rtpmap = new Map<number, string>();
   for (const line of lines) {
     if (line.length < 2 || line[1] !== '=') return bad(400, `malformed SDP line "${line.slice(0, 40)}"`);
@@ -58,7 +62,10 @@ export function parseSdp(body: string): SdpResult {
       inOtherMedia = false;
       const port = Number(parts[1].split('/')[0]);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return bad(400, 'bad port in m=audio');
-      if (!parts[2].startsWith('RTP/AVP')) return bad(488, `unsupported media transport ${parts[2]}`);
+      // RTP/AVP, or RTP/SAVP with SDES keys (RFC 4568); feedback profiles (AVPF, SAVPF) are not supported.
+      if (parts[2] !== 'RTP/AVP' && parts[2] !== 'RTP/SAVP')
+        return bad(488, `unsupported media transport ${parts[2]} (RTP/AVP or RTP/SAVP expected)`);
+      savp = parts[2] === 'RTP/SAVP';
       const formats = parts.slice(3).map(Number);
       if (formats.some((f) => !Number.isInteger(f) || f < 0 || f > 127)) return bad(400, 'bad payload type');
       audio = { port, formats, address: null, direction: null };
@@ -79,6 +86,14 @@ export function parseSdp(body: string): SdpResult {
         const match = /^(\d+) ([^/\s]+)\//.exec(rest);
         if (!match) return bad(400, 'malformed a=rtpmap');
         rtpmap.set(Number(match[1]), match[2]);
+      } else if (name === 'crypto' && audio && rest !== null) {
+        const crypto = parseCrypto(rest);
+        if ('malformed' in crypto) return bad(488, crypto.malformed);
+        if (crypto.ok && protects(crypto.crypto)) {
+          if (cryptos.some((c) => c.tag === crypto.crypto.tag))
+            return bad(488, `malformed a=crypto: tag ${crypto.crypto.tag} appears twice`);
+          cryptos.push(crypto.crypto);
+        }
       } else if (name === 'ptime' && rest !== null) {
         const ms = Number(rest);
         if (Number.isInteger(ms) && ms > 0 && ms <= 1000) packetMs = ms;
@@ -106,6 +121,10 @@ export function parseSdp(body: string): SdpResult {
     direction: audio.port === 0 ? 'inactive' : (audio.direction ?? sessionDirection),
   };
   if (packetMs !== undefined) media.packetMs = packetMs;
+  // RFC 4568 §5.1.1: an RTP/SAVP stream needs a key the answerer can use.
+  if (savp && cryptos.length === 0 && audio.port !== 0)
+    return bad(488, 'RTP/SAVP without an a=crypto line of a suite the node knows (SDES, RFC 4568)');
+  if (cryptos.length > 0) media.srtp = { lines: cryptos, mandatory: savp };
   return { ok: true, sdp: { media, telephoneEvent } };
 }
 
@@ -121,6 +140,8 @@ export interface SdpToRender {
   direction: MediaDirection;
   /** Offer or answer telephone-event with this payload type too. */
   telephoneEvent: number | null;
+  /** The key the phone decrypts with, and the tag to write it under: the call is encrypted. */
+  srtp?: { key: SrtpKey; tag: number };
 }
 
 /** An SDP with one audio stream in one codec (RFC 3264 §6.1: an answer keeps the offer's PT numbers). */
@@ -133,13 +154,14 @@ export function renderSdp(sdp: SdpToRender): string {
     's=SIP Call',
     `c=IN IP4 ${sdp.address}`,
     't=0 0',
-    `m=audio ${sdp.port} RTP/AVP ${formats}`,
+    `m=audio ${sdp.port} ${sdp.srtp?.key.mandatory === false || !sdp.srtp ? 'RTP/AVP' : 'RTP/SAVP'} ${formats}`,
     // RFC 3551 §4.5.2: G.722 is written with clock rate 8000 too.
     `a=rtpmap:${pt} ${CODECS[sdp.codec].sdpName}/8000`,
   ];
   if (sdp.telephoneEvent !== null)
     lines.push(`a=rtpmap:${sdp.telephoneEvent} telephone-event/8000`, `a=fmtp:${sdp.telephoneEvent} 0-15`);
   lines.push(`a=ptime:${sdp.packetMs}`, `a=${sdp.direction}`);
+  if (sdp.srtp) lines.push(renderCrypto(sdp.srtp.tag, sdp.srtp.key));
   return lines.join('\r\n') + '\r\n';
 }
 

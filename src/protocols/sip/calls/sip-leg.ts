@@ -10,6 +10,7 @@ import type { Redirect } from '../../../core/call/call.js';
 import type { Party } from '../../../core/call/call.js';
 import type { Codec } from '../../../core/call/codec.js';
 import type { MediaDirection } from '../../../core/call/media.js';
+import type { SrtpDescription, SrtpKey } from '../../../core/call/srtp.js';
 import type { Q850Cause } from '../../../core/call/q850.js';
 import { CAUSES, Q850, causeOfSipStatus, sipStatusOfCause } from '../../../core/call/q850.js';
 import type { LegEvent, LegHandle, LegSink } from '../../../services/calls/call-ports.js';
@@ -65,6 +66,8 @@ export interface LegContext {
 interface Target {
   address: string;
   port: number;
+  /** The key the phone decrypts with (an encrypted call). */
+  srtp?: SrtpKey;
   codec: Codec;
   packetMs: number;
 }
@@ -100,6 +103,8 @@ export class SipLeg implements LegSink {
   /** The phone hears the node's music on hold: our SDP is the music address, sendonly. */
   private music = false;
   private telephoneEvent: number | null = null;
+  /** The phone's crypto lines in its latest SDP: an answer keeps their tags (RFC 4568 §5.1). */
+  private phoneSrtp: SrtpDescription | undefined;
   private remoteParty: Party | null = null;
   /** A REFER's implicit subscription is open (RFC 3515 §2.4.4); `outcome` is its final sipfrag status once known. */
   private referral: { outcome: number | null } | null = null;
@@ -130,7 +135,10 @@ export class SipLeg implements LegSink {
   offered(request: SipRequest, tx: ServerTransaction, sdp: SdpResult | null): void {
     this.invite = request;
     this.inviteTx = tx;
-    if (sdp?.ok) this.telephoneEvent = sdp.sdp.telephoneEvent;
+    if (sdp?.ok) {
+      this.telephoneEvent = sdp.sdp.telephoneEvent;
+      this.phoneSrtp = sdp.sdp.media.srtp;
+    }
     tx.respond(100, dialogResponse(request, tx.flow, this.dialog.localTag, 100, 'Trying'));
   }
 
@@ -169,11 +177,11 @@ export class SipLeg implements LegSink {
         if (this.state === 'inviting') this.cancel('SIP;cause=200;text="Call completed elsewhere"');
         return;
       case 'reject':
-        this.clear(command.cause);
+        this.clear(command.cause, command.reason);
         if (this.handle) this.ctx.service.send(this.handle, { kind: 'hang-up' });
         return;
       case 'clear':
-        this.clear(command.cause);
+        this.clear(command.cause, command.reason);
         return;
       default:
         // Tones, prompts, in-use-remotely, open-receive-channel: a SIP phone plays its own from the responses.
@@ -313,11 +321,14 @@ export class SipLeg implements LegSink {
   }
 
   /** A final non-2xx response to the phone's INVITE; 488 carries Warning 305 (RFC 3261 §20.43). */
-  private final(status: number): void {
+  private final(status: number, reason?: string): void {
     const tx = this.inviteTx;
     if (!this.invite || !tx || tx.answered) return;
     const headers: Array<[string, string]> = [];
-    if (status === 488) headers.push(['Warning', `305 ${this.ctx.warnAgent} "Incompatible media format"`]);
+    const why = reason === undefined ? '' : `: ${reason.replace(/["\\]/g, "'")}`;
+    if (status === 488)
+      headers.push(['Warning', `305 ${this.ctx.warnAgent} "Incompatible media format${why}"`]);
+    else if (reason !== undefined) headers.push(['Warning', `399 ${this.ctx.warnAgent} "${why.slice(2)}"`]);
     tx.respond(
       status,
       dialogResponse(this.invite, tx.flow, this.dialog.localTag, status, reasonPhrase(status), headers),
@@ -453,6 +464,7 @@ export class SipLeg implements LegSink {
       return;
     }
     this.telephoneEvent = sdp.sdp.telephoneEvent;
+    this.phoneSrtp = sdp.sdp.media.srtp;
     this.state = 'acking';
     this.ctx.service.send(this.handle, { kind: 'answer', media: sdp.sdp.media });
   }
@@ -556,6 +568,7 @@ export class SipLeg implements LegSink {
     const sdp = parseSdp(body);
     if (!sdp.ok) return this.respond(request, tx, sdp.status, [warningFor(sdp, this.ctx.warnAgent)]);
     if (sdp.sdp.telephoneEvent !== null) this.telephoneEvent = sdp.sdp.telephoneEvent;
+    this.phoneSrtp = sdp.sdp.media.srtp;
     this.reinvite = { request, tx };
     this.resumed = false;
     if (this.handle) this.ctx.service.send(this.handle, { kind: 'media', media: sdp.sdp.media, offer: true });
@@ -613,6 +626,7 @@ export class SipLeg implements LegSink {
         );
         const answer = response.body.length > 0 ? parseSdp(response.body.toString('utf8')) : null;
         if (!first) return;
+        if (answer?.ok) this.phoneSrtp = answer.sdp.media.srtp;
         if (answer?.ok && this.handle && this.state === 'confirmed')
           this.ctx.service.send(this.handle, { kind: 'media', media: answer.sdp.media, offer: false });
         this.reofferIfDue();
@@ -621,6 +635,11 @@ export class SipLeg implements LegSink {
         settle();
       },
     });
+  }
+
+  /** The tag of the phone's own line of the suite (an answer must keep it), else 1. */
+  private cryptoTag(key: SrtpKey): number {
+    return this.phoneSrtp?.lines.find((line) => line.suite === key.suite)?.tag ?? 1;
   }
 
   private sdp(direction: MediaDirection): string {
@@ -634,20 +653,21 @@ export class SipLeg implements LegSink {
       packetMs: target.packetMs,
       direction,
       telephoneEvent: this.telephoneEvent,
+      ...(target.srtp ? { srtp: { key: target.srtp, tag: this.cryptoTag(target.srtp) } } : {}),
     });
   }
 
   // ——— the end ———
 
   /** clear / reject: end the leg on the phone as its state calls for (docs/calls.md). */
-  private clear(cause: Q850Cause): void {
+  private clear(cause: Q850Cause, reason?: string): void {
     // RFC 3515 §2.4.7: the referrer learns the outcome before its dialog ends; a call that ends for
     // another reason ended the REFER's request too (487).
     if (this.referral) this.referDone(this.referral.outcome ?? 487);
     switch (this.state) {
       case 'offered':
       case 'answering':
-        this.final(sipStatusOfCause(cause) ?? (cause === Q850.normalClearing ? 487 : 480));
+        this.final(sipStatusOfCause(cause) ?? (cause === Q850.normalClearing ? 487 : 480), reason);
         break;
       case 'inviting':
         this.cancel(
