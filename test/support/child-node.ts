@@ -39,6 +39,8 @@ export async function startChildNode(flags: string[] = []): Promise<ChildNode> {
   const args = ['--import', 'tsx', 'src/main.ts', 'start', '--bind', '127.0.0.1', '--data-dir', dataDir];
   for (const flag of ['--http-port', '--sccp-port', '--sip-port', '--tftp-port', '--provisioning-http-port'])
     args.push(flag, '0');
+  // Plain HTTP unless the test asks for TLS (a node's default is --http-mode redirect: docs/https.md).
+  if (!flags.includes('--http-mode')) args.push('--http-mode', 'serve', '--https-port', '0');
   const child = spawn(process.execPath, [...args, ...flags], {
     cwd: root,
     env: { ...process.env, OPENUCM_ADMIN_PASSWORD: PASSWORD },

@@ -82,6 +82,9 @@ export async function startTestNode(
       provisioningHttpPort: 0,
       // SCCP in the test's own process unless a test asks for workers (the default forks them).
       sccpWorkers: 0,
+      // Plain HTTP unless a test asks for TLS (a node's default is --http-mode redirect: docs/https.md).
+      httpMode: 'serve',
+      httpsPort: 0,
       dataDir: database.dataDir,
       databaseUrl: database.databaseUrl,
       ...options.config,

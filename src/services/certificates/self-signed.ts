@@ -1,0 +1,67 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import forge from 'node-forge';
+import type { TlsIdentity } from '../../core/tls-identity.js';
+
+/** How long a certificate the node makes for itself is valid. */
+export const SELF_SIGNED_VALIDITY_YEARS = 5;
+
+export interface SelfSignedRequest {
+  /** The node's name: the certificate's common name. */
+  commonName: string;
+  /** Host names and IP addresses (either family) the node is reached at: the subjectAltName. */
+  names: readonly string[];
+  /** The start of validity. */
+  now: Date;
+}
+
+/**
+ * A new RSA 2048 key and a self-signed certificate for it (SHA-256), valid for
+ * SELF_SIGNED_VALIDITY_YEARS years from an hour before `now` (a client whose clock is a little
+ * behind still accepts it). The key is made by node:crypto; node-forge builds and signs the
+ * certificate.
+ */
+export function makeSelfSigned(request: SelfSignedRequest): TlsIdentity {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  // RFC 5280 4.1.2.2: a positive serial number of at most 20 octets.
+  const serial = randomBytes(16);
+  serial[0] &= 0x7f;
+  serial[0] |= 0x10;
+  cert.serialNumber = serial.toString('hex');
+  cert.validity.notBefore = new Date(request.now.getTime() - 3_600_000);
+  const notAfter = new Date(request.now.getTime());
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + SELF_SIGNED_VALIDITY_YEARS);
+  cert.validity.notAfter = notAfter;
+  const subject = [
+    { name: 'commonName', value: request.commonName },
+    { name: 'organizationName', value: 'openucm' },
+  ];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    // serverAuth for HTTPS and SIP over TLS; clientAuth for a node that opens TLS to another.
+    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    { name: 'subjectAltName', altNames: altNamesOf(request.names) },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  return { key: keyPem, cert: forge.pki.certificateToPem(cert) };
+}
+
+/** RFC 5280 4.2.1.6: dNSName is type 2, iPAddress type 7; one entry per distinct name. */
+function altNamesOf(names: readonly string[]): { type: number; value?: string; ip?: string }[] {
+  const seen = new Set<string>();
+  const out: { type: number; value?: string; ip?: string }[] = [];
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (!name || seen.has(key)) continue;
+    seen.add(key);
+    out.push(isIP(name) ? { type: 7, ip: name } : { type: 2, value: name });
+  }
+  return out;
+}
