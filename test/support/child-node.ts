@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { apiClient } from './node.js';
+import { seedTestIdentity } from './test-identity.js';
 import type { Api } from './node.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -40,7 +41,11 @@ export async function startChildNode(flags: string[] = []): Promise<ChildNode> {
   for (const flag of ['--http-port', '--sccp-port', '--sip-port', '--tftp-port', '--provisioning-http-port'])
     args.push(flag, '0');
   // Plain HTTP unless the test asks for TLS (a node's default is --http-mode redirect: docs/https.md).
-  if (!flags.includes('--http-mode')) args.push('--http-mode', 'serve', '--https-port', '0');
+  // The node's identity file is made once per machine for such nodes (test-identity.ts).
+  if (!flags.includes('--http-mode')) {
+    args.push('--http-mode', 'serve', '--https-port', '0');
+    seedTestIdentity(dataDir);
+  }
   const child = spawn(process.execPath, [...args, ...flags], {
     cwd: root,
     env: { ...process.env, OPENUCM_ADMIN_PASSWORD: PASSWORD },

@@ -5,6 +5,7 @@ import type { ConfigInput } from '../../src/config.js';
 import type { RunningNode } from '../../src/server.js';
 import { startNode } from '../../src/server.js';
 import { createSqliteDatabase } from './databases.js';
+import { seedTestIdentity } from './test-identity.js';
 import type { TestDatabase } from './databases.js';
 
 export const ADMIN_PASSWORD = 'test-password-1';
@@ -90,6 +91,7 @@ export async function startTestNode(
       ...options.config,
     },
   });
+  if (config.httpMode === 'serve') seedTestIdentity(config.dataDir);
   const node = await startNode(config, { logger: captureLogger(logs), adminPassword: ADMIN_PASSWORD });
   const stop = () => node.stop();
   return {
