@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import type { TlsIdentity } from '../../core/tls-identity.js';
@@ -50,7 +50,9 @@ export function makeSelfSigned(request: SelfSignedRequest): TlsIdentity {
     { name: 'subjectKeyIdentifier' },
   ]);
   cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
-  return { key: keyPem, cert: forge.pki.certificateToPem(cert) };
+  // The PEM as Node writes it ("\n" line ends), as the identity file is read back.
+  const certPem = new X509Certificate(forge.pki.certificateToPem(cert)).toString();
+  return { key: keyPem, cert: `${certPem.trim()}\n` };
 }
 
 /** RFC 5280 4.2.1.6: dNSName is type 2, iPAddress type 7; one entry per distinct name. */
