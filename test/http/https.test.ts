@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import {
@@ -124,6 +125,27 @@ it('refuses TLS 1.1 and accepts TLS 1.2', async () => {
   const ok = await tool('openssl', [...connect, '-tls1_2']);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/Protocol\s*:\s*TLSv1\.2/);
+});
+
+it('takes SIP over WebSocket on the HTTPS port (WSS), and the plain port only redirects it', async () => {
+  const ws = new WebSocket(`wss://127.0.0.1:${httpsPort()}/sip`, ['sip'], { ca: fs.readFileSync(cacert) });
+  const opened = await new Promise<string>((resolve, reject) => {
+    ws.once('open', () => resolve(ws.protocol));
+    ws.once('error', reject);
+  });
+  expect(opened).toBe('sip');
+  // Handed over to the SIP server: the WebSocket leaves the administration's connection count
+  // (the one left is this request's own).
+  const metrics = await curl(['-u', USER, url('/metrics')]);
+  expect(metrics.stdout).toMatch(/^openucm_http_open\{what="connections"\} 1$/m);
+  ws.close();
+  const plain = new WebSocket(`ws://127.0.0.1:${t.node.ports.http}/sip`, ['sip']);
+  const status = await new Promise<number>((resolve) => {
+    plain.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    plain.once('error', () => resolve(0));
+  });
+  expect(status).toBe(308);
+  plain.terminate();
 });
 
 it('replaces the certificate with an uploaded one (and a chain), refusing a wrong key or order by field', async () => {

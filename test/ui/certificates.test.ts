@@ -55,6 +55,8 @@ it('follows plain HTTP to HTTPS, signs in and shows the fingerprint on the dashb
   // signIn opens the plain port: the node redirects the browser to HTTPS.
   await signIn(page, `http://127.0.0.1:${t.node.ports.http}`);
   expect(page.url()).toBe(`https://127.0.0.1:${t.node.ports.https}/`);
+  // The event stream reaches the page over HTTPS too.
+  await page.getByText('Live', { exact: true }).waitFor();
   await expect.poll(() => page.locator('#cert-title').locator('..').textContent()).toContain(nodeFingerprint);
   const cookies = await page.context().cookies();
   expect(cookies.find((c) => c.name === 'openucm_session')).toMatchObject({ secure: true, httpOnly: true });
