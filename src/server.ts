@@ -423,7 +423,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         nodeName: config.nodeName,
       }),
     });
-    const adminListeners = await listenAdministration(http, config, logger);
+    const adminListeners = await listenAdministration(http, config, logger, limits);
     started.push({ stop: () => adminListeners.stop() });
     readiness.listening('http');
 
@@ -615,7 +615,8 @@ function filesOfOtherListeners(config: Config): number {
     config.sipMaxTcpConnections +
     config.sipMaxWebSocketConnections +
     2 * config.tftpMaxTransfers +
-    config.httpMaxConnections +
+    // --http-mode redirect: the plain port's connections are capped apart from the HTTPS port's.
+    (config.httpMode === 'redirect' ? 2 : 1) * config.httpMaxConnections +
     2 * config.provisioningHttpMaxConnections +
     1000
   );

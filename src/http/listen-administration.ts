@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { advertisedAddress } from '../network.js';
+import type { LimitReporter } from '../services/limit-log.js';
+import { ConnectionCounter } from './connection-counter.js';
 import { createRedirectServer } from './https-redirect.js';
 
 /** The administration listeners of a node and the ports they took. */
@@ -25,6 +27,8 @@ type ListenSettings = Pick<
   | 'httpHeadersTimeoutSeconds'
   | 'httpKeepAliveTimeoutSeconds'
   | 'httpIdleTimeoutSeconds'
+  | 'httpMaxConnections'
+  | 'httpMaxConnectionsPerAddress'
 >;
 
 /**
@@ -36,6 +40,7 @@ export async function listenAdministration(
   app: FastifyInstance,
   config: ListenSettings,
   logger: Logger,
+  limits: LimitReporter,
 ): Promise<AdministrationListeners> {
   if (config.httpMode === 'serve') {
     logger.warn(
@@ -70,6 +75,11 @@ export async function listenAdministration(
     keepAliveTimeoutMs: config.httpKeepAliveTimeoutSeconds * 1000,
     idleTimeoutMs: config.httpIdleTimeoutSeconds * 1000,
   });
+  // The plain port's connections are capped as the HTTPS port's are (their own count).
+  new ConnectionCounter(
+    { perAddress: config.httpMaxConnectionsPerAddress, total: config.httpMaxConnections },
+    limits,
+  ).attach(redirect);
   try {
     await listen(
       () =>
