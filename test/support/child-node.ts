@@ -42,8 +42,9 @@ export async function startChildNode(flags: string[] = []): Promise<ChildNode> {
     args.push(flag, '0');
   // Plain HTTP unless the test asks for TLS (a node's default is --http-mode redirect: docs/https.md).
   // The node's identity file is made once per machine for such nodes (test-identity.ts).
+  if (!flags.includes('--https-port')) args.push('--https-port', '0');
   if (!flags.includes('--http-mode')) {
-    args.push('--http-mode', 'serve', '--https-port', '0');
+    args.push('--http-mode', 'serve');
     seedTestIdentity(dataDir);
   }
   const child = spawn(process.execPath, [...args, ...flags], {
