@@ -45,7 +45,7 @@ export async function startChildNode(flags: string[] = []): Promise<ChildNode> {
   if (!flags.includes('--https-port')) args.push('--https-port', '0');
   if (!flags.includes('--http-mode')) {
     args.push('--http-mode', 'serve');
-    seedTestIdentity(dataDir);
+    await seedTestIdentity(dataDir);
   }
   const child = spawn(process.execPath, [...args, ...flags], {
     cwd: root,

@@ -91,7 +91,7 @@ export async function startTestNode(
       ...options.config,
     },
   });
-  if (config.httpMode === 'serve') seedTestIdentity(config.dataDir);
+  if (config.httpMode === 'serve') await seedTestIdentity(config.dataDir);
   const node = await startNode(config, { logger: captureLogger(logs), adminPassword: ADMIN_PASSWORD });
   const stop = () => node.stop();
   return {

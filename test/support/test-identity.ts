@@ -3,7 +3,7 @@
  * test TLS start with one made once per machine and copied into their data directory, as an
  * operator who brings the node's identity file would.
  */
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { makeSelfSigned } from '../../src/services/certificates/self-signed.js';
 
 const DAY_MS = 86_400_000;
 
-function cachedIdentity(): string {
+async function cachedIdentity(): Promise<string> {
   const file = path.join(os.tmpdir(), `openucm-test-identity-${os.userInfo().uid}.pem`);
   try {
     const cert = new X509Certificate(fs.readFileSync(file));
@@ -20,23 +20,23 @@ function cachedIdentity(): string {
   } catch {
     // absent or unreadable: made again below
   }
-  const identity = makeSelfSigned({
+  const identity = await makeSelfSigned({
     commonName: 'cm1',
     names: ['localhost', '127.0.0.1', '::1'],
     now: new Date(),
   });
   // Several test workers may make it at once: each renames a whole file into place.
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(temporary, `${identity.key.trim()}\n${identity.cert.trim()}\n`, { mode: 0o600 });
   fs.renameSync(temporary, file);
   return file;
 }
 
 /** Puts the shared test identity into `dataDir` unless the node there has one already. */
-export function seedTestIdentity(dataDir: string): void {
+export async function seedTestIdentity(dataDir: string): Promise<void> {
   const target = path.join(dataDir, IDENTITY_FILE_NAME);
   if (fs.existsSync(target)) return;
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.copyFileSync(cachedIdentity(), target);
+  fs.copyFileSync(await cachedIdentity(), target);
   fs.chmodSync(target, 0o600);
 }

@@ -3,12 +3,12 @@ import { CertificateProblem, checkIdentity, expiryWarning } from './certificate-
 import { makeSelfSigned } from './self-signed.js';
 
 const NOW = new Date('2026-12-06T00:00:00Z');
-const one = makeSelfSigned({
+const one = await makeSelfSigned({
   commonName: 'cm1',
   names: ['cm1.example', 'localhost', '127.0.0.1', '::1'],
   now: NOW,
 });
-const two = makeSelfSigned({ commonName: 'cm2', names: ['cm2.example'], now: NOW });
+const two = await makeSelfSigned({ commonName: 'cm2', names: ['cm2.example'], now: NOW });
 
 function refusal(input: { certificate: string; privateKey: string }, now = NOW) {
   try {

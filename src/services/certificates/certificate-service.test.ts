@@ -40,7 +40,7 @@ it('makes its identity once (mode 0600), reads the same one again, and tells lis
 
   const seen: TlsIdentity[] = [];
   const stop = again.onChange((identity) => seen.push(identity));
-  const next = makeSelfSigned({ commonName: 'uploaded', names: ['uploaded.example'], now: NOW });
+  const next = await makeSelfSigned({ commonName: 'uploaded', names: ['uploaded.example'], now: NOW });
   const status = await again.replace({ certificate: next.cert, privateKey: next.key });
   expect(status.subject).toContain('CN=uploaded');
   expect(seen).toHaveLength(1);

@@ -60,7 +60,11 @@ export class CertificateService implements TlsIdentitySource {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     if (text === null) {
-      const identity = makeSelfSigned({ commonName: deps.nodeName, names: deps.names, now: deps.clock() });
+      const identity = await makeSelfSigned({
+        commonName: deps.nodeName,
+        names: deps.names,
+        now: deps.clock(),
+      });
       await writeIdentity(file, identity);
       const service = new CertificateService(deps, identity, describe(parseChain(identity.cert)));
       logger.info(
@@ -116,7 +120,7 @@ export class CertificateService implements TlsIdentitySource {
   /** Makes a new key and self-signed certificate for the node's names and puts them in use. */
   regenerate(): Promise<CertificateStatus> {
     return this.serialised(async () => {
-      const identity = makeSelfSigned({
+      const identity = await makeSelfSigned({
         commonName: this.deps.nodeName,
         names: this.deps.names,
         now: this.deps.clock(),

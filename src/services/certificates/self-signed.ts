@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import type { TlsIdentity } from '../../core/tls-identity.js';
@@ -19,13 +20,13 @@ export interface SelfSignedRequest {
  * A new RSA 2048 key and a self-signed certificate for it (SHA-256), valid for
  * SELF_SIGNED_VALIDITY_YEARS years from an hour before `now` (a client whose clock is a little
  * behind still accepts it). The key is made by node:crypto; node-forge builds and signs the
- * certificate.
+ * certificate. The key is made off the event loop (most of a second of CPU on a busy machine):
+ * phones and other requests are served meanwhile.
  */
-export function makeSelfSigned(request: SelfSignedRequest): TlsIdentity {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+export async function makeSelfSigned(request: SelfSignedRequest): Promise<TlsIdentity> {
+  const { privateKey: keyPem, publicKey } = await generateRsaKey();
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
   // RFC 5280 4.1.2.2: a positive serial number of at most 20 octets.
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
@@ -53,6 +54,14 @@ export function makeSelfSigned(request: SelfSignedRequest): TlsIdentity {
   // The PEM as Node writes it ("\n" line ends), as the identity file is read back.
   const certPem = new X509Certificate(forge.pki.certificateToPem(cert)).toString();
   return { key: keyPem, cert: `${certPem.trim()}\n` };
+}
+
+function generateRsaKey(): Promise<{ privateKey: string; publicKey: string }> {
+  return promisify(generateKeyPair)('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
 }
 
 /** RFC 5280 4.2.1.6: dNSName is type 2, iPAddress type 7; one entry per distinct name. */
