@@ -50,3 +50,11 @@ it('takes call pickup codes that no DN can be, and refuses two where one begins 
     /neither may begin the other/,
   );
 });
+
+it('serves the administration over HTTPS on 8443 by default, plain HTTP redirecting (docs/https.md)', () => {
+  expect(loadConfig({})).toMatchObject({ httpsPort: 8443, httpMode: 'redirect' });
+  expect(loadConfig({ env: { OPENUCM_HTTP_MODE: 'serve' } }).httpMode).toBe('serve');
+  expect(() => loadConfig({ env: { OPENUCM_HTTP_MODE: 'tls' } })).toThrow(
+    /--http-mode \/ OPENUCM_HTTP_MODE: .*redirect.*off.*serve/,
+  );
+});

@@ -12,7 +12,15 @@ export const configSchema = z
   .object({
     /** Address every listener binds to. */
     bind: z.string().min(1).default('0.0.0.0'),
+    /** Plain HTTP: redirects to HTTPS (--http-mode redirect), or serves everything (serve). */
     httpPort: port.default(8080),
+    /** HTTPS: the web UI, REST API, event stream and /sip WebSocket (WSS); 8443 is CUCM's administration port. */
+    httpsPort: port.default(8443),
+    /**
+     * What the plain HTTP port does: `redirect` (308 to HTTPS; /healthz and /readyz still answered),
+     * `off` (no plain listener), `serve` (no TLS at all: for a node behind a TLS-terminating proxy).
+     */
+    httpMode: z.enum(['redirect', 'off', 'serve']).default('redirect'),
     sccpPort: port.default(2000),
     sipPort: port.default(5060),
     tftpPort: port.default(69),

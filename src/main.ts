@@ -18,7 +18,21 @@ program.name('openucm').description('Open-source call manager for Cisco-style IP
 /** Flag → config key; each flag's help names its environment variable. */
 const FLAGS: [keyof Config, string, string][] = [
   ['bind', '--bind <address>', 'address to listen on (default 0.0.0.0)'],
-  ['httpPort', '--http-port <port>', 'web UI and REST API port (default 8080; 0 picks one)'],
+  [
+    'httpPort',
+    '--http-port <port>',
+    'plain HTTP port: redirects to HTTPS, or serves everything with --http-mode serve (default 8080; 0 picks one)',
+  ],
+  [
+    'httpsPort',
+    '--https-port <port>',
+    'HTTPS port of the web UI, REST API and /sip WebSocket (default 8443; 0 picks one)',
+  ],
+  [
+    'httpMode',
+    '--http-mode <mode>',
+    'redirect (plain HTTP answers 308 to HTTPS but /healthz and /readyz), off (no plain HTTP) or serve (no TLS: behind a TLS-terminating proxy) (default redirect)',
+  ],
   ['sccpPort', '--sccp-port <port>', 'SCCP (Skinny) TCP port (default 2000)'],
   ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],
   ['tftpPort', '--tftp-port <port>', 'TFTP UDP port (default 69)'],

@@ -59,10 +59,16 @@ import { SipCredentialService } from './services/sip-credentials.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
+import { certificateNames } from './certificate-names.js';
+import { CertificateService, IDENTITY_FILE_NAME } from './services/certificates/certificate-service.js';
+import { listenAdministration } from './http/listen-administration.js';
 
 /** The ports a node actually listens on (port 0 in the config picks one). */
 export interface NodePorts {
+  /** Plain HTTP: redirects to HTTPS, or serves everything (--http-mode serve); 0 with --http-mode off. */
   http: number;
+  /** HTTPS administration (absent with --http-mode serve). */
+  https?: number;
   sccp: number;
   sip?: number;
   tftp?: number;
@@ -95,6 +101,8 @@ export interface RunningNode {
   generatedAdminPassword: string | null;
   /** What the node hears of its cluster (PostgreSQL LISTEN/NOTIFY; nothing alone on SQLite). */
   cluster: NodeCluster;
+  /** The node's TLS identity (TlsIdentitySource): HTTPS now, SIP over TLS and WSS read it too. */
+  certificates: CertificateService;
   stop(): Promise<void>;
 }
 
@@ -172,6 +180,14 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       config.secretKeyFile ?? path.join(config.dataDir, SECRET_KEY_FILE_NAME),
       logger,
     );
+    // The node's certificate: made at first start, kept beside the data (docs/https.md).
+    const certificates = await CertificateService.open({
+      file: path.join(config.dataDir, IDENTITY_FILE_NAME),
+      nodeName: config.nodeName,
+      names: certificateNames(config),
+      clock,
+      logger: logger.child({ component: 'certificates' }),
+    });
     const live = new LiveEvents();
     const limits = new LimitLog(logger.child({ component: 'limits' }), () => clock().getTime());
     // One count of failed authentications per source address, whichever door (HTTP or SIP digest).
@@ -396,6 +412,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       nodeName: config.nodeName,
       logger,
       version: VERSION,
+      ...(config.httpMode === 'serve' ? {} : { tls: certificates }),
+      certificates: { service: certificates, httpMode: config.httpMode, nodeName: config.nodeName },
       live,
       limits,
       bounds: config,
@@ -412,10 +430,9 @@ export async function startNode(config: Config, options: StartOptions): Promise<
         nodeName: config.nodeName,
       }),
     });
-    await listenHttp(http, config);
-    started.push({ stop: () => http.close() });
+    const adminListeners = await listenAdministration(http, config, logger, limits);
+    started.push({ stop: () => adminListeners.stop() });
     readiness.listening('http');
-    const httpPort = addressPort(http.server.address());
 
     // --sccp-workers N: N processes own the Skinny sockets; this one decides their registrations.
     const sccpCapacity = planSccpCapacity({
@@ -521,7 +538,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     started.push({ stop: () => provisioningHttp.stop() });
 
     const ports: NodePorts = {
-      http: httpPort,
+      http: adminListeners.http ?? 0,
+      ...(adminListeners.https !== undefined ? { https: adminListeners.https } : {}),
       sccp: sccpPort,
       sip: sipPort,
       tftp: tftpPort,
@@ -541,9 +559,16 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     backups.start();
     started.push({ stop: () => backups.stop() });
     // Scripts find the ports in this line (DESIGN: contracts): written whatever --log-level says.
-    logger
-      .child({}, { level: 'info' })
-      .info({ ports, node: config.nodeName, bind: config.bind }, 'listening');
+    logger.child({}, { level: 'info' }).info(
+      {
+        // --http-mode off: no plain port to name.
+        ports: config.httpMode === 'off' ? { ...ports, http: undefined } : ports,
+        node: config.nodeName,
+        bind: config.bind,
+        ...(ports.https !== undefined ? { fingerprintSha256: certificates.status().fingerprintSha256 } : {}),
+      },
+      'listening',
+    );
 
     let stopping: Promise<void> | null = null;
     const stop = () => {
@@ -574,6 +599,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       calls,
       generatedAdminPassword,
       cluster,
+      certificates,
       stop,
     };
   } catch (error) {
@@ -596,25 +622,9 @@ function filesOfOtherListeners(config: Config): number {
     config.sipMaxTcpConnections +
     config.sipMaxWebSocketConnections +
     2 * config.tftpMaxTransfers +
-    config.httpMaxConnections +
+    // --http-mode redirect: the plain port's connections are capped apart from the HTTPS port's.
+    (config.httpMode === 'redirect' ? 2 : 1) * config.httpMaxConnections +
     2 * config.provisioningHttpMaxConnections +
     1000
   );
-}
-
-async function listenHttp(http: FastifyInstance, config: Config): Promise<void> {
-  try {
-    await http.listen({ host: config.bind, port: config.httpPort });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new Error(
-      `cannot listen for HTTP on ${config.bind}:${config.httpPort} (${code}): choose another port with --http-port / OPENUCM_HTTP_PORT`,
-      { cause: error },
-    );
-  }
-}
-
-function addressPort(address: ReturnType<FastifyInstance['server']['address']>): number {
-  if (address && typeof address === 'object') return address.port;
-  throw new Error('HTTP server has no port');
 }

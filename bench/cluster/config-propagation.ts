@@ -32,6 +32,7 @@ const start = (nodeName: string) =>
       flags: {
         bind: '127.0.0.1',
         httpPort: 0,
+        httpMode: 'serve',
         sccpPort: 0,
         sipPort: 0,
         tftpPort: 0,

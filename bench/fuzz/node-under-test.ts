@@ -83,6 +83,7 @@ export async function startNodeProcess(options: StartOptions): Promise<NodeUnder
     ),
     '--data-dir',
     dataDir,
+    ...['--http-mode', 'serve'],
     '--keepalive-seconds',
     String(options.keepaliveSeconds),
     ...(options.extraArgs ?? []),

@@ -48,6 +48,7 @@ export async function startNodeProcess(spec: NodeSpec): Promise<NodeProcess> {
     String(spec.provisioningHttpPort),
     '--data-dir',
     spec.dataDir,
+    ...['--http-mode', 'serve'],
     ...(spec.sccpWorkers === undefined ? [] : ['--sccp-workers', String(spec.sccpWorkers)]),
     '--keepalive-seconds',
     String(spec.keepaliveSeconds),

@@ -108,6 +108,7 @@ export async function startOpenucm(options: {
     String(ports.provisioningHttp),
     '--data-dir',
     options.dataDir,
+    ...['--http-mode', 'serve'],
     '--log-level',
     'warn',
     ...(options.args ?? []),

@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     flags: {
       bind: '127.0.0.1',
       httpPort: 0,
+      httpMode: 'serve',
       sccpPort: 0,
       sipPort: 0,
       tftpPort: 0,

@@ -83,6 +83,10 @@ import fastifyMultipart from '@fastify/multipart';
 import type { CmGroupService } from '../services/cm-group-service.js';
 import type { DevicePoolService } from '../services/device-pool-service.js';
 import { cmGroupRoutes } from './routes/cm-groups.js';
+import type { TlsIdentitySource } from '../core/tls-identity.js';
+import type { CertificateAdmin } from './routes/certificates.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { followIdentity, tlsServerOptions } from './tls-options.js';
 import { devicePoolRoutes } from './routes/device-pools.js';
 
 /** What the administration pages and /metrics read, each through its service. */
@@ -138,6 +142,13 @@ export interface HttpDeps {
   callDiagnosis?: CallDiagnosisService;
   /** Media Resources > Music On Hold Audio Source. */
   music?: { admin: MusicOnHoldAdmin; maxAudioSourceBytes: number };
+  /**
+   * HTTPS with the node's identity (docs/https.md): TLS 1.2 or later, HSTS, a replaced certificate
+   * in use from the next connection. Absent, the app speaks plain HTTP (--http-mode serve).
+   */
+  tls?: TlsIdentitySource;
+  /** System > Certificate Management. */
+  certificates?: CertificateAdmin;
 }
 
 /** The limits of src/limits/http.ts that the administration HTTP server applies. */
@@ -203,7 +214,14 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { bounds } = deps;
   const requestTimeout = bounds.httpRequestTimeoutSeconds * 1000;
   const idleTimeoutMs = bounds.httpIdleTimeoutSeconds * 1000;
+  const httpTimeouts = {
+    requestTimeout,
+    headersTimeout: Math.min(bounds.httpHeadersTimeoutSeconds * 1000, requestTimeout),
+    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+  };
   const app: FastifyInstance = Fastify({
+    // HTTPS: Fastify hands these options alone to https.createServer, so they carry the timeouts too.
+    ...(deps.tls ? { https: { ...tlsServerOptions(deps.tls.current()), ...httpTimeouts } } : {}),
     // pino's Logger and Fastify's base logger type differ only in generics.
     loggerInstance: deps.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -213,12 +231,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     keepAliveTimeout: bounds.httpKeepAliveTimeoutSeconds * 1000,
     // A connection with nothing sent or received for this long (a client that stopped reading).
     connectionTimeout: idleTimeoutMs,
-    http: {
-      requestTimeout,
-      headersTimeout: Math.min(bounds.httpHeadersTimeoutSeconds * 1000, requestTimeout),
-      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
-    },
-  });
+    http: httpTimeouts,
+  }) as unknown as FastifyInstance;
+  if (deps.tls) followIdentity(app, deps.tls);
   // A client that reset its connection before the node accepted it leaves a socket with no peer
   // address but its request still readable: nothing can be answered, and everything that keys on
   // request.ip (rate limits, throttles) must not see an address that is undefined. Reading it here
@@ -298,8 +313,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         'upgrade-insecure-requests': null,
       },
     },
-    // The node speaks plain HTTP; HSTS belongs to the TLS proxy in front of it, if any.
-    strictTransportSecurity: false,
+    // Over TLS the browser is told to come back over TLS only (RFC 6797); a node that speaks plain
+    // HTTP (--http-mode serve) leaves HSTS to the TLS proxy in front of it.
+    strictTransportSecurity: deps.tls ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
   await app.register(fastifyRateLimit, { global: false });
   await installWebUi(app);
@@ -401,6 +417,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         await secured.register(phoneCsvRoutes(deps.phoneCsv, bounds.httpMaxImportBytes));
         if (deps.bulkJobs) await secured.register(bulkJobRoutes(deps.bulkJobs));
         if (deps.backups) await secured.register(backupRoutes(deps.backups));
+        if (deps.certificates) await secured.register(certificateRoutes(deps.certificates));
       });
     },
     { prefix: '/api/v1' },

@@ -18,6 +18,8 @@ export interface ConnectionLimits {
 export class ConnectionCounter {
   /** The connections counted, with the address each took its slot for (released once). */
   private readonly sockets = new Map<Socket, string>();
+  /** The same connections by "address port": over HTTPS an upgrade hands over the TLS socket, not the one counted. */
+  private readonly byPeer = new Map<string, Socket>();
   private readonly slots: AddressSlots<'httpMaxConnections' | 'httpMaxConnectionsPerAddress'>;
 
   constructor(
@@ -36,7 +38,8 @@ export class ConnectionCounter {
     // Only when something takes upgrades: a listener alone would make Node hand them over to nobody.
     if (handedOffPath !== undefined && server.listenerCount('upgrade') > 0) {
       server.on('upgrade', (request: IncomingMessage, socket: Socket) => {
-        if (new URL(request.url ?? '/', 'http://x').pathname === handedOffPath) this.release(socket);
+        if (new URL(request.url ?? '/', 'http://x').pathname !== handedOffPath) return;
+        this.release(this.sockets.has(socket) ? socket : (this.byPeer.get(peerOf(socket)) ?? socket));
       });
     }
   }
@@ -60,6 +63,7 @@ export class ConnectionCounter {
       return;
     }
     this.sockets.set(socket, address);
+    this.byPeer.set(peerOf(socket), socket);
     socket.once('close', () => this.release(socket));
   }
 
@@ -67,6 +71,11 @@ export class ConnectionCounter {
     const address = this.sockets.get(socket);
     if (address === undefined) return;
     this.sockets.delete(socket);
+    if (this.byPeer.get(peerOf(socket)) === socket) this.byPeer.delete(peerOf(socket));
     this.slots.release(address);
   }
+}
+
+function peerOf(socket: Socket): string {
+  return `${socket.remoteAddress ?? ''} ${socket.remotePort ?? ''}`;
 }

@@ -33,6 +33,7 @@ it('openucm start logs the actual ports, serves phones and the API, and stops cl
       '0',
       '--data-dir',
       dataDir,
+      ...['--http-mode', 'serve'],
     ],
     {
       cwd: root,

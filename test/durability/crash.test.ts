@@ -52,6 +52,7 @@ async function startNode(database: TestDatabase): Promise<{ child: ChildProcess;
   ];
   for (const flag of ['--http-port', '--sccp-port', '--sip-port', '--tftp-port', '--provisioning-http-port'])
     args.push(flag, '0');
+  args.push('--http-mode', 'serve');
   if (database.databaseUrl) args.push('--database-url', database.databaseUrl);
   const child = spawn(process.execPath, args, {
     cwd: root,

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { apiClient } from './node.js';
+import { seedTestIdentity } from './test-identity.js';
 import type { Api } from './node.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -39,6 +40,13 @@ export async function startChildNode(flags: string[] = []): Promise<ChildNode> {
   const args = ['--import', 'tsx', 'src/main.ts', 'start', '--bind', '127.0.0.1', '--data-dir', dataDir];
   for (const flag of ['--http-port', '--sccp-port', '--sip-port', '--tftp-port', '--provisioning-http-port'])
     args.push(flag, '0');
+  // Plain HTTP unless the test asks for TLS (a node's default is --http-mode redirect: docs/https.md).
+  // The node's identity file is made once per machine for such nodes (test-identity.ts).
+  if (!flags.includes('--https-port')) args.push('--https-port', '0');
+  if (!flags.includes('--http-mode')) {
+    args.push('--http-mode', 'serve');
+    await seedTestIdentity(dataDir);
+  }
   const child = spawn(process.execPath, [...args, ...flags], {
     cwd: root,
     env: { ...process.env, OPENUCM_ADMIN_PASSWORD: PASSWORD },

@@ -6,6 +6,7 @@ import type { RunningNode } from '../../src/server.js';
 import type { StartOptions } from '../../src/server.js';
 import { startNode } from '../../src/server.js';
 import { createSqliteDatabase } from './databases.js';
+import { seedTestIdentity } from './test-identity.js';
 import type { TestDatabase } from './databases.js';
 
 export const ADMIN_PASSWORD = 'test-password-1';
@@ -88,11 +89,15 @@ export async function startTestNode(
       provisioningHttpPort: 0,
       // SCCP in the test's own process unless a test asks for workers (the default forks them).
       sccpWorkers: 0,
+      // Plain HTTP unless a test asks for TLS (a node's default is --http-mode redirect: docs/https.md).
+      httpMode: 'serve',
+      httpsPort: 0,
       dataDir: database.dataDir,
       databaseUrl: database.databaseUrl,
       ...options.config,
     },
   });
+  if (config.httpMode === 'serve') await seedTestIdentity(config.dataDir);
   const node = await startNode(config, {
     logger: captureLogger(logs),
     adminPassword: ADMIN_PASSWORD,

@@ -10,6 +10,7 @@ import { CallDetailRecordsPage } from './pages/call-detail-records';
 import { BackupPage } from './pages/backup';
 import { BulkPage } from './pages/bulk';
 import { CmGroupsPage } from './pages/cm-groups';
+import { CertificatesPage } from './pages/certificates';
 import { DevicePoolsPage } from './pages/device-pools';
 import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
 import { ChangePasswordPage } from './pages/change-password';
@@ -40,6 +41,7 @@ function Routes() {
   if (path === '/enterprise-parameters') return <EnterpriseParametersPage />;
   if (path === '/nodes') return <NodesPage />;
   if (path === '/backup') return <BackupPage />;
+  if (path === '/certificates') return <CertificatesPage />;
   if (path === '/cm-groups') return <CmGroupsPage />;
   if (path === '/device-pools') return <DevicePoolsPage />;
   if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;

@@ -9,8 +9,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'ui');
 const README_SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
-/** Debian's chromium, headless, with everything that would reach the network switched off. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's chromium, headless, with everything that would reach the network switched off; `args` adds flags. */
+export function launchChromium(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.OPENUCM_CHROMIUM ?? '/usr/bin/chromium',
     args: [
@@ -22,6 +22,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

@@ -544,3 +544,24 @@ export interface CallDetailRecordPushed {
   node: string;
   cdr: Omit<CallDetailRecord, 'id' | 'node'>;
 }
+
+/** GET /certificate: the node's HTTPS (and SIP over TLS) certificate. */
+export interface CertificateStatus {
+  node: string;
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  validFrom: string;
+  validTo: string;
+  fingerprintSha256: string;
+  spkiSha256: string;
+  serialNumber: string;
+  selfSigned: boolean;
+  chainLength: number;
+  keyType: string;
+  /** Set when it expires within 30 days, or has. */
+  warning: string | null;
+  httpMode: 'redirect' | 'off' | 'serve';
+  /** Set when the node serves its administration without TLS. */
+  httpWarning: string | null;
+}

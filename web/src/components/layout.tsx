@@ -19,6 +19,7 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
       { label: 'Cisco Unified CM Group', href: '/cm-groups' },
       { label: 'Device Pool', href: '/device-pools' },
       { label: 'Backup', href: '/backup' },
+      { label: 'Certificate Management', href: '/certificates' },
     ],
   },
   {

@@ -1,12 +1,13 @@
 import { useEffect } from 'react';
 import { get } from '../api/client';
-import type { Dashboard, StatusCounts } from '../api/types';
+import type { CertificateStatus, Dashboard, StatusCounts } from '../api/types';
 import { CallChart, RegistrationChart } from '../components/minute-chart';
 import { Loading, Notice, PageTitle } from '../components/ui';
 import { dateTime, number } from '../format';
 import { useInterval, useLoad, useThrottle } from '../hooks';
 import { useLiveEvent } from '../live';
 import { Link } from '../router';
+import { CertificatePanel } from './certificates';
 
 function CountsTable({
   caption,
@@ -60,6 +61,7 @@ function CountsTable({
 
 export function DashboardPage() {
   const { data, error, loading, reload } = useLoad(() => get<Dashboard>('/dashboard'), 'dashboard');
+  const certificate = useLoad(() => get<CertificateStatus>('/certificate'), 'certificate');
   const refresh = useThrottle(reload, 1000);
   useLiveEvent('registration-event', refresh);
   useLiveEvent('device-status', refresh);
@@ -80,6 +82,7 @@ export function DashboardPage() {
     <>
       <PageTitle>Dashboard</PageTitle>
       {!data && <Loading error={error} loading={loading} />}
+      {certificate.data && <CertificatePanel c={certificate.data} />}
       {data && (
         <div className="dashboard">
           <section aria-labelledby="ar-title" className="panel wide">
