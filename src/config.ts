@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { PICKUP_CODE_RULE, pickupCodesProblem } from './core/call/pickup.js';
 import { z } from 'zod';
+import { subnetProblem } from './core/subnet.js';
 import { flagOf, limitShape } from './limits/index.js';
 import { parseDigestAlgorithms } from './protocols/sip/auth/digest-policy.js';
 import { parseOriginList } from './protocols/sip/transport/websocket-origins.js';
@@ -21,6 +22,20 @@ export const configSchema = z
      * `off` (no plain listener), `serve` (no TLS at all: for a node behind a TLS-terminating proxy).
      */
     httpMode: z.enum(['redirect', 'off', 'serve']).default('redirect'),
+    /**
+     * With --http-mode redirect: the networks the plain port still serves in full (comma-separated
+     * CIDR; empty: none). Default this machine's loopback, which browsers already treat as a secure
+     * context (W3C Secure Contexts §3.1): nothing served there crosses a network.
+     */
+    httpPlainNetworks: z
+      .string()
+      .default('127.0.0.0/8,::1/128')
+      .superRefine((value, ctx) => {
+        for (const text of plainNetworkTexts(value)) {
+          const problem = subnetProblem(text);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
     sccpPort: port.default(2000),
     sipPort: port.default(5060),
     tftpPort: port.default(69),
@@ -144,4 +159,12 @@ export function loadConfig(options: {
     throw new ConfigError(`invalid ${flag}${env}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The CIDR texts of --http-plain-networks (empty entries dropped). */
+export function plainNetworkTexts(value: string): string[] {
+  return value
+    .split(',')
+    .map((text) => text.trim())
+    .filter((text) => text !== '');
 }

@@ -31,7 +31,12 @@ const FLAGS: [keyof Config, string, string][] = [
   [
     'httpMode',
     '--http-mode <mode>',
-    'redirect (plain HTTP answers 308 to HTTPS but /healthz and /readyz), off (no plain HTTP) or serve (no TLS: behind a TLS-terminating proxy) (default redirect)',
+    'redirect (plain HTTP answers 308 to HTTPS, except /healthz, /readyz and clients in --http-plain-networks), off (no plain HTTP) or serve (no TLS: behind a TLS-terminating proxy) (default redirect)',
+  ],
+  [
+    'httpPlainNetworks',
+    '--http-plain-networks <cidrs>',
+    'with --http-mode redirect, networks the plain port serves in full, comma-separated CIDR, "" for none (default 127.0.0.0/8,::1/128: this machine)',
   ],
   ['sccpPort', '--sccp-port <port>', 'SCCP (Skinny) TCP port (default 2000)'],
   ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],

@@ -317,6 +317,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // HTTP (--http-mode serve) leaves HSTS to the TLS proxy in front of it.
     strictTransportSecurity: deps.tls ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
+  // A loopback client served on the plain port (--http-plain-networks) gets no HSTS: RFC 6797 §7.2.
+  if (deps.tls)
+    app.addHook('onSend', async (request, reply) => {
+      if (request.protocol !== 'https') reply.removeHeader('strict-transport-security');
+    });
   await app.register(fastifyRateLimit, { global: false });
   await installWebUi(app);
 

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { plainNetworkTexts } from '../config.js';
+import { parseSubnet } from '../core/subnet.js';
 import { advertisedAddress } from '../network.js';
 import type { LimitReporter } from '../services/limit-log.js';
 import { ConnectionCounter } from './connection-counter.js';
@@ -22,6 +24,7 @@ type ListenSettings = Pick<
   | 'httpPort'
   | 'httpsPort'
   | 'httpMode'
+  | 'httpPlainNetworks'
   | 'advertiseAddress'
   | 'httpRequestTimeoutSeconds'
   | 'httpHeadersTimeoutSeconds'
@@ -69,6 +72,7 @@ export async function listenAdministration(
   const redirect = createRedirectServer({
     app,
     httpsPort: () => httpsPort,
+    plainNetworks: plainNetworkTexts(config.httpPlainNetworks).map(parseSubnet),
     fallbackHost: address.includes(':') ? `[${address}]` : address,
     requestTimeoutMs: config.httpRequestTimeoutSeconds * 1000,
     headersTimeoutMs: config.httpHeadersTimeoutSeconds * 1000,

@@ -34,7 +34,10 @@ async function curl(args: string[], ca = cacert) {
 
 beforeAll(async () => {
   dir = workDir();
-  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0 } });
+  // The plain port serves 127.0.0.2 only: 127.0.0.1 stands for a client on another machine.
+  t = await startTestNode({
+    config: { httpMode: 'redirect', httpsPort: 0, httpPlainNetworks: '127.0.0.2/32' },
+  });
   // Trust by fingerprint: take what the port presents, and keep it only if it is what the node logged.
   const pem = await presentedCertificate(httpsPort());
   cacert = path.join(dir, 'node.crt');
@@ -113,6 +116,18 @@ it('answers plain HTTP with 308 to the same path on HTTPS, but /healthz and /rea
     const health = await tool('curl', ['-sS', '-i', `${plain}${p}`]);
     expect(health.stdout).toMatch(/^HTTP\/1\.1 200/);
   }
+  // A client in --http-plain-networks (by default this machine's loopback) is served in full.
+  const local = await tool('curl', [
+    '-sS',
+    '-i',
+    '--interface',
+    '127.0.0.2',
+    '-u',
+    USER,
+    `${plain}/api/v1/phones`,
+  ]);
+  expect(local.stdout).toMatch(/^HTTP\/1\.1 200/);
+  expect(local.stdout).not.toMatch(/^strict-transport-security:/im);
 });
 
 it('refuses TLS 1.1 and accepts TLS 1.2', async () => {

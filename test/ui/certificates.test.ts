@@ -32,7 +32,8 @@ beforeAll(async () => {
   const buildError = inject('webBuildError');
   if (buildError) throw new Error(buildError);
   dir = workDir();
-  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0 } });
+  // No plain network: the browser on 127.0.0.1 stands for an administrator on another machine.
+  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0, httpPlainNetworks: '' } });
   const pem = await presentedCertificate(t.node.ports.https!);
   nodeFingerprint = new X509Certificate(pem).fingerprint256;
   expect(t.logs.find((l) => l.msg === 'listening')?.fingerprintSha256).toBe(nodeFingerprint);
