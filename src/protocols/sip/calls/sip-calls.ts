@@ -31,6 +31,8 @@ import { handleRefer } from './refer.js';
 import { parseSdp } from './sdp.js';
 import type { LegContext } from './sip-leg.js';
 import { SipLeg, contactUri, dialogKey, warningFor } from './sip-leg.js';
+import type { SipTrunkOptions } from './sip-trunk.js';
+import { SipTrunk, isTrunkRequest } from './sip-trunk.js';
 
 export type CallPort = Pick<CallService, 'attach' | 'detach' | 'offHook' | 'send' | 'transfer'>;
 
@@ -51,6 +53,8 @@ export interface SipCallsDeps {
   reporter: LimitReporter;
   /** --sip-max-call-dialogs */
   maxDialogs: number;
+  /** Calls between the nodes of a cluster (docs/cluster-calls.md); absent: a node alone. */
+  trunk?: SipTrunkOptions & { flowTo(address: string, port: number): SipFlow; localPort(): number };
 }
 
 export class SipCalls {
@@ -60,6 +64,7 @@ export class SipCalls {
   private readonly offers = new Map<string, SipLeg>();
   private readonly lines = new Map<string, readonly Line[]>();
   private readonly context: LegContext;
+  private readonly trunk: SipTrunk | null = null;
 
   constructor(private readonly deps: SipCallsDeps) {
     this.context = {
@@ -80,6 +85,22 @@ export class SipCalls {
           logger: deps.logger,
         }),
     };
+    if (deps.trunk)
+      this.trunk = new SipTrunk({
+        ...deps.trunk,
+        service: deps.service,
+        context: this.context,
+        adopt: (leg, offerKey) => {
+          this.legs.set(leg.key, leg);
+          leg.offerKey = offerKey;
+          if (offerKey !== null) this.offers.set(offerKey, leg);
+        },
+        legs: () => this.legs.values(),
+        reply: (request, tx, status, headers, reason) => this.reply(request, tx, status, headers, reason),
+        reporter: deps.reporter,
+        logger: deps.logger,
+        warnAgent: deps.warnAgent,
+      });
   }
 
   /** Dialogs held now. */
@@ -142,7 +163,10 @@ export class SipCalls {
       offered.inviteAgain(tx);
       return true;
     }
-    void this.newCall(request, tx).catch((error: unknown) => {
+    // Another node's call (docs/cluster-calls.md): trusted by its signature and address, not a registration.
+    const placed =
+      this.trunk && isTrunkRequest(request) ? this.trunk.invite(request, tx) : this.newCall(request, tx);
+    void placed.catch((error: unknown) => {
       this.deps.logger.error({ err: error }, `an INVITE failed inside the node: ${(error as Error).message}`);
       if (!tx.answered) this.reply(request, tx, 500);
     });
