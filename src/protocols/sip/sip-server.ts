@@ -348,6 +348,7 @@ export class SipServer {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
     this.options.live.off('configuration-changed', this.onConfigurationChanged);
+    this.calls?.stop();
     this.registrar.shutdown();
     this.ws.stop();
     this.clients.dispose();

@@ -29,6 +29,7 @@ export class TrunkPeers {
   private readonly listeners: Array<(peers: ReadonlyMap<string, TrunkPeer>) => void> = [];
   private lastRead = 0;
   private reading: Promise<void> | null = null;
+  private again: Promise<void> | null = null;
 
   constructor(
     private readonly deps: {
@@ -58,9 +59,17 @@ export class TrunkPeers {
     this.listeners.push(listener);
   }
 
-  /** Reads the nodes again now (a change heard on the bus). */
+  /** Reads the nodes again now (a change heard on the bus); during a read, once more after it. */
   reload(): Promise<void> {
-    this.reading ??= this.read().finally(() => {
+    if (this.reading) {
+      // The read under way may have begun before the change it is told of: read again after it.
+      this.again ??= this.reading.then(() => {
+        this.again = null;
+        return this.reload();
+      });
+      return this.again;
+    }
+    this.reading = this.read().finally(() => {
       this.reading = null;
     });
     return this.reading;

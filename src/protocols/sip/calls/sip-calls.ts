@@ -108,6 +108,11 @@ export class SipCalls {
     return this.legs.size;
   }
 
+  /** The node stops: its calls with other nodes end on those nodes too (BYE, CANCEL or a final response). */
+  stop(): void {
+    this.trunk?.shutdown();
+  }
+
   /** A SIP device registered here (again): it can place and receive calls. */
   registered(entry: DeviceEntry, device: Device): void {
     const name = entry.name;

@@ -170,6 +170,12 @@ export class SipTrunk {
     deps.service.send(result.leg, { kind: 'digits', digits: request.requestUri?.user ?? '' });
   }
 
+  /** The node stops: each call with another node ends there too (cause 27), before the socket closes. */
+  shutdown(): void {
+    for (const leg of [...this.deps.legs()])
+      if (leg.trunk !== null) leg.send({ kind: 'clear', cause: Q850.destinationOutOfOrder });
+  }
+
   /** The running nodes changed: a trunk device for each, and the calls on a node gone end (cause 27). */
   private peersChanged(peers: ReadonlyMap<string, TrunkPeer>): void {
     for (const node of [...this.attached]) if (!peers.has(node)) this.drop(node);
