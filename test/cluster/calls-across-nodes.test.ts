@@ -125,6 +125,8 @@ describe('a call between phones on two nodes', () => {
     expect(callee.hold()).toBe(true);
     await callee.waitFor((c) => c.state === 'hold');
     await eventually(() => talking.rtp?.stats.sendingTo === null);
+    // The held phone hears music on hold from its own node.
+    await eventually(() => cm1.node.calls.music.streams === 1);
     expect(callee.resume()).toBe(true);
     await callee.waitFor((c) => c.state === 'connected');
     await eventually(() => talking.sentTo.length > sent && talking.rtp?.stats.sendingTo !== null);
