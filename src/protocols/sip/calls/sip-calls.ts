@@ -96,6 +96,7 @@ export class SipCalls {
           if (offerKey !== null) this.offers.set(offerKey, leg);
         },
         legs: () => this.legs.values(),
+        atDialogLimit: (address, device) => this.atDialogLimit(address, device),
         reply: (request, tx, status, headers, reason) => this.reply(request, tx, status, headers, reason),
         reporter: deps.reporter,
         logger: deps.logger,
@@ -178,6 +179,18 @@ export class SipCalls {
     return true;
   }
 
+  /** The node holds --sip-max-call-dialogs dialogs: a new call from `device` is refused (logged, counted). */
+  private atDialogLimit(address: string, device: string): boolean {
+    const max = this.deps.maxDialogs;
+    if (this.legs.size < max) return false;
+    this.deps.reporter.reached(
+      'sipMaxCallDialogs',
+      { address, device },
+      `refused a call from ${device}: the node holds ${max} SIP call dialogs (--sip-max-call-dialogs); raise it if the node has room for more calls`,
+    );
+    return true;
+  }
+
   /** An ACK no server transaction took: the ACK of a 2xx, in its dialog. */
   ack(request: SipRequest): void {
     const toTag = request.to.tag;
@@ -200,14 +213,8 @@ export class SipCalls {
     if (lines.length === 0) {
       return this.reply(request, tx, 403, [], 'Forbidden (no line on this phone)');
     }
-    if (this.legs.size >= deps.maxDialogs) {
-      deps.reporter.reached(
-        'sipMaxCallDialogs',
-        { address: tx.flow.remoteAddress, device: entry.name },
-        `refused a call from ${entry.name}: the node holds ${deps.maxDialogs} SIP call dialogs (--sip-max-call-dialogs); raise it if the node has room for more calls`,
-      );
+    if (this.atDialogLimit(tx.flow.remoteAddress, entry.name))
       return this.reply(request, tx, 503, [['Retry-After', '30']]);
-    }
     const body = request.body.toString('utf8');
     const type = request.contentType?.split(';')[0].trim().toLowerCase();
     // RFC 3261 §21.4.13: a body the UAS does not understand draws 415 with the types it accepts.

@@ -62,6 +62,8 @@ export interface SipTrunkDeps extends SipTrunkOptions {
   /** The adapter keeps the leg (by dialog, and by its INVITE when it is one of another node's). */
   adopt(leg: SipLeg, offerKey: string | null): void;
   legs(): Iterable<SipLeg>;
+  /** Whether the node holds --sip-max-call-dialogs dialogs already (it logs and counts the refusal). */
+  atDialogLimit(address: string, device: string): boolean;
   reply(
     request: SipRequest,
     tx: ServerTransaction,
@@ -129,6 +131,7 @@ export class SipTrunk {
       );
       return deps.reply(request, tx, 503, [['Retry-After', '5']]);
     }
+    if (deps.atDialogLimit(address, deviceName)) return deps.reply(request, tx, 503, [['Retry-After', '30']]);
     const body = request.body.toString('utf8');
     const sdp = body.length > 0 ? parseSdp(body) : null;
     if (sdp && !sdp.ok) return deps.reply(request, tx, sdp.status, [warningFor(sdp, deps.warnAgent)]);
