@@ -6,12 +6,16 @@
  * the device that answered. A busy callee is busy across the trunk; a forged trunk INVITE is refused.
  */
 import dgram from 'node:dgram';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStateCode, ToneCode } from '../../src/protocols/sccp/codec/index.js';
 import { SccpPhoneCalls } from '../../src/sim/sccp-calls.js';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import { SipPhoneCalls } from '../../src/sim/sip-calls.js';
 import { SipRegistration } from '../../src/sim/sip-registration.js';
+import { SECRET_KEY_FILE_NAME } from '../../src/services/secret-key-file.js';
+import { signTrunkRequest, trunkKey } from '../../src/services/cluster/trunk-auth.js';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { eventually, startTestNode } from '../support/node.js';
@@ -205,7 +209,7 @@ describe('a call between phones on two nodes', () => {
     expect((await cdrsOn(cm1, '4611')).length).toBe(1);
   }, 60_000);
 
-  it('a forged trunk INVITE (wrong key, or none) gets 403, a log line naming its address, and a count', async (ctx) => {
+  it('a forged trunk INVITE (wrong key, or none) gets 403, a log line naming its address, and a count; a replayed one 403 too', async (ctx) => {
     if (!database) ctx.skip();
     const socket = dgram.createSocket('udp4');
     closers.push(() => socket.close());
@@ -242,15 +246,52 @@ describe('a call between phones on two nodes', () => {
     );
     expect(refusals.length).toBeGreaterThanOrEqual(1);
     expect(String(refusals[0].msg)).toContain('secret key file');
-    const metrics = await (
-      await fetch(`http://127.0.0.1:${cm2.node.ports.http}/metrics`, {
-        headers: {
-          authorization: `Basic ${Buffer.from('CCMAdministrator:test-password-1').toString('base64')}`,
-        },
-      })
-    ).text();
+    const metricsText = async () =>
+      (
+        await fetch(`http://127.0.0.1:${cm2.node.ports.http}/metrics`, {
+          headers: {
+            authorization: `Basic ${Buffer.from('CCMAdministrator:test-password-1').toString('base64')}`,
+          },
+        })
+      ).text();
+    const metrics = await metricsText();
     expect(metrics).toMatch(/openucm_limit_refusals_total\{limit="secretKeyFile"\} 2/);
     expect(cm2.node.calls.service.activeCalls).toBe(0);
+
+    // Signed with the cluster's key (every node here is at 127.0.0.1): routed, to a number that does not
+    // exist (404, Reason cause 1). The same INVITE again, as a replay, is refused.
+    const key = trunkKey(
+      Buffer.from(fs.readFileSync(path.join(database!.dataDir, SECRET_KEY_FILE_NAME), 'utf8').trim(), 'hex'),
+    );
+    const signed = (branch: string) =>
+      [
+        `INVITE sip:4699@127.0.0.1:${cm2.node.ports.sip} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-${branch};rport`,
+        'Max-Forwards: 70',
+        'From: <sip:4601@127.0.0.1>;tag=signed1',
+        'To: <sip:4699@127.0.0.1>',
+        'Call-ID: signed-1@127.0.0.1',
+        'CSeq: 1 INVITE',
+        `Contact: <sip:openucm@127.0.0.1:${port}>`,
+        `X-Openucm-Auth: ${signTrunkRequest(key, { node: 'cm1', at: Date.now(), callId: 'signed-1@127.0.0.1', cseq: 1, fromTag: 'signed1' })}`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+    const final = (before: number) =>
+      eventually(() =>
+        answers.slice(before).find((a) => /^SIP\/2\.0 [2-6]\d\d/.test(a) && !a.startsWith('SIP/2.0 100')),
+      );
+    let before = answers.length;
+    socket.send(signed('first'), cm2.node.ports.sip!, '127.0.0.1');
+    const unknown = await final(before);
+    expect(unknown).toMatch(/^SIP\/2\.0 404/);
+    expect(unknown).toMatch(/^Reason: Q\.850;cause=1;/m);
+    before = answers.length;
+    socket.send(signed('replay'), cm2.node.ports.sip!, '127.0.0.1');
+    expect(await final(before)).toMatch(/^SIP\/2\.0 403/);
+    // Counted (its log line folds into the one of the forgeries above: one per address per 10 s).
+    expect(await metricsText()).toMatch(/openucm_limit_refusals_total\{limit="secretKeyFile"\} 3/);
   }, 30_000);
 
   it('the called node stops while its phone rings: the call ends there and the caller hears reorder (cause 27)', async (ctx) => {

@@ -15,6 +15,7 @@ import { trunkDeviceName } from '../../../services/calls/trunk-names.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
 import {
   TRUNK_AUTH_HEADER,
+  TRUNK_AUTH_WINDOW_MS,
   signTrunkRequest,
   verifyTrunkRequest,
 } from '../../../services/cluster/trunk-auth.js';
@@ -81,9 +82,14 @@ export function isTrunkRequest(request: SipRequest): boolean {
   return request.header(TRUNK_AUTH_HEADER) !== undefined || request.header(TRUNK_CALL_HEADER) !== undefined;
 }
 
+/** Signed INVITEs remembered against replay (within the signature's window); beyond, the oldest go. */
+const MAX_REMEMBERED_INVITES = 200_000;
+
 export class SipTrunk {
   /** Trunk devices attached to the call service, by node. */
   private readonly attached = new Set<string>();
+  /** Call-ID and From tag of each signed INVITE accepted within the window, with when: a second is a replay. */
+  private readonly accepted = new Map<string, number>();
 
   constructor(private readonly deps: SipTrunkDeps) {
     deps.peers.onChange((peers) => this.peersChanged(peers));
@@ -109,12 +115,15 @@ export class SipTrunk {
         peer = this.peerAt(address, verdict.node);
       }
     }
-    if (!verdict.ok || !peer || verdict.node === deps.nodeName) {
+    const replayed = verdict.ok && peer !== undefined && !this.firstTime(request);
+    if (!verdict.ok || !peer || verdict.node === deps.nodeName || replayed) {
       const reason = !verdict.ok
         ? verdict.reason
         : verdict.node === deps.nodeName
           ? 'it names this node itself as the caller'
-          : `${address} is not the address of running node ${verdict.node}`;
+          : replayed
+            ? 'a replay of an INVITE accepted before (same Call-ID and From tag)'
+            : `${address} is not the address of running node ${verdict.node}`;
       deps.reporter.reached(
         'secretKeyFile',
         { address },
@@ -301,6 +310,19 @@ export class SipTrunk {
         return dest ? [[TRUNK_DEST_HEADER, dest.deviceName]] : [];
       },
     };
+  }
+
+  /** Records a signed INVITE's Call-ID and From tag; false when it was accepted before (a replay). */
+  private firstTime(request: SipRequest): boolean {
+    const key = `${request.callId}\n${request.from.tag ?? ''}`;
+    if (this.accepted.has(key)) return false;
+    const now = this.now();
+    for (const [old, at] of this.accepted) {
+      if (at >= now - TRUNK_AUTH_WINDOW_MS && this.accepted.size < MAX_REMEMBERED_INVITES) break;
+      this.accepted.delete(old);
+    }
+    this.accepted.set(key, now);
+    return true;
   }
 
   private peerAt(address: string, node: string): TrunkPeer | undefined {
