@@ -376,6 +376,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
               maxCalls: config.trunkMaxCalls,
               host: advertisedAddress(config),
               calls: calls.service,
+              now: () => clock().getTime(),
             },
           }
         : {}),
