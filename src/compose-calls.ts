@@ -11,6 +11,8 @@ import { CallService } from './services/calls/call-service.js';
 import { ENCRYPTION_OFF, timerScheduler } from './services/calls/call-ports.js';
 import { CdrRecorder } from './services/calls/cdr-recorder.js';
 import { RegisteredLines } from './services/calls/registered-lines.js';
+import { ClusterLocator } from './services/calls/cluster-locator.js';
+import { TrunkCallRecords } from './services/calls/trunk-call-records.js';
 import { StoredDialPlan } from './services/calls/stored-dial-plan.js';
 import { StoredDnFeatures } from './services/calls/stored-dn-features.js';
 import { StoredForwardSettings } from './services/calls/stored-forward-settings.js';
@@ -28,6 +30,10 @@ export interface NodeCalls {
   active: ActiveCalls;
   /** Which registered devices hold which DN on this node (the service's DnLocator). */
   lines: RegisteredLines;
+  /** Where each DN is across the cluster: this node's lines first, then other nodes' (the service's DnLocator). */
+  locator: ClusterLocator;
+  /** The one CDR of a call between nodes (the calling node's, naming the device that answered). */
+  trunkRecords: TrunkCallRecords;
   dialPlan: StoredDialPlan;
   /** The DNs' call features (forwards, pickup groups) the service routes by. */
   dnFeatures: StoredDnFeatures;
@@ -61,6 +67,8 @@ export async function composeCalls(deps: {
 }): Promise<NodeCalls> {
   const { config, store, statusWriter, live, clock, limits, logger } = deps;
   const lines = new RegisteredLines(config.nodeName);
+  const locator = new ClusterLocator(config.nodeName, lines);
+  const trunkRecords = new TrunkCallRecords();
   const dialPlan = new StoredDialPlan({
     load: () => store.devices.allDirectoryNumbers(),
     live,
@@ -103,10 +111,10 @@ export async function composeCalls(deps: {
   const service = new CallService({
     clock,
     scheduler: timerScheduler,
-    locator: lines,
+    locator,
     dialPlan: () => dialPlan.view(),
     dnFeatures: (dn) => dnFeatures.featuresOf(dn),
-    cdrs: new CdrRecorder({ statusWriter, live, nodeName: config.nodeName, logger }),
+    cdrs: trunkRecords.sink(new CdrRecorder({ statusWriter, live, nodeName: config.nodeName, logger })),
     limits,
     settings: config,
     // Nodes have no number yet: the CDR's node column tells the nodes of a cluster apart.
@@ -132,6 +140,8 @@ export async function composeCalls(deps: {
     service,
     active,
     lines,
+    locator,
+    trunkRecords,
     dialPlan,
     dnFeatures,
     forwards,

@@ -45,6 +45,8 @@ import { AuthThrottle } from './services/auth-throttle.js';
 import { LiveRegistry } from './services/live-registry.js';
 import { NodeHeartbeat } from './services/node-heartbeat.js';
 import { composeCluster } from './services/cluster/compose-cluster.js';
+import { composeTrunk } from './services/cluster/compose-trunk.js';
+import { trunkKey } from './services/cluster/trunk-auth.js';
 import type { NodeCluster } from './services/cluster/compose-cluster.js';
 import { applicationNameOf } from './store/cluster-objects.js';
 import { BatchedLookup } from './services/batched-lookup.js';
@@ -235,6 +237,18 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       ...(options.mediaEncryption ? { encryption: options.mediaEncryption } : {}),
     });
     started.push({ stop: () => calls.stop() });
+    // Calls between nodes (docs/cluster-calls.md): only a cluster, on PostgreSQL, has other nodes.
+    const trunk =
+      database.flavor === 'postgres'
+        ? await composeTrunk({
+            bus: cluster.bus,
+            store,
+            locator: calls.locator,
+            nodeName: config.nodeName,
+            logger: logger.child({ component: 'trunk' }),
+          })
+        : null;
+    if (trunk) started.push({ stop: async () => trunk.stop() });
     const allocator = new DnAllocator(clock);
     const guard = new AutoRegistrationGuardService({
       store,
@@ -375,6 +389,20 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       webSocketOrigins: config.sipWebSocketOrigins,
       digestAlgorithms: config.sipDigestAlgorithms,
       calls: calls.service,
+      ...(trunk
+        ? {
+            trunk: {
+              nodeName: config.nodeName,
+              key: trunkKey(secretKey.key),
+              peers: trunk.peers,
+              records: calls.trunkRecords,
+              maxCalls: config.trunkMaxCalls,
+              host: advertisedAddress(config),
+              calls: calls.service,
+              now: () => clock().getTime(),
+            },
+          }
+        : {}),
     });
     // /readyz: each listener counts once it is up; the database once it answers within 2 s.
     const readiness = new Readiness({

@@ -14,6 +14,12 @@ export const callLimits = {
     max: 200,
     help: "calls one device may be part of at once (CUCM's Maximum Number of Calls per line defaults to 4); a call to its DN finds it busy (cause 17, SIP 486) unless another device on the DN is free, and it cannot start one more (cause 34, SIP 503)",
   },
+  trunkMaxCalls: {
+    default: 1000,
+    min: 1,
+    max: 100_000,
+    help: 'calls at once between this node and each other node of the cluster, each way (the intra-cluster SIP trunk); one more to that node fails with cause 34 (the caller hears reorder), one more from it gets SIP 503',
+  },
   callT302Milliseconds: {
     default: 15_000,
     min: 3000,

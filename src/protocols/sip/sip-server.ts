@@ -19,6 +19,7 @@ import { Registrar } from './registrar/registrar.js';
 import { serviceControlNotify } from './registrar/service-control.js';
 import { SipCore } from './sip-core.js';
 import type { CallPort } from './calls/sip-calls.js';
+import type { SipTrunkOptions } from './calls/sip-trunk.js';
 import { SipCalls } from './calls/sip-calls.js';
 import type { LocalEndpoint } from './calls/messages.js';
 import { InviteClientTable } from './transaction/invite-client.js';
@@ -73,6 +74,8 @@ export interface SipServerOptions {
   webSocketOrigins?: readonly string[];
   /** The node's call service: registered SIP phones place and receive calls (without it INVITE gets 405). */
   calls?: CallPort;
+  /** Calls between the nodes of a cluster over SIP (docs/cluster-calls.md); needs `calls`. */
+  trunk?: SipTrunkOptions;
 }
 
 const PORT_ATTEMPTS = 5;
@@ -158,6 +161,19 @@ export class SipServer {
         logger: logger.child({ component: 'sip-calls' }),
         reporter: options.reporter,
         maxDialogs: this.settings.sipMaxCallDialogs,
+        ...(options.trunk
+          ? {
+              trunk: {
+                ...options.trunk,
+                flowTo: (address: string, port: number) => {
+                  if (!this.udp)
+                    throw new Error('SIP over UDP is not listening: no call can go to another node');
+                  return this.udp.flowTo(address, port);
+                },
+                localPort: () => this.port,
+              },
+            }
+          : {}),
       });
     }
     this.core = new SipCore({
@@ -332,6 +348,7 @@ export class SipServer {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
     this.options.live.off('configuration-changed', this.onConfigurationChanged);
+    this.calls?.stop();
     this.registrar.shutdown();
     this.ws.stop();
     this.clients.dispose();

@@ -20,14 +20,22 @@ export interface LegHandle {
 /** A registered device an adapter serves, as the call service may use it. */
 export interface CallDevice {
   deviceName: string;
-  /** A phone's protocol, or `bridge`: the node's own conference bridge (conference-bridge-port.ts). */
-  protocol: DeviceProtocol | 'bridge';
+  /**
+   * A phone's protocol, `bridge`: the node's own conference bridge (conference-bridge-port.ts), or
+   * `trunk`: another node of the cluster, over the intra-cluster SIP trunk (docs/cluster-calls.md).
+   */
+  protocol: DeviceProtocol | 'bridge' | 'trunk';
   /** Signalling address (ip or ip:port), for the CDR. */
   address: string | null;
   /** What the phone can receive (SCCP CapabilitiesRes); empty when only its SDP will say (SIP). */
   codecs: readonly Codec[];
   /** The phone reports its receive address only when asked (SCCP). */
   solicitedMedia: boolean;
+  /**
+   * Calls the device may be part of at once; absent: the node's --call-max-per-device. A trunk
+   * counts its own (--trunk-max-calls) and has no per-device limit here.
+   */
+  maxCalls?: number;
   /** A sink for a leg of a call offered to this device on `line` (an SCCP callReference, a SIP dialog). */
   openLeg(leg: LegHandle, line: number): LegSink;
 }

@@ -452,7 +452,7 @@ export class CallService {
       );
       return Q850.noCircuitAvailable;
     }
-    if (this.legCount(deviceName) >= settings.callMaxPerDevice) {
+    if (this.legCount(deviceName) >= this.maxCallsOf(deviceName)) {
       limits.reached(
         'callMaxPerDevice',
         { device: deviceName },
@@ -465,7 +465,7 @@ export class CallService {
 
   /** A device with as many calls as it may hold is busy for one more (counted and logged as a limit). */
   private atCallLimit(deviceName: string): boolean {
-    const max = this.deps.settings.callMaxPerDevice;
+    const max = this.maxCallsOf(deviceName);
     if (this.legCount(deviceName) < max) return false;
     this.deps.limits.reached(
       'callMaxPerDevice',
@@ -473,6 +473,11 @@ export class CallService {
       `${deviceName} was offered no further call: it is already part of ${max} calls (--call-max-per-device); callers hear busy`,
     );
     return true;
+  }
+
+  /** The device's own call limit (a trunk's is its own business), else --call-max-per-device. */
+  private maxCallsOf(deviceName: string): number {
+    return this.devices.get(deviceName)?.maxCalls ?? this.deps.settings.callMaxPerDevice;
   }
 
   private legCount(deviceName: string): number {
@@ -617,9 +622,11 @@ export class CallService {
   private async route(callId: number, dn: string): Promise<void> {
     let event: CallEvent;
     try {
-      const locations = await this.deps.locator.devicesFor(dn);
       const callerLeg = this.calls.get(callId)?.legs[0];
       const caller = callerLeg?.deviceName ?? '';
+      // A call that came over the intra-cluster trunk rings this node's phones only: never passed on (no loops).
+      const scope = this.devices.get(caller)?.protocol === 'trunk' ? 'local' : 'cluster';
+      const locations = await this.deps.locator.devicesFor(dn, scope);
       event =
         (callerLeg && (await this.beyondMaxCalls(callerLeg))) ??
         routeTargets(dn, locations, {

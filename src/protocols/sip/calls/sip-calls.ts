@@ -31,6 +31,8 @@ import { handleRefer } from './refer.js';
 import { parseSdp } from './sdp.js';
 import type { LegContext } from './sip-leg.js';
 import { SipLeg, contactUri, dialogKey, warningFor } from './sip-leg.js';
+import type { SipTrunkOptions } from './sip-trunk.js';
+import { SipTrunk, isTrunkRequest } from './sip-trunk.js';
 
 export type CallPort = Pick<CallService, 'attach' | 'detach' | 'offHook' | 'send' | 'transfer'>;
 
@@ -51,6 +53,8 @@ export interface SipCallsDeps {
   reporter: LimitReporter;
   /** --sip-max-call-dialogs */
   maxDialogs: number;
+  /** Calls between the nodes of a cluster (docs/cluster-calls.md); absent: a node alone. */
+  trunk?: SipTrunkOptions & { flowTo(address: string, port: number): SipFlow; localPort(): number };
 }
 
 export class SipCalls {
@@ -60,6 +64,7 @@ export class SipCalls {
   private readonly offers = new Map<string, SipLeg>();
   private readonly lines = new Map<string, readonly Line[]>();
   private readonly context: LegContext;
+  private readonly trunk: SipTrunk | null = null;
 
   constructor(private readonly deps: SipCallsDeps) {
     this.context = {
@@ -80,11 +85,33 @@ export class SipCalls {
           logger: deps.logger,
         }),
     };
+    if (deps.trunk)
+      this.trunk = new SipTrunk({
+        ...deps.trunk,
+        service: deps.service,
+        context: this.context,
+        adopt: (leg, offerKey) => {
+          this.legs.set(leg.key, leg);
+          leg.offerKey = offerKey;
+          if (offerKey !== null) this.offers.set(offerKey, leg);
+        },
+        legs: () => this.legs.values(),
+        atDialogLimit: (address, device) => this.atDialogLimit(address, device),
+        reply: (request, tx, status, headers, reason) => this.reply(request, tx, status, headers, reason),
+        reporter: deps.reporter,
+        logger: deps.logger,
+        warnAgent: deps.warnAgent,
+      });
   }
 
   /** Dialogs held now. */
   get size(): number {
     return this.legs.size;
+  }
+
+  /** The node stops: its calls with other nodes end on those nodes too (BYE, CANCEL or a final response). */
+  stop(): void {
+    this.trunk?.shutdown();
   }
 
   /** A SIP device registered here (again): it can place and receive calls. */
@@ -142,10 +169,25 @@ export class SipCalls {
       offered.inviteAgain(tx);
       return true;
     }
-    void this.newCall(request, tx).catch((error: unknown) => {
+    // Another node's call (docs/cluster-calls.md): trusted by its signature and address, not a registration.
+    const placed =
+      this.trunk && isTrunkRequest(request) ? this.trunk.invite(request, tx) : this.newCall(request, tx);
+    void placed.catch((error: unknown) => {
       this.deps.logger.error({ err: error }, `an INVITE failed inside the node: ${(error as Error).message}`);
       if (!tx.answered) this.reply(request, tx, 500);
     });
+    return true;
+  }
+
+  /** The node holds --sip-max-call-dialogs dialogs: a new call from `device` is refused (logged, counted). */
+  private atDialogLimit(address: string, device: string): boolean {
+    const max = this.deps.maxDialogs;
+    if (this.legs.size < max) return false;
+    this.deps.reporter.reached(
+      'sipMaxCallDialogs',
+      { address, device },
+      `refused a call from ${device}: the node holds ${max} SIP call dialogs (--sip-max-call-dialogs); raise it if the node has room for more calls`,
+    );
     return true;
   }
 
@@ -171,14 +213,8 @@ export class SipCalls {
     if (lines.length === 0) {
       return this.reply(request, tx, 403, [], 'Forbidden (no line on this phone)');
     }
-    if (this.legs.size >= deps.maxDialogs) {
-      deps.reporter.reached(
-        'sipMaxCallDialogs',
-        { address: tx.flow.remoteAddress, device: entry.name },
-        `refused a call from ${entry.name}: the node holds ${deps.maxDialogs} SIP call dialogs (--sip-max-call-dialogs); raise it if the node has room for more calls`,
-      );
+    if (this.atDialogLimit(tx.flow.remoteAddress, entry.name))
       return this.reply(request, tx, 503, [['Retry-After', '30']]);
-    }
     const body = request.body.toString('utf8');
     const type = request.contentType?.split(';')[0].trim().toLowerCase();
     // RFC 3261 §21.4.13: a body the UAS does not understand draws 415 with the types it accepts.

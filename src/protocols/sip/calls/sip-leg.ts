@@ -63,6 +63,20 @@ export interface LegContext {
   refer?(leg: SipLeg, request: SipRequest, tx: ServerTransaction): void;
 }
 
+/**
+ * What a leg on the intra-cluster trunk adds to a phone's (sip-trunk.ts): its INVITE is signed and
+ * names the call, its 200 names the device that answered, and its failures carry the Q.850 cause
+ * (RFC 3326 Reason) so that the other node records the cause this one saw, not one mapped twice.
+ */
+export interface TrunkHooks {
+  /** Headers of our INVITE (uac), made for its dialog (Call-ID, CSeq, From tag). */
+  inviteHeaders(dialog: Dialog): Array<[string, string]>;
+  /** Headers of our 200 to the other node's INVITE (uas). */
+  answerHeaders(): Array<[string, string]>;
+  /** The other node's 2xx to our INVITE (uac). */
+  answered(response: SipResponse): void;
+}
+
 interface Target {
   address: string;
   port: number;
@@ -108,6 +122,8 @@ export class SipLeg implements LegSink {
   private remoteParty: Party | null = null;
   /** A REFER's implicit subscription is open (RFC 3515 §2.4.4); `outcome` is its final sipfrag status once known. */
   private referral: { outcome: number | null } | null = null;
+  /** Set when the leg is on the intra-cluster trunk, not on a phone. */
+  trunk: TrunkHooks | null = null;
 
   constructor(
     private readonly ctx: LegContext,
@@ -321,7 +337,7 @@ export class SipLeg implements LegSink {
   }
 
   /** A final non-2xx response to the phone's INVITE; 488 carries Warning 305 (RFC 3261 §20.43). */
-  private final(status: number, reason?: string): void {
+  private final(status: number, cause?: Q850Cause, reason?: string): void {
     const tx = this.inviteTx;
     if (!this.invite || !tx || tx.answered) return;
     const headers: Array<[string, string]> = [];
@@ -329,6 +345,8 @@ export class SipLeg implements LegSink {
     if (status === 488)
       headers.push(['Warning', `305 ${this.ctx.warnAgent} "Incompatible media format${why}"`]);
     else if (reason !== undefined) headers.push(['Warning', `399 ${this.ctx.warnAgent} "${why.slice(2)}"`]);
+    // The other node records this cause as it is (RFC 3326 Reason); a phone reads only the status.
+    if (this.trunk && cause !== undefined) headers.push(['Reason', q850Reason(cause)]);
     tx.respond(
       status,
       dialogResponse(this.invite, tx.flow, this.dialog.localTag, status, reasonPhrase(status), headers),
@@ -343,6 +361,7 @@ export class SipLeg implements LegSink {
     if (!invite || !tx || tx.answered) return;
     const headers = this.remoteParty ? identityHeaders(this.remoteParty, 'called', this.local) : [];
     headers.push(['Contact', contactOf(this.local)], ['Allow', ALLOW_IN_DIALOG]);
+    if (this.trunk) headers.push(...this.trunk.answerHeaders());
     const packet = dialogResponse(invite, tx.flow, this.dialog.localTag, 200, 'OK', headers, body);
     tx.respond(200, packet);
     this.inviteTx = null;
@@ -390,6 +409,7 @@ export class SipLeg implements LegSink {
       headers: [
         ...identityHeaders(caller, 'calling', this.local),
         ...diversionHeaders(redirects, this.local),
+        ...(this.trunk?.inviteHeaders(dialog) ?? []),
       ],
     });
     const ackOf = (response: SipResponse) =>
@@ -425,7 +445,7 @@ export class SipLeg implements LegSink {
         this.end();
         if (this.handle) this.ctx.service.send(this.handle, { kind: 'moved', target: movedTo });
       } else {
-        this.unreachable(causeOfSipStatus(status));
+        this.unreachable((this.trunk && reasonCause(response)) ?? causeOfSipStatus(status));
       }
       return;
     }
@@ -445,6 +465,7 @@ export class SipLeg implements LegSink {
       this.bye(Q850.normalClearing);
       return;
     }
+    this.trunk?.answered(response);
     const body = response.body.toString('utf8');
     if (body.length === 0) {
       this.sendAck(undefined);
@@ -667,7 +688,7 @@ export class SipLeg implements LegSink {
     switch (this.state) {
       case 'offered':
       case 'answering':
-        this.final(sipStatusOfCause(cause) ?? (cause === Q850.normalClearing ? 487 : 480), reason);
+        this.final(sipStatusOfCause(cause) ?? (cause === Q850.normalClearing ? 487 : 480), cause, reason);
         break;
       case 'inviting':
         this.cancel(
@@ -771,6 +792,13 @@ export function contactUri(message: SipRequest | SipResponse): string | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The Q.850 cause of a response's RFC 3326 Reason, when it names one the node knows. */
+export function reasonCause(message: SipResponse): Q850Cause | null {
+  const match = /^\s*Q\.850\s*;\s*cause\s*=\s*(\d{1,3})/i.exec(message.header('reason') ?? '');
+  const cause = match ? Number(match[1]) : NaN;
+  return cause in CAUSES ? (cause as Q850Cause) : null;
 }
 
 /** RFC 3326: `Reason: Q.850;cause=N;text="…"`. */
