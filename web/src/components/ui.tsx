@@ -1,15 +1,22 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { useId } from 'react';
 import type { DeviceStatus } from '../api/types';
 import { number, statusLabel } from '../format';
 
-/** A labelled input whose API refusal shows beside it (aria-invalid + aria-describedby). */
-export function Field({
+type FieldProps = { label: string; error?: string | null; hint?: ReactNode };
+
+/**
+ * A label, its control, a hint and the API's refusal beside it (aria-invalid + aria-describedby):
+ * the frame every form field shares; `control` gets the id and ARIA attributes to put on itself.
+ */
+function FieldFrame({
   label,
   error,
   hint,
-  ...input
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | null; hint?: ReactNode }) {
+  control,
+}: FieldProps & {
+  control: (aria: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+}) {
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
@@ -18,7 +25,7 @@ export function Field({
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       <div className="field-control">
-        <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+        {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described })}
         {hint && (
           <span id={hintId} className="hint">
             {hint}
@@ -34,35 +41,48 @@ export function Field({
   );
 }
 
+/** A labelled input whose API refusal shows beside it. */
+export function Field({ label, error, hint, ...input }: InputHTMLAttributes<HTMLInputElement> & FieldProps) {
+  return (
+    <FieldFrame label={label} error={error} hint={hint} control={(aria) => <input {...aria} {...input} />} />
+  );
+}
+
 export function SelectField({
   label,
   error,
   hint,
   children,
   ...select
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | null; hint?: ReactNode }) {
-  const id = useId();
-  const described =
-    [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+}: SelectHTMLAttributes<HTMLSelectElement> & FieldProps) {
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <div className="field-control">
-        <select id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...select}>
+    <FieldFrame
+      label={label}
+      error={error}
+      hint={hint}
+      control={(aria) => (
+        <select {...aria} {...select}>
           {children}
         </select>
-        {hint && (
-          <span id={`${id}-hint`} className="hint">
-            {hint}
-          </span>
-        )}
-        {error && (
-          <span id={`${id}-error`} className="field-error" role="alert">
-            {error}
-          </span>
-        )}
-      </div>
-    </div>
+      )}
+    />
+  );
+}
+
+/** A labelled multi-line text (PEM, for one), its refusal beside it. */
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  ...area
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & FieldProps) {
+  return (
+    <FieldFrame
+      label={label}
+      error={error}
+      hint={hint}
+      control={(aria) => <textarea {...aria} {...area} />}
+    />
   );
 }
 

@@ -2,7 +2,7 @@ import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { ApiError, get, post, put } from '../api/client';
 import type { CertificateStatus } from '../api/types';
-import { Loading, Notice, PageTitle } from '../components/ui';
+import { Loading, Notice, PageTitle, TextAreaField } from '../components/ui';
 import { dateTime } from '../format';
 import { useLoad } from '../hooks';
 import { Link } from '../router';
@@ -57,15 +57,14 @@ export function CertificatePanel({ c }: { c: CertificateStatus }) {
   );
 }
 
+/** A PEM text, kept as pasted (no spelling marks on base64). */
 function PemField({
-  id,
   label,
   value,
   onChange,
   hint,
   error,
 }: {
-  id: string;
   label: string;
   value: string;
   onChange: (v: string) => void;
@@ -73,29 +72,16 @@ function PemField({
   error: string | null;
 }) {
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <div className="field-control">
-        <textarea
-          id={id}
-          rows={8}
-          cols={64}
-          value={value}
-          spellCheck={false}
-          onChange={(e) => onChange(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-        />
-        <span id={`${id}-hint`} className="hint">
-          {hint}
-        </span>
-        {error && (
-          <span id={`${id}-error`} className="field-error" role="alert">
-            {error}
-          </span>
-        )}
-      </div>
-    </div>
+    <TextAreaField
+      label={label}
+      rows={8}
+      cols={64}
+      value={value}
+      spellCheck={false}
+      onChange={(e) => onChange(e.target.value)}
+      hint={hint}
+      error={error}
+    />
   );
 }
 
@@ -197,7 +183,6 @@ export function CertificatesPage() {
         <fieldset disabled={!canChange || busy}>
           <legend id="cert-upload">Upload a certificate</legend>
           <PemField
-            id="cert-pem"
             label="Certificate (PEM)"
             value={certificate}
             onChange={setCertificate}
@@ -205,7 +190,6 @@ export function CertificatesPage() {
             hint="The node's certificate first, then each intermediate certificate, each issued by the next."
           />
           <PemField
-            id="cert-key"
             label="Private key (PEM)"
             value={privateKey}
             onChange={setPrivateKey}
