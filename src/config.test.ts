@@ -50,3 +50,11 @@ it('takes call pickup codes that no DN can be, and refuses two where one begins 
     /neither may begin the other/,
   );
 });
+
+it('takes a libpq multi-host --database-url and names the bad host of one it cannot use', () => {
+  const url = 'postgres://openucm@db1:5432,db2:5433/openucm?target_session_attrs=read-write';
+  expect(loadConfig({ flags: { databaseUrl: url } }).databaseUrl).toBe(url);
+  expect(() => loadConfig({ env: { OPENUCM_DATABASE_URL: 'postgres://openucm@db1,db2:x/openucm' } })).toThrow(
+    /invalid --database-url \/ OPENUCM_DATABASE_URL: host 2 of the database URL \("db2:x"\) must be host or host:port/,
+  );
+});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { PICKUP_CODE_RULE, pickupCodesProblem } from './core/call/pickup.js';
 import { z } from 'zod';
 import { flagOf, limitShape } from './limits/index.js';
+import { parsePostgresUrl } from './store/postgres-hosts.js';
 import { parseDigestAlgorithms } from './protocols/sip/auth/digest-policy.js';
 import { parseOriginList } from './protocols/sip/transport/websocket-origins.js';
 
@@ -22,8 +23,20 @@ export const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
     secretKeyFile: z.string().min(1).optional(),
-    /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
-    databaseUrl: z.string().url().optional(),
+    /**
+     * postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. Several
+     * hosts (libpq syntax, postgres://user@h1:5432,h2:5432/db): the first writable one is used.
+     */
+    databaseUrl: z
+      .string()
+      .superRefine((url, ctx) => {
+        try {
+          parsePostgresUrl(url);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        }
+      })
+      .optional(),
     /** PostgreSQL: seconds to open a connection, waiting for a server that restarts; then the query fails. */
     databaseConnectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
     /** PostgreSQL: seconds a statement may run, or a transaction stay idle, before it is cancelled. */
