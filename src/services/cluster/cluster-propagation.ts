@@ -176,12 +176,14 @@ export class ClusterPropagation {
         ipAddress: ipOf(connection.address),
         activeLoadId: null,
         at,
+        // A phone it held before it hung may have registered on another node since: that one stands.
+        reassert: true,
       });
       phones++;
     }
     logger.warn(
       { node: nodeName, phones, reason },
-      `${nodeName} was taken for down by the cluster (${reason}); writing the ${phones} phones it holds as registered again`,
+      `${nodeName} was taken for down by the cluster (${reason}); writing the ${phones} phones it holds as registered again, except any that registered on another node meanwhile`,
     );
     void statusWriter
       .flush()
