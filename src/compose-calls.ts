@@ -56,6 +56,8 @@ export async function composeCalls(deps: {
   clock: Clock;
   limits: LimitReporter;
   logger: Logger;
+  /** globalCallID_callManagerId of this node's CDRs: its number in the nodes table. */
+  callManagerId: number;
 }): Promise<NodeCalls> {
   const { config, store, statusWriter, live, clock, limits, logger } = deps;
   const lines = new RegisteredLines(config.nodeName);
@@ -107,8 +109,7 @@ export async function composeCalls(deps: {
     cdrs: new CdrRecorder({ statusWriter, live, nodeName: config.nodeName, logger }),
     limits,
     settings: config,
-    // Nodes have no number yet: the CDR's node column tells the nodes of a cluster apart.
-    callManagerId: 1,
+    callManagerId: deps.callManagerId,
     logger,
     watcher: active,
     music,
