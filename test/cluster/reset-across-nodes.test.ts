@@ -1,6 +1,6 @@
 /**
- * Issue #16, commands across nodes: a Reset sent through node cm2's API reaches a phone registered
- * on cm1 (cm2 passes it on openucm_command; cm1 sends the Reset on its own connection) and answers
+ * Issue #16, commands across nodes: a Restart, and an Apply Config, sent through node cm2's API
+ * reach a phone registered on cm1 (cm2 passes it on openucm_command; cm1 sends the Reset on its own connection) and answers
  * 202 naming the node that acted; a phone registered nowhere still gets 409.
  */
 import { expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { createPostgresDatabase, postgresAvailable } from '../support/databases.
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 
-it('Reset through cm2 of a phone on cm1 reaches it; an unregistered phone gets 409', async (ctx) => {
+it('Restart and Apply Config through cm2 of a phone on cm1 reach it; an unregistered phone gets 409', async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
   const database = await createPostgresDatabase();
   const nodes: TestNode[] = [];
@@ -33,6 +33,15 @@ it('Reset through cm2 of a phone on cm1 reaches it; an unregistered phone gets 4
     expect(answer.body.message).toBe('restart sent to SEP00EE00000001 by node cm1');
     // Reset message type 2 is Restart (sccp.md).
     expect(await reset).toBe(2);
+
+    // Apply Config the same way: type 3 (APPLY_CONFIG), sent by the node that holds the phone.
+    const applied = new Promise<number>((resolve) => station.once('reset', resolve));
+    const apply = await cm2.api.post<{ message: string }>('/phones/SEP00EE00000001/reset', {
+      type: 'apply-config',
+    });
+    expect(apply.status).toBe(202);
+    expect(apply.body.message).toBe('apply-config sent to SEP00EE00000001 by node cm1');
+    expect(await applied).toBe(3);
 
     station.destroy();
     await eventually(async () => {
