@@ -10,7 +10,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SccpStation } from '../../src/sim/sccp-station.js';
-import { SipRegistration } from '../../src/sim/sip-registration.js';
 import { parsePostgresUrl } from '../../src/store/postgres-hosts.js';
 import { NoWritableHostError, connectWritable } from '../../src/store/postgres-writable.js';
 import { createPostgresDatabase } from '../support/databases.js';
@@ -23,12 +22,12 @@ import {
   startStreamingReplica,
 } from '../support/private-postgres.js';
 import { registerUntilAccepted } from '../support/register-until-accepted.js';
+import type { SipLoad } from '../support/sip-load.js';
+import { macOf, registerSipPhones } from '../support/sip-load.js';
 
 const SIP_PHONES = 5;
 const SCCP_PHONES = 5;
 const ARRIVING = 5;
-
-const mac = (prefix: string, i: number) => `${prefix}${i.toString(16).padStart(8, '0')}`.toUpperCase();
 
 let primary: PrivatePostgres | undefined;
 let standby: PrivatePostgres | undefined;
@@ -50,40 +49,18 @@ it.skipIf(!privatePostgresAvailable())(
     const url = `postgres://postgres@127.0.0.1:${primary!.port},127.0.0.1:${standby.port}/${dbName}?target_session_attrs=read-write`;
     const database: TestDatabase = { ...created, databaseUrl: url, drop: async () => undefined };
     const t = await startTestNode({ database, config: { keepaliveSeconds: 1 } });
-    const sip: SipRegistration[] = [];
+    let sip: SipLoad | undefined;
+    let refreshing: ReturnType<SipLoad['refresh']> | undefined;
     const stations: SccpStation[] = [];
     const retried: string[] = [];
-    let running = true;
     try {
-      const target = { host: '127.0.0.1', port: t.node.ports.sip! };
-      expect(
-        (await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' })).status,
-      ).toBe(200);
-      const lines = Array.from({ length: SIP_PHONES }, (_, i) => {
-        const m = mac('00c1', i);
-        return { index: 1, name: `SEP${m}`, authName: `SEP${m}`, mac: m };
-      });
-      for (const line of lines) {
-        const phone = new SipRegistration({
-          mac: line.mac,
-          modelEnum: 7,
-          userAgent: 'Cisco-CP7960G/8.0',
-          expires: 3600,
-          localAddress: '127.0.0.1',
-        });
-        await phone.open();
-        sip.push(phone);
-        expect((await phone.register(line, target)).kind).toBe('registered');
-      }
-      expect(
-        (await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SCCP' })).status,
-      ).toBe(200);
+      sip = await registerSipPhones(t, '00c1', SIP_PHONES);
       let keepalivesLost = 0;
       const before: SccpStation[] = [];
       for (let i = 0; i < SCCP_PHONES; i++) {
         const station = await registerUntilAccepted(
           t.node.ports.sccp,
-          `SEP${mac('00c2', i)}`,
+          `SEP${macOf('00c2', i)}`,
           stations,
           retried,
         );
@@ -93,20 +70,10 @@ it.skipIf(!privatePostgresAvailable())(
       // What the phones were told before the crash: their DNs (auto-registration commits first).
       const acknowledged = new Map<string, string | undefined>();
       for (const [i, s] of before.entries())
-        acknowledged.set(`SEP${mac('00c2', i)}`, (await s.startup()).lines[0]?.dn);
+        acknowledged.set(`SEP${macOf('00c2', i)}`, (await s.startup()).lines[0]?.dn);
 
       // Load throughout: SIP phones refresh, SCCP phones keep alive.
-      const refreshFailures: string[] = [];
-      let refreshes = 0;
-      const refreshing = sip.map(async (phone, i) => {
-        while (running) {
-          const outcome = await phone.register(lines[i], target);
-          refreshes++;
-          if (outcome.kind !== 'registered')
-            refreshFailures.push(`${lines[i].name}: ${JSON.stringify(outcome)}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      });
+      refreshing = sip.refresh(100);
 
       await primary!.stop('immediate');
       // Between the crash and the promotion no host takes writes, and the error says what each said.
@@ -126,7 +93,7 @@ it.skipIf(!privatePostgresAvailable())(
         await new Promise((resolve) => setTimeout(resolve, i * 100));
         const station = await registerUntilAccepted(
           t.node.ports.sccp,
-          `SEP${mac('00c3', i)}`,
+          `SEP${macOf('00c3', i)}`,
           stations,
           retried,
         );
@@ -140,8 +107,7 @@ it.skipIf(!privatePostgresAvailable())(
         async () => (await fetch(`http://127.0.0.1:${t.node.ports.http}/readyz`)).status === 200,
         30_000,
       );
-      running = false;
-      await Promise.all(refreshing);
+      const { refreshes, failures: refreshFailures } = await refreshing.stop();
 
       expect(refreshes).toBeGreaterThan(SIP_PHONES * 3);
       expect(refreshFailures).toEqual([]);
@@ -157,9 +123,9 @@ it.skipIf(!privatePostgresAvailable())(
       // The promoted server holds everything: each phone acknowledged before the crash with the DN
       // it was given, the arrivals, every one registered with its accepted event, no DN twice.
       const everyone = [
-        ...lines.map((l) => l.name),
+        ...sip.names,
         ...acknowledged.keys(),
-        ...Array.from({ length: ARRIVING }, (_, i) => `SEP${mac('00c3', i)}`),
+        ...Array.from({ length: ARRIVING }, (_, i) => `SEP${macOf('00c3', i)}`),
       ];
       const total = SIP_PHONES + SCCP_PHONES + ARRIVING;
       await eventually(async () => {
@@ -198,8 +164,8 @@ it.skipIf(!privatePostgresAvailable())(
         `${refreshes} SIP refreshes across the switch; ${retried.length} registrations told to retry (${retried.slice(0, 3).join(' | ')})`,
       );
     } finally {
-      running = false;
-      for (const phone of sip) phone.close();
+      refreshing?.stop().catch(() => undefined);
+      sip?.close();
       for (const s of stations) s.destroy();
       await t.stop();
       await created.drop().catch(() => undefined);
