@@ -4,9 +4,9 @@
  * although each node counts its calls from 1. Two nodes on one PostgreSQL, a call on each.
  */
 import { expect, it } from 'vitest';
-import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
-import { eventually, startTestNode } from '../support/node.js';
-import type { TestNode } from '../support/node.js';
+import { startTestCluster } from '../support/cluster.js';
+import { postgresAvailable } from '../support/databases.js';
+import { eventually } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
 import { CallStateCode } from '../../src/protocols/sccp/codec/index.js';
 
@@ -18,12 +18,10 @@ interface Cdr {
 
 it('the CDRs of two nodes carry each node’s own number, never the same (callManagerId, callId)', async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
-  const database = await createPostgresDatabase();
-  const nodes: TestNode[] = [];
+  const cluster = await startTestCluster(['cm1', 'cm2']);
+  const { nodes } = cluster;
   const closers: Array<() => void> = [];
   try {
-    nodes.push(await startTestNode({ database, config: { nodeName: 'cm1' } }));
-    nodes.push(await startTestNode({ database, config: { nodeName: 'cm2' } }));
     const numbers = await Promise.all(nodes.map((t) => t.node.store.nodes.numberOf(t.node.config.nodeName)));
     expect(new Set(numbers).size).toBe(2);
     // Stable: asked again (as at the next start), the same number.
@@ -46,7 +44,6 @@ it('the CDRs of two nodes carry each node’s own number, never the same (callMa
     expect(byNode.cm2).toMatchObject({ globalCallID_callManagerId: numbers[1], globalCallID_callId: 1 });
   } finally {
     for (const close of closers) close();
-    for (const t of nodes.slice(1)) await t.stop();
-    await nodes[0]?.destroy();
+    await cluster.stop();
   }
 }, 120_000);

@@ -5,19 +5,16 @@
  */
 import { expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
-import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
-import { eventually, startTestNode } from '../support/node.js';
-import type { TestNode } from '../support/node.js';
+import { startTestCluster } from '../support/cluster.js';
+import { postgresAvailable } from '../support/databases.js';
+import { eventually } from '../support/node.js';
 
 it('Restart and Apply Config through cm2 of a phone on cm1 reach it; an unregistered phone gets 409', async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
-  const database = await createPostgresDatabase();
-  const nodes: TestNode[] = [];
+  const cluster = await startTestCluster(['cm1', 'cm2']);
   const station = new SccpStation({ deviceName: 'SEP00EE00000001', deviceType: 8 });
   try {
-    nodes.push(await startTestNode({ database, config: { nodeName: 'cm1' } }));
-    nodes.push(await startTestNode({ database, config: { nodeName: 'cm2' } }));
-    const [cm1, cm2] = nodes;
+    const [cm1, cm2] = cluster.nodes;
     await station.connect('127.0.0.1', cm1.node.ports.sccp);
     expect((await station.register()).kind).toBe('registered');
     // cm2 sees the phone registered on cm1 (owner-guarded status, openucm_status).
@@ -51,7 +48,6 @@ it('Restart and Apply Config through cm2 of a phone on cm1 reach it; an unregist
     expect((await cm2.api.post('/phones/SEP00EE00000001/reset', { type: 'reset' })).status).toBe(409);
   } finally {
     station.destroy();
-    for (const t of nodes.slice(1)) await t.stop();
-    await nodes[0]?.destroy();
+    await cluster.stop();
   }
 }, 120_000);
