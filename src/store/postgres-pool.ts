@@ -71,7 +71,7 @@ export function postgresPool(
   settings: PostgresSettings,
   onIdleError: (error: Error) => void,
   onHostChange: (change: { from: string; to: string }) => void = () => undefined,
-): PostgresPool & { hosts: () => { current: string; all: string[] } } {
+): PostgresPool {
   const address = parsePostgresUrl(url);
   const multiHost = address.hosts.length > 1;
   const statementMs = settings.statementTimeoutSeconds * 1000;
@@ -161,7 +161,6 @@ export function postgresPool(
       await relocating?.catch(() => undefined);
       await Promise.all([current.pool.end(), ...[...retired].map((p) => p.end().catch(() => undefined))]);
     },
-    hosts: () => ({ current: hostLabel(current.host), all: address.hosts.map(hostLabel) }),
   };
 }
 
