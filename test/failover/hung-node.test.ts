@@ -9,27 +9,18 @@
  */
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { Fleet } from '../../src/sim/fleet.js';
+import type { Fleet } from '../../src/sim/fleet.js';
 import type { ChildNode } from '../support/child-node.js';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { eventually } from '../support/node.js';
-import { freePort, metricOf, sharedSecretKeyFile, startClusterNode } from './support.js';
+import { apiOf, freePort, metricOf, sharedSecretKeyFile, startClusterNode, twoNodeFleet } from './support.js';
 
 const PHONES = 20;
 const N1 = '127.0.77.5';
 const N2 = '127.0.77.6';
 /** n1 grants this many fallback tokens a second: 20 phones take about 5 s to come home. */
 const PACE = 4;
-
-/** GET `path` of the API of the node listening on `address` (as an operator's script would). */
-async function apiGet<T>(node: ChildNode, address: string, path: string): Promise<T> {
-  const auth = `Basic ${Buffer.from('CCMAdministrator:child-node-secret').toString('base64')}`;
-  const response = await fetch(`http://${address}:${node.ports.http}/api/v1${path}`, {
-    headers: { authorization: auth },
-  });
-  return (await response.json()) as T;
-}
 
 let database: TestDatabase | undefined;
 let fleet: Fleet | undefined;
@@ -60,23 +51,18 @@ it(`${PHONES} SCCP phones leave a hung primary after three unanswered KeepAlives
   const n2 = await startClusterNode({ name: 'n2', address: N2, sccpPort: p2, flags }, url, secret.file);
   nodes.push(n2);
   const registeredOn = async (node: string) =>
-    (await apiGet<{ total: number }>(n2, N2, `/phones?node=${node}&status=registered&pageSize=1`)).total;
+    (await apiOf<{ total: number }>(n2, N2, `/phones?node=${node}&status=registered&pageSize=1`)).total;
   const n1State = async () =>
-    (await apiGet<{ name: string; liveness: { state: string } }[]>(n2, N2, '/nodes')).find(
+    (await apiOf<{ name: string; liveness: { state: string } }[]>(n2, N2, '/nodes')).find(
       (n) => n.name === 'n1',
     )?.liveness.state;
   const s1 = `${N1}:${p1}`;
   const s2 = `${N2}:${p2}`;
-  const f = (fleet = new Fleet({
+  const f = (fleet = twoNodeFleet({
     macStart: '00AC00000000',
-    offset: 0,
     count: PHONES,
-    model: '7940',
-    tftp: null,
-    callManagers: [
-      { host: N1, sccpPort: p1, sipPort: 5060, priority: 0 },
-      { host: N2, sccpPort: p2, sipPort: 5060, priority: 1 },
-    ],
+    n1: { host: N1, sccpPort: p1 },
+    n2: { host: N2, sccpPort: p2 },
     rate: 50,
     localAddresses: ['127.0.78.2'],
     timing: { fallbackRetryMs: 1000 },
