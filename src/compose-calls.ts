@@ -64,6 +64,8 @@ export async function composeCalls(deps: {
   logger: Logger;
   /** Each device's media encryption policy; every device 'off' when absent. */
   encryption?: MediaEncryptionPolicy;
+  /** globalCallID_callManagerId of this node's CDRs: its number in the nodes table. */
+  callManagerId: number;
 }): Promise<NodeCalls> {
   const { config, store, statusWriter, live, clock, limits, logger } = deps;
   const lines = new RegisteredLines(config.nodeName);
@@ -117,8 +119,7 @@ export async function composeCalls(deps: {
     cdrs: trunkRecords.sink(new CdrRecorder({ statusWriter, live, nodeName: config.nodeName, logger })),
     limits,
     settings: config,
-    // Nodes have no number yet: the CDR's node column tells the nodes of a cluster apart.
-    callManagerId: 1,
+    callManagerId: deps.callManagerId,
     logger,
     watcher: active,
     music,

@@ -57,4 +57,17 @@ it('serves the administration over HTTPS on 8443 by default, plain HTTP redirect
   expect(() => loadConfig({ env: { OPENUCM_HTTP_MODE: 'tls' } })).toThrow(
     /--http-mode \/ OPENUCM_HTTP_MODE: .*redirect.*off.*serve/,
   );
+  expect(loadConfig({}).httpPlainNetworks).toBe('127.0.0.0/8,::1/128');
+  expect(loadConfig({ env: { OPENUCM_HTTP_PLAIN_NETWORKS: 'none' } }).httpPlainNetworks).toBe('none');
+  expect(() => loadConfig({ env: { OPENUCM_HTTP_PLAIN_NETWORKS: '127.0.0.0/8,10.1.2.3/16' } })).toThrow(
+    /--http-plain-networks \/ OPENUCM_HTTP_PLAIN_NETWORKS: .*"10\.1\.2\.3\/16" has host bits set/,
+  );
+});
+
+it('takes a libpq multi-host --database-url and names the bad host of one it cannot use', () => {
+  const url = 'postgres://openucm@db1:5432,db2:5433/openucm?target_session_attrs=read-write';
+  expect(loadConfig({ flags: { databaseUrl: url } }).databaseUrl).toBe(url);
+  expect(() => loadConfig({ env: { OPENUCM_DATABASE_URL: 'postgres://openucm@db1,db2:x/openucm' } })).toThrow(
+    /invalid --database-url \/ OPENUCM_DATABASE_URL: host 2 of the database URL \("db2:x"\) must be host or host:port/,
+  );
 });

@@ -3,6 +3,7 @@ import { PICKUP_CODE_RULE, pickupCodesProblem } from './core/call/pickup.js';
 import { z } from 'zod';
 import { subnetProblem } from './core/subnet.js';
 import { flagOf, limitShape } from './limits/index.js';
+import { parsePostgresUrl } from './store/postgres-hosts.js';
 import { parseDigestAlgorithms } from './protocols/sip/auth/digest-policy.js';
 import { parseOriginList } from './protocols/sip/transport/websocket-origins.js';
 
@@ -24,7 +25,7 @@ export const configSchema = z
     httpMode: z.enum(['redirect', 'off', 'serve']).default('redirect'),
     /**
      * With --http-mode redirect: the networks the plain port still serves in full (comma-separated
-     * CIDR; empty: none). Default this machine's loopback, which browsers already treat as a secure
+     * CIDR; `none`: none). Default this machine's loopback, which browsers already treat as a secure
      * context (W3C Secure Contexts §3.1): nothing served there crosses a network.
      */
     httpPlainNetworks: z
@@ -45,8 +46,20 @@ export const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** The node's secret key (seals SIP passwords); default `secret.key` in dataDir. Nodes sharing a database need the same. */
     secretKeyFile: z.string().min(1).optional(),
-    /** postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. */
-    databaseUrl: z.string().url().optional(),
+    /**
+     * postgres://… selects PostgreSQL (the cluster store); otherwise SQLite under dataDir. Several
+     * hosts (libpq syntax, postgres://user@h1:5432,h2:5432/db): the first writable one is used.
+     */
+    databaseUrl: z
+      .string()
+      .superRefine((url, ctx) => {
+        try {
+          parsePostgresUrl(url);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        }
+      })
+      .optional(),
     /** PostgreSQL: seconds to open a connection, waiting for a server that restarts; then the query fails. */
     databaseConnectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
     /** PostgreSQL: seconds a statement may run, or a transaction stay idle, before it is cancelled. */
@@ -161,8 +174,9 @@ export function loadConfig(options: {
   return parsed.data;
 }
 
-/** The CIDR texts of --http-plain-networks (empty entries dropped). */
+/** The CIDR texts of --http-plain-networks (`none`: no network; empty entries dropped). */
 export function plainNetworkTexts(value: string): string[] {
+  if (value.trim() === 'none') return [];
   return value
     .split(',')
     .map((text) => text.trim())

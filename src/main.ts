@@ -36,7 +36,7 @@ const FLAGS: [keyof Config, string, string][] = [
   [
     'httpPlainNetworks',
     '--http-plain-networks <cidrs>',
-    'with --http-mode redirect, networks the plain port serves in full, comma-separated CIDR, "" for none (default 127.0.0.0/8,::1/128: this machine)',
+    'with --http-mode redirect, networks the plain port serves in full, comma-separated CIDR, "none" for none (default 127.0.0.0/8,::1/128: this machine)',
   ],
   ['sccpPort', '--sccp-port <port>', 'SCCP (Skinny) TCP port (default 2000)'],
   ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],

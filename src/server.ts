@@ -229,6 +229,8 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     const calls = await composeCalls({
       config,
       store,
+      // The node's number in the cluster: its CDRs' globalCallID_callManagerId.
+      callManagerId: await store.nodes.numberOf(config.nodeName),
       statusWriter,
       live,
       clock,

@@ -10,7 +10,7 @@
  * OPENUCM_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import os from 'node:os';
-import { Fleet } from '../../src/sim/fleet.js';
+import type { Fleet } from '../../src/sim/fleet.js';
 import { createPostgresDatabase } from '../../test/support/databases.js';
 import {
   freePort,
@@ -18,6 +18,7 @@ import {
   metricOf,
   sharedSecretKeyFile,
   startClusterNode,
+  twoNodeFleet,
 } from '../../test/failover/support.js';
 
 const PHONES = Number(process.env.OPENUCM_BENCH_PHONES ?? 1000);
@@ -90,16 +91,11 @@ async function run(standby: boolean, fallback: boolean): Promise<Result> {
   );
   const s1 = `${N1}:${p1}`;
   const s2 = `${N2}:${p2}`;
-  const fleet = new Fleet({
+  const fleet = twoNodeFleet({
     macStart: '00BE00000000',
-    offset: 0,
     count: PHONES,
-    model: '7940',
-    tftp: null,
-    callManagers: [
-      { host: N1, sccpPort: p1, sipPort: 5060, priority: 0 },
-      { host: N2, sccpPort: p2, sipPort: 5060, priority: 1 },
-    ],
+    n1: { host: N1, sccpPort: p1 },
+    n2: { host: N2, sccpPort: p2 },
     rate: 200,
     localAddresses: SOURCES,
     timing: { standby, fallbackRetryMs: 2000 },

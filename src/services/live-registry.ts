@@ -1,7 +1,13 @@
 import type { DeviceProtocol } from '../core/device.js';
 import type { UnregistrationReason } from '../core/registration-event.js';
 
-export type ResetType = 'reset' | 'restart';
+/**
+ * What an administrator asks of a registered phone: reboot, re-register, or apply its changed
+ * configuration (CUCM 7.x Apply Config: the phone decides whether it must restart).
+ */
+export type ResetType = 'reset' | 'restart' | 'apply-config';
+/** Every ResetType, for request schemas. */
+export const RESET_TYPES = ['reset', 'restart', 'apply-config'] as const satisfies readonly ResetType[];
 
 /** A registered phone's signalling connection, as services may act on it. */
 export interface DeviceConnection {

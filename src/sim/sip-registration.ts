@@ -326,6 +326,8 @@ export class SipRegistration extends EventEmitter<Events> {
       const action = /action=([a-z-]+)/i.exec(request.body.toString('utf8'))?.[1]?.toLowerCase();
       if (action === 'reset') this.emit('command', 'reboot', 'service-control reset');
       else if (action === 'restart') this.emit('command', 'reregister', 'service-control restart');
+      // Apply Config: the phone re-reads its configuration and registers again (CUCM 7.x).
+      else if (action === 'apply-config') this.emit('command', 'reregister', 'service-control apply-config');
     }
   }
 }

@@ -47,6 +47,33 @@ describe.each(DATABASES)('owner-guarded status writes, $flavor', (backend) => {
     await store.devices.applyStatusChanges([change('rejected', 'cm1', later(5))]);
     expect(await store.devices.find('SEP0011223344AA')).toMatchObject({ status: 'rejected', node: 'cm1' });
   });
+
+  it('a phone moving back: the registration on the new node stands though the old node’s later "unregistered" was written first', async () => {
+    await addPhone(store, 'SEP0011223344AA');
+    await store.devices.applyStatusChanges([change('registered', 'cm2', later(2))]);
+    await store.devices.applyStatusChanges([change('unregistered', 'cm2', later(4))]);
+    await store.devices.applyStatusChanges([change('registered', 'cm1', later(3))]);
+    expect(await store.devices.find('SEP0011223344AA')).toMatchObject({ status: 'registered', node: 'cm1' });
+    // The same node's older registration stays older than its own unregistered.
+    await store.devices.applyStatusChanges([change('unregistered', 'cm1', later(6))]);
+    await store.devices.applyStatusChanges([change('registered', 'cm1', later(5))]);
+    expect(await store.devices.find('SEP0011223344AA')).toMatchObject({
+      status: 'unregistered',
+      node: 'cm1',
+    });
+  });
+
+  it('a node re-asserting what it held after it hung does not take back a phone registered elsewhere meanwhile', async () => {
+    await addPhone(store, 'SEP0011223344AA');
+    await store.devices.applyStatusChanges([change('registered', 'cm1', later(1))]);
+    await store.devices.applyStatusChanges([change('registered', 'cm2', later(2))]);
+    await store.devices.applyStatusChanges([{ ...change('registered', 'cm1', later(3)), reassert: true }]);
+    expect(await store.devices.find('SEP0011223344AA')).toMatchObject({ status: 'registered', node: 'cm2' });
+    // A phone shown unregistered (the reaper's doing) is taken back by its node's re-assertion.
+    await store.devices.applyStatusChanges([change('unregistered', 'cm2', later(4))]);
+    await store.devices.applyStatusChanges([{ ...change('registered', 'cm1', later(5)), reassert: true }]);
+    expect(await store.devices.find('SEP0011223344AA')).toMatchObject({ status: 'registered', node: 'cm1' });
+  });
 });
 
 describe('the reaper, postgres', () => {

@@ -5,6 +5,7 @@ import type { CompiledQuery } from 'kysely';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { PostgresSettings } from './postgres-pool.js';
+import { parsePostgresUrl } from './postgres-hosts.js';
 import { DEFAULT_POSTGRES_SETTINGS, postgresPool } from './postgres-pool.js';
 import type { Schema } from './schema.js';
 import { sqliteThreadDialect } from './sqlite-thread/driver.js';
@@ -93,13 +94,22 @@ export function openPostgres(
 ): StoreDatabase {
   // pg returns int8 as text; our ids fit a JS number.
   pg.types.setTypeParser(20, (v) => Number(v));
-  const pool = postgresPool(url, settings, (error) =>
-    onBackgroundError(
-      new Error(
-        `lost a PostgreSQL connection (${error.message}); it is reopened on the next query. If this repeats, check the database server`,
-        { cause: error },
+  const pool = postgresPool(
+    url,
+    settings,
+    (error) =>
+      onBackgroundError(
+        new Error(
+          `lost a PostgreSQL connection (${error.message}); it is reopened on the next query. If this repeats, check the database server`,
+          { cause: error },
+        ),
       ),
-    ),
+    ({ from, to }) =>
+      onBackgroundError(
+        new Error(
+          `PostgreSQL at ${from} no longer takes writes; the node's connections now go to ${to}, the first writable host of --database-url`,
+        ),
+      ),
   );
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -118,11 +128,10 @@ function warnOnConsole(error: Error): void {
   console.warn(`openucm: ${error.message}`);
 }
 
+/** The URL without its password (every host of a multi-host URL). */
 function redactUrl(url: string): string {
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
+    return parsePostgresUrl(url).redacted;
   } catch {
     return 'postgres';
   }

@@ -31,6 +31,12 @@ export interface StatusChange {
   ipAddress: string | null;
   activeLoadId: string | null;
   at: string;
+  /**
+   * Written by a node re-asserting the phones it held after it was declared down (docs/cluster.md):
+   * a `registered` that, like an `unregistered`, never replaces another node's registration, since
+   * a phone it held before it hung may have registered elsewhere meanwhile.
+   */
+  reassert?: boolean;
 }
 
 export const PHONE_SORT_FIELDS = ['name', 'description', 'model', 'protocol', 'status', 'ipAddress'] as const;
@@ -152,8 +158,16 @@ const NEW_DNS = new JsonRows<{ dn: string; createdAt: string }>(
   ({ dn, createdAt }) => [dn, createdAt],
 );
 const STATUS_CHANGES = new JsonRows<StatusChange>(
-  { name: 'text', status: 'text', node: 'text', ip_address: 'text', active_load_id: 'text', at: 'text' },
-  (c) => [c.name, c.status, c.node, c.ipAddress, c.activeLoadId, c.at],
+  {
+    name: 'text',
+    status: 'text',
+    node: 'text',
+    ip_address: 'text',
+    active_load_id: 'text',
+    at: 'text',
+    reassert: 'integer',
+  },
+  (c) => [c.name, c.status, c.node, c.ipAddress, c.activeLoadId, c.at, c.reassert ? 1 : 0],
 );
 
 /** Devices, their lines and directory numbers. */
@@ -383,8 +397,13 @@ export class DeviceRepository {
         status_changed_at = v.at
       FROM (${STATUS_CHANGES.source(this.flavor, changes)}) AS v
       WHERE devices.name = v.name
-        AND (devices.status_changed_at IS NULL OR v.at >= devices.status_changed_at)
-        AND (v.status = 'registered' OR devices.status <> 'registered'
+        AND (devices.status_changed_at IS NULL OR v.at >= devices.status_changed_at
+          -- A phone that moves registers on the new node, then leaves the old one: the old node's
+          -- "unregistered" says only that it left there, and may be written first (each node's
+          -- writer batches). The new node's registration stands, though its clock read earlier.
+          OR (v.status = 'registered' AND v.reassert = 0 AND devices.status <> 'registered'
+            AND devices.status_node IS NOT NULL AND devices.status_node <> v.node))
+        AND ((v.status = 'registered' AND v.reassert = 0) OR devices.status <> 'registered'
           OR devices.status_node IS NULL OR devices.status_node = v.node)`.execute(this.db);
   }
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { AutoRegistrationGuard } from '../core/auto-registration-guard.js';
 import { OPEN_GUARD } from '../core/auto-registration-guard.js';
 import type { AutoRegistration, CallManagerNode } from '../core/node.js';
@@ -97,6 +98,30 @@ export class NodeRepository {
     const node = await this.get(name);
     if (!node) throw new Error(`node ${name} vanished right after it was created`);
     return node;
+  }
+
+  /**
+   * The node's number (globalCallID_callManagerId of its CDRs), unique in the cluster; a node
+   * without one takes the next free number. Two nodes numbering themselves at once on PostgreSQL
+   * may pick the same; the unique index refuses the second, which tries again.
+   */
+  async numberOf(name: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.db
+        .selectFrom('nodes')
+        .select('number')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (!row) throw new Error(`node ${name} is not stored; it cannot be numbered`);
+      if (row.number !== null) return row.number;
+      try {
+        await sql`UPDATE nodes SET number = (SELECT coalesce(max(number), 0) + 1 FROM nodes) WHERE name = ${name} AND number IS NULL`.execute(
+          this.db,
+        );
+      } catch (error) {
+        if (attempt >= 5) throw error;
+      }
+    }
   }
 
   /** Records where the node listens (on every start, since ports may be picked by the system). */

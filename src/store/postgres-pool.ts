@@ -1,5 +1,8 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import pg from 'pg';
+import type { PostgresHost } from './postgres-hosts.js';
+import { hostLabel, parsePostgresUrl } from './postgres-hosts.js';
+import { NoWritableHostError, connectWritable, readOnlyReason } from './postgres-writable.js';
 
 /** How the node talks to PostgreSQL (config: databaseConnectTimeoutSeconds, …). */
 export interface PostgresSettings {
@@ -58,54 +61,115 @@ function connectionFailed(error: unknown): boolean {
  * - a read that lost its connection outside a transaction is run again on a new one (reads are
  *   idempotent; a write whose connection broke may or may not have committed, so its caller
  *   decides: the StatusWriter retries its idempotent batches, a phone retries its registration);
- * - TCP keepalive notices a dead peer of an idle connection.
+ * - TCP keepalive notices a dead peer of an idle connection;
+ * - with several hosts in the URL (libpq syntax, postgres-hosts.ts), the connections go to the
+ *   first writable one; when connecting fails, or a write meets a read-only server, the hosts are
+ *   tried again in order and the pool moves to the writable one (a promoted standby).
  */
 export function postgresPool(
   url: string,
   settings: PostgresSettings,
   onIdleError: (error: Error) => void,
-): PostgresPool & { pool: pg.Pool } {
+  onHostChange: (change: { from: string; to: string }) => void = () => undefined,
+): PostgresPool {
+  const address = parsePostgresUrl(url);
+  const multiHost = address.hosts.length > 1;
   const statementMs = settings.statementTimeoutSeconds * 1000;
-  const pool = new pg.Pool({
-    connectionString: url,
+  const clientConfig = {
     ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
-    max: MAX_CONNECTIONS,
     connectionTimeoutMillis: settings.connectTimeoutSeconds * 1000,
-    idleTimeoutMillis: settings.idleTimeoutSeconds * 1000,
     keepAlive: settings.keepaliveSeconds > 0,
     keepAliveInitialDelayMillis: settings.keepaliveSeconds * 1000,
-    statement_timeout: statementMs,
-    idle_in_transaction_session_timeout: statementMs,
-    query_timeout: statementMs + CLIENT_GRACE_MS,
-  });
-  // An idle client whose server connection dies emits 'error' on the pool; unhandled, it would
-  // end the process. The pool drops that client and opens a new one when a query needs it.
-  pool.on('error', onIdleError);
+  };
+  const poolFor = (host: PostgresHost): pg.Pool => {
+    const pool = new pg.Pool({
+      ...clientConfig,
+      connectionString: address.urlFor(host),
+      max: MAX_CONNECTIONS,
+      idleTimeoutMillis: settings.idleTimeoutSeconds * 1000,
+      statement_timeout: statementMs,
+      idle_in_transaction_session_timeout: statementMs,
+      query_timeout: statementMs + CLIENT_GRACE_MS,
+    });
+    // An idle client whose server connection dies emits 'error' on the pool; unhandled, it would
+    // end the process. The pool drops that client and opens a new one when a query needs it.
+    pool.on('error', onIdleError);
+    return pool;
+  };
+  let current = { host: address.hosts[0], pool: poolFor(address.hosts[0]) };
+  const retired = new Set<pg.Pool>();
+  let relocating: Promise<void> | null = null;
+  /** Several hosts: finds the writable one and, if it is another, moves the pool there. */
+  const relocate = (): Promise<void> =>
+    (relocating ??= (async () => {
+      const { client, host } = await connectWritable(address, clientConfig);
+      await client.end().catch(() => undefined);
+      if (host === current.host) return;
+      const old = current;
+      current = { host, pool: poolFor(host) };
+      retired.add(old.pool);
+      // Connections still checked out end when released; idle ones now.
+      void old.pool
+        .end()
+        .catch(() => undefined)
+        .finally(() => retired.delete(old.pool));
+      onHostChange({ from: hostLabel(old.host), to: hostLabel(host) });
+    })().finally(() => {
+      relocating = null;
+    }));
   const wrapped = new WeakMap<pg.PoolClient, ResilientClient>();
 
   const connect = async (): Promise<ResilientClient> => {
     const deadline = Date.now() + settings.connectTimeoutSeconds * 1000;
     for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
       try {
-        const client = await pool.connect();
+        if (relocating) await relocating;
+        const client = await current.pool.connect();
         let resilient = wrapped.get(client);
         if (!resilient) {
-          resilient = new ResilientClient(client, connect);
+          // A new connection of a multi-host pool: the host may have become a standby since.
+          const reason = multiHost ? await readOnlyReason(client).catch(() => null) : null;
+          if (reason !== null) {
+            client.release(true);
+            throw new NoWritableHostError([`${hostLabel(current.host)}: ${reason}`]);
+          }
+          resilient = new ResilientClient(
+            client,
+            connect,
+            multiHost ? () => void relocate().catch(() => undefined) : null,
+          );
           wrapped.set(client, resilient);
         }
         resilient.broken = false;
         return resilient;
       } catch (error) {
-        if (!connectionFailed(error) || Date.now() + wait > deadline)
-          throw new Error(
-            `cannot connect to PostgreSQL (${(error as Error).message}) within ${settings.connectTimeoutSeconds} s (--database-connect-timeout-seconds); check that the server runs and is reachable`,
-            { cause: error },
+        let failure = error;
+        if (multiHost && connectionFailed(error))
+          failure = await relocate().then(
+            () => error,
+            (e: unknown) => e,
           );
+        if (!connectionFailed(failure) || Date.now() + wait > deadline)
+          throw cannotConnect(failure, settings.connectTimeoutSeconds);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   };
-  return { pool, connect, end: () => pool.end() };
+  return {
+    connect,
+    end: async () => {
+      await relocating?.catch(() => undefined);
+      await Promise.all([current.pool.end(), ...[...retired].map((p) => p.end().catch(() => undefined))]);
+    },
+  };
+}
+
+/** What a query is told when no connection could be opened in time (with several hosts: each one's answer). */
+function cannotConnect(failure: unknown, seconds: number): Error {
+  return new Error(
+    `cannot connect to PostgreSQL (${(failure as Error).message}) within ${seconds} s (--database-connect-timeout-seconds); check that the server runs and is reachable`,
+    { cause: failure },
+  );
 }
 
 /** One pooled connection that knows whether it is in a transaction and whether it broke. */
@@ -116,6 +180,8 @@ class ResilientClient implements PostgresPoolClient {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly connect: () => Promise<ResilientClient>,
+    /** Several hosts: told when the server turned out read-only (a demoted primary). */
+    private readonly onReadOnly: (() => void) | null,
   ) {
     // A connection that ends while checked out (a restart between two statements of a
     // transaction) emits 'error' on the client, where pg-pool listens only while it is idle;
@@ -143,6 +209,11 @@ class ResilientClient implements PostgresPoolClient {
     try {
       return (await this.client.query(sql, [...parameters])) as unknown as PostgresQueryResult<R>;
     } catch (error) {
+      // 25006 read_only_sql_transaction: this server is a standby now; the pool looks for the primary.
+      if (this.onReadOnly && (error as { code?: unknown }).code === '25006') {
+        this.broken = true;
+        this.onReadOnly();
+      }
       if (!connectionFailed(error)) throw error;
       this.broken = true;
       this.inTransaction = false;

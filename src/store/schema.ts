@@ -23,6 +23,8 @@ export interface Schema {
     auto_registration_guard: string | null;
     /** The device pool this node's auto-registered phones get. */
     auto_registration_pool: Generated<string>;
+    /** The node's number (globalCallID_callManagerId of its CDRs); given at its first start. */
+    number: number | null;
   };
   devices: {
     name: string;

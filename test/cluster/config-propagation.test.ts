@@ -6,27 +6,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import type { TestNode } from '../support/node.js';
-import { startTestNode } from '../support/node.js';
-import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { startTestCluster } from '../support/cluster.js';
+import type { TestCluster } from '../support/cluster.js';
+import { postgresAvailable } from '../support/databases.js';
 
-let database: TestDatabase | null = null;
+let cluster: TestCluster | null = null;
 let cm1: TestNode;
 let cm2: TestNode;
 const closers: Array<() => void> = [];
 
 beforeEach(async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
-  database = await createPostgresDatabase();
-  cm1 = await startTestNode({ database, config: { nodeName: 'cm1' } });
-  cm2 = await startTestNode({ database, config: { nodeName: 'cm2' } });
+  cluster = await startTestCluster(['cm1', 'cm2']);
+  [cm1, cm2] = cluster.nodes;
 });
 afterEach(async () => {
   for (const close of closers.splice(0)) close();
-  if (!database) return;
-  await cm2.stop();
-  await cm1.destroy();
-  database = null;
+  await cluster?.stop();
+  cluster = null;
 });
 
 let mac = 0x10;

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
-import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
+import { startTestCluster } from '../support/cluster.js';
+import { postgresAvailable } from '../support/databases.js';
 import type { TestNode } from '../support/node.js';
-import { startTestNode } from '../support/node.js';
 
 /** Registers one unknown 7940 over SCCP; its DN, or the rejection text. */
 async function powerOn(node: TestNode, mac: string): Promise<{ dn?: string; rejected?: string }> {
@@ -20,9 +20,8 @@ async function powerOn(node: TestNode, mac: string): Promise<{ dn?: string; reje
 
 it('a DN freed through another node sharing PostgreSQL is given to the next phone, not "range exhausted"', async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
-  const database = await createPostgresDatabase();
-  const a = await startTestNode({ database, config: { nodeName: 'cm1' } });
-  const b = await startTestNode({ database, config: { nodeName: 'cm2' } });
+  const cluster = await startTestCluster(['cm1', 'cm2']);
+  const [a, b] = cluster.nodes;
   try {
     expect(
       (await b.api.patch('/nodes/cm2', { autoRegistration: { startingDn: '2000', endingDn: '2099' } }))
@@ -42,7 +41,6 @@ it('a DN freed through another node sharing PostgreSQL is given to the next phon
     // Now the range is really full.
     expect((await powerOn(a, '00DD00000040')).rejected).toBeTruthy();
   } finally {
-    await b.stop();
-    await a.destroy();
+    await cluster.stop();
   }
 });

@@ -6,9 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SccpStation } from '../../src/sim/sccp-station.js';
 import type { TestNode } from '../support/node.js';
-import { eventually, startTestNode } from '../support/node.js';
-import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { eventually } from '../support/node.js';
+import { startTestCluster } from '../support/cluster.js';
+import type { TestCluster } from '../support/cluster.js';
+import { postgresAvailable } from '../support/databases.js';
 import { EventStream } from '../registration/support/event-stream.js';
 
 interface DeviceStatus {
@@ -21,23 +22,20 @@ interface Phone {
   node: string | null;
 }
 
-let database: TestDatabase | null = null;
+let cluster: TestCluster | null = null;
 let cm1: TestNode;
 let cm2: TestNode;
 const closers: Array<() => Promise<void> | void> = [];
 
 beforeEach(async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
-  database = await createPostgresDatabase();
-  cm1 = await startTestNode({ database, config: { nodeName: 'cm1' } });
-  cm2 = await startTestNode({ database, config: { nodeName: 'cm2' } });
+  cluster = await startTestCluster(['cm1', 'cm2']);
+  [cm1, cm2] = cluster.nodes;
 });
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  if (!database) return;
-  await cm2.stop();
-  await cm1.destroy();
-  database = null;
+  await cluster?.stop();
+  cluster = null;
 });
 
 async function station(node: TestNode, deviceName: string): Promise<SccpStation> {

@@ -8,41 +8,17 @@
  */
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { SccpStation } from '../../src/sim/sccp-station.js';
-import { SipRegistration } from '../../src/sim/sip-registration.js';
+import type { SccpStation } from '../../src/sim/sccp-station.js';
 import { createPostgresDatabase, postgresAvailable, TEST_POSTGRES_URL } from '../support/databases.js';
 import { eventually, startTestNode } from '../support/node.js';
-import type { TestNode } from '../support/node.js';
+import { registerUntilAccepted } from '../support/register-until-accepted.js';
+import type { SipLoad } from '../support/sip-load.js';
+import { macOf, registerSipPhones } from '../support/sip-load.js';
 
 const SIP_PHONES = 10;
 const SCCP_PHONES = 10;
 const ARRIVING = 10;
 const TERMINATIONS = 5;
-
-const mac = (prefix: string, i: number) => `${prefix}${i.toString(16).padStart(8, '0')}`.toUpperCase();
-
-/** A phone that registers, and on refusal or a dropped connection tries again, as a real one does. */
-async function registerUntilAccepted(
-  t: TestNode,
-  name: string,
-  stations: SccpStation[],
-  retried: string[],
-): Promise<SccpStation> {
-  for (;;) {
-    const station = new SccpStation({ deviceName: name, deviceType: 8 });
-    stations.push(station);
-    try {
-      await station.connect('127.0.0.1', t.node.ports.sccp);
-      const outcome = await station.register();
-      if (outcome.kind === 'registered') return station;
-      retried.push(`${name}: ${JSON.stringify(outcome)}`);
-    } catch (error) {
-      retried.push(`${name}: ${String(error)}`);
-    }
-    station.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 it('keeps every phone and every acknowledged registration while PostgreSQL ends the node’s connections', async (ctx) => {
   if (!(await postgresAvailable())) ctx.skip();
@@ -51,55 +27,33 @@ it('keeps every phone and every acknowledged registration while PostgreSQL ends 
   const t = await startTestNode({ database, config: { keepaliveSeconds: 1 } });
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
-  const sip: SipRegistration[] = [];
+  let sip: SipLoad | undefined;
+  let refreshing: ReturnType<SipLoad['refresh']> | undefined;
   const stations: SccpStation[] = [];
   const retried: string[] = [];
-  let running = true;
   try {
-    const target = { host: '127.0.0.1', port: t.node.ports.sip! };
-    expect(
-      (await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' })).status,
-    ).toBe(200);
-    const lines = Array.from({ length: SIP_PHONES }, (_, i) => {
-      const m = mac('00ae', i);
-      return { index: 1, name: `SEP${m}`, authName: `SEP${m}`, mac: m };
-    });
-    for (const line of lines) {
-      const phone = new SipRegistration({
-        mac: line.mac,
-        modelEnum: 7,
-        userAgent: 'Cisco-CP7960G/8.0',
-        expires: 3600,
-        localAddress: '127.0.0.1',
-      });
-      await phone.open();
-      sip.push(phone);
-      expect((await phone.register(line, target)).kind).toBe('registered');
-    }
-    expect(
-      (await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SCCP' })).status,
-    ).toBe(200);
+    sip = await registerSipPhones(t, '00ae', SIP_PHONES);
     let keepalivesLost = 0;
     for (let i = 0; i < SCCP_PHONES; i++) {
-      const station = await registerUntilAccepted(t, `SEP${mac('00af', i)}`, stations, retried);
+      const station = await registerUntilAccepted(
+        t.node.ports.sccp,
+        `SEP${macOf('00af', i)}`,
+        stations,
+        retried,
+      );
       station.startKeepalives(1, () => keepalivesLost++);
     }
 
     // Load: SIP phones refresh continuously; new SCCP phones keep arriving.
-    const refreshFailures: string[] = [];
-    let refreshes = 0;
-    const refreshing = sip.map(async (phone, i) => {
-      while (running) {
-        const outcome = await phone.register(lines[i], target);
-        refreshes++;
-        if (outcome.kind !== 'registered')
-          refreshFailures.push(`${lines[i].name}: ${JSON.stringify(outcome)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    });
+    refreshing = sip.refresh(100);
     const arriving = Array.from({ length: ARRIVING }, async (_, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 150));
-      const station = await registerUntilAccepted(t, `SEP${mac('00b0', i)}`, stations, retried);
+      const station = await registerUntilAccepted(
+        t.node.ports.sccp,
+        `SEP${macOf('00b0', i)}`,
+        stations,
+        retried,
+      );
       station.startKeepalives(1, () => keepalivesLost++);
       return station;
     });
@@ -114,8 +68,7 @@ it('keeps every phone and every acknowledged registration while PostgreSQL ends 
     }
     const arrived = await Promise.all(arriving);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    running = false;
-    await Promise.all(refreshing);
+    const { refreshes, failures: refreshFailures } = await refreshing.stop();
 
     const writeRetries = t.logs.filter((l) =>
       String(l.msg).startsWith('could not write registration statuses and events'),
@@ -132,9 +85,9 @@ it('keeps every phone and every acknowledged registration while PostgreSQL ends 
     expect(retried.length).toBeLessThanOrEqual(TERMINATIONS);
     const total = SIP_PHONES + SCCP_PHONES + ARRIVING;
     const everyone = [
-      ...lines.map((l) => l.name),
-      ...Array.from({ length: SCCP_PHONES }, (_, i) => `SEP${mac('00af', i)}`),
-      ...Array.from({ length: ARRIVING }, (_, i) => `SEP${mac('00b0', i)}`),
+      ...sip.names,
+      ...Array.from({ length: SCCP_PHONES }, (_, i) => `SEP${macOf('00af', i)}`),
+      ...Array.from({ length: ARRIVING }, (_, i) => `SEP${macOf('00b0', i)}`),
     ];
     expect(everyone.filter((name) => !t.node.registry.get(name))).toEqual([]);
     const dns = await Promise.all(arrived.map(async (s) => (await s.startup()).lines[0]?.dn));
@@ -159,8 +112,8 @@ it('keeps every phone and every acknowledged registration while PostgreSQL ends 
     );
     expect((await fetch(`http://127.0.0.1:${t.node.ports.http}/api/v1/health`)).status).toBe(200);
   } finally {
-    running = false;
-    for (const phone of sip) phone.close();
+    refreshing?.stop().catch(() => undefined);
+    sip?.close();
     for (const s of stations) s.destroy();
     await admin.end();
     await t.destroy();

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Fleet } from '../../src/sim/fleet.js';
+import type { FleetSpec } from '../../src/sim/fleet.js';
 import { startChildNode } from '../support/child-node.js';
 import type { ChildNode } from '../support/child-node.js';
 
@@ -86,4 +88,42 @@ export async function metricOf(
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+/** Where one node of the pair takes SCCP phones. */
+export interface SccpEndpoint {
+  host: string;
+  sccpPort: number;
+}
+
+/**
+ * 7940s (SCCP, no TFTP: their group is given) whose Unified CM group is `n1`, then `n2`, as the
+ * failover tests and the failover benchmark run them; started by the caller.
+ */
+export function twoNodeFleet(
+  spec: Pick<FleetSpec, 'macStart' | 'count' | 'rate' | 'localAddresses' | 'timing'> & {
+    n1: SccpEndpoint;
+    n2: SccpEndpoint;
+  },
+): Fleet {
+  const { n1, n2, ...rest } = spec;
+  return new Fleet({
+    ...rest,
+    offset: 0,
+    model: '7940',
+    tftp: null,
+    callManagers: [
+      { host: n1.host, sccpPort: n1.sccpPort, sipPort: 5060, priority: 0 },
+      { host: n2.host, sccpPort: n2.sccpPort, sipPort: 5060, priority: 1 },
+    ],
+  });
+}
+
+/** GET `path` of the REST API of `node`, which listens on `address` (as an operator's script would). */
+export async function apiOf<T>(node: ChildNode, address: string, path: string): Promise<T> {
+  const auth = `Basic ${Buffer.from('CCMAdministrator:child-node-secret').toString('base64')}`;
+  const response = await fetch(`http://${address}:${node.ports.http}/api/v1${path}`, {
+    headers: { authorization: auth },
+  });
+  return (await response.json()) as T;
 }

@@ -5,12 +5,19 @@
  * phones fall back at its --fallback-pace (some are told RegisterTokenReject and wait).
  */
 import { afterAll, expect, it } from 'vitest';
-import { Fleet } from '../../src/sim/fleet.js';
+import type { Fleet } from '../../src/sim/fleet.js';
 import type { ChildNode } from '../support/child-node.js';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { eventually } from '../support/node.js';
-import { freePort, killHard, metricOf, sharedSecretKeyFile, startClusterNode } from './support.js';
+import {
+  freePort,
+  killHard,
+  metricOf,
+  sharedSecretKeyFile,
+  startClusterNode,
+  twoNodeFleet,
+} from './support.js';
 
 const PHONES = 60;
 const PACE = 10;
@@ -51,16 +58,11 @@ it(`${PHONES} SCCP phones fail over to n2 over their standby connections when n1
   const s1 = `${N1}:${p1}`;
   const s2 = `${N2}:${p2}`;
 
-  const f = (fleet = new Fleet({
+  const f = (fleet = twoNodeFleet({
     macStart: '00AB00000000',
-    offset: 0,
     count: PHONES,
-    model: '7940',
-    tftp: null,
-    callManagers: [
-      { host: N1, sccpPort: p1, sipPort: 5060, priority: 0 },
-      { host: N2, sccpPort: p2, sipPort: 5060, priority: 1 },
-    ],
+    n1: { host: N1, sccpPort: p1 },
+    n2: { host: N2, sccpPort: p2 },
     rate: 100,
     localAddresses: ['127.0.78.1'],
     timing: { fallbackRetryMs: 1000 },

@@ -33,7 +33,7 @@ function nextCommand(p: SipRegistration): Promise<[ServerCommand, string]> {
 
 const target = () => ({ host: '127.0.0.1', port: t.node.ports.sip! });
 
-it('resets a 7940 with NOTIFY check-sync and restarts a 7975 with service-control', async () => {
+it('resets a 7940 with NOTIFY check-sync, restarts a 7975 and applies its config with service-control', async () => {
   const p7940 = await phone('001795a1b2c3', 8, 'Cisco-CP7940G/8.0');
   const p7975 = await phone('0024142ddf24', 437, 'Cisco-CP7975G/9.3.1');
   try {
@@ -50,6 +50,10 @@ it('resets a 7940 with NOTIFY check-sync and restarts a 7975 with service-contro
     expect((await t.api.post('/phones/SEP0024142DDF24/reset', { type: 'restart' })).status).toBeLessThan(300);
     expect(await reregister).toEqual(['reregister', 'service-control restart']);
     await eventually(() => t.logs.some((l) => l.msg === 'SEP0024142DDF24 accepted the restart NOTIFY'));
+    // Apply Config: service-control with action=apply-config (sip-cisco.md §1.6).
+    const applying = nextCommand(p7975);
+    expect((await t.api.post('/phones/SEP0024142DDF24/reset', { type: 'apply-config' })).status).toBe(202);
+    expect(await applying).toEqual(['reregister', 'service-control apply-config']);
   } finally {
     p7940.close();
     p7975.close();

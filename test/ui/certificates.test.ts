@@ -33,7 +33,7 @@ beforeAll(async () => {
   if (buildError) throw new Error(buildError);
   dir = workDir();
   // No plain network: the browser on 127.0.0.1 stands for an administrator on another machine.
-  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0, httpPlainNetworks: '' } });
+  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0, httpPlainNetworks: 'none' } });
   const pem = await presentedCertificate(t.node.ports.https!);
   nodeFingerprint = new X509Certificate(pem).fingerprint256;
   expect(t.logs.find((l) => l.msg === 'listening')?.fingerprintSha256).toBe(nodeFingerprint);

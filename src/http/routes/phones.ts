@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { RESET_TYPES } from '../../services/live-registry.js';
 import type { ConfigurationService } from '../../services/configuration-service.js';
 import type { PhoneEditor } from '../../services/phone-editor.js';
 import type { DeviceRecord } from '../../store/device-repository.js';
@@ -125,11 +126,9 @@ export const phoneRoutes =
       schema: {
         tags,
         summary:
-          'Reset (reboot) or Restart (re-register) a registered phone, on whichever node of the cluster holds it: SCCP sends the Reset message, SIP the check-sync NOTIFY. 409 when the phone is not registered',
+          'Reset (reboot), Restart (re-register) or Apply Config (apply its changed configuration) of a registered phone, on whichever node of the cluster holds it: SCCP sends the Reset message (type 1, 2 or 3), SIP the service-control NOTIFY (action=reset, restart or apply-config; check-sync for 7940/7960). 409 when the phone is not registered',
         params: deviceNameParamSchema,
-        body: z
-          .strictObject({ type: z.enum(['reset', 'restart']).default('reset') })
-          .default({ type: 'reset' }),
+        body: z.strictObject({ type: z.enum(RESET_TYPES).default('reset') }).default({ type: 'reset' }),
         response: { 202: z.object({ message: z.string() }), 404: errorSchema, 409: errorSchema },
       },
       handler: async (request, reply) => {

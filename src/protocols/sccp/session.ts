@@ -25,7 +25,8 @@ import type { SccpWarningKind } from './warnings.js';
 /** A peer that does not close its side this long after ours is cut off. */
 const CLOSE_GRACE_MS = 3000;
 // sccp.md §3.15: 1 = reset (reboot), 2 = restart (re-register).
-const RESET_TYPE: Record<ResetType, number> = { reset: 1, restart: 2 };
+// sccp.md §Reset: resetType 1 RESET, 2 RESTART, 3 APPLY_CONFIG.
+const RESET_TYPE: Record<ResetType, number> = { reset: 1, restart: 2, 'apply-config': 3 };
 
 /**
  * One phone's TCP connection: frames in, frames out, and where the connection stands. What each

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { CLUSTER_OBJECTS_DROP_SQL } from '../../store/cluster-objects.js';
+import { parsePostgresUrl } from '../../store/postgres-hosts.js';
+import { writableUrl } from '../../store/postgres-writable.js';
 import { OPENUCM_TABLES } from '../../store/tables.js';
 import type { DatabaseContents } from './sqlite-copy.js';
 
@@ -134,9 +136,11 @@ async function contentsOf(client: pg.Client): Promise<DatabaseContents> {
  * the counts in the manifest are read from too: consistent while nodes write.
  */
 export async function dumpPostgres(
-  url: string,
+  givenUrl: string,
   file: string,
 ): Promise<DatabaseContents & { serverVersion: string; dumpVersion: string }> {
+  // Several hosts: the writable one, for pg_dump too (the snapshot exists only there).
+  const url = await writableUrl(parsePostgresUrl(givenUrl));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -179,7 +183,9 @@ export async function restorePostgres(options: {
   backupServerVersion?: string;
   knownMigrations: readonly string[];
 }): Promise<DatabaseContents> {
-  const client = new pg.Client({ connectionString: options.url });
+  // Several hosts: the writable one, for psql too.
+  const url = await writableUrl(parsePostgresUrl(options.url));
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const server = await serverMajor(client);
@@ -203,7 +209,7 @@ export async function restorePostgres(options: {
     );
     // The dump empties search_path for its session; the reset statements name tables plainly.
     fs.writeFileSync(postlude, ['reset search_path', ...options.resetSql].map((s) => `${s};\n`).join(''));
-    const { dbname, env } = toolConnection(options.url);
+    const { dbname, env } = toolConnection(url);
     await runTool(
       psql.path,
       [

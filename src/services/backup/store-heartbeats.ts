@@ -3,6 +3,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { sqlitePath } from '../../store/database.js';
+import { parsePostgresUrl } from '../../store/postgres-hosts.js';
+import { writableUrl } from '../../store/postgres-writable.js';
 import { NodeRepository } from '../../store/node-repository.js';
 import type { Schema } from '../../store/schema.js';
 import type { NodeStorage } from './create-backup.js';
@@ -17,7 +19,8 @@ export async function storeHeartbeats(
 ): Promise<{ name: string; at: Date | null }[] | null> {
   let db: Kysely<Schema>;
   if (storage.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: storage.databaseUrl, max: 1 });
+    const url = await writableUrl(parsePostgresUrl(storage.databaseUrl));
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const file = sqlitePath(storage.dataDir);

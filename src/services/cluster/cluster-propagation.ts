@@ -5,6 +5,7 @@ import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import type { LiveEvents } from '../live-events.js';
 import type { LiveRegistry } from '../live-registry.js';
+import { RESET_TYPES } from '../live-registry.js';
 import type { StatusWriter } from '../status-writer.js';
 import type {
   ClusterBus,
@@ -93,14 +94,15 @@ export class ClusterPropagation {
     if (c.to !== this.deps.nodeName) return;
     const { registry, logger } = this.deps;
     const connection = registry.get(c.device);
-    if (!connection || (c.action !== 'reset' && c.action !== 'restart')) {
+    const action = RESET_TYPES.find((t) => t === c.action);
+    if (!connection || !action) {
       logger.info(
         { device: c.device, action: c.action, from: c.from },
         `node ${c.from} asked for ${c.action} of ${c.device}, which is not registered here (it moved or left); nothing sent`,
       );
       return;
     }
-    connection.reset(c.action);
+    connection.reset(action);
     logger.info(
       { device: c.device, action: c.action, from: c.from },
       `${c.action} sent to ${c.device} for node ${c.from}`,
@@ -176,12 +178,14 @@ export class ClusterPropagation {
         ipAddress: ipOf(connection.address),
         activeLoadId: null,
         at,
+        // A phone it held before it hung may have registered on another node since: that one stands.
+        reassert: true,
       });
       phones++;
     }
     logger.warn(
       { node: nodeName, phones, reason },
-      `${nodeName} was taken for down by the cluster (${reason}); writing the ${phones} phones it holds as registered again`,
+      `${nodeName} was taken for down by the cluster (${reason}); writing the ${phones} phones it holds as registered again, except any that registered on another node meanwhile`,
     );
     void statusWriter
       .flush()

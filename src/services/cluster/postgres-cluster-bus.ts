@@ -1,8 +1,11 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { applicationNameOf } from '../../store/cluster-objects.js';
 import { HEARTBEAT_SQL } from '../../store/cluster-repository.js';
+import type { PostgresAddress } from '../../store/postgres-hosts.js';
+import { parsePostgresUrl } from '../../store/postgres-hosts.js';
+import { connectWritable } from '../../store/postgres-writable.js';
 import type { ClusterBus, ClusterBusEvents, ClusterBusState } from './cluster-bus.js';
 import { CHANNELS } from './channels.js';
 
@@ -45,7 +48,10 @@ export class PostgresClusterBus implements ClusterBus {
   private lastBeatAt = 0;
   private readonly probeTimeoutMs: number;
 
+  private readonly address: PostgresAddress;
+
   constructor(private readonly options: PostgresClusterBusOptions) {
+    this.address = parsePostgresUrl(options.url);
     // A probe may take what is left of the down-after time once a beat is missed, at least 500 ms.
     this.probeTimeoutMs = Math.max(500, options.downAfterMs - options.heartbeatMs);
   }
@@ -100,23 +106,30 @@ export class PostgresClusterBus implements ClusterBus {
   }
 
   private async open(): Promise<void> {
-    const { url, nodeName, connectTimeoutSeconds, keepaliveSeconds, logger } = this.options;
-    const client = new pg.Client({
-      connectionString: url,
-      application_name: applicationNameOf(nodeName),
-      connectionTimeoutMillis: connectTimeoutSeconds * 1000,
-      keepAlive: keepaliveSeconds > 0,
-      keepAliveInitialDelayMillis: keepaliveSeconds * 1000,
-    });
+    const { nodeName, connectTimeoutSeconds, keepaliveSeconds, logger } = this.options;
+    const gapMs = this.lastBeatAt === 0 ? 0 : performance.now() - this.lastBeatAt;
+    let client: pg.Client;
+    try {
+      // Several hosts in the URL: the first writable one (a promoted standby after a failover).
+      ({ client } = await connectWritable(this.address, {
+        application_name: applicationNameOf(nodeName),
+        connectionTimeoutMillis: connectTimeoutSeconds * 1000,
+        keepAlive: keepaliveSeconds > 0,
+        keepAliveInitialDelayMillis: keepaliveSeconds * 1000,
+      }));
+    } catch (error) {
+      this.retry(error as Error);
+      return;
+    }
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('the server closed the connection')));
     client.on('notification', (message) => this.dispatch(message.channel, message.payload));
-    const gapMs = this.lastBeatAt === 0 ? 0 : performance.now() - this.lastBeatAt;
     try {
-      await client.connect();
       for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
     } catch (error) {
       client.removeAllListeners('end');
+      client.removeAllListeners('error');
+      client.on('error', () => undefined);
       await client.end().catch(() => undefined);
       this.retry(error as Error);
       return;

@@ -107,8 +107,13 @@ export function PhonePage({ name }: { name: string }) {
     }
   };
 
-  const reset = async (type: 'reset' | 'restart') => {
-    const what = type === 'reset' ? 'Reset (reboot)' : 'Restart (re-register)';
+  const reset = async (type: 'reset' | 'restart' | 'apply-config') => {
+    const what =
+      type === 'reset'
+        ? 'Reset (reboot)'
+        : type === 'restart'
+          ? 'Restart (re-register)'
+          : 'Apply Config (the phone applies its changed configuration, restarting if it must)';
     if (!window.confirm(`${what} ${name}?`)) return;
     try {
       const r = await post<{ message: string }>(`/phones/${encodeURIComponent(name)}/reset`, { type });
@@ -143,6 +148,9 @@ export function PhonePage({ name }: { name: string }) {
               </button>
               <button type="button" onClick={() => reset('restart')} disabled={!canChange}>
                 Restart
+              </button>
+              <button type="button" onClick={() => reset('apply-config')} disabled={!canChange}>
+                Apply Config
               </button>
               <button type="button" className="danger" onClick={remove} disabled={!canChange}>
                 Delete
