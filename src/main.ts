@@ -21,6 +21,7 @@ const FLAGS: [keyof Config, string, string][] = [
   ['httpPort', '--http-port <port>', 'web UI and REST API port (default 8080; 0 picks one)'],
   ['sccpPort', '--sccp-port <port>', 'SCCP (Skinny) TCP port (default 2000)'],
   ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],
+  ['sipTlsPort', '--sip-tls-port <port>', "SIP over TLS port, with the node's certificate (default 5061)"],
   ['tftpPort', '--tftp-port <port>', 'TFTP UDP port (default 69)'],
   ['provisioningHttpPort', '--provisioning-http-port <port>', 'HTTP provisioning port (default 6970)'],
   [

@@ -58,12 +58,15 @@ import { SipCredentialService } from './services/sip-credentials.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
+import type { TlsIdentitySource } from './core/tls-identity.js';
 
 /** The ports a node actually listens on (port 0 in the config picks one). */
 export interface NodePorts {
   http: number;
   sccp: number;
   sip?: number;
+  /** SIP over TLS, when the node has a TLS identity. */
+  sipTls?: number;
   tftp?: number;
   provisioningHttp?: number;
 }
@@ -108,6 +111,8 @@ export interface StartOptions {
    * can store nothing must not go on telling every phone to retry.
    */
   onFatal?: (error: Error) => void;
+  /** The node's certificate and key (the certificate service): SIP over TLS listens on --sip-tls-port with it. */
+  tlsIdentity?: TlsIdentitySource;
 }
 
 /** Composes and starts every service of one node; the only place that wires them together. */
@@ -352,6 +357,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       webSocketOrigins: config.sipWebSocketOrigins,
       digestAlgorithms: config.sipDigestAlgorithms,
       calls: calls.service,
+      tls: options.tlsIdentity ? { port: config.sipTlsPort, identity: options.tlsIdentity } : undefined,
     });
     // /readyz: each listener counts once it is up; the database once it answers within 2 s.
     const readiness = new Readiness({
@@ -517,6 +523,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       http: httpPort,
       sccp: sccpPort,
       sip: sipPort,
+      ...(sip.tlsPort !== null ? { sipTls: sip.tlsPort } : {}),
       tftp: tftpPort,
       provisioningHttp: provisioningHttpPort,
     };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigInput } from '../../src/config.js';
 import type { RunningNode } from '../../src/server.js';
+import type { TlsIdentitySource } from '../../src/core/tls-identity.js';
 import { startNode } from '../../src/server.js';
 import { createSqliteDatabase } from './databases.js';
 import type { TestDatabase } from './databases.js';
@@ -68,7 +69,12 @@ function captureLogger(logs: Record<string, unknown>[]): Logger {
 
 /** Starts a real node on loopback with every port picked by the system. */
 export async function startTestNode(
-  options: { database?: TestDatabase; config?: Partial<ConfigInput> } = {},
+  options: {
+    database?: TestDatabase;
+    config?: Partial<ConfigInput>;
+    /** The node's certificate and key: with it SIP over TLS listens (on a port picked by the system). */
+    tlsIdentity?: TlsIdentitySource;
+  } = {},
 ): Promise<TestNode> {
   const database = options.database ?? (await createSqliteDatabase());
   const logs: Record<string, unknown>[] = [];
@@ -78,6 +84,7 @@ export async function startTestNode(
       httpPort: 0,
       sccpPort: 0,
       sipPort: 0,
+      sipTlsPort: 0,
       tftpPort: 0,
       provisioningHttpPort: 0,
       // SCCP in the test's own process unless a test asks for workers (the default forks them).
@@ -87,7 +94,11 @@ export async function startTestNode(
       ...options.config,
     },
   });
-  const node = await startNode(config, { logger: captureLogger(logs), adminPassword: ADMIN_PASSWORD });
+  const node = await startNode(config, {
+    logger: captureLogger(logs),
+    adminPassword: ADMIN_PASSWORD,
+    tlsIdentity: options.tlsIdentity,
+  });
   const stop = () => node.stop();
   return {
     node,

@@ -1,0 +1,123 @@
+/**
+ * SIP over TLS against a real node: SIPp registers over TLS, openssl s_client sees TLS 1.2+ only
+ * and the node's certificate (and a replaced one without a restart).
+ */
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eventually, startTestNode } from '../support/node.js';
+import type { TestNode } from '../support/node.js';
+import type { TestCertificate } from '../support/tls-identity.js';
+import { makeCertificate, TestIdentitySource } from '../support/tls-identity.js';
+import { startTlsBridge } from '../support/tls-bridge.js';
+import { phones, runSipp } from './helpers/sipp.js';
+
+let t: TestNode;
+let certificate: TestCertificate;
+let source: TestIdentitySource;
+
+beforeAll(async () => {
+  certificate = makeCertificate('openucm-sip-tls-test');
+  source = new TestIdentitySource(certificate);
+  t = await startTestNode({ tlsIdentity: source });
+  expect((await t.api.patch('/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' })).status).toBe(
+    200,
+  );
+});
+
+afterAll(async () => {
+  await t?.destroy();
+  fs.rmSync(certificate.dir, { recursive: true, force: true });
+});
+
+/** `openssl s_client` with one version flag; what it printed and how it ended. */
+function sClient(
+  port: number,
+  version: '-tls1_1' | '-tls1_2' | '-tls1_3',
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      'openssl',
+      ['s_client', '-connect', `127.0.0.1:${port}`, version, '-showcerts', '-servername', 'localhost'],
+      { timeout: 15_000 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          out: stdout + stderr,
+        }),
+    );
+    child.stdin?.end();
+  });
+}
+
+async function events(device: string): Promise<{ reason: string; remedy: string | null }[]> {
+  await t.node.statusWriter.flush();
+  return (
+    await t.api.get<{ items: { reason: string; remedy: string | null }[] }>(
+      `/registration-events?device=${device}`,
+    )
+  ).body.items;
+}
+
+function fingerprintOf(pemText: string): string {
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pemText)?.[0] ?? '';
+  return new crypto.X509Certificate(pem).fingerprint256;
+}
+
+it('names the SIP TLS port in the "listening" line', () => {
+  const line = t.logs.find((l) => l.msg === 'listening') as { ports: Record<string, number> };
+  expect(line.ports.sipTls).toBe(t.node.ports.sipTls);
+  expect(line.ports.sipTls).toBeGreaterThan(0);
+  expect(line.ports.sipTls).not.toBe(line.ports.sip);
+});
+
+it('registers SIPp phones over TLS and answers 200', async () => {
+  const fleet = phones(3, '00c0de');
+  // Debian's SIPp has no TLS (-t l1 answers "you must compile SIPp with OpenSSL"): it speaks TCP to a
+  // bridge that holds the TLS connection to the node, verifying the node's certificate.
+  const bridge = await startTlsBridge({ port: t.node.ports.sipTls!, ca: certificate.cert });
+  const run = await runSipp({
+    scenario: 'register',
+    port: bridge.port,
+    phones: fleet,
+    runId: 'tls',
+    cseq: 1,
+    transport: 'tcp',
+  });
+  expect(run.errors).toBe('');
+  expect(run.code).toBe(0);
+  expect(bridge.versions.length).toBeGreaterThan(0);
+  expect(bridge.versions.every((v) => v === 'TLSv1.2' || v === 'TLSv1.3')).toBe(true);
+  await bridge.close();
+  // Auto-registered over the TLS connection; SIPp has exited, so the connection and the registration are gone.
+  await eventually(async () => (await events(fleet[2].user))[0]?.reason === 'connection-closed');
+  expect((await events(fleet[0].user)).map((e) => e.reason)).toEqual([
+    'connection-closed',
+    'auto-registered',
+  ]);
+  expect((await t.api.get<{ protocol: string }>(`/phones/${fleet[0].user}`)).body.protocol).toBe('SIP');
+});
+
+it('refuses TLS 1.1 and shows the configured certificate over TLS 1.2, then the replaced one', async () => {
+  const port = t.node.ports.sipTls!;
+  const old = await sClient(port, '-tls1_1');
+  expect(old.out).not.toContain('BEGIN CERTIFICATE');
+  expect(old.out).toMatch(/alert|no protocols available|wrong version|handshake failure/i);
+
+  const current = await sClient(port, '-tls1_2');
+  expect(current.out).toContain('Protocol  : TLSv1.2');
+  expect(current.out).toContain('CN = openucm-sip-tls-test');
+  expect(fingerprintOf(current.out)).toBe(certificate.fingerprint);
+
+  const replacement = makeCertificate('openucm-replaced');
+  try {
+    source.replace(replacement);
+    const after = await sClient(port, '-tls1_3');
+    expect(after.out).toContain('CN = openucm-replaced');
+    expect(fingerprintOf(after.out)).toBe(replacement.fingerprint);
+  } finally {
+    source.replace(certificate);
+    fs.rmSync(replacement.dir, { recursive: true, force: true });
+  }
+});
