@@ -42,7 +42,11 @@ class StreamFlow implements SipFlow {
   send(data: Buffer): boolean {
     const { failures, maxQueuedBytes, reporter } = this.options;
     if (!this.isOpen()) {
-      failures.failed(this.transport, formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
+      failures.failed(
+        this.transport,
+        formatAddress(this.remoteAddress, this.remotePort),
+        'connection closed',
+      );
       return false;
     }
     try {
