@@ -59,6 +59,7 @@ import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 import type { TlsIdentitySource } from './core/tls-identity.js';
+import { SecurityProfileService } from './services/security-profile-service.js';
 
 /** The ports a node actually listens on (port 0 in the config picks one). */
 export interface NodePorts {
@@ -97,6 +98,8 @@ export interface RunningNode {
   generatedAdminPassword: string | null;
   /** What the node hears of its cluster (PostgreSQL LISTEN/NOTIFY; nothing alone on SQLite). */
   cluster: NodeCluster;
+  /** Phone Security Profiles: mediaEncryptionOf(device) for SRTP, the TLS rule for registration. */
+  securityProfiles: SecurityProfileService;
   stop(): Promise<void>;
 }
 
@@ -227,7 +230,13 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       limits,
       maxPendingPhones: config.autoRegistrationMaxPendingPhones,
     });
+    const securityProfiles = new SecurityProfileService({
+      store,
+      live,
+      logger: logger.child({ component: 'security-profiles' }),
+    });
     const registration = new RegistrationService({
+      securityProfiles,
       store,
       nodeName: config.nodeName,
       clock,
@@ -386,6 +395,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       deviceDefaults: new DeviceDefaultService(store, loads, logger, live),
       cmGroups: new CmGroupService({ store, live, logger }),
       devicePools: new DevicePoolService({ store, live, logger }),
+      securityProfiles,
       configuration,
       statusWriter,
       provisioning,
@@ -574,6 +584,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       calls,
       generatedAdminPassword,
       cluster,
+      securityProfiles,
       stop,
     };
   } catch (error) {

@@ -40,6 +40,8 @@ export interface Schema {
     dnd: Generated<number>;
     /** System > Device Pool the device belongs to. */
     device_pool: Generated<string>;
+    /** System > Security > Phone Security Profile of the device. */
+    security_profile: Generated<string>;
   };
   directory_numbers: {
     dn: string;
@@ -203,4 +205,12 @@ export interface Schema {
   cm_group_members: { group_name: string; priority: number; node_name: string };
   /** System > Device Pool: its Cisco Unified CM Group. */
   device_pools: { name: string; description: string; cm_group: string };
+  /** System > Security > Phone Security Profile (core/phone-security-profile.ts). */
+  phone_security_profiles: {
+    name: string;
+    description: string;
+    device_security_mode: string;
+    transport_type: string;
+    media_encryption_fallback: string;
+  };
 }

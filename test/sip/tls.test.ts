@@ -121,3 +121,104 @@ it('refuses TLS 1.1 and shows the configured certificate over TLS 1.2, then the 
     fs.rmSync(replacement.dir, { recursive: true, force: true });
   }
 });
+
+it('validates phone security profiles: TLS for secure modes, known values, the default kept', async () => {
+  const bad = await t.api.post<{ field: string; message: string }>('/phone-security-profiles', {
+    name: 'Encrypted over UDP',
+    deviceSecurityMode: 'encrypted',
+    transportType: 'udp',
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body).toMatchObject({
+    field: 'transportType',
+    message: expect.stringContaining('needs transport type tls'),
+  });
+  expect((await t.api.post('/phone-security-profiles', { name: 'x', transportType: 'sctp' })).status).toBe(
+    400,
+  );
+  const blank = await t.api.post<{ field: string }>('/phone-security-profiles', { name: ' ' });
+  expect(blank).toMatchObject({ status: 400, body: { field: 'name' } });
+
+  const made = await t.api.post('/phone-security-profiles', {
+    name: 'Encrypted SIP',
+    description: 'TLS and SRTP',
+    deviceSecurityMode: 'encrypted',
+    mediaEncryptionFallback: 'rtp',
+  });
+  expect(made).toMatchObject({
+    status: 201,
+    body: {
+      deviceSecurityMode: 'encrypted',
+      transportType: 'tls',
+      mediaEncryptionFallback: 'rtp',
+      devices: 0,
+    },
+  });
+  expect((await t.api.post('/phone-security-profiles', { name: 'Encrypted SIP' })).status).toBe(409);
+  const standard = await t.api.delete<{ message: string }>(
+    `/phone-security-profiles/${encodeURIComponent('Standard Non-Secure Profile')}`,
+  );
+  expect(standard).toMatchObject({
+    status: 400,
+    body: { message: expect.stringContaining("every phone's default") },
+  });
+  const list = await t.api.get<{ name: string }[]>('/phone-security-profiles');
+  expect(list.body.map((p) => p.name)).toEqual(['Encrypted SIP', 'Standard Non-Secure Profile']);
+});
+
+it('refuses a device whose profile asks for TLS over UDP (403, Warning, event, troubleshooter) and accepts it over TLS', async () => {
+  const [device] = phones(1, '00e5c0');
+  const added = await t.api.post('/phones', {
+    name: device.user,
+    model: '7961',
+    protocol: 'SIP',
+    lines: [{ index: 1, dn: '4001' }],
+    securityProfile: 'Encrypted SIP',
+  });
+  expect(added).toMatchObject({ status: 201, body: { securityProfile: 'Encrypted SIP' } });
+  expect(await t.node.securityProfiles.mediaEncryptionOf(device.user)).toBe('preferred');
+  const unknown = await t.api.patch<{ field: string }>(`/phones/${device.user}`, { securityProfile: 'Nope' });
+  expect(unknown).toMatchObject({ status: 400, body: { field: 'securityProfile' } });
+
+  const refused = await runSipp({
+    scenario: 'refused-without-tls',
+    port: t.node.ports.sip!,
+    phones: [device],
+    runId: 'udp',
+    cseq: 1,
+    model: 30018,
+  });
+  expect(refused.errors).toBe('');
+  expect(refused.code).toBe(0);
+  const [event] = await events(device.user);
+  expect(event).toMatchObject({
+    reason: 'security-profile-requires-tls',
+    remedy: expect.stringContaining('register over TLS to port 5061'),
+  });
+  // The troubleshooter names the profile among its problems (a test phone has no firmware uploaded, too).
+  const diagnosis = await t.api.get<{
+    checks: { id: string; status: string; detail: string; fix?: string }[];
+  }>(`/phones/${device.user}/diagnosis`);
+  expect(diagnosis.body.checks.find((c) => c.id === 'security-profile')).toMatchObject({
+    status: 'problem',
+    detail: expect.stringContaining(
+      'registered over UDP, but its Phone Security Profile "Encrypted SIP" asks for TLS',
+    ),
+    fix: expect.stringContaining('give SEP00E5C0000001 a profile whose transport is not TLS'),
+  });
+
+  const bridge = await startTlsBridge({ port: t.node.ports.sipTls!, ca: certificate.cert });
+  const accepted = await runSipp({
+    scenario: 'register',
+    port: bridge.port,
+    phones: [device],
+    runId: 'tls2',
+    cseq: 1,
+    transport: 'tcp',
+    model: 30018,
+  });
+  await bridge.close();
+  expect(accepted.errors).toBe('');
+  expect(accepted.code).toBe(0);
+  await eventually(async () => (await events(device.user)).some((e) => e.reason === 'configured-device'));
+});

@@ -19,6 +19,7 @@ import { lineSettings } from './0012-line-settings.js';
 import { cmGroupsDevicePools } from './0014-cm-groups-device-pools.js';
 import { clusterLiveState } from './0015-cluster-live-state.js';
 import { bulkJobLeases } from './0016-bulk-job-leases.js';
+import { phoneSecurityProfiles } from './0021-phone-security-profiles.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
 // Kysely<unknown>: they must not depend on the current schema types.
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0015-cluster-live-state': clusterLiveState,
   '0016-bulk-job-leases': bulkJobLeases,
   '0017-cdr-on-behalf-of': cdrOnBehalfOf,
+  '0021-phone-security-profiles': phoneSecurityProfiles,
 };
 
 /** The migrations this version of openucm knows: a backup made by a newer one may need others. */

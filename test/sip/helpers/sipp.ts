@@ -34,7 +34,7 @@ export function phones(count: number, prefix = '00cafe'): SippPhone[] {
  * call n is `<n>-<runId>@sipp`, so two runs with the same runId are one registration refreshed.
  */
 export function runSipp(options: {
-  scenario: 'register' | 'rejected' | 'register-digest';
+  scenario: 'register' | 'rejected' | 'register-digest' | 'refused-without-tls';
   port: number;
   phones: SippPhone[];
   runId: string;

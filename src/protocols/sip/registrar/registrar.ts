@@ -489,6 +489,7 @@ export class Registrar {
       address: formatAddress(flow.remoteAddress, flow.remotePort),
       activeLoadId: activeLoadOf(request),
       authenticated,
+      transport: flow.transport,
     };
   }
 
