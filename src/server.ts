@@ -542,6 +542,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       address: advertisedAddress(config),
       sccpPort,
       sipPort: ports.sip ?? null,
+      sipTlsPort: ports.sipTls ?? null,
     });
     // What a file rendered before the announcement said about this node is out of date.
     live.emit('configuration-changed', { what: 'node', name: config.nodeName });

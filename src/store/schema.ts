@@ -15,6 +15,8 @@ export interface Schema {
     address: string | null;
     sccp_port: number | null;
     sip_port: number | null;
+    /** SIP over TLS port the node announced (null: no TLS listener); migration 0021. */
+    sip_tls_port: Generated<number | null>;
     /** When the node last said it is running (ISO-8601); null once it stopped cleanly. */
     heartbeat_at: string | null;
     /** When another node declared this one down, its heartbeat silent (ISO-8601); null while it beats. */

@@ -222,3 +222,36 @@ it('refuses a device whose profile asks for TLS over UDP (403, Warning, event, t
   expect(accepted.code).toBe(0);
   await eventually(async () => (await events(device.user)).some((e) => e.reason === 'configured-device'));
 });
+
+it('writes the profile into configuration files: SEP<MAC>.cnf.xml says TLS; a 7940 SIP<MAC>.cnf says it cannot', async () => {
+  const base = `http://127.0.0.1:${t.node.ports.provisioningHttp!}`;
+  const secure = await (await fetch(`${base}/SEP00E5C0000001.cnf.xml`)).text();
+  expect(secure).toContain('<deviceSecurityMode>3</deviceSecurityMode>');
+  expect(secure).toContain('<transportLayerProtocol>3</transportLayerProtocol>');
+  const tlsPort = t.node.ports.sipTls!;
+  expect(secure).toContain(`<securedSipPort>${tlsPort}</securedSipPort>`);
+  expect(secure).toMatch(new RegExp(`<proxy>USECALLMANAGER</proxy>\\s*<port>${tlsPort}</port>`));
+
+  // A phone of the Standard Non-Secure Profile keeps the file it had: mode 1, no transport named.
+  const plain = await (await fetch(`${base}/SEP00C0DE000001.cnf.xml`)).text();
+  expect(plain).toContain('<deviceSecurityMode>1</deviceSecurityMode>');
+  expect(plain).not.toContain('transportLayerProtocol');
+
+  const legacy = 'SEP00E5C0000040';
+  expect(
+    (
+      await t.api.post('/phones', {
+        name: legacy,
+        model: '7940',
+        protocol: 'SIP',
+        lines: [{ index: 1, dn: '4040' }],
+        securityProfile: 'Encrypted SIP',
+      })
+    ).status,
+  ).toBe(201);
+  const cnf = await (await fetch(`${base}/SIP00E5C0000040.cnf`)).text();
+  expect(cnf.split('\n')[0]).toBe(
+    '# openucm: Phone Security Profile "Encrypted SIP" asks for TLS, which SIP firmware on 7940/7960 does not do; this phone is refused until it has a profile without TLS',
+  );
+  expect(cnf).toContain('line1_name: "4040"');
+});

@@ -5,7 +5,8 @@ import type { MigrationContext } from './context.js';
 /**
  * System > Security > Phone Security Profile (issue #17): the table of profiles, with "Standard
  * Non-Secure Profile" (Non Secure, TCP+UDP) created here, and `devices.security_profile`, which
- * every existing device gets as that profile. PostgreSQL: changes of either notify the other nodes
+ * every existing device gets as that profile; `nodes.sip_tls_port`, announced at start like the
+ * other ports. PostgreSQL: changes of either notify the other nodes
  * (openucm_config, as migration 0015's triggers do), so they see a profile change at once.
  */
 export function phoneSecurityProfiles(context: MigrationContext): Migration {
@@ -33,6 +34,8 @@ export function phoneSecurityProfiles(context: MigrationContext): Migration {
         .on('devices')
         .column('security_profile')
         .execute();
+      // Where each node listens for SIP over TLS (null: not at all): the securedSipPort of config files.
+      await db.schema.alterTable('nodes').addColumn('sip_tls_port', 'integer').execute();
       if (context.flavor !== 'postgres') return;
       await sql
         .raw(
