@@ -11,6 +11,7 @@ import { BackupPage } from './pages/backup';
 import { BulkPage } from './pages/bulk';
 import { CmGroupsPage } from './pages/cm-groups';
 import { DevicePoolsPage } from './pages/device-pools';
+import { SecurityProfilesPage } from './pages/security-profiles';
 import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
 import { ChangePasswordPage } from './pages/change-password';
 import { DashboardPage } from './pages/dashboard';
@@ -42,6 +43,7 @@ function Routes() {
   if (path === '/backup') return <BackupPage />;
   if (path === '/cm-groups') return <CmGroupsPage />;
   if (path === '/device-pools') return <DevicePoolsPage />;
+  if (path === '/phone-security-profiles') return <SecurityProfilesPage />;
   if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;
   if (path === '/phones') return <PhonesPage />;
   if (path === '/phones/new') return <NewPhonePage />;
