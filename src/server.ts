@@ -495,6 +495,10 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     readiness.listening('sccp');
     const sipPort = await sip.start();
     started.push({ stop: () => sip.stop() });
+    if (!options.tlsIdentity)
+      logger.info(
+        'SIP over TLS is off: the node was started without a certificate; phones whose Phone Security Profile asks for TLS cannot register',
+      );
     readiness.listening('sip');
 
     const tftp = new TftpServer({
