@@ -60,6 +60,7 @@ import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 import type { TlsIdentitySource } from './core/tls-identity.js';
 import { SecurityProfileService } from './services/security-profile-service.js';
+import { SecurityProfileEnforcer } from './services/security-profile-enforcer.js';
 
 /** The ports a node actually listens on (port 0 in the config picks one). */
 export interface NodePorts {
@@ -235,6 +236,13 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       live,
       logger: logger.child({ component: 'security-profiles' }),
     });
+    const enforcer = new SecurityProfileEnforcer({
+      live,
+      registry,
+      profiles: securityProfiles,
+      logger: logger.child({ component: 'security-profiles' }),
+    });
+    started.push({ stop: async () => enforcer.stop() });
     const registration = new RegistrationService({
       securityProfiles,
       store,

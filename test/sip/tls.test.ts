@@ -255,3 +255,46 @@ it('writes the profile into configuration files: SEP<MAC>.cnf.xml says TLS; a 79
   );
   expect(cnf).toContain('line1_name: "4040"');
 });
+
+it('unregisters a phone registered over UDP once its profile asks for TLS; its refresh is then refused', async () => {
+  const [device] = phones(1, '00e5c1');
+  expect(
+    (
+      await t.api.post('/phones', {
+        name: device.user,
+        model: '7961',
+        protocol: 'SIP',
+        lines: [{ index: 1, dn: '4101' }],
+      })
+    ).status,
+  ).toBe(201);
+  const port = t.node.ports.sip!;
+  const first = await runSipp({
+    scenario: 'register',
+    port,
+    phones: [device],
+    runId: 'move',
+    cseq: 1,
+    model: 30018,
+  });
+  expect(first.code).toBe(0);
+  await eventually(async () => (await events(device.user))[0]?.reason === 'configured-device');
+
+  expect((await t.api.patch(`/phones/${device.user}`, { securityProfile: 'Encrypted SIP' })).status).toBe(
+    200,
+  );
+  await eventually(async () => (await events(device.user))[0]?.reason === 'security-profile-changed');
+  expect((await t.api.get<{ status: string }>(`/phones/${device.user}`)).body.status).toBe('unregistered');
+
+  // The same registration refreshed (same Call-ID, next CSeq) is decided anew: 403 with the Warning.
+  const refresh = await runSipp({
+    scenario: 'refused-without-tls',
+    port,
+    phones: [device],
+    runId: 'move',
+    cseq: 2,
+    model: 30018,
+  });
+  expect(refresh.errors).toBe('');
+  expect(refresh.code).toBe(0);
+});
