@@ -39,6 +39,8 @@ export const configSchema = z
       }),
     sccpPort: port.default(2000),
     sipPort: port.default(5060),
+    /** SIP over TLS (TCP); listens only when the node has a TLS identity (its certificate). */
+    sipTlsPort: port.default(5061),
     tftpPort: port.default(69),
     provisioningHttpPort: port.default(6970),
     /** UDP port held phones receive music on hold from (0: one the system picks, logged at start); open it to the phones. */

@@ -64,6 +64,10 @@ import { VERSION } from './version.js';
 import { certificateNames } from './certificate-names.js';
 import { CertificateService, IDENTITY_FILE_NAME } from './services/certificates/certificate-service.js';
 import { listenAdministration } from './http/listen-administration.js';
+import type { TlsIdentitySource } from './core/tls-identity.js';
+import { SecurityProfileService } from './services/security-profile-service.js';
+import { SecurityProfileEnforcer } from './services/security-profile-enforcer.js';
+import { MediaEncryptionCache } from './services/media-encryption-cache.js';
 
 /** The ports a node actually listens on (port 0 in the config picks one). */
 export interface NodePorts {
@@ -73,6 +77,8 @@ export interface NodePorts {
   https?: number;
   sccp: number;
   sip?: number;
+  /** SIP over TLS, when the node has a TLS identity. */
+  sipTls?: number;
   tftp?: number;
   provisioningHttp?: number;
 }
@@ -105,6 +111,8 @@ export interface RunningNode {
   cluster: NodeCluster;
   /** The node's TLS identity (TlsIdentitySource): HTTPS now, SIP over TLS and WSS read it too. */
   certificates: CertificateService;
+  /** Phone Security Profiles: mediaEncryptionOf(device) for SRTP, the TLS rule for registration. */
+  securityProfiles: SecurityProfileService;
   stop(): Promise<void>;
 }
 
@@ -124,6 +132,8 @@ export interface StartOptions {
    * device when absent. Phone Security Profiles provide it once they exist; tests give their own.
    */
   mediaEncryption?: MediaEncryptionPolicy;
+  /** The node's certificate and key (the certificate service): SIP over TLS listens on --sip-tls-port with it. */
+  tlsIdentity?: TlsIdentitySource;
 }
 
 /** Composes and starts every service of one node; the only place that wires them together. */
@@ -226,6 +236,21 @@ export async function startNode(config: Config, options: StartOptions): Promise<
     });
     refusals.start();
     started.push({ stop: async () => refusals.stop() });
+    const securityProfiles = new SecurityProfileService({
+      store,
+      live,
+      logger: logger.child({ component: 'security-profiles' }),
+    });
+    // Each phone's SRTP policy, from its Phone Security Profile (docs/srtp.md); tests may give their own.
+    const mediaEncryption =
+      options.mediaEncryption ??
+      new MediaEncryptionCache({
+        source: securityProfiles,
+        live,
+        logger: logger.child({ component: 'calls' }),
+      });
+    if (mediaEncryption instanceof MediaEncryptionCache)
+      started.push({ stop: async () => mediaEncryption.stop() });
     const calls = await composeCalls({
       config,
       store,
@@ -236,7 +261,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       clock,
       limits,
       logger: logger.child({ component: 'calls' }),
-      ...(options.mediaEncryption ? { encryption: options.mediaEncryption } : {}),
+      encryption: mediaEncryption,
     });
     started.push({ stop: () => calls.stop() });
     // Calls between nodes (docs/cluster-calls.md): only a cluster, on PostgreSQL, has other nodes.
@@ -261,7 +286,15 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       limits,
       maxPendingPhones: config.autoRegistrationMaxPendingPhones,
     });
+    const enforcer = new SecurityProfileEnforcer({
+      live,
+      registry,
+      profiles: securityProfiles,
+      logger: logger.child({ component: 'security-profiles' }),
+    });
+    started.push({ stop: async () => enforcer.stop() });
     const registration = new RegistrationService({
+      securityProfiles,
       store,
       nodeName: config.nodeName,
       clock,
@@ -391,6 +424,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       webSocketOrigins: config.sipWebSocketOrigins,
       digestAlgorithms: config.sipDigestAlgorithms,
       calls: calls.service,
+      tls: { port: config.sipTlsPort, identity: options.tlsIdentity ?? certificates },
       ...(trunk
         ? {
             trunk: {
@@ -433,6 +467,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       deviceDefaults: new DeviceDefaultService(store, loads, logger, live),
       cmGroups: new CmGroupService({ store, live, logger }),
       devicePools: new DevicePoolService({ store, live, logger }),
+      securityProfiles,
       configuration,
       statusWriter,
       provisioning,
@@ -572,6 +607,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       ...(adminListeners.https !== undefined ? { https: adminListeners.https } : {}),
       sccp: sccpPort,
       sip: sipPort,
+      ...(sip.tlsPort !== null ? { sipTls: sip.tlsPort } : {}),
       tftp: tftpPort,
       provisioningHttp: provisioningHttpPort,
     };
@@ -580,6 +616,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       address: advertisedAddress(config),
       sccpPort,
       sipPort: ports.sip ?? null,
+      sipTlsPort: ports.sipTls ?? null,
     });
     // What a file rendered before the announcement said about this node is out of date.
     live.emit('configuration-changed', { what: 'node', name: config.nodeName });
@@ -630,6 +667,7 @@ export async function startNode(config: Config, options: StartOptions): Promise<
       generatedAdminPassword,
       cluster,
       certificates,
+      securityProfiles,
       stop,
     };
   } catch (error) {

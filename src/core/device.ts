@@ -45,6 +45,8 @@ export interface Device {
   dnd?: boolean;
   /** System > Device Pool (its Unified CM Group lists the call managers). Read from the store always present; absent = Default on input. */
   devicePool?: string;
+  /** System > Security > Phone Security Profile. Read from the store always present; absent = Standard Non-Secure Profile on input. */
+  securityProfile?: string;
 }
 
 const DEVICE_NAME = /^SEP[0-9A-F]{12}$/;

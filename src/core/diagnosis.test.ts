@@ -78,6 +78,7 @@ describe('every rejection reason has its diagnosis', () => {
     'awaiting-approval': {},
     'approval-refused': {},
     'approval-queue-full': {},
+    'security-profile-requires-tls': {},
   };
   it.each(REJECTION_REASONS)('%s', (reason) => {
     const d = diagnose(facts({ ...situations[reason], events: [rejectedEvent(reason)] }));

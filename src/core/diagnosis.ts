@@ -17,6 +17,7 @@ export type CheckId =
   | 'model'
   | 'protocol'
   | 'credentials'
+  | 'security-profile'
   | 'load'
   | 'dn-conflict'
   | 'registration';
@@ -87,6 +88,7 @@ export const REJECTION_CHECK: Record<RejectionReason, CheckId> = {
   'awaiting-approval': 'auto-registration-guard',
   'approval-refused': 'auto-registration-guard',
   'approval-queue-full': 'auto-registration-guard',
+  'security-profile-requires-tls': 'security-profile',
 };
 
 // SCCP keepalives and SIP refreshes that stopped arriving.
@@ -102,6 +104,7 @@ const CHECK_TITLES: Record<CheckId, string> = {
   model: 'Phone model',
   protocol: 'Protocol',
   credentials: 'Credentials',
+  'security-profile': 'Security profile',
   load: 'Firmware load',
   'dn-conflict': 'Shared DN',
   registration: 'Registration',

@@ -14,6 +14,9 @@ export const SIP_PASSWORD_COLUMN = 'SIP Password (write-only)';
 /** System > Device Pool of the device; empty: Default for a new phone, unchanged for an existing one. */
 export const DEVICE_POOL_COLUMN = 'Device Pool';
 
+/** System > Security > Phone Security Profile of the device; empty: the standard one for a new phone, unchanged for an existing one. */
+export const SECURITY_PROFILE_COLUMN = 'Device Security Profile';
+
 /** The columns of the phone CSV, in the order an export writes them; `Line N` columns follow. */
 export const PHONE_CSV_COLUMNS = [
   'Device Name',
@@ -22,6 +25,7 @@ export const PHONE_CSV_COLUMNS = [
   'Protocol',
   'Phone Load Name',
   DEVICE_POOL_COLUMN,
+  SECURITY_PROFILE_COLUMN,
   SIP_DIGEST_USER_COLUMN,
   SIP_PASSWORD_COLUMN,
 ] as const;
@@ -70,6 +74,7 @@ export function parsePhoneRow(
   if (loadRule) err('Phone Load Name', loadRule);
   // Whether the pool exists is the importer's check (it needs the database).
   const devicePool = (row[DEVICE_POOL_COLUMN] ?? '').trim();
+  const securityProfile = (row[SECURITY_PROFILE_COLUMN] ?? '').trim();
   const username = (row[SIP_DIGEST_USER_COLUMN] ?? '').trim();
   const userRule = username && !nameProblem ? digestUserProblem(username, name) : null;
   if (userRule) err(SIP_DIGEST_USER_COLUMN, userRule);
@@ -103,6 +108,7 @@ export function parsePhoneRow(
       loadId: load || null,
       ...(settings.dnd === undefined ? {} : { dnd: settings.dnd }),
       ...(devicePool ? { devicePool } : {}),
+      ...(securityProfile ? { securityProfile } : {}),
     },
     credentials: { username: username || undefined, password: password || undefined },
   };
@@ -117,6 +123,7 @@ export function phoneRow(device: Device, lineColumns: number, digestUser: string
     device.protocol,
     device.loadId ?? '',
     device.devicePool ?? '',
+    device.securityProfile ?? '',
     digestUser ?? '',
     '',
   ];

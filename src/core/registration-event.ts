@@ -14,7 +14,9 @@ export type UnregistrationReason =
   | 'device-deleted'
   | 'node-shutdown'
   /** The node holding it stopped answering (its heartbeat went silent): docs/cluster.md. */
-  | 'node-down';
+  | 'node-down'
+  /** Its Phone Security Profile now asks for TLS and it registered without: docs/sip-tls.md. */
+  | 'security-profile-changed';
 
 export type AcceptanceReason = 'configured-device' | 'auto-registered';
 
@@ -67,6 +69,12 @@ const UNREGISTRATION_TEXT: Record<UnregistrationReason, { message: string; remed
       'is shown unregistered: its node stopped answering; its phones are shown unregistered until they register elsewhere',
     remedy:
       'Check that node: is it running, and can it reach the database? Its phones register on the next node of their group, or on it again once it is back',
+  },
+  'security-profile-changed': {
+    message:
+      'was unregistered: its Phone Security Profile now asks for TLS, and it was registered over a transport other than TLS',
+    remedy:
+      'Reset the phone so that it loads its configuration file and registers over TLS (79x1 and later SIP loads), or give it a profile without TLS',
   },
 };
 

@@ -24,6 +24,8 @@ export interface RegistrationRequest {
    * registration of the same device to another address.
    */
   authenticated?: boolean;
+  /** The signalling transport the request came over (SIP: UDP, TCP, TLS or WS; SCCP: TCP). */
+  transport?: 'UDP' | 'TCP' | 'TLS' | 'WS';
 }
 
 /** What this node knows of a device's live registration (the live registry): where it came from. */

@@ -20,7 +20,8 @@ export type RejectionReason =
   | 'auto-registration-rate'
   | 'awaiting-approval'
   | 'approval-refused'
-  | 'approval-queue-full';
+  | 'approval-queue-full'
+  | 'security-profile-requires-tls';
 
 /** What the adapter, the event log and the operator are told about a refusal. */
 export interface Rejection {
@@ -67,6 +68,9 @@ export interface RejectionContext {
   perMinute?: number;
   /** Phones waiting for approval when one more could not be queued. */
   queued?: number;
+  /** The device's Phone Security Profile, and the signalling transport the refused attempt came over. */
+  securityProfile?: string;
+  transport?: string;
 }
 
 function other(p: DeviceProtocol): DeviceProtocol {
@@ -276,6 +280,21 @@ const CATALOGUE: Record<RejectionReason, (c: RejectionContext) => Entry> = {
       'there is room), or raise --auto-registration-max-pending-phones',
     phoneText: 'Approval queue full',
     sip: { status: 503, phrase: 'Service Unavailable (approval queue full; retry later)', retryAfter: 60 },
+  }),
+  // CUCM: a device whose Phone Security Profile is Authenticated or Encrypted signals over TLS only.
+  'security-profile-requires-tls': (c) => ({
+    message:
+      c.protocol === 'SCCP'
+        ? `${c.deviceName} registered over SCCP, but its Phone Security Profile "${c.securityProfile ?? '?'}" asks for TLS, and openucm does not serve SCCP over TLS (port 2443)`
+        : `${c.deviceName} registered over ${c.transport ?? 'a transport other than TLS'}, but its Phone Security Profile "${c.securityProfile ?? '?'}" asks for TLS`,
+    remedy:
+      c.protocol === 'SCCP'
+        ? `Give ${c.deviceName} a profile whose transport is not TLS (Device > Phone > Device Security Profile), or load SIP firmware that does TLS on it`
+        : `Reset ${c.deviceName} so that it loads its configuration file, which tells it to register over TLS to port 5061 ` +
+          '(7940/7960 SIP loads cannot do TLS; 79x1/79x2/79x5/797x SIP loads can, once they trust the node’s certificate), ' +
+          `or give ${c.deviceName} a profile whose transport is not TLS (Device > Phone > Device Security Profile)`,
+    phoneText: 'Security profile needs TLS',
+    sip: { status: 403, phrase: 'Forbidden (security profile requires TLS)' },
   }),
 };
 

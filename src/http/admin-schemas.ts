@@ -218,6 +218,11 @@ export const phoneCreateSchema = z.strictObject({
   loadId: z.string().nullable().default(null).describe('Phone Load Name; null uses Device Defaults'),
   dnd: z.boolean().optional().describe('Do Not Disturb (default off)'),
   devicePool: z.string().max(200).optional().describe('an existing device pool (default: Default)'),
+  securityProfile: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('an existing phone security profile (default: Standard Non-Secure Profile)'),
 });
 
 export const phonePatchSchema = z.strictObject({
@@ -228,6 +233,7 @@ export const phonePatchSchema = z.strictObject({
   protocol: protocolSchema.optional().describe('fixed once added: migrate with Bulk Administration'),
   dnd: z.boolean().optional().describe('Do Not Disturb'),
   devicePool: z.string().max(200).optional().describe('an existing device pool'),
+  securityProfile: z.string().max(200).optional().describe('an existing phone security profile'),
 });
 
 export const freeDnsSchema = z

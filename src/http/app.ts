@@ -88,6 +88,8 @@ import type { CertificateAdmin } from './routes/certificates.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { followIdentity, tlsServerOptions } from './tls-options.js';
 import { devicePoolRoutes } from './routes/device-pools.js';
+import { securityProfileRoutes } from './routes/security-profiles.js';
+import type { SecurityProfileService } from '../services/security-profile-service.js';
 
 /** What the administration pages and /metrics read, each through its service. */
 export interface HttpReads {
@@ -105,6 +107,8 @@ export interface HttpDeps {
   /** System > Cisco Unified CM Group and System > Device Pool. */
   cmGroups: CmGroupService;
   devicePools: DevicePoolService;
+  /** System > Security > Phone Security Profile (absent: no such routes). */
+  securityProfiles?: SecurityProfileService;
   configuration: ConfigurationService;
   statusWriter: StatusWriter;
   provisioning: ProvisioningService;
@@ -404,6 +408,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         );
         await secured.register(cmGroupRoutes(deps.cmGroups));
         await secured.register(devicePoolRoutes(deps.devicePools));
+        if (deps.securityProfiles) await secured.register(securityProfileRoutes(deps.securityProfiles));
         await secured.register(phoneRoutes(deps.configuration, admin.phones));
         await secured.register(pendingPhoneRoutes(admin.pendingPhones));
         await secured.register(sipCredentialRoutes(deps.sipCredentials));

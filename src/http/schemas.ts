@@ -165,6 +165,11 @@ export const phoneSchema = z
     devicePool: z
       .string()
       .describe('System > Device Pool: its Cisco Unified CM Group lists the call managers'),
+    securityProfile: z
+      .string()
+      .describe(
+        'System > Security > Phone Security Profile: the transport and encryption the phone must use',
+      ),
     activeLoadId: z.string().nullable().describe('load the phone last reported running'),
     statusChangedAt: z.string().nullable(),
     createdAt: z.string(),

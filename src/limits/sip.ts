@@ -12,7 +12,19 @@ export const sipLimits = {
     default: 8000,
     min: 1,
     max: 1_000_000,
-    help: 'SIP TCP connections held at once in all',
+    help: 'SIP TCP connections held at once in all; SIP TLS connections (port 5061) have the same cap, counted apart',
+  },
+  sipTlsHandshakeTimeoutSeconds: {
+    default: 10,
+    min: 1,
+    max: 120,
+    help: 'seconds a new SIP TLS connection has to complete its TLS handshake before it is closed',
+  },
+  sipMaxTlsHandshakesPerAddress: {
+    default: 32,
+    min: 1,
+    max: 1_000_000,
+    help: 'SIP TLS handshakes one source address may have under way at once (each costs the node public-key work); one more connection is closed at once',
   },
   sipMaxWebSocketConnections: {
     default: 1000,
@@ -24,7 +36,7 @@ export const sipLimits = {
     default: 1000,
     min: 0,
     max: 1_000_000,
-    help: 'SIP TCP plus WebSocket connections one source address may hold at once (0: no limit)',
+    help: 'SIP TCP, TLS and WebSocket connections one source address may hold at once (0: no limit)',
   },
   sipMaxQueuedBytes: {
     default: 256 * 1024,

@@ -4,6 +4,13 @@ export interface CallManagerEntry {
   address: string;
   sccpPort: number;
   sipPort: number | null;
+  /** SIP over TLS port the node announced; absent or null: the SIP port + 1 (5061 beside 5060). */
+  sipTlsPort?: number | null;
+}
+
+/** Where a call manager takes SIP over TLS: the port it announced, else its SIP port + 1. */
+export function securedSipPort(e: CallManagerEntry): number {
+  return e.sipTlsPort ?? (e.sipPort ?? 5060) + 1;
 }
 
 /** `callManagerGroup/members/member priority=N/callManager`, in priority order. */
@@ -18,7 +25,7 @@ export function callManagerGroup(groupName: string, entries: CallManagerEntry[])
           description: e.name,
           ports: {
             ethernetPhonePort: e.sccpPort,
-            ...(e.sipPort !== null ? { sipPort: e.sipPort, securedSipPort: e.sipPort + 1 } : {}),
+            ...(e.sipPort !== null ? { sipPort: e.sipPort, securedSipPort: securedSipPort(e) } : {}),
           },
           processNodeName: e.address,
         },

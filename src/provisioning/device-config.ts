@@ -1,8 +1,9 @@
 import type { Device } from '../core/device.js';
 import { DEFAULT_LINE_APPEARANCE } from '../core/line-settings.js';
 import type { CallManagerEntry } from './call-managers.js';
-import { callManagerGroup } from './call-managers.js';
+import { callManagerGroup, securedSipPort } from './call-managers.js';
 import { toXml } from './xml.js';
+import type { ConfigSecurity } from './security-settings.js';
 
 /** Digest user of a device; the password is only known when one was set in clear (the store keeps HA1). */
 export interface SipLineCredentials {
@@ -21,6 +22,8 @@ export interface DeviceConfigInput {
   credentials?: SipLineCredentials | null;
   /** Opaque stamp that changes when the configuration changes (provisioning.md §2.1 versionStamp). */
   versionStamp: string;
+  /** The device's Phone Security Profile as the file says it (none: Non Secure, the phone's transport). */
+  security?: ConfigSecurity;
 }
 
 /** SEP<MAC>.cnf.xml (provisioning.md §2.1, §2.2): rendered from the database at request time. */
@@ -38,8 +41,10 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
     },
     loadInformation: input.loadId ?? '',
     versionStamp: input.versionStamp,
-    deviceSecurityMode: 1,
+    deviceSecurityMode: input.security?.deviceSecurityMode ?? 1,
   };
+  const transport = input.security?.transportLayerProtocol;
+  const first = input.callManagers[0];
   if (sip) {
     root.sipProfile = {
       sipProxies: { registerWithProxy: 'true' },
@@ -48,6 +53,7 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
         timerRegisterDelta: 5,
         timerT1: 500,
         timerT2: 4000,
+        ...(transport !== undefined ? { transportLayerProtocol: transport } : {}),
       },
       phoneLabel: device.lines[0]?.dn ?? device.name,
       // docs/calls.md (SIP adapter, dialling): a dial template rather than KPML, so that off-hook dialling
@@ -61,7 +67,8 @@ export function renderDeviceConfig(input: DeviceConfigInput): string {
           featureLabel: line.label || line.dn,
           // USECALLMANAGER: register to the callManager entries above (provisioning.md §2.2).
           proxy: 'USECALLMANAGER',
-          port: input.callManagers[0]?.sipPort ?? 5060,
+          // TLS: the call manager's securedSipPort (call-managers.ts), as the profile asks.
+          port: input.security?.tls && first ? securedSipPort(first) : (first?.sipPort ?? 5060),
           name: line.dn,
           // The line's Display (Caller ID), else the device's description as before line settings.
           displayName: line.displayName || device.description,

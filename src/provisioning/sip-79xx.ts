@@ -65,6 +65,8 @@ export function renderSipDevice(input: {
   proxyAddress: string;
   proxyPort: number;
   credentials: SipLineCredentials | null;
+  /** A comment line first (legacySipTlsComment), when the profile asks for what the file cannot say. */
+  note?: string | null;
 }): string {
   const entries: [string, string | number][] = [['phone_label', input.label.slice(0, 11)]];
   const lines = input.lines.length > 0 ? input.lines : [{ index: 1, dn: input.deviceName }];
@@ -82,7 +84,8 @@ export function renderSipDevice(input: {
       [`proxy${n}_port`, input.proxyPort],
     );
   }
-  return textConfig(entries);
+  const text = textConfig(entries);
+  return input.note ? `${input.note}\n${text}` : text;
 }
 
 /** dialplan.xml without rules: silences the phone's missing-file errors (provisioning.md §4.3). */

@@ -42,7 +42,14 @@ interface LiveEventMap {
   'device-status': [DeviceStatusChange];
   'configuration-changed': [
     {
-      what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults' | 'cm-group' | 'device-pool';
+      what:
+        | 'enterprise-parameters'
+        | 'node'
+        | 'device'
+        | 'device-defaults'
+        | 'cm-group'
+        | 'device-pool'
+        | 'security-profile';
       name: string;
     },
   ];

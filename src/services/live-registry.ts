@@ -14,6 +14,8 @@ export interface DeviceConnection {
   protocol: DeviceProtocol;
   /** Address the device registered from. */
   address: string;
+  /** The signalling transport of the registration (SIP: UDP, TCP, TLS or WS), when the adapter says. */
+  readonly transport?: 'UDP' | 'TCP' | 'TLS' | 'WS';
   /** Tells the phone to reboot (`reset`) or to re-register (`restart`). */
   reset(type: ResetType): void;
   /** Ends the registration from the server side. */

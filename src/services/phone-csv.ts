@@ -1,3 +1,4 @@
+import { securityProfileReferenceProblem } from '../core/phone-security-profile.js';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
@@ -7,6 +8,7 @@ import type { RowCredentials, RowError } from '../core/phone-row.js';
 import {
   LINE_COLUMN,
   DEVICE_POOL_COLUMN,
+  SECURITY_PROFILE_COLUMN,
   PHONE_CSV_COLUMNS,
   SIP_DIGEST_USER_COLUMN,
   SIP_PASSWORD_COLUMN,
@@ -200,13 +202,23 @@ export class PhoneCsv {
     return { imported: true, rows, inserted, updated, credentialsSet, errors: [], errorCount: 0 };
   }
 
-  /** Refuses rows naming a device pool that does not exist. */
+  /** Refuses rows naming a device pool or a phone security profile that does not exist. */
   private async checkPools(devices: { line: number; device: Device }[], addError: (e: RowError) => void) {
     const pools = (await this.store.devicePools.list()).map((p) => p.name);
     for (const { line, device } of devices) {
       if (device.devicePool === undefined) continue;
       const problem = poolReferenceProblem(DEVICE_POOL_COLUMN, device.devicePool, pools);
       if (problem) addError({ line, column: DEVICE_POOL_COLUMN, message: problem.message });
+    }
+    const profiles = (await this.store.securityProfiles.list()).map((p) => p.name);
+    for (const { line, device } of devices) {
+      if (device.securityProfile === undefined) continue;
+      const problem = securityProfileReferenceProblem(
+        SECURITY_PROFILE_COLUMN,
+        device.securityProfile,
+        profiles,
+      );
+      if (problem) addError({ line, column: SECURITY_PROFILE_COLUMN, message: problem.message });
     }
   }
 

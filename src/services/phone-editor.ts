@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../store/errors.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { Line } from '../core/device.js';
 import { poolReferenceProblem } from '../core/device-pool.js';
+import { securityProfileReferenceProblem } from '../core/phone-security-profile.js';
 import type { Clock } from './clock.js';
 import { ConflictError, NotFoundError, ValidationError } from './configuration-service.js';
 import type { DnAllocator } from './dn-allocator.js';
@@ -40,6 +41,7 @@ export class PhoneEditor {
     const problem = newPhoneProblem(phone);
     if (problem) throw new ValidationError(problem);
     if (phone.devicePool !== undefined) await poolExists(store, phone.devicePool);
+    if (phone.securityProfile !== undefined) await securityProfileExists(store, phone.securityProfile);
     if (await store.devices.find(phone.name)) {
       throw new ConflictError(
         `phone ${phone.name} already exists; open it under Device > Phone to change it`,
@@ -73,6 +75,7 @@ export class PhoneEditor {
     const problem = phoneChangeProblem(before, changes);
     if (problem) throw new ValidationError(problem);
     if (changes.devicePool !== undefined) await poolExists(store, changes.devicePool);
+    if (changes.securityProfile !== undefined) await securityProfileExists(store, changes.securityProfile);
     let freed: string[] = [];
     await store.transaction(async (tx) => {
       await tx.deviceChanges.updateFields(name, changes);
@@ -105,6 +108,13 @@ async function poolExists(store: Store, pool: string): Promise<void> {
   if (await store.devicePools.get(pool)) return;
   const names = (await store.devicePools.list()).map((p) => p.name);
   throw new ValidationError(poolReferenceProblem('devicePool', pool, names)!);
+}
+
+/** Refuses a phone security profile that does not exist, naming those that do. */
+async function securityProfileExists(store: Store, profile: string): Promise<void> {
+  if (await store.securityProfiles.get(profile)) return;
+  const names = (await store.securityProfiles.list()).map((p) => p.name);
+  throw new ValidationError(securityProfileReferenceProblem('securityProfile', profile, names)!);
 }
 
 /** Stores the DN features the lines carry (each DN's own, shared by its devices) and the device's DND. */

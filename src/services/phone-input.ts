@@ -18,6 +18,8 @@ export interface NewPhone {
   dnd?: boolean;
   /** System > Device Pool; Default when left out. */
   devicePool?: string;
+  /** System > Security > Phone Security Profile; Standard Non-Secure Profile when left out. */
+  securityProfile?: string;
 }
 
 /** Fields of an existing phone that may change. Model and protocol are fixed once added. */
@@ -29,6 +31,7 @@ export interface PhoneChanges {
   protocol?: DeviceProtocol;
   dnd?: boolean;
   devicePool?: string;
+  securityProfile?: string;
 }
 
 function descriptionFieldProblem(description: string): FieldProblem | null {

@@ -25,6 +25,7 @@ import {
 } from '../provisioning/sip-79xx.js';
 import { renderXmlDefault } from '../provisioning/xml-default.js';
 import type { DeviceRecord } from '../store/device-repository.js';
+import { configSecurity, legacySipTlsComment } from '../provisioning/security-settings.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
 import { bufferFile, DirectoryFileSource } from './file-source.js';
@@ -243,7 +244,13 @@ export class ProvisioningService implements TftpFileSource {
     this.fallbacks.report(groupName ?? '(no auto-registration group)', choice, self);
     return choice.names.map((name) => {
       const endpoint = byName.get(name)!.endpoint!;
-      return { name, address: endpoint.address, sccpPort: endpoint.sccpPort, sipPort: endpoint.sipPort };
+      return {
+        name,
+        address: endpoint.address,
+        sccpPort: endpoint.sccpPort,
+        sipPort: endpoint.sipPort,
+        sipTlsPort: endpoint.sipTlsPort ?? null,
+      };
     });
   }
 
@@ -269,18 +276,29 @@ export class ProvisioningService implements TftpFileSource {
     const record = await this.devices.get(`SEP${mac}`);
     if (!record) return null;
     // The configuration only: the record's status, address and times change at every registration.
-    const { name, model, protocol, description, lines, loadId: ownLoad, devicePool } = record;
+    const {
+      name,
+      model,
+      protocol,
+      description,
+      lines,
+      loadId: ownLoad,
+      devicePool,
+      securityProfile,
+    } = record;
     const device = { name, model, protocol, description, lines, loadId: ownLoad };
-    const [callManagers, defaults, credentials] = await Promise.all([
+    const [callManagers, defaults, credentials, profile] = await Promise.all([
       this.callManagers(devicePool),
       this.defaults(),
       protocol === 'SIP' ? this.deps.credentials.forConfigFile(name) : null,
+      this.deps.store.securityProfiles.get(securityProfile),
     ]);
+    const security = configSecurity(profile);
     const loadId = loadForDevice(device, defaults);
     // A phone applies a configuration whose versionStamp differs from its own: it changes with it,
     // and with new credentials (the hash shows nothing of them).
     const stamp = createHash('sha1')
-      .update(JSON.stringify({ device, callManagers, loadId, devicePool, credentials }))
+      .update(JSON.stringify({ device, callManagers, loadId, devicePool, credentials, security }))
       .digest('hex')
       .slice(0, 16);
     return xml(
@@ -292,6 +310,7 @@ export class ProvisioningService implements TftpFileSource {
         sipRegisterExpires: SIP_REGISTER_EXPIRES,
         credentials,
         versionStamp: stamp,
+        security,
       }),
     );
   }
@@ -335,6 +354,9 @@ export class ProvisioningService implements TftpFileSource {
         proxyAddress: proxy.address,
         proxyPort: proxy.port,
         credentials: device ? await this.deps.credentials.forConfigFile(deviceName) : null,
+        note: device
+          ? legacySipTlsComment(await this.deps.store.securityProfiles.get(device.securityProfile))
+          : null,
       }),
     );
   }

@@ -9,6 +9,9 @@ import { decideRegistration, refusalMarksDevice, takeoverRefusal } from '../core
 import type { UnregistrationReason } from '../core/registration-event.js';
 import { acceptedEvent, unregisteredEvent } from '../core/registration-event.js';
 import { rejection } from '../core/rejection.js';
+import type { Rejection } from '../core/rejection.js';
+import type { PhoneSecurityProfile } from '../core/phone-security-profile.js';
+import { requiresTlsRefused } from '../core/phone-security-profile.js';
 import type { DeviceRecord, StatusChange } from '../store/device-repository.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
@@ -46,6 +49,8 @@ export interface RegistrationServiceDeps {
   guard: AutoRegistrationGuardService;
   /** Told which DNs each device registered here holds, and when it goes (call routing's DnLocator). */
   lines: RegisteredLinesFeed;
+  /** Phone Security Profiles by name: a device whose profile asks for TLS registers over TLS only. */
+  securityProfiles?: { byName(name: string): Promise<PhoneSecurityProfile | null> };
 }
 
 /** Where the registration service reports the lines of the devices registered on this node. */
@@ -120,14 +125,39 @@ export class RegistrationService {
       case 'reject':
         result = { kind: 'rejected', rejection: decision.rejection };
         break;
-      case 'accept':
-        result = { kind: 'accepted', device: decision.device, autoRegistered: false };
+      case 'accept': {
+        const insecure = device ? await this.securityRefusal(request, device) : null;
+        result = insecure
+          ? { kind: 'rejected', rejection: insecure }
+          : { kind: 'accepted', device: decision.device, autoRegistered: false };
         break;
+      }
       case 'auto-register':
         result = await this.autoRegister(request, node, decision.model);
         break;
     }
     return { result, device };
+  }
+
+  /**
+   * The refusal of a device whose Phone Security Profile asks for TLS when the phone did not use it
+   * (CUCM: Authenticated and Encrypted devices signal over TLS only), or null.
+   */
+  private async securityRefusal(
+    request: RegistrationRequest,
+    device: DeviceRecord,
+  ): Promise<Rejection | null> {
+    const profiles = this.deps.securityProfiles;
+    if (profiles === undefined) return null;
+    const profile = await profiles.byName(device.securityProfile);
+    if (profile === null || !requiresTlsRefused(profile, request.protocol, request.transport)) return null;
+    return rejection('security-profile-requires-tls', {
+      deviceName: request.deviceName,
+      nodeName: this.deps.nodeName,
+      protocol: request.protocol,
+      securityProfile: profile.name,
+      transport: request.transport ?? (request.protocol === 'SCCP' ? 'TCP' : undefined),
+    });
   }
 
   /** An unknown phone that may auto-register: the node's guard decides whether it gets in now. */

@@ -21,12 +21,18 @@ export class DeviceChangeRepository {
 
   async updateFields(
     name: string,
-    fields: { description?: string; loadId?: string | null; devicePool?: string },
+    fields: { description?: string; loadId?: string | null; devicePool?: string; securityProfile?: string },
   ): Promise<void> {
-    const set: { description?: string; load_id?: string | null; device_pool?: string } = {};
+    const set: {
+      description?: string;
+      load_id?: string | null;
+      device_pool?: string;
+      security_profile?: string;
+    } = {};
     if (fields.description !== undefined) set.description = fields.description;
     if (fields.loadId !== undefined) set.load_id = fields.loadId;
     if (fields.devicePool !== undefined) set.device_pool = fields.devicePool;
+    if (fields.securityProfile !== undefined) set.security_profile = fields.securityProfile;
     if (Object.keys(set).length === 0) return;
     await this.db.updateTable('devices').set(set).where('name', '=', name).execute();
   }

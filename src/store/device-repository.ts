@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Device, DeviceProtocol, DeviceStatus, Line, StoredLine } from '../core/device.js';
 import { completeLines } from '../core/complete-lines.js';
 import { DEFAULT_DEVICE_POOL } from '../core/device-defaults.js';
+import { DEFAULT_SECURITY_PROFILE } from '../core/phone-security-profile.js';
 import { DEFAULT_LINE_APPEARANCE } from '../core/line-settings.js';
 import type { Flavor } from './database.js';
 import type { Executor } from './executor.js';
@@ -15,6 +16,7 @@ export interface DeviceRecord extends Device {
   lines: StoredLine[];
   dnd: boolean;
   devicePool: string;
+  securityProfile: string;
   status: DeviceStatus;
   node: string | null;
   ipAddress: string | null;
@@ -79,6 +81,7 @@ function toRecord(row: Selectable<Schema['devices']>, lines: StoredLine[]): Devi
     loadId: row.load_id,
     dnd: row.dnd === 1,
     devicePool: row.device_pool,
+    securityProfile: row.security_profile,
     status: row.status as DeviceStatus,
     node: row.status_node,
     ipAddress: row.ip_address,
@@ -107,6 +110,7 @@ const NEW_DEVICES = new JsonRows<{ device: Device; createdAt: string; status: St
     active_load_id: 'text',
     status_changed_at: 'text',
     device_pool: 'text',
+    security_profile: 'text',
   },
   ({ device, createdAt, status }) => [
     device.name,
@@ -121,6 +125,7 @@ const NEW_DEVICES = new JsonRows<{ device: Device; createdAt: string; status: St
     status?.activeLoadId ?? null,
     status?.at ?? null,
     device.devicePool ?? DEFAULT_DEVICE_POOL,
+    device.securityProfile ?? DEFAULT_SECURITY_PROFILE,
   ],
 );
 const NEW_LINES = new JsonRows<{ deviceName: string; line: Line }>(
@@ -277,7 +282,7 @@ export class DeviceRepository {
       devices.map((device) => ({ device, createdAt, status: statuses?.get(device.name) })),
     );
     await sql`INSERT INTO devices
-      (name, model, protocol, description, load_id, created_at, status, status_node, ip_address, active_load_id, status_changed_at, device_pool)
+      (name, model, protocol, description, load_id, created_at, status, status_node, ip_address, active_load_id, status_changed_at, device_pool, security_profile)
       ${rows}`.execute(this.db);
     const lines = devices.flatMap((device) =>
       device.lines.map((line) => ({ deviceName: device.name, line })),
@@ -304,6 +309,7 @@ export class DeviceRepository {
         description: device.description,
         load_id: device.loadId,
         ...(device.devicePool !== undefined ? { device_pool: device.devicePool } : {}),
+        ...(device.securityProfile !== undefined ? { security_profile: device.securityProfile } : {}),
       })
       .where('name', '=', device.name)
       .executeTakeFirst();

@@ -13,6 +13,8 @@ export interface NodeEndpoint {
   address: string;
   sccpPort: number;
   sipPort: number | null;
+  /** SIP over TLS (null or absent: the node has no TLS listener, or did not say). */
+  sipTlsPort?: number | null;
 }
 
 export interface StoredNode extends CallManagerNode {
@@ -41,7 +43,12 @@ function toNode(row: Selectable<Schema['nodes']>): StoredNode {
     autoRegistrationChangedAt: row.auto_registration_changed_at,
     endpoint:
       row.address !== null && row.sccp_port !== null
-        ? { address: row.address, sccpPort: row.sccp_port, sipPort: row.sip_port }
+        ? {
+            address: row.address,
+            sccpPort: row.sccp_port,
+            sipPort: row.sip_port,
+            sipTlsPort: row.sip_tls_port,
+          }
         : null,
     autoRegistrationGuard: guardOf(row.auto_registration_guard),
     autoRegistrationPool: row.auto_registration_pool,
@@ -128,7 +135,12 @@ export class NodeRepository {
   async announce(name: string, endpoint: NodeEndpoint): Promise<void> {
     await this.db
       .updateTable('nodes')
-      .set({ address: endpoint.address, sccp_port: endpoint.sccpPort, sip_port: endpoint.sipPort })
+      .set({
+        address: endpoint.address,
+        sccp_port: endpoint.sccpPort,
+        sip_port: endpoint.sipPort,
+        sip_tls_port: endpoint.sipTlsPort ?? null,
+      })
       .where('name', '=', name)
       .execute();
   }

@@ -15,6 +15,8 @@ export interface Schema {
     address: string | null;
     sccp_port: number | null;
     sip_port: number | null;
+    /** SIP over TLS port the node announced (null: no TLS listener); migration 0021. */
+    sip_tls_port: Generated<number | null>;
     /** When the node last said it is running (ISO-8601); null once it stopped cleanly. */
     heartbeat_at: string | null;
     /** When another node declared this one down, its heartbeat silent (ISO-8601); null while it beats. */
@@ -42,6 +44,8 @@ export interface Schema {
     dnd: Generated<number>;
     /** System > Device Pool the device belongs to. */
     device_pool: Generated<string>;
+    /** System > Security > Phone Security Profile of the device. */
+    security_profile: Generated<string>;
   };
   directory_numbers: {
     dn: string;
@@ -205,4 +209,12 @@ export interface Schema {
   cm_group_members: { group_name: string; priority: number; node_name: string };
   /** System > Device Pool: its Cisco Unified CM Group. */
   device_pools: { name: string; description: string; cm_group: string };
+  /** System > Security > Phone Security Profile (core/phone-security-profile.ts). */
+  phone_security_profiles: {
+    name: string;
+    description: string;
+    device_security_mode: string;
+    transport_type: string;
+    media_encryption_fallback: string;
+  };
 }

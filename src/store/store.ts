@@ -1,3 +1,4 @@
+import { SecurityProfileRepository } from './security-profile-repository.js';
 import type { Kysely } from 'kysely';
 import { AdminSettingRepository } from './admin-setting-repository.js';
 import { ApiKeyRepository } from './api-key-repository.js';
@@ -49,6 +50,8 @@ export interface Repositories {
   cmGroups: CmGroupRepository;
   /** System > Device Pool. */
   devicePools: DevicePoolRepository;
+  /** System > Security > Phone Security Profile. */
+  securityProfiles: SecurityProfileRepository;
   /** Cluster propagation and liveness: notifications, the reaper, other nodes' live statuses. */
   cluster: ClusterRepository;
 }
@@ -74,6 +77,7 @@ function repositories(db: Executor, flavor: Flavor): Repositories {
     lineSettings: new LineSettingRepository(db),
     cmGroups: new CmGroupRepository(db),
     devicePools: new DevicePoolRepository(db),
+    securityProfiles: new SecurityProfileRepository(db),
     cluster: new ClusterRepository(db, flavor),
   };
 }
@@ -99,6 +103,7 @@ export class Store implements Repositories {
   readonly cdrs: CdrRepository;
   readonly cmGroups: CmGroupRepository;
   readonly devicePools: DevicePoolRepository;
+  readonly securityProfiles: SecurityProfileRepository;
   readonly cluster: ClusterRepository;
 
   constructor(readonly database: StoreDatabase) {
@@ -121,6 +126,7 @@ export class Store implements Repositories {
     this.cdrs = new CdrRepository(database.db, database.flavor);
     this.cmGroups = new CmGroupRepository(database.db);
     this.devicePools = new DevicePoolRepository(database.db);
+    this.securityProfiles = new SecurityProfileRepository(database.db);
     this.cluster = new ClusterRepository(database.db, database.flavor);
   }
 

@@ -26,6 +26,7 @@ const SCHEMA_TABLES = {
   cm_groups: true,
   cm_group_members: true,
   device_pools: true,
+  phone_security_profiles: true,
 } satisfies Record<keyof Schema, true>;
 
 /** The schema's tables and Kysely's migration bookkeeping: everything openucm keeps in its database. */

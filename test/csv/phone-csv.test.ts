@@ -43,10 +43,10 @@ afterAll(async () => {
 it('exports phones and DNs with the columns an administrator edits', async () => {
   const phones = await (await fetch(url('/phones/export.csv'), { headers: { authorization: auth } })).text();
   expect(phones).toBe(
-    'Device Name,Description,Model,Protocol,Phone Load Name,Device Pool,SIP Digest User,SIP Password (write-only),Line 1,' +
+    'Device Name,Description,Model,Protocol,Phone Load Name,Device Pool,Device Security Profile,SIP Digest User,SIP Password (write-only),Line 1,' +
       'Line 1 Display Name,Line 1 Label,Line 1 Max Calls,Line 1 Busy Trigger,Line 1 Forward All,Line 1 Forward Busy,' +
       'Line 1 Forward No Answer,Line 1 Pickup Group,Do Not Disturb\n' +
-      'SEP00CE00000001,Auto 1000,7940,SCCP,,Default,,,1000,,,2,2,,,,,false\n',
+      'SEP00CE00000001,Auto 1000,7940,SCCP,,Default,Standard Non-Secure Profile,,,1000,,,2,2,,,,,false\n',
   );
   const dns = await (
     await fetch(url('/directory-numbers/export.csv'), { headers: { authorization: auth } })

@@ -53,9 +53,15 @@ it('sets SIP credentials from an import and exports the digest user without the 
     ...credentialHashes('SEP0044DD000001', 'ccmsipline', 'first-import-pw'),
   });
   const csv = await exported();
-  expect(csv).toContain('SEP0044DD000001,Front desk,7961,SIP,,Default,SEP0044DD000001,,7001');
-  expect(csv).toContain('SEP0044DD000002,Back office,7940,SIP,,Default,7002,,7002');
-  expect(csv).toContain('SEP0044DD000003,No credentials,7940,SCCP,,Default,,,7003');
+  expect(csv).toContain(
+    'SEP0044DD000001,Front desk,7961,SIP,,Default,Standard Non-Secure Profile,SEP0044DD000001,,7001',
+  );
+  expect(csv).toContain(
+    'SEP0044DD000002,Back office,7940,SIP,,Default,Standard Non-Secure Profile,7002,,7002',
+  );
+  expect(csv).toContain(
+    'SEP0044DD000003,No credentials,7940,SCCP,,Default,Standard Non-Secure Profile,,,7003',
+  );
   expect(csv).not.toContain('import-pw');
   const audit = await t.api.get<{ items: { summary: string }[] }>('/audit-log?target=/phones/import');
   expect(audit.body.items[0].summary).toContain('sipCredentialsSet');

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import type { ConfigInput } from '../../src/config.js';
 import type { RunningNode } from '../../src/server.js';
 import type { StartOptions } from '../../src/server.js';
+import type { TlsIdentitySource } from '../../src/core/tls-identity.js';
 import { startNode } from '../../src/server.js';
 import { createSqliteDatabase } from './databases.js';
 import { seedTestIdentity } from './test-identity.js';
@@ -75,6 +76,8 @@ export async function startTestNode(
     config?: Partial<ConfigInput>;
     /** Each device's media encryption policy (SRTP); 'off' for all when absent. */
     mediaEncryption?: StartOptions['mediaEncryption'];
+    /** The node's certificate and key: with it SIP over TLS listens (on a port picked by the system). */
+    tlsIdentity?: TlsIdentitySource;
   } = {},
 ): Promise<TestNode> {
   const database = options.database ?? (await createSqliteDatabase());
@@ -85,6 +88,7 @@ export async function startTestNode(
       httpPort: 0,
       sccpPort: 0,
       sipPort: 0,
+      sipTlsPort: 0,
       tftpPort: 0,
       provisioningHttpPort: 0,
       // SCCP in the test's own process unless a test asks for workers (the default forks them).
@@ -102,6 +106,7 @@ export async function startTestNode(
     logger: captureLogger(logs),
     adminPassword: ADMIN_PASSWORD,
     ...(options.mediaEncryption ? { mediaEncryption: options.mediaEncryption } : {}),
+    tlsIdentity: options.tlsIdentity,
   });
   const stop = () => node.stop();
   return {

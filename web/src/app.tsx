@@ -12,6 +12,7 @@ import { BulkPage } from './pages/bulk';
 import { CmGroupsPage } from './pages/cm-groups';
 import { CertificatesPage } from './pages/certificates';
 import { DevicePoolsPage } from './pages/device-pools';
+import { SecurityProfilesPage } from './pages/security-profiles';
 import { BulkJobPage, BulkJobsPage } from './pages/bulk-jobs';
 import { ChangePasswordPage } from './pages/change-password';
 import { DashboardPage } from './pages/dashboard';
@@ -44,6 +45,7 @@ function Routes() {
   if (path === '/certificates') return <CertificatesPage />;
   if (path === '/cm-groups') return <CmGroupsPage />;
   if (path === '/device-pools') return <DevicePoolsPage />;
+  if (path === '/phone-security-profiles') return <SecurityProfilesPage />;
   if ((params = match('/nodes/:name', path))) return <NodePage key={params.name} name={params.name} />;
   if (path === '/phones') return <PhonesPage />;
   if (path === '/phones/new') return <NewPhonePage />;

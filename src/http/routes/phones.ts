@@ -16,6 +16,7 @@ function audited(p: DeviceRecord) {
     loadId: p.loadId,
     dnd: p.dnd ?? false,
     devicePool: p.devicePool,
+    securityProfile: p.securityProfile,
     lines: p.lines.map((l) => `${l.index}:${l.dn}`).join(', '),
     line: Object.fromEntries(p.lines.map(({ index, dn: _dn, ...settings }) => [index, settings])),
   };

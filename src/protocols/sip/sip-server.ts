@@ -30,6 +30,8 @@ import { ServerTransactionTable } from './transaction/server-transactions.js';
 import type { SipTimers } from './transaction/timers.js';
 import { formatAddress, plainIp } from './transport/flow.js';
 import { TcpTransport } from './transport/tcp-transport.js';
+import { TlsTransport } from './transport/tls-transport.js';
+import type { TlsIdentitySource } from '../../core/tls-identity.js';
 import { UdpTransport } from './transport/udp-transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
 import { SendFailures } from './transport/send-failures.js';
@@ -76,6 +78,8 @@ export interface SipServerOptions {
   calls?: CallPort;
   /** Calls between the nodes of a cluster over SIP (docs/cluster-calls.md); needs `calls`. */
   trunk?: SipTrunkOptions;
+  /** SIP over TLS (5061; 0 picks one) with the node's certificate; none: no TLS listener. */
+  tls?: { port: number; identity: TlsIdentitySource };
 }
 
 const PORT_ATTEMPTS = 5;
@@ -91,6 +95,7 @@ export class SipServer {
   private readonly ws: WebSocketTransport;
   private udp: UdpTransport | null = null;
   private tcp: TcpTransport | null = null;
+  private tlsTransport: TlsTransport | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private connections = 0;
   private readonly serverName: string;
@@ -254,19 +259,59 @@ export class SipServer {
         await tcp.start(udpPort);
         this.udp = udp;
         this.tcp = tcp;
-        this.startTimers();
-        return udpPort;
+        break;
       } catch (error) {
         lastError = error;
         await udp.stop();
         await tcp.stop().catch(() => undefined);
       }
     }
-    const code = (lastError as NodeJS.ErrnoException).code ?? String(lastError);
-    throw new Error(
-      `cannot listen for SIP on ${host}:${port} (${code}): choose another port with --sip-port / OPENUCM_SIP_PORT`,
-      { cause: lastError },
-    );
+    if (this.udp === null) {
+      const code = (lastError as NodeJS.ErrnoException).code ?? String(lastError);
+      throw new Error(
+        `cannot listen for SIP on ${host}:${port} (${code}): choose another port with --sip-port / OPENUCM_SIP_PORT`,
+        { cause: lastError },
+      );
+    }
+    await this.startTls();
+    this.startTimers();
+    return this.udp.port;
+  }
+
+  /** Listens for SIP over TLS when the node has it (its own port, not the UDP/TCP one). */
+  private async startTls(): Promise<void> {
+    const tls = this.options.tls;
+    if (tls === undefined) return;
+    const transport = new TlsTransport({
+      host: this.options.host,
+      ...this.connectionOptions(),
+      nextConnectionId: () => ++this.connections,
+      identity: tls.identity,
+      handshakeTimeoutMs: this.settings.sipTlsHandshakeTimeoutSeconds * 1000,
+      maxHandshakesPerAddress: this.settings.sipMaxTlsHandshakesPerAddress,
+    });
+    try {
+      await transport.start(tls.port);
+    } catch (error) {
+      await transport.stop();
+      await Promise.all([this.udp?.stop(), this.tcp?.stop()]);
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new Error(
+        `cannot listen for SIP over TLS on ${this.options.host}:${tls.port} (${code}): choose another port with --sip-tls-port / OPENUCM_SIP_TLS_PORT`,
+        { cause: error },
+      );
+    }
+    this.tlsTransport = transport;
+  }
+
+  /** The SIP over TLS port (null without TLS). */
+  get tlsPort(): number | null {
+    return this.tlsTransport?.port ?? null;
+  }
+
+  /** TLS handshakes that failed since the node started. */
+  get failedTlsHandshakes(): number {
+    return this.tlsTransport?.failedHandshakes ?? 0;
   }
 
   private startTimers(): void {
@@ -354,6 +399,6 @@ export class SipServer {
     this.clients.dispose();
     this.invites.dispose();
     this.transactions.dispose();
-    await Promise.all([this.udp?.stop(), this.tcp?.stop()]);
+    await Promise.all([this.udp?.stop(), this.tcp?.stop(), this.tlsTransport?.stop()]);
   }
 }

@@ -42,10 +42,16 @@ export interface CallDevice {
 
 /**
  * Each device's media encryption policy (core/call/srtp.ts), read when it places or is offered a
- * call: a Phone Security Profile's, once profiles exist; 'off' for every device until then.
+ * call: its Phone Security Profile's (services/media-encryption-cache.ts). A trunk to another node
+ * is never asked: it passes whatever keys the phones exchange, and each node applies its own
+ * phones' policies.
  */
 export interface MediaEncryptionPolicy {
   of(deviceName: string): MediaEncryption;
+  /** A phone attached (registered): its policy is wanted from now on. */
+  track?(deviceName: string): void;
+  /** The phone detached. */
+  untrack?(deviceName: string): void;
 }
 
 /** Every device has media encryption off: crypto lines are stripped, RTP/SAVP-only offers refused. */

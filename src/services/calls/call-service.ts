@@ -157,11 +157,14 @@ export class CallService {
   /** A device registered through an adapter can place and receive calls. */
   attach(device: CallDevice): void {
     this.devices.set(device.deviceName, device);
+    if (device.protocol === 'SCCP' || device.protocol === 'SIP')
+      this.deps.encryption?.track?.(device.deviceName);
   }
 
   /** The device is gone (unregistered, connection lost): each of its calls learns it (cause 27). */
   detach(deviceName: string): void {
     if (!this.devices.delete(deviceName)) return;
+    this.deps.encryption?.untrack?.(deviceName);
     for (const [legId, leg] of this.legs) {
       if (leg.deviceName !== deviceName) continue;
       leg.sink = null;
@@ -755,6 +758,7 @@ export class CallService {
 
   /** A device's policy; a policy source that fails leaves the device 'off' (logged), never the call. */
   private encryptionOf(deviceName: string): MediaEncryption {
+    if (this.devices.get(deviceName)?.protocol === 'trunk') return 'preferred';
     try {
       return this.deps.encryption?.of(deviceName) ?? 'off';
     } catch (error) {

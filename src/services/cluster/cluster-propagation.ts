@@ -28,7 +28,7 @@ export interface ClusterPropagationDeps {
 }
 
 type ConfigurationChange = {
-  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults';
+  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults' | 'security-profile';
   name: string;
 };
 
@@ -43,6 +43,9 @@ function changeOf(n: ConfigNotification): ConfigurationChange | null {
     case 'directory-number':
       // DN features and the dial plan are reread with the devices' (RefreshedRead).
       return { what: 'device', name: '' };
+    case 'phone_security_profiles':
+      // Migration 0021's trigger: the table's name, no key.
+      return { what: 'security-profile', name: '' };
     default:
       return null;
   }

@@ -20,6 +20,7 @@ import { cmGroupsDevicePools } from './0014-cm-groups-device-pools.js';
 import { clusterLiveState } from './0015-cluster-live-state.js';
 import { bulkJobLeases } from './0016-bulk-job-leases.js';
 import { nodeNumbers } from './0019-node-numbers.js';
+import { phoneSecurityProfiles } from './0021-phone-security-profiles.js';
 import { cdrCallSecuredStatus } from './0022-cdr-call-secured-status.js';
 
 // One file per migration, named NNNN-what.ts; add new ones at the end. Migrations take
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, (c: MigrationContext) => Migration> = {
   '0016-bulk-job-leases': bulkJobLeases,
   '0017-cdr-on-behalf-of': cdrOnBehalfOf,
   '0019-node-numbers': nodeNumbers,
+  '0021-phone-security-profiles': phoneSecurityProfiles,
   '0022-cdr-call-secured-status': cdrCallSecuredStatus,
 };
 

@@ -34,14 +34,16 @@ export function phones(count: number, prefix = '00cafe'): SippPhone[] {
  * call n is `<n>-<runId>@sipp`, so two runs with the same runId are one registration refreshed.
  */
 export function runSipp(options: {
-  scenario: 'register' | 'rejected' | 'register-digest';
+  scenario: 'register' | 'rejected' | 'register-digest' | 'refused-without-tls';
   port: number;
   phones: SippPhone[];
   runId: string;
   cseq: number;
   expires?: number;
   model?: number;
-  transport?: 'udp' | 'tcp';
+  transport?: 'udp' | 'tcp' | 'tls';
+  /** SIPp's own certificate and key for TLS (it loads one even as a client). */
+  tls?: { certFile: string; keyFile: string };
   /** Digest user and password SIPp answers challenges with ([authentication], -au / -ap). */
   auth?: { user: string; password: string };
 }): Promise<SippRun> {
@@ -64,7 +66,8 @@ export function runSipp(options: {
     '-i',
     '127.0.0.1',
     '-t',
-    options.transport === 'tcp' ? 't1' : 'u1',
+    options.transport === 'tcp' ? 't1' : options.transport === 'tls' ? 'l1' : 'u1',
+    ...(options.tls ? ['-tls_cert', options.tls.certFile, '-tls_key', options.tls.keyFile] : []),
     '-cid_str',
     `%u-${options.runId}@sipp`,
     '-key',

@@ -38,6 +38,8 @@ export interface Phone {
   loadId: string | null;
   /** System > Device Pool. */
   devicePool: string;
+  /** System > Security > Phone Security Profile. */
+  securityProfile: string;
   activeLoadId: string | null;
   statusChangedAt: string | null;
   createdAt: string;
@@ -49,6 +51,16 @@ export interface CmGroup {
   description: string;
   members: string[];
   autoRegistration: boolean;
+}
+
+/** System > Security > Phone Security Profile. */
+export interface PhoneSecurityProfile {
+  name: string;
+  description: string;
+  deviceSecurityMode: 'non-secure' | 'authenticated' | 'encrypted';
+  transportType: 'tcp+udp' | 'tcp' | 'udp' | 'tls';
+  mediaEncryptionFallback: 'refuse' | 'rtp';
+  devices: number;
 }
 
 /** System > Device Pool. */
@@ -327,7 +339,14 @@ export interface DeviceStatusChange {
 }
 
 export interface ConfigurationChange {
-  what: 'enterprise-parameters' | 'node' | 'device' | 'device-defaults' | 'cm-group' | 'device-pool';
+  what:
+    | 'enterprise-parameters'
+    | 'node'
+    | 'device'
+    | 'device-defaults'
+    | 'cm-group'
+    | 'device-pool'
+    | 'security-profile';
   name: string;
 }
 

@@ -18,6 +18,7 @@ export const MENU: { group: string; items: MenuItem[] }[] = [
       { label: 'Cisco Unified CM', href: '/nodes' },
       { label: 'Cisco Unified CM Group', href: '/cm-groups' },
       { label: 'Device Pool', href: '/device-pools' },
+      { label: 'Phone Security Profile', href: '/phone-security-profiles' },
       { label: 'Backup', href: '/backup' },
       { label: 'Certificate Management', href: '/certificates' },
     ],

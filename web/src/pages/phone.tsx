@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { ApiError, del, get, patch, post } from '../api/client';
-import type { DevicePool, Phone, PhoneModel, RegistrationEvent } from '../api/types';
+import type { DevicePool, Phone, PhoneModel, PhoneSecurityProfile, RegistrationEvent } from '../api/types';
 import { LinesEditor, lineErrorOf, linesOf } from '../components/lines-editor';
 import type { LineSettingsInput } from '../components/line-settings-editor';
 import { LineSettingsEditor, settingsInputOf, settingsOf } from '../components/line-settings-editor';
@@ -29,6 +29,11 @@ export function PhonePage({ name }: { name: string }) {
   const [loadId, setLoadId] = useState('');
   const [devicePool, setDevicePool] = useState('');
   const pools = useLoad(() => get<DevicePool[]>('/device-pools'), 'device-pools');
+  const [securityProfile, setSecurityProfile] = useState('');
+  const profiles = useLoad(
+    () => get<PhoneSecurityProfile[]>('/phone-security-profiles'),
+    'security-profiles',
+  );
   const [dns, setDns] = useState<string[]>([]);
   const [result, setResult] = useState<Result>(null);
   const [lineErrors, setLineErrors] = useState<Record<number, string>>({});
@@ -46,6 +51,7 @@ export function PhonePage({ name }: { name: string }) {
     setDescription(phone.data.description);
     setLoadId(phone.data.loadId ?? '');
     setDevicePool(phone.data.devicePool);
+    setSecurityProfile(phone.data.securityProfile);
     const d: string[] = [];
     for (const l of phone.data.lines) d[l.index - 1] = l.dn;
     setDns(d);
@@ -89,6 +95,7 @@ export function PhonePage({ name }: { name: string }) {
         description,
         loadId: loadId.trim() === '' ? null : loadId.trim(),
         ...(devicePool !== '' ? { devicePool } : {}),
+        ...(securityProfile !== '' ? { securityProfile } : {}),
         lines,
         dnd,
       });
@@ -235,6 +242,24 @@ export function PhonePage({ name }: { name: string }) {
                 {(pools.data ?? [{ name: devicePool }]).map((pool) => (
                   <option key={pool.name} value={pool.name}>
                     {pool.name}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField
+                label="Device Security Profile"
+                value={securityProfile}
+                onChange={(e) => setSecurityProfile(e.target.value)}
+                error={result?.field === 'securityProfile' ? result.text : null}
+                hint={
+                  <>
+                    The <Link href="/phone-security-profiles">Phone Security Profile</Link>: a profile whose
+                    transport is TLS refuses the phone over UDP and TCP. Reset the phone after a change.
+                  </>
+                }
+              >
+                {(profiles.data ?? [{ name: securityProfile }]).map((profile) => (
+                  <option key={profile.name} value={profile.name}>
+                    {profile.name}
                   </option>
                 ))}
               </SelectField>

@@ -18,7 +18,7 @@ function inviteFrom(user: string): SipRequest {
 }
 
 function register(store: BindingStore, name: string, aor: string, flow: SipFlow): DeviceEntry {
-  const actions = { reset: () => undefined, close: () => undefined };
+  const actions = { reset: () => undefined, close: () => undefined, transport: () => undefined };
   const entry: DeviceEntry = store.device(name) ?? {
     name,
     model: '7960',

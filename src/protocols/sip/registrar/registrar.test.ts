@@ -22,6 +22,7 @@ describe('first registration and refresh', () => {
         address: '127.0.0.1:5062',
         activeLoadId: 'P0S3-8-12-00',
         authenticated: false,
+        transport: 'UDP',
       },
     ]);
     h.time += 100_000;

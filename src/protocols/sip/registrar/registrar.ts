@@ -108,6 +108,11 @@ export class Registrar {
       const entry = this.bindings.device(c.deviceName);
       if (entry?.connection === c) this.dropDevice(entry, reason);
     },
+    transport: (c: SipDeviceConnection) => {
+      const entry = this.bindings.device(c.deviceName);
+      if (entry?.connection !== c || entry.bindings.length === 0) return undefined;
+      return entry.bindings.find((b) => b.flow.transport !== 'TLS')?.flow.transport ?? 'TLS';
+    },
   };
 
   constructor(private readonly options: RegistrarOptions) {
@@ -489,6 +494,7 @@ export class Registrar {
       address: formatAddress(flow.remoteAddress, flow.remotePort),
       activeLoadId: activeLoadOf(request),
       authenticated,
+      transport: flow.transport,
     };
   }
 

@@ -1,10 +1,12 @@
 import type { UnregistrationReason } from '../../../core/registration-event.js';
 import type { DeviceConnection, ResetType } from '../../../services/live-registry.js';
+import type { SipTransportName } from '../transport/flow.js';
 
 /** What the registrar does for a device's connection. */
 export interface DeviceActions {
   reset(connection: SipDeviceConnection, type: ResetType): void;
   close(connection: SipDeviceConnection, reason: UnregistrationReason): void;
+  transport(connection: SipDeviceConnection): SipTransportName | undefined;
 }
 
 /**
@@ -20,6 +22,11 @@ export class SipDeviceConnection implements DeviceConnection {
     readonly address: string,
     private readonly actions: DeviceActions,
   ) {}
+
+  /** TLS when every binding of the device is over TLS, else the transport of one that is not. */
+  get transport(): SipTransportName | undefined {
+    return this.actions.transport(this);
+  }
 
   reset(type: ResetType): void {
     this.actions.reset(this, type);

@@ -2,18 +2,18 @@ import type { LimitReporter } from '../../../services/limit-log.js';
 import { AddressSlots } from '../../address-slots.js';
 
 /** The transports that hold connections. */
-export type ConnectionTransport = 'TCP' | 'WS';
+export type ConnectionTransport = 'TCP' | 'TLS' | 'WS';
 
 export interface ConnectionLimitSettings {
-  /** SIP TCP connections at once in all. */
+  /** SIP TCP connections at once in all; SIP TLS connections have the same cap, counted apart. */
   sipMaxTcpConnections: number;
   /** SIP WebSocket connections at once in all. */
   sipMaxWebSocketConnections: number;
-  /** TCP plus WebSocket connections of one source address (0: no limit). */
+  /** TCP, TLS and WebSocket connections of one source address (0: no limit). */
   sipMaxConnectionsPerAddress: number;
 }
 
-const NAMES: Record<ConnectionTransport, string> = { TCP: 'SIP TCP', WS: 'SIP WebSocket' };
+const NAMES: Record<ConnectionTransport, string> = { TCP: 'SIP TCP', TLS: 'SIP TLS', WS: 'SIP WebSocket' };
 
 /**
  * The connections SIP holds, in all per transport and per source address across TCP and
@@ -21,8 +21,8 @@ const NAMES: Record<ConnectionTransport, string> = { TCP: 'SIP TCP', WS: 'SIP We
  * connection over a cap is refused (reported); an admitted one is released when it closes.
  */
 export class ConnectionLimits {
-  private readonly totals: Record<ConnectionTransport, number> = { TCP: 0, WS: 0 };
-  /** Per source address across both transports; the totals are per transport, above. */
+  private readonly totals: Record<ConnectionTransport, number> = { TCP: 0, TLS: 0, WS: 0 };
+  /** Per source address across the transports; the totals are per transport, above. */
   private readonly byAddress: AddressSlots<'sipMaxConnectionsPerAddress'>;
 
   constructor(
@@ -42,13 +42,15 @@ export class ConnectionLimits {
   /** Whether a connection from `address` would be admitted now; a refusal is reported. Counts nothing. */
   allows(transport: ConnectionTransport, address: string): boolean {
     const { settings, limits } = this;
-    const total = transport === 'TCP' ? settings.sipMaxTcpConnections : settings.sipMaxWebSocketConnections;
+    // SIP over TLS is SIP over TCP with a handshake in front: the same cap, counted apart.
+    const stream = transport !== 'WS';
+    const total = stream ? settings.sipMaxTcpConnections : settings.sipMaxWebSocketConnections;
     if (this.totals[transport] >= total) {
       limits.reached(
-        transport === 'TCP' ? 'sipMaxTcpConnections' : 'sipMaxWebSocketConnections',
+        stream ? 'sipMaxTcpConnections' : 'sipMaxWebSocketConnections',
         { address },
         `refused a ${NAMES[transport]} connection from ${address}: the node holds ${total} already; ` +
-          `raise ${transport === 'TCP' ? '--sip-max-tcp-connections' : '--sip-max-web-socket-connections'} if these are phones`,
+          `raise ${stream ? '--sip-max-tcp-connections' : '--sip-max-web-socket-connections'} if these are phones`,
       );
       return false;
     }

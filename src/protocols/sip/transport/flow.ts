@@ -5,11 +5,11 @@
  */
 import type { Via } from '../via.js';
 
-export type SipTransportName = 'UDP' | 'TCP' | 'WS';
+export type SipTransportName = 'UDP' | 'TCP' | 'TLS' | 'WS';
 
 export interface SipFlow {
   readonly transport: SipTransportName;
-  /** RFC 3261 §18: TCP and WebSocket are reliable (no retransmissions, timers J/I are zero). */
+  /** RFC 3261 §18: TCP, TLS and WebSocket are reliable (no retransmissions, timers J/I are zero). */
   readonly reliable: boolean;
   readonly remoteAddress: string;
   readonly remotePort: number;

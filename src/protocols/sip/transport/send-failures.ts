@@ -8,7 +8,7 @@ import type { SipTransportName } from './flow.js';
  * that what a peer wrote in its Via cannot stop the node.
  */
 export class SendFailures {
-  private readonly counts: Record<SipTransportName, number> = { UDP: 0, TCP: 0, WS: 0 };
+  private readonly counts: Record<SipTransportName, number> = { UDP: 0, TCP: 0, TLS: 0, WS: 0 };
 
   constructor(private readonly logger: Logger) {}
 

@@ -1,76 +1,14 @@
 /**
- * SIP over TCP (RFC 3261 §18): each connection is one flow, framed by Content-Length. Keep-alive
- * pings get their pong (RFC 5626 §3.5.1); a stream that cannot be framed any more is answered
- * (when it can be) and closed.
+ * SIP over TCP (RFC 3261 §18): each connection is one flow (stream-connection.ts), admitted
+ * under the node's connection caps.
  */
 import net from 'node:net';
-import { buildResponse } from '../serializer.js';
-import { SipStreamFramer } from '../stream-framer.js';
-import type { SipFlow } from './flow.js';
-import { formatAddress, plainIp } from './flow.js';
+import { plainIp } from './flow.js';
 import type { ConnectionOptions } from './connection-options.js';
-
-const CRLF = Buffer.from('\r\n');
+import { serveStream } from './stream-connection.js';
 
 export interface TcpTransportOptions extends ConnectionOptions {
   host: string;
-}
-
-class TcpFlow implements SipFlow {
-  readonly transport = 'TCP' as const;
-  readonly reliable = true;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
-
-  constructor(
-    private readonly socket: net.Socket,
-    readonly connectionId: number,
-    private readonly options: TcpTransportOptions,
-  ) {
-    this.remoteAddress = plainIp(socket.remoteAddress ?? '');
-    this.remotePort = socket.remotePort ?? 0;
-    this.localAddress = plainIp(socket.localAddress ?? '');
-    this.localPort = socket.localPort ?? 0;
-  }
-
-  /**
-   * Never throws: a connection that is gone is counted as a failed send. A peer that does not read
-   * while its unsent bytes pass the limit is disconnected: the node never buffers without bound.
-   */
-  send(data: Buffer): boolean {
-    const { failures, maxQueuedBytes, reporter } = this.options;
-    if (!this.isOpen()) {
-      failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), 'connection closed');
-      return false;
-    }
-    try {
-      this.socket.write(data);
-    } catch (error) {
-      failures.failed('TCP', formatAddress(this.remoteAddress, this.remotePort), error);
-      return false;
-    }
-    if (this.socket.writableLength > maxQueuedBytes) {
-      const where = formatAddress(this.remoteAddress, this.remotePort);
-      reporter.reached(
-        'sipMaxQueuedBytes',
-        { address: this.remoteAddress },
-        `closed the SIP TCP connection from ${where}: it does not read what the node sends (${this.socket.writableLength} bytes waiting, --sip-max-queued-bytes ${maxQueuedBytes})`,
-      );
-      this.socket.destroy();
-    }
-    return true;
-  }
-
-  /** RFC 3261 §18.2.2: "If the "sent-protocol" is a reliable transport protocol ... the response MUST be sent using the existing connection". */
-  respond(data: Buffer): boolean {
-    return this.send(data);
-  }
-
-  isOpen(): boolean {
-    return !this.socket.destroyed && this.socket.writable;
-  }
 }
 
 export class TcpTransport {
@@ -104,7 +42,7 @@ export class TcpTransport {
   }
 
   private accept(socket: net.Socket): void {
-    const { sink, logger, limits, connections, reporter } = this.options;
+    const { logger, connections } = this.options;
     socket.on('error', (error) => logger.debug({ err: error }, 'SIP TCP socket error'));
     const address = plainIp(socket.remoteAddress ?? '');
     // A connection over a cap is closed at once: it never costs a buffer or a timer.
@@ -113,78 +51,9 @@ export class TcpTransport {
       return;
     }
     this.sockets.add(socket);
-    const flow = new TcpFlow(socket, this.options.nextConnectionId(), this.options);
-    const framer = new SipStreamFramer(limits);
-    const waitMs = this.options.firstMessageTimeoutMs;
-    let quiet = true;
-    // The first message, and every message once begun, must be complete within waitMs, however slowly its
-    // bytes trickle in: a peer cannot hold the connection open with a byte now and then.
-    const overdue = () => {
-      const where = formatAddress(flow.remoteAddress, flow.remotePort);
-      reporter.reached(
-        'sipFirstMessageTimeoutSeconds',
-        { address },
-        quiet
-          ? `closed the SIP TCP connection from ${where}: no complete SIP request within ${waitMs / 1000} s of connecting (--sip-first-message-timeout-seconds)`
-          : `closed the SIP TCP connection from ${where}: a SIP message took longer than ${waitMs / 1000} s to arrive (--sip-first-message-timeout-seconds)`,
-      );
-      socket.destroy();
-    };
-    let deadline: NodeJS.Timeout | undefined = setTimeout(overdue, waitMs);
-    socket.on('data', (chunk: Buffer) => {
-      for (const event of framer.push(chunk)) {
-        // A message may close the connection (a peer that does not read): the rest is not served.
-        if (socket.destroyed) return;
-        switch (event.type) {
-          case 'message':
-            if (quiet) {
-              quiet = false;
-              // Silence after the first message is a registered phone between refreshes: only idleness ends it.
-              socket.setTimeout(this.options.idleTimeoutMs, () => {
-                logger.debug(
-                  { address: formatAddress(flow.remoteAddress, flow.remotePort) },
-                  'closing idle SIP TCP connection',
-                );
-                socket.destroy();
-              });
-            }
-            clearTimeout(deadline);
-            deadline = undefined;
-            sink.message(event.result, flow);
-            break;
-          case 'ping':
-            // RFC 5626 §4.4.1: the server answers a double-CRLF ping with a single CRLF pong.
-            flow.send(CRLF);
-            break;
-          case 'pong':
-            break;
-          case 'error': {
-            const e = event.error;
-            logger.info(
-              { address: formatAddress(flow.remoteAddress, flow.remotePort), code: e.code },
-              `closing SIP TCP connection: ${e.message}. The peer's byte stream cannot be cut into SIP messages`,
-            );
-            if (e.canRespond && e.request !== undefined) {
-              try {
-                flow.send(buildResponse(e.request, e.status, e.reason));
-              } catch {
-                // The partial request may lack what a response needs: close without one.
-              }
-            }
-            socket.end();
-            setTimeout(() => socket.destroy(), 1000).unref();
-            return;
-          }
-        }
-      }
-      if (deadline === undefined && framer.bufferedBytes > 0 && !socket.destroyed)
-        deadline = setTimeout(overdue, waitMs);
-    });
-    socket.on('close', () => {
-      clearTimeout(deadline);
+    serveStream(socket, 'TCP', this.options, () => {
       this.sockets.delete(socket);
       connections.release('TCP', address);
-      sink.flowClosed(flow);
     });
   }
 
