@@ -71,3 +71,11 @@ it('takes a libpq multi-host --database-url and names the bad host of one it can
     /invalid --database-url \/ OPENUCM_DATABASE_URL: host 2 of the database URL \("db2:x"\) must be host or host:port/,
   );
 });
+
+it('listens for SIP over TLS on the SIP port + 1 unless told, and picks one when the SIP port is picked', () => {
+  expect(loadConfig({}).sipTlsPort).toBe(5061);
+  expect(loadConfig({ flags: { sipPort: 5070 } }).sipTlsPort).toBe(5071);
+  expect(loadConfig({ flags: { sipPort: 0 } }).sipTlsPort).toBe(0);
+  expect(loadConfig({ flags: { sipPort: 0, sipTlsPort: 5161 } }).sipTlsPort).toBe(5161);
+  expect(() => loadConfig({ flags: { sipPort: 65535 } })).toThrow(/--sip-tls-port .*past 65535/);
+});

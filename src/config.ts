@@ -39,8 +39,8 @@ export const configSchema = z
       }),
     sccpPort: port.default(2000),
     sipPort: port.default(5060),
-    /** SIP over TLS (TCP); listens only when the node has a TLS identity (its certificate). */
-    sipTlsPort: port.default(5061),
+    /** SIP over TLS (TCP), with the node's certificate; default the SIP port + 1 (5061), 0 when that is 0. */
+    sipTlsPort: port.optional(),
     tftpPort: port.default(69),
     provisioningHttpPort: port.default(6970),
     /** UDP port held phones receive music on hold from (0: one the system picks, logged at start); open it to the phones. */
@@ -127,7 +127,7 @@ export const configSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groupCallPickupCode'], message: problem });
   });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'sipTlsPort'> & { sipTlsPort: number };
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Environment variable of each key: httpPort → OPENUCM_HTTP_PORT. */
@@ -173,7 +173,14 @@ export function loadConfig(options: {
     const env = key ? ` / ${envName(key as keyof Config)}` : '';
     throw new ConfigError(`invalid ${flag}${env}: ${issue.message}`);
   }
-  return parsed.data;
+  const { sipPort, sipTlsPort } = parsed.data;
+  // 5060 and 5061, as phones expect; a node whose SIP port the system picks gets a picked TLS port too.
+  const tlsPort = sipTlsPort ?? (sipPort === 0 ? 0 : sipPort + 1);
+  if (tlsPort > 65535)
+    throw new ConfigError(
+      `invalid --sip-tls-port / ${envName('sipTlsPort')}: the SIP port + 1 is past 65535; give a SIP over TLS port`,
+    );
+  return { ...parsed.data, sipTlsPort: tlsPort };
 }
 
 /** The CIDR texts of --http-plain-networks (`none`: no network; empty entries dropped). */

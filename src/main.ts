@@ -40,7 +40,11 @@ const FLAGS: [keyof Config, string, string][] = [
   ],
   ['sccpPort', '--sccp-port <port>', 'SCCP (Skinny) TCP port (default 2000)'],
   ['sipPort', '--sip-port <port>', 'SIP UDP/TCP port (default 5060)'],
-  ['sipTlsPort', '--sip-tls-port <port>', "SIP over TLS port, with the node's certificate (default 5061)"],
+  [
+    'sipTlsPort',
+    '--sip-tls-port <port>',
+    "SIP over TLS port, with the node's certificate (default the SIP port + 1: 5061; 0 when --sip-port is 0)",
+  ],
   ['tftpPort', '--tftp-port <port>', 'TFTP UDP port (default 69)'],
   ['provisioningHttpPort', '--provisioning-http-port <port>', 'HTTP provisioning port (default 6970)'],
   [
