@@ -1,7 +1,8 @@
 /**
  * baresip (Debian baresip-core) as a real TLS phone: it registers over SIP/TLS with the node's
  * certificate as its CA (Via SIP/2.0/TLS, Contact transport=tls), is called from a UDP phone over its
- * TLS connection, and unregisters on exit.
+ * TLS connection, and unregisters on exit. Its Encrypted profile decides the call: refused (488) while
+ * it requires SRTP of a caller that offers none, connected in RTP once it allows the fallback.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import type { TestCertificate } from '../support/tls-identity.js';
 import { makeCertificate, TestIdentitySource } from '../support/tls-identity.js';
 import { addSipDevice, phoneSdp, SipCallPhone } from '../support/sip-call-phone.js';
 import { runBaresip } from './helpers/baresip.js';
+import type { SipResponse } from '../../src/protocols/sip/message.js';
 
 let t: TestNode;
 let dir: string;
@@ -50,7 +52,7 @@ it('registers baresip over TLS (an Encrypted profile lets it in), calls it from 
   const baresip = runBaresip(
     dir,
     `<sip:${name}@127.0.0.1:${port};transport=tls>;regint=600;answermode=auto`,
-    6,
+    8,
     [
       `sip_cafile ${certificate.certFile}`,
       'module ausine.so',
@@ -66,9 +68,28 @@ it('registers baresip over TLS (an Encrypted profile lets it in), calls it from 
       const r = await t.api.get<{ status: string }>(`/phones/${name}`);
       return r.body.status === 'registered';
     });
-    // The node's INVITE to baresip goes over baresip's TLS connection (RFC 3261 §18: the flow it registered on).
-    const dialog = caller.invite('5001', phoneSdp(40_000));
-    const ok = await caller.response('INVITE', 200);
+    // Encrypted, fallback 'refuse' (the default): the plain caller is refused, with the reason.
+    caller.invite('5001', phoneSdp(40_000));
+    const refused = await caller.response('INVITE', 488);
+    expect(refused.header('warning')).toMatch(/SRTP|encrypt/i);
+    expect(
+      (await t.api.patch('/phone-security-profiles/Encrypted', { mediaEncryptionFallback: 'rtp' })).status,
+    ).toBe(200);
+    // The node re-reads the profiles of its registered phones on the change notification: until it
+    // has, a call may still be refused. The node's INVITE to baresip goes over baresip's TLS
+    // connection (RFC 3261 §18: the flow it registered on).
+    let call: { dialog: ReturnType<SipCallPhone['invite']>; ok: SipResponse } | undefined;
+    for (let attempt = 0; !call && attempt < 20; attempt++) {
+      const dialog = caller.invite('5001', phoneSdp(40_002 + 2 * attempt));
+      const final = (await caller.next(
+        (m) => m.kind === 'response' && m.cseq.method === 'INVITE' && m.status >= 200,
+        'a final answer to INVITE',
+      )) as SipResponse;
+      if (final.status === 200) call = { dialog, ok: final };
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!call) throw new Error('the profile change never let the plain caller through');
+    const { dialog, ok } = call;
     SipCallPhone.confirmed(dialog, ok);
     caller.ack(dialog);
     await eventually(() => t.node.calls.service.activeCalls === 1);
