@@ -1,4 +1,5 @@
 import type { PhoneSecurityProfile } from '../core/phone-security-profile.js';
+import type { SipLineCredentials } from './device-config.js';
 
 /**
  * What a phone's configuration file says of its Phone Security Profile (docs/sip-tls.md,
@@ -38,4 +39,20 @@ export function legacySipTlsComment(profile: PhoneSecurityProfile | null): strin
     `# openucm: Phone Security Profile "${profile.name}" asks for TLS, which SIP firmware on 7940/7960 does not do;` +
     ' this phone is refused until it has a profile without TLS'
   );
+}
+
+/**
+ * The digest credentials a configuration file may carry. TFTP and HTTP on 6970 are plain, and 79xx
+ * firmware reads encrypted configuration files only with a key CUCM's CAPF installs in the phone
+ * (docs/sip-tls.md): so the file of a phone whose profile is Authenticated or Encrypted keeps the
+ * user name and never the password, which must reach the phone another way.
+ */
+export function fileCredentials<T extends SipLineCredentials>(
+  credentials: T | null,
+  profile: PhoneSecurityProfile | null,
+): T | null {
+  if (credentials === null || profile === null || profile.deviceSecurityMode === 'non-secure')
+    return credentials;
+  const { authPassword: _withheld, ...rest } = credentials;
+  return rest as T;
 }

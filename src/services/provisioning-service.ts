@@ -25,7 +25,7 @@ import {
 } from '../provisioning/sip-79xx.js';
 import { renderXmlDefault } from '../provisioning/xml-default.js';
 import type { DeviceRecord } from '../store/device-repository.js';
-import { configSecurity, legacySipTlsComment } from '../provisioning/security-settings.js';
+import { configSecurity, fileCredentials, legacySipTlsComment } from '../provisioning/security-settings.js';
 import type { StoredNode } from '../store/node-repository.js';
 import type { Store } from '../store/store.js';
 import { bufferFile, DirectoryFileSource } from './file-source.js';
@@ -287,12 +287,13 @@ export class ProvisioningService implements TftpFileSource {
       securityProfile,
     } = record;
     const device = { name, model, protocol, description, lines, loadId: ownLoad };
-    const [callManagers, defaults, credentials, profile] = await Promise.all([
+    const [callManagers, defaults, storedCredentials, profile] = await Promise.all([
       this.callManagers(devicePool),
       this.defaults(),
       protocol === 'SIP' ? this.deps.credentials.forConfigFile(name) : null,
       this.deps.store.securityProfiles.get(securityProfile),
     ]);
+    const credentials = fileCredentials(storedCredentials, profile);
     const security = configSecurity(profile);
     const loadId = loadForDevice(device, defaults);
     // A phone applies a configuration whose versionStamp differs from its own: it changes with it,
@@ -341,6 +342,18 @@ export class ProvisioningService implements TftpFileSource {
     );
   }
 
+  /** A 7940/7960 SIP file's credentials and note, as its Phone Security Profile allows. */
+  private async legacySipSecurity(
+    device: { name: string; securityProfile: string } | null,
+  ): Promise<{ credentials: ConfigFileCredentials | null; note: string | null }> {
+    if (!device) return { credentials: null, note: null };
+    const [credentials, profile] = await Promise.all([
+      this.deps.credentials.forConfigFile(device.name),
+      this.deps.store.securityProfiles.get(device.securityProfile),
+    ]);
+    return { credentials: fileCredentials(credentials, profile), note: legacySipTlsComment(profile) };
+  }
+
   private async sipDevice(mac: string): Promise<RenderedFile | null> {
     const deviceName = `SEP${mac}`;
     const device = await this.devices.get(deviceName);
@@ -353,10 +366,7 @@ export class ProvisioningService implements TftpFileSource {
         lines: device?.lines ?? [],
         proxyAddress: proxy.address,
         proxyPort: proxy.port,
-        credentials: device ? await this.deps.credentials.forConfigFile(deviceName) : null,
-        note: device
-          ? legacySipTlsComment(await this.deps.store.securityProfiles.get(device.securityProfile))
-          : null,
+        ...(await this.legacySipSecurity(device)),
       }),
     );
   }

@@ -84,6 +84,28 @@ it('puts them in a 7940’s SIP<MAC>.cnf, and nothing of them in an SCCP phone�
   expect(sccp).not.toContain('third-Password-3');
 });
 
+it('keeps the password out of the files of a phone whose Phone Security Profile is secure (they travel in clear)', async () => {
+  expect(
+    (
+      await t.api.post('/phone-security-profiles', {
+        name: 'Authenticated TLS',
+        deviceSecurityMode: 'authenticated',
+      })
+    ).status,
+  ).toBe(201);
+  for (const name of ['SEP0022BB000001', 'SEP0022BB000002'])
+    expect((await t.api.patch(`/phones/${name}`, { securityProfile: 'Authenticated TLS' })).status).toBe(200);
+  const lines = sipLines(await tftpGet('SEP0022BB000001.cnf.xml'));
+  expect(lines[0]).toEqual(expect.objectContaining({ authName: 'SEP0022BB000001' }));
+  for (const line of lines) expect(line.authPassword).toBeUndefined();
+  const legacy = await tftpGet('SIP0022BB000002.cnf');
+  expect(legacy).toContain('line1_authname: "5003"');
+  expect(legacy).not.toContain('second-Password-2');
+  for (const name of ['SEP0022BB000001', 'SEP0022BB000002'])
+    await t.api.patch(`/phones/${name}`, { securityProfile: 'Standard Non-Secure Profile' });
+  expect(sipLines(await tftpGet('SEP0022BB000001.cnf.xml'))[0].authPassword).toBe('first-Password-1');
+});
+
 it('changes the configuration’s versionStamp when the password changes', async () => {
   const stamp = async () => xml.parse(await tftpGet('SEP0022BB000001.cnf.xml')).device.versionStamp as string;
   const before = await stamp();
