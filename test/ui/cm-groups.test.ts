@@ -38,10 +38,10 @@ afterAll(async () => {
 it('creates a group of two nodes in priority order from the menu; a nameless one is refused beside its field', async () => {
   await page.getByRole('link', { name: 'Cisco Unified CM Group' }).click();
   await page.getByRole('heading', { level: 1, name: 'Cisco Unified CM Group' }).waitFor();
-  await expect.poll(() => page.locator('tr[data-group="Default"]').textContent()).toContain('1. cm1, 2. cm2');
+  await expect.poll(() => page.locator('tr[data-name="Default"]').textContent()).toContain('1. cm1, 2. cm2');
 
   await page.getByLabel('Name', { exact: true }).fill('G-East');
-  await page.getByRole('button', { name: 'Add group' }).click();
+  await page.getByRole('button', { name: 'Add Cisco Unified CM Group' }).click();
   await expect
     .poll(() => page.locator('.field-invalid').getByRole('alert').textContent())
     .toContain('needs at least one node');
@@ -50,9 +50,9 @@ it('creates a group of two nodes in priority order from the menu; a nameless one
   await page.getByLabel('Secondary node').selectOption('cm1');
   await page.getByLabel('Description', { exact: true }).fill('east wing');
   expect(await unlabelledFields(page)).toEqual([]);
-  await page.getByRole('button', { name: 'Add group' }).click();
+  await page.getByRole('button', { name: 'Add Cisco Unified CM Group' }).click();
   await expect.poll(() => page.locator('.banner-ok').textContent()).toContain('Group G-East added');
-  await expect.poll(() => page.locator('tr[data-group="G-East"]').textContent()).toContain('1. cm2, 2. cm1');
+  await expect.poll(() => page.locator('tr[data-name="G-East"]').textContent()).toContain('1. cm2, 2. cm1');
   await screenshot(page, 'cm-groups');
   expect((await t.api.get<{ members: string[] }>('/cm-groups/G-East')).body.members).toEqual(['cm2', 'cm1']);
 });
@@ -60,11 +60,11 @@ it('creates a group of two nodes in priority order from the menu; a nameless one
 it('creates a device pool with that group and moves a phone into it', async () => {
   await page.getByRole('link', { name: 'Device Pool' }).click();
   await page.getByRole('heading', { level: 1, name: 'Device Pool' }).waitFor();
-  await page.getByLabel('Device Pool Name').fill('East');
+  await page.getByLabel('Name', { exact: true }).fill('East');
   await page.getByLabel('Cisco Unified CM Group').selectOption('G-East');
   expect(await unlabelledFields(page)).toEqual([]);
   await page.getByRole('button', { name: 'Add device pool' }).click();
-  await expect.poll(() => page.locator('tr[data-pool="East"]').textContent()).toContain('G-East');
+  await expect.poll(() => page.locator('tr[data-name="East"]').textContent()).toContain('G-East');
   await screenshot(page, 'device-pools');
 
   await page.goto(`${url}/phones/SEP00D200000001`);
@@ -76,7 +76,7 @@ it('creates a device pool with that group and moves a phone into it', async () =
   expect((await t.api.get<{ devicePool: string }>('/phones/SEP00D200000001')).body.devicePool).toBe('East');
 
   await page.goto(`${url}/device-pools`);
-  await expect.poll(() => page.locator('tr[data-pool="East"] td').nth(2).textContent()).toBe('1');
+  await expect.poll(() => page.locator('tr[data-name="East"] td').nth(2).textContent()).toBe('1');
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Delete East' }).click();
   await expect.poll(() => page.locator('.banner-error').textContent()).toContain('used by 1 phone');

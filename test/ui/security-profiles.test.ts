@@ -37,7 +37,7 @@ it('creates an Encrypted profile (refusing it over UDP beside the field) and giv
   await page.getByRole('link', { name: 'Phone Security Profile' }).click();
   await page.getByRole('heading', { level: 1, name: 'Phone Security Profile' }).waitFor();
   await expect
-    .poll(() => page.locator('tr[data-profile="Standard Non-Secure Profile"]').textContent())
+    .poll(() => page.locator('tr[data-name="Standard Non-Secure Profile"]').textContent())
     .toContain('Non Secure');
 
   await page.getByLabel('Name', { exact: true }).fill('Encrypted 79x1');
@@ -54,7 +54,7 @@ it('creates an Encrypted profile (refusing it over UDP beside the field) and giv
   await page.getByRole('button', { name: 'Add phone security profile' }).click();
   await expect.poll(() => page.locator('.banner-ok').textContent()).toContain('Encrypted 79x1 added');
   await expect
-    .poll(() => page.locator('tr[data-profile="Encrypted 79x1"]').textContent())
+    .poll(() => page.locator('tr[data-name="Encrypted 79x1"]').textContent())
     .toContain('Fall back to RTP');
   await screenshot(page, 'phone-security-profiles');
 
