@@ -1,5 +1,4 @@
 import type { PhoneSecurityProfile } from '../core/phone-security-profile.js';
-import type { SipLineCredentials } from './device-config.js';
 
 /**
  * What a phone's configuration file says of its Phone Security Profile (docs/sip-tls.md,
@@ -47,7 +46,7 @@ export function legacySipTlsComment(profile: PhoneSecurityProfile | null): strin
  * (docs/sip-tls.md): so the file of a phone whose profile is Authenticated or Encrypted keeps the
  * user name and never the password, which must reach the phone another way.
  */
-export function fileCredentials<T extends SipLineCredentials>(
+export function fileCredentials<T extends { authPassword?: string }>(
   credentials: T | null,
   profile: PhoneSecurityProfile | null,
 ): T | null {

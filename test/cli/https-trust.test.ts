@@ -19,7 +19,8 @@ let https: string;
 
 beforeAll(async () => {
   dir = workDir();
-  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0 } });
+  // No plain network: the CLI on 127.0.0.1 stands for an administrator on another machine.
+  t = await startTestNode({ config: { httpMode: 'redirect', httpsPort: 0, httpPlainNetworks: 'none' } });
   fingerprint = String(t.logs.find((l) => l.msg === 'listening')?.fingerprintSha256);
   https = `https://127.0.0.1:${t.node.ports.https}`;
   fs.writeFileSync(path.join(dir, 'node.crt'), await presentedCertificate(t.node.ports.https!));

@@ -18,7 +18,7 @@ import type { AuthGate } from './registrar/registrar-guards.js';
 import { Registrar } from './registrar/registrar.js';
 import { serviceControlNotify } from './registrar/service-control.js';
 import { SipCore } from './sip-core.js';
-import type { CallPort } from './calls/sip-calls.js';
+import type { CallPort } from './calls/call-port.js';
 import type { SipTrunkOptions } from './calls/sip-trunk.js';
 import { SipCalls } from './calls/sip-calls.js';
 import type { LocalEndpoint } from './calls/messages.js';

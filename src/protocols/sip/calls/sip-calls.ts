@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Party } from '../../../core/call/call.js';
 import { Q850 } from '../../../core/call/q850.js';
 import type { Device, Line } from '../../../core/device.js';
-import type { CallService } from '../../../services/calls/call-service.js';
+import type { CallPort } from './call-port.js';
 import type { LegHandle, LegSink } from '../../../services/calls/call-ports.js';
 import type { LimitReporter } from '../../../services/limit-log.js';
 import type { DigestPolicy } from '../auth/digest-policy.js';
@@ -33,8 +33,6 @@ import type { LegContext } from './sip-leg.js';
 import { SipLeg, contactUri, dialogKey, warningFor } from './sip-leg.js';
 import type { SipTrunkOptions } from './sip-trunk.js';
 import { SipTrunk, isTrunkRequest } from './sip-trunk.js';
-
-export type CallPort = Pick<CallService, 'attach' | 'detach' | 'offHook' | 'send' | 'transfer'>;
 
 export interface SipCallsDeps {
   service: CallPort;

@@ -30,7 +30,7 @@ import { newTag, partyAddress } from './messages.js';
 import { parseSdp } from './sdp.js';
 import type { LegContext, TrunkHooks } from './sip-leg.js';
 import { SipLeg, contactUri, warningFor } from './sip-leg.js';
-import type { CallPort } from './sip-calls.js';
+import type { CallPort } from './call-port.js';
 
 /** Names the calling node and its call on a trunk INVITE (logs, Active Calls of the called node). */
 export const TRUNK_CALL_HEADER = 'X-Openucm-Call';
