@@ -5,7 +5,7 @@ import { registeredCallPhone } from '../support/call-adapter-fake.js';
 import { eventually, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { addSccpDevice } from '../support/sccp-device.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * Monitoring > Active Calls and "Why did this call fail?" in Chromium: a call appears, changes and
@@ -27,10 +27,7 @@ beforeAll(async () => {
   if (buildError) throw new Error(buildError);
   t = await startTestNode();
   url = `http://127.0.0.1:${t.node.ports.http}`;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await signIn(page, url);
 });
 

@@ -4,7 +4,7 @@ import { CallStateCode } from '../../src/protocols/sccp/codec/index.js';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { sccpCallPhone } from '../support/sccp-call-phones.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * Monitoring > Call Detail Records in Chromium: empty at first, a finished call appears live,
@@ -23,10 +23,7 @@ beforeAll(async () => {
   if (buildError) throw new Error(buildError);
   t = await startTestNode();
   url = `http://127.0.0.1:${t.node.ports.http}`;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await signIn(page, url);
 });
 

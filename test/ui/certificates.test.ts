@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { opensslSelfSigned, presentedCertificate, workDir } from '../support/tls-tools.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * Issue #17 in Chromium: the administration over HTTPS with the node's own certificate, trusted
@@ -40,10 +40,7 @@ beforeAll(async () => {
   uploaded = await opensslSelfSigned(dir, 'ui-uploaded', 'admin.example');
   // Trust the node's key and the one about to be uploaded; nothing else.
   const spkis = [spkiOf(pem), spkiOf(fs.readFileSync(uploaded.cert, 'utf8'))];
-  browser = await launchChromium([`--ignore-certificate-errors-spki-list=${spkis.join(',')}`]);
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT, [`--ignore-certificate-errors-spki-list=${spkis.join(',')}`]));
 }, 60_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * Issue #16 in Chromium: a Cisco Unified CM Group created on System > Cisco Unified CM Group (a
@@ -23,10 +23,7 @@ beforeAll(async () => {
   await t.node.store.nodes.ensure('cm2', { enabled: false, startingDn: '1', endingDn: '2' }, new Date());
   await t.api.post('/phones', { name: 'SEP00D200000001', model: '7960', protocol: 'SCCP' });
   url = `http://127.0.0.1:${t.node.ports.http}`;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await signIn(page, url);
 });
 

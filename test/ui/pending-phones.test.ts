@@ -4,7 +4,7 @@ import { SccpStation } from '../../src/sim/sccp-station.js';
 import type { RegisterOutcome } from '../../src/sim/sccp-station.js';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * The auto-registration guard in Chromium: the guard set on System > Cisco Unified CM (a bad
@@ -33,10 +33,7 @@ beforeAll(async () => {
   if (buildError) throw new Error(buildError);
   t = await startTestNode();
   url = `http://127.0.0.1:${t.node.ports.http}`;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await signIn(page, url);
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { SipUdpPeer } from '../registration/support/sip-udp.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * The admin UI in Chromium while a source floods the node with refused REGISTERs: the dashboard
@@ -36,10 +36,7 @@ beforeAll(async () => {
   t = await startTestNode();
   url = `http://127.0.0.1:${t.node.ports.http}`;
   peer = await new SipUdpPeer('127.0.0.2').open();
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await signIn(page, url);
 });
 

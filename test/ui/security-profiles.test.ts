@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
-import { launchChromium, screenshot, signIn, unlabelledFields } from './support/browser.js';
+import { openPage, screenshot, signIn, unlabelledFields } from './support/browser.js';
 
 /**
  * Issue #17 in Chromium: an Encrypted Phone Security Profile created on System > Phone Security
@@ -21,10 +21,7 @@ beforeAll(async () => {
   t = await startTestNode();
   await t.api.post('/phones', { name: 'SEP00D200000017', model: '7961', protocol: 'SIP' });
   url = `http://127.0.0.1:${t.node.ports.http}`;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await signIn(page, url);
 });
 

@@ -5,7 +5,7 @@ import { ADMIN_PASSWORD, startTestNode } from '../support/node.js';
 import type { TestNode } from '../support/node.js';
 import { enableAutoRegistration, startFleet } from '../bulk/support/fleet.js';
 import type { ScriptedPhone } from '../bulk/support/scripted-phone.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { openPage, screenshot } from './support/browser.js';
 
 /**
  * The phone page's SIP Credentials and the parameter that requires them, in Chromium against a
@@ -38,10 +38,7 @@ beforeAll(async () => {
     description: 'Reception',
     lines: [{ index: 1, dn: '8001' }],
   });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
+  ({ browser, page } = await openPage(TIMEOUT));
   await page.goto(`${url}/`);
   await page.getByLabel('User name').fill('CCMAdministrator');
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);

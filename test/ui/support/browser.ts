@@ -27,6 +27,17 @@ export function launchChromium(args: string[] = []): Promise<Browser> {
   });
 }
 
+/** A headless Chromium (launchChromium `args`) with one page at the tests' size and action timeout. */
+export async function openPage(
+  timeoutMs: number,
+  args: string[] = [],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium(args);
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  context.setDefaultTimeout(timeoutMs);
+  return { browser, page: await context.newPage() };
+}
+
 /**
  * Saves a full-page screenshot as a test artefact. With OPENUCM_UPDATE_SCREENSHOTS=1 the ones the
  * README shows are copied to docs/screenshots as well.
