@@ -38,6 +38,8 @@ export function kamailioTlsConfig(options: {
   key: string;
   cert: string;
   maxConnections: number;
+  /** TCP/TLS worker processes (tcp_children). */
+  tcpChildren: number;
 }): string {
   const { ports } = options;
   return `#!KAMAILIO
@@ -46,7 +48,7 @@ export function kamailioTlsConfig(options: {
 debug=0
 log_stderror=yes
 children=2
-tcp_children=2
+tcp_children=${options.tcpChildren}
 auto_aliases=no
 enable_tls=yes
 tcp_max_connections=${options.maxConnections}
@@ -83,6 +85,7 @@ export function startKamailioTls(
   dir: string,
   ports: KamailioTlsPorts,
   maxConnections: number,
+  tcpChildren: number,
 ): { kamailio: KamailioProcess; certPem: string } {
   const certificate = makeCertificate(dir);
   const modulesDir = kamailioModulesDir();
@@ -94,7 +97,14 @@ export function startKamailioTls(
     dir,
     ports.sip,
     () =>
-      kamailioTlsConfig({ ports, modulesDir, key: certificate.key, cert: certificate.cert, maxConnections }),
+      kamailioTlsConfig({
+        ports,
+        modulesDir,
+        key: certificate.key,
+        cert: certificate.cert,
+        maxConnections,
+        tcpChildren,
+      }),
     // TLS connections keep OpenSSL state in shared memory.
     1024,
   );

@@ -40,6 +40,12 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '1' },
     'no-kamailio': { type: 'boolean', default: false },
+    /**
+     * Kamailio's TCP/TLS worker processes. Debian's 5.6.3 with OpenSSL 3 corrupts its shared memory
+     * and crashes when several workers do TLS handshakes at once (kamailio/kamailio#3791; the fix,
+     * tls_threads_mode, came with 5.7), so 1 by default; UDP keeps bench:sip's 2 children.
+     */
+    'kamailio-tcp-children': { type: 'string', default: '1' },
     /** Skip openucm (Kamailio alone: checking the peer's set-up). */
     'no-openucm': { type: 'boolean', default: false },
     'from-source': { type: 'boolean', default: false },
@@ -108,11 +114,14 @@ async function ensureTcpPortFree(port: number, what: string): Promise<void> {
 }
 
 /** The certificate the server presents on `port` (PEM): the generator trusts exactly it (loopback bench). */
-async function presentedCertificate(port: number, what: string): Promise<string> {
+async function presentedCertificate(
+  port: number,
+  what: string,
+): Promise<{ pem: string; protocol: string; cipher: string }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      return await new Promise<string>((resolve, reject) => {
+      return await new Promise((resolve, reject) => {
         const socket = tls.connect({
           host: '127.0.0.1',
           port,
@@ -121,9 +130,15 @@ async function presentedCertificate(port: number, what: string): Promise<string>
         });
         socket.once('secureConnect', () => {
           const raw = socket.getPeerCertificate().raw;
+          const protocol = socket.getProtocol() ?? '?';
+          const cipher = socket.getCipher().standardName;
           socket.destroy();
           const b64 = raw.toString('base64').replace(/(.{64})/g, '$1\n');
-          resolve(`-----BEGIN CERTIFICATE-----\n${b64.trim()}\n-----END CERTIFICATE-----\n`);
+          resolve({
+            pem: `-----BEGIN CERTIFICATE-----\n${b64.trim()}\n-----END CERTIFICATE-----\n`,
+            protocol,
+            cipher,
+          });
         });
         socket.once('error', reject);
       });
@@ -134,6 +149,9 @@ async function presentedCertificate(port: number, what: string): Promise<string>
     }
   }
 }
+
+/** The TLS version and cipher suite each server negotiated with Node's client (the generator's). */
+const tlsSeen: Record<string, string> = {};
 
 interface Phase extends PoolResult {
   /** Successful REGISTERs (or storm connections) per second. */
@@ -250,8 +268,15 @@ async function openucmRound(work: string, round: number): Promise<ServerRound> {
     await api('PATCH', '/enterprise-parameters', { autoRegistrationPhoneProtocol: 'SIP' });
     const endingDn = String(100000 + Math.max(3 * P, 1000) - 1);
     await api('PATCH', '/nodes/cm1', { autoRegistration: { enabled: true, startingDn: '100000', endingDn } });
-    const ca = await presentedCertificate(PORTS.sipTls, 'openucm');
-    return await serverRound('openucm', node.pid, { sip: PORTS.sip, tls: PORTS.sipTls }, ca, round);
+    const presented = await presentedCertificate(PORTS.sipTls, 'openucm');
+    tlsSeen.openucm = `${presented.protocol} ${presented.cipher}`;
+    return await serverRound(
+      'openucm',
+      node.pid,
+      { sip: PORTS.sip, tls: PORTS.sipTls },
+      presented.pem,
+      round,
+    );
   } finally {
     await node.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -268,12 +293,15 @@ async function kamailioRound(work: string, round: number): Promise<ServerRound> 
     dir,
     { sip: PORTS.kamailio, tls: PORTS.kamailioTls },
     3 * P + N + 1000,
+    Number(values['kamailio-tcp-children']),
   );
   try {
     await sipReady(PORTS.kamailio, 'Kamailio');
     if (kamailio.child.exitCode !== null)
       throw new Error(`Kamailio exited at start (code ${kamailio.child.exitCode})`);
-    const ca = await presentedCertificate(PORTS.kamailioTls, 'Kamailio');
+    const presented = await presentedCertificate(PORTS.kamailioTls, 'Kamailio');
+    tlsSeen.Kamailio = `${presented.protocol} ${presented.cipher}`;
+    const ca = presented.pem;
     if (ca.replace(/\s/g, '') !== certPem.replace(/\s/g, ''))
       throw new Error('Kamailio presents another certificate than the one made for the run');
     return await serverRound(
@@ -327,38 +355,39 @@ async function main(): Promise<void> {
   }
   const loadAtEnd = loadAverage();
 
-  const refresh = (rs: ServerRound[], t: Transport, f: (p: Phase) => number) =>
-    median(rs.map((r) => f(r.transports[t].refresh)));
-  const storm = (rs: ServerRound[], f: (p: Phase) => number) => median(rs.map((r) => f(r.storm)));
   const rate = (p: Phase) => p.rate;
   const cpu = (p: Phase) => p.serverCpuSeconds;
   const micros = (p: Phase) => (p.serverCpuSeconds * 1e6) / Math.max(1, p.ok);
-  const ratio = (a: number, b: number) => (kamailio.length > 0 ? (a / b).toFixed(2) : '—');
   const k = kamailio.length > 0;
-  const rows = TRANSPORTS.map((t) => {
-    const o = refresh(openucm, t, rate);
-    const km = k ? refresh(kamailio, t, rate) : 0;
-    return (
-      `| REGISTER refresh/s, ${t.toUpperCase()} | ${fmt(o)} | ${k ? fmt(km) : '—'} | ${ratio(o, km)} | ` +
-      `${refresh(openucm, t, cpu).toFixed(1)} s (${fmt(refresh(openucm, t, micros))} µs) | ${k ? `${refresh(kamailio, t, cpu).toFixed(1)} s (${fmt(refresh(kamailio, t, micros))} µs)` : '—'} |`
-    );
-  });
-  const so = storm(openucm, rate);
-  const sk = k ? storm(kamailio, rate) : 0;
-  rows.push(
-    `| TLS storm: connect + handshake + REGISTER + close per s (${C} at a time) | ${fmt(so)} | ${k ? fmt(sk) : '—'} | ${ratio(so, sk)} | ` +
-      `${storm(openucm, cpu).toFixed(1)} s (${fmt(storm(openucm, micros))} µs) | ${k ? `${storm(kamailio, cpu).toFixed(1)} s (${fmt(storm(kamailio, micros))} µs)` : '—'} |`,
-  );
+  /** A server's median of `f` over its rounds, formatted; — when it did not run. */
+  const cell = (rs: ServerRound[], pick: (r: ServerRound) => Phase) =>
+    rs.length === 0 ? '—' : `${fmt(median(rs.map((r) => rate(pick(r)))))}`;
+  const cpuCell = (rs: ServerRound[], pick: (r: ServerRound) => Phase) =>
+    rs.length === 0
+      ? '—'
+      : `${median(rs.map((r) => cpu(pick(r)))).toFixed(1)} s (${fmt(median(rs.map((r) => micros(pick(r)))))} µs)`;
+  const ratioCell = (pick: (r: ServerRound) => Phase) =>
+    openucm.length === 0 || kamailio.length === 0
+      ? '—'
+      : (median(openucm.map((r) => rate(pick(r)))) / median(kamailio.map((r) => rate(pick(r))))).toFixed(2);
+  const row = (label: string, pick: (r: ServerRound) => Phase) =>
+    `| ${label} | ${cell(openucm, pick)} | ${cell(kamailio, pick)} | ${ratioCell(pick)} | ${cpuCell(openucm, pick)} | ${cpuCell(kamailio, pick)} |`;
+  const rows = [
+    ...TRANSPORTS.map((t) => row(`REGISTER refresh/s, ${t.toUpperCase()}`, (r) => r.transports[t].refresh)),
+    row(`TLS storm: connect + handshake + REGISTER + close per s (${C} at a time)`, (r) => r.storm),
+  ];
   const table = [
     `| measure (median of ${ROUNDS}) | openucm | Kamailio | openucm ÷ Kamailio | server CPU openucm (per REGISTER) | server CPU Kamailio (per REGISTER) |`,
     '|---|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
   const each = (rs: ServerRound[], f: (r: ServerRound) => Phase) => rs.map((r) => fmt(f(r).rate)).join(' / ');
-  const servers: [string, ServerRound[]][] = [
-    ['openucm', openucm],
-    ...(k ? [['Kamailio', kamailio] as [string, ServerRound[]]] : []),
-  ];
+  const servers = (
+    [
+      ['openucm', openucm],
+      ['Kamailio', kamailio],
+    ] as [string, ServerRound[]][]
+  ).filter(([, rs]) => rs.length > 0);
   const failures = servers.flatMap(([name, rs]) =>
     rs.flatMap((r, i) =>
       [
@@ -387,6 +416,9 @@ async function main(): Promise<void> {
       ([name, rs]) =>
         `generator CPU s per refresh phase against ${name} (${K} process(es)) — ${TRANSPORTS.map((t) => `${t.toUpperCase()} ${rs.map((r) => r.transports[t].refresh.clientCpuSeconds.toFixed(1)).join(' / ')}`).join('; ')}; storm ${rs.map((r) => r.storm.clientCpuSeconds.toFixed(1)).join(' / ')}`,
     ),
+    `TLS negotiated (RSA 2048 certificates on both): ${Object.entries(tlsSeen)
+      .map(([name, t]) => `${name} ${t}`)
+      .join('; ')}`,
     failures.length > 0 ? `failures: ${failures.join('; ')}` : 'no REGISTER and no storm connection failed',
     `load average (1/5/15 min) at the start: ${loadAtStart}; at the end: ${loadAtEnd}; ${os.cpus().length} CPUs`,
   ].join('\n');
