@@ -42,8 +42,8 @@ const { values } = parseArgs({
     'no-kamailio': { type: 'boolean', default: false },
     /**
      * Kamailio's TCP/TLS worker processes. Debian's 5.6.3 with OpenSSL 3 corrupts its shared memory
-     * and crashes when several workers do TLS handshakes at once (kamailio/kamailio#3791; the fix,
-     * tls_threads_mode, came with 5.7), so 1 by default; UDP keeps bench:sip's 2 children.
+     * and crashes when several workers do TLS handshakes at once (kamailio/kamailio#3791, #3695; the
+     * fix, tls_threads_mode, came after 5.6), so 1 by default; UDP keeps bench:sip's 2 children.
      */
     'kamailio-tcp-children': { type: 'string', default: '1' },
     /** Skip openucm (Kamailio alone: checking the peer's set-up). */
