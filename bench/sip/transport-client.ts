@@ -402,6 +402,8 @@ async function main(): Promise<void> {
         return;
     }
   });
+  // The bench ended without a 'close' (it failed): nothing is left holding sockets.
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ cmd: 'ready', ok: 0, failed: 0, reasons: [], retransmissions: 0, cpuSeconds: 0 });
 }
 
