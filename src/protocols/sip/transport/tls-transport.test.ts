@@ -3,48 +3,26 @@
  * handshake is closed at the deadline, and one address may have only so many handshakes under way;
  * each refusal is counted where every limit is (LimitLog). A real TLS client is served SIP.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import tls from 'node:tls';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultSipLimits } from '../../../limits/sip.js';
 import { LimitLog } from '../../../services/limit-log.js';
-import type { TlsIdentity } from '../../../core/tls-identity.js';
+import type { TestCertificate } from '../../../../test/support/tls-identity.js';
+import { makeCertificate } from '../../../../test/support/tls-identity.js';
 import type { SipFlow } from './flow.js';
 import { ConnectionLimits } from './connection-limits.js';
 import { SendFailures } from './send-failures.js';
 import { TlsTransport } from './tls-transport.js';
 
-let identity: TlsIdentity;
-let dir: string;
+let identity: TestCertificate;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openucm-tls-unit-'));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-    ].concat(['-out', cert, '-days', '1', '-subj', '/CN=openucm-unit']),
-    { stdio: 'ignore' },
-  );
-  identity = { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+  identity = makeCertificate('openucm-unit');
 });
-
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(identity.dir, { recursive: true, force: true }));
 
 async function listener(options: { handshakeTimeoutMs: number; maxHandshakesPerAddress: number }) {
   const logger = pino({ level: 'silent' });
