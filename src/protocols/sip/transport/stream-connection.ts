@@ -162,3 +162,27 @@ export function serveStream(
     sink.flowClosed(flow);
   });
 }
+
+/**
+ * Listens on `port` (TCP or TLS server); resolves with the actual port. An error before listening
+ * (a port taken) is the caller's to handle (with port 0 another pair is tried); once listening,
+ * errors are logged.
+ */
+export function listenStream(
+  server: net.Server,
+  host: string,
+  port: number,
+  logger: { error(obj: object, msg: string): void },
+  transport: StreamTransport,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen({ host, port, backlog: 1024 }, () => {
+      server.off('error', onError);
+      server.on('error', (error) => logger.error({ err: error }, `SIP ${transport} listener error`));
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

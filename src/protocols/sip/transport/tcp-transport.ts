@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { plainIp } from './flow.js';
 import type { ConnectionOptions } from './connection-options.js';
-import { serveStream } from './stream-connection.js';
+import { listenStream, serveStream } from './stream-connection.js';
 
 export interface TcpTransportOptions extends ConnectionOptions {
   host: string;
@@ -21,20 +21,7 @@ export class TcpTransport {
 
   /** Listens on `port`; resolves with the actual port. */
   start(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ host: this.options.host, port, backlog: 1024 }, () => {
-        this.server.off('error', onError);
-        // Only once listening: a port taken at start is the caller's to handle (with port 0, another
-        // port pair is tried), not an error of a listener that never was.
-        this.server.on('error', (error) =>
-          this.options.logger.error({ err: error }, 'SIP TCP listener error'),
-        );
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenStream(this.server, this.options.host, port, this.options.logger, 'TCP');
   }
 
   get connectionCount(): number {

@@ -10,7 +10,7 @@ import type { TlsIdentity, TlsIdentitySource } from '../../../core/tls-identity.
 import { AddressSlots } from '../../address-slots.js';
 import { formatAddress, plainIp } from './flow.js';
 import type { ConnectionOptions } from './connection-options.js';
-import { serveStream } from './stream-connection.js';
+import { listenStream, serveStream } from './stream-connection.js';
 
 export interface TlsTransportOptions extends ConnectionOptions {
   host: string;
@@ -76,18 +76,7 @@ export class TlsTransport {
 
   /** Listens on `port`; resolves with the actual port. */
   start(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ host: this.options.host, port, backlog: 1024 }, () => {
-        this.server.off('error', onError);
-        this.server.on('error', (error) =>
-          this.options.logger.error({ err: error }, 'SIP TLS listener error'),
-        );
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenStream(this.server, this.options.host, port, this.options.logger, 'TLS');
   }
 
   /** The port listened on (0 before start). */
