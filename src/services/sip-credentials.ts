@@ -90,7 +90,19 @@ export class SipCredentialService {
 
   async get(deviceName: string): Promise<SipCredentialSummary> {
     await this.device(deviceName);
-    return this.summary(deviceName, await this.deps.store.credentials.byDevice(deviceName));
+    const summary = this.summary(deviceName, await this.deps.store.credentials.byDevice(deviceName));
+    if (!summary.passwordInConfigFiles) return summary;
+    // The files of a phone with a secure profile never carry its password (security-settings.ts).
+    const profileName = await this.deps.store.securityProfiles.ofDevice(deviceName);
+    const profile = profileName === null ? null : await this.deps.store.securityProfiles.get(profileName);
+    if (profile === null || profile.deviceSecurityMode === 'non-secure') return summary;
+    return {
+      ...summary,
+      passwordInConfigFiles: false,
+      problem:
+        `its Phone Security Profile "${profile.name}" is ${profile.deviceSecurityMode}: configuration files travel in ` +
+        'clear, so they carry the digest user but not the password; give the phone its password another way, or a Non Secure profile',
+    };
   }
 
   /** Sets the device's credentials; the summary before and after (for the audit log). */

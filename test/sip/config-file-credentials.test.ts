@@ -101,6 +101,11 @@ it('keeps the password out of the files of a phone whose Phone Security Profile 
   const legacy = await tftpGet('SIP0022BB000002.cnf');
   expect(legacy).toContain('line1_authname: "5003"');
   expect(legacy).not.toContain('second-Password-2');
+  const summary = await t.api.get<{ passwordInConfigFiles: boolean; problem: string }>(
+    '/phones/SEP0022BB000001/sip-credentials',
+  );
+  expect(summary.body.passwordInConfigFiles).toBe(false);
+  expect(summary.body.problem).toContain('"Authenticated TLS" is authenticated');
   for (const name of ['SEP0022BB000001', 'SEP0022BB000002'])
     await t.api.patch(`/phones/${name}`, { securityProfile: 'Standard Non-Secure Profile' });
   expect(sipLines(await tftpGet('SEP0022BB000001.cnf.xml'))[0].authPassword).toBe('first-Password-1');
